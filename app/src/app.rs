@@ -1,0 +1,147 @@
+//! The root component: provides the app-wide contexts (language, connection, update state)
+//! and lays out the shell around the routed page.
+
+use leptos::prelude::*;
+use leptos_router::components::{A, Route, Router, Routes};
+use leptos_router::path;
+
+use crate::connectivity::{self, Connection};
+use crate::i18n::{I18n, Lang, Msg, use_i18n};
+use crate::pages::{Area, AreaPage, NotFound};
+use crate::{pwa, settings};
+
+#[component]
+pub fn App() -> impl IntoView {
+    let i18n = I18n::new(settings::initial_lang());
+    provide_context(i18n);
+    // Keep <html lang> true to the texts shown: screen readers pick their voice from it.
+    Effect::new(move |_| {
+        let lang = i18n.lang();
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("lang", lang.tag());
+        }
+    });
+    let connection = connectivity::watch();
+    let update_ready = pwa::register();
+
+    view! {
+        <Router>
+            <a class="skip-link" href="#main">{move || i18n.t(Msg::SkipToContent)}</a>
+            <header class="app-header">
+                <div class="brand">
+                    <img class="brand-logo" src="/icons/icon.svg" alt="" width="40" height="40"/>
+                    <div>
+                        <span class="brand-name">{move || i18n.t(Msg::AppName)}</span>
+                        <span class="brand-tagline">{move || i18n.t(Msg::Tagline)}</span>
+                    </div>
+                </div>
+                <ConnectionStatus connection/>
+                <LanguageSwitch/>
+            </header>
+            <UpdateBanner update_ready/>
+            <Navigation/>
+            <main id="main" tabindex="-1">
+                <Routes fallback=|| view! { <NotFound/> }>
+                    <Route path=path!("/") view=|| view! { <AreaPage area=Area::Tasks/> }/>
+                    <Route path=path!("/opgaver") view=|| view! { <AreaPage area=Area::Tasks/> }/>
+                    <Route path=path!("/cv") view=|| view! { <AreaPage area=Area::Cv/> }/>
+                    <Route path=path!("/moeder") view=|| view! { <AreaPage area=Area::Meetings/> }/>
+                    <Route path=path!("/ideer") view=|| view! { <AreaPage area=Area::Ideas/> }/>
+                    <Route path=path!("/kaffepulje") view=|| view! { <AreaPage area=Area::Grants/> }/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+#[component]
+fn Navigation() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <nav class="app-nav" aria-label=move || i18n.t(Msg::MainMenu)>
+            <ul>
+                {Area::ALL
+                    .into_iter()
+                    .map(|area| {
+                        view! {
+                            <li>
+                                <A href=area.path()>
+                                    <span class="nav-icon" aria-hidden="true">{area.icon()}</span>
+                                    <span class="nav-label">{move || i18n.t(area.title())}</span>
+                                </A>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </nav>
+    }
+}
+
+/// The connection indicator: a word and a shape, never colour alone, announced politely when
+/// it changes.
+#[component]
+fn ConnectionStatus(connection: ReadSignal<Connection>) -> impl IntoView {
+    let i18n = use_i18n();
+    let label = move || match connection.get() {
+        Connection::Checking => i18n.t(Msg::Connecting),
+        Connection::Online => i18n.t(Msg::Online),
+        Connection::Offline => i18n.t(Msg::Offline),
+    };
+    view! {
+        <p
+            class="connection"
+            role="status"
+            data-testid="connection"
+            data-state=move || connection.get().as_str()
+            title=move || (connection.get() == Connection::Offline).then(|| i18n.t(Msg::OfflineExplained))
+        >
+            <span class="visually-hidden">{move || i18n.t(Msg::ConnectionLabel)} ": "</span>
+            <span class="connection-dot" aria-hidden="true"></span>
+            <span class="connection-label">{label}</span>
+        </p>
+    }
+}
+
+/// Danish and English as a pair of toggle buttons: both always visible, each labelled in its
+/// own language so that someone who reads neither the current one can still find theirs.
+#[component]
+fn LanguageSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="language-switch" role="group" aria-label=move || i18n.t(Msg::LanguageLabel)>
+            {Lang::ALL
+                .into_iter()
+                .map(|lang| {
+                    view! {
+                        <button
+                            type="button"
+                            lang=lang.tag()
+                            aria-pressed=move || (i18n.lang() == lang).to_string()
+                            on:click=move |_| {
+                                i18n.set_lang(lang);
+                                settings::store_lang(lang);
+                            }
+                        >
+                            {lang.endonym()}
+                        </button>
+                    }
+                })
+                .collect_view()}
+        </div>
+    }
+}
+
+#[component]
+fn UpdateBanner(update_ready: ReadSignal<bool>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Show when=move || update_ready.get()>
+            <div class="update-banner" role="alert">
+                <button type="button" on:click=|_| pwa::activate_update()>
+                    {move || i18n.t(Msg::UpdateReady)}
+                </button>
+            </div>
+        </Show>
+    }
+}

@@ -1,0 +1,38 @@
+//! Samskab's client: a Leptos app rendered in the browser (CSR), compiled to WebAssembly.
+//!
+//! Layout:
+//! - [`app`]: the root component: the shell (header, navigation, status), routes, and the
+//!   contexts every page can use.
+//! - [`pages`]: one module per area of the app (Opgaver, Mit CV, Møder, Idéer, Kaffepulje).
+//! - [`i18n`]: Danish and English texts as a typed catalog, and the current language.
+//! - [`settings`]: small per-device settings in localStorage (the chosen language).
+//! - [`connectivity`]: whether the relay is reachable, which is what "online" means here.
+//! - [`pwa`]: service worker registration, the "new version ready" flow, persistent storage.
+//!
+//! Documents in IndexedDB and the sync client arrive with the task bank work, beside these.
+
+pub mod app;
+pub mod connectivity;
+pub mod i18n;
+pub mod pages;
+pub mod pwa;
+pub mod settings;
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::wasm_bindgen;
+
+/// Entry point, run by the JS glue once the wasm is instantiated: mounts the app into
+/// `#app`, replacing the loading text that index.html shows until then.
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+    // Under wasm-bindgen-test there is no #app: the tests mount what they need themselves.
+    let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("app"))
+    else {
+        return;
+    };
+    root.set_inner_html("");
+    leptos::mount::mount_to(root.unchecked_into(), app::App).forget();
+}

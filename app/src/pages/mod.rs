@@ -1,0 +1,96 @@
+//! The app's pages. Each area of the strategy gets its own module as it is built; until then
+//! [`AreaPage`] says what will be there.
+
+use leptos::prelude::*;
+
+use crate::i18n::{Msg, use_i18n};
+
+/// The areas in the main menu, in menu order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Area {
+    Tasks,
+    Cv,
+    Meetings,
+    Ideas,
+    Grants,
+}
+
+impl Area {
+    pub const ALL: [Area; 5] = [Area::Tasks, Area::Cv, Area::Meetings, Area::Ideas, Area::Grants];
+
+    /// The area's URL; Danish words, as the addresses users see and share.
+    pub fn path(self) -> &'static str {
+        match self {
+            Area::Tasks => "/opgaver",
+            Area::Cv => "/cv",
+            Area::Meetings => "/moeder",
+            Area::Ideas => "/ideer",
+            Area::Grants => "/kaffepulje",
+        }
+    }
+
+    pub fn title(self) -> Msg {
+        match self {
+            Area::Tasks => Msg::NavTasks,
+            Area::Cv => Msg::NavCv,
+            Area::Meetings => Msg::NavMeetings,
+            Area::Ideas => Msg::NavIdeas,
+            Area::Grants => Msg::NavGrants,
+        }
+    }
+
+    fn intro(self) -> Msg {
+        match self {
+            Area::Tasks => Msg::TasksIntro,
+            Area::Cv => Msg::CvIntro,
+            Area::Meetings => Msg::MeetingsIntro,
+            Area::Ideas => Msg::IdeasIntro,
+            Area::Grants => Msg::GrantsIntro,
+        }
+    }
+
+    /// A decorative symbol beside the menu label (hidden from screen readers).
+    pub fn icon(self) -> &'static str {
+        match self {
+            Area::Tasks => "☰",
+            Area::Cv => "☺",
+            Area::Meetings => "☏",
+            Area::Ideas => "✦",
+            Area::Grants => "☕",
+        }
+    }
+}
+
+/// Sets the document title to "<page> – Samskab" while the page is shown.
+fn page_title(title: Msg) {
+    let i18n = use_i18n();
+    Effect::new(move |_| {
+        document().set_title(&format!("{} – {}", i18n.t(title), i18n.t(Msg::AppName)));
+    });
+}
+
+/// The placeholder page of an area that is not built yet.
+#[component]
+pub fn AreaPage(area: Area) -> impl IntoView {
+    let i18n = use_i18n();
+    page_title(area.title());
+    view! {
+        <section class="page" aria-labelledby="page-title">
+            <h1 id="page-title">{move || i18n.t(area.title())}</h1>
+            <p class="lead">{move || i18n.t(area.intro())}</p>
+            <p class="badge">{move || i18n.t(Msg::ComingSoon)}</p>
+        </section>
+    }
+}
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    let i18n = use_i18n();
+    page_title(Msg::NotFoundTitle);
+    view! {
+        <section class="page" aria-labelledby="page-title">
+            <h1 id="page-title">{move || i18n.t(Msg::NotFoundTitle)}</h1>
+            <p class="lead">{move || i18n.t(Msg::NotFoundBody)}</p>
+        </section>
+    }
+}

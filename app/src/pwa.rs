@@ -1,0 +1,113 @@
+//! The installable-app side of the client: registers the service worker (`/sw.js`, written by
+//! `cargo xtask dist` with the precache list), tells the UI when a new version is waiting, and
+//! asks the browser to keep this origin's storage ("persistent storage"), since the documents
+//! on the device may hold changes not yet on the relay.
+//!
+//! The update flow: a new `sw.js` installs in the background and waits. The app shows
+//! "Ny version klar - genindlæs"; a tap posts `skip-waiting` to the waiting worker, which
+//! activates and takes control; on `controllerchange` the page reloads into the new version.
+//! Nothing reloads unless the user asked for it, so no half-typed form is lost.
+
+use std::cell::RefCell;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::Closure;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{ServiceWorkerRegistration, ServiceWorkerState};
+
+thread_local! {
+    // The browser's registration object is not Send, so it lives here rather than in a signal.
+    static REGISTRATION: RefCell<Option<ServiceWorkerRegistration>> = const { RefCell::new(None) };
+}
+
+/// Registers the service worker and returns a signal that turns true when an update waits.
+pub fn register() -> ReadSignal<bool> {
+    let (update_ready, set_update_ready) = signal(false);
+    spawn_local(async move {
+        if let Err(e) = register_worker(set_update_ready).await {
+            leptos::logging::warn!("service worker not registered: {e:?}");
+        }
+        request_persistent_storage().await;
+    });
+    update_ready
+}
+
+async fn register_worker(set_update_ready: WriteSignal<bool>) -> Result<(), wasm_bindgen::JsValue> {
+    let container = window().navigator().service_worker();
+    let registration: ServiceWorkerRegistration =
+        JsFuture::from(container.register("/sw.js")).await?.dyn_into()?;
+
+    // A worker already waiting from an earlier visit.
+    if registration.waiting().is_some() && container.controller().is_some() {
+        set_update_ready.set(true);
+    }
+    // A worker that starts installing while the app is open.
+    let reg = registration.clone();
+    let on_update_found = Closure::<dyn FnMut()>::new(move || {
+        let Some(installing) = reg.installing() else { return };
+        let worker = installing.clone();
+        let on_state = Closure::<dyn FnMut()>::new(move || {
+            let has_controller = window().navigator().service_worker().controller().is_some();
+            // With no controller this is the first install, not an update.
+            if worker.state() == ServiceWorkerState::Installed && has_controller {
+                set_update_ready.set(true);
+            }
+        });
+        installing.set_onstatechange(Some(on_state.as_ref().unchecked_ref()));
+        on_state.forget();
+    });
+    registration.set_onupdatefound(Some(on_update_found.as_ref().unchecked_ref()));
+    on_update_found.forget();
+
+    // Look for a new version whenever the app comes back to the foreground.
+    let reg = registration.clone();
+    let _ = window_event_listener(leptos::ev::visibilitychange, move |_| {
+        if document().visibility_state() == web_sys::VisibilityState::Visible {
+            let _ = reg.update();
+        }
+    });
+
+    REGISTRATION.with(|r| *r.borrow_mut() = Some(registration));
+    Ok(())
+}
+
+/// Activates the waiting version and reloads into it. Called when the user taps the banner.
+pub fn activate_update() {
+    let container = window().navigator().service_worker();
+    let reload = Closure::<dyn FnMut()>::new(|| {
+        let _ = window().location().reload();
+    });
+    container.set_oncontrollerchange(Some(reload.as_ref().unchecked_ref()));
+    reload.forget();
+    let waiting = REGISTRATION.with(|r| r.borrow().as_ref().and_then(|r| r.waiting()));
+    match waiting {
+        Some(worker) => {
+            if let Err(e) = worker.post_message(&"skip-waiting".into()) {
+                leptos::logging::warn!("cannot activate the new version: {e:?}");
+            }
+        }
+        // The worker activated meanwhile (another tab took it): reloading is all that is left.
+        None => {
+            let _ = window().location().reload();
+        }
+    }
+}
+
+async fn request_persistent_storage() {
+    let Ok(storage) = js_sys::Reflect::get(&window().navigator(), &"storage".into()) else {
+        return;
+    };
+    if storage.is_undefined() {
+        return;
+    }
+    let storage: web_sys::StorageManager = storage.unchecked_into();
+    match storage.persist() {
+        Ok(promise) => match JsFuture::from(promise).await {
+            Ok(granted) => leptos::logging::log!("persistent storage: {}", granted.is_truthy()),
+            Err(e) => leptos::logging::warn!("persistent storage refused: {e:?}"),
+        },
+        Err(e) => leptos::logging::warn!("persistent storage unavailable: {e:?}"),
+    }
+}

@@ -1,0 +1,304 @@
+//! `cargo xtask dist`: builds the wasm client and writes `dist/`, ready for the relay.
+//!
+//! What it writes:
+//! - `samskab_app-<hash>.wasm` and `samskab_app-<hash>.js` (the wasm-bindgen glue), and
+//!   `boot-<hash>.js`, the module index.html loads, which starts the glue with the wasm's
+//!   hashed path (no inline script, so the CSP can forbid it);
+//! - `style-<hash>.css` from `style/`;
+//! - `index.html`, `manifest.webmanifest`, `icons/` from `public/`;
+//! - `sw.js` from `public/sw.js` with the precache list of every other file and a version
+//!   derived from their hashes, so that any change to any file installs a new worker;
+//! - a `.br` and a `.gz` sibling of every text and wasm file, which the relay serves by
+//!   `Accept-Encoding`.
+//!
+//! The hash is the first 16 hex digits of the file's SHA-256: names change exactly when
+//! contents do, which is what lets the relay cache them for a year.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, bail};
+use sha2::{Digest, Sha256};
+
+use crate::{Profile, cargo, run_cmd, target_dir, workspace_root};
+
+const APP_CRATE: &str = "samskab-app";
+const APP_LIB: &str = "samskab_app";
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+
+/// One file written to `dist/`, with its sizes for the report.
+#[derive(Debug, Clone)]
+pub struct DistFile {
+    pub url: String,
+    pub raw: usize,
+    pub gzip: Option<usize>,
+    pub brotli: Option<usize>,
+}
+
+/// Builds the client and writes `dist/`; returns what was written.
+pub fn build(profile: &Profile) -> anyhow::Result<Vec<DistFile>> {
+    let root = workspace_root();
+    check_wasm_bindgen_version(&root)?;
+
+    eprintln!("xtask: building the client ({profile:?})");
+    run_cmd(
+        Command::new(cargo())
+            .current_dir(&root)
+            .args(["build", "--package", APP_CRATE, "--lib", "--target", WASM_TARGET])
+            .args(profile.cargo_args()),
+    )?;
+    let wasm_in = target_dir()
+        .join(WASM_TARGET)
+        .join(profile.dir())
+        .join(format!("{APP_LIB}.wasm"));
+
+    let staging = target_dir().join("xtask").join("bindgen");
+    let _ = fs::remove_dir_all(&staging);
+    wasm_bindgen_cli_support::Bindgen::new()
+        .input_path(&wasm_in)
+        .web(true)?
+        .typescript(false)
+        .omit_default_module_path(false)
+        .debug(*profile == Profile::Dev)
+        .keep_debug(*profile == Profile::Dev)
+        .generate(&staging)
+        .with_context(|| format!("wasm-bindgen failed on {}", wasm_in.display()))?;
+
+    let dist = root.join("dist");
+    let _ = fs::remove_dir_all(&dist);
+    fs::create_dir_all(&dist).with_context(|| format!("cannot create {}", dist.display()))?;
+    let mut out = Output::new(dist.clone());
+
+    let wasm = out.hashed(APP_LIB, "wasm", read(&staging.join(format!("{APP_LIB}_bg.wasm")))?)?;
+    let glue = out.hashed(APP_LIB, "js", read(&staging.join(format!("{APP_LIB}.js")))?)?;
+    // Inline JS snippets of dependencies, if any, keep their relative paths from the glue.
+    let snippets = staging.join("snippets");
+    if snippets.is_dir() {
+        copy_tree(&snippets, &snippets, "snippets", &mut out)?;
+    }
+    let boot_js = format!(
+        "// Written by cargo xtask dist: starts the app with its hashed wasm.\n\
+         import init from \"{glue}\";\n\
+         init({{ module_or_path: \"{wasm}\" }}).catch((e) => {{\n\
+         \x20 console.error(\"Samskab could not start\", e);\n\
+         \x20 const app = document.getElementById(\"app\");\n\
+         \x20 if (app) app.dataset.failed = \"true\";\n\
+         }});\n"
+    );
+    let boot = out.hashed("boot", "js", boot_js.into_bytes())?;
+
+    let mut css = Vec::new();
+    for path in sorted_files(&root.join("style"), "css")? {
+        css.extend(read(&path)?);
+        css.push(b'\n');
+    }
+    let style = out.hashed("style", "css", css)?;
+
+    let public = root.join("public");
+    copy_tree(&public.join("icons"), &public.join("icons"), "icons", &mut out)?;
+    out.plain("manifest.webmanifest", read(&public.join("manifest.webmanifest"))?)?;
+    let index = String::from_utf8(read(&public.join("index.html"))?)?;
+    let index = fill(
+        &index,
+        &[("{{style}}", &style), ("{{boot}}", &boot), ("{{glue}}", &glue), ("{{wasm}}", &wasm)],
+    )?;
+    out.plain("index.html", index.into_bytes())?;
+
+    // The service worker last: its precache list is everything written so far.
+    let mut precache: Vec<&String> = out.hashes.keys().collect();
+    precache.sort();
+    let version = hex16(
+        &Sha256::digest(
+            out.hashes
+                .iter()
+                .map(|(url, h)| format!("{url}={h}\n"))
+                .collect::<String>(),
+        ),
+    );
+    let sw = String::from_utf8(read(&public.join("sw.js"))?)?;
+    let sw = fill(
+        &sw,
+        &[
+            ("\"__SAMSKAB_VERSION__\"", &serde_json::to_string(&version)?),
+            ("[\"__SAMSKAB_PRECACHE__\"]", &serde_json::to_string(&precache)?),
+        ],
+    )?;
+    out.plain("sw.js", sw.into_bytes())?;
+
+    report(&out.files);
+    eprintln!("xtask: wrote {} (version {version})", dist.display());
+    Ok(out.files)
+}
+
+/// Collects what is written to `dist/` and compresses it on the way.
+struct Output {
+    dist: PathBuf,
+    files: Vec<DistFile>,
+    /// URL -> content hash, for the precache list and the version.
+    hashes: BTreeMap<String, String>,
+}
+
+impl Output {
+    fn new(dist: PathBuf) -> Self {
+        Self { dist, files: Vec::new(), hashes: BTreeMap::new() }
+    }
+
+    /// Writes `stem-<hash>.ext` and returns its URL.
+    fn hashed(&mut self, stem: &str, ext: &str, bytes: Vec<u8>) -> anyhow::Result<String> {
+        let hash = hex16(&Sha256::digest(&bytes));
+        self.write(&format!("{stem}-{hash}.{ext}"), bytes)
+    }
+
+    /// Writes `name` (a path relative to dist) as it is named and returns its URL.
+    fn plain(&mut self, name: &str, bytes: Vec<u8>) -> anyhow::Result<String> {
+        self.write(name, bytes)
+    }
+
+    fn write(&mut self, name: &str, bytes: Vec<u8>) -> anyhow::Result<String> {
+        let path = self.dist.join(name);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        let (gzip, brotli) = if compressible(name) {
+            let gz = gzip(&bytes)?;
+            let br = brotli(&bytes)?;
+            fs::write(with_suffix(&path, ".gz"), &gz)?;
+            fs::write(with_suffix(&path, ".br"), &br)?;
+            (Some(gz.len()), Some(br.len()))
+        } else {
+            (None, None)
+        };
+        fs::write(&path, &bytes).with_context(|| format!("cannot write {}", path.display()))?;
+        let url = format!("/{name}");
+        if name != "sw.js" {
+            self.hashes.insert(url.clone(), hex16(&Sha256::digest(&bytes)));
+        }
+        self.files.push(DistFile { url: url.clone(), raw: bytes.len(), gzip, brotli });
+        Ok(url)
+    }
+}
+
+/// Fails if wasm-bindgen (the crate the app links) and wasm-bindgen-cli-support (linked into
+/// this tool) differ in Cargo.lock: their output would not fit together.
+fn check_wasm_bindgen_version(root: &Path) -> anyhow::Result<()> {
+    let lib = locked_version(root, "wasm-bindgen")?;
+    let cli = locked_version(root, "wasm-bindgen-cli-support")?;
+    if lib != cli {
+        bail!(
+            "wasm-bindgen versions differ in Cargo.lock: the app links wasm-bindgen {lib} but \
+             xtask links wasm-bindgen-cli-support {cli}. Pin both to the same exact version \
+             (`=x.y.z`) in Cargo.toml and xtask/Cargo.toml."
+        );
+    }
+    Ok(())
+}
+
+/// The one version of `name` in Cargo.lock; an error if it is absent or locked twice.
+pub fn locked_version(root: &Path, name: &str) -> anyhow::Result<String> {
+    let lock = fs::read_to_string(root.join("Cargo.lock")).context("cannot read Cargo.lock")?;
+    let header = format!("name = \"{name}\"\nversion = \"");
+    let versions: Vec<&str> = lock
+        .match_indices(&header)
+        .filter_map(|(i, _)| lock[i + header.len()..].split('"').next())
+        .collect();
+    match versions.as_slice() {
+        [one] => Ok((*one).to_owned()),
+        [] => bail!("{name} is not in Cargo.lock"),
+        many => bail!("{name} is locked at several versions: {many:?}"),
+    }
+}
+
+fn compressible(name: &str) -> bool {
+    matches!(
+        name.rsplit('.').next(),
+        Some("html" | "js" | "css" | "wasm" | "webmanifest" | "svg" | "json")
+    )
+}
+
+fn gzip(bytes: &[u8]) -> anyhow::Result<Vec<u8>> {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    enc.write_all(bytes)?;
+    Ok(enc.finish()?)
+}
+
+fn brotli(bytes: &[u8]) -> anyhow::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        lgwin: 22,
+        ..Default::default()
+    };
+    brotli::BrotliCompress(&mut &bytes[..], &mut out, &params)?;
+    Ok(out)
+}
+
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(suffix);
+    PathBuf::from(s)
+}
+
+fn hex16(digest: &[u8]) -> String {
+    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
+fn read(path: &Path) -> anyhow::Result<Vec<u8>> {
+    fs::read(path).with_context(|| format!("cannot read {}", path.display()))
+}
+
+/// Replaces each placeholder, which must occur in the template.
+fn fill(template: &str, pairs: &[(&str, &str)]) -> anyhow::Result<String> {
+    let mut out = template.to_owned();
+    for (placeholder, value) in pairs {
+        if !out.contains(placeholder) {
+            bail!("template lacks the placeholder {placeholder}");
+        }
+        out = out.replace(placeholder, value);
+    }
+    Ok(out)
+}
+
+fn sorted_files(dir: &Path, ext: &str) -> anyhow::Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = fs::read_dir(dir)
+        .with_context(|| format!("cannot read {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == ext))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// Copies a directory tree into `dist/<prefix>/`, keeping names.
+fn copy_tree(root: &Path, dir: &Path, prefix: &str, out: &mut Output) -> anyhow::Result<()> {
+    let mut entries: Vec<PathBuf> = fs::read_dir(dir)
+        .with_context(|| format!("cannot read {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            copy_tree(root, &path, prefix, out)?;
+        } else {
+            let rel = path.strip_prefix(root)?.to_string_lossy().replace('\\', "/");
+            out.plain(&format!("{prefix}/{rel}"), read(&path)?)?;
+        }
+    }
+    Ok(())
+}
+
+fn report(files: &[DistFile]) {
+    let kb = |n: usize| format!("{:.1}", n as f64 / 1024.0);
+    let opt = |n: Option<usize>| n.map(kb).unwrap_or_else(|| "-".into());
+    eprintln!("{:<44} {:>10} {:>10} {:>10}", "file", "raw KiB", "gzip KiB", "br KiB");
+    let (mut raw, mut gz, mut br) = (0, 0, 0);
+    for f in files {
+        eprintln!("{:<44} {:>10} {:>10} {:>10}", f.url, kb(f.raw), opt(f.gzip), opt(f.brotli));
+        raw += f.raw;
+        gz += f.gzip.unwrap_or(f.raw);
+        br += f.brotli.unwrap_or(f.raw);
+    }
+    eprintln!("{:<44} {:>10} {:>10} {:>10}", "total", kb(raw), kb(gz), kb(br));
+}

@@ -1,0 +1,125 @@
+//! `cargo xtask`: Samskab's build tool, so that building and testing need nothing but cargo
+//! and the package registries.
+//!
+//! - `cargo xtask dist [--dev]`: builds the wasm client and writes `dist/` (see [`dist`]).
+//! - `cargo xtask run [--dev] [-- <relay flags>]`: `dist`, then starts the relay on it.
+//! - `cargo xtask test`: installs what the tests need (see [`prereq`]) and runs every test
+//!   (see [`test`]).
+
+mod dist;
+mod prereq;
+mod test;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+use anyhow::{Context, bail};
+
+const USAGE: &str = "usage:
+  cargo xtask dist [--dev]                  build the app into dist/ (release unless --dev)
+  cargo xtask run [--dev] [-- <flags>]      build dist/ and run the relay on it; flags go to the relay
+  cargo xtask test                          install test prerequisites, then run every test";
+
+fn main() -> ExitCode {
+    match run(std::env::args().skip(1).collect()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: Vec<String>) -> anyhow::Result<()> {
+    let (own, passthrough) = match args.iter().position(|a| a == "--") {
+        Some(i) => (&args[..i], &args[i + 1..]),
+        None => (&args[..], &[][..]),
+    };
+    let dev = own.iter().any(|a| a == "--dev");
+    match own.first().map(String::as_str) {
+        Some("dist") => dist::build(&Profile::from_dev(dev)).map(drop),
+        Some("run") => {
+            let profile = Profile::from_dev(dev);
+            dist::build(&profile)?;
+            run_relay(&profile, passthrough)
+        }
+        Some("test") => test::all(),
+        Some("-h" | "--help") | None => {
+            eprintln!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => bail!("unknown command {other:?}\n{USAGE}"),
+    }
+}
+
+/// Release (optimised for size) or dev (fast to build, with debug info).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Profile {
+    Release,
+    Dev,
+}
+
+impl Profile {
+    fn from_dev(dev: bool) -> Self {
+        if dev { Profile::Dev } else { Profile::Release }
+    }
+
+    /// Cargo's flag for the profile.
+    pub fn cargo_args(self) -> &'static [&'static str] {
+        match self {
+            Profile::Release => &["--release"],
+            Profile::Dev => &[],
+        }
+    }
+
+    /// The profile's directory under `target/<triple>/`.
+    pub fn dir(self) -> &'static str {
+        match self {
+            Profile::Release => "release",
+            Profile::Dev => "debug",
+        }
+    }
+}
+
+fn run_relay(profile: &Profile, flags: &[String]) -> anyhow::Result<()> {
+    let root = workspace_root();
+    let mut cmd = Command::new(cargo());
+    cmd.current_dir(&root)
+        .args(["run", "--package", "samskab-server"])
+        .args(profile.cargo_args())
+        .arg("--")
+        .arg("--dist")
+        .arg(root.join("dist"))
+        .args(flags);
+    run_cmd(&mut cmd)
+}
+
+/// The workspace root (the parent of this crate's directory).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_owned)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// The cargo that runs us, so that the toolchain in rust-toolchain.toml is used throughout.
+pub fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
+}
+
+/// The target directory cargo uses for this workspace.
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target"))
+}
+
+/// Runs a command with inherited output; a non-zero exit is an error naming the command.
+pub fn run_cmd(cmd: &mut Command) -> anyhow::Result<()> {
+    let shown = format!("{cmd:?}");
+    let status = cmd.status().with_context(|| format!("cannot start {shown}"))?;
+    if !status.success() {
+        bail!("{shown} failed ({status})");
+    }
+    Ok(())
+}

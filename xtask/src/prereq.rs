@@ -1,0 +1,120 @@
+//! What the tests need beyond cargo, installed when missing: Debian's Chromium and
+//! ChromeDriver (apt, when running as root), Node.js packages for the browser tests (npm, from
+//! the lock file), and `wasm-bindgen-test-runner` at exactly the locked wasm-bindgen version
+//! (cargo install). Each step says what it does; a step that cannot succeed stops with the
+//! command to run by hand.
+
+use std::path::Path;
+use std::process::Command;
+
+use anyhow::{Context, bail};
+
+use crate::{cargo, run_cmd, workspace_root};
+
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+pub fn ensure_all() -> anyhow::Result<()> {
+    ensure_browser()?;
+    ensure_node()?;
+    ensure_npm_packages(&workspace_root().join("tests").join("e2e"))?;
+    ensure_wasm_bindgen_test_runner()?;
+    Ok(())
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+fn apt_install(packages: &[&str]) -> anyhow::Result<()> {
+    if !is_root() {
+        bail!(
+            "{} missing and this is not root; install them with: sudo apt-get install {}",
+            packages.join(", "),
+            packages.join(" ")
+        );
+    }
+    eprintln!("xtask: installing {} with apt", packages.join(" "));
+    run_cmd(Command::new("apt-get").args(["update", "-q"]))?;
+    run_cmd(
+        Command::new("apt-get")
+            .args(["install", "-y", "-q", "--no-install-recommends"])
+            .args(packages)
+            .env("DEBIAN_FRONTEND", "noninteractive"),
+    )
+    .with_context(|| format!("cannot install {}", packages.join(" ")))
+}
+
+fn ensure_browser() -> anyhow::Result<()> {
+    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
+        return Ok(());
+    }
+    apt_install(&["chromium", "chromium-driver"])?;
+    if !Path::new(CHROMIUM).exists() || !Path::new(CHROMEDRIVER).exists() {
+        bail!("apt installed chromium but {CHROMIUM} or {CHROMEDRIVER} is still missing");
+    }
+    Ok(())
+}
+
+fn ensure_node() -> anyhow::Result<()> {
+    let major = Command::new("node")
+        .arg("--version")
+        .output()
+        .ok()
+        .and_then(|o| {
+            let v = String::from_utf8_lossy(&o.stdout).trim().trim_start_matches('v').to_owned();
+            v.split('.').next()?.parse::<u32>().ok()
+        });
+    match major {
+        Some(m) if m >= 18 => Ok(()),
+        Some(m) => bail!("the browser tests need Node.js 18 or newer; this machine has {m}"),
+        None => apt_install(&["nodejs", "npm"]),
+    }
+}
+
+/// `npm ci` when `node_modules` is missing or older than the lock file.
+fn ensure_npm_packages(dir: &Path) -> anyhow::Result<()> {
+    let lock = dir.join("package-lock.json");
+    let installed = dir.join("node_modules").join(".package-lock.json");
+    let modified = |p: &Path| p.metadata().and_then(|m| m.modified()).ok();
+    let fresh = match (modified(&installed), modified(&lock)) {
+        (Some(installed), Some(lock)) => installed >= lock,
+        _ => false,
+    };
+    if fresh {
+        return Ok(());
+    }
+    eprintln!("xtask: installing the browser tests' npm packages");
+    run_cmd(
+        Command::new("npm")
+            .current_dir(dir)
+            .args(["ci", "--no-audit", "--no-fund"]),
+    )
+    .context("npm ci failed in tests/e2e (is the npm registry reachable?)")
+}
+
+fn ensure_wasm_bindgen_test_runner() -> anyhow::Result<()> {
+    let wanted = crate::dist::locked_version(&workspace_root(), "wasm-bindgen")?;
+    let have = Command::new("wasm-bindgen-test-runner")
+        .arg("--version")
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned());
+    if have.as_deref().is_some_and(|v| v.ends_with(&format!(" {wanted}"))) {
+        return Ok(());
+    }
+    eprintln!(
+        "xtask: installing wasm-bindgen-test-runner {wanted} (found {}); this takes a few minutes once",
+        have.as_deref().unwrap_or("none")
+    );
+    // Not --locked: the CLI's own lock file pins crates that need a newer rustc than ours.
+    run_cmd(
+        Command::new(cargo())
+            .args(["install", "wasm-bindgen-cli", "--version"])
+            .arg(format!("={wanted}")),
+    )
+    .context("cannot install wasm-bindgen-cli")
+}

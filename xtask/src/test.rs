@@ -1,0 +1,66 @@
+//! `cargo xtask test`: every test, from the fastest to the slowest:
+//! 1. native: the model's unit tests, the relay's tests over real sockets, xtask's own;
+//! 2. wasm: the client's tests in headless Chromium (wasm-bindgen-test-runner + ChromeDriver);
+//! 3. browser end-to-end: `dist/` built in release, the real relay process, headless Chromium
+//!    driven by Playwright (tests/e2e, Node's test runner).
+//!
+//! Every stage runs even if an earlier one failed, so one run shows everything that is wrong;
+//! the exit code is non-zero if any failed.
+
+use std::process::Command;
+
+use crate::prereq::{self, CHROMEDRIVER, CHROMIUM};
+use crate::{Profile, cargo, run_cmd, target_dir, workspace_root};
+
+pub fn all() -> anyhow::Result<()> {
+    prereq::ensure_all()?;
+    let root = workspace_root();
+    let mut failed = Vec::new();
+    let mut stage = |name: &str, result: anyhow::Result<()>| {
+        if let Err(e) = result {
+            eprintln!("xtask: {name} tests FAILED: {e:#}");
+            failed.push(name.to_owned());
+        }
+    };
+
+    stage(
+        "native",
+        run_cmd(
+            Command::new(cargo())
+                .current_dir(&root)
+                .args(["test", "--workspace", "--exclude", "samskab-app"]),
+        ),
+    );
+
+    stage(
+        "wasm",
+        run_cmd(
+            Command::new(cargo())
+                .current_dir(&root)
+                .args(["test", "--package", "samskab-app", "--target", "wasm32-unknown-unknown"])
+                .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner")
+                .env("CHROMEDRIVER", CHROMEDRIVER)
+                .env("WASM_BINDGEN_TEST_TIMEOUT", "120"),
+        ),
+    );
+
+    let e2e = crate::dist::build(&Profile::Release).map(drop).and_then(|()| {
+        run_cmd(Command::new(cargo()).current_dir(&root).args(["build", "--package", "samskab-server"]))?;
+        run_cmd(
+            Command::new("node")
+                .current_dir(root.join("tests").join("e2e"))
+                .args(["--test", "--test-concurrency=1", "--test-reporter=spec"])
+                .env("SAMSKAB_SERVER_BIN", target_dir().join("debug").join("samskab-server"))
+                .env("SAMSKAB_DIST", root.join("dist"))
+                .env("CHROMIUM", CHROMIUM),
+        )
+    });
+    stage("browser end-to-end", e2e);
+
+    if failed.is_empty() {
+        eprintln!("xtask: all tests passed");
+        Ok(())
+    } else {
+        anyhow::bail!("failed: {}", failed.join(", "))
+    }
+}
