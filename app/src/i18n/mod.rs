@@ -73,17 +73,3 @@ macro_rules! define_messages {
     };
 }
 pub(crate) use define_messages;
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_text_is_non_empty_in_every_language() {
-        for msg in Msg::ALL {
-            for lang in Lang::ALL {
-                assert!(!msg.text(lang).trim().is_empty(), "{msg:?} is empty in {lang}");
-            }
-        }
-    }
-}

@@ -1,0 +1,62 @@
+//! The client's own tests, compiled to wasm and run in headless Chromium by
+//! wasm-bindgen-test-runner (`cargo xtask test` sets it up): the text catalog, the remembered
+//! language in real localStorage, and the shell mounted into a real DOM.
+
+use gloo_storage::{LocalStorage, Storage};
+use samskab_app::i18n::{Lang, Msg};
+use samskab_app::settings;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen_test]
+fn every_text_exists_in_every_language() {
+    for msg in Msg::ALL {
+        for lang in Lang::ALL {
+            assert!(!msg.text(lang).trim().is_empty(), "{msg:?} is empty in {lang}");
+        }
+    }
+    assert_eq!(Msg::NavTasks.text(Lang::Da), "Opgaver");
+    assert_eq!(Msg::NavTasks.text(Lang::En), "Tasks");
+}
+
+#[wasm_bindgen_test]
+fn the_chosen_language_survives_in_local_storage() {
+    LocalStorage::delete(settings::LANG_KEY);
+    assert_eq!(settings::stored_lang(), None);
+    assert_eq!(settings::initial_lang(), Lang::Da);
+
+    settings::store_lang(Lang::En);
+    assert_eq!(LocalStorage::get::<String>(settings::LANG_KEY).unwrap(), "en");
+    assert_eq!(settings::initial_lang(), Lang::En);
+
+    // A value this version does not understand falls back to Danish instead of failing.
+    LocalStorage::set(settings::LANG_KEY, "tlh").unwrap();
+    assert_eq!(settings::initial_lang(), Lang::Da);
+    LocalStorage::delete(settings::LANG_KEY);
+}
+
+#[wasm_bindgen_test]
+async fn the_shell_mounts_with_a_labelled_menu_and_a_connection_status() {
+    LocalStorage::delete(settings::LANG_KEY);
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    let _handle = leptos::mount::mount_to(root.clone().unchecked_into(), samskab_app::app::App);
+    // Let the first effects run (they set <html lang>).
+    gloo_timers::future::TimeoutFuture::new(0).await;
+
+    let nav = root.query_selector("nav").unwrap().expect("a nav element");
+    assert_eq!(nav.get_attribute("aria-label").as_deref(), Some("Hovedmenu"));
+    assert_eq!(nav.query_selector_all("a").unwrap().length(), 5);
+    let status = root
+        .query_selector("[data-testid=connection]")
+        .unwrap()
+        .expect("a connection status");
+    assert_eq!(status.get_attribute("role").as_deref(), Some("status"));
+    let html_lang = document.document_element().unwrap().get_attribute("lang");
+    assert_eq!(html_lang.as_deref(), Some("da"));
+    let buttons = root.query_selector_all(".language-switch button").unwrap();
+    assert_eq!(buttons.length(), 2);
+}

@@ -1,0 +1,115 @@
+// The app shell as a user meets it: it loads from the real relay, installs its service
+// worker, opens from the cache while the relay is down, and notices when it is back.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { cp, readFile, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { DIST, Relay, freePort, launchDevice, tempDir, waitControlled } from "./support.mjs";
+
+let relay, device, page, data;
+
+before(async () => {
+  data = await tempDir("data");
+  relay = await new Relay({ port: await freePort(), data }).start();
+  device = await launchDevice();
+  page = await device.context.newPage();
+});
+
+after(async () => {
+  await device?.close();
+  await relay?.stop();
+  await rm(data, { recursive: true, force: true });
+});
+
+const connection = () => page.locator('[data-testid="connection"]');
+
+test("first visit renders the Danish shell and installs the service worker", async () => {
+  await page.goto(relay.url);
+  await page.locator('[data-testid="connection"][data-state="online"]').waitFor();
+  assert.equal(await page.getAttribute("html", "lang"), "da");
+  assert.equal(await page.locator("h1").textContent(), "Opgaver");
+  const nav = page.getByRole("navigation", { name: "Hovedmenu" });
+  for (const name of ["Opgaver", "Mit CV", "Møder", "Idéer", "Kaffepulje"]) {
+    await nav.getByRole("link", { name }).waitFor();
+  }
+  await waitControlled(page);
+
+  const transfer = await page.evaluate(() => {
+    const entries = [...performance.getEntriesByType("navigation"), ...performance.getEntriesByType("resource")];
+    return {
+      requests: entries.length,
+      bytes: entries.reduce((sum, e) => sum + (e.transferSize || 0), 0),
+      files: entries.map((e) => `${new URL(e.name).pathname} ${e.transferSize}`),
+    };
+  });
+  console.log(`first visit: ${transfer.requests} requests, ${transfer.bytes} bytes transferred`);
+  for (const f of transfer.files) console.log(`  ${f}`);
+  assert.ok(transfer.bytes > 0, "the first visit transferred something");
+});
+
+test("with the relay down the app opens from the cache and says offline", async () => {
+  await relay.stop();
+  await page.reload();
+  assert.equal(await page.locator("h1").textContent(), "Opgaver");
+  await page.locator('[data-testid="connection"][data-state="offline"]').waitFor();
+  assert.match(await connection().textContent(), /Offline/);
+
+  // A deep link the app has never opened is served by the cached shell and routed client-side.
+  await page.goto(`${relay.url}/moeder`);
+  assert.equal(await page.locator("h1").textContent(), "Møder");
+  assert.equal(await page.title(), "Møder – Samskab");
+});
+
+test("when the relay comes back the indicator says online", async () => {
+  await relay.start();
+  await page.locator('[data-testid="connection"][data-state="online"]').waitFor({ timeout: 30_000 });
+  assert.match(await connection().textContent(), /Online/);
+});
+
+test("English is one tap away and is remembered", async () => {
+  await page.getByRole("button", { name: "English" }).click();
+  assert.equal(await page.locator("h1").textContent(), "Meetings");
+  assert.equal(await page.getAttribute("html", "lang"), "en");
+  await page.reload();
+  assert.equal(await page.locator("h1").textContent(), "Meetings");
+  assert.equal(await page.getByRole("button", { name: "English" }).getAttribute("aria-pressed"), "true");
+  await page.getByRole("button", { name: "Dansk" }).click();
+  assert.equal(await page.locator("h1").textContent(), "Møder");
+});
+
+test("a new version waits until the user taps the banner, then takes over", async () => {
+  // A second build that differs only in its service worker's version.
+  const next = await tempDir("dist-next");
+  await cp(DIST, next, { recursive: true });
+  const sw = await readFile(join(DIST, "sw.js"), "utf8");
+  const changed = sw.replace(/const VERSION = "([0-9a-f]+)";/, 'const VERSION = "$1-next";');
+  assert.notEqual(changed, sw, "sw.js carries a version");
+  await writeFile(join(next, "sw.js"), changed);
+  await rm(join(next, "sw.js.br"));
+  await rm(join(next, "sw.js.gz"));
+
+  await relay.stop();
+  relay.dist = next;
+  await relay.start();
+  try {
+    await page.goto(relay.url);
+    const banner = page.getByRole("button", { name: "Ny version klar - genindlæs" });
+    await banner.waitFor({ timeout: 30_000 });
+    // Nothing happened behind the user's back: the old version still controls the page.
+    assert.equal(await cacheNames(), 1);
+    await Promise.all([page.waitForEvent("load"), banner.click()]);
+    await waitControlled(page);
+    await page.locator("h1").waitFor();
+    await page.waitForFunction(async () => {
+      const names = await caches.keys();
+      return names.length === 1 && names[0].endsWith("-next");
+    });
+    assert.equal(await banner.count(), 0);
+  } finally {
+    await rm(next, { recursive: true, force: true });
+  }
+});
+
+async function cacheNames() {
+  return page.evaluate(async () => (await caches.keys()).filter((n) => !n.endsWith("-next")).length);
+}

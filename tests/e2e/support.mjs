@@ -1,0 +1,112 @@
+// Shared helpers of the browser tests: the real relay process (the binary cargo built) and
+// Debian's Chromium with a fresh profile, driven by playwright-core.
+import { spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+
+const SERVER_BIN = required("SAMSKAB_SERVER_BIN");
+export const DIST = required("SAMSKAB_DIST");
+const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+
+function required(name) {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set; run the browser tests through \`cargo xtask test\``);
+  return value;
+}
+
+/** A port that was free a moment ago, kept across relay restarts so the origin stays the same. */
+export async function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export async function tempDir(prefix) {
+  return mkdtemp(join(tmpdir(), `samskab-${prefix}-`));
+}
+
+/** The relay process on 127.0.0.1:port, resolved once /healthz answers. */
+export class Relay {
+  constructor({ port, data, dist = DIST, args = [] }) {
+    Object.assign(this, { port, data, dist, args });
+    this.url = `http://127.0.0.1:${port}`;
+    this.proc = null;
+    this.log = "";
+  }
+
+  async start() {
+    this.proc = spawn(
+      SERVER_BIN,
+      ["--addr", `127.0.0.1:${this.port}`, "--data", this.data, "--dist", this.dist, ...this.args],
+      { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, SAMSKAB_LOG: "info" } },
+    );
+    const keep = (chunk) => { this.log += chunk; };
+    this.proc.stdout.on("data", keep);
+    this.proc.stderr.on("data", keep);
+    const exited = new Promise((_, reject) =>
+      this.proc.once("exit", (code) => reject(new Error(`relay exited (${code}) before it was ready:\n${this.log}`))),
+    );
+    await Promise.race([this.waitHealthy(), exited]);
+    return this;
+  }
+
+  async waitHealthy(timeoutMs = 20_000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        const res = await fetch(`${this.url}/healthz`);
+        if (res.ok) return;
+      } catch (_) { /* not listening yet */ }
+      if (Date.now() > deadline) throw new Error(`relay not healthy after ${timeoutMs} ms:\n${this.log}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /** SIGTERM, then wait for the process to exit. */
+  async stop(signal = "SIGTERM") {
+    if (!this.proc || this.proc.exitCode !== null) return;
+    const done = new Promise((resolve) => this.proc.once("exit", resolve));
+    this.proc.kill(signal);
+    await done;
+    this.proc = null;
+  }
+}
+
+/** Chromium with a fresh profile of its own, as a separate device would be. */
+export async function launchDevice() {
+  const profile = await tempDir("profile");
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    locale: "da-DK",
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-dev-shm-usage",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  const close = async () => {
+    await context.close();
+    await rm(profile, { recursive: true, force: true });
+  };
+  return { context, close };
+}
+
+/** Resolves when a service worker controls the page. */
+export async function waitControlled(page) {
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
+}
