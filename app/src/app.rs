@@ -2,7 +2,7 @@
 //! and lays out the shell around the routed page.
 
 use leptos::prelude::*;
-use leptos_router::components::{A, Route, Router, Routes};
+use leptos_router::components::{A, Redirect, Route, Router, Routes};
 use leptos_router::path;
 
 use crate::connectivity::{self, Connection};
@@ -42,7 +42,7 @@ pub fn App() -> impl IntoView {
             <Navigation/>
             <main id="main" tabindex="-1">
                 <Routes fallback=|| view! { <NotFound/> }>
-                    <Route path=path!("/") view=|| view! { <AreaPage area=Area::Tasks/> }/>
+                    <Route path=path!("/") view=|| view! { <Redirect path="/opgaver"/> }/>
                     <Route path=path!("/opgaver") view=|| view! { <AreaPage area=Area::Tasks/> }/>
                     <Route path=path!("/cv") view=|| view! { <AreaPage area=Area::Cv/> }/>
                     <Route path=path!("/moeder") view=|| view! { <AreaPage area=Area::Meetings/> }/>

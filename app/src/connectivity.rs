@@ -51,7 +51,9 @@ pub fn watch() -> ReadSignal<Connection> {
     let _ = window_event_listener(leptos::ev::online, move |_| {
         let _ = wake.unbounded_send(());
     });
-    let _ = window_event_listener(leptos::ev::offline, move |_| set_state.set(Connection::Offline));
+    let _ = window_event_listener(leptos::ev::offline, move |_| {
+        set_state.set(Connection::Offline)
+    });
     let wake = wake_tx;
     let _ = window_event_listener(leptos::ev::visibilitychange, move |_| {
         if document().visibility_state() == web_sys::VisibilityState::Visible {

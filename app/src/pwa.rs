@@ -36,8 +36,9 @@ pub fn register() -> ReadSignal<bool> {
 
 async fn register_worker(set_update_ready: WriteSignal<bool>) -> Result<(), wasm_bindgen::JsValue> {
     let container = window().navigator().service_worker();
-    let registration: ServiceWorkerRegistration =
-        JsFuture::from(container.register("/sw.js")).await?.dyn_into()?;
+    let registration: ServiceWorkerRegistration = JsFuture::from(container.register("/sw.js"))
+        .await?
+        .dyn_into()?;
 
     // A worker already waiting from an earlier visit.
     if registration.waiting().is_some() && container.controller().is_some() {
@@ -46,7 +47,9 @@ async fn register_worker(set_update_ready: WriteSignal<bool>) -> Result<(), wasm
     // A worker that starts installing while the app is open.
     let reg = registration.clone();
     let on_update_found = Closure::<dyn FnMut()>::new(move || {
-        let Some(installing) = reg.installing() else { return };
+        let Some(installing) = reg.installing() else {
+            return;
+        };
         let worker = installing.clone();
         let on_state = Closure::<dyn FnMut()>::new(move || {
             let has_controller = window().navigator().service_worker().controller().is_some();

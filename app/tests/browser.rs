@@ -14,7 +14,10 @@ wasm_bindgen_test_configure!(run_in_browser);
 fn every_text_exists_in_every_language() {
     for msg in Msg::ALL {
         for lang in Lang::ALL {
-            assert!(!msg.text(lang).trim().is_empty(), "{msg:?} is empty in {lang}");
+            assert!(
+                !msg.text(lang).trim().is_empty(),
+                "{msg:?} is empty in {lang}"
+            );
         }
     }
     assert_eq!(Msg::NavTasks.text(Lang::Da), "Opgaver");
@@ -28,7 +31,10 @@ fn the_chosen_language_survives_in_local_storage() {
     assert_eq!(settings::initial_lang(), Lang::Da);
 
     settings::store_lang(Lang::En);
-    assert_eq!(LocalStorage::get::<String>(settings::LANG_KEY).unwrap(), "en");
+    assert_eq!(
+        LocalStorage::get::<String>(settings::LANG_KEY).unwrap(),
+        "en"
+    );
     assert_eq!(settings::initial_lang(), Lang::En);
 
     // A value this version does not understand falls back to Danish instead of failing.
@@ -48,7 +54,10 @@ async fn the_shell_mounts_with_a_labelled_menu_and_a_connection_status() {
     gloo_timers::future::TimeoutFuture::new(0).await;
 
     let nav = root.query_selector("nav").unwrap().expect("a nav element");
-    assert_eq!(nav.get_attribute("aria-label").as_deref(), Some("Hovedmenu"));
+    assert_eq!(
+        nav.get_attribute("aria-label").as_deref(),
+        Some("Hovedmenu")
+    );
     assert_eq!(nav.query_selector_all("a").unwrap().length(), 5);
     let status = root
         .query_selector("[data-testid=connection]")

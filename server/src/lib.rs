@@ -44,7 +44,10 @@ pub async fn run(
 ) -> anyhow::Result<()> {
     let assets = Assets::load(&config.dist)?;
     std::fs::create_dir_all(&config.data).map_err(|e| {
-        anyhow::anyhow!("cannot create data directory {}: {e}", config.data.display())
+        anyhow::anyhow!(
+            "cannot create data directory {}: {e}",
+            config.data.display()
+        )
     })?;
     let state = Arc::new(AppState { assets });
     let local = listener.local_addr()?;

@@ -88,7 +88,10 @@ async fn serves_each_kind_of_file_with_its_type_cache_policy_and_encoding() {
     assert_eq!(wasm.status(), StatusCode::OK);
     let h = wasm.headers().clone();
     assert_eq!(header(&h, "content-type"), "application/wasm");
-    assert_eq!(header(&h, "cache-control"), "public, max-age=31536000, immutable");
+    assert_eq!(
+        header(&h, "cache-control"),
+        "public, max-age=31536000, immutable"
+    );
     assert_eq!(header(&h, "content-encoding"), "br");
     assert_eq!(header(&h, "vary"), "accept-encoding");
     assert_eq!(wasm.bytes().await.unwrap().as_ref(), b"BR-wasm");
@@ -103,18 +106,27 @@ async fn serves_each_kind_of_file_with_its_type_cache_policy_and_encoding() {
 
     let index = relay.get("/", Some("br")).await;
     assert_eq!(index.status(), StatusCode::OK);
-    assert_eq!(header(index.headers(), "content-type"), "text/html; charset=utf-8");
+    assert_eq!(
+        header(index.headers(), "content-type"),
+        "text/html; charset=utf-8"
+    );
     assert_eq!(header(index.headers(), "cache-control"), "no-cache");
     assert_eq!(index.bytes().await.unwrap().as_ref(), b"BR-index");
 
     // sw.js has only a gzip sibling: br is not invented, gzip is used.
     let sw = relay.get("/sw.js", Some("br, gzip")).await;
-    assert_eq!(header(sw.headers(), "content-type"), "text/javascript; charset=utf-8");
+    assert_eq!(
+        header(sw.headers(), "content-type"),
+        "text/javascript; charset=utf-8"
+    );
     assert_eq!(header(sw.headers(), "cache-control"), "no-cache");
     assert_eq!(header(sw.headers(), "content-encoding"), "gzip");
 
     let manifest = relay.get("/manifest.webmanifest", Some("br")).await;
-    assert_eq!(header(manifest.headers(), "content-type"), "application/manifest+json");
+    assert_eq!(
+        header(manifest.headers(), "content-type"),
+        "application/manifest+json"
+    );
     assert_eq!(header(manifest.headers(), "cache-control"), "no-cache");
     assert_eq!(header(manifest.headers(), "content-encoding"), "");
 
@@ -161,7 +173,10 @@ async fn every_response_carries_the_security_headers() {
         let res = relay.get(path, None).await;
         let h = res.headers();
         let csp = header(h, "content-security-policy");
-        assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval'"), "{path}: {csp}");
+        assert!(
+            csp.contains("script-src 'self' 'wasm-unsafe-eval'"),
+            "{path}: {csp}"
+        );
         assert!(!csp.contains("unsafe-inline"), "{path}: {csp}");
         assert_eq!(header(h, "x-content-type-options"), "nosniff", "{path}");
         assert_eq!(header(h, "referrer-policy"), "no-referrer", "{path}");
@@ -175,8 +190,14 @@ async fn unknown_paths_route_to_the_shell_except_under_api_and_for_files() {
 
     let deep = relay.get("/opgaver/42", None).await;
     assert_eq!(deep.status(), StatusCode::OK);
-    assert_eq!(header(deep.headers(), "content-type"), "text/html; charset=utf-8");
-    assert_eq!(deep.text().await.unwrap(), "<!doctype html><title>shell</title>");
+    assert_eq!(
+        header(deep.headers(), "content-type"),
+        "text/html; charset=utf-8"
+    );
+    assert_eq!(
+        deep.text().await.unwrap(),
+        "<!doctype html><title>shell</title>"
+    );
 
     let api = relay.get("/api/does-not-exist", None).await;
     assert_eq!(api.status(), StatusCode::NOT_FOUND);

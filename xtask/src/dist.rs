@@ -47,7 +47,14 @@ pub fn build(profile: &Profile) -> anyhow::Result<Vec<DistFile>> {
     run_cmd(
         Command::new(cargo())
             .current_dir(&root)
-            .args(["build", "--package", APP_CRATE, "--lib", "--target", WASM_TARGET])
+            .args([
+                "build",
+                "--package",
+                APP_CRATE,
+                "--lib",
+                "--target",
+                WASM_TARGET,
+            ])
             .args(profile.cargo_args()),
     )?;
     let wasm_in = target_dir()
@@ -72,7 +79,11 @@ pub fn build(profile: &Profile) -> anyhow::Result<Vec<DistFile>> {
     fs::create_dir_all(&dist).with_context(|| format!("cannot create {}", dist.display()))?;
     let mut out = Output::new(dist.clone());
 
-    let wasm = out.hashed(APP_LIB, "wasm", read(&staging.join(format!("{APP_LIB}_bg.wasm")))?)?;
+    let wasm = out.hashed(
+        APP_LIB,
+        "wasm",
+        read(&staging.join(format!("{APP_LIB}_bg.wasm")))?,
+    )?;
     let glue = out.hashed(APP_LIB, "js", read(&staging.join(format!("{APP_LIB}.js")))?)?;
     // Inline JS snippets of dependencies, if any, keep their relative paths from the glue.
     let snippets = staging.join("snippets");
@@ -98,32 +109,46 @@ pub fn build(profile: &Profile) -> anyhow::Result<Vec<DistFile>> {
     let style = out.hashed("style", "css", css)?;
 
     let public = root.join("public");
-    copy_tree(&public.join("icons"), &public.join("icons"), "icons", &mut out)?;
-    out.plain("manifest.webmanifest", read(&public.join("manifest.webmanifest"))?)?;
+    copy_tree(
+        &public.join("icons"),
+        &public.join("icons"),
+        "icons",
+        &mut out,
+    )?;
+    out.plain(
+        "manifest.webmanifest",
+        read(&public.join("manifest.webmanifest"))?,
+    )?;
     let index = String::from_utf8(read(&public.join("index.html"))?)?;
     let index = fill(
         &index,
-        &[("{{style}}", &style), ("{{boot}}", &boot), ("{{glue}}", &glue), ("{{wasm}}", &wasm)],
+        &[
+            ("{{style}}", &style),
+            ("{{boot}}", &boot),
+            ("{{glue}}", &glue),
+            ("{{wasm}}", &wasm),
+        ],
     )?;
     out.plain("index.html", index.into_bytes())?;
 
     // The service worker last: its precache list is everything written so far.
     let mut precache: Vec<&String> = out.hashes.keys().collect();
     precache.sort();
-    let version = hex16(
-        &Sha256::digest(
-            out.hashes
-                .iter()
-                .map(|(url, h)| format!("{url}={h}\n"))
-                .collect::<String>(),
-        ),
-    );
+    let version = hex16(&Sha256::digest(
+        out.hashes
+            .iter()
+            .map(|(url, h)| format!("{url}={h}\n"))
+            .collect::<String>(),
+    ));
     let sw = String::from_utf8(read(&public.join("sw.js"))?)?;
     let sw = fill(
         &sw,
         &[
             ("\"__SAMSKAB_VERSION__\"", &serde_json::to_string(&version)?),
-            ("[\"__SAMSKAB_PRECACHE__\"]", &serde_json::to_string(&precache)?),
+            (
+                "[\"__SAMSKAB_PRECACHE__\"]",
+                &serde_json::to_string(&precache)?,
+            ),
         ],
     )?;
     out.plain("sw.js", sw.into_bytes())?;
@@ -143,7 +168,11 @@ struct Output {
 
 impl Output {
     fn new(dist: PathBuf) -> Self {
-        Self { dist, files: Vec::new(), hashes: BTreeMap::new() }
+        Self {
+            dist,
+            files: Vec::new(),
+            hashes: BTreeMap::new(),
+        }
     }
 
     /// Writes `stem-<hash>.ext` and returns its URL.
@@ -174,9 +203,15 @@ impl Output {
         fs::write(&path, &bytes).with_context(|| format!("cannot write {}", path.display()))?;
         let url = format!("/{name}");
         if name != "sw.js" {
-            self.hashes.insert(url.clone(), hex16(&Sha256::digest(&bytes)));
+            self.hashes
+                .insert(url.clone(), hex16(&Sha256::digest(&bytes)));
         }
-        self.files.push(DistFile { url: url.clone(), raw: bytes.len(), gzip, brotli });
+        self.files.push(DistFile {
+            url: url.clone(),
+            raw: bytes.len(),
+            gzip,
+            brotli,
+        });
         Ok(url)
     }
 }
@@ -282,7 +317,10 @@ fn copy_tree(root: &Path, dir: &Path, prefix: &str, out: &mut Output) -> anyhow:
         if path.is_dir() {
             copy_tree(root, &path, prefix, out)?;
         } else {
-            let rel = path.strip_prefix(root)?.to_string_lossy().replace('\\', "/");
+            let rel = path
+                .strip_prefix(root)?
+                .to_string_lossy()
+                .replace('\\', "/");
             out.plain(&format!("{prefix}/{rel}"), read(&path)?)?;
         }
     }
@@ -292,13 +330,28 @@ fn copy_tree(root: &Path, dir: &Path, prefix: &str, out: &mut Output) -> anyhow:
 fn report(files: &[DistFile]) {
     let kb = |n: usize| format!("{:.1}", n as f64 / 1024.0);
     let opt = |n: Option<usize>| n.map(kb).unwrap_or_else(|| "-".into());
-    eprintln!("{:<44} {:>10} {:>10} {:>10}", "file", "raw KiB", "gzip KiB", "br KiB");
+    eprintln!(
+        "{:<44} {:>10} {:>10} {:>10}",
+        "file", "raw KiB", "gzip KiB", "br KiB"
+    );
     let (mut raw, mut gz, mut br) = (0, 0, 0);
     for f in files {
-        eprintln!("{:<44} {:>10} {:>10} {:>10}", f.url, kb(f.raw), opt(f.gzip), opt(f.brotli));
+        eprintln!(
+            "{:<44} {:>10} {:>10} {:>10}",
+            f.url,
+            kb(f.raw),
+            opt(f.gzip),
+            opt(f.brotli)
+        );
         raw += f.raw;
         gz += f.gzip.unwrap_or(f.raw);
         br += f.brotli.unwrap_or(f.raw);
     }
-    eprintln!("{:<44} {:>10} {:>10} {:>10}", "total", kb(raw), kb(gz), kb(br));
+    eprintln!(
+        "{:<44} {:>10} {:>10} {:>10}",
+        "total",
+        kb(raw),
+        kb(gz),
+        kb(br)
+    );
 }

@@ -65,7 +65,10 @@ fn ensure_node() -> anyhow::Result<()> {
         .output()
         .ok()
         .and_then(|o| {
-            let v = String::from_utf8_lossy(&o.stdout).trim().trim_start_matches('v').to_owned();
+            let v = String::from_utf8_lossy(&o.stdout)
+                .trim()
+                .trim_start_matches('v')
+                .to_owned();
             v.split('.').next()?.parse::<u32>().ok()
         });
     match major {
@@ -103,7 +106,10 @@ fn ensure_wasm_bindgen_test_runner() -> anyhow::Result<()> {
         .output()
         .ok()
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned());
-    if have.as_deref().is_some_and(|v| v.ends_with(&format!(" {wanted}"))) {
+    if have
+        .as_deref()
+        .is_some_and(|v| v.ends_with(&format!(" {wanted}")))
+    {
         return Ok(());
     }
     eprintln!(

@@ -25,11 +25,12 @@ pub fn all() -> anyhow::Result<()> {
 
     stage(
         "native",
-        run_cmd(
-            Command::new(cargo())
-                .current_dir(&root)
-                .args(["test", "--workspace", "--exclude", "samskab-app"]),
-        ),
+        run_cmd(Command::new(cargo()).current_dir(&root).args([
+            "test",
+            "--workspace",
+            "--exclude",
+            "samskab-app",
+        ])),
     );
 
     stage(
@@ -37,24 +38,42 @@ pub fn all() -> anyhow::Result<()> {
         run_cmd(
             Command::new(cargo())
                 .current_dir(&root)
-                .args(["test", "--package", "samskab-app", "--target", "wasm32-unknown-unknown"])
-                .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner")
+                .args([
+                    "test",
+                    "--package",
+                    "samskab-app",
+                    "--target",
+                    "wasm32-unknown-unknown",
+                ])
+                .env(
+                    "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+                    "wasm-bindgen-test-runner",
+                )
                 .env("CHROMEDRIVER", CHROMEDRIVER)
                 .env("WASM_BINDGEN_TEST_TIMEOUT", "120"),
         ),
     );
 
-    let e2e = crate::dist::build(&Profile::Release).map(drop).and_then(|()| {
-        run_cmd(Command::new(cargo()).current_dir(&root).args(["build", "--package", "samskab-server"]))?;
-        run_cmd(
-            Command::new("node")
-                .current_dir(root.join("tests").join("e2e"))
-                .args(["--test", "--test-concurrency=1", "--test-reporter=spec"])
-                .env("SAMSKAB_SERVER_BIN", target_dir().join("debug").join("samskab-server"))
-                .env("SAMSKAB_DIST", root.join("dist"))
-                .env("CHROMIUM", CHROMIUM),
-        )
-    });
+    let e2e = crate::dist::build(&Profile::Release)
+        .map(drop)
+        .and_then(|()| {
+            run_cmd(Command::new(cargo()).current_dir(&root).args([
+                "build",
+                "--package",
+                "samskab-server",
+            ]))?;
+            run_cmd(
+                Command::new("node")
+                    .current_dir(root.join("tests").join("e2e"))
+                    .args(["--test", "--test-concurrency=1", "--test-reporter=spec"])
+                    .env(
+                        "SAMSKAB_SERVER_BIN",
+                        target_dir().join("debug").join("samskab-server"),
+                    )
+                    .env("SAMSKAB_DIST", root.join("dist"))
+                    .env("CHROMIUM", CHROMIUM),
+            )
+        });
     stage("browser end-to-end", e2e);
 
     if failed.is_empty() {

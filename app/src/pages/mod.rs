@@ -16,7 +16,13 @@ pub enum Area {
 }
 
 impl Area {
-    pub const ALL: [Area; 5] = [Area::Tasks, Area::Cv, Area::Meetings, Area::Ideas, Area::Grants];
+    pub const ALL: [Area; 5] = [
+        Area::Tasks,
+        Area::Cv,
+        Area::Meetings,
+        Area::Ideas,
+        Area::Grants,
+    ];
 
     /// The area's URL; Danish words, as the addresses users see and share.
     pub fn path(self) -> &'static str {
