@@ -6,11 +6,25 @@
 //! client would never have produced.
 //!
 //! Layout:
-//! - [`lang`]: the languages the UI speaks and how they are named in settings and URLs.
+//! - [`lang`]: the languages the UI speaks.
+//! - [`ids`]: validated identifiers (documents, people, organisations, shifts).
+//! - [`task`]: the task document, its validation and limits.
+//! - [`roster`]: confirmed and waitlisted volunteers, derived from a task alone.
+//! - [`towns`]: the municipality's towns.
+//! - [`sync`]: the automerge-repo sync protocol, sans-IO: the message codec and the per-peer,
+//!   per-document state machine the client and the relay both drive.
 //!
-//! Documents (task, organisation, volunteer profile), their ids, validation and the
-//! who-may-write-what rules arrive with the task bank and accounts work; see `docs/`.
+//! The schemas are written out in `docs/documents.md`, the protocol in `docs/protocol.md`.
 
+pub mod ids;
 pub mod lang;
+pub mod roster;
+pub mod sync;
+pub mod task;
+mod text_enum;
+pub mod towns;
 
+pub use ids::{DocumentId, IdError, OrganisationId, PersonId, ShiftId};
 pub use lang::{Lang, UnknownLang};
+pub use roster::{Place, Roster};
+pub use task::{Area, Task, TaskError, TaskStatus};
