@@ -1,1 +1,15 @@
-//! placeholder
+//! The automerge-repo sync protocol (version "1"), sans-IO, shared by the client and the relay.
+//!
+//! - [`message`]: the wire messages and their CBOR codec.
+//! - [`hub`]: documents plus per-peer, per-document sync state; events in, effects out.
+//!
+//! The handshake (`join` / `peer`) is a connection's business and lives with each driver;
+//! everything after it goes through a [`Hub`]. See `docs/protocol.md`.
+
+pub mod hub;
+pub mod message;
+
+pub use hub::{Effect, Hub, Role, SyncError};
+pub use message::{
+    DecodeError, MAX_MESSAGE_BYTES, Message, PROTOCOL_VERSION, PeerId, PeerMetadata,
+};

@@ -1,0 +1,342 @@
+//! The sans-IO heart of sync: a set of documents and, per connected peer and document, an
+//! automerge sync state. It takes events (a peer connected, a message arrived, a local change)
+//! and returns [`Effect`]s (send this, persist that) for its driver to carry out in order.
+//!
+//! The relay drives one hub for all its connections; the client drives one with the relay as
+//! its only peer. Neither does any sync logic of its own, and tests drive hubs through a
+//! simulated network with no sockets and no sleeps.
+//!
+//! Ordering matters: when a received message changes a document, the hub emits
+//! [`Effect::Persist`] before any [`Effect::Send`], so a driver that performs effects in order
+//! acknowledges a change (its reply carries the new heads) only after it is durably written.
+//!
+//! Flow control comes from automerge's sync state: a peer is sent a new message about a
+//! document only when there is something it lacks and it has answered the previous one
+//! (`in_flight`), so a busy document's changes are batched into the next message rather than
+//! sent one by one.
+
+use std::collections::{BTreeMap, HashMap};
+
+use automerge::sync::{self, SyncDoc};
+use automerge::{Automerge, ChangeHash};
+
+use crate::ids::DocumentId;
+use crate::sync::message::{Message, PeerId};
+
+/// Which side of the protocol a hub plays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Answers `doc-unavailable` for documents it does not have; never asks for documents.
+    Relay,
+    /// Starts syncing its documents with each peer when the peer connects.
+    Client,
+}
+
+/// Something the driver must do, in the order given.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Send a message to `message`'s target.
+    Send(Message),
+    /// Durably append these bytes (an incremental save, loadable with `load_incremental`) to
+    /// the document's stored bytes.
+    Persist {
+        document: DocumentId,
+        bytes: Vec<u8>,
+    },
+    /// A document changed because of a peer (for the client's UI).
+    Changed { document: DocumentId },
+    /// The peer does not have (or will not share) the document.
+    Unavailable { document: DocumentId, peer: PeerId },
+}
+
+/// Why a message could not be processed. The driver closes that peer's connection with the
+/// reason; the hub and the other peers carry on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SyncError {
+    #[error("{0} is not connected")]
+    UnknownPeer(PeerId),
+    #[error("message claims to come from {claimed} on {actual}'s connection")]
+    WrongSender { claimed: PeerId, actual: PeerId },
+    #[error("bad sync message for {document}: {reason}")]
+    BadSyncMessage {
+        document: DocumentId,
+        reason: String,
+    },
+    #[error("unexpected {0} message during sync")]
+    Unexpected(&'static str),
+}
+
+/// Documents and their sync states with every connected peer.
+#[derive(Debug)]
+pub struct Hub {
+    me: PeerId,
+    role: Role,
+    docs: BTreeMap<DocumentId, Automerge>,
+    peers: HashMap<PeerId, BTreeMap<DocumentId, sync::State>>,
+}
+
+impl Hub {
+    pub fn new(me: PeerId, role: Role) -> Self {
+        Self {
+            me,
+            role,
+            docs: BTreeMap::new(),
+            peers: HashMap::new(),
+        }
+    }
+
+    pub fn me(&self) -> &PeerId {
+        &self.me
+    }
+
+    /// Adds a document from storage (concatenated saves and incremental saves).
+    pub fn load(&mut self, id: DocumentId, bytes: &[u8]) -> Result<(), automerge::AutomergeError> {
+        let mut doc = Automerge::new();
+        doc.load_incremental(bytes)?;
+        self.docs.insert(id, doc);
+        Ok(())
+    }
+
+    pub fn document(&self, id: &DocumentId) -> Option<&Automerge> {
+        self.docs.get(id)
+    }
+
+    /// Documents with content (an id someone only asked about has none).
+    pub fn documents(&self) -> impl Iterator<Item = (&DocumentId, &Automerge)> {
+        self.docs.iter().filter(|(_, d)| !d.get_heads().is_empty())
+    }
+
+    pub fn heads(&self, id: &DocumentId) -> Vec<ChangeHash> {
+        self.docs
+            .get(id)
+            .map(Automerge::get_heads)
+            .unwrap_or_default()
+    }
+
+    pub fn is_connected(&self, peer: &PeerId) -> bool {
+        self.peers.contains_key(peer)
+    }
+
+    /// A peer finished the handshake. A client starts syncing every document it holds.
+    pub fn connect(&mut self, peer: PeerId) -> Vec<Effect> {
+        self.peers.insert(peer.clone(), BTreeMap::new());
+        let mut effects = Vec::new();
+        if self.role == Role::Client {
+            let ids: Vec<DocumentId> = self.docs.keys().copied().collect();
+            for id in ids {
+                self.start(&peer, id, &mut effects);
+            }
+        }
+        effects
+    }
+
+    /// A peer's connection ended. Its sync states go: a reconnection starts afresh, which is
+    /// what automerge's protocol requires after messages may have been lost.
+    pub fn disconnect(&mut self, peer: &PeerId) {
+        self.peers.remove(peer);
+    }
+
+    /// The client wants a document it may not have yet: asks every peer for it.
+    pub fn request(&mut self, id: DocumentId) -> Vec<Effect> {
+        self.docs.entry(id).or_default();
+        let peers: Vec<PeerId> = self.peers.keys().cloned().collect();
+        let mut effects = Vec::new();
+        for peer in peers {
+            self.start(&peer, id, &mut effects);
+        }
+        effects
+    }
+
+    /// Changes a document here (creating it if new), persists the change and offers it to
+    /// every connected peer.
+    pub fn change<T>(
+        &mut self,
+        id: DocumentId,
+        f: impl FnOnce(&mut Automerge) -> T,
+    ) -> (T, Vec<Effect>) {
+        let doc = self.docs.entry(id).or_default();
+        let before = doc.get_heads();
+        let result = f(doc);
+        let mut effects = Vec::new();
+        if doc.get_heads() != before {
+            effects.push(Effect::Persist {
+                document: id,
+                bytes: doc.save_after(&before),
+            });
+            let peers: Vec<PeerId> = self.peers.keys().cloned().collect();
+            for peer in peers {
+                if self.peers.get(&peer).is_some_and(|d| d.contains_key(&id)) {
+                    self.offer(&peer, id, &mut effects);
+                } else {
+                    self.start(&peer, id, &mut effects);
+                }
+            }
+        }
+        (result, effects)
+    }
+
+    /// Processes one message from `from`.
+    pub fn receive(&mut self, from: &PeerId, message: Message) -> Result<Vec<Effect>, SyncError> {
+        if !self.peers.contains_key(from) {
+            return Err(SyncError::UnknownPeer(from.clone()));
+        }
+        match message {
+            Message::Request {
+                document_id,
+                sender_id,
+                data,
+                ..
+            } => {
+                self.check_sender(from, &sender_id)?;
+                self.receive_sync(from, document_id, &data, true)
+            }
+            Message::Sync {
+                document_id,
+                sender_id,
+                data,
+                ..
+            } => {
+                self.check_sender(from, &sender_id)?;
+                self.receive_sync(from, document_id, &data, false)
+            }
+            Message::DocUnavailable {
+                document_id,
+                sender_id,
+                ..
+            } => {
+                self.check_sender(from, &sender_id)?;
+                if let Some(docs) = self.peers.get_mut(from) {
+                    docs.remove(&document_id);
+                }
+                Ok(vec![Effect::Unavailable {
+                    document: document_id,
+                    peer: from.clone(),
+                }])
+            }
+            Message::Leave { .. } => {
+                self.disconnect(from);
+                Ok(Vec::new())
+            }
+            // Ephemeral messages (presence, cursors) are not used by Samskab and not relayed.
+            Message::Ephemeral { .. } | Message::Unknown | Message::Error { .. } => Ok(Vec::new()),
+            Message::Join { .. } => Err(SyncError::Unexpected("join")),
+            Message::Peer { .. } => Err(SyncError::Unexpected("peer")),
+        }
+    }
+
+    fn check_sender(&self, from: &PeerId, claimed: &PeerId) -> Result<(), SyncError> {
+        if claimed != from {
+            return Err(SyncError::WrongSender {
+                claimed: claimed.clone(),
+                actual: from.clone(),
+            });
+        }
+        Ok(())
+    }
+
+    fn receive_sync(
+        &mut self,
+        from: &PeerId,
+        id: DocumentId,
+        data: &[u8],
+        is_request: bool,
+    ) -> Result<Vec<Effect>, SyncError> {
+        let bad = |reason: String| SyncError::BadSyncMessage {
+            document: id,
+            reason,
+        };
+        let message = sync::Message::decode(data).map_err(|e| bad(e.to_string()))?;
+        let they_have_it = !message.heads.is_empty();
+        let known = self.docs.contains_key(&id);
+        let mut effects = Vec::new();
+
+        if !known && !they_have_it && self.role == Role::Relay {
+            // Neither side has it: nothing to sync. Keep no state for an id someone only guessed.
+            if is_request {
+                effects.push(Effect::Send(Message::DocUnavailable {
+                    document_id: id,
+                    sender_id: self.me.clone(),
+                    target_id: from.clone(),
+                }));
+            }
+            return Ok(effects);
+        }
+
+        let Self { docs, peers, .. } = self;
+        let doc = docs.entry(id).or_default();
+        let state = peers
+            .get_mut(from)
+            .ok_or_else(|| SyncError::UnknownPeer(from.clone()))?
+            .entry(id)
+            .or_default();
+        let before = doc.get_heads();
+        doc.receive_sync_message(state, message)
+            .map_err(|e| bad(e.to_string()))?;
+        if doc.get_heads() != before {
+            effects.push(Effect::Persist {
+                document: id,
+                bytes: doc.save_after(&before),
+            });
+            effects.push(Effect::Changed { document: id });
+        }
+        // Answer the sender, and tell everyone else who syncs this document.
+        let peer_ids: Vec<PeerId> = self
+            .peers
+            .iter()
+            .filter(|(_, d)| d.contains_key(&id))
+            .map(|(p, _)| p.clone())
+            .collect();
+        for peer in peer_ids {
+            self.offer(&peer, id, &mut effects);
+        }
+        Ok(effects)
+    }
+
+    /// Begins syncing `id` with `peer`: `request` if this side has nothing of it, else `sync`.
+    fn start(&mut self, peer: &PeerId, id: DocumentId, effects: &mut Vec<Effect>) {
+        let Some(doc) = self.docs.get(&id) else {
+            return;
+        };
+        let Some(states) = self.peers.get_mut(peer) else {
+            return;
+        };
+        let state = states.entry(id).or_default();
+        let empty = doc.get_heads().is_empty();
+        if let Some(message) = doc.generate_sync_message(state) {
+            let data = message.encode();
+            effects.push(Effect::Send(if empty {
+                Message::Request {
+                    document_id: id,
+                    sender_id: self.me.clone(),
+                    target_id: peer.clone(),
+                    data,
+                }
+            } else {
+                Message::Sync {
+                    document_id: id,
+                    sender_id: self.me.clone(),
+                    target_id: peer.clone(),
+                    data,
+                }
+            }));
+        }
+    }
+
+    /// Sends `peer` whatever it lacks of `id`, if anything and if it is not waiting on us.
+    fn offer(&mut self, peer: &PeerId, id: DocumentId, effects: &mut Vec<Effect>) {
+        let Some(doc) = self.docs.get(&id) else {
+            return;
+        };
+        let Some(state) = self.peers.get_mut(peer).and_then(|d| d.get_mut(&id)) else {
+            return;
+        };
+        if let Some(message) = doc.generate_sync_message(state) {
+            effects.push(Effect::Send(Message::Sync {
+                document_id: id,
+                sender_id: self.me.clone(),
+                target_id: peer.clone(),
+                data: message.encode(),
+            }));
+        }
+    }
+}

@@ -1,0 +1,307 @@
+//! The messages of the automerge-repo WebSocket protocol, version "1", and their CBOR codec.
+//!
+//! Field names and message types are automerge-repo's, so a stock JavaScript client and this
+//! code understand each other. Types this code does not know decode as [`Message::Unknown`]
+//! and are ignored, as the protocol asks; unknown fields are ignored too. Samskab's own
+//! extensions are documented in `docs/protocol.md`.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::ids::DocumentId;
+
+/// The only protocol version there is.
+pub const PROTOCOL_VERSION: &str = "1";
+
+/// The largest message accepted, encoded. A sync message carrying a whole large document can
+/// be big; anything larger than this is refused before it is decoded.
+pub const MAX_MESSAGE_BYTES: usize = 8 * 1024 * 1024;
+
+/// A peer's id: an opaque string chosen by the peer for the lifetime of a connection. The
+/// relay binds it to the authenticated user.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct PeerId(String);
+
+impl PeerId {
+    pub const MAX_LEN: usize = 128;
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for PeerId {
+    type Error = DecodeError;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        if s.is_empty() || s.len() > Self::MAX_LEN || s.chars().any(char::is_control) {
+            return Err(DecodeError::BadPeerId);
+        }
+        Ok(Self(s))
+    }
+}
+
+impl std::str::FromStr for PeerId {
+    type Err = DecodeError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::try_from(s.to_owned())
+    }
+}
+
+impl From<PeerId> for String {
+    fn from(id: PeerId) -> String {
+        id.0
+    }
+}
+
+impl fmt::Display for PeerId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Metadata a peer may send in `join` and `peer`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PeerMetadata {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage_id: Option<String>,
+    #[serde(default)]
+    pub is_ephemeral: bool,
+}
+
+/// A protocol message.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum Message {
+    /// Client -> relay, first message: who I am and which versions I speak.
+    #[serde(rename = "join", rename_all = "camelCase")]
+    Join {
+        sender_id: PeerId,
+        supported_protocol_versions: Vec<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        metadata: Option<PeerMetadata>,
+    },
+    /// Relay -> client, the answer to `join`.
+    #[serde(rename = "peer", rename_all = "camelCase")]
+    Peer {
+        sender_id: PeerId,
+        selected_protocol_version: String,
+        target_id: PeerId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        metadata: Option<PeerMetadata>,
+    },
+    #[serde(rename = "leave", rename_all = "camelCase")]
+    Leave { sender_id: PeerId },
+    /// Like `sync`, but the sender would like `doc-unavailable` if the target lacks the document.
+    #[serde(rename = "request", rename_all = "camelCase")]
+    Request {
+        document_id: DocumentId,
+        sender_id: PeerId,
+        target_id: PeerId,
+        #[serde(with = "serde_bytes")]
+        data: Vec<u8>,
+    },
+    /// An automerge sync message about one document.
+    #[serde(rename = "sync", rename_all = "camelCase")]
+    Sync {
+        document_id: DocumentId,
+        sender_id: PeerId,
+        target_id: PeerId,
+        #[serde(with = "serde_bytes")]
+        data: Vec<u8>,
+    },
+    /// The sender does not have the document (or may not share it: the answer is the same).
+    #[serde(rename = "doc-unavailable", rename_all = "camelCase")]
+    DocUnavailable {
+        document_id: DocumentId,
+        sender_id: PeerId,
+        target_id: PeerId,
+    },
+    #[serde(rename = "ephemeral", rename_all = "camelCase")]
+    Ephemeral {
+        sender_id: PeerId,
+        target_id: PeerId,
+        count: u64,
+        session_id: String,
+        document_id: DocumentId,
+        #[serde(with = "serde_bytes")]
+        data: Vec<u8>,
+    },
+    /// A protocol error; the connection closes after it.
+    #[serde(rename = "error", rename_all = "camelCase")]
+    Error { message: String },
+    /// Any message type this code does not know.
+    #[serde(other)]
+    Unknown,
+}
+
+/// Why bytes are not a message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DecodeError {
+    #[error("message of {0} bytes is larger than the limit of {MAX_MESSAGE_BYTES}")]
+    TooLarge(usize),
+    #[error("malformed message: {0}")]
+    Malformed(String),
+    #[error("peer id must be 1 to 128 printable characters")]
+    BadPeerId,
+}
+
+impl Message {
+    /// CBOR bytes of the message.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        // Serialising these plain structs into a Vec cannot fail: no maps with non-string
+        // keys, no IO errors from a Vec writer.
+        #[allow(clippy::expect_used)]
+        ciborium::into_writer(self, &mut out).expect("messages always serialise");
+        out
+    }
+
+    pub fn decode(bytes: &[u8]) -> Result<Self, DecodeError> {
+        if bytes.len() > MAX_MESSAGE_BYTES {
+            return Err(DecodeError::TooLarge(bytes.len()));
+        }
+        ciborium::from_reader(bytes).map_err(|e| DecodeError::Malformed(e.to_string()))
+    }
+
+    /// The document a sync-phase message is about.
+    pub fn document_id(&self) -> Option<DocumentId> {
+        match self {
+            Message::Request { document_id, .. }
+            | Message::Sync { document_id, .. }
+            | Message::DocUnavailable { document_id, .. }
+            | Message::Ephemeral { document_id, .. } => Some(*document_id),
+            _ => None,
+        }
+    }
+
+    /// A short name for logs.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Message::Join { .. } => "join",
+            Message::Peer { .. } => "peer",
+            Message::Leave { .. } => "leave",
+            Message::Request { .. } => "request",
+            Message::Sync { .. } => "sync",
+            Message::DocUnavailable { .. } => "doc-unavailable",
+            Message::Ephemeral { .. } => "ephemeral",
+            Message::Error { .. } => "error",
+            Message::Unknown => "unknown",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn peer(s: &str) -> PeerId {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn messages_round_trip_through_cbor() {
+        let doc = DocumentId::from_bytes([3; 16]);
+        let messages = [
+            Message::Join {
+                sender_id: peer("client-1"),
+                supported_protocol_versions: vec!["1".into()],
+                metadata: Some(PeerMetadata {
+                    storage_id: Some("s".into()),
+                    is_ephemeral: false,
+                }),
+            },
+            Message::Peer {
+                sender_id: peer("relay"),
+                selected_protocol_version: "1".into(),
+                target_id: peer("client-1"),
+                metadata: None,
+            },
+            Message::Sync {
+                document_id: doc,
+                sender_id: peer("a"),
+                target_id: peer("b"),
+                data: vec![0x42, 1, 2],
+            },
+            Message::Request {
+                document_id: doc,
+                sender_id: peer("a"),
+                target_id: peer("b"),
+                data: vec![],
+            },
+            Message::DocUnavailable {
+                document_id: doc,
+                sender_id: peer("a"),
+                target_id: peer("b"),
+            },
+            Message::Error {
+                message: "nope".into(),
+            },
+        ];
+        for m in messages {
+            assert_eq!(Message::decode(&m.encode()).unwrap(), m);
+        }
+    }
+
+    #[test]
+    fn wire_names_are_automerge_repo_s() {
+        let doc = DocumentId::from_bytes([3; 16]);
+        let m = Message::Sync {
+            document_id: doc,
+            sender_id: peer("a"),
+            target_id: peer("b"),
+            data: vec![1],
+        };
+        let value: ciborium::Value = ciborium::from_reader(&m.encode()[..]).unwrap();
+        let map = value.as_map().unwrap();
+        let get = |k: &str| {
+            map.iter()
+                .find(|(key, _)| key.as_text() == Some(k))
+                .map(|(_, v)| v.clone())
+        };
+        assert_eq!(get("type").unwrap().as_text(), Some("sync"));
+        assert_eq!(
+            get("documentId").unwrap().as_text(),
+            Some(doc.to_string().as_str())
+        );
+        assert_eq!(get("senderId").unwrap().as_text(), Some("a"));
+        assert_eq!(
+            get("data").unwrap().as_bytes().map(Vec::as_slice),
+            Some(&[1u8][..])
+        );
+    }
+
+    #[test]
+    fn unknown_types_and_fields_are_tolerated_but_garbage_is_not() {
+        let mut bytes = Vec::new();
+        let value = ciborium::Value::Map(vec![
+            ("type".into(), "remote-heads-changed".into()),
+            ("senderId".into(), "x".into()),
+        ]);
+        ciborium::into_writer(&value, &mut bytes).unwrap();
+        assert_eq!(Message::decode(&bytes).unwrap(), Message::Unknown);
+
+        assert!(matches!(
+            Message::decode(b"\xff\x00garbage"),
+            Err(DecodeError::Malformed(_))
+        ));
+        let huge = vec![0u8; MAX_MESSAGE_BYTES + 1];
+        assert_eq!(
+            Message::decode(&huge),
+            Err(DecodeError::TooLarge(MAX_MESSAGE_BYTES + 1))
+        );
+
+        let mut bad_doc = Vec::new();
+        let value = ciborium::Value::Map(vec![
+            ("type".into(), "sync".into()),
+            ("documentId".into(), "not-a-doc".into()),
+            ("senderId".into(), "a".into()),
+            ("targetId".into(), "b".into()),
+            ("data".into(), ciborium::Value::Bytes(vec![])),
+        ]);
+        ciborium::into_writer(&value, &mut bad_doc).unwrap();
+        assert!(Message::decode(&bad_doc).is_err());
+    }
+}
