@@ -25,6 +25,7 @@ object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/sync", get(crate::ws::upgrade))
         .nest("/api", api())
         .fallback(static_file)
         .with_state(state)
@@ -35,7 +36,25 @@ pub fn router(state: Arc<AppState>) -> Router {
 /// The JSON API. Accounts, catalog and the rest are added here by later work; anything not
 /// routed is a JSON 404, never the app shell, so that a tool calling a wrong URL finds out.
 fn api() -> Router<Arc<AppState>> {
-    Router::new().fallback(|| async { ApiError::NotFound })
+    Router::new()
+        .route("/catalog", get(catalog))
+        .fallback(|| async { ApiError::NotFound })
+}
+
+/// The documents this relay holds, with their heads, for tools. (Until accounts exist every
+/// document is listed; then only what the caller may read.)
+async fn catalog(State(state): State<Arc<AppState>>) -> impl IntoResponse {
+    let documents: Vec<serde_json::Value> = state
+        .sync
+        .catalog()
+        .await
+        .into_iter()
+        .map(|(id, heads)| serde_json::json!({ "id": id.to_string(), "url": id.url(), "heads": heads }))
+        .collect();
+    (
+        [(header::CACHE_CONTROL, "no-store")],
+        axum::Json(serde_json::json!({ "documents": documents })),
+    )
 }
 
 async fn healthz() -> impl IntoResponse {

@@ -8,19 +8,26 @@
 //! - [`http`]: the router: static files with client-side routing fallback, `/healthz`, the
 //!   `/api` namespace, and the security headers every response carries.
 //! - [`error`]: the one error type HTTP handlers return, mapped to a response once.
+//! - [`storage`]: durable storage of documents (SQLite in WAL mode) behind a trait.
+//! - [`sync`]: the sync engine: the shared sans-IO hub from `model` plus the store, on one
+//!   thread, persisting before acknowledging.
+//! - [`ws`]: the `/sync` WebSocket endpoint (automerge-repo protocol version "1").
 //!
-//! The WebSocket sync endpoint, storage and accounts are added beside these by the task bank
-//! and accounts work (see `docs/`).
+//! Accounts and authorization are added beside these by the accounts work (see `docs/`).
 
 pub mod assets;
 pub mod config;
 pub mod error;
 pub mod http;
+pub mod storage;
+pub mod sync;
+pub mod ws;
 
 use std::future::Future;
 use std::sync::Arc;
 
 use tokio::net::TcpListener;
+use tokio::sync::watch;
 
 pub use assets::Assets;
 pub use config::Config;
@@ -29,13 +36,16 @@ pub use config::Config;
 #[derive(Debug)]
 pub struct AppState {
     pub assets: Assets,
+    pub sync: sync::SyncEngine,
+    /// Turns true when the relay is shutting down, so long-lived connections can close.
+    pub shutdown: watch::Receiver<bool>,
 }
 
 /// Runs the relay on `listener` until `shutdown` resolves, then finishes the requests in
 /// flight and returns.
 ///
 /// Fails before serving anything if the app in `config.dist` is missing or incomplete or the
-/// data directory cannot be created: a relay that would only answer 404 is worse than one
+/// data directory or its database cannot be opened: a relay that would only answer 404 is worse than one
 /// that refuses to start with the reason.
 pub async fn run(
     listener: TcpListener,
@@ -49,9 +59,20 @@ pub async fn run(
             config.data.display()
         )
     })?;
-    let state = Arc::new(AppState { assets });
+    let store = storage::SqliteStore::open(&config.data)?;
+    let engine = sync::SyncEngine::start(Box::new(store))?;
+    let (closing, shutdown_rx) = watch::channel(false);
+    let state = Arc::new(AppState {
+        assets,
+        sync: engine,
+        shutdown: shutdown_rx,
+    });
     let local = listener.local_addr()?;
     tracing::info!(addr = %local, dist = %config.dist.display(), data = %config.data.display(), "relay listening");
+    let shutdown = async move {
+        shutdown.await;
+        let _ = closing.send(true);
+    };
     axum::serve(listener, http::router(state))
         .with_graceful_shutdown(shutdown)
         .await?;

@@ -1,80 +1,13 @@
 //! The relay serving the app, over a real socket on 127.0.0.1:0: content types, cache policy,
 //! precompressed encodings, security headers, the client-side routing fallback and `/api`.
 
-use std::path::Path;
+mod common;
 
 use reqwest::StatusCode;
 use reqwest::header::{self, HeaderMap};
 use samskab_server::Config;
-use tokio::sync::oneshot;
 
-const WASM: &str = "/samskab_app-0123456789abcdef.wasm";
-
-/// A dist directory like the one `cargo xtask dist` writes, with recognisable bodies.
-fn fixture_dist(dir: &Path) {
-    let write = |name: &str, body: &[u8]| {
-        let path = dir.join(name.trim_start_matches('/'));
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, body).unwrap();
-    };
-    write("/index.html", b"<!doctype html><title>shell</title>");
-    write("/index.html.br", b"BR-index");
-    write("/index.html.gz", b"GZ-index");
-    write(WASM, b"\0asm\x01\0\0\0");
-    write(&format!("{WASM}.br"), b"BR-wasm");
-    write(&format!("{WASM}.gz"), b"GZ-wasm");
-    write("/sw.js", b"// worker");
-    write("/sw.js.gz", b"GZ-sw");
-    write("/manifest.webmanifest", b"{\"name\":\"Samskab\"}");
-    write("/icons/icon-192.png", b"\x89PNG");
-}
-
-struct Relay {
-    base: String,
-    client: reqwest::Client,
-    stop: Option<oneshot::Sender<()>>,
-    task: tokio::task::JoinHandle<anyhow::Result<()>>,
-    _dirs: (tempfile::TempDir, tempfile::TempDir),
-}
-
-impl Relay {
-    async fn start() -> Self {
-        let dist = tempfile::tempdir().unwrap();
-        fixture_dist(dist.path());
-        let data = tempfile::tempdir().unwrap();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let config = Config {
-            addr: listener.local_addr().unwrap(),
-            data: data.path().to_owned(),
-            dist: dist.path().to_owned(),
-        };
-        let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(samskab_server::run(listener, config, async {
-            let _ = stopped.await;
-        }));
-        Relay {
-            base,
-            client: reqwest::Client::new(),
-            stop: Some(stop),
-            task,
-            _dirs: (dist, data),
-        }
-    }
-
-    async fn get(&self, path: &str, accept_encoding: Option<&str>) -> reqwest::Response {
-        let mut req = self.client.get(format!("{}{path}", self.base));
-        if let Some(enc) = accept_encoding {
-            req = req.header(header::ACCEPT_ENCODING, enc);
-        }
-        req.send().await.unwrap()
-    }
-
-    async fn shutdown(mut self) {
-        let _ = self.stop.take().unwrap().send(());
-        self.task.await.unwrap().unwrap();
-    }
-}
+use common::{Relay, WASM};
 
 fn header<'a>(headers: &'a HeaderMap, name: &str) -> &'a str {
     headers.get(name).map(|v| v.to_str().unwrap()).unwrap_or("")

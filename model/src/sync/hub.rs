@@ -113,6 +113,38 @@ impl Hub {
             .unwrap_or_default()
     }
 
+    /// Replaces a document with its stored bytes, dropping what was only in memory, and
+    /// forgets every peer's sync state for it. Returns those peers: their view of the document
+    /// is no longer what this side has, so the driver should close their connections (they
+    /// reconnect and resync from scratch). Used when persisting a change failed.
+    pub fn reload(
+        &mut self,
+        id: DocumentId,
+        stored: &[u8],
+    ) -> Result<Vec<PeerId>, automerge::AutomergeError> {
+        let mut doc = Automerge::new();
+        doc.load_incremental(stored)?;
+        self.docs.insert(id, doc);
+        let affected = self
+            .peers
+            .iter_mut()
+            .filter_map(|(peer, states)| states.remove(&id).map(|_| peer.clone()))
+            .collect();
+        Ok(affected)
+    }
+
+    /// Whether `peer` has told us it holds exactly our current heads of `id`: everything this
+    /// side has of the document is acknowledged by that peer.
+    pub fn in_sync_with(&self, peer: &PeerId, id: &DocumentId) -> bool {
+        let (Some(doc), Some(state)) = (
+            self.docs.get(id),
+            self.peers.get(peer).and_then(|s| s.get(id)),
+        ) else {
+            return false;
+        };
+        state.their_heads.as_deref() == Some(&doc.get_heads()[..])
+    }
+
     pub fn is_connected(&self, peer: &PeerId) -> bool {
         self.peers.contains_key(peer)
     }

@@ -1,0 +1,204 @@
+//! The WebSocket endpoint `/sync`: the automerge-repo handshake, then the connection's
+//! messages to and from the [`SyncEngine`].
+//!
+//! Each connection is independent: a malformed, oversize or refused message closes that
+//! connection with an `error` message and a close frame giving the reason, and the relay
+//! carries on. The upgrade is where authentication slots in (the accounts work): today it only
+//! checks that a browser's `Origin` is this relay's own.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::extract::ws::{CloseFrame, Message as WsMessage, WebSocket, WebSocketUpgrade};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use futures_util::{SinkExt, StreamExt};
+use samskab_model::sync::{MAX_MESSAGE_BYTES, Message, PROTOCOL_VERSION};
+use tokio::sync::{mpsc, watch};
+
+use crate::AppState;
+use crate::sync::{Outgoing, SyncEngine};
+
+/// How long a new connection may take to send `join`.
+const JOIN_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Close codes (RFC 6455): 1001 going away, 1002 protocol error.
+const GOING_AWAY: u16 = 1001;
+const PROTOCOL_ERROR: u16 = 1002;
+
+pub async fn upgrade(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    ws: WebSocketUpgrade,
+) -> Response {
+    if !same_origin(&headers) {
+        tracing::warn!(origin = ?headers.get(header::ORIGIN), "refused a sync connection from a foreign origin");
+        return (StatusCode::FORBIDDEN, "foreign origin").into_response();
+    }
+    let engine = state.sync.clone();
+    let shutdown = state.shutdown.clone();
+    ws.max_message_size(MAX_MESSAGE_BYTES)
+        .max_frame_size(MAX_MESSAGE_BYTES)
+        .on_upgrade(move |socket| connection(socket, engine, shutdown))
+}
+
+/// A browser always sends `Origin` on a WebSocket upgrade; it must name this host. Tools that
+/// send none are let through (they will need a token once accounts exist).
+fn same_origin(headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return true;
+    };
+    let Some(host) = headers.get(header::HOST).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let origin_host = origin
+        .split_once("://")
+        .map(|(_, rest)| rest)
+        .unwrap_or_default();
+    origin_host.eq_ignore_ascii_case(host)
+}
+
+async fn connection(socket: WebSocket, engine: SyncEngine, mut shutdown: watch::Receiver<bool>) {
+    let (mut sink, mut stream) = socket.split();
+
+    let peer = match tokio::time::timeout(JOIN_TIMEOUT, stream.next()).await {
+        Ok(Some(Ok(WsMessage::Binary(bytes)))) => match Message::decode(&bytes) {
+            Ok(Message::Join {
+                sender_id,
+                supported_protocol_versions,
+                ..
+            }) => {
+                if supported_protocol_versions
+                    .iter()
+                    .any(|v| v == PROTOCOL_VERSION)
+                {
+                    sender_id
+                } else {
+                    let reason = format!(
+                        "unsupported protocol versions {supported_protocol_versions:?}; this relay speaks \"1\""
+                    );
+                    close(&mut sink, PROTOCOL_ERROR, &reason).await;
+                    return;
+                }
+            }
+            Ok(other) => {
+                close(
+                    &mut sink,
+                    PROTOCOL_ERROR,
+                    &format!("expected join, got {}", other.kind()),
+                )
+                .await;
+                return;
+            }
+            Err(e) => {
+                close(&mut sink, PROTOCOL_ERROR, &e.to_string()).await;
+                return;
+            }
+        },
+        Ok(Some(Ok(_))) => {
+            close(
+                &mut sink,
+                PROTOCOL_ERROR,
+                "expected a binary CBOR join message",
+            )
+            .await;
+            return;
+        }
+        Ok(_) => return,
+        Err(_) => {
+            close(&mut sink, PROTOCOL_ERROR, "no join message within 10 s").await;
+            return;
+        }
+    };
+
+    let span = tracing::info_span!("connection", peer = %peer);
+    let _enter = span.enter();
+    let (outbox, mut inbox) = mpsc::unbounded_channel();
+    if let Err(reason) = engine.connect(peer.clone(), outbox).await {
+        close(&mut sink, PROTOCOL_ERROR, &reason).await;
+        return;
+    }
+    let welcome = Message::Peer {
+        sender_id: engine.me().clone(),
+        selected_protocol_version: PROTOCOL_VERSION.into(),
+        target_id: peer.clone(),
+        metadata: None,
+    };
+    if sink
+        .send(WsMessage::Binary(welcome.encode().into()))
+        .await
+        .is_err()
+    {
+        engine.disconnect(peer);
+        return;
+    }
+    tracing::info!("peer joined");
+
+    loop {
+        tokio::select! {
+            incoming = stream.next() => match incoming {
+                Some(Ok(WsMessage::Binary(bytes))) => match Message::decode(&bytes) {
+                    Ok(message) => engine.receive(peer.clone(), message),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "malformed message; closing");
+                        close(&mut sink, PROTOCOL_ERROR, &e.to_string()).await;
+                        break;
+                    }
+                },
+                Some(Ok(WsMessage::Text(_))) => {
+                    close(&mut sink, PROTOCOL_ERROR, "messages are binary CBOR frames").await;
+                    break;
+                }
+                Some(Ok(WsMessage::Close(_))) | None => break,
+                Some(Ok(_)) => {}
+                Some(Err(e)) => {
+                    // Oversize frames and broken streams end up here.
+                    tracing::warn!(error = %e, "connection error; closing");
+                    close(&mut sink, PROTOCOL_ERROR, &e.to_string()).await;
+                    break;
+                }
+            },
+            outgoing = inbox.recv() => match outgoing {
+                Some(Outgoing::Message(message)) => {
+                    if sink.send(WsMessage::Binary(message.encode().into())).await.is_err() {
+                        break;
+                    }
+                }
+                Some(Outgoing::Close(reason)) => {
+                    close(&mut sink, PROTOCOL_ERROR, &reason).await;
+                    break;
+                }
+                None => break,
+            },
+            _ = shutdown.changed() => {
+                close(&mut sink, GOING_AWAY, "the relay is restarting").await;
+                break;
+            }
+        }
+    }
+    engine.disconnect(peer);
+    tracing::info!("peer left");
+}
+
+/// Sends an `error` message with the reason, then a close frame with it (cut to the 123 bytes
+/// a close frame allows). Errors sending are ignored: the peer may already be gone.
+async fn close<S>(sink: &mut S, code: u16, reason: &str)
+where
+    S: futures_util::Sink<WsMessage> + Unpin,
+{
+    let error = Message::Error {
+        message: reason.to_owned(),
+    };
+    let _ = sink.send(WsMessage::Binary(error.encode().into())).await;
+    let mut cut = reason.to_owned();
+    while cut.len() > 120 {
+        cut.pop();
+    }
+    let _ = sink
+        .send(WsMessage::Close(Some(CloseFrame {
+            code,
+            reason: cut.into(),
+        })))
+        .await;
+}

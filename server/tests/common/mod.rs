@@ -1,0 +1,91 @@
+//! Shared by the relay's integration tests: a dist directory like the one `cargo xtask dist`
+//! writes, and the relay started in-process on 127.0.0.1:0.
+#![allow(dead_code)]
+
+use reqwest::header;
+use samskab_server::Config;
+use std::path::Path;
+use tokio::sync::oneshot;
+
+pub const WASM: &str = "/samskab_app-0123456789abcdef.wasm";
+
+/// A dist directory like the one `cargo xtask dist` writes, with recognisable bodies.
+pub fn fixture_dist(dir: &Path) {
+    let write = |name: &str, body: &[u8]| {
+        let path = dir.join(name.trim_start_matches('/'));
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, body).unwrap();
+    };
+    write("/index.html", b"<!doctype html><title>shell</title>");
+    write("/index.html.br", b"BR-index");
+    write("/index.html.gz", b"GZ-index");
+    write(WASM, b"\0asm\x01\0\0\0");
+    write(&format!("{WASM}.br"), b"BR-wasm");
+    write(&format!("{WASM}.gz"), b"GZ-wasm");
+    write("/sw.js", b"// worker");
+    write("/sw.js.gz", b"GZ-sw");
+    write("/manifest.webmanifest", b"{\"name\":\"Samskab\"}");
+    write("/icons/icon-192.png", b"\x89PNG");
+}
+
+pub struct Relay {
+    pub base: String,
+    pub client: reqwest::Client,
+    stop: Option<oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<anyhow::Result<()>>,
+    _dirs: (tempfile::TempDir, tempfile::TempDir),
+}
+
+impl Relay {
+    pub async fn start() -> Self {
+        Self::start_with_data(tempfile::tempdir().unwrap()).await
+    }
+
+    /// Starts a relay whose data directory is `data` (to restart on the same storage).
+    pub async fn start_with_data(data: tempfile::TempDir) -> Self {
+        let dist = tempfile::tempdir().unwrap();
+        fixture_dist(dist.path());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let config = Config {
+            addr: listener.local_addr().unwrap(),
+            data: data.path().to_owned(),
+            dist: dist.path().to_owned(),
+        };
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(samskab_server::run(listener, config, async {
+            let _ = stopped.await;
+        }));
+        Relay {
+            base,
+            client: reqwest::Client::new(),
+            stop: Some(stop),
+            task,
+            _dirs: (dist, data),
+        }
+    }
+
+    pub async fn get(&self, path: &str, accept_encoding: Option<&str>) -> reqwest::Response {
+        let mut req = self.client.get(format!("{}{path}", self.base));
+        if let Some(enc) = accept_encoding {
+            req = req.header(header::ACCEPT_ENCODING, enc);
+        }
+        req.send().await.unwrap()
+    }
+
+    pub async fn shutdown(mut self) {
+        let _ = self.stop.take().unwrap().send(());
+        self.task.await.unwrap().unwrap();
+    }
+
+    /// Stops the relay gracefully and hands back its data directory.
+    pub async fn stop_keeping_data(mut self) -> tempfile::TempDir {
+        let _ = self.stop.take().unwrap().send(());
+        self.task.await.unwrap().unwrap();
+        self._dirs.1
+    }
+
+    pub fn ws_url(&self) -> String {
+        format!("{}/sync", self.base.replacen("http", "ws", 1))
+    }
+}

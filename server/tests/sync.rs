@@ -1,0 +1,471 @@
+//! Sync through the relay over real WebSockets on 127.0.0.1: Rust clients built on the same
+//! sans-IO hub the app uses converge; a relay killed with SIGKILL mid-stream loses no change it
+//! had acknowledged; malformed, oversize and out-of-order input closes only that connection.
+
+mod common;
+
+use std::time::Duration;
+
+use automerge::transaction::Transactable;
+use automerge::{ROOT, ReadDoc};
+use common::{Relay, fixture_dist};
+use futures_util::{SinkExt, StreamExt};
+use samskab_model::sync::{Effect, Hub, Message, PeerId, Role};
+use samskab_model::task::Shift;
+use samskab_model::{Area, DocumentId, ShiftId, Task, TaskStatus};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::Message as Ws;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+const PATIENCE: Duration = Duration::from_secs(20);
+
+/// A device: the model's client hub plus a WebSocket to the relay.
+struct Device {
+    hub: Hub,
+    ws: Socket,
+    relay: PeerId,
+}
+
+impl Device {
+    async fn connect(url: &str, name: &str) -> Self {
+        Self::reconnect(Hub::new(name.parse().unwrap(), Role::Client), url).await
+    }
+
+    /// Connects an existing hub (with its documents) to the relay.
+    async fn reconnect(mut hub: Hub, url: &str) -> Self {
+        let (mut ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+        let join = Message::Join {
+            sender_id: hub.me().clone(),
+            supported_protocol_versions: vec!["1".into()],
+            metadata: None,
+        };
+        ws.send(Ws::Binary(join.encode().into())).await.unwrap();
+        let relay = match next_message(&mut ws).await {
+            Some(Message::Peer { sender_id, .. }) => sender_id,
+            other => panic!("expected peer, got {other:?}"),
+        };
+        let effects = hub.connect(relay.clone());
+        let mut device = Device { hub, ws, relay };
+        device.send(effects).await;
+        device
+    }
+
+    async fn send(&mut self, effects: Vec<Effect>) {
+        for effect in effects {
+            if let Effect::Send(m) = effect {
+                self.ws.send(Ws::Binary(m.encode().into())).await.unwrap();
+            }
+        }
+    }
+
+    /// Processes incoming messages until `done` holds (or fails after a while).
+    async fn pump_until(&mut self, what: &str, done: impl Fn(&Hub) -> bool) {
+        let deadline = tokio::time::Instant::now() + PATIENCE;
+        while !done(&self.hub) {
+            let remaining = deadline.saturating_duration_since(tokio::time::Instant::now());
+            let message = tokio::time::timeout(remaining, next_message(&mut self.ws))
+                .await
+                .unwrap_or_else(|_| panic!("{}: timed out waiting for {what}", self.hub.me()))
+                .unwrap_or_else(|| {
+                    panic!("{}: connection closed waiting for {what}", self.hub.me())
+                });
+            let effects = self.hub.receive(&self.relay, message).unwrap();
+            self.send(effects).await;
+        }
+    }
+
+    async fn change(&mut self, doc: DocumentId, f: impl FnOnce(&mut automerge::Automerge)) {
+        let ((), effects) = self.hub.change(doc, f);
+        self.send(effects).await;
+    }
+
+    async fn acknowledged(&mut self, doc: DocumentId) {
+        let relay = self.relay.clone();
+        self.pump_until("the relay's acknowledgement", |hub| {
+            hub.in_sync_with(&relay, &doc)
+        })
+        .await;
+    }
+}
+
+async fn next_message(ws: &mut Socket) -> Option<Message> {
+    loop {
+        match ws.next().await? {
+            Ok(Ws::Binary(bytes)) => return Some(Message::decode(&bytes).unwrap()),
+            Ok(Ws::Close(_)) | Err(_) => return None,
+            Ok(_) => {}
+        }
+    }
+}
+
+fn task() -> Task {
+    let mut task = Task::draft(
+        "fodbold-haslev".parse().unwrap(),
+        "Kiosk til hjemmekamp",
+        Area::Sport,
+        1,
+    );
+    task.shifts
+        .insert("s1".parse::<ShiftId>().unwrap(), Shift::new(10, 20, 1));
+    task.status = TaskStatus::Published;
+    task
+}
+
+fn write_task(doc: &mut automerge::Automerge, task: &Task) {
+    doc.transact::<_, _, autosurgeon::ReconcileError>(|tx| autosurgeon::reconcile(tx, task))
+        .unwrap();
+}
+
+fn read_task(hub: &Hub, id: &DocumentId) -> Option<Task> {
+    let doc = hub.document(id)?;
+    autosurgeon::hydrate(doc).ok()
+}
+
+#[tokio::test]
+async fn two_devices_converge_through_the_relay() {
+    let relay = Relay::start().await;
+    let url = relay.ws_url();
+    let id = DocumentId::random();
+
+    let mut coordinator = Device::connect(&url, "coordinator").await;
+    coordinator.change(id, |doc| write_task(doc, &task())).await;
+    coordinator.acknowledged(id).await;
+
+    let mut volunteer = Device::connect(&url, "volunteer").await;
+    let effects = volunteer.hub.request(id);
+    volunteer.send(effects).await;
+    volunteer
+        .pump_until("the task", |hub| read_task(hub, &id).is_some())
+        .await;
+    assert_eq!(read_task(&volunteer.hub, &id).unwrap(), task());
+
+    // The volunteer signs up; the coordinator, still connected, receives it without asking.
+    let mut signed_up = task();
+    signed_up
+        .shifts
+        .get_mut(&"s1".parse::<ShiftId>().unwrap())
+        .unwrap()
+        .signups
+        .insert(
+            "anna".parse().unwrap(),
+            samskab_model::task::Signup {
+                state: samskab_model::task::SignupState::SignedUp,
+                at: 15,
+            },
+        );
+    let expected = signed_up.clone();
+    volunteer
+        .change(id, |doc| write_task(doc, &signed_up))
+        .await;
+    volunteer.acknowledged(id).await;
+    coordinator
+        .pump_until("the sign-up", |hub| {
+            read_task(hub, &id).as_ref() == Some(&expected)
+        })
+        .await;
+
+    // The catalog lists the document with the heads both devices now have.
+    let catalog: serde_json::Value = relay.get("/api/catalog", None).await.json().await.unwrap();
+    let entry = &catalog["documents"][0];
+    assert_eq!(entry["id"], id.to_string());
+    assert_eq!(entry["url"], id.url());
+    let heads: Vec<String> = coordinator
+        .hub
+        .heads(&id)
+        .iter()
+        .map(|h| h.to_string())
+        .collect();
+    assert_eq!(entry["heads"], serde_json::json!(heads));
+    relay.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_restarted_relay_serves_what_it_stored() {
+    let relay = Relay::start().await;
+    let id = DocumentId::random();
+    let mut device = Device::connect(&relay.ws_url(), "writer").await;
+    device.change(id, |doc| write_task(doc, &task())).await;
+    device.acknowledged(id).await;
+    let data = relay.stop_keeping_data().await;
+
+    let relay = Relay::start_with_data(data).await;
+    let mut reader = Device::connect(&relay.ws_url(), "reader").await;
+    let effects = reader.hub.request(id);
+    reader.send(effects).await;
+    reader
+        .pump_until("the task", |hub| read_task(hub, &id).is_some())
+        .await;
+    assert_eq!(read_task(&reader.hub, &id).unwrap(), task());
+    relay.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_request_for_an_unknown_document_is_answered_unavailable() {
+    let relay = Relay::start().await;
+    let mut device = Device::connect(&relay.ws_url(), "curious").await;
+    let id = DocumentId::random();
+    let effects = device.hub.request(id);
+    device.send(effects).await;
+    match next_message(&mut device.ws).await {
+        Some(Message::DocUnavailable { document_id, .. }) => assert_eq!(document_id, id),
+        other => panic!("expected doc-unavailable, got {other:?}"),
+    }
+    relay.shutdown().await;
+}
+
+/// Connects a raw socket and completes the handshake by hand.
+async fn raw_joined(url: &str, name: &str) -> Socket {
+    let (mut ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+    let join = Message::Join {
+        sender_id: name.parse().unwrap(),
+        supported_protocol_versions: vec!["1".into()],
+        metadata: None,
+    };
+    ws.send(Ws::Binary(join.encode().into())).await.unwrap();
+    assert!(matches!(
+        next_message(&mut ws).await,
+        Some(Message::Peer { .. })
+    ));
+    ws
+}
+
+/// The connection answers with an `error` message and then closes.
+async fn expect_error_and_close(ws: &mut Socket) -> String {
+    let mut error = None;
+    let closed = tokio::time::timeout(PATIENCE, async {
+        while let Some(frame) = ws.next().await {
+            match frame {
+                Ok(Ws::Binary(bytes)) => {
+                    if let Ok(Message::Error { message }) = Message::decode(&bytes) {
+                        error = Some(message);
+                    }
+                }
+                Ok(Ws::Close(_)) | Err(_) => return,
+                Ok(_) => {}
+            }
+        }
+    })
+    .await;
+    assert!(closed.is_ok(), "the connection stayed open");
+    error.expect("an error message before the close")
+}
+
+#[tokio::test]
+async fn bad_input_closes_only_that_connection() {
+    let relay = Relay::start().await;
+    let url = relay.ws_url();
+    let id = DocumentId::random();
+    let mut good = Device::connect(&url, "good").await;
+    good.change(id, |doc| write_task(doc, &task())).await;
+    good.acknowledged(id).await;
+
+    // Garbage bytes.
+    let mut ws = raw_joined(&url, "garbage").await;
+    ws.send(Ws::Binary(vec![0xff, 0x00, 0x13].into()))
+        .await
+        .unwrap();
+    let reason = expect_error_and_close(&mut ws).await;
+    assert!(reason.contains("malformed"), "{reason}");
+
+    // A text frame.
+    let mut ws = raw_joined(&url, "texter").await;
+    ws.send(Ws::Text("hello".into())).await.unwrap();
+    expect_error_and_close(&mut ws).await;
+
+    // A well-formed message whose sync payload is garbage.
+    let mut ws = raw_joined(&url, "liar").await;
+    let bad = Message::Sync {
+        document_id: id,
+        sender_id: "liar".parse().unwrap(),
+        target_id: "samskab-relay".parse().unwrap(),
+        data: vec![0x42, 0x99, 0x99],
+    };
+    ws.send(Ws::Binary(bad.encode().into())).await.unwrap();
+    let reason = expect_error_and_close(&mut ws).await;
+    assert!(reason.contains("bad sync message"), "{reason}");
+
+    // Speaking for another peer.
+    let mut ws = raw_joined(&url, "impostor").await;
+    let forged = Message::Sync {
+        document_id: id,
+        sender_id: "good".parse().unwrap(),
+        target_id: "samskab-relay".parse().unwrap(),
+        data: Vec::new(),
+    };
+    ws.send(Ws::Binary(forged.encode().into())).await.unwrap();
+    expect_error_and_close(&mut ws).await;
+
+    // Skipping the handshake.
+    let (mut ws, _) = tokio_tungstenite::connect_async(&url).await.unwrap();
+    let early = Message::Request {
+        document_id: id,
+        sender_id: "x".parse().unwrap(),
+        target_id: "y".parse().unwrap(),
+        data: Vec::new(),
+    };
+    ws.send(Ws::Binary(early.encode().into())).await.unwrap();
+    let reason = expect_error_and_close(&mut ws).await;
+    assert!(reason.contains("expected join"), "{reason}");
+
+    // Oversize: one frame over the 8 MiB limit.
+    let mut ws = raw_joined(&url, "flood").await;
+    let _ = ws.send(Ws::Binary(vec![0u8; 9 * 1024 * 1024].into())).await;
+    let closed = tokio::time::timeout(PATIENCE, async {
+        while let Some(Ok(_)) = ws.next().await {}
+    })
+    .await;
+    assert!(closed.is_ok(), "an oversize frame closes the connection");
+
+    // The good device never noticed: it still syncs.
+    good.change(id, |doc| {
+        let mut tx = doc.transaction();
+        tx.put(ROOT, "description", "Stadig her").unwrap();
+        tx.commit();
+    })
+    .await;
+    good.acknowledged(id).await;
+    assert_eq!(
+        good.hub
+            .document(&id)
+            .unwrap()
+            .get(ROOT, "description")
+            .unwrap()
+            .unwrap()
+            .0
+            .as_str(),
+        Some("Stadig her")
+    );
+    relay.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_foreign_origin_is_refused_at_the_upgrade() {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let relay = Relay::start().await;
+    let mut request = relay.ws_url().into_client_request().unwrap();
+    request
+        .headers_mut()
+        .insert("origin", "https://evil.example".parse().unwrap());
+    let err = tokio_tungstenite::connect_async(request).await.unwrap_err();
+    assert!(err.to_string().contains("403"), "{err}");
+
+    let mut request = relay.ws_url().into_client_request().unwrap();
+    let own = relay.base.clone();
+    request.headers_mut().insert("origin", own.parse().unwrap());
+    assert!(tokio_tungstenite::connect_async(request).await.is_ok());
+    relay.shutdown().await;
+}
+
+/// The relay as a separate process, so that it can be killed with SIGKILL.
+struct RelayProcess {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl RelayProcess {
+    fn start(data: &std::path::Path, dist: &std::path::Path, port: u16) -> Self {
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_samskab-server"))
+            .args(["--addr", &format!("127.0.0.1:{port}")])
+            .arg("--data")
+            .arg(data)
+            .arg("--dist")
+            .arg(dist)
+            .env("SAMSKAB_LOG", "warn")
+            .spawn()
+            .unwrap();
+        RelayProcess { child, port }
+    }
+
+    async fn ready(&self) {
+        let deadline = tokio::time::Instant::now() + PATIENCE;
+        while TcpStream::connect(("127.0.0.1", self.port)).await.is_err() {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "relay did not start"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    fn url(&self) -> String {
+        format!("ws://127.0.0.1:{}/sync", self.port)
+    }
+
+    fn kill_9(mut self) {
+        self.child.kill().unwrap(); // SIGKILL on unix
+        self.child.wait().unwrap();
+    }
+}
+
+#[tokio::test]
+async fn sigkill_mid_stream_loses_no_acknowledged_change() {
+    let dist = tempfile::tempdir().unwrap();
+    fixture_dist(dist.path());
+    let data = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+
+    let relay = RelayProcess::start(data.path(), dist.path(), port);
+    relay.ready().await;
+    let id = DocumentId::random();
+    let mut writer = Device::connect(&relay.url(), "writer").await;
+
+    // Write in bursts; after each acknowledged burst, remember how far the relay has confirmed.
+    let mut acknowledged = 0;
+    let mut written = 0;
+    for burst in 0..6 {
+        for _ in 0..10 {
+            let key = format!("k{written}");
+            writer
+                .change(id, |doc| {
+                    let mut tx = doc.transaction();
+                    tx.put(ROOT, &key, written as i64).unwrap();
+                    tx.commit();
+                })
+                .await;
+            written += 1;
+        }
+        if burst < 5 {
+            writer.acknowledged(id).await;
+            acknowledged = written;
+        }
+    }
+    // The last burst is in flight (sent, not acknowledged) when the relay is killed.
+    relay.kill_9();
+    assert!(acknowledged >= 50);
+
+    let relay = RelayProcess::start(data.path(), dist.path(), port);
+    relay.ready().await;
+    let mut reader = Device::connect(&relay.url(), "reader").await;
+    let effects = reader.hub.request(id);
+    reader.send(effects).await;
+    reader
+        .pump_until("the document", |hub| {
+            hub.document(&id)
+                .is_some_and(|d| d.get(ROOT, "k0").ok().flatten().is_some())
+        })
+        .await;
+    let doc = reader.hub.document(&id).unwrap();
+    for i in 0..acknowledged {
+        assert!(
+            doc.get(ROOT, format!("k{i}")).unwrap().is_some(),
+            "acknowledged change k{i} was lost"
+        );
+    }
+
+    // And the writer, reconnecting, brings the relay whatever it had not acknowledged.
+    let hub = std::mem::replace(
+        &mut writer.hub,
+        Hub::new("spare".parse().unwrap(), Role::Client),
+    );
+    let mut hub = hub;
+    hub.disconnect(&writer.relay);
+    let mut writer = Device::reconnect(hub, &relay.url()).await;
+    writer.acknowledged(id).await;
+    relay.kill_9();
+}
