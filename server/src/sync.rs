@@ -165,6 +165,7 @@ impl Engine {
                 Command::Receive { peer, message } => {
                     let span = tracing::debug_span!("sync", peer = %peer, kind = message.kind(), document = ?message.document_id().map(|d| d.to_string()));
                     let _enter = span.enter();
+                    tracing::debug!("received");
                     match self.hub.receive(&peer, message) {
                         Ok(effects) => self.apply(Some(&peer), effects),
                         Err(e) => {
@@ -209,6 +210,7 @@ impl Engine {
                         _ => continue,
                     };
                     if let Some(outbox) = self.outboxes.get(&target) {
+                        tracing::debug!(to = %target, kind = message.kind(), "sending");
                         let _ = outbox.send(Outgoing::Message(message));
                     }
                 }

@@ -16,6 +16,7 @@ use axum::response::{IntoResponse, Response};
 use futures_util::{SinkExt, StreamExt};
 use samskab_model::sync::{MAX_MESSAGE_BYTES, Message, PROTOCOL_VERSION};
 use tokio::sync::{mpsc, watch};
+use tracing::Instrument;
 
 use crate::AppState;
 use crate::sync::{Outgoing, SyncEngine};
@@ -59,7 +60,7 @@ fn same_origin(headers: &HeaderMap) -> bool {
     origin_host.eq_ignore_ascii_case(host)
 }
 
-async fn connection(socket: WebSocket, engine: SyncEngine, mut shutdown: watch::Receiver<bool>) {
+async fn connection(socket: WebSocket, engine: SyncEngine, shutdown: watch::Receiver<bool>) {
     let (mut sink, mut stream) = socket.split();
 
     let peer = match tokio::time::timeout(JOIN_TIMEOUT, stream.next()).await {
@@ -113,7 +114,19 @@ async fn connection(socket: WebSocket, engine: SyncEngine, mut shutdown: watch::
     };
 
     let span = tracing::info_span!("connection", peer = %peer);
-    let _enter = span.enter();
+    serve_peer(peer, sink, stream, engine, shutdown)
+        .instrument(span)
+        .await;
+}
+
+/// The sync phase of a connection whose peer has joined.
+async fn serve_peer(
+    peer: samskab_model::sync::PeerId,
+    mut sink: futures_util::stream::SplitSink<WebSocket, WsMessage>,
+    mut stream: futures_util::stream::SplitStream<WebSocket>,
+    engine: SyncEngine,
+    mut shutdown: watch::Receiver<bool>,
+) {
     let (outbox, mut inbox) = mpsc::unbounded_channel();
     if let Err(reason) = engine.connect(peer.clone(), outbox).await {
         close(&mut sink, PROTOCOL_ERROR, &reason).await;
