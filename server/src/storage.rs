@@ -21,6 +21,8 @@ pub enum StoreError {
     Sqlite(#[from] rusqlite::Error),
     #[error("stored document id {0:?} is invalid")]
     BadId(String),
+    #[error("cannot start the sync engine: {0}")]
+    Engine(String),
 }
 
 /// A document as stored: its id, its bytes, and how many chunks they were in.

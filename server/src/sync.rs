@@ -65,7 +65,7 @@ impl SyncEngine {
     pub fn start(mut store: Box<dyn Store>) -> Result<Self, StoreError> {
         let me: PeerId = "samskab-relay"
             .parse()
-            .map_err(|_| StoreError::BadId("relay peer id".into()))?;
+            .map_err(|_| StoreError::Engine("invalid relay peer id".into()))?;
         let mut hub = Hub::new(me.clone(), Role::Relay);
         let docs = store.load_all()?;
         let count = docs.len();
@@ -94,7 +94,7 @@ impl SyncEngine {
                 }
                 .run(rx)
             })
-            .map_err(|e| StoreError::BadId(format!("cannot start the sync thread: {e}")))?;
+            .map_err(|e| StoreError::Engine(e.to_string()))?;
         Ok(Self { commands, me })
     }
 

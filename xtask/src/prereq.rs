@@ -78,7 +78,10 @@ fn ensure_node() -> anyhow::Result<()> {
     }
 }
 
-/// `npm ci` when `node_modules` is missing or older than the lock file.
+/// Installs the locked npm packages when `node_modules` is missing or older than the lock
+/// file. `npm install` rather than `npm ci`: npm 11 refuses `ci` on a lock file that lacks
+/// entries for other platforms' optional binaries (cbor-extract's), which its own
+/// `install` leaves out; `install` with a lock file still installs the locked versions.
 fn ensure_npm_packages(dir: &Path) -> anyhow::Result<()> {
     let lock = dir.join("package-lock.json");
     let installed = dir.join("node_modules").join(".package-lock.json");
@@ -94,9 +97,9 @@ fn ensure_npm_packages(dir: &Path) -> anyhow::Result<()> {
     run_cmd(
         Command::new("npm")
             .current_dir(dir)
-            .args(["ci", "--no-audit", "--no-fund"]),
+            .args(["install", "--no-audit", "--no-fund"]),
     )
-    .context("npm ci failed in tests/e2e (is the npm registry reachable?)")
+    .context("npm install failed in tests/e2e (is the npm registry reachable?)")
 }
 
 fn ensure_wasm_bindgen_test_runner() -> anyhow::Result<()> {
