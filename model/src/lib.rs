@@ -11,11 +11,13 @@
 //! - [`task`]: the task document, its validation and limits.
 //! - [`roster`]: confirmed and waitlisted volunteers, derived from a task alone.
 //! - [`towns`]: the municipality's towns.
+//! - [`demo`]: demo tasks for `--demo`.
 //! - [`sync`]: the automerge-repo sync protocol, sans-IO: the message codec and the per-peer,
 //!   per-document state machine the client and the relay both drive.
 //!
 //! The schemas are written out in `docs/documents.md`, the protocol in `docs/protocol.md`.
 
+pub mod demo;
 pub mod ids;
 pub mod lang;
 pub mod roster;

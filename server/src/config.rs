@@ -21,4 +21,8 @@ pub struct Config {
     /// Directory holding the built app (`cargo xtask dist` writes it).
     #[arg(long, env = "SAMSKAB_DIST", default_value = "./dist")]
     pub dist: PathBuf,
+
+    /// Seed the demo tasks (a dozen tasks from demo organisations) if they are not stored yet.
+    #[arg(long, env = "SAMSKAB_DEMO")]
+    pub demo: bool,
 }

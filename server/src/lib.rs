@@ -32,6 +32,28 @@ use tokio::sync::watch;
 pub use assets::Assets;
 pub use config::Config;
 
+/// Adds the demo tasks that are not stored yet.
+async fn seed_demo(engine: &sync::SyncEngine) -> anyhow::Result<()> {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or_default();
+    let mut added = 0;
+    for (id, task) in samskab_model::demo::tasks(now) {
+        let mut doc = automerge::AutoCommit::new();
+        autosurgeon::reconcile(&mut doc, &task)?;
+        if engine
+            .seed(id, doc.save())
+            .await
+            .map_err(anyhow::Error::msg)?
+        {
+            added += 1;
+        }
+    }
+    tracing::info!(added, "demo tasks seeded");
+    Ok(())
+}
+
 /// Shared, read-only state handed to every handler.
 #[derive(Debug)]
 pub struct AppState {
@@ -61,6 +83,9 @@ pub async fn run(
     })?;
     let store = storage::SqliteStore::open(&config.data)?;
     let engine = sync::SyncEngine::start(Box::new(store))?;
+    if config.demo {
+        seed_demo(&engine).await?;
+    }
     let (closing, shutdown_rx) = watch::channel(false);
     let state = Arc::new(AppState {
         assets,

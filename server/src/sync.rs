@@ -39,6 +39,11 @@ enum Command {
     Catalog {
         reply: oneshot::Sender<Vec<(DocumentId, Vec<String>)>>,
     },
+    Seed {
+        id: DocumentId,
+        bytes: Vec<u8>,
+        done: oneshot::Sender<Result<bool, String>>,
+    },
 }
 
 /// A handle to the engine; cheap to clone.
@@ -55,6 +60,7 @@ impl std::fmt::Debug for Command {
             Command::Disconnect { .. } => "Disconnect",
             Command::Receive { .. } => "Receive",
             Command::Catalog { .. } => "Catalog",
+            Command::Seed { .. } => "Seed",
         })
     }
 }
@@ -130,6 +136,15 @@ impl SyncEngine {
         rx.await.unwrap_or_default()
     }
 
+    /// Stores a document unless one with this id exists. True if it was added.
+    pub async fn seed(&self, id: DocumentId, bytes: Vec<u8>) -> Result<bool, String> {
+        let (done, result) = oneshot::channel();
+        self.send(Command::Seed { id, bytes, done });
+        result
+            .await
+            .unwrap_or_else(|_| Err("the sync engine stopped".into()))
+    }
+
     fn send(&self, command: Command) {
         if self.commands.send(command).is_err() {
             tracing::error!("the sync engine has stopped");
@@ -183,6 +198,18 @@ impl Engine {
                         })
                         .collect();
                     let _ = reply.send(catalog);
+                }
+                Command::Seed { id, bytes, done } => {
+                    let result = if self.hub.document(&id).is_some() {
+                        Ok(false)
+                    } else {
+                        self.store
+                            .append(&id, &bytes)
+                            .map_err(|e| e.to_string())
+                            .and_then(|()| self.hub.load(id, &bytes).map_err(|e| e.to_string()))
+                            .map(|()| true)
+                    };
+                    let _ = done.send(result);
                 }
             }
         }

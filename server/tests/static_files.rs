@@ -158,6 +158,7 @@ async fn a_missing_or_empty_dist_is_a_startup_error() {
             addr: listener.local_addr().unwrap(),
             data: data.path().to_owned(),
             dist: dist.clone(),
+            demo: false,
         };
         let err = samskab_server::run(listener, config, std::future::pending())
             .await

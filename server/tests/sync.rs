@@ -469,3 +469,33 @@ async fn sigkill_mid_stream_loses_no_acknowledged_change() {
     writer.acknowledged(id).await;
     relay.kill_9();
 }
+
+#[tokio::test]
+async fn demo_tasks_are_seeded_once_and_sync_like_any_other() {
+    let relay = Relay::start_with(tempfile::tempdir().unwrap(), true).await;
+    let catalog: serde_json::Value = relay.get("/api/catalog", None).await.json().await.unwrap();
+    let ids: Vec<DocumentId> = catalog["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_str().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 12);
+
+    let mut device = Device::connect(&relay.ws_url(), "browser").await;
+    let effects = device.hub.request(ids[0]);
+    device.send(effects).await;
+    device
+        .pump_until("a demo task", |hub| read_task(hub, &ids[0]).is_some())
+        .await;
+    let task = read_task(&device.hub, &ids[0]).unwrap();
+    assert_eq!(task.status, TaskStatus::Published);
+    assert_eq!(task.validate(), Ok(()));
+
+    // A restart with --demo again adds nothing.
+    let data = relay.stop_keeping_data().await;
+    let relay = Relay::start_with(data, true).await;
+    let catalog: serde_json::Value = relay.get("/api/catalog", None).await.json().await.unwrap();
+    assert_eq!(catalog["documents"].as_array().unwrap().len(), 12);
+    relay.shutdown().await;
+}

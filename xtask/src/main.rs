@@ -17,7 +17,8 @@ use anyhow::{Context, bail};
 
 const USAGE: &str = "usage:
   cargo xtask dist [--dev]                  build the app into dist/ (release unless --dev)
-  cargo xtask run [--dev] [-- <flags>]      build dist/ and run the relay on it; flags go to the relay
+  cargo xtask run [--dev] [-- <flags>]      build dist/ and run the relay on it with the demo data;
+                                            flags go to the relay
   cargo xtask test                          install test prerequisites, then run every test";
 
 fn main() -> ExitCode {
@@ -90,6 +91,7 @@ fn run_relay(profile: &Profile, flags: &[String]) -> anyhow::Result<()> {
         .arg("--")
         .arg("--dist")
         .arg(root.join("dist"))
+        .arg("--demo")
         .args(flags);
     run_cmd(&mut cmd)
 }

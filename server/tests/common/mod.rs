@@ -43,6 +43,11 @@ impl Relay {
 
     /// Starts a relay whose data directory is `data` (to restart on the same storage).
     pub async fn start_with_data(data: tempfile::TempDir) -> Self {
+        Self::start_with(data, false).await
+    }
+
+    /// Starts a relay on `data`, seeding the demo tasks if `demo`.
+    pub async fn start_with(data: tempfile::TempDir, demo: bool) -> Self {
         let dist = tempfile::tempdir().unwrap();
         fixture_dist(dist.path());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -51,6 +56,7 @@ impl Relay {
             addr: listener.local_addr().unwrap(),
             data: data.path().to_owned(),
             dist: dist.path().to_owned(),
+            demo,
         };
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(samskab_server::run(listener, config, async {
