@@ -7,8 +7,10 @@ use leptos_router::path;
 
 use crate::connectivity::{self, Connection};
 use crate::i18n::{I18n, Lang, Msg, use_i18n};
+use crate::pages::tasks::{TaskDetail, TaskList};
 use crate::pages::{Area, AreaPage, NotFound};
-use crate::{pwa, settings};
+use crate::sync_client::{self, SyncStatus, SyncView};
+use crate::{i18n, pwa, settings};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -22,6 +24,8 @@ pub fn App() -> impl IntoView {
         }
     });
     let connection = connectivity::watch();
+    let sync = sync_client::start();
+    provide_context(sync);
     let update_ready = pwa::register();
 
     view! {
@@ -36,6 +40,7 @@ pub fn App() -> impl IntoView {
                     </div>
                 </div>
                 <ConnectionStatus connection/>
+                <SyncStatusLine sync/>
                 <LanguageSwitch/>
             </header>
             <UpdateBanner update_ready/>
@@ -43,7 +48,8 @@ pub fn App() -> impl IntoView {
             <main id="main" tabindex="-1">
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("/") view=|| view! { <Redirect path="/opgaver"/> }/>
-                    <Route path=path!("/opgaver") view=|| view! { <AreaPage area=Area::Tasks/> }/>
+                    <Route path=path!("/opgaver") view=TaskList/>
+                    <Route path=path!("/opgaver/:id") view=TaskDetail/>
                     <Route path=path!("/cv") view=|| view! { <AreaPage area=Area::Cv/> }/>
                     <Route path=path!("/moeder") view=|| view! { <AreaPage area=Area::Meetings/> }/>
                     <Route path=path!("/ideer") view=|| view! { <AreaPage area=Area::Ideas/> }/>
@@ -99,6 +105,30 @@ fn ConnectionStatus(connection: ReadSignal<Connection>) -> impl IntoView {
             <span class="visually-hidden">{move || i18n.t(Msg::ConnectionLabel)} ": "</span>
             <span class="connection-dot" aria-hidden="true"></span>
             <span class="connection-label">{label}</span>
+        </p>
+    }
+}
+
+/// Where this device's changes are: "Alt er gemt på serveren", "N ændringer venter", ...
+#[component]
+fn SyncStatusLine(sync: SyncView) -> impl IntoView {
+    let i18n = use_i18n();
+    let text = move || match sync.status.get() {
+        SyncStatus::Offline => i18n.t(Msg::SyncOffline).to_owned(),
+        SyncStatus::Pending(n) => i18n::pending_changes(n, i18n.lang()),
+        SyncStatus::Syncing => i18n.t(Msg::SyncSyncing).to_owned(),
+        SyncStatus::AllSaved => i18n.t(Msg::SyncAllSaved).to_owned(),
+    };
+    let state = move || match sync.status.get() {
+        SyncStatus::Offline => "offline",
+        SyncStatus::Pending(_) => "pending",
+        SyncStatus::Syncing => "syncing",
+        SyncStatus::AllSaved => "saved",
+    };
+    view! {
+        <p class="sync-status" role="status" data-testid="sync-status" data-state=state>
+            <span class="visually-hidden">{move || i18n.t(Msg::SyncLabel)} ": "</span>
+            {text}
         </p>
     }
 }

@@ -17,6 +17,8 @@ pub mod i18n;
 pub mod pages;
 pub mod pwa;
 pub mod settings;
+pub mod store;
+pub mod sync_client;
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::wasm_bindgen;

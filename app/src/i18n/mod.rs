@@ -73,3 +73,61 @@ macro_rules! define_messages {
     };
 }
 pub(crate) use define_messages;
+
+/// "N ændringer venter" / "N changes waiting".
+pub fn pending_changes(n: usize, lang: Lang) -> String {
+    match (lang, n) {
+        (Lang::Da, 1) => "1 ændring venter".into(),
+        (Lang::Da, n) => format!("{n} ændringer venter"),
+        (Lang::En, 1) => "1 change waiting".into(),
+        (Lang::En, n) => format!("{n} changes waiting"),
+    }
+}
+
+/// "Venteliste nr. 2" / "Waiting list no. 2".
+pub fn waitlist_place(n: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Da => format!("Venteliste nr. {n}"),
+        Lang::En => format!("Waiting list no. {n}"),
+    }
+}
+
+/// "2 af 3 pladser besat" / "2 of 3 places taken".
+pub fn places_taken(taken: usize, capacity: u64, lang: Lang) -> String {
+    match lang {
+        Lang::Da => format!("{taken} af {capacity} pladser besat"),
+        Lang::En => format!("{taken} of {capacity} places taken"),
+    }
+}
+
+/// "3 ledige pladser" / "3 free places".
+pub fn free_places(n: u64, lang: Lang) -> String {
+    match (lang, n) {
+        (Lang::Da, 0) => "Fuldt booket – venteliste".into(),
+        (Lang::Da, 1) => "1 ledig plads".into(),
+        (Lang::Da, n) => format!("{n} ledige pladser"),
+        (Lang::En, 0) => "Full – waiting list".into(),
+        (Lang::En, 1) => "1 free place".into(),
+        (Lang::En, n) => format!("{n} free places"),
+    }
+}
+
+/// A local date and time, e.g. "lør. 12. dec. kl. 14.00", in the browser's time zone.
+pub fn when(millis: i64, lang: Lang) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(millis as f64));
+    let locale = match lang {
+        Lang::Da => "da-DK",
+        Lang::En => "en-GB",
+    };
+    let options = js_sys::Object::new();
+    for (k, v) in [
+        ("weekday", "short"),
+        ("day", "numeric"),
+        ("month", "short"),
+        ("hour", "2-digit"),
+        ("minute", "2-digit"),
+    ] {
+        let _ = js_sys::Reflect::set(&options, &k.into(), &v.into());
+    }
+    date.to_locale_string(locale, &options).into()
+}

@@ -1,6 +1,8 @@
 //! The app's pages. Each area of the strategy gets its own module as it is built; until then
 //! [`AreaPage`] says what will be there.
 
+pub mod tasks;
+
 use leptos::prelude::*;
 
 use crate::i18n::{Msg, use_i18n};
@@ -68,7 +70,7 @@ impl Area {
 }
 
 /// Sets the document title to "<page> – Samskab" while the page is shown.
-fn page_title(title: Msg) {
+pub(crate) fn page_title(title: Msg) {
     let i18n = use_i18n();
     Effect::new(move |_| {
         document().set_title(&format!("{} – {}", i18n.t(title), i18n.t(Msg::AppName)));

@@ -1,0 +1,337 @@
+//! Opgaver: the task bank as a volunteer sees it. The list with filters and text search,
+//! "Mine opgaver", and a task's page where one signs up for or withdraws from a shift and sees
+//! one's real place ("Bekræftet", "Venteliste nr. 2") as derived from the document.
+//!
+//! Everything reads the documents on the device, so it all works offline; a sign-up is saved
+//! in IndexedDB before the button says it is done.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+use samskab_model::task::{Signup, SignupState, TaskStatus};
+use samskab_model::towns::DEMO_TOWNS;
+use samskab_model::{Area, DocumentId, Place, Roster, ShiftId, Task};
+
+use crate::i18n::{self, Msg, use_i18n};
+use crate::settings;
+use crate::sync_client::{self, ChangeError, SyncView};
+
+fn visible_tasks(sync: SyncView) -> Vec<(DocumentId, Task)> {
+    sync.version.track();
+    let mut tasks: Vec<(DocumentId, Task)> = sync_client::tasks()
+        .into_iter()
+        .filter(|(_, t)| matches!(t.status, TaskStatus::Published | TaskStatus::Cancelled))
+        .collect();
+    tasks.sort_by_key(|(id, t)| (t.first_start().unwrap_or(i64::MAX), *id));
+    tasks
+}
+
+fn free_places(task: &Task) -> u64 {
+    task.shifts.values().map(|s| Roster::of(s).free(s)).sum()
+}
+
+fn matches_query(task: &Task, query: &str) -> bool {
+    let query = query.trim().to_lowercase();
+    query.is_empty()
+        || task.title.to_lowercase().contains(&query)
+        || task.description.to_lowercase().contains(&query)
+        || task.place.to_lowercase().contains(&query)
+        || task
+            .skills
+            .iter()
+            .any(|s| s.to_lowercase().contains(&query))
+}
+
+#[component]
+pub fn TaskList() -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = expect_context::<SyncView>();
+    super::page_title(Msg::NavTasks);
+    let area = RwSignal::new(String::new());
+    let town = RwSignal::new(String::new());
+    let free_only = RwSignal::new(false);
+    let query = RwSignal::new(String::new());
+    let me = settings::person_id();
+
+    let filtered = move || {
+        let (area, town, free_only, query) = (area.get(), town.get(), free_only.get(), query.get());
+        visible_tasks(sync)
+            .into_iter()
+            .filter(|(_, t)| area.is_empty() || t.area.as_str() == area)
+            .filter(|(_, t)| town.is_empty() || t.town == town)
+            .filter(|(_, t)| {
+                !free_only || (t.status == TaskStatus::Published && free_places(t) > 0)
+            })
+            .filter(|(_, t)| matches_query(t, &query))
+            .collect::<Vec<_>>()
+    };
+    let total = move || visible_tasks(sync).len();
+    let mine = {
+        let me = me.clone();
+        move || {
+            visible_tasks(sync)
+                .into_iter()
+                .flat_map(|(id, t)| {
+                    let me = me.clone();
+                    t.shifts
+                        .iter()
+                        .filter_map(move |(sid, s)| {
+                            let place = Roster::of(s).place_of(s, &me);
+                            matches!(
+                                place,
+                                Place::Confirmed | Place::Waitlisted(_) | Place::Declined
+                            )
+                            .then(|| (id, t.title.clone(), s.start, place, sid.clone()))
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .collect::<Vec<_>>()
+        }
+    };
+
+    view! {
+        <section class="page" aria-labelledby="page-title">
+            <h1 id="page-title">{move || i18n.t(Msg::NavTasks)}</h1>
+
+            <section class="my-tasks" aria-labelledby="my-tasks-title">
+                <h2 id="my-tasks-title">{move || i18n.t(Msg::MyTasks)}</h2>
+                {move || {
+                    let rows = mine();
+                    if rows.is_empty() {
+                        view! { <p class="muted">{i18n.t(Msg::NoMyTasks)}</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="plain-list" data-testid="my-tasks">
+                                {rows.into_iter().map(|(id, title, start, place, _)| view! {
+                                    <li>
+                                        <A href=format!("/opgaver/{id}")>{title}</A>
+                                        " · " {i18n::when(start, i18n.lang())} " · "
+                                        <PlaceBadge place/>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }
+                }}
+            </section>
+
+            <form class="filters" role="search" on:submit=|ev| ev.prevent_default()>
+                <div class="field field-wide">
+                    <label for="task-search">{move || i18n.t(Msg::Search)}</label>
+                    <input id="task-search" type="search" autocomplete="off"
+                        placeholder=move || i18n.t(Msg::SearchHint)
+                        on:input=move |ev| query.set(event_target_value(&ev))/>
+                </div>
+                <div class="field">
+                    <label for="filter-area">{move || i18n.t(Msg::FilterArea)}</label>
+                    <select id="filter-area" on:change=move |ev| area.set(event_target_value(&ev))>
+                        <option value="">{move || i18n.t(Msg::FilterAll)}</option>
+                        {Area::ALL.iter().map(|a| view! {
+                            <option value=a.as_str()>{move || a.label(i18n.lang())}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="filter-town">{move || i18n.t(Msg::FilterTown)}</label>
+                    <select id="filter-town" on:change=move |ev| town.set(event_target_value(&ev))>
+                        <option value="">{move || i18n.t(Msg::FilterAll)}</option>
+                        {DEMO_TOWNS.iter().map(|t| view! { <option value=*t>{*t}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div class="field field-check">
+                    <input id="filter-free" type="checkbox"
+                        on:change=move |ev| free_only.set(event_target_checked(&ev))/>
+                    <label for="filter-free">{move || i18n.t(Msg::FilterFree)}</label>
+                </div>
+            </form>
+
+            {move || {
+                let tasks = filtered();
+                if tasks.is_empty() {
+                    let msg = if total() == 0 { Msg::NoTasksYet } else { Msg::NoTasks };
+                    view! { <p class="muted" role="status">{i18n.t(msg)}</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="task-list" data-testid="task-list">
+                            {tasks.into_iter().map(|(id, t)| view! { <TaskCard id task=t/> }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn TaskCard(id: DocumentId, task: Task) -> impl IntoView {
+    let i18n = use_i18n();
+    let free = free_places(&task);
+    let start = task.first_start();
+    let cancelled = task.status == TaskStatus::Cancelled;
+    view! {
+        <li class="task-card">
+            <h2><A href=format!("/opgaver/{id}")>{task.title.clone()}</A></h2>
+            <p class="task-meta">
+                {move || task.area.label(i18n.lang())} " · " {task.town.clone()}
+                {start.map(|s| view! { " · " {move || i18n::when(s, i18n.lang())} })}
+            </p>
+            <p class="task-free">
+                {move || if cancelled { i18n.t(Msg::Cancelled).to_owned() } else { i18n::free_places(free, i18n.lang()) }}
+            </p>
+        </li>
+    }
+}
+
+#[component]
+fn PlaceBadge(place: Place) -> impl IntoView {
+    let i18n = use_i18n();
+    let (class, text) = match place {
+        Place::Confirmed => (
+            "badge badge-ok",
+            Box::new(move || i18n.t(Msg::Confirmed).to_owned())
+                as Box<dyn Fn() -> String + Send + Sync>,
+        ),
+        Place::Waitlisted(n) => (
+            "badge badge-wait",
+            Box::new(move || i18n::waitlist_place(n, i18n.lang())) as _,
+        ),
+        Place::Declined => (
+            "badge badge-no",
+            Box::new(move || i18n.t(Msg::Declined).to_owned()) as _,
+        ),
+        Place::Withdrawn | Place::NotSignedUp => ("badge", Box::new(String::new) as _),
+    };
+    view! { <span class=class data-testid="my-status">{text}</span> }
+}
+
+#[component]
+pub fn TaskDetail() -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = expect_context::<SyncView>();
+    let params = use_params_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| s.parse::<DocumentId>().ok())
+    };
+    let task = move || {
+        sync.version.track();
+        id().and_then(|id| sync_client::task(&id).map(|t| (id, t)))
+    };
+    let title = move || task().map(|(_, t)| t.title).unwrap_or_default();
+    Effect::new(move |_| {
+        let t = title();
+        if !t.is_empty() {
+            document().set_title(&format!("{t} – Samskab"));
+        }
+    });
+    let error = RwSignal::new(None::<String>);
+
+    view! {
+        <section class="page" aria-labelledby="page-title">
+            <p><A href="/opgaver">"← " {move || i18n.t(Msg::BackToTasks)}</A></p>
+            {move || match task() {
+                None => view! {
+                    <h1 id="page-title">{i18n.t(Msg::NavTasks)}</h1>
+                    <p class="lead">{i18n.t(Msg::TaskNotFound)}</p>
+                }.into_any(),
+                Some((id, t)) => view! { <TaskBody id task=t error/> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn TaskBody(id: DocumentId, task: Task, error: RwSignal<Option<String>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let me = settings::person_id();
+    let cancelled = task.status == TaskStatus::Cancelled;
+    let skills = task.skills.join(", ");
+    let contact = task.contact.clone();
+    view! {
+        <h1 id="page-title">{task.title.clone()}</h1>
+        {cancelled.then(|| view! { <p class="badge badge-no">{move || i18n.t(Msg::Cancelled)}</p> })}
+        <p class="task-meta">{move || task.area.label(i18n.lang())} " · " {task.town.clone()}</p>
+        <p class="description" data-testid="description">{task.description.clone()}</p>
+        <dl class="facts">
+            <dt>{move || i18n.t(Msg::Place)}</dt><dd>{task.place.clone()}</dd>
+            {(!skills.is_empty()).then(|| view! { <dt>{move || i18n.t(Msg::Skills)}</dt><dd>{skills.clone()}</dd> })}
+            <dt>{move || i18n.t(Msg::Contact)}</dt>
+            <dd>
+                {contact.name.clone()}
+                {(!contact.phone.is_empty()).then(|| view! { " · " <a href=format!("tel:{}", contact.phone.replace(' ', ""))>{contact.phone.clone()}</a> })}
+                {(!contact.email.is_empty()).then(|| view! { " · " <a href=format!("mailto:{}", contact.email)>{contact.email.clone()}</a> })}
+            </dd>
+        </dl>
+        <h2>{move || i18n.t(Msg::Shifts)}</h2>
+        <p class="muted">{move || i18n.t(Msg::YouAre)} " " <code>{me.to_string()}</code></p>
+        {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+        <ul class="shift-list">
+            {task.shifts.iter().map(|(sid, shift)| {
+                let roster = Roster::of(shift);
+                let place = roster.place_of(shift, &me);
+                let signed_up = matches!(place, Place::Confirmed | Place::Waitlisted(_) | Place::Declined);
+                let taken = roster.confirmed.len();
+                let (start, end, capacity) = (shift.start, shift.end, shift.capacity);
+                let sid = sid.clone();
+                view! {
+                    <li class="shift" data-testid="shift">
+                        <p class="shift-time">{move || i18n::when(start, i18n.lang())} " – " {move || i18n::when(end, i18n.lang())}</p>
+                        <p>{move || i18n::places_taken(taken, capacity, i18n.lang())}</p>
+                        <PlaceBadge place/>
+                        {(!cancelled).then(|| view! {
+                            <SignupButton id shift=sid.clone() signed_up error/>
+                        })}
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+}
+
+#[component]
+fn SignupButton(
+    id: DocumentId,
+    shift: ShiftId,
+    signed_up: bool,
+    error: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let busy = RwSignal::new(false);
+    let on_click = move |_| {
+        let shift = shift.clone();
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            let me = settings::person_id();
+            let state = if signed_up {
+                SignupState::Withdrawn
+            } else {
+                SignupState::SignedUp
+            };
+            let at = js_sys::Date::now() as i64;
+            let result = sync_client::change_task(id, |task| {
+                if let Some(s) = task.shifts.get_mut(&shift) {
+                    s.signups.insert(me, Signup { state, at });
+                }
+            })
+            .await;
+            if let Err(e) = result {
+                let msg = match e {
+                    ChangeError::Storage(e) if e.is_quota() => Msg::StorageFull,
+                    _ => Msg::StorageFailed,
+                };
+                error.set(Some(i18n.t(msg).to_owned()));
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <button type="button" class=if signed_up { "button secondary" } else { "button primary" }
+            disabled=move || busy.get() on:click=on_click>
+            {move || i18n.t(if signed_up { Msg::Withdraw } else { Msg::SignUp })}
+        </button>
+    }
+}

@@ -1,0 +1,433 @@
+//! The device's side of sync: the shared sans-IO [`Hub`] from `model`, driven over one
+//! WebSocket to the relay, with every document kept in IndexedDB ([`Store`]).
+//!
+//! - Start: open IndexedDB, load every document into the hub, connect.
+//! - Connect: `join`, wait for `peer`, then the hub starts syncing every document it holds;
+//!   the catalog (`GET /api/catalog`) names the documents this device does not hold yet, and
+//!   the hub requests them.
+//! - Every incoming frame goes through one queue, processed in order; the hub's effects are
+//!   carried out in order: a changed document is saved to IndexedDB before anything is sent.
+//! - A local change (signing up, say) is saved to IndexedDB before the call returns, then
+//!   offered to the relay. It stays "pending" (kept across reloads in localStorage) until the
+//!   relay's reply shows it holds those heads.
+//! - A closed connection is retried after 1, 2, 4 ... 30 s with jitter, at once on the
+//!   browser's `online` event or when the app becomes visible.
+
+use std::cell::RefCell;
+use std::collections::BTreeSet;
+use std::rc::Rc;
+
+use futures::StreamExt;
+use futures::channel::mpsc;
+use gloo_storage::{LocalStorage, Storage};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use samskab_model::sync::{Effect, Hub, Message, PeerId, Role};
+use samskab_model::{DocumentId, Task};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{BinaryType, MessageEvent, WebSocket};
+
+use crate::store::{Store, StoreError};
+
+const PENDING_KEY: &str = "samskab.pending";
+
+/// What the sync status line shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyncStatus {
+    /// Not connected; nothing waits.
+    Offline,
+    /// Not connected, or connected and not yet acknowledged: this many documents have changes
+    /// the relay has not confirmed.
+    Pending(usize),
+    /// Connected and exchanging messages.
+    Syncing,
+    /// Connected, and the relay holds everything this device has.
+    AllSaved,
+}
+
+/// The signals pages read; Copy, so it travels through context.
+#[derive(Debug, Clone, Copy)]
+pub struct SyncView {
+    /// Bumped whenever any document changes here.
+    pub version: RwSignal<u64>,
+    pub status: RwSignal<SyncStatus>,
+    /// A problem to show the user, if any (e.g. storage full).
+    pub problem: RwSignal<Option<String>>,
+}
+
+struct Client {
+    hub: RefCell<Hub>,
+    store: RefCell<Option<Store>>,
+    ws: RefCell<Option<WebSocket>>,
+    relay: RefCell<Option<PeerId>>,
+    pending: RefCell<BTreeSet<DocumentId>>,
+    attempts: RefCell<u32>,
+    incoming: mpsc::UnboundedSender<Incoming>,
+    view: SyncView,
+}
+
+enum Incoming {
+    Frame(Vec<u8>),
+    Closed,
+}
+
+thread_local! {
+    static CLIENT: RefCell<Option<Rc<Client>>> = const { RefCell::new(None) };
+}
+
+fn client() -> Option<Rc<Client>> {
+    CLIENT.with(|c| c.borrow().clone())
+}
+
+/// Starts the sync client (once) and returns its signals.
+pub fn start() -> SyncView {
+    if let Some(c) = client() {
+        return c.view;
+    }
+    let view = SyncView {
+        version: RwSignal::new(0),
+        status: RwSignal::new(SyncStatus::Offline),
+        problem: RwSignal::new(None),
+    };
+    let me: PeerId = format!("samskab-app-{}", &DocumentId::random().to_string()[..12])
+        .parse()
+        .unwrap_or_else(|_| unreachable_peer());
+    let (tx, rx) = mpsc::unbounded();
+    let pending: BTreeSet<DocumentId> = LocalStorage::get::<Vec<String>>(PENDING_KEY)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|s| s.parse().ok())
+        .collect();
+    let client = Rc::new(Client {
+        hub: RefCell::new(Hub::new(me, Role::Client)),
+        store: RefCell::new(None),
+        ws: RefCell::new(None),
+        relay: RefCell::new(None),
+        pending: RefCell::new(pending),
+        attempts: RefCell::new(0),
+        incoming: tx,
+        view,
+    });
+    CLIENT.with(|c| *c.borrow_mut() = Some(client.clone()));
+    spawn_local(run(client, rx));
+
+    let _ = window_event_listener(leptos::ev::online, |_| reconnect_now());
+    let _ = window_event_listener(leptos::ev::visibilitychange, |_| {
+        if document().visibility_state() == web_sys::VisibilityState::Visible {
+            reconnect_now();
+        }
+    });
+    view
+}
+
+#[allow(clippy::panic)]
+fn unreachable_peer() -> PeerId {
+    // "samskab-app-" and 12 base58 characters are always a valid peer id.
+    panic!("invalid generated peer id")
+}
+
+async fn run(client: Rc<Client>, mut rx: mpsc::UnboundedReceiver<Incoming>) {
+    match Store::open().await {
+        Ok(store) => {
+            match store.load_all().await {
+                Ok(docs) => {
+                    let mut hub = client.hub.borrow_mut();
+                    for (id, bytes) in docs {
+                        if let Err(e) = hub.load(id, &bytes) {
+                            leptos::logging::warn!("document {id} does not load: {e}");
+                        }
+                    }
+                }
+                Err(e) => leptos::logging::warn!("cannot read documents: {}", e.0),
+            }
+            *client.store.borrow_mut() = Some(store);
+        }
+        Err(e) => {
+            leptos::logging::warn!("IndexedDB unavailable: {}", e.0);
+            client.view.problem.set(Some(e.0));
+        }
+    }
+    client.view.version.update(|v| *v += 1);
+    connect(&client);
+    update_status(&client);
+
+    while let Some(incoming) = rx.next().await {
+        match incoming {
+            Incoming::Frame(bytes) => handle_frame(&client, &bytes).await,
+            Incoming::Closed => {
+                if let Some(relay) = client.relay.borrow_mut().take() {
+                    client.hub.borrow_mut().disconnect(&relay);
+                }
+                client.ws.borrow_mut().take();
+                update_status(&client);
+                schedule_reconnect(&client);
+            }
+        }
+    }
+}
+
+fn sync_url() -> String {
+    let location = window().location();
+    let scheme = if location.protocol().ok().as_deref() == Some("https:") {
+        "wss"
+    } else {
+        "ws"
+    };
+    format!("{scheme}://{}/sync", location.host().unwrap_or_default())
+}
+
+fn connect(client: &Rc<Client>) {
+    if client.ws.borrow().is_some() {
+        return;
+    }
+    let Ok(ws) = WebSocket::new(&sync_url()) else {
+        schedule_reconnect(client);
+        return;
+    };
+    ws.set_binary_type(BinaryType::Arraybuffer);
+    let me = client.hub.borrow().me().clone();
+    let on_open = {
+        let ws = ws.clone();
+        Closure::<dyn FnMut()>::new(move || {
+            let join = Message::Join {
+                sender_id: me.clone(),
+                supported_protocol_versions: vec!["1".into()],
+                metadata: None,
+            };
+            let _ = ws.send_with_u8_array(&join.encode());
+        })
+    };
+    let tx = client.incoming.clone();
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+        if let Ok(buffer) = e.data().dyn_into::<js_sys::ArrayBuffer>() {
+            let _ = tx.unbounded_send(Incoming::Frame(js_sys::Uint8Array::new(&buffer).to_vec()));
+        }
+    });
+    let tx = client.incoming.clone();
+    let on_close = Closure::<dyn FnMut()>::new(move || {
+        let _ = tx.unbounded_send(Incoming::Closed);
+    });
+    ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+    ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+    // The socket owns its handlers for its whole life; a new socket gets new ones.
+    on_open.forget();
+    on_message.forget();
+    on_close.forget();
+    *client.ws.borrow_mut() = Some(ws);
+    client.view.status.set(SyncStatus::Syncing);
+}
+
+fn schedule_reconnect(client: &Rc<Client>) {
+    let attempt = {
+        let mut a = client.attempts.borrow_mut();
+        *a = a.saturating_add(1);
+        *a
+    };
+    let base = 1000u32
+        .saturating_mul(1 << attempt.saturating_sub(1).min(5))
+        .min(30_000);
+    let delay = (f64::from(base) * (1.0 + js_sys::Math::random() * 0.3)) as u32;
+    let client = client.clone();
+    gloo_timers::callback::Timeout::new(delay, move || connect(&client)).forget();
+}
+
+fn reconnect_now() {
+    if let Some(client) = client() {
+        *client.attempts.borrow_mut() = 0;
+        connect(&client);
+    }
+}
+
+async fn handle_frame(client: &Rc<Client>, bytes: &[u8]) {
+    let message = match Message::decode(bytes) {
+        Ok(m) => m,
+        Err(e) => {
+            leptos::logging::warn!("bad message from the relay: {e}");
+            return;
+        }
+    };
+    let effects = match message {
+        Message::Peer { sender_id, .. } => {
+            *client.attempts.borrow_mut() = 0;
+            *client.relay.borrow_mut() = Some(sender_id.clone());
+            let mut effects = client.hub.borrow_mut().connect(sender_id);
+            effects.extend(request_catalog(client).await);
+            effects
+        }
+        Message::Error { message } => {
+            leptos::logging::warn!("the relay closed the connection: {message}");
+            Vec::new()
+        }
+        other => {
+            let Some(relay) = client.relay.borrow().clone() else {
+                return;
+            };
+            let result = client.hub.borrow_mut().receive(&relay, other);
+            match result {
+                Ok(effects) => effects,
+                Err(e) => {
+                    leptos::logging::warn!("sync error: {e}");
+                    if let Some(ws) = client.ws.borrow().as_ref() {
+                        let _ = ws.close();
+                    }
+                    Vec::new()
+                }
+            }
+        }
+    };
+    apply(client, effects).await;
+}
+
+/// Asks the relay which documents exist and requests those this device lacks.
+async fn request_catalog(client: &Rc<Client>) -> Vec<Effect> {
+    let Ok(response) = JsFuture::from(window().fetch_with_str("/api/catalog")).await else {
+        return Vec::new();
+    };
+    let Ok(response) = response.dyn_into::<web_sys::Response>() else {
+        return Vec::new();
+    };
+    let Ok(text) = response.text().map(JsFuture::from) else {
+        return Vec::new();
+    };
+    let Ok(text) = text.await else {
+        return Vec::new();
+    };
+    let json: serde_json::Value =
+        serde_json::from_str(&text.as_string().unwrap_or_default()).unwrap_or_default();
+    let mut effects = Vec::new();
+    let mut hub = client.hub.borrow_mut();
+    for entry in json["documents"].as_array().into_iter().flatten() {
+        let Some(id) = entry["id"]
+            .as_str()
+            .and_then(|s| s.parse::<DocumentId>().ok())
+        else {
+            continue;
+        };
+        if hub.document(&id).is_none() {
+            effects.extend(hub.request(id));
+        }
+    }
+    effects
+}
+
+/// Carries out the hub's effects in order: saves before sends.
+async fn apply(client: &Rc<Client>, effects: Vec<Effect>) {
+    let mut changed = false;
+    for effect in effects {
+        match effect {
+            Effect::Persist { document, .. } => {
+                let bytes = client.hub.borrow().document(&document).map(|d| d.save());
+                let store = client.store.borrow().clone();
+                if let (Some(bytes), Some(store)) = (bytes, store) {
+                    if let Err(e) = store.save(&document, &bytes).await {
+                        report_store_error(client, &e);
+                    }
+                }
+                changed = true;
+            }
+            Effect::Send(message) => {
+                if let Some(ws) = client.ws.borrow().as_ref() {
+                    let _ = ws.send_with_u8_array(&message.encode());
+                }
+            }
+            Effect::Changed { .. } => changed = true,
+            Effect::Unavailable { .. } => {}
+        }
+    }
+    if changed {
+        client.view.version.update(|v| *v += 1);
+    }
+    update_status(client);
+}
+
+fn report_store_error(client: &Rc<Client>, e: &StoreError) {
+    leptos::logging::warn!("cannot save to IndexedDB: {}", e.0);
+    client.view.problem.set(Some(if e.is_quota() {
+        "quota".into()
+    } else {
+        "storage".into()
+    }));
+}
+
+fn update_status(client: &Rc<Client>) {
+    let relay = client.relay.borrow().clone();
+    let pending_count = {
+        let hub = client.hub.borrow();
+        let mut pending = client.pending.borrow_mut();
+        if let Some(relay) = &relay {
+            pending.retain(|id| !hub.in_sync_with(relay, id));
+        }
+        let list: Vec<String> = pending.iter().map(ToString::to_string).collect();
+        let _ = LocalStorage::set(PENDING_KEY, list);
+        pending.len()
+    };
+    let status = match (relay.is_some(), pending_count) {
+        (false, 0) => SyncStatus::Offline,
+        (false, n) => SyncStatus::Pending(n),
+        (true, 0) => SyncStatus::AllSaved,
+        (true, _) => SyncStatus::Syncing,
+    };
+    client.view.status.set(status);
+}
+
+/// Every task document this device holds.
+pub fn tasks() -> Vec<(DocumentId, Task)> {
+    let Some(client) = client() else {
+        return Vec::new();
+    };
+    let hub = client.hub.borrow();
+    hub.documents()
+        .filter_map(|(id, doc)| autosurgeon::hydrate::<_, Task>(doc).ok().map(|t| (*id, t)))
+        .filter(|(_, t)| t.kind == samskab_model::task::TASK_KIND)
+        .collect()
+}
+
+/// One task, if this device holds it.
+pub fn task(id: &DocumentId) -> Option<Task> {
+    let client = client()?;
+    let hub = client.hub.borrow();
+    autosurgeon::hydrate(hub.document(id)?).ok()
+}
+
+/// Why a local change was not made.
+#[derive(Debug, Clone)]
+pub enum ChangeError {
+    NotLoaded,
+    Invalid(samskab_model::TaskError),
+    Storage(StoreError),
+}
+
+/// Changes a task here: validates it, writes it to the document, saves it to IndexedDB (the
+/// call returns only after that), then offers it to the relay.
+pub async fn change_task(id: DocumentId, edit: impl FnOnce(&mut Task)) -> Result<(), ChangeError> {
+    let client = client().ok_or(ChangeError::NotLoaded)?;
+    let (result, effects) = client.hub.borrow_mut().change(id, |doc| {
+        let mut task: Task = autosurgeon::hydrate(&*doc).map_err(|_| ChangeError::NotLoaded)?;
+        edit(&mut task);
+        task.validate().map_err(ChangeError::Invalid)?;
+        doc.transact::<_, _, autosurgeon::ReconcileError>(|tx| autosurgeon::reconcile(tx, &task))
+            .map_err(|_| ChangeError::NotLoaded)?;
+        Ok(())
+    });
+    result?;
+    client.pending.borrow_mut().insert(id);
+    // Save first, and report a failed save to the caller rather than only to the log.
+    let bytes = client.hub.borrow().document(&id).map(|d| d.save());
+    let store = client.store.borrow().clone();
+    if let (Some(bytes), Some(store)) = (bytes, store) {
+        store.save(&id, &bytes).await.map_err(|e| {
+            report_store_error(&client, &e);
+            ChangeError::Storage(e)
+        })?;
+    }
+    let sends: Vec<Effect> = effects
+        .into_iter()
+        .filter(|e| matches!(e, Effect::Send(_)))
+        .collect();
+    apply(&client, sends).await;
+    client.view.version.update(|v| *v += 1);
+    Ok(())
+}
