@@ -128,7 +128,7 @@ fn SyncStatusLine(sync: SyncView) -> impl IntoView {
     view! {
         <p class="sync-status" role="status" data-testid="sync-status" data-state=state>
             <span class="visually-hidden">{move || i18n.t(Msg::SyncLabel)} ": "</span>
-            {text}
+            <span data-testid="sync-text">{text}</span>
         </p>
     }
 }
