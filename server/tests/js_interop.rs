@@ -14,12 +14,10 @@ use std::time::Duration;
 use automerge::ROOT;
 use automerge::transaction::Transactable;
 use common::Relay;
-use futures_util::{SinkExt, StreamExt};
-use samskab_model::sync::{Effect, Hub, Message, Role};
+use common::device::Device;
 use samskab_model::task::Shift;
 use samskab_model::{Area, DocumentId, Task, TaskStatus};
 use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio_tungstenite::tungstenite::Message as Ws;
 
 fn e2e_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/e2e")
@@ -35,21 +33,7 @@ async fn a_stock_automerge_repo_client_reads_a_task_and_sees_a_rust_change() {
     let relay = Relay::start().await;
 
     // The Rust side: publish a task and wait until the relay has it.
-    let (mut ws, _) = tokio_tungstenite::connect_async(relay.ws_url())
-        .await
-        .unwrap();
-    let mut hub = Hub::new("rust-coordinator".parse().unwrap(), Role::Client);
-    let join = Message::Join {
-        sender_id: hub.me().clone(),
-        supported_protocol_versions: vec!["1".into()],
-        metadata: None,
-    };
-    ws.send(Ws::Binary(join.encode().into())).await.unwrap();
-    let relay_peer = match next(&mut ws).await {
-        Message::Peer { sender_id, .. } => sender_id,
-        other => panic!("expected peer, got {other:?}"),
-    };
-    hub.connect(relay_peer.clone());
+    let mut device = Device::connect(&relay.ws_url(), "rust-coordinator").await;
     let id = DocumentId::random();
     let mut task = Task::draft(
         "bibliotek-haslev".parse().unwrap(),
@@ -60,16 +44,15 @@ async fn a_stock_automerge_repo_client_reads_a_task_and_sees_a_rust_change() {
     task.shifts
         .insert("s1".parse().unwrap(), Shift::new(10, 20, 2));
     task.status = TaskStatus::Published;
-    let ((), effects) = hub.change(id, |doc| {
-        doc.transact::<_, _, autosurgeon::ReconcileError>(|tx| autosurgeon::reconcile(tx, &task))
+    device
+        .change(id, |doc| {
+            doc.transact::<_, _, autosurgeon::ReconcileError>(|tx| {
+                autosurgeon::reconcile(tx, &task)
+            })
             .unwrap();
-    });
-    send(&mut ws, effects).await;
-    while !hub.in_sync_with(&relay_peer, &id) {
-        let m = next(&mut ws).await;
-        let effects = hub.receive(&relay_peer, m).unwrap();
-        send(&mut ws, effects).await;
-    }
+        })
+        .await;
+    device.acknowledged(id).await;
 
     // The JavaScript side.
     let expected = "Husk bøgerne fra magasinet";
@@ -98,19 +81,15 @@ async fn a_stock_automerge_repo_client_reads_a_task_and_sees_a_rust_change() {
     assert_eq!(loaded["status"], "offentliggjort");
 
     // A change from Rust reaches the JavaScript client through the relay.
-    let ((), effects) = hub.change(id, |doc| {
-        let mut tx = doc.transaction();
-        tx.put(ROOT, "description", expected).unwrap();
-        tx.commit();
-    });
-    send(&mut ws, effects).await;
-    let pump = async {
-        loop {
-            let m = next(&mut ws).await;
-            let effects = hub.receive(&relay_peer, m).unwrap();
-            send(&mut ws, effects).await;
-        }
-    };
+    device
+        .change(id, |doc| {
+            let mut tx = doc.transaction();
+            tx.put(ROOT, "description", expected).unwrap();
+            tx.commit();
+        })
+        .await;
+    // Keep answering the relay while the JavaScript client catches up.
+    let pump = device.pump_until("the end of the test", |_| false);
     let changed = async {
         let line = lines.next_line().await.unwrap().expect("a second line");
         serde_json::from_str::<serde_json::Value>(&line).unwrap()
@@ -127,30 +106,4 @@ async fn a_stock_automerge_repo_client_reads_a_task_and_sees_a_rust_change() {
     assert_eq!(changed["description"], expected);
     assert!(node.wait().await.unwrap().success());
     relay.shutdown().await;
-}
-
-async fn next(
-    ws: &mut tokio_tungstenite::WebSocketStream<
-        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
-    >,
-) -> Message {
-    loop {
-        match ws.next().await.expect("open").expect("no error") {
-            Ws::Binary(b) => return Message::decode(&b).unwrap(),
-            _ => continue,
-        }
-    }
-}
-
-async fn send(
-    ws: &mut tokio_tungstenite::WebSocketStream<
-        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
-    >,
-    effects: Vec<Effect>,
-) {
-    for effect in effects {
-        if let Effect::Send(m) = effect {
-            ws.send(Ws::Binary(m.encode().into())).await.unwrap();
-        }
-    }
 }

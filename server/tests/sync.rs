@@ -8,97 +8,14 @@ use std::time::Duration;
 
 use automerge::transaction::Transactable;
 use automerge::{ROOT, ReadDoc};
+use common::device::{Device, PATIENCE, Socket, next_message};
 use common::{Relay, fixture_dist};
 use futures_util::{SinkExt, StreamExt};
-use samskab_model::sync::{Effect, Hub, Message, PeerId, Role};
+use samskab_model::sync::{Hub, Message, Role};
 use samskab_model::task::Shift;
 use samskab_model::{Area, DocumentId, ShiftId, Task, TaskStatus};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message as Ws;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
-
-type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
-
-const PATIENCE: Duration = Duration::from_secs(20);
-
-/// A device: the model's client hub plus a WebSocket to the relay.
-struct Device {
-    hub: Hub,
-    ws: Socket,
-    relay: PeerId,
-}
-
-impl Device {
-    async fn connect(url: &str, name: &str) -> Self {
-        Self::reconnect(Hub::new(name.parse().unwrap(), Role::Client), url).await
-    }
-
-    /// Connects an existing hub (with its documents) to the relay.
-    async fn reconnect(mut hub: Hub, url: &str) -> Self {
-        let (mut ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
-        let join = Message::Join {
-            sender_id: hub.me().clone(),
-            supported_protocol_versions: vec!["1".into()],
-            metadata: None,
-        };
-        ws.send(Ws::Binary(join.encode().into())).await.unwrap();
-        let relay = match next_message(&mut ws).await {
-            Some(Message::Peer { sender_id, .. }) => sender_id,
-            other => panic!("expected peer, got {other:?}"),
-        };
-        let effects = hub.connect(relay.clone());
-        let mut device = Device { hub, ws, relay };
-        device.send(effects).await;
-        device
-    }
-
-    async fn send(&mut self, effects: Vec<Effect>) {
-        for effect in effects {
-            if let Effect::Send(m) = effect {
-                self.ws.send(Ws::Binary(m.encode().into())).await.unwrap();
-            }
-        }
-    }
-
-    /// Processes incoming messages until `done` holds (or fails after a while).
-    async fn pump_until(&mut self, what: &str, done: impl Fn(&Hub) -> bool) {
-        let deadline = tokio::time::Instant::now() + PATIENCE;
-        while !done(&self.hub) {
-            let remaining = deadline.saturating_duration_since(tokio::time::Instant::now());
-            let message = tokio::time::timeout(remaining, next_message(&mut self.ws))
-                .await
-                .unwrap_or_else(|_| panic!("{}: timed out waiting for {what}", self.hub.me()))
-                .unwrap_or_else(|| {
-                    panic!("{}: connection closed waiting for {what}", self.hub.me())
-                });
-            let effects = self.hub.receive(&self.relay, message).unwrap();
-            self.send(effects).await;
-        }
-    }
-
-    async fn change(&mut self, doc: DocumentId, f: impl FnOnce(&mut automerge::Automerge)) {
-        let ((), effects) = self.hub.change(doc, f);
-        self.send(effects).await;
-    }
-
-    async fn acknowledged(&mut self, doc: DocumentId) {
-        let relay = self.relay.clone();
-        self.pump_until("the relay's acknowledgement", |hub| {
-            hub.in_sync_with(&relay, &doc)
-        })
-        .await;
-    }
-}
-
-async fn next_message(ws: &mut Socket) -> Option<Message> {
-    loop {
-        match ws.next().await? {
-            Ok(Ws::Binary(bytes)) => return Some(Message::decode(&bytes).unwrap()),
-            Ok(Ws::Close(_)) | Err(_) => return None,
-            Ok(_) => {}
-        }
-    }
-}
 
 fn task() -> Task {
     let mut task = Task::draft(

@@ -2,6 +2,8 @@
 //! writes, and the relay started in-process on 127.0.0.1:0.
 #![allow(dead_code)]
 
+pub mod device;
+
 use reqwest::header;
 use samskab_server::Config;
 use std::path::Path;
