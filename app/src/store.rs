@@ -54,10 +54,10 @@ impl Store {
         let upgrade = Closure::once_into_js({
             let request = request.clone();
             move || {
-                if let Ok(db) = request.result().and_then(|r| r.dyn_into::<IdbDatabase>()) {
-                    if !db.object_store_names().contains(DOCS) {
-                        let _ = db.create_object_store(DOCS);
-                    }
+                if let Ok(db) = request.result().and_then(|r| r.dyn_into::<IdbDatabase>())
+                    && !db.object_store_names().contains(DOCS)
+                {
+                    let _ = db.create_object_store(DOCS);
                 }
             }
         });

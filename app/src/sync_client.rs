@@ -2,9 +2,10 @@
 //! WebSocket to the relay, with every document kept in IndexedDB ([`Store`]).
 //!
 //! - Start: open IndexedDB, load every document into the hub, connect.
-//! - Connect: `join`, wait for `peer`, then the hub starts syncing every document it holds;
-//!   the catalog (`GET /api/catalog`) names the documents this device does not hold yet, and
-//!   the hub requests them.
+//! - Connect: `join`, wait for `peer`, then the hub sends a catalog request with the heads of
+//!   every document held here; the relay's catalog answer names every document this device may
+//!   read, and only those whose heads differ are synced (those not held here are requested).
+//!   While connected, the relay pushes new documents.
 //! - Every incoming frame goes through one queue, processed in order; the hub's effects are
 //!   carried out in order: a changed document is saved to IndexedDB before anything is sent.
 //! - A local change (signing up, say) is saved to IndexedDB before the call returns, then
@@ -26,7 +27,6 @@ use samskab_model::sync::{Effect, Hub, Message, PeerId, Role};
 use samskab_model::{DocumentId, Task};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 use web_sys::{BinaryType, MessageEvent, WebSocket};
 
 use crate::store::{Store, StoreError};
@@ -253,9 +253,8 @@ async fn handle_frame(client: &Rc<Client>, bytes: &[u8]) {
         Message::Peer { sender_id, .. } => {
             *client.attempts.borrow_mut() = 0;
             *client.relay.borrow_mut() = Some(sender_id.clone());
-            let mut effects = client.hub.borrow_mut().connect(sender_id);
-            effects.extend(request_catalog(client).await);
-            effects
+            // The hub sends the catalog request; the relay's catalog then decides what syncs.
+            client.hub.borrow_mut().connect(sender_id)
         }
         Message::Error { message } => {
             leptos::logging::warn!("the relay closed the connection: {message}");
@@ -281,38 +280,6 @@ async fn handle_frame(client: &Rc<Client>, bytes: &[u8]) {
     apply(client, effects).await;
 }
 
-/// Asks the relay which documents exist and requests those this device lacks.
-async fn request_catalog(client: &Rc<Client>) -> Vec<Effect> {
-    let Ok(response) = JsFuture::from(window().fetch_with_str("/api/catalog")).await else {
-        return Vec::new();
-    };
-    let Ok(response) = response.dyn_into::<web_sys::Response>() else {
-        return Vec::new();
-    };
-    let Ok(text) = response.text().map(JsFuture::from) else {
-        return Vec::new();
-    };
-    let Ok(text) = text.await else {
-        return Vec::new();
-    };
-    let json: serde_json::Value =
-        serde_json::from_str(&text.as_string().unwrap_or_default()).unwrap_or_default();
-    let mut effects = Vec::new();
-    let mut hub = client.hub.borrow_mut();
-    for entry in json["documents"].as_array().into_iter().flatten() {
-        let Some(id) = entry["id"]
-            .as_str()
-            .and_then(|s| s.parse::<DocumentId>().ok())
-        else {
-            continue;
-        };
-        if hub.document(&id).is_none() {
-            effects.extend(hub.request(id));
-        }
-    }
-    effects
-}
-
 /// Carries out the hub's effects in order: saves before sends.
 async fn apply(client: &Rc<Client>, effects: Vec<Effect>) {
     let mut changed = false;
@@ -321,10 +288,10 @@ async fn apply(client: &Rc<Client>, effects: Vec<Effect>) {
             Effect::Persist { document, .. } => {
                 let bytes = client.hub.borrow().document(&document).map(|d| d.save());
                 let store = client.store.borrow().clone();
-                if let (Some(bytes), Some(store)) = (bytes, store) {
-                    if let Err(e) = store.save(&document, &bytes).await {
-                        report_store_error(client, &e);
-                    }
+                if let (Some(bytes), Some(store)) = (bytes, store)
+                    && let Err(e) = store.save(&document, &bytes).await
+                {
+                    report_store_error(client, &e);
                 }
                 changed = true;
             }

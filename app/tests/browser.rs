@@ -2,6 +2,8 @@
 //! wasm-bindgen-test-runner (`cargo xtask test` sets it up): the text catalog, the remembered
 //! language in real localStorage, and the shell mounted into a real DOM.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use gloo_storage::{LocalStorage, Storage};
 use samskab_app::i18n::{Lang, Msg};
 use samskab_app::settings;

@@ -67,15 +67,10 @@ impl World {
                 .map(|i| DocumentId::from_bytes([i as u8 + 1; 16]))
                 .collect(),
         };
-        // Client 0 creates every document; the others learn of them by id (as from a catalog).
+        // Client 0 creates every document; the others learn of them from the relay's catalog
+        // when they connect, or pushed as followers when they are online as it arrives.
         for d in world.docs.clone() {
             world.edit(0, d);
-        }
-        for c in 1..clients {
-            for d in world.docs.clone() {
-                let effects = world.clients[c].hub.request(d);
-                world.apply_client(c, effects);
-            }
         }
         world
     }
@@ -116,12 +111,10 @@ impl World {
                     self.relay_store.entry(document).or_default().extend(bytes);
                 }
                 Effect::Send(m) => {
-                    let to = match &m {
-                        Message::Sync { target_id, .. }
-                        | Message::Request { target_id, .. }
-                        | Message::DocUnavailable { target_id, .. } => target_id.clone(),
-                        other => panic!("relay sent {other:?}"),
-                    };
+                    let to = m
+                        .target_id()
+                        .unwrap_or_else(|| panic!("relay sent {m:?}"))
+                        .clone();
                     self.links.entry((relay_id(), to)).or_default().push_back(m);
                 }
                 Effect::Changed { .. } | Effect::Unavailable { .. } => {}
@@ -192,9 +185,13 @@ impl World {
                 self.deliver_one();
             }
             60..=79 => {
+                // A device edits only documents it holds; the others it must first learn of
+                // through the catalog or a push.
                 let c = self.rng.below(self.clients.len());
                 let d = self.docs[self.rng.below(self.docs.len())];
-                self.edit(c, d);
+                if !self.clients[c].hub.heads(&d).is_empty() {
+                    self.edit(c, d);
+                }
             }
             80..=91 => {
                 let c = self.rng.below(self.clients.len());
@@ -337,4 +334,124 @@ fn a_peer_cannot_speak_for_another() {
         data: vec![0x42, 0xff, 0x00],
     };
     assert!(relay.receive(&a, garbage).is_err());
+}
+
+/// Delivers every message between one relay and one client until both are quiet; returns the
+/// number of sync-phase messages that carried a document (`sync` or `request`), per direction.
+/// Messages the relay addresses to other peers are added to `elsewhere`.
+fn pump_with(
+    relay: &mut Hub,
+    client: &mut Hub,
+    first: Vec<Effect>,
+    elsewhere: &mut Vec<Message>,
+) -> (usize, usize) {
+    let mut to_relay: VecDeque<Message> = sends(first);
+    let mut to_client: VecDeque<Message> = VecDeque::new();
+    let (mut up, mut down) = (0, 0);
+    while !to_relay.is_empty() || !to_client.is_empty() {
+        if let Some(m) = to_relay.pop_front() {
+            up += usize::from(m.document_id().is_some());
+            for reply in sends(relay.receive(client.me(), m).unwrap()) {
+                if reply.target_id() == Some(client.me()) {
+                    to_client.push_back(reply);
+                } else {
+                    elsewhere.push(reply);
+                }
+            }
+        }
+        if let Some(m) = to_client.pop_front() {
+            down += usize::from(m.document_id().is_some());
+            to_relay.extend(sends(client.receive(relay.me(), m).unwrap()));
+        }
+    }
+    (up, down)
+}
+
+fn pump(relay: &mut Hub, client: &mut Hub, first: Vec<Effect>) -> (usize, usize) {
+    let mut elsewhere = Vec::new();
+    let counts = pump_with(relay, client, first, &mut elsewhere);
+    assert!(elsewhere.is_empty(), "{elsewhere:?}");
+    counts
+}
+
+fn sends(effects: Vec<Effect>) -> VecDeque<Message> {
+    effects
+        .into_iter()
+        .filter_map(|e| match e {
+            Effect::Send(m) => Some(m),
+            _ => None,
+        })
+        .collect()
+}
+
+fn put(hub: &mut Hub, doc: DocumentId, key: &str) -> Vec<Effect> {
+    hub.change(doc, |d| {
+        let mut tx = d.transaction();
+        tx.put(ROOT, key, 1).unwrap();
+        tx.commit();
+    })
+    .1
+}
+
+#[test]
+fn the_catalog_syncs_only_what_changed_and_followers_get_new_documents_pushed() {
+    let docs: Vec<DocumentId> = (1..=20).map(|i| DocumentId::from_bytes([i; 16])).collect();
+    let mut relay = Hub::new(relay_id(), Role::Relay);
+    let mut client = Hub::new("c".parse().unwrap(), Role::Client);
+    for d in &docs {
+        put(&mut relay, *d, "created");
+    }
+
+    // From empty: the catalog names all 20 and the client requests each.
+    relay.connect(client.me().clone());
+    let hello = client.connect(relay_id());
+    let (up, _) = pump(&mut relay, &mut client, hello);
+    assert!(up >= 20, "{up}");
+    for d in &docs {
+        assert_eq!(client.heads(d), relay.heads(d));
+        assert!(client.in_sync_with(&relay_id(), d));
+    }
+
+    // Reconnect with nothing changed: no document travels either way.
+    relay.disconnect(client.me());
+    client.disconnect(&relay_id());
+    relay.connect(client.me().clone());
+    let hello = client.connect(relay_id());
+    assert_eq!(pump(&mut relay, &mut client, hello), (0, 0));
+    assert!(docs.iter().all(|d| client.in_sync_with(&relay_id(), d)));
+
+    // Three changed elsewhere while this client was away: only those three sync.
+    relay.disconnect(client.me());
+    client.disconnect(&relay_id());
+    for d in &docs[..3] {
+        put(&mut relay, *d, "changed");
+    }
+    relay.connect(client.me().clone());
+    let hello = client.connect(relay_id());
+    let (up, down) = pump(&mut relay, &mut client, hello);
+    assert!(up <= 6 && down <= 6 && down >= 3, "{up} up, {down} down");
+    for d in &docs {
+        assert_eq!(client.heads(d), relay.heads(d));
+    }
+
+    // Connected, the client is a follower: a document another device creates arrives, and a
+    // change to a document it held "in sync" since the catalog reaches it too.
+    let mut other = Hub::new("other".parse().unwrap(), Role::Client);
+    relay.connect(other.me().clone());
+    let hello = other.connect(relay_id());
+    let (_, _) = pump(&mut relay, &mut other, hello);
+    let fresh = DocumentId::from_bytes([99; 16]);
+    let mut pushed = Vec::new();
+    let effects = put(&mut other, fresh, "new");
+    pump_with(&mut relay, &mut other, effects, &mut pushed);
+    let effects = put(&mut other, docs[10], "later");
+    pump_with(&mut relay, &mut other, effects, &mut pushed);
+    assert!(!pushed.is_empty(), "nothing was pushed to the follower");
+    let mut first = Vec::new();
+    for m in pushed {
+        first.extend(client.receive(&relay_id(), m).unwrap());
+    }
+    pump(&mut relay, &mut client, first);
+    assert_eq!(client.heads(&fresh), other.heads(&fresh));
+    assert_eq!(client.heads(&docs[10]), other.heads(&docs[10]));
 }

@@ -82,10 +82,10 @@ impl SyncEngine {
                 tracing::error!(document = %stored.id, error = %e, "stored document does not load; skipped");
                 continue;
             }
-            if stored.chunks > 16 {
-                if let Some(doc) = hub.document(&stored.id) {
-                    store.compact(&stored.id, &doc.save())?;
-                }
+            if stored.chunks > 16
+                && let Some(doc) = hub.document(&stored.id)
+            {
+                store.compact(&stored.id, &doc.save())?;
             }
         }
         tracing::info!(documents = count, "documents loaded");
@@ -219,8 +219,7 @@ impl Engine {
     /// document is reloaded from the store and everyone syncing it is disconnected, so no one
     /// is told of a change the relay does not durably have.
     fn apply(&mut self, origin: Option<&PeerId>, effects: Vec<Effect>) {
-        let mut effects = effects.into_iter();
-        while let Some(effect) = effects.next() {
+        for effect in effects {
             match effect {
                 Effect::Persist { document, bytes } => {
                     if let Err(e) = self.store.append(&document, &bytes) {
@@ -230,11 +229,8 @@ impl Engine {
                     }
                 }
                 Effect::Send(message) => {
-                    let target = match &message {
-                        Message::Sync { target_id, .. }
-                        | Message::Request { target_id, .. }
-                        | Message::DocUnavailable { target_id, .. } => target_id.clone(),
-                        _ => continue,
+                    let Some(target) = message.target_id().cloned() else {
+                        continue;
                     };
                     if let Some(outbox) = self.outboxes.get(&target) {
                         tracing::debug!(to = %target, kind = message.kind(), "sending");

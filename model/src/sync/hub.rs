@@ -15,20 +15,22 @@
 //! (`in_flight`), so a busy document's changes are batched into the next message rather than
 //! sent one by one.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use automerge::sync::{self, SyncDoc};
 use automerge::{Automerge, ChangeHash};
 
 use crate::ids::DocumentId;
-use crate::sync::message::{Message, PeerId};
+use crate::sync::message::{CatalogEntry, Message, PeerId};
 
 /// Which side of the protocol a hub plays.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
     /// Answers `doc-unavailable` for documents it does not have; never asks for documents.
+    /// Answers catalog requests, and pushes new documents to the peers that sent one.
     Relay,
-    /// Starts syncing its documents with each peer when the peer connects.
+    /// Sends a catalog request when the relay connects, then syncs only the documents whose
+    /// heads differ from the relay's.
     Client,
 }
 
@@ -73,6 +75,8 @@ pub struct Hub {
     role: Role,
     docs: BTreeMap<DocumentId, Automerge>,
     peers: HashMap<PeerId, BTreeMap<DocumentId, sync::State>>,
+    /// Peers that asked for the catalog: they follow every document, so new ones are pushed.
+    followers: HashSet<PeerId>,
 }
 
 impl Hub {
@@ -82,6 +86,7 @@ impl Hub {
             role,
             docs: BTreeMap::new(),
             peers: HashMap::new(),
+            followers: HashSet::new(),
         }
     }
 
@@ -149,15 +154,17 @@ impl Hub {
         self.peers.contains_key(peer)
     }
 
-    /// A peer finished the handshake. A client starts syncing every document it holds.
+    /// A peer finished the handshake. A client tells the relay which documents it holds at
+    /// which heads (the catalog request); the relay's catalog answer decides what to sync.
     pub fn connect(&mut self, peer: PeerId) -> Vec<Effect> {
         self.peers.insert(peer.clone(), BTreeMap::new());
         let mut effects = Vec::new();
         if self.role == Role::Client {
-            let ids: Vec<DocumentId> = self.docs.keys().copied().collect();
-            for id in ids {
-                self.start(&peer, id, &mut effects);
-            }
+            effects.push(Effect::Send(Message::CatalogRequest {
+                sender_id: self.me.clone(),
+                target_id: peer,
+                have: self.catalog(),
+            }));
         }
         effects
     }
@@ -166,6 +173,17 @@ impl Hub {
     /// what automerge's protocol requires after messages may have been lost.
     pub fn disconnect(&mut self, peer: &PeerId) {
         self.peers.remove(peer);
+        self.followers.remove(peer);
+    }
+
+    /// Every document with content and its heads.
+    pub fn catalog(&self) -> Vec<CatalogEntry> {
+        self.documents()
+            .map(|(id, doc)| CatalogEntry {
+                document_id: *id,
+                heads: doc.get_heads(),
+            })
+            .collect()
     }
 
     /// The client wants a document it may not have yet: asks every peer for it.
@@ -249,11 +267,92 @@ impl Hub {
                 self.disconnect(from);
                 Ok(Vec::new())
             }
+            Message::CatalogRequest {
+                sender_id, have, ..
+            } if self.role == Role::Relay => {
+                self.check_sender(from, &sender_id)?;
+                Ok(self.answer_catalog_request(from, &have))
+            }
+            Message::Catalog {
+                sender_id,
+                documents,
+                ..
+            } if self.role == Role::Client => {
+                self.check_sender(from, &sender_id)?;
+                Ok(self.follow_catalog(from, &documents))
+            }
+            Message::CatalogRequest { .. } => Err(SyncError::Unexpected("samskab-catalog-request")),
+            Message::Catalog { .. } => Err(SyncError::Unexpected("samskab-catalog")),
             // Ephemeral messages (presence, cursors) are not used by Samskab and not relayed.
             Message::Ephemeral { .. } | Message::Unknown | Message::Error { .. } => Ok(Vec::new()),
             Message::Join { .. } => Err(SyncError::Unexpected("join")),
             Message::Peer { .. } => Err(SyncError::Unexpected("peer")),
         }
+    }
+
+    /// Relay side: remembers `peer` as a follower, marks the documents it holds at the relay's
+    /// own heads as in sync (nothing needs to travel for them), and lists every document.
+    fn answer_catalog_request(&mut self, peer: &PeerId, have: &[CatalogEntry]) -> Vec<Effect> {
+        self.followers.insert(peer.clone());
+        for entry in have {
+            if self.heads(&entry.document_id) == entry.heads {
+                self.assume_in_sync(peer, entry.document_id);
+            }
+        }
+        vec![Effect::Send(Message::Catalog {
+            sender_id: self.me.clone(),
+            target_id: peer.clone(),
+            documents: self.catalog(),
+        })]
+    }
+
+    /// Client side: documents at the relay's heads are in sync; every other document, listed
+    /// or only held here, is synced (requested when this side has nothing of it).
+    fn follow_catalog(&mut self, relay: &PeerId, listed: &[CatalogEntry]) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        let mut ids: Vec<DocumentId> = self.documents().map(|(id, _)| *id).collect();
+        for entry in listed {
+            if self
+                .peers
+                .get(relay)
+                .is_some_and(|s| s.contains_key(&entry.document_id))
+            {
+                continue; // already syncing (a local change since the request, say)
+            }
+            if self.heads(&entry.document_id) == entry.heads {
+                self.assume_in_sync(relay, entry.document_id);
+            } else {
+                self.docs.entry(entry.document_id).or_default();
+                ids.push(entry.document_id);
+            }
+        }
+        for id in ids {
+            if !self.peers.get(relay).is_some_and(|s| s.contains_key(&id)) {
+                self.start(relay, id, &mut effects);
+            }
+        }
+        effects
+    }
+
+    /// A sync state for a peer known to hold exactly this side's heads of `id`: it generates
+    /// no message until the document changes, then sends only the new changes.
+    fn assume_in_sync(&mut self, peer: &PeerId, id: DocumentId) {
+        let heads = self.heads(&id);
+        let Some(states) = self.peers.get_mut(peer) else {
+            return;
+        };
+        states.entry(id).or_insert_with(|| sync::State {
+            shared_heads: heads.clone(),
+            last_sent_heads: heads.clone(),
+            their_heads: Some(heads.clone()),
+            their_need: Some(Vec::new()),
+            their_have: Some(vec![sync::Have {
+                last_sync: heads,
+                bloom: sync::BloomFilter::default(),
+            }]),
+            have_responded: true,
+            ..sync::State::default()
+        });
     }
 
     fn check_sender(&self, from: &PeerId, claimed: &PeerId) -> Result<(), SyncError> {
@@ -320,6 +419,18 @@ impl Hub {
             .collect();
         for peer in peer_ids {
             self.offer(&peer, id, &mut effects);
+        }
+        // A document new to the relay goes to every follower at once.
+        if self.role == Role::Relay && before.is_empty() && !self.heads(&id).is_empty() {
+            let new_to: Vec<PeerId> = self
+                .followers
+                .iter()
+                .filter(|p| !self.peers.get(*p).is_some_and(|d| d.contains_key(&id)))
+                .cloned()
+                .collect();
+            for peer in new_to {
+                self.start(&peer, id, &mut effects);
+            }
         }
         Ok(effects)
     }

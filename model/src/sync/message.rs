@@ -7,6 +7,7 @@
 
 use std::fmt;
 
+use automerge::ChangeHash;
 use serde::{Deserialize, Serialize};
 
 use crate::ids::DocumentId;
@@ -129,12 +130,65 @@ pub enum Message {
         #[serde(with = "serde_bytes")]
         data: Vec<u8>,
     },
+    /// Samskab extension, client -> relay, right after the handshake: the documents this
+    /// device holds and their heads. The relay answers with [`Message::Catalog`] and, from
+    /// then on, pushes this peer every new document it may read.
+    #[serde(rename = "samskab-catalog-request", rename_all = "camelCase")]
+    CatalogRequest {
+        sender_id: PeerId,
+        target_id: PeerId,
+        have: Vec<CatalogEntry>,
+    },
+    /// Samskab extension, relay -> client: every document the peer may read, with the relay's
+    /// heads. The peer syncs only those whose heads differ from its own.
+    #[serde(rename = "samskab-catalog", rename_all = "camelCase")]
+    Catalog {
+        sender_id: PeerId,
+        target_id: PeerId,
+        documents: Vec<CatalogEntry>,
+    },
     /// A protocol error; the connection closes after it.
     #[serde(rename = "error", rename_all = "camelCase")]
     Error { message: String },
     /// Any message type this code does not know.
     #[serde(other)]
     Unknown,
+}
+
+/// One document and its heads, as listed in catalog messages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CatalogEntry {
+    pub document_id: DocumentId,
+    /// The heads' 32-byte hashes, concatenated into one byte string.
+    #[serde(with = "heads_bytes")]
+    pub heads: Vec<ChangeHash>,
+}
+
+mod heads_bytes {
+    use automerge::ChangeHash;
+    use serde::de::Error as _;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(heads: &[ChangeHash], s: S) -> Result<S::Ok, S::Error> {
+        let bytes: Vec<u8> = heads.iter().flat_map(|h| h.0).collect();
+        s.serialize_bytes(&bytes)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<ChangeHash>, D::Error> {
+        let bytes = serde_bytes::ByteBuf::deserialize(d)?;
+        if bytes.len() % 32 != 0 {
+            return Err(D::Error::custom("heads must be a multiple of 32 bytes"));
+        }
+        Ok(bytes
+            .chunks_exact(32)
+            .map(|c| {
+                let mut hash = [0u8; 32];
+                hash.copy_from_slice(c);
+                ChangeHash(hash)
+            })
+            .collect())
+    }
 }
 
 /// Why bytes are not a message.
@@ -177,6 +231,23 @@ impl Message {
         }
     }
 
+    /// The peer a message is addressed to (none for handshake-free messages).
+    pub fn target_id(&self) -> Option<&PeerId> {
+        match self {
+            Message::Peer { target_id, .. }
+            | Message::Request { target_id, .. }
+            | Message::Sync { target_id, .. }
+            | Message::DocUnavailable { target_id, .. }
+            | Message::Ephemeral { target_id, .. }
+            | Message::CatalogRequest { target_id, .. }
+            | Message::Catalog { target_id, .. } => Some(target_id),
+            Message::Join { .. }
+            | Message::Leave { .. }
+            | Message::Error { .. }
+            | Message::Unknown => None,
+        }
+    }
+
     /// A short name for logs.
     pub fn kind(&self) -> &'static str {
         match self {
@@ -187,6 +258,8 @@ impl Message {
             Message::Sync { .. } => "sync",
             Message::DocUnavailable { .. } => "doc-unavailable",
             Message::Ephemeral { .. } => "ephemeral",
+            Message::CatalogRequest { .. } => "samskab-catalog-request",
+            Message::Catalog { .. } => "samskab-catalog",
             Message::Error { .. } => "error",
             Message::Unknown => "unknown",
         }
@@ -235,6 +308,22 @@ mod tests {
                 document_id: doc,
                 sender_id: peer("a"),
                 target_id: peer("b"),
+            },
+            Message::CatalogRequest {
+                sender_id: peer("a"),
+                target_id: peer("b"),
+                have: vec![CatalogEntry {
+                    document_id: doc,
+                    heads: vec![ChangeHash([7; 32]), ChangeHash([9; 32])],
+                }],
+            },
+            Message::Catalog {
+                sender_id: peer("b"),
+                target_id: peer("a"),
+                documents: vec![CatalogEntry {
+                    document_id: doc,
+                    heads: vec![],
+                }],
             },
             Message::Error {
                 message: "nope".into(),

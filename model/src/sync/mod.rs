@@ -11,5 +11,5 @@ pub mod message;
 
 pub use hub::{Effect, Hub, Role, SyncError};
 pub use message::{
-    DecodeError, MAX_MESSAGE_BYTES, Message, PROTOCOL_VERSION, PeerId, PeerMetadata,
+    CatalogEntry, DecodeError, MAX_MESSAGE_BYTES, Message, PROTOCOL_VERSION, PeerId, PeerMetadata,
 };
