@@ -8,6 +8,25 @@ use crate::task::{Area, Contact, Millis, Shift, Task, TaskStatus};
 const HOUR: Millis = 60 * 60 * 1000;
 const DAY: Millis = 24 * HOUR;
 
+/// The demo organisations: (id, name). Until organisations are documents of their own
+/// (accounts), coordinators pick from these.
+pub const ORGANISATIONS: &[(&str, &str)] = &[
+    ("haslev-fodbold", "Haslev Fodboldklub"),
+    ("faxe-plejecenter-venner", "Vennekredsen ved Plejecenter Solgården"),
+    ("haslev-bibliotek", "Haslev Bibliotek"),
+    ("naturgruppen-karise", "Naturgruppen Karise"),
+    ("aktivitetscenter-haslev", "Aktivitetscenter Haslev (Faxe Kommune)"),
+    ("dalby-borgerforening", "Dalby Borgerforening"),
+];
+
+/// An organisation's name, or its id when it is not a demo organisation.
+pub fn organisation_name(id: &str) -> &str {
+    ORGANISATIONS
+        .iter()
+        .find(|(o, _)| *o == id)
+        .map_or(id, |(_, name)| name)
+}
+
 struct Spec {
     org: &'static str,
     title: &'static str,
@@ -205,6 +224,9 @@ mod tests {
                 "{}",
                 task.town
             );
+        }
+        for spec in SPECS {
+            assert_ne!(organisation_name(spec.org), spec.org, "{} has no name", spec.org);
         }
         let mut ids: Vec<_> = tasks.iter().map(|(id, _)| *id).collect();
         ids.dedup();

@@ -9,9 +9,11 @@
 //! - [`lang`]: the languages the UI speaks.
 //! - [`ids`]: validated identifiers (documents, people, organisations, shifts).
 //! - [`task`]: the task document, its validation and limits.
+//! - [`task_form`]: the coordinator's edit, laid onto the current task without touching
+//!   sign-ups.
 //! - [`roster`]: confirmed and waitlisted volunteers, derived from a task alone.
 //! - [`towns`]: the municipality's towns.
-//! - [`demo`]: demo tasks for `--demo`.
+//! - [`demo`]: demo organisations and tasks for `--demo`.
 //! - [`sync`]: the automerge-repo sync protocol, sans-IO: the message codec and the per-peer,
 //!   per-document state machine the client and the relay both drive.
 //!
@@ -23,6 +25,7 @@ pub mod lang;
 pub mod roster;
 pub mod sync;
 pub mod task;
+pub mod task_form;
 mod text_enum;
 pub mod towns;
 
@@ -30,3 +33,4 @@ pub use ids::{DocumentId, IdError, OrganisationId, PersonId, ShiftId};
 pub use lang::{Lang, UnknownLang};
 pub use roster::{Place, Roster};
 pub use task::{Area, Task, TaskError, TaskStatus};
+pub use task_form::{ShiftForm, TaskForm};

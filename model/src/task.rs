@@ -188,6 +188,8 @@ pub enum TaskError {
     TooManySkills(usize),
     #[error("a published task needs at least one shift")]
     PublishedWithoutShifts,
+    #[error("shift {0} has sign-ups and cannot be deleted")]
+    ShiftHasSignups(ShiftId),
 }
 
 impl TaskError {
@@ -212,6 +214,9 @@ impl TaskError {
             (TaskError::TooManySkills(max), Lang::Da) => format!("Vælg højst {max} kompetencer."),
             (TaskError::PublishedWithoutShifts, Lang::Da) => {
                 "Tilføj mindst én vagt, før opgaven offentliggøres.".into()
+            }
+            (TaskError::ShiftHasSignups(_), Lang::Da) => {
+                "En vagt med tilmeldte kan ikke slettes. Aflys opgaven, hvis den ikke bliver til noget.".into()
             }
             (other, Lang::En) => {
                 let text = other.to_string();
