@@ -7,6 +7,7 @@ use leptos_router::path;
 
 use crate::connectivity::{self, Connection};
 use crate::i18n::{I18n, Lang, Msg, use_i18n};
+use crate::pages::coordinate::{CoordinationPage, TaskEditor};
 use crate::pages::tasks::{TaskDetail, TaskList};
 use crate::pages::{Area, AreaPage, NotFound};
 use crate::sync_client::{self, SyncStatus, SyncView};
@@ -49,7 +50,10 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("/") view=|| view! { <Redirect path="/opgaver"/> }/>
                     <Route path=path!("/opgaver") view=TaskList/>
+                    <Route path=path!("/opgaver/ny") view=TaskEditor/>
                     <Route path=path!("/opgaver/:id") view=TaskDetail/>
+                    <Route path=path!("/opgaver/:id/rediger") view=TaskEditor/>
+                    <Route path=path!("/koordinering") view=CoordinationPage/>
                     <Route path=path!("/cv") view=|| view! { <AreaPage area=Area::Cv/> }/>
                     <Route path=path!("/moeder") view=|| view! { <AreaPage area=Area::Meetings/> }/>
                     <Route path=path!("/ideer") view=|| view! { <AreaPage area=Area::Ideas/> }/>

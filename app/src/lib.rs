@@ -19,6 +19,7 @@ pub mod pwa;
 pub mod settings;
 pub mod store;
 pub mod sync_client;
+pub mod time;
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::wasm_bindgen;

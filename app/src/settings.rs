@@ -56,3 +56,23 @@ fn fallback_person() -> samskab_model::PersonId {
     #[allow(clippy::expect_used)]
     "frivillig".parse().expect("a valid literal id")
 }
+
+pub const ORG_KEY: &str = "samskab.org";
+
+/// The organisation this device coordinates for, if one was chosen on the coordination page.
+/// Until accounts exist (they make it a role granted by staff), this is a device setting that
+/// only decides which management views are shown; it grants nothing.
+pub fn coordinated_org() -> Option<samskab_model::OrganisationId> {
+    LocalStorage::get::<String>(ORG_KEY)
+        .ok()
+        .and_then(|s| s.parse().ok())
+}
+
+pub fn set_coordinated_org(org: Option<&samskab_model::OrganisationId>) {
+    match org {
+        Some(org) => {
+            let _ = LocalStorage::set(ORG_KEY, org.as_str());
+        }
+        None => LocalStorage::delete(ORG_KEY),
+    }
+}

@@ -363,22 +363,57 @@ pub fn task(id: &DocumentId) -> Option<Task> {
 #[derive(Debug, Clone)]
 pub enum ChangeError {
     NotLoaded,
-    Invalid(samskab_model::TaskError),
+    Invalid(Vec<samskab_model::TaskError>),
     Storage(StoreError),
 }
 
-/// Changes a task here: validates it, writes it to the document, saves it to IndexedDB (the
-/// call returns only after that), then offers it to the relay.
+/// Changes a task here with an edit that cannot fail; see [`update_task`].
 pub async fn change_task(id: DocumentId, edit: impl FnOnce(&mut Task)) -> Result<(), ChangeError> {
-    let client = client().ok_or(ChangeError::NotLoaded)?;
-    let (result, effects) = client.hub.borrow_mut().change(id, |doc| {
-        let mut task: Task = autosurgeon::hydrate(&*doc).map_err(|_| ChangeError::NotLoaded)?;
-        edit(&mut task);
-        task.validate().map_err(ChangeError::Invalid)?;
-        doc.transact::<_, _, autosurgeon::ReconcileError>(|tx| autosurgeon::reconcile(tx, &task))
-            .map_err(|_| ChangeError::NotLoaded)?;
+    update_task(id, |task| {
+        edit(task);
         Ok(())
-    });
+    })
+    .await
+}
+
+/// Changes a task here: applies the edit to the task as it is now, validates the result,
+/// writes it to the document, saves it to IndexedDB (the call returns only after that), then
+/// offers it to the relay.
+pub async fn update_task(
+    id: DocumentId,
+    edit: impl FnOnce(&mut Task) -> Result<(), Vec<samskab_model::TaskError>>,
+) -> Result<(), ChangeError> {
+    commit(id, |doc| {
+        let mut task: Task = autosurgeon::hydrate(&*doc).map_err(|_| ChangeError::NotLoaded)?;
+        edit(&mut task).map_err(ChangeError::Invalid)?;
+        write(doc, &task)
+    })
+    .await
+}
+
+/// Creates a new task document here (saved, then offered to the relay) and returns its id.
+pub async fn create_task(task: Task) -> Result<DocumentId, ChangeError> {
+    let id = DocumentId::random();
+    commit(id, |doc| write(doc, &task)).await?;
+    Ok(id)
+}
+
+fn write(doc: &mut automerge::Automerge, task: &Task) -> Result<(), ChangeError> {
+    let problems = task.problems();
+    if !problems.is_empty() {
+        return Err(ChangeError::Invalid(problems));
+    }
+    doc.transact::<_, _, autosurgeon::ReconcileError>(|tx| autosurgeon::reconcile(tx, task))
+        .map(|_| ())
+        .map_err(|_| ChangeError::NotLoaded)
+}
+
+async fn commit(
+    id: DocumentId,
+    change: impl FnOnce(&mut automerge::Automerge) -> Result<(), ChangeError>,
+) -> Result<(), ChangeError> {
+    let client = client().ok_or(ChangeError::NotLoaded)?;
+    let (result, effects) = client.hub.borrow_mut().change(id, change);
     result?;
     client.pending.borrow_mut().insert(id);
     // Save first, and report a failed save to the caller rather than only to the log.

@@ -2,9 +2,11 @@
 //!
 //! A CRDT cannot stop two offline volunteers from both taking the last place, so capacity is
 //! not enforced when a sign-up is written. Instead every replica derives the same roster from
-//! the same document: active sign-ups ordered by their time, then by person id; explicitly
-//! confirmed volunteers hold places first (a coordinator may overbook), explicitly declined
-//! ones are out; the rest fill the remaining places in order and the others wait in that order.
+//! the same document: active sign-ups ordered by their time, then by person id, walked in
+//! that order. Explicitly declined volunteers are out; explicitly confirmed ones always have a
+//! place (a coordinator may overbook); the others have a place while places are left, counting
+//! everyone before them who has one, and wait in that order after. So a coordinator's confirm
+//! never takes a place from someone who holds it by order; to swap, they decline someone.
 //! Because only document content is read, the result does not depend on the order in which a
 //! replica received the changes.
 
@@ -44,21 +46,23 @@ impl Roster {
         active.sort_by(|(pa, ta), (pb, tb)| ta.cmp(tb).then_with(|| pa.cmp(pb)));
 
         let decision = |p: &PersonId| shift.decisions.get(p).map(|d| d.decision);
+        let capacity = usize::try_from(shift.capacity).unwrap_or(usize::MAX);
         let mut roster = Roster::default();
-        let mut undecided = Vec::new();
+        let mut taken = 0usize;
         for (person, _) in active {
             match decision(person) {
-                Some(Decision::Confirmed) => roster.confirmed.push(person.clone()),
                 Some(Decision::Declined) => roster.declined.push(person.clone()),
-                None => undecided.push(person.clone()),
+                Some(Decision::Confirmed) => {
+                    taken += 1;
+                    roster.confirmed.push(person.clone());
+                }
+                None if taken < capacity => {
+                    taken += 1;
+                    roster.confirmed.push(person.clone());
+                }
+                None => roster.waitlist.push(person.clone()),
             }
         }
-        let free = usize::try_from(shift.capacity)
-            .unwrap_or(usize::MAX)
-            .saturating_sub(roster.confirmed.len());
-        let split = free.min(undecided.len());
-        roster.waitlist = undecided.split_off(split);
-        roster.confirmed.extend(undecided);
         roster
     }
 
@@ -143,7 +147,7 @@ mod tests {
     }
 
     #[test]
-    fn coordinator_decisions_override_the_order() {
+    fn coordinator_decisions_let_people_in_and_out_without_bumping_anyone() {
         let mut s = shift(
             1,
             &[("a", 1, SignedUp), ("b", 2, SignedUp), ("c", 3, SignedUp)],
@@ -153,18 +157,26 @@ mod tests {
             by: p("bo"),
             at: 9,
         };
+        // Confirming the last in line overbooks; the first keeps the place.
         s.decisions.insert(p("c"), decide(Decision::Confirmed));
-        s.decisions.insert(p("a"), decide(Decision::Declined));
         let r = Roster::of(&s);
-        assert_eq!(r.confirmed, vec![p("c")]);
+        assert_eq!(r.confirmed, vec![p("a"), p("c")]);
         assert_eq!(r.waitlist, vec![p("b")]);
-        assert_eq!(r.declined, vec![p("a")]);
+        assert_eq!(r.free(&s), 0);
 
-        // Confirming beyond capacity overbooks rather than bumping anyone.
-        s.decisions.insert(p("b"), decide(Decision::Confirmed));
+        // Declining the first frees the place for the next in line.
+        s.decisions.insert(p("a"), decide(Decision::Declined));
         let r = Roster::of(&s);
         assert_eq!(r.confirmed, vec![p("b"), p("c")]);
         assert!(r.waitlist.is_empty());
-        assert_eq!(r.free(&s), 0);
+        assert_eq!(r.declined, vec![p("a")]);
+        assert_eq!(r.place_of(&s, &p("a")), Place::Declined);
+
+        // An early confirmed volunteer uses one of the places like anyone else.
+        let mut s = shift(2, &[("a", 1, SignedUp), ("b", 2, SignedUp), ("c", 3, SignedUp)]);
+        s.decisions.insert(p("a"), decide(Decision::Confirmed));
+        let r = Roster::of(&s);
+        assert_eq!(r.confirmed, vec![p("a"), p("b")]);
+        assert_eq!(r.waitlist, vec![p("c")]);
     }
 }

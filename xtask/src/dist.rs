@@ -77,7 +77,7 @@ pub fn build(profile: &Profile) -> anyhow::Result<Vec<DistFile>> {
     let dist = root.join("dist");
     let _ = fs::remove_dir_all(&dist);
     fs::create_dir_all(&dist).with_context(|| format!("cannot create {}", dist.display()))?;
-    let mut out = Output::new(dist.clone());
+    let mut out = Output::new(dist.clone(), *profile == Profile::Release);
 
     let wasm = out.hashed(
         APP_LIB,
@@ -164,14 +164,18 @@ struct Output {
     files: Vec<DistFile>,
     /// URL -> content hash, for the precache list and the version.
     hashes: BTreeMap<String, String>,
+    /// Best compression for release; quick for `--dev`, whose wasm carries debug info and is
+    /// tens of megabytes (brotli at quality 11 took over 10 minutes on it).
+    best: bool,
 }
 
 impl Output {
-    fn new(dist: PathBuf) -> Self {
+    fn new(dist: PathBuf, best: bool) -> Self {
         Self {
             dist,
             files: Vec::new(),
             hashes: BTreeMap::new(),
+            best,
         }
     }
 
@@ -192,8 +196,8 @@ impl Output {
             fs::create_dir_all(parent)?;
         }
         let (gzip, brotli) = if compressible(name) {
-            let gz = gzip(&bytes)?;
-            let br = brotli(&bytes)?;
+            let gz = gzip(&bytes, self.best)?;
+            let br = brotli(&bytes, self.best)?;
             fs::write(with_suffix(&path, ".gz"), &gz)?;
             fs::write(with_suffix(&path, ".br"), &br)?;
             (Some(gz.len()), Some(br.len()))
@@ -253,16 +257,21 @@ fn compressible(name: &str) -> bool {
     )
 }
 
-fn gzip(bytes: &[u8]) -> anyhow::Result<Vec<u8>> {
-    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+fn gzip(bytes: &[u8], best: bool) -> anyhow::Result<Vec<u8>> {
+    let level = if best {
+        flate2::Compression::best()
+    } else {
+        flate2::Compression::fast()
+    };
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), level);
     enc.write_all(bytes)?;
     Ok(enc.finish()?)
 }
 
-fn brotli(bytes: &[u8]) -> anyhow::Result<Vec<u8>> {
+fn brotli(bytes: &[u8], best: bool) -> anyhow::Result<Vec<u8>> {
     let mut out = Vec::new();
     let params = brotli::enc::BrotliEncoderParams {
-        quality: 11,
+        quality: if best { 11 } else { 4 },
         lgwin: 22,
         ..Default::default()
     };

@@ -131,3 +131,31 @@ pub fn when(millis: i64, lang: Lang) -> String {
     }
     date.to_locale_string(locale, &options).into()
 }
+
+/// A task status as users read it.
+pub fn status_label(status: samskab_model::TaskStatus, lang: Lang) -> &'static str {
+    use samskab_model::TaskStatus;
+    match status {
+        TaskStatus::Draft => Msg::StatusDraft.text(lang),
+        TaskStatus::Published => Msg::StatusPublished.text(lang),
+        TaskStatus::Cancelled => Msg::Cancelled.text(lang),
+        TaskStatus::Finished => Msg::StatusFinished.text(lang),
+    }
+}
+
+/// "Vagt 2" / "Shift 2".
+pub fn shift_label(n: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Da => format!("Vagt {n}"),
+        Lang::En => format!("Shift {n}"),
+    }
+}
+
+/// How a volunteer is named to a coordinator until accounts give names: "Frivillig abc123".
+pub fn volunteer_label(person: &str, lang: Lang) -> String {
+    let short = person.strip_prefix("frivillig-").unwrap_or(person);
+    match lang {
+        Lang::Da => format!("Frivillig {short}"),
+        Lang::En => format!("Volunteer {short}"),
+    }
+}

@@ -10,11 +10,12 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use samskab_model::task::{Signup, SignupState, TaskStatus};
+use samskab_model::demo::organisation_name;
 use samskab_model::towns::DEMO_TOWNS;
 use samskab_model::{Area, DocumentId, Place, Roster, ShiftId, Task};
 
 use crate::i18n::{self, Msg, use_i18n};
-use crate::settings;
+use crate::{settings, time};
 use crate::sync_client::{self, ChangeError, SyncView};
 
 fn visible_tasks(sync: SyncView) -> Vec<(DocumentId, Task)> {
@@ -52,12 +53,27 @@ pub fn TaskList() -> impl IntoView {
     let town = RwSignal::new(String::new());
     let free_only = RwSignal::new(false);
     let query = RwSignal::new(String::new());
+    let from_date = RwSignal::new(String::new());
+    let skill = RwSignal::new(String::new());
+    let skill_choices = move || {
+        let mut all: Vec<String> = visible_tasks(sync)
+            .into_iter()
+            .flat_map(|(_, t)| t.skills)
+            .collect();
+        all.sort_by_key(|s| s.to_lowercase());
+        all.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+        all
+    };
     let me = settings::person_id();
 
     let filtered = move || {
         let (area, town, free_only, query) = (area.get(), town.get(), free_only.get(), query.get());
+        let from = time::to_millis(&from_date.get(), "00:00");
+        let skill = skill.get();
         visible_tasks(sync)
             .into_iter()
+            .filter(|(_, t)| from.is_none_or(|from| t.shifts.values().any(|s| s.end >= from)))
+            .filter(|(_, t)| skill.is_empty() || t.skills.iter().any(|s| s.eq_ignore_ascii_case(&skill)))
             .filter(|(_, t)| area.is_empty() || t.area.as_str() == area)
             .filter(|(_, t)| town.is_empty() || t.town == town)
             .filter(|(_, t)| {
@@ -93,6 +109,8 @@ pub fn TaskList() -> impl IntoView {
     view! {
         <section class="page" aria-labelledby="page-title">
             <h1 id="page-title">{move || i18n.t(Msg::NavTasks)}</h1>
+
+            <p><A href="/koordinering">{move || i18n.t(Msg::CoordinateLink)}</A></p>
 
             <section class="my-tasks" aria-labelledby="my-tasks-title">
                 <h2 id="my-tasks-title">{move || i18n.t(Msg::MyTasks)}</h2>
@@ -139,6 +157,17 @@ pub fn TaskList() -> impl IntoView {
                         {DEMO_TOWNS.iter().map(|t| view! { <option value=*t>{*t}</option> }).collect_view()}
                     </select>
                 </div>
+                <div class="field">
+                    <label for="filter-skill">{move || i18n.t(Msg::FilterSkill)}</label>
+                    <select id="filter-skill" on:change=move |ev| skill.set(event_target_value(&ev))>
+                        <option value="">{move || i18n.t(Msg::FilterAll)}</option>
+                        {move || skill_choices().into_iter().map(|s| view! { <option value=s.clone()>{s.clone()}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="filter-from">{move || i18n.t(Msg::FilterFrom)}</label>
+                    <input id="filter-from" type="date" on:input=move |ev| from_date.set(event_target_value(&ev))/>
+                </div>
                 <div class="field field-check">
                     <input id="filter-free" type="checkbox"
                         on:change=move |ev| free_only.set(event_target_checked(&ev))/>
@@ -184,7 +213,7 @@ fn TaskCard(id: DocumentId, task: Task) -> impl IntoView {
 }
 
 #[component]
-fn PlaceBadge(place: Place) -> impl IntoView {
+pub(crate) fn PlaceBadge(place: Place) -> impl IntoView {
     let i18n = use_i18n();
     let (class, text) = match place {
         Place::Confirmed => (
@@ -248,12 +277,22 @@ fn TaskBody(id: DocumentId, task: Task, error: RwSignal<Option<String>>) -> impl
     let i18n = use_i18n();
     let me = settings::person_id();
     let cancelled = task.status == TaskStatus::Cancelled;
+    let open = task.status == TaskStatus::Published;
+    let status = task.status;
     let skills = task.skills.join(", ");
     let contact = task.contact.clone();
+    let coordinating = settings::coordinated_org().as_ref() == Some(&task.organisation);
+    let panel = coordinating.then(|| task.clone());
     view! {
         <h1 id="page-title">{task.title.clone()}</h1>
         {cancelled.then(|| view! { <p class="badge badge-no">{move || i18n.t(Msg::Cancelled)}</p> })}
-        <p class="task-meta">{move || task.area.label(i18n.lang())} " · " {task.town.clone()}</p>
+        {matches!(status, TaskStatus::Draft | TaskStatus::Finished).then(|| view! {
+            <p class="badge">{move || i18n::status_label(status, i18n.lang())}</p>
+        })}
+        <p class="task-meta">
+            {organisation_name(task.organisation.as_str()).to_owned()} " · "
+            {move || task.area.label(i18n.lang())} " · " {task.town.clone()}
+        </p>
         <p class="description" data-testid="description">{task.description.clone()}</p>
         <dl class="facts">
             <dt>{move || i18n.t(Msg::Place)}</dt><dd>{task.place.clone()}</dd>
@@ -281,13 +320,14 @@ fn TaskBody(id: DocumentId, task: Task, error: RwSignal<Option<String>>) -> impl
                         <p class="shift-time">{move || i18n::when(start, i18n.lang())} " – " {move || i18n::when(end, i18n.lang())}</p>
                         <p>{move || i18n::places_taken(taken, capacity, i18n.lang())}</p>
                         <PlaceBadge place/>
-                        {(!cancelled).then(|| view! {
+                        {open.then(|| view! {
                             <SignupButton id shift=sid.clone() signed_up error/>
                         })}
                     </li>
                 }
             }).collect_view()}
         </ul>
+        {panel.map(|task| view! { <super::coordinate::CoordinatorPanel id task/> })}
     }
 }
 

@@ -1,0 +1,567 @@
+//! Koordinering: the task bank as a coordinator uses it. The organisation's tasks (drafts
+//! too), the task form for creating and editing, and on a task's page the status actions and
+//! the sign-ups per shift with confirm and decline.
+//!
+//! Like everything else it works on the device's documents, offline included: an edit is laid
+//! onto the task as it is now ([`samskab_model::TaskForm`]), so sign-ups that arrive while the
+//! coordinator types are kept, and it is saved in IndexedDB before the page says so.
+//!
+//! Until accounts exist, "coordinator" is a device setting (the organisation chosen on this
+//! page) that decides which views are shown. The relay's authorization comes with accounts.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use samskab_model::demo::{ORGANISATIONS, organisation_name};
+use samskab_model::task::{Contact, Decision, DecisionEntry, TaskStatus};
+use samskab_model::towns::DEMO_TOWNS;
+use samskab_model::{
+    Area, DocumentId, OrganisationId, PersonId, Roster, ShiftForm, ShiftId, Task, TaskForm,
+};
+
+use crate::i18n::{self, Msg, use_i18n};
+use crate::sync_client::{self, ChangeError, SyncView};
+use crate::{settings, time};
+
+/// A sentence for a failed change.
+fn describe(error: &ChangeError, lang: i18n::Lang) -> Vec<String> {
+    match error {
+        ChangeError::Invalid(problems) => problems.iter().map(|p| p.describe(lang)).collect(),
+        ChangeError::Storage(e) if e.is_quota() => vec![Msg::StorageFull.text(lang).into()],
+        _ => vec![Msg::StorageFailed.text(lang).into()],
+    }
+}
+
+#[component]
+pub fn CoordinationPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = expect_context::<SyncView>();
+    super::page_title(Msg::NavCoordinate);
+    let org = RwSignal::new(settings::coordinated_org());
+    let tasks = move || {
+        sync.version.track();
+        let Some(org) = org.get() else {
+            return Vec::new();
+        };
+        let mut tasks: Vec<(DocumentId, Task)> = sync_client::tasks()
+            .into_iter()
+            .filter(|(_, t)| t.organisation == org)
+            .collect();
+        tasks.sort_by_key(|(id, t)| (t.first_start().unwrap_or(i64::MAX), *id));
+        tasks
+    };
+
+    view! {
+        <section class="page" aria-labelledby="page-title">
+            <h1 id="page-title">{move || i18n.t(Msg::NavCoordinate)}</h1>
+            <p class="lead">{move || i18n.t(Msg::CoordinateIntro)}</p>
+            <div class="field">
+                <label for="coordinate-org">{move || i18n.t(Msg::CoordinateFor)}</label>
+                <select id="coordinate-org" prop:value=move || org.get().map(|o| o.to_string()).unwrap_or_default()
+                    on:change=move |ev| {
+                        let chosen = event_target_value(&ev).parse::<OrganisationId>().ok();
+                        settings::set_coordinated_org(chosen.as_ref());
+                        org.set(chosen);
+                    }>
+                    <option value="">{move || i18n.t(Msg::ChooseOrg)}</option>
+                    {ORGANISATIONS.iter().map(|(id, name)| view! { <option value=*id>{*name}</option> }).collect_view()}
+                </select>
+            </div>
+            {move || org.get().is_some().then(|| view! {
+                <p><A href="/opgaver/ny" attr:class="button primary">{move || i18n.t(Msg::NewTask)}</A></p>
+                {move || {
+                    let tasks = tasks();
+                    if tasks.is_empty() {
+                        view! { <p class="muted">{i18n.t(Msg::NoOrgTasks)}</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="task-list" data-testid="org-tasks">
+                                {tasks.into_iter().map(|(id, t)| {
+                                    let status = t.status;
+                                    let start = t.first_start();
+                                    view! {
+                                        <li class="task-card">
+                                            <h2><A href=format!("/opgaver/{id}")>{t.title.clone()}</A></h2>
+                                            <p class="task-meta">
+                                                <span class="badge">{move || i18n::status_label(status, i18n.lang())}</span>
+                                                {start.map(|s| view! { " · " {move || i18n::when(s, i18n.lang())} })}
+                                            </p>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }
+                }}
+            })}
+        </section>
+    }
+}
+
+/// One shift row of the form, as typed.
+#[derive(Clone, Copy)]
+struct ShiftRow {
+    key: u32,
+    id: StoredValue<Option<ShiftId>>,
+    date: RwSignal<String>,
+    from: RwSignal<String>,
+    to: RwSignal<String>,
+    capacity: RwSignal<String>,
+}
+
+impl ShiftRow {
+    fn new(key: u32, shift: Option<&ShiftForm>) -> Self {
+        ShiftRow {
+            key,
+            id: StoredValue::new(shift.and_then(|s| s.id.clone())),
+            date: RwSignal::new(shift.map(|s| time::date_input(s.start)).unwrap_or_default()),
+            from: RwSignal::new(shift.map(|s| time::time_input(s.start)).unwrap_or_default()),
+            to: RwSignal::new(shift.map(|s| time::time_input(s.end)).unwrap_or_default()),
+            capacity: RwSignal::new(shift.map_or_else(|| "1".into(), |s| s.capacity.to_string())),
+        }
+    }
+
+    /// The row as a shift of the form; `None` when a field is missing or does not parse.
+    fn read(&self) -> Option<ShiftForm> {
+        let date = self.date.get_untracked();
+        let start = time::to_millis(&date, &self.from.get_untracked())?;
+        let end = time::to_millis(&date, &self.to.get_untracked())?;
+        let capacity = self.capacity.get_untracked().trim().parse().ok()?;
+        Some(ShiftForm {
+            id: self.id.get_value(),
+            start,
+            end,
+            capacity,
+        })
+    }
+}
+
+fn fresh_shift_id() -> ShiftId {
+    let random: String = DocumentId::random()
+        .to_string()
+        .to_ascii_lowercase()
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(10)
+        .collect();
+    format!("vagt-{random}")
+        .parse()
+        .unwrap_or_else(|_| fallback_shift_id())
+}
+
+fn fallback_shift_id() -> ShiftId {
+    #[allow(clippy::expect_used)]
+    "vagt".parse().expect("a valid literal id")
+}
+
+/// The task form: `/opgaver/ny` creates, `/opgaver/:id/rediger` edits.
+#[component]
+pub fn TaskEditor() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let editing: Option<DocumentId> = params
+        .read_untracked()
+        .get("id")
+        .and_then(|s| s.parse().ok());
+    super::page_title(if editing.is_some() {
+        Msg::EditTask
+    } else {
+        Msg::NewTask
+    });
+    let existing = editing.and_then(|id| sync_client::task(&id));
+    let form = existing.as_ref().map(TaskForm::of);
+    let org = existing
+        .as_ref()
+        .map(|t| t.organisation.clone())
+        .or_else(settings::coordinated_org);
+
+    let title = RwSignal::new(form.as_ref().map(|f| f.title.clone()).unwrap_or_default());
+    let description = RwSignal::new(
+        form.as_ref()
+            .map(|f| f.description.clone())
+            .unwrap_or_default(),
+    );
+    let area = RwSignal::new(form.as_ref().map_or(Area::Other, |f| f.area));
+    let town = RwSignal::new(
+        form.as_ref()
+            .map_or_else(|| DEMO_TOWNS[0].to_owned(), |f| f.town.clone()),
+    );
+    let place = RwSignal::new(form.as_ref().map(|f| f.place.clone()).unwrap_or_default());
+    let skills = RwSignal::new(form.as_ref().map(|f| f.skills.clone()).unwrap_or_default());
+    let contact = form.as_ref().map(|f| f.contact.clone()).unwrap_or_default();
+    let contact_name = RwSignal::new(contact.name);
+    let contact_phone = RwSignal::new(contact.phone);
+    let contact_email = RwSignal::new(contact.email);
+    let next_key = StoredValue::new(0u32);
+    let new_row = move |shift: Option<&ShiftForm>| {
+        let key = next_key.get_value();
+        next_key.set_value(key + 1);
+        ShiftRow::new(key, shift)
+    };
+    let initial: Vec<ShiftRow> = match &form {
+        Some(f) if !f.shifts.is_empty() => f.shifts.iter().map(|s| new_row(Some(s))).collect(),
+        _ => vec![new_row(None)],
+    };
+    let rows = RwSignal::new(initial);
+    let problems = RwSignal::new(Vec::<String>::new());
+    let busy = RwSignal::new(false);
+    let navigate = use_navigate();
+
+    let org_name = org
+        .as_ref()
+        .map(|o| organisation_name(o.as_str()).to_owned());
+    let save = move |publish: bool| {
+        let lang = i18n.lang();
+        let mut shifts = Vec::new();
+        for row in rows.get_untracked() {
+            match row.read() {
+                Some(shift) => shifts.push(shift),
+                None => {
+                    problems.set(vec![Msg::ShiftIncomplete.text(lang).into()]);
+                    return;
+                }
+            }
+        }
+        let form = TaskForm {
+            title: title.get_untracked(),
+            description: description.get_untracked(),
+            area: area.get_untracked(),
+            town: town.get_untracked(),
+            place: place.get_untracked(),
+            skills: skills.get_untracked(),
+            contact: Contact {
+                name: contact_name.get_untracked(),
+                phone: contact_phone.get_untracked(),
+                email: contact_email.get_untracked(),
+            },
+            shifts,
+        };
+        let Some(org) = org.clone() else {
+            problems.set(vec![Msg::ChooseOrg.text(lang).into()]);
+            return;
+        };
+        busy.set(true);
+        problems.set(Vec::new());
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            let now = time::now();
+            let result = match editing {
+                Some(id) => sync_client::update_task(id, |task| {
+                    task.apply_form(&form, now, fresh_shift_id)?;
+                    if publish {
+                        task.status = TaskStatus::Published;
+                    }
+                    Ok(())
+                })
+                .await
+                .map(|()| id),
+                None => {
+                    let mut task = Task::draft(org, &form.title, form.area, now);
+                    match task.apply_form(&form, now, fresh_shift_id) {
+                        Ok(()) => {
+                            if publish {
+                                task.status = TaskStatus::Published;
+                            }
+                            sync_client::create_task(task).await
+                        }
+                        Err(p) => Err(ChangeError::Invalid(p)),
+                    }
+                }
+            };
+            busy.set(false);
+            match result {
+                Ok(id) => navigate(&format!("/opgaver/{id}"), Default::default()),
+                Err(e) => problems.set(describe(&e, lang)),
+            }
+        });
+    };
+    let is_draft = existing
+        .as_ref()
+        .is_none_or(|t| t.status == TaskStatus::Draft);
+    let back = editing.map_or_else(|| "/koordinering".to_owned(), |id| format!("/opgaver/{id}"));
+    // Both the form's submit and the publish button save.
+    let save = std::rc::Rc::new(save);
+    let submit = {
+        let save = save.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            save(false);
+        }
+    };
+
+    view! {
+        <section class="page" aria-labelledby="page-title">
+            <p><A href=back.clone()>"← " {move || i18n.t(Msg::Discard)}</A></p>
+            <h1 id="page-title">{move || i18n.t(if editing.is_some() { Msg::EditTask } else { Msg::NewTask })}</h1>
+            {org_name.map(|n| view! { <p class="task-meta">{n}</p> })}
+            {move || {
+                let p = problems.get();
+                (!p.is_empty()).then(|| view! {
+                    <div class="error" role="alert" data-testid="form-problems">
+                        <ul>{p.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
+                    </div>
+                })
+            }}
+            <form class="task-form" on:submit=submit>
+                <div class="field field-wide">
+                    <label for="task-title">{move || i18n.t(Msg::FieldTitle)}</label>
+                    <input id="task-title" type="text" required maxlength="120" bind:value=title/>
+                </div>
+                <div class="field field-wide">
+                    <label for="task-description">{move || i18n.t(Msg::FieldDescription)}</label>
+                    <textarea id="task-description" rows="5" maxlength="5000"
+                        prop:value=move || description.get()
+                        on:input=move |ev| description.set(event_target_value(&ev))></textarea>
+                </div>
+                <div class="field">
+                    <label for="task-area">{move || i18n.t(Msg::FilterArea)}</label>
+                    <select id="task-area" prop:value=move || area.get().as_str()
+                        on:change=move |ev| if let Ok(a) = event_target_value(&ev).parse() { area.set(a) }>
+                        {Area::ALL.iter().map(|a| view! {
+                            <option value=a.as_str()>{move || a.label(i18n.lang())}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="task-town">{move || i18n.t(Msg::FilterTown)}</label>
+                    <select id="task-town" prop:value=move || town.get()
+                        on:change=move |ev| town.set(event_target_value(&ev))>
+                        {DEMO_TOWNS.iter().map(|t| view! { <option value=*t>{*t}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div class="field field-wide">
+                    <label for="task-place">{move || i18n.t(Msg::Place)}</label>
+                    <input id="task-place" type="text" maxlength="200" bind:value=place/>
+                </div>
+                <div class="field field-wide">
+                    <label for="task-skills">{move || i18n.t(Msg::FieldSkills)}</label>
+                    <input id="task-skills" type="text" bind:value=skills/>
+                </div>
+                <div class="field">
+                    <label for="task-contact-name">{move || i18n.t(Msg::ContactName)}</label>
+                    <input id="task-contact-name" type="text" autocomplete="name" bind:value=contact_name/>
+                </div>
+                <div class="field">
+                    <label for="task-contact-phone">{move || i18n.t(Msg::ContactPhone)}</label>
+                    <input id="task-contact-phone" type="tel" autocomplete="tel" bind:value=contact_phone/>
+                </div>
+                <div class="field">
+                    <label for="task-contact-email">{move || i18n.t(Msg::ContactEmail)}</label>
+                    <input id="task-contact-email" type="email" autocomplete="email" bind:value=contact_email/>
+                </div>
+
+                <h2 class="field-wide">{move || i18n.t(Msg::Shifts)}</h2>
+                <For each=move || rows.get().into_iter().enumerate() key=|(i, r)| (*i, r.key) let:((index, row))>
+                    <fieldset class="shift-row field-wide" data-testid="shift-row">
+                        <legend>{move || i18n::shift_label(index + 1, i18n.lang())}</legend>
+                        <div class="field">
+                            <label for=format!("shift-{}-date", row.key)>{move || i18n.t(Msg::ShiftDate)}</label>
+                            <input id=format!("shift-{}-date", row.key) type="date" bind:value=row.date/>
+                        </div>
+                        <div class="field">
+                            <label for=format!("shift-{}-from", row.key)>{move || i18n.t(Msg::ShiftFrom)}</label>
+                            <input id=format!("shift-{}-from", row.key) type="time" bind:value=row.from/>
+                        </div>
+                        <div class="field">
+                            <label for=format!("shift-{}-to", row.key)>{move || i18n.t(Msg::ShiftTo)}</label>
+                            <input id=format!("shift-{}-to", row.key) type="time" bind:value=row.to/>
+                        </div>
+                        <div class="field">
+                            <label for=format!("shift-{}-capacity", row.key)>{move || i18n.t(Msg::ShiftCapacity)}</label>
+                            <input id=format!("shift-{}-capacity", row.key) type="number" min="1" max="1000"
+                                inputmode="numeric" bind:value=row.capacity/>
+                        </div>
+                        <button type="button" class="button secondary"
+                            on:click=move |_| rows.update(|r| r.retain(|x| x.key != row.key))>
+                            {move || i18n.t(Msg::RemoveShift)}
+                        </button>
+                    </fieldset>
+                </For>
+                <p class="field-wide">
+                    <button type="button" class="button secondary"
+                        on:click=move |_| rows.update(|r| r.push(new_row(None)))>
+                        {move || i18n.t(Msg::AddShift)}
+                    </button>
+                </p>
+
+                <p class="form-actions field-wide">
+                    {if is_draft {
+                        view! {
+                            <button type="submit" class="button secondary" disabled=move || busy.get()>
+                                {move || i18n.t(Msg::SaveDraft)}
+                            </button>
+                            <button type="button" class="button primary" disabled=move || busy.get()
+                                on:click={
+                                    let save = save.clone();
+                                    move |_| save(true)
+                                }>
+                                {move || i18n.t(Msg::SaveAndPublish)}
+                            </button>
+                        }.into_any()
+                    } else {
+                        view! {
+                            <button type="submit" class="button primary" disabled=move || busy.get()>
+                                {move || i18n.t(Msg::SaveChanges)}
+                            </button>
+                        }.into_any()
+                    }}
+                </p>
+            </form>
+        </section>
+    }
+}
+
+/// On a task's page, for the organisation's coordinator: status actions and sign-ups.
+#[component]
+pub fn CoordinatorPanel(id: DocumentId, task: Task) -> impl IntoView {
+    let i18n = use_i18n();
+    let error = RwSignal::new(Vec::<String>::new());
+    let busy = RwSignal::new(false);
+    let set_status = move |status: TaskStatus| {
+        if status == TaskStatus::Cancelled
+            && !window()
+                .confirm_with_message(i18n.t(Msg::ConfirmCancelTask))
+                .unwrap_or(false)
+        {
+            return;
+        }
+        busy.set(true);
+        spawn_local(async move {
+            let now = time::now();
+            let result = sync_client::update_task(id, |t| {
+                t.status = status;
+                t.updated_at = now;
+                let problems = t.problems();
+                if problems.is_empty() {
+                    Ok(())
+                } else {
+                    Err(problems)
+                }
+            })
+            .await;
+            busy.set(false);
+            error.set(result.err().map(|e| describe(&e, i18n.lang())).unwrap_or_default());
+        });
+    };
+    let status = task.status;
+    let mut shifts: Vec<(ShiftId, samskab_model::task::Shift)> = task.shifts.into_iter().collect();
+    shifts.sort_by_key(|(_, s)| s.start);
+
+    view! {
+        <section class="coordinator" aria-labelledby="coordinator-title" data-testid="coordinator">
+            <h2 id="coordinator-title">{move || i18n.t(Msg::Coordinator)}</h2>
+            <p>
+                <span class="badge" data-testid="task-status">{move || i18n::status_label(status, i18n.lang())}</span>
+            </p>
+            {move || {
+                let e = error.get();
+                (!e.is_empty()).then(|| view! {
+                    <div class="error" role="alert"><ul>{e.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul></div>
+                })
+            }}
+            <p class="form-actions">
+                <A href=format!("/opgaver/{id}/rediger") attr:class="button secondary">{move || i18n.t(Msg::EditTask)}</A>
+                {(status == TaskStatus::Draft).then(|| view! {
+                    <button type="button" class="button primary" disabled=move || busy.get()
+                        on:click=move |_| set_status(TaskStatus::Published)>{move || i18n.t(Msg::Publish)}</button>
+                })}
+                {(status == TaskStatus::Published).then(|| view! {
+                    <button type="button" class="button secondary" disabled=move || busy.get()
+                        on:click=move |_| set_status(TaskStatus::Finished)>{move || i18n.t(Msg::FinishTask)}</button>
+                    <button type="button" class="button danger" disabled=move || busy.get()
+                        on:click=move |_| set_status(TaskStatus::Cancelled)>{move || i18n.t(Msg::CancelTask)}</button>
+                })}
+            </p>
+            <h3>{move || i18n.t(Msg::SignupsHeading)}</h3>
+            <p class="muted">{move || i18n.t(Msg::SignupsHint)}</p>
+            {shifts.into_iter().enumerate().map(|(n, (sid, shift))| {
+                let roster = Roster::of(&shift);
+                let start = shift.start;
+                let capacity = shift.capacity;
+                let rows: Vec<(PersonId, samskab_model::Place, Option<Decision>)> = roster
+                    .confirmed
+                    .iter()
+                    .chain(&roster.waitlist)
+                    .chain(&roster.declined)
+                    .map(|p| (p.clone(), roster.place_of(&shift, p), shift.decisions.get(p).map(|d| d.decision)))
+                    .collect();
+                let taken = roster.confirmed.len();
+                view! {
+                    <section class="shift" data-testid="manage-shift" aria-label=move || i18n::shift_label(n + 1, i18n.lang())>
+                        <p class="shift-time">{move || i18n::shift_label(n + 1, i18n.lang())} " · " {move || i18n::when(start, i18n.lang())}</p>
+                        <p>{move || i18n::places_taken(taken, capacity, i18n.lang())}</p>
+                        {if rows.is_empty() {
+                            view! { <p class="muted">{move || i18n.t(Msg::NoSignups)}</p> }.into_any()
+                        } else {
+                            view! {
+                                <ul class="roster">
+                                    {rows.into_iter().map(|(person, place, decision)| {
+                                        view! { <RosterRow id shift=sid.clone() person place decision error/> }
+                                    }).collect_view()}
+                                </ul>
+                            }.into_any()
+                        }}
+                    </section>
+                }
+            }).collect_view()}
+        </section>
+    }
+}
+
+#[component]
+fn RosterRow(
+    id: DocumentId,
+    shift: ShiftId,
+    person: PersonId,
+    place: samskab_model::Place,
+    decision: Option<Decision>,
+    error: RwSignal<Vec<String>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let label = person.to_string();
+    let decide = move |decision: Option<Decision>| {
+        let (shift, person) = (shift.clone(), person.clone());
+        spawn_local(async move {
+            let me = settings::person_id();
+            let at = time::now();
+            let result = sync_client::change_task(id, |t| {
+                if let Some(s) = t.shifts.get_mut(&shift) {
+                    match decision {
+                        Some(decision) => {
+                            s.decisions
+                                .insert(person, DecisionEntry { decision, by: me, at });
+                        }
+                        None => {
+                            s.decisions.remove(&person);
+                        }
+                    }
+                }
+            })
+            .await;
+            error.set(result.err().map(|e| describe(&e, i18n.lang())).unwrap_or_default());
+        });
+    };
+    let decide_confirm = decide.clone();
+    let decide_decline = decide.clone();
+    view! {
+        <li class="roster-row" data-testid="roster-row">
+            <span class="roster-name">{move || i18n::volunteer_label(&label, i18n.lang())}</span>
+            <super::tasks::PlaceBadge place/>
+            <span class="roster-actions">
+                {(decision != Some(Decision::Confirmed)).then(|| view! {
+                    <button type="button" class="button small secondary"
+                        on:click=move |_| decide_confirm(Some(Decision::Confirmed))>{move || i18n.t(Msg::ConfirmPerson)}</button>
+                })}
+                {(decision != Some(Decision::Declined)).then(|| view! {
+                    <button type="button" class="button small secondary"
+                        on:click=move |_| decide_decline(Some(Decision::Declined))>{move || i18n.t(Msg::DeclinePerson)}</button>
+                })}
+                {decision.is_some().then(|| view! {
+                    <button type="button" class="button small secondary"
+                        on:click=move |_| decide(None)>{move || i18n.t(Msg::ResetDecision)}</button>
+                })}
+            </span>
+        </li>
+    }
+}
