@@ -14,10 +14,11 @@
 //! - A closed connection is retried after 1, 2, 4 ... 30 s with jitter, at once on the
 //!   browser's `online` event or when the app becomes visible.
 
-use std::cell::RefCell;
-use std::collections::BTreeSet;
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeSet, HashMap};
 use std::rc::Rc;
 
+use automerge::ChangeHash;
 use futures::StreamExt;
 use futures::channel::mpsc;
 use gloo_storage::{LocalStorage, Storage};
@@ -66,6 +67,11 @@ struct Client {
     attempts: RefCell<u32>,
     incoming: mpsc::UnboundedSender<Incoming>,
     view: SyncView,
+    /// Hydrated tasks by document, with the heads they were read at: a document is hydrated
+    /// again only when it changed.
+    tasks: RefCell<HashMap<DocumentId, (Vec<ChangeHash>, Option<Task>)>>,
+    /// Whether a `version` bump is already scheduled (see [`bump_soon`]).
+    bump_scheduled: Cell<bool>,
 }
 
 enum Incoming {
@@ -109,6 +115,8 @@ pub fn start() -> SyncView {
         attempts: RefCell::new(0),
         incoming: tx,
         view,
+        tasks: RefCell::new(HashMap::new()),
+        bump_scheduled: Cell::new(false),
     });
     CLIENT.with(|c| *c.borrow_mut() = Some(client.clone()));
     spawn_local(run(client, rx));
@@ -305,9 +313,24 @@ async fn apply(client: &Rc<Client>, effects: Vec<Effect>) {
         }
     }
     if changed {
-        client.view.version.update(|v| *v += 1);
+        bump_soon(client);
     }
     update_status(client);
+}
+
+/// Pages re-read the documents when `version` changes. Changes from the relay come in bursts
+/// (a new device receives hundreds of documents), so they are announced at most every 200 ms
+/// rather than once per message; the device's own changes are announced at once.
+fn bump_soon(client: &Rc<Client>) {
+    if client.bump_scheduled.replace(true) {
+        return;
+    }
+    let client = client.clone();
+    gloo_timers::callback::Timeout::new(200, move || {
+        client.bump_scheduled.set(false);
+        client.view.version.update(|v| *v += 1);
+    })
+    .forget();
 }
 
 fn report_store_error(client: &Rc<Client>, e: &StoreError) {
@@ -340,16 +363,29 @@ fn update_status(client: &Rc<Client>) {
     client.view.status.set(status);
 }
 
-/// Every task document this device holds.
+/// Every task document this device holds. Each document is hydrated once per change (cached
+/// by heads), so re-reading a thousand tasks after one changed hydrates one.
 pub fn tasks() -> Vec<(DocumentId, Task)> {
     let Some(client) = client() else {
         return Vec::new();
     };
     let hub = client.hub.borrow();
-    hub.documents()
-        .filter_map(|(id, doc)| autosurgeon::hydrate::<_, Task>(doc).ok().map(|t| (*id, t)))
-        .filter(|(_, t)| t.kind == samskab_model::task::TASK_KIND)
-        .collect()
+    let mut cache = client.tasks.borrow_mut();
+    let mut tasks = Vec::new();
+    for (id, doc) in hub.documents() {
+        let heads = doc.get_heads();
+        let entry = cache.entry(*id).or_insert_with(|| (Vec::new(), None));
+        if entry.0 != heads {
+            let task = autosurgeon::hydrate::<_, Task>(doc)
+                .ok()
+                .filter(|t| t.kind == samskab_model::task::TASK_KIND);
+            *entry = (heads, task);
+        }
+        if let Some(task) = &entry.1 {
+            tasks.push((*id, task.clone()));
+        }
+    }
+    tasks
 }
 
 /// One task, if this device holds it.

@@ -12,10 +12,16 @@ const DAY: Millis = 24 * HOUR;
 /// (accounts), coordinators pick from these.
 pub const ORGANISATIONS: &[(&str, &str)] = &[
     ("haslev-fodbold", "Haslev Fodboldklub"),
-    ("faxe-plejecenter-venner", "Vennekredsen ved Plejecenter Solgården"),
+    (
+        "faxe-plejecenter-venner",
+        "Vennekredsen ved Plejecenter Solgården",
+    ),
     ("haslev-bibliotek", "Haslev Bibliotek"),
     ("naturgruppen-karise", "Naturgruppen Karise"),
-    ("aktivitetscenter-haslev", "Aktivitetscenter Haslev (Faxe Kommune)"),
+    (
+        "aktivitetscenter-haslev",
+        "Aktivitetscenter Haslev (Faxe Kommune)",
+    ),
     ("dalby-borgerforening", "Dalby Borgerforening"),
 ];
 
@@ -226,7 +232,12 @@ mod tests {
             );
         }
         for spec in SPECS {
-            assert_ne!(organisation_name(spec.org), spec.org, "{} has no name", spec.org);
+            assert_ne!(
+                organisation_name(spec.org),
+                spec.org,
+                "{} has no name",
+                spec.org
+            );
         }
         let mut ids: Vec<_> = tasks.iter().map(|(id, _)| *id).collect();
         ids.dedup();

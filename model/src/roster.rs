@@ -173,7 +173,10 @@ mod tests {
         assert_eq!(r.place_of(&s, &p("a")), Place::Declined);
 
         // An early confirmed volunteer uses one of the places like anyone else.
-        let mut s = shift(2, &[("a", 1, SignedUp), ("b", 2, SignedUp), ("c", 3, SignedUp)]);
+        let mut s = shift(
+            2,
+            &[("a", 1, SignedUp), ("b", 2, SignedUp), ("c", 3, SignedUp)],
+        );
         s.decisions.insert(p("a"), decide(Decision::Confirmed));
         let r = Roster::of(&s);
         assert_eq!(r.confirmed, vec![p("a"), p("b")]);

@@ -215,7 +215,8 @@ mod tests {
         let before = current.clone();
 
         let mut form = TaskForm::of(&current);
-        form.shifts.retain(|s| s.id.as_ref().unwrap().as_str() == "vagt-1");
+        form.shifts
+            .retain(|s| s.id.as_ref().unwrap().as_str() == "vagt-1");
         form.title = "   ".into();
         let problems = current.apply_form(&form, 5, fresh()).unwrap_err();
         assert!(problems.contains(&TaskError::ShiftHasSignups("vagt-2".parse().unwrap())));
@@ -224,7 +225,8 @@ mod tests {
 
         // A shift nobody signed up for can go.
         let mut form = TaskForm::of(&current);
-        form.shifts.retain(|s| s.id.as_ref().unwrap().as_str() == "vagt-2");
+        form.shifts
+            .retain(|s| s.id.as_ref().unwrap().as_str() == "vagt-2");
         current.apply_form(&form, 6, fresh()).unwrap();
         assert_eq!(current.shifts.len(), 1);
     }

@@ -441,7 +441,12 @@ pub fn CoordinatorPanel(id: DocumentId, task: Task) -> impl IntoView {
             })
             .await;
             busy.set(false);
-            error.set(result.err().map(|e| describe(&e, i18n.lang())).unwrap_or_default());
+            error.set(
+                result
+                    .err()
+                    .map(|e| describe(&e, i18n.lang()))
+                    .unwrap_or_default(),
+            );
         });
     };
     let status = task.status;
@@ -529,8 +534,14 @@ fn RosterRow(
                 if let Some(s) = t.shifts.get_mut(&shift) {
                     match decision {
                         Some(decision) => {
-                            s.decisions
-                                .insert(person, DecisionEntry { decision, by: me, at });
+                            s.decisions.insert(
+                                person,
+                                DecisionEntry {
+                                    decision,
+                                    by: me,
+                                    at,
+                                },
+                            );
                         }
                         None => {
                             s.decisions.remove(&person);
@@ -539,7 +550,12 @@ fn RosterRow(
                 }
             })
             .await;
-            error.set(result.err().map(|e| describe(&e, i18n.lang())).unwrap_or_default());
+            error.set(
+                result
+                    .err()
+                    .map(|e| describe(&e, i18n.lang()))
+                    .unwrap_or_default(),
+            );
         });
     };
     let decide_confirm = decide.clone();

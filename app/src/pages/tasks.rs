@@ -9,14 +9,14 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
-use samskab_model::task::{Signup, SignupState, TaskStatus};
 use samskab_model::demo::organisation_name;
+use samskab_model::task::{Signup, SignupState, TaskStatus};
 use samskab_model::towns::DEMO_TOWNS;
 use samskab_model::{Area, DocumentId, Place, Roster, ShiftId, Task};
 
 use crate::i18n::{self, Msg, use_i18n};
-use crate::{settings, time};
 use crate::sync_client::{self, ChangeError, SyncView};
+use crate::{settings, time};
 
 fn visible_tasks(sync: SyncView) -> Vec<(DocumentId, Task)> {
     sync.version.track();
@@ -53,6 +53,9 @@ pub fn TaskList() -> impl IntoView {
     let town = RwSignal::new(String::new());
     let free_only = RwSignal::new(false);
     let query = RwSignal::new(String::new());
+    // Read once per change of the documents, shared by the list, the counts and the choices.
+    let all = Memo::new(move |_| visible_tasks(sync));
+    let visible_tasks = move |_: SyncView| all.get();
     let from_date = RwSignal::new(String::new());
     let skill = RwSignal::new(String::new());
     let skill_choices = move || {
@@ -73,7 +76,9 @@ pub fn TaskList() -> impl IntoView {
         visible_tasks(sync)
             .into_iter()
             .filter(|(_, t)| from.is_none_or(|from| t.shifts.values().any(|s| s.end >= from)))
-            .filter(|(_, t)| skill.is_empty() || t.skills.iter().any(|s| s.eq_ignore_ascii_case(&skill)))
+            .filter(|(_, t)| {
+                skill.is_empty() || t.skills.iter().any(|s| s.eq_ignore_ascii_case(&skill))
+            })
             .filter(|(_, t)| area.is_empty() || t.area.as_str() == area)
             .filter(|(_, t)| town.is_empty() || t.town == town)
             .filter(|(_, t)| {

@@ -1,0 +1,367 @@
+//! Sync benchmarks. They print numbers and assert nothing about time (timed assertions flake):
+//!
+//! 1. a new device syncing 1,000 task documents from empty;
+//! 2. reconnecting with nothing changed;
+//! 3. reconnecting after 50 of the 1,000 changed elsewhere;
+//! 4. the same reconnect as a stock automerge-repo client does it (one sync round per document
+//!    it holds, no catalog), for comparison.
+//!
+//! Each is measured twice: in memory, with the relay's and the client's hubs exchanging
+//! messages in lockstep (exact bytes, messages and round trips, no IO), and over a real
+//! WebSocket to the real relay on a real SQLite file (wall time and bytes on the wire).
+//!
+//! Run with `cargo xtask bench` (or `cargo bench -p samskab-server --bench sync`).
+//! `SAMSKAB_BENCH_TASKS` changes the number of tasks; `SAMSKAB_BENCH_DATA=<dir>` keeps the
+//! relay's data directory with the tasks there, for the browser benchmark.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
+
+use std::time::{Duration, Instant};
+
+use automerge::Automerge;
+use futures_util::{SinkExt, StreamExt};
+use samskab_model::sync::{Effect, Hub, Message, PeerId, Role};
+use samskab_model::{DocumentId, Task};
+use samskab_server::Config;
+use samskab_server::storage::{SqliteStore, Store};
+use tokio_tungstenite::tungstenite::Message as Ws;
+
+const CHANGED: usize = 50;
+
+fn main() {
+    let n: usize = std::env::var("SAMSKAB_BENCH_TASKS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1_000);
+    let started = Instant::now();
+    let docs = task_documents(n);
+    let total: usize = docs.iter().map(|(_, d)| d.save().len()).sum();
+    println!(
+        "{n} task documents built in {:.1?}: {} bytes saved in all, {} per task on average",
+        started.elapsed(),
+        total,
+        total / n
+    );
+
+    println!("\n## In memory, lockstep (exact; no IO)");
+    in_memory(&docs);
+
+    println!("\n## Real relay over a WebSocket, SQLite on disk");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(over_sockets(&docs));
+}
+
+/// `n` realistic tasks: the demo tasks again and again with numbered titles.
+fn task_documents(n: usize) -> Vec<(DocumentId, Automerge)> {
+    let now = 1_800_000_000_000;
+    let templates = samskab_model::demo::tasks(now);
+    (0..n)
+        .map(|i| {
+            let (_, template) = &templates[i % templates.len()];
+            let mut task: Task = template.clone();
+            task.title = format!("{} #{}", task.title, i + 1);
+            let mut id = [0xb0; 16];
+            id[12..].copy_from_slice(&u32::try_from(i).unwrap().to_be_bytes());
+            let mut doc = Automerge::new();
+            doc.transact::<_, _, autosurgeon::ReconcileError>(|tx| {
+                autosurgeon::reconcile(tx, &task)
+            })
+            .unwrap();
+            (DocumentId::from_bytes(id), doc)
+        })
+        .collect()
+}
+
+/// A coordinator's edit: a new description.
+fn edit(doc: &mut Automerge, text: &str) {
+    let mut task: Task = autosurgeon::hydrate(&*doc).unwrap();
+    task.description = text.to_owned();
+    doc.transact::<_, _, autosurgeon::ReconcileError>(|tx| autosurgeon::reconcile(tx, &task))
+        .unwrap();
+}
+
+#[derive(Default)]
+struct Traffic {
+    round_trips: usize,
+    up_messages: usize,
+    up_bytes: usize,
+    down_messages: usize,
+    down_bytes: usize,
+}
+
+impl Traffic {
+    fn print(&self, what: &str, elapsed: Duration) {
+        println!(
+            "{what:<44} {:>5} round trips  up {:>5} msgs {:>9} B  down {:>5} msgs {:>9} B  ({:.1?} CPU)",
+            self.round_trips,
+            self.up_messages,
+            self.up_bytes,
+            self.down_messages,
+            self.down_bytes,
+            elapsed
+        );
+    }
+}
+
+fn sends(effects: Vec<Effect>) -> Vec<Message> {
+    effects
+        .into_iter()
+        .filter_map(|e| match e {
+            Effect::Send(m) => Some(m),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Client and relay answer everything in flight, round after round, until both are quiet. A
+/// round trip is one batch up and the relay's answers down.
+fn lockstep(relay: &mut Hub, client: &mut Hub, first: Vec<Effect>) -> Traffic {
+    let mut traffic = Traffic::default();
+    let mut up = sends(first);
+    while !up.is_empty() {
+        traffic.round_trips += 1;
+        let mut down = Vec::new();
+        for m in up.drain(..) {
+            traffic.up_messages += 1;
+            traffic.up_bytes += m.encode().len();
+            down.extend(sends(relay.receive(client.me(), m).unwrap()));
+        }
+        for m in down {
+            traffic.down_messages += 1;
+            traffic.down_bytes += m.encode().len();
+            up.extend(sends(client.receive(relay.me(), m).unwrap()));
+        }
+    }
+    traffic
+}
+
+fn in_memory(docs: &[(DocumentId, Automerge)]) {
+    let relay_id: PeerId = "relay".parse().unwrap();
+    let mut relay = Hub::new(relay_id.clone(), Role::Relay);
+    for (id, doc) in docs {
+        relay.load(*id, &doc.save()).unwrap();
+    }
+    let mut client = Hub::new("device".parse().unwrap(), Role::Client);
+    let n = docs.len();
+
+    let reconnect = |relay: &mut Hub, client: &mut Hub| {
+        relay.disconnect(client.me());
+        client.disconnect(&relay_id);
+        relay.connect(client.me().clone());
+        client.connect(relay_id.clone())
+    };
+
+    let t = Instant::now();
+    relay.connect(client.me().clone());
+    let hello = client.connect(relay_id.clone());
+    let traffic = lockstep(&mut relay, &mut client, hello);
+    traffic.print(&format!("new device, {n} tasks from empty"), t.elapsed());
+    assert_eq!(client.documents().count(), n, "the device got every task");
+
+    let t = Instant::now();
+    let hello = reconnect(&mut relay, &mut client);
+    let traffic = lockstep(&mut relay, &mut client, hello);
+    traffic.print("reconnect, nothing changed", t.elapsed());
+
+    relay.disconnect(client.me());
+    client.disconnect(&relay_id);
+    for (id, _) in docs.iter().step_by(n / CHANGED) {
+        let (_, _) = relay.change(*id, |d| edit(d, "Ændret et andet sted."));
+    }
+    let t = Instant::now();
+    relay.connect(client.me().clone());
+    let hello = client.connect(relay_id.clone());
+    let traffic = lockstep(&mut relay, &mut client, hello);
+    traffic.print(
+        &format!("reconnect, {CHANGED} of {n} changed elsewhere"),
+        t.elapsed(),
+    );
+    for (id, _) in docs {
+        assert_eq!(client.heads(id), relay.heads(id));
+    }
+
+    // As a stock automerge-repo client reconnects: a sync round for every document it holds.
+    for (id, _) in docs.iter().step_by(n / CHANGED) {
+        let (_, _) = relay.change(*id, |d| edit(d, "Ændret igen."));
+    }
+    let t = Instant::now();
+    let _catalog_request_not_sent = reconnect(&mut relay, &mut client);
+    let mut first = Vec::new();
+    for (id, _) in docs {
+        first.extend(client.request(*id));
+    }
+    let traffic = lockstep(&mut relay, &mut client, first);
+    traffic.print(
+        &format!("same without the catalog ({CHANGED} changed)"),
+        t.elapsed(),
+    );
+}
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// A device over a real WebSocket, counting what crosses the wire.
+struct Device {
+    hub: Hub,
+    ws: Socket,
+    relay: PeerId,
+    traffic: Traffic,
+}
+
+impl Device {
+    async fn connect(hub: Hub, url: &str) -> Self {
+        let (ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+        let mut device = Device {
+            relay: "unknown".parse().unwrap(),
+            hub,
+            ws,
+            traffic: Traffic::default(),
+        };
+        let join = Message::Join {
+            sender_id: device.hub.me().clone(),
+            supported_protocol_versions: vec!["1".into()],
+            metadata: None,
+        };
+        device.send_message(join).await;
+        let Some(Message::Peer { sender_id, .. }) = device.next().await else {
+            panic!("no peer message");
+        };
+        device.relay = sender_id.clone();
+        let effects = device.hub.connect(sender_id);
+        device.send(effects).await;
+        device
+    }
+
+    async fn send_message(&mut self, m: Message) {
+        let bytes = m.encode();
+        self.traffic.up_messages += 1;
+        self.traffic.up_bytes += bytes.len();
+        self.ws.send(Ws::Binary(bytes.into())).await.unwrap();
+    }
+
+    async fn send(&mut self, effects: Vec<Effect>) {
+        for m in sends(effects) {
+            self.send_message(m).await;
+        }
+    }
+
+    async fn next(&mut self) -> Option<Message> {
+        loop {
+            match tokio::time::timeout(Duration::from_secs(60), self.ws.next()).await {
+                Ok(Some(Ok(Ws::Binary(bytes)))) => {
+                    self.traffic.down_messages += 1;
+                    self.traffic.down_bytes += bytes.len();
+                    return Some(Message::decode(&bytes).unwrap());
+                }
+                Ok(Some(Ok(_))) => {}
+                _ => return None,
+            }
+        }
+    }
+
+    /// Processes messages until every one of `ids` is in sync with the relay.
+    async fn sync_until_in_sync(&mut self, ids: &[DocumentId]) {
+        while !ids.iter().all(|id| self.hub.in_sync_with(&self.relay, id)) {
+            let m = self.next().await.expect("connection closed during sync");
+            let effects = self.hub.receive(&self.relay, m).unwrap();
+            self.send(effects).await;
+        }
+    }
+
+    fn print(&self, what: &str, elapsed: Duration) {
+        println!(
+            "{what:<44} {elapsed:>9.1?} wall  up {:>5} msgs {:>9} B  down {:>5} msgs {:>9} B",
+            self.traffic.up_messages,
+            self.traffic.up_bytes,
+            self.traffic.down_messages,
+            self.traffic.down_bytes,
+        );
+    }
+
+    async fn close(mut self) -> Hub {
+        let _ = self.ws.close(None).await;
+        self.hub
+    }
+}
+
+async fn over_sockets(docs: &[(DocumentId, Automerge)]) {
+    let n = docs.len();
+    let ids: Vec<DocumentId> = docs.iter().map(|(id, _)| *id).collect();
+    let kept = std::env::var_os("SAMSKAB_BENCH_DATA").map(std::path::PathBuf::from);
+    let temp = tempfile::tempdir().unwrap();
+    let data = kept.clone().unwrap_or_else(|| temp.path().join("data"));
+    let _ = std::fs::remove_dir_all(&data);
+    std::fs::create_dir_all(&data).unwrap();
+    let mut store = SqliteStore::open(&data).unwrap();
+    let t = Instant::now();
+    for (id, doc) in docs {
+        store.append(id, &doc.save()).unwrap();
+    }
+    drop(store);
+    println!("stored {n} tasks in SQLite in {:.1?}", t.elapsed());
+
+    let dist = temp.path().join("dist");
+    std::fs::create_dir_all(&dist).unwrap();
+    std::fs::write(
+        dist.join("index.html"),
+        "<!doctype html><title>bench</title>",
+    )
+    .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("ws://{}/sync", listener.local_addr().unwrap());
+    let config = Config {
+        addr: listener.local_addr().unwrap(),
+        data: data.clone(),
+        dist,
+        demo: false,
+    };
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let relay = tokio::spawn(samskab_server::run(listener, config, async {
+        let _ = stopped.await;
+    }));
+
+    let t = Instant::now();
+    let mut reader = Device::connect(Hub::new("reader".parse().unwrap(), Role::Client), &url).await;
+    reader.sync_until_in_sync(&ids).await;
+    reader.print(&format!("new device, {n} tasks from empty"), t.elapsed());
+    let reader_hub = reader.close().await;
+
+    let t = Instant::now();
+    let mut reader = Device::connect(reader_hub, &url).await;
+    // The catalog is the relay's whole answer when nothing changed.
+    reader.sync_until_in_sync(&ids).await;
+    reader.print("reconnect, nothing changed", t.elapsed());
+    let reader_hub = reader.close().await;
+
+    // Another device changes 50 tasks; it already holds all of them.
+    let mut writer_hub = Hub::new("writer".parse().unwrap(), Role::Client);
+    for (id, doc) in docs {
+        writer_hub.load(*id, &doc.save()).unwrap();
+    }
+    let mut writer = Device::connect(writer_hub, &url).await;
+    let changed: Vec<DocumentId> = ids.iter().step_by(n / CHANGED).copied().collect();
+    for id in &changed {
+        let (_, effects) = writer.hub.change(*id, |d| edit(d, "Ændret et andet sted."));
+        writer.send(effects).await;
+    }
+    writer.sync_until_in_sync(&ids).await;
+    let _ = writer.close().await;
+
+    let t = Instant::now();
+    let mut reader = Device::connect(reader_hub, &url).await;
+    // In sync means both sides hold the same heads, so the relay's new changes have arrived.
+    reader.sync_until_in_sync(&ids).await;
+    reader.print(
+        &format!("reconnect, {CHANGED} of {n} changed elsewhere"),
+        t.elapsed(),
+    );
+    let _ = reader.close().await;
+
+    let _ = stop.send(());
+    relay.await.unwrap().unwrap();
+    if let Some(kept) = kept {
+        println!("relay data with {n} tasks kept in {}", kept.display());
+    }
+}
