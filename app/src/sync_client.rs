@@ -58,6 +58,9 @@ pub struct SyncView {
     pub problem: RwSignal<Option<String>>,
 }
 
+/// A task as hydrated at these heads (`None` if the document is not a task).
+type CachedTask = (Vec<ChangeHash>, Option<Task>);
+
 struct Client {
     hub: RefCell<Hub>,
     store: RefCell<Option<Store>>,
@@ -69,7 +72,7 @@ struct Client {
     view: SyncView,
     /// Hydrated tasks by document, with the heads they were read at: a document is hydrated
     /// again only when it changed.
-    tasks: RefCell<HashMap<DocumentId, (Vec<ChangeHash>, Option<Task>)>>,
+    tasks: RefCell<HashMap<DocumentId, CachedTask>>,
     /// Whether a `version` bump is already scheduled (see [`bump_soon`]).
     bump_scheduled: Cell<bool>,
 }

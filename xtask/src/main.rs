@@ -5,7 +5,9 @@
 //! - `cargo xtask run [--dev] [-- <relay flags>]`: `dist`, then starts the relay on it.
 //! - `cargo xtask test`: installs what the tests need (see [`prereq`]) and runs every test
 //!   (see [`test`]).
+//! - `cargo xtask bench`: the benchmarks, printing numbers (see [`bench`]).
 
+mod bench;
 mod dist;
 mod prereq;
 mod test;
@@ -19,7 +21,8 @@ const USAGE: &str = "usage:
   cargo xtask dist [--dev]                  build the app into dist/ (release unless --dev)
   cargo xtask run [--dev] [-- <flags>]      build dist/ and run the relay on it with the demo data;
                                             flags go to the relay
-  cargo xtask test                          install test prerequisites, then run every test";
+  cargo xtask test                          install test prerequisites, then run every test
+  cargo xtask bench                         run the sync and browser benchmarks (prints numbers)";
 
 fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {
@@ -45,6 +48,7 @@ fn run(args: Vec<String>) -> anyhow::Result<()> {
             run_relay(&profile, passthrough)
         }
         Some("test") => test::all(),
+        Some("bench") => bench::all(),
         Some("-h" | "--help") | None => {
             eprintln!("{USAGE}");
             Ok(())

@@ -57,10 +57,15 @@ pub fn all() -> anyhow::Result<()> {
     let e2e = crate::dist::build(&Profile::Release)
         .map(drop)
         .and_then(|()| {
+            // The relay binary, as the native stage built it: the same command with --no-run
+            // is a no-op when that stage compiled, where `cargo build -p samskab-server` would
+            // rebuild with a different feature set.
             run_cmd(Command::new(cargo()).current_dir(&root).args([
-                "build",
-                "--package",
-                "samskab-server",
+                "test",
+                "--workspace",
+                "--exclude",
+                "samskab-app",
+                "--no-run",
             ]))?;
             run_cmd(
                 Command::new("node")

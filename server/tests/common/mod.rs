@@ -1,6 +1,6 @@
 //! Shared by the relay's integration tests: a dist directory like the one `cargo xtask dist`
 //! writes, and the relay started in-process on 127.0.0.1:0.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 pub mod device;
 

@@ -1,0 +1,44 @@
+// Browser benchmark (prints numbers, asserts nothing about time): a new device syncing N task
+// documents from the real relay, then opening the task list from IndexedDB alone (relay
+// stopped) until all N cards are rendered. Run through `cargo xtask bench`, which first makes
+// the relay data with N tasks (SAMSKAB_BENCH_DATA) in the sync benchmark.
+import { cp, rm } from "node:fs/promises";
+import { Relay, freePort, launchDevice, tempDir } from "./support.mjs";
+
+const source = process.env.SAMSKAB_BENCH_DATA;
+const n = Number(process.env.SAMSKAB_BENCH_TASKS ?? 1000);
+if (!source) throw new Error("SAMSKAB_BENCH_DATA is not set; run `cargo xtask bench`");
+
+const data = await tempDir("bench-data");
+await cp(source, data, { recursive: true });
+const relay = await new Relay({ port: await freePort(), data }).start();
+const { context, close } = await launchDevice();
+const page = await context.newPage();
+const cards = () => page.waitForFunction(
+  (n) => document.querySelectorAll(".task-card").length >= n, n, { polling: "raf", timeout: 300_000 });
+const ms = (x) => `${x.toFixed(0)} ms`;
+
+try {
+  let t = Date.now();
+  await page.goto(`${relay.url}/opgaver`);
+  await cards();
+  await page.locator('[data-testid="sync-status"][data-state="saved"]').waitFor({ timeout: 300_000 });
+  console.log(`new browser device, ${n} tasks from empty to all saved and listed: ${ms(Date.now() - t)} (debug relay)`);
+
+  await relay.stop();
+  for (let run = 1; run <= 3; run++) {
+    await page.reload();
+    await cards();
+    const since = await page.evaluate(() => performance.now());
+    const heap = await page.evaluate(() => performance.memory?.usedJSHeapSize ?? 0);
+    console.log(`offline reload ${run}: ${n} tasks from IndexedDB to the rendered list: ${ms(since)} after navigation start (JS heap ${(heap / 1048576).toFixed(1)} MiB)`);
+  }
+  const filter = Date.now();
+  await page.getByLabel("Søg").fill("Kioskvagt");
+  await page.waitForFunction((n) => document.querySelectorAll(".task-card").length < n, n, { polling: "raf" });
+  console.log(`search over ${n} tasks, one keystroke burst to the filtered list: ${ms(Date.now() - filter)}`);
+} finally {
+  await close();
+  await relay.stop();
+  await rm(data, { recursive: true, force: true });
+}

@@ -1,0 +1,44 @@
+//! `cargo xtask bench`: the benchmarks, which print numbers and assert nothing about time.
+//! 1. sync (server/benches/sync.rs): a new device syncing 1,000 tasks from empty and
+//!    reconnects, in memory and over a real WebSocket to the real relay; it leaves the relay's
+//!    data with the 1,000 tasks in `target/bench-data`;
+//! 2. browser (tests/e2e/bench.mjs): the release app in headless Chromium syncing those tasks
+//!    from empty, then opening the list from IndexedDB alone.
+
+use std::process::Command;
+
+use crate::prereq::{self, CHROMIUM};
+use crate::{Profile, cargo, run_cmd, target_dir, workspace_root};
+
+pub fn all() -> anyhow::Result<()> {
+    prereq::ensure_all()?;
+    let root = workspace_root();
+    let data = target_dir().join("bench-data");
+    let tasks = std::env::var("SAMSKAB_BENCH_TASKS").unwrap_or_else(|_| "1000".into());
+    run_cmd(
+        Command::new(cargo())
+            .current_dir(&root)
+            .args(["bench", "--package", "samskab-server", "--bench", "sync"])
+            .env("SAMSKAB_BENCH_DATA", &data)
+            .env("SAMSKAB_BENCH_TASKS", &tasks),
+    )?;
+    crate::dist::build(&Profile::Release)?;
+    run_cmd(Command::new(cargo()).current_dir(&root).args([
+        "build",
+        "--package",
+        "samskab-server",
+    ]))?;
+    run_cmd(
+        Command::new("node")
+            .current_dir(root.join("tests").join("e2e"))
+            .arg("bench.mjs")
+            .env(
+                "SAMSKAB_SERVER_BIN",
+                target_dir().join("debug").join("samskab-server"),
+            )
+            .env("SAMSKAB_DIST", root.join("dist"))
+            .env("SAMSKAB_BENCH_DATA", &data)
+            .env("SAMSKAB_BENCH_TASKS", &tasks)
+            .env("CHROMIUM", CHROMIUM),
+    )
+}
