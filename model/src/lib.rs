@@ -6,6 +6,7 @@
 //! client would never have produced.
 //!
 //! Layout:
+//! - [`authz`]: roles, and who may read and write what (checked by the relay).
 //! - [`lang`]: the languages the UI speaks.
 //! - [`ids`]: validated identifiers (documents, people, organisations, shifts).
 //! - [`task`]: the task document, its validation and limits.
@@ -19,6 +20,7 @@
 //!
 //! The schemas are written out in `docs/documents.md`, the protocol in `docs/protocol.md`.
 
+pub mod authz;
 pub mod demo;
 pub mod ids;
 pub mod lang;

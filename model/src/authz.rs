@@ -1,0 +1,442 @@
+//! Who may read and write what. Pure rules, used by the relay on every read and every
+//! incoming change, and by the app to decide what to offer (the app is never trusted).
+//!
+//! A change is judged by the paths it wrote, as its author saw the document: the relay takes
+//! each new automerge change, asks automerge for the difference between the change's own
+//! dependencies and the change ([`change_paths`]), and checks every path against the writer's
+//! role ([`check_task_write`]). Judging each change against its own parents means a write
+//! cannot hide by losing a concurrent conflict: it is seen as it was made. The result must also
+//! still be a valid task (the same validation the app runs).
+//!
+//! The role table is written out in `docs/documents.md`.
+
+use automerge::{Automerge, ChangeHash, Prop};
+
+use crate::ids::{OrganisationId, PersonId};
+use crate::lang::Lang;
+use crate::task::{Millis, SignupState, Task, TaskError, TaskStatus};
+use crate::text_enum::text_enum;
+
+text_enum!(
+    /// What a user is to Samskab.
+    Role {
+        /// Signs up for tasks; writes only their own sign-ups.
+        Volunteer = "frivillig",
+        /// Runs the tasks of the organisations they are a member of.
+        Coordinator = "koordinator",
+        /// The municipality's staff: may run any organisation's tasks.
+        Staff = "personale",
+        /// Operates Samskab: everything staff may, plus accounts.
+        Admin = "admin",
+    }
+);
+
+/// The signed-in user a read or write is judged for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    pub person: PersonId,
+    pub role: Role,
+    /// Organisations the user coordinates (for coordinators).
+    pub organisations: Vec<OrganisationId>,
+}
+
+impl Principal {
+    /// Whether the user may run `org`'s tasks: create, edit, publish, cancel, decide.
+    pub fn coordinates(&self, org: &OrganisationId) -> bool {
+        match self.role {
+            Role::Staff | Role::Admin => true,
+            Role::Coordinator => self.organisations.contains(org),
+            Role::Volunteer => false,
+        }
+    }
+}
+
+/// A path into a document: map keys, and sequence indexes as decimal text.
+pub type Path = Vec<String>;
+
+/// How far ahead of the relay's clock a sign-up time may be (devices' clocks drift).
+pub const CLOCK_SLACK: Millis = 5 * 60 * 1000;
+
+/// Why a change was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("the document is not a task")]
+    NotATask,
+    #[error("{0}")]
+    Invalid(TaskError),
+    #[error("you may not write {path}")]
+    Forbidden { path: String },
+    #[error("you may not change another volunteer's sign-up")]
+    OthersSignup,
+    #[error("a decision must be signed by the coordinator who makes it")]
+    DecisionNotByYou,
+    #[error("sign-ups are open only while the task is published")]
+    NotOpen,
+    #[error("the sign-up time is not plausible")]
+    Implausible,
+    #[error("the change was made under another user's actor id")]
+    ForeignActor,
+    #[error("the change depends on changes the relay does not have")]
+    MissingDependencies,
+}
+
+impl Refusal {
+    /// A sentence for the user whose change was refused.
+    pub fn describe(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (Refusal::NotATask, Lang::Da) => "Dokumentet er ikke en gyldig opgave.".into(),
+            (Refusal::Invalid(e), Lang::Da) => e.describe(Lang::Da),
+            (Refusal::Forbidden { .. }, Lang::Da) => {
+                "Du har ikke lov til at ændre dette i opgaven.".into()
+            }
+            (Refusal::OthersSignup, Lang::Da) => {
+                "Du kan kun ændre din egen tilmelding.".into()
+            }
+            (Refusal::DecisionNotByYou, Lang::Da) => {
+                "En beslutning skal stå i den koordinators navn, der træffer den.".into()
+            }
+            (Refusal::NotOpen, Lang::Da) => {
+                "Der kan kun tilmeldes, mens opgaven er offentliggjort.".into()
+            }
+            (Refusal::Implausible, Lang::Da) => {
+                "Tidspunktet for tilmeldingen kan ikke passe. Tjek enhedens ur.".into()
+            }
+            (Refusal::ForeignActor, Lang::Da) => {
+                "Ændringen kom fra en anden brugers session og blev afvist.".into()
+            }
+            (Refusal::MissingDependencies, Lang::Da) => {
+                "Ændringen manglede noget, serveren ikke har. Prøv igen.".into()
+            }
+            (Refusal::Invalid(e), Lang::En) => e.describe(Lang::En),
+            (other, Lang::En) => {
+                let text = other.to_string();
+                let mut chars = text.chars();
+                match chars.next() {
+                    Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
+                    None => text,
+                }
+            }
+        }
+    }
+}
+
+/// Whether `who` may read `task`: published, cancelled and finished tasks are for everyone
+/// signed in; drafts only for those who run the organisation.
+pub fn may_read_task(who: &Principal, task: &Task) -> bool {
+    task.status != TaskStatus::Draft || who.coordinates(&task.organisation)
+}
+
+/// The paths the change `hash` (with dependencies `deps`) wrote, as its author saw the
+/// document. `doc` must contain the change.
+pub fn change_paths(doc: &Automerge, deps: &[ChangeHash], hash: ChangeHash) -> Vec<Path> {
+    let prop = |p: &Prop| match p {
+        Prop::Map(k) => k.clone(),
+        Prop::Seq(i) => i.to_string(),
+    };
+    doc.diff(deps, &[hash])
+        .into_iter()
+        .map(|patch| {
+            use automerge::PatchAction as A;
+            let mut path: Path = patch.path.iter().map(|(_, p)| prop(p)).collect();
+            match &patch.action {
+                A::PutMap { key, .. } | A::DeleteMap { key } => path.push(key.clone()),
+                A::PutSeq { index, .. }
+                | A::Insert { index, .. }
+                | A::DeleteSeq { index, .. } => path.push(index.to_string()),
+                A::Increment { prop: p, .. } | A::Conflict { prop: p } => path.push(prop(p)),
+                A::SpliceText { .. } | A::Mark { .. } => {}
+            }
+            path
+        })
+        .collect()
+}
+
+/// Judges a write to a task document by `who`: `before` is the task at the relay (`None` when
+/// the change creates it), `after` the task with the change applied, `paths` what the change
+/// wrote ([`change_paths`]), `now` the relay's clock.
+pub fn check_task_write(
+    who: &Principal,
+    before: Option<&Task>,
+    after: &Task,
+    paths: &[Path],
+    now: Millis,
+) -> Result<(), Refusal> {
+    // The organisation a write is judged against is the one the task belonged to; a new task's
+    // is the one it is created for.
+    let org = before.map_or(&after.organisation, |b| &b.organisation);
+    let runs_it = who.coordinates(org);
+    for path in paths {
+        let p: Vec<&str> = path.iter().map(String::as_str).collect();
+        let allowed = match p.as_slice() {
+            // One's own sign-up entry and its fields.
+            ["shifts", _, "signups", person, ..] => *person == who.person.as_str(),
+            // Fixed at creation: what the document is and whose.
+            ["kind" | "schema" | "organisation" | "created_at", ..] => before.is_none() && runs_it,
+            // Everything else is the organisation's to run: known fields only.
+            [
+                "title" | "description" | "area" | "town" | "place" | "skills" | "contact"
+                | "status" | "updated_at" | "shifts",
+                ..,
+            ] => runs_it,
+            [] => runs_it,
+            _ => false,
+        };
+        if !allowed {
+            return Err(Refusal::Forbidden {
+                path: path.join("/"),
+            });
+        }
+    }
+    check_signups(who, before, after, now)?;
+    after.validate().map_err(Refusal::Invalid)?;
+    Ok(())
+}
+
+/// Path rules cannot see a shift deleted with other people's sign-ups in it, or a coordinator's
+/// decision signed with someone else's name; these are checked on the content.
+fn check_signups(
+    who: &Principal,
+    before: Option<&Task>,
+    after: &Task,
+    now: Millis,
+) -> Result<(), Refusal> {
+    let empty = Task {
+        shifts: Default::default(),
+        ..after.clone()
+    };
+    let before = before.unwrap_or(&empty);
+    let shift_ids = before.shifts.keys().chain(after.shifts.keys());
+    for id in shift_ids {
+        let (old, new) = (before.shifts.get(id), after.shifts.get(id));
+        let signups = |s: Option<&crate::task::Shift>| s.map(|s| s.signups.clone()).unwrap_or_default();
+        let (old_signups, new_signups) = (signups(old), signups(new));
+        for person in old_signups.keys().chain(new_signups.keys()) {
+            let (was, is) = (old_signups.get(person), new_signups.get(person));
+            if was == is {
+                continue;
+            }
+            if *person != who.person {
+                return Err(Refusal::OthersSignup);
+            }
+            if let Some(signup) = is {
+                if signup.state == SignupState::SignedUp && after.status != TaskStatus::Published
+                {
+                    return Err(Refusal::NotOpen);
+                }
+                if signup.at > now + CLOCK_SLACK || signup.at < after.created_at {
+                    return Err(Refusal::Implausible);
+                }
+            }
+        }
+        let decisions = |s: Option<&crate::task::Shift>| s.map(|s| s.decisions.clone()).unwrap_or_default();
+        let (old_decisions, new_decisions) = (decisions(old), decisions(new));
+        for (person, decision) in &new_decisions {
+            if old_decisions.get(person) != Some(decision) && decision.by != who.person {
+                return Err(Refusal::DecisionNotByYou);
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::ShiftId;
+    use crate::task::{Area, Decision, DecisionEntry, Shift, Signup};
+    use automerge::AutoCommit;
+
+    const NOW: Millis = 1_800_000_000_000;
+
+    fn person(s: &str) -> PersonId {
+        s.parse().unwrap()
+    }
+
+    fn who(name: &str, role: Role, orgs: &[&str]) -> Principal {
+        Principal {
+            person: person(name),
+            role,
+            organisations: orgs.iter().map(|o| o.parse().unwrap()).collect(),
+        }
+    }
+
+    fn vagt() -> ShiftId {
+        "vagt-1".parse().unwrap()
+    }
+
+    fn task() -> Task {
+        let mut t = Task::draft("klub".parse().unwrap(), "Kiosk", Area::Sport, NOW - 1000);
+        t.shifts.insert(vagt(), Shift::new(NOW + 10, NOW + 20, 1));
+        t.status = TaskStatus::Published;
+        t
+    }
+
+    /// The task before and after `edit`, and the paths the edit wrote, as the relay sees them.
+    fn write(before: Option<&Task>, edit: impl FnOnce(&mut Task)) -> (Task, Vec<Path>) {
+        let mut doc = AutoCommit::new();
+        if let Some(before) = before {
+            autosurgeon::reconcile(&mut doc, before).unwrap();
+        }
+        let deps = doc.get_heads();
+        let mut after = before.cloned().unwrap_or_else(task);
+        edit(&mut after);
+        autosurgeon::reconcile(&mut doc, &after).unwrap();
+        let heads = doc.get_heads();
+        let paths = change_paths(doc.document(), &deps, heads[0]);
+        (after, paths)
+    }
+
+    fn sign_up(t: &mut Task, name: &str, at: Millis) {
+        t.shifts.get_mut(&vagt()).unwrap().signups.insert(
+            person(name),
+            Signup {
+                state: SignupState::SignedUp,
+                at,
+            },
+        );
+    }
+
+    #[test]
+    fn paths_are_what_the_change_wrote() {
+        let before = task();
+        let (_, paths) = write(Some(&before), |t| {
+            t.title = "Ny".into();
+            sign_up(t, "anna", NOW);
+        });
+        assert!(paths.contains(&vec!["title".to_owned()]));
+        assert!(paths.iter().any(|p| p[..] == ["shifts", "vagt-1", "signups", "anna"]));
+    }
+
+    #[test]
+    fn a_volunteer_writes_only_their_own_sign_up() {
+        let anna = who("anna", Role::Volunteer, &[]);
+        let before = task();
+        let (after, paths) = write(Some(&before), |t| sign_up(t, "anna", NOW));
+        assert_eq!(check_task_write(&anna, Some(&before), &after, &paths, NOW), Ok(()));
+
+        let (after, paths) = write(Some(&before), |t| sign_up(t, "bent", NOW));
+        assert!(matches!(
+            check_task_write(&anna, Some(&before), &after, &paths, NOW),
+            Err(Refusal::Forbidden { .. })
+        ));
+
+        let (after, paths) = write(Some(&before), |t| t.description = "hacked".into());
+        assert_eq!(
+            check_task_write(&anna, Some(&before), &after, &paths, NOW),
+            Err(Refusal::Forbidden {
+                path: "description".into()
+            })
+        );
+
+        // Creating a task is running an organisation.
+        let (after, paths) = write(None, |_| {});
+        assert!(check_task_write(&anna, None, &after, &paths, NOW).is_err());
+    }
+
+    #[test]
+    fn sign_ups_must_be_open_and_plausible() {
+        let anna = who("anna", Role::Volunteer, &[]);
+        let mut draft = task();
+        draft.status = TaskStatus::Draft;
+        let (after, paths) = write(Some(&draft), |t| sign_up(t, "anna", NOW));
+        assert_eq!(
+            check_task_write(&anna, Some(&draft), &after, &paths, NOW),
+            Err(Refusal::NotOpen)
+        );
+        let before = task();
+        for at in [0, NOW + CLOCK_SLACK + 1] {
+            let (after, paths) = write(Some(&before), |t| sign_up(t, "anna", at));
+            assert_eq!(
+                check_task_write(&anna, Some(&before), &after, &paths, NOW),
+                Err(Refusal::Implausible),
+                "at {at}"
+            );
+        }
+    }
+
+    #[test]
+    fn coordinators_run_their_own_organisations_tasks_only() {
+        let bo = who("bo", Role::Coordinator, &["klub"]);
+        let other = who("eva", Role::Coordinator, &["bibliotek"]);
+        let carla = who("carla", Role::Staff, &[]);
+        let before = task();
+        let (after, paths) = write(Some(&before), |t| t.description = "Ny".into());
+        assert_eq!(check_task_write(&bo, Some(&before), &after, &paths, NOW), Ok(()));
+        assert_eq!(check_task_write(&carla, Some(&before), &after, &paths, NOW), Ok(()));
+        assert!(check_task_write(&other, Some(&before), &after, &paths, NOW).is_err());
+
+        let (after, paths) = write(None, |_| {});
+        assert_eq!(check_task_write(&bo, None, &after, &paths, NOW), Ok(()));
+        assert!(check_task_write(&other, None, &after, &paths, NOW).is_err());
+
+        // Moving a task to another organisation is not editing it.
+        let (after, paths) = write(Some(&before), |t| {
+            t.organisation = "bibliotek".parse().unwrap();
+        });
+        assert!(check_task_write(&bo, Some(&before), &after, &paths, NOW).is_err());
+    }
+
+    #[test]
+    fn coordinators_decide_in_their_own_name_and_keep_others_sign_ups() {
+        let bo = who("bo", Role::Coordinator, &["klub"]);
+        let mut before = task();
+        sign_up(&mut before, "anna", NOW - 10);
+        let decide = |by: &'static str| {
+            move |t: &mut Task| {
+                t.shifts.get_mut(&vagt()).unwrap().decisions.insert(
+                    person("anna"),
+                    DecisionEntry {
+                        decision: Decision::Confirmed,
+                        by: person(by),
+                        at: NOW,
+                    },
+                );
+            }
+        };
+        let (after, paths) = write(Some(&before), decide("bo"));
+        assert_eq!(check_task_write(&bo, Some(&before), &after, &paths, NOW), Ok(()));
+        let (after, paths) = write(Some(&before), decide("carla"));
+        assert_eq!(
+            check_task_write(&bo, Some(&before), &after, &paths, NOW),
+            Err(Refusal::DecisionNotByYou)
+        );
+        // Deleting a shift with sign-ups deletes someone else's sign-up.
+        let (after, paths) = write(Some(&before), |t| {
+            t.shifts.clear();
+            t.shifts
+                .insert("vagt-2".parse().unwrap(), Shift::new(NOW + 10, NOW + 20, 1));
+        });
+        assert_eq!(
+            check_task_write(&bo, Some(&before), &after, &paths, NOW),
+            Err(Refusal::OthersSignup)
+        );
+        // Changing someone's sign-up is refused even for a coordinator.
+        let (after, paths) = write(Some(&before), |t| sign_up(t, "anna", NOW));
+        assert!(check_task_write(&bo, Some(&before), &after, &paths, NOW).is_err());
+    }
+
+    #[test]
+    fn an_invalid_result_or_an_unknown_field_is_refused() {
+        let bo = who("bo", Role::Coordinator, &["klub"]);
+        let before = task();
+        let (after, paths) = write(Some(&before), |t| t.title = " ".into());
+        assert_eq!(
+            check_task_write(&bo, Some(&before), &after, &paths, NOW),
+            Err(Refusal::Invalid(TaskError::TitleEmpty))
+        );
+        let paths = vec![vec!["evil".to_owned()]];
+        assert!(check_task_write(&bo, Some(&before), &before, &paths, NOW).is_err());
+    }
+
+    #[test]
+    fn drafts_are_read_by_those_who_run_the_organisation() {
+        let mut t = task();
+        t.status = TaskStatus::Draft;
+        assert!(!may_read_task(&who("anna", Role::Volunteer, &[]), &t));
+        assert!(may_read_task(&who("bo", Role::Coordinator, &["klub"]), &t));
+        assert!(!may_read_task(&who("eva", Role::Coordinator, &["x"]), &t));
+        assert!(may_read_task(&who("carla", Role::Staff, &[]), &t));
+        t.status = TaskStatus::Published;
+        assert!(may_read_task(&who("anna", Role::Volunteer, &[]), &t));
+    }
+}
