@@ -15,6 +15,7 @@
 //!
 //! Accounts and authorization are added beside these by the accounts work (see `docs/`).
 
+pub mod accounts;
 pub mod assets;
 pub mod config;
 pub mod error;

@@ -1,0 +1,557 @@
+//! Accounts, organisation memberships, sessions and actor bindings, in the relay's SQLite
+//! database (its own connection beside the document store's; WAL lets both work).
+//!
+//! - Passwords: argon2id (RFC 9106's second recommended parameters, the `argon2` crate's
+//!   default), at least [`MIN_PASSWORD`] characters. A login for an unknown email verifies
+//!   against a dummy hash, so a wrong password and an unknown email take the same time and get
+//!   the same answer.
+//! - Sessions: 256 random bits, given to the client once; only their SHA-256 is stored. They
+//!   expire [`SESSION_DAYS`] after last use (sliding), and end at logout and at a password
+//!   change (every session of that user).
+//! - Actor bindings: an automerge actor id belongs to the first user who wrote with it.
+//!
+//! Every method is blocking (SQLite, argon2): call them from `spawn_blocking`.
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use rusqlite::{Connection, OptionalExtension, params};
+use samskab_model::authz::{Principal, Role};
+use samskab_model::{OrganisationId, PersonId};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::storage::SqliteStore;
+
+pub const MIN_PASSWORD: usize = 10;
+pub const MAX_PASSWORD: usize = 1024;
+pub const SESSION_DAYS: i64 = 30;
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// A user as the API shows it (never the password hash).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct User {
+    pub id: PersonId,
+    pub email: String,
+    pub name: String,
+    pub phone: String,
+    pub role: Role,
+    pub organisations: Vec<OrganisationId>,
+}
+
+impl User {
+    pub fn principal(&self) -> Principal {
+        Principal {
+            person: self.id.clone(),
+            role: self.role,
+            organisations: self.organisations.clone(),
+        }
+    }
+}
+
+/// What registering or creating a user needs.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub email: String,
+    pub name: String,
+    pub phone: String,
+    pub password: String,
+    pub role: Role,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    /// Wrong password or unknown email: one answer for both.
+    #[error("wrong email or password")]
+    BadCredentials,
+    #[error("an account with that email exists")]
+    EmailTaken,
+    #[error("the password must have at least {MIN_PASSWORD} characters")]
+    PasswordTooShort,
+    #[error("the password is too long")]
+    PasswordTooLong,
+    #[error("{0}")]
+    Invalid(&'static str),
+    #[error("storage: {0}")]
+    Storage(#[from] rusqlite::Error),
+    #[error("password hashing: {0}")]
+    Hash(String),
+}
+
+/// The relay's accounts.
+pub struct Accounts {
+    conn: Mutex<Connection>,
+    dummy_hash: String,
+}
+
+impl std::fmt::Debug for Accounts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Accounts")
+    }
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+fn hash_password(password: &str) -> Result<String, AccountError> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| AccountError::Hash(e.to_string()))?;
+    let salt = SaltString::encode_b64(&bytes).map_err(|e| AccountError::Hash(e.to_string()))?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| AccountError::Hash(e.to_string()))
+}
+
+fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+fn token_hash(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+fn random_hex(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    // The OS random source failing is not something a relay can carry on from.
+    #[allow(clippy::expect_used)]
+    getrandom::fill(&mut buf).expect("the OS random source works");
+    buf.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn check_password(password: &str) -> Result<(), AccountError> {
+    let chars = password.chars().count();
+    if chars < MIN_PASSWORD {
+        return Err(AccountError::PasswordTooShort);
+    }
+    if password.len() > MAX_PASSWORD {
+        return Err(AccountError::PasswordTooLong);
+    }
+    Ok(())
+}
+
+/// Emails are compared trimmed and lowercased.
+pub fn normalise_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+impl Accounts {
+    /// Opens the accounts tables in the relay's database in `dir`, creating them if needed.
+    pub fn open(dir: &Path) -> Result<Self, AccountError> {
+        let conn = Connection::open(dir.join(SqliteStore::FILE_NAME))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.execute_batch(
+            "CREATE TABLE IF NOT EXISTS users (
+                 id TEXT PRIMARY KEY,
+                 email TEXT NOT NULL UNIQUE,
+                 name TEXT NOT NULL,
+                 phone TEXT NOT NULL DEFAULT '',
+                 password_hash TEXT NOT NULL,
+                 role TEXT NOT NULL,
+                 created_at INTEGER NOT NULL
+             );
+             CREATE TABLE IF NOT EXISTS memberships (
+                 user_id TEXT NOT NULL REFERENCES users(id),
+                 organisation TEXT NOT NULL,
+                 PRIMARY KEY (user_id, organisation)
+             );
+             CREATE TABLE IF NOT EXISTS sessions (
+                 token_hash BLOB PRIMARY KEY,
+                 user_id TEXT NOT NULL REFERENCES users(id),
+                 created_at INTEGER NOT NULL,
+                 expires_at INTEGER NOT NULL
+             );
+             CREATE INDEX IF NOT EXISTS sessions_by_user ON sessions(user_id);
+             CREATE TABLE IF NOT EXISTS actors (
+                 actor BLOB PRIMARY KEY,
+                 user_id TEXT NOT NULL REFERENCES users(id)
+             );",
+        )?;
+        Ok(Self {
+            conn: Mutex::new(conn),
+            dummy_hash: hash_password(&random_hex(16))?,
+        })
+    }
+
+    fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
+        // A panic while holding the lock leaves SQLite consistent (transactions roll back).
+        self.conn.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Creates a user with a random id, or with `id` (demo accounts have fixed ids).
+    pub fn create_user(&self, new: &NewUser, id: Option<PersonId>) -> Result<User, AccountError> {
+        let email = normalise_email(&new.email);
+        if !email.contains('@') || email.len() > 254 {
+            return Err(AccountError::Invalid("a valid email address is required"));
+        }
+        let name = new.name.trim();
+        if name.is_empty() || name.chars().count() > 120 {
+            return Err(AccountError::Invalid("a name of 1 to 120 characters is required"));
+        }
+        check_password(&new.password)?;
+        let hash = hash_password(&new.password)?;
+        let id = match id {
+            Some(id) => id,
+            None => format!("u-{}", random_hex(8))
+                .parse()
+                .map_err(|_| AccountError::Invalid("generated id"))?,
+        };
+        let inserted = self.conn().execute(
+            "INSERT INTO users (id, email, name, phone, password_hash, role, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                id.as_str(),
+                email,
+                name,
+                new.phone.trim(),
+                hash,
+                new.role.as_str(),
+                now_ms()
+            ],
+        );
+        match inserted {
+            Ok(_) => {}
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::ConstraintViolation =>
+            {
+                return Err(AccountError::EmailTaken);
+            }
+            Err(e) => return Err(e.into()),
+        }
+        self.user(&id)?.ok_or(AccountError::Invalid("user vanished"))
+    }
+
+    pub fn add_membership(&self, user: &PersonId, org: &OrganisationId) -> Result<(), AccountError> {
+        self.conn().execute(
+            "INSERT OR IGNORE INTO memberships (user_id, organisation) VALUES (?1, ?2)",
+            params![user.as_str(), org.as_str()],
+        )?;
+        Ok(())
+    }
+
+    pub fn user(&self, id: &PersonId) -> Result<Option<User>, AccountError> {
+        let conn = self.conn();
+        let row = conn
+            .query_row(
+                "SELECT email, name, phone, role FROM users WHERE id = ?1",
+                params![id.as_str()],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                    ))
+                },
+            )
+            .optional()?;
+        let Some((email, name, phone, role)) = row else {
+            return Ok(None);
+        };
+        let mut stmt =
+            conn.prepare("SELECT organisation FROM memberships WHERE user_id = ?1 ORDER BY 1")?;
+        let organisations = stmt
+            .query_map(params![id.as_str()], |r| r.get::<_, String>(0))?
+            .filter_map(|o| o.ok().and_then(|o| o.parse().ok()))
+            .collect();
+        Ok(Some(User {
+            id: id.clone(),
+            email,
+            name,
+            phone,
+            role: role.parse().map_err(|_| AccountError::Invalid("stored role"))?,
+            organisations,
+        }))
+    }
+
+    /// Checks the password and opens a session. Unknown email and wrong password cost the
+    /// same argon2 verification and give the same error.
+    pub fn login(&self, email: &str, password: &str) -> Result<(User, String), AccountError> {
+        let email = normalise_email(email);
+        let row = self
+            .conn()
+            .query_row(
+                "SELECT id, password_hash FROM users WHERE email = ?1",
+                params![email],
+                |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)),
+            )
+            .optional()?;
+        let (id, hash) = row.unwrap_or_else(|| (String::new(), self.dummy_hash.clone()));
+        let ok = password.len() <= MAX_PASSWORD && verify_password(password, &hash);
+        if !ok || id.is_empty() {
+            return Err(AccountError::BadCredentials);
+        }
+        let id: PersonId = id.parse().map_err(|_| AccountError::BadCredentials)?;
+        let user = self.user(&id)?.ok_or(AccountError::BadCredentials)?;
+        let token = self.open_session(&id)?;
+        Ok((user, token))
+    }
+
+    fn open_session(&self, user: &PersonId) -> Result<String, AccountError> {
+        let token = random_hex(32);
+        let now = now_ms();
+        self.conn().execute(
+            "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
+            params![token_hash(&token), user.as_str(), now, now + SESSION_DAYS * DAY_MS],
+        )?;
+        Ok(token)
+    }
+
+    /// The user a session token belongs to, if it is valid; extends it (sliding expiry).
+    pub fn session(&self, token: &str) -> Result<Option<User>, AccountError> {
+        self.session_at(token, now_ms())
+    }
+
+    /// [`Accounts::session`] at a given time (tests move the clock).
+    pub fn session_at(&self, token: &str, now: i64) -> Result<Option<User>, AccountError> {
+        if token.len() != 64 {
+            return Ok(None);
+        }
+        let hash = token_hash(token);
+        let row = self
+            .conn()
+            .query_row(
+                "SELECT user_id, expires_at FROM sessions WHERE token_hash = ?1",
+                params![hash],
+                |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)),
+            )
+            .optional()?;
+        let Some((user, expires_at)) = row else {
+            return Ok(None);
+        };
+        if expires_at <= now {
+            self.conn()
+                .execute("DELETE FROM sessions WHERE token_hash = ?1", params![hash])?;
+            return Ok(None);
+        }
+        // Extend at most once a day, not on every request.
+        let renewed = now + SESSION_DAYS * DAY_MS;
+        if renewed - expires_at > DAY_MS {
+            self.conn().execute(
+                "UPDATE sessions SET expires_at = ?1 WHERE token_hash = ?2",
+                params![renewed, hash],
+            )?;
+        }
+        let Ok(id) = user.parse::<PersonId>() else {
+            return Ok(None);
+        };
+        self.user(&id)
+    }
+
+    pub fn logout(&self, token: &str) -> Result<(), AccountError> {
+        self.conn().execute(
+            "DELETE FROM sessions WHERE token_hash = ?1",
+            params![token_hash(token)],
+        )?;
+        Ok(())
+    }
+
+    /// Changes the password after checking the old one; ends every session of the user and
+    /// returns a new one.
+    pub fn change_password(
+        &self,
+        user: &PersonId,
+        old: &str,
+        new: &str,
+    ) -> Result<String, AccountError> {
+        check_password(new)?;
+        let hash: String = self.conn().query_row(
+            "SELECT password_hash FROM users WHERE id = ?1",
+            params![user.as_str()],
+            |r| r.get(0),
+        )?;
+        if !verify_password(old, &hash) {
+            return Err(AccountError::BadCredentials);
+        }
+        let new_hash = hash_password(new)?;
+        {
+            let mut conn = self.conn();
+            let tx = conn.transaction()?;
+            tx.execute(
+                "UPDATE users SET password_hash = ?1 WHERE id = ?2",
+                params![new_hash, user.as_str()],
+            )?;
+            tx.execute("DELETE FROM sessions WHERE user_id = ?1", params![user.as_str()])?;
+            tx.commit()?;
+        }
+        self.open_session(user)
+    }
+
+    /// Binds an automerge actor id to `user` if it is new; false if it belongs to another user.
+    pub fn bind_actor(&self, actor: &[u8], user: &PersonId) -> Result<bool, AccountError> {
+        let conn = self.conn();
+        conn.execute(
+            "INSERT OR IGNORE INTO actors (actor, user_id) VALUES (?1, ?2)",
+            params![actor, user.as_str()],
+        )?;
+        let owner: String = conn.query_row(
+            "SELECT user_id FROM actors WHERE actor = ?1",
+            params![actor],
+            |r| r.get(0),
+        )?;
+        Ok(owner == user.as_str())
+    }
+}
+
+/// The demo accounts `--demo` creates, all with password [`DEMO_PASSWORD`]:
+/// (id, email, name, role, organisation).
+pub const DEMO_ACCOUNTS: &[(&str, &str, &str, Role, Option<&str>)] = &[
+    ("demo-anna", "anna@demo.samskab.dk", "Anna Frivillig", Role::Volunteer, None),
+    ("demo-bo", "bo@demo.samskab.dk", "Bo Jensen", Role::Coordinator, Some("haslev-fodbold")),
+    ("demo-carla", "carla@demo.samskab.dk", "Carla Kommune", Role::Staff, None),
+    ("demo-admin", "admin@demo.samskab.dk", "Admin Samskab", Role::Admin, None),
+];
+pub const DEMO_PASSWORD: &str = "samskab-demo";
+
+impl Accounts {
+    /// Creates the demo accounts that do not exist yet; returns how many it created.
+    pub fn seed_demo(&self) -> Result<usize, AccountError> {
+        let mut created = 0;
+        for (id, email, name, role, org) in DEMO_ACCOUNTS {
+            let id: PersonId = id.parse().map_err(|_| AccountError::Invalid("demo id"))?;
+            if self.user(&id)?.is_some() {
+                continue;
+            }
+            let new = NewUser {
+                email: (*email).into(),
+                name: (*name).into(),
+                phone: String::new(),
+                password: DEMO_PASSWORD.into(),
+                role: *role,
+            };
+            self.create_user(&new, Some(id.clone()))?;
+            if let Some(org) = org {
+                let org = org.parse().map_err(|_| AccountError::Invalid("demo org"))?;
+                self.add_membership(&id, &org)?;
+            }
+            created += 1;
+        }
+        Ok(created)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn accounts() -> (tempfile::TempDir, Accounts) {
+        let dir = tempfile::tempdir().unwrap();
+        let accounts = Accounts::open(dir.path()).unwrap();
+        (dir, accounts)
+    }
+
+    fn anna() -> NewUser {
+        NewUser {
+            email: " Anna@Example.dk ".into(),
+            name: "Anna".into(),
+            phone: String::new(),
+            password: "korrekt hest".into(),
+            role: Role::Volunteer,
+        }
+    }
+
+    #[test]
+    fn register_log_in_use_and_end_a_session() {
+        let (_dir, a) = accounts();
+        let user = a.create_user(&anna(), None).unwrap();
+        assert_eq!(user.email, "anna@example.dk");
+        assert!(matches!(a.create_user(&anna(), None), Err(AccountError::EmailTaken)));
+
+        let (same, token) = a.login("ANNA@example.dk", "korrekt hest").unwrap();
+        assert_eq!(same, user);
+        assert_eq!(token.len(), 64);
+        assert_eq!(a.session(&token).unwrap(), Some(user.clone()));
+        a.logout(&token).unwrap();
+        assert_eq!(a.session(&token).unwrap(), None);
+    }
+
+    #[test]
+    fn wrong_password_and_unknown_email_get_the_same_answer() {
+        let (_dir, a) = accounts();
+        a.create_user(&anna(), None).unwrap();
+        let wrong = a.login("anna@example.dk", "forkert kode").unwrap_err();
+        let unknown = a.login("nobody@example.dk", "korrekt hest").unwrap_err();
+        assert_eq!(wrong.to_string(), unknown.to_string());
+        assert!(matches!(wrong, AccountError::BadCredentials));
+    }
+
+    #[test]
+    fn short_passwords_are_refused() {
+        let (_dir, a) = accounts();
+        let mut short = anna();
+        short.password = "123456789".into();
+        assert!(matches!(
+            a.create_user(&short, None),
+            Err(AccountError::PasswordTooShort)
+        ));
+    }
+
+    #[test]
+    fn sessions_slide_and_expire() {
+        let (_dir, a) = accounts();
+        a.create_user(&anna(), None).unwrap();
+        let (_, token) = a.login("anna@example.dk", "korrekt hest").unwrap();
+        let now = now_ms();
+        // Used after 20 days: still valid, and extended.
+        assert!(a.session_at(&token, now + 20 * DAY_MS).unwrap().is_some());
+        assert!(a.session_at(&token, now + 45 * DAY_MS).unwrap().is_some());
+        // Unused for longer than the window: gone.
+        assert!(a.session_at(&token, now + 80 * DAY_MS).unwrap().is_none());
+        assert!(a.session_at(&token, now).unwrap().is_none());
+        assert!(a.session("not-a-token").unwrap().is_none());
+    }
+
+    #[test]
+    fn a_password_change_ends_every_session() {
+        let (_dir, a) = accounts();
+        let user = a.create_user(&anna(), None).unwrap();
+        let (_, one) = a.login("anna@example.dk", "korrekt hest").unwrap();
+        let (_, two) = a.login("anna@example.dk", "korrekt hest").unwrap();
+        assert!(matches!(
+            a.change_password(&user.id, "forkert kode", "ny og lang kode"),
+            Err(AccountError::BadCredentials)
+        ));
+        let fresh = a
+            .change_password(&user.id, "korrekt hest", "ny og lang kode")
+            .unwrap();
+        assert!(a.session(&one).unwrap().is_none());
+        assert!(a.session(&two).unwrap().is_none());
+        assert!(a.session(&fresh).unwrap().is_some());
+        assert!(a.login("anna@example.dk", "korrekt hest").is_err());
+        assert!(a.login("anna@example.dk", "ny og lang kode").is_ok());
+    }
+
+    #[test]
+    fn an_actor_id_belongs_to_its_first_user() {
+        let (_dir, a) = accounts();
+        a.seed_demo().unwrap();
+        let anna: PersonId = "demo-anna".parse().unwrap();
+        let bo: PersonId = "demo-bo".parse().unwrap();
+        assert!(a.bind_actor(&[1, 2, 3], &anna).unwrap());
+        assert!(a.bind_actor(&[1, 2, 3], &anna).unwrap());
+        assert!(!a.bind_actor(&[1, 2, 3], &bo).unwrap());
+    }
+
+    #[test]
+    fn demo_accounts_are_seeded_once_with_their_roles() {
+        let (_dir, a) = accounts();
+        assert_eq!(a.seed_demo().unwrap(), DEMO_ACCOUNTS.len());
+        assert_eq!(a.seed_demo().unwrap(), 0);
+        let (bo, _) = a.login("bo@demo.samskab.dk", DEMO_PASSWORD).unwrap();
+        assert_eq!(bo.role, Role::Coordinator);
+        assert_eq!(bo.organisations, vec!["haslev-fodbold".parse().unwrap()]);
+    }
+}
