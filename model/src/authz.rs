@@ -89,9 +89,7 @@ impl Refusal {
             (Refusal::Forbidden { .. }, Lang::Da) => {
                 "Du har ikke lov til at ændre dette i opgaven.".into()
             }
-            (Refusal::OthersSignup, Lang::Da) => {
-                "Du kan kun ændre din egen tilmelding.".into()
-            }
+            (Refusal::OthersSignup, Lang::Da) => "Du kan kun ændre din egen tilmelding.".into(),
             (Refusal::DecisionNotByYou, Lang::Da) => {
                 "En beslutning skal stå i den koordinators navn, der træffer den.".into()
             }
@@ -140,9 +138,9 @@ pub fn change_paths(doc: &Automerge, deps: &[ChangeHash], hash: ChangeHash) -> V
             let mut path: Path = patch.path.iter().map(|(_, p)| prop(p)).collect();
             match &patch.action {
                 A::PutMap { key, .. } | A::DeleteMap { key } => path.push(key.clone()),
-                A::PutSeq { index, .. }
-                | A::Insert { index, .. }
-                | A::DeleteSeq { index, .. } => path.push(index.to_string()),
+                A::PutSeq { index, .. } | A::Insert { index, .. } | A::DeleteSeq { index, .. } => {
+                    path.push(index.to_string())
+                }
                 A::Increment { prop: p, .. } | A::Conflict { prop: p } => path.push(prop(p)),
                 A::SpliceText { .. } | A::Mark { .. } => {}
             }
@@ -208,7 +206,8 @@ fn check_signups(
     let shift_ids = before.shifts.keys().chain(after.shifts.keys());
     for id in shift_ids {
         let (old, new) = (before.shifts.get(id), after.shifts.get(id));
-        let signups = |s: Option<&crate::task::Shift>| s.map(|s| s.signups.clone()).unwrap_or_default();
+        let signups =
+            |s: Option<&crate::task::Shift>| s.map(|s| s.signups.clone()).unwrap_or_default();
         let (old_signups, new_signups) = (signups(old), signups(new));
         for person in old_signups.keys().chain(new_signups.keys()) {
             let (was, is) = (old_signups.get(person), new_signups.get(person));
@@ -219,8 +218,7 @@ fn check_signups(
                 return Err(Refusal::OthersSignup);
             }
             if let Some(signup) = is {
-                if signup.state == SignupState::SignedUp && after.status != TaskStatus::Published
-                {
+                if signup.state == SignupState::SignedUp && after.status != TaskStatus::Published {
                     return Err(Refusal::NotOpen);
                 }
                 if signup.at > now + CLOCK_SLACK || signup.at < after.created_at {
@@ -228,7 +226,8 @@ fn check_signups(
                 }
             }
         }
-        let decisions = |s: Option<&crate::task::Shift>| s.map(|s| s.decisions.clone()).unwrap_or_default();
+        let decisions =
+            |s: Option<&crate::task::Shift>| s.map(|s| s.decisions.clone()).unwrap_or_default();
         let (old_decisions, new_decisions) = (decisions(old), decisions(new));
         for (person, decision) in &new_decisions {
             if old_decisions.get(person) != Some(decision) && decision.by != who.person {
@@ -304,7 +303,11 @@ mod tests {
             sign_up(t, "anna", NOW);
         });
         assert!(paths.contains(&vec!["title".to_owned()]));
-        assert!(paths.iter().any(|p| p[..] == ["shifts", "vagt-1", "signups", "anna"]));
+        assert!(
+            paths
+                .iter()
+                .any(|p| p[..] == ["shifts", "vagt-1", "signups", "anna"])
+        );
     }
 
     #[test]
@@ -312,7 +315,10 @@ mod tests {
         let anna = who("anna", Role::Volunteer, &[]);
         let before = task();
         let (after, paths) = write(Some(&before), |t| sign_up(t, "anna", NOW));
-        assert_eq!(check_task_write(&anna, Some(&before), &after, &paths, NOW), Ok(()));
+        assert_eq!(
+            check_task_write(&anna, Some(&before), &after, &paths, NOW),
+            Ok(())
+        );
 
         let (after, paths) = write(Some(&before), |t| sign_up(t, "bent", NOW));
         assert!(matches!(
@@ -361,8 +367,14 @@ mod tests {
         let carla = who("carla", Role::Staff, &[]);
         let before = task();
         let (after, paths) = write(Some(&before), |t| t.description = "Ny".into());
-        assert_eq!(check_task_write(&bo, Some(&before), &after, &paths, NOW), Ok(()));
-        assert_eq!(check_task_write(&carla, Some(&before), &after, &paths, NOW), Ok(()));
+        assert_eq!(
+            check_task_write(&bo, Some(&before), &after, &paths, NOW),
+            Ok(())
+        );
+        assert_eq!(
+            check_task_write(&carla, Some(&before), &after, &paths, NOW),
+            Ok(())
+        );
         assert!(check_task_write(&other, Some(&before), &after, &paths, NOW).is_err());
 
         let (after, paths) = write(None, |_| {});
@@ -394,7 +406,10 @@ mod tests {
             }
         };
         let (after, paths) = write(Some(&before), decide("bo"));
-        assert_eq!(check_task_write(&bo, Some(&before), &after, &paths, NOW), Ok(()));
+        assert_eq!(
+            check_task_write(&bo, Some(&before), &after, &paths, NOW),
+            Ok(())
+        );
         let (after, paths) = write(Some(&before), decide("carla"));
         assert_eq!(
             check_task_write(&bo, Some(&before), &after, &paths, NOW),

@@ -15,8 +15,8 @@
 use std::path::Path;
 use std::sync::Mutex;
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use rusqlite::{Connection, OptionalExtension, params};
 use samskab_model::authz::{Principal, Role};
 use samskab_model::{OrganisationId, PersonId};
@@ -188,7 +188,9 @@ impl Accounts {
 
     fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
         // A panic while holding the lock leaves SQLite consistent (transactions roll back).
-        self.conn.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.conn
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Creates a user with a random id, or with `id` (demo accounts have fixed ids).
@@ -199,7 +201,9 @@ impl Accounts {
         }
         let name = new.name.trim();
         if name.is_empty() || name.chars().count() > 120 {
-            return Err(AccountError::Invalid("a name of 1 to 120 characters is required"));
+            return Err(AccountError::Invalid(
+                "a name of 1 to 120 characters is required",
+            ));
         }
         check_password(&new.password)?;
         let hash = hash_password(&new.password)?;
@@ -231,10 +235,15 @@ impl Accounts {
             }
             Err(e) => return Err(e.into()),
         }
-        self.user(&id)?.ok_or(AccountError::Invalid("user vanished"))
+        self.user(&id)?
+            .ok_or(AccountError::Invalid("user vanished"))
     }
 
-    pub fn add_membership(&self, user: &PersonId, org: &OrganisationId) -> Result<(), AccountError> {
+    pub fn add_membership(
+        &self,
+        user: &PersonId,
+        org: &OrganisationId,
+    ) -> Result<(), AccountError> {
         self.conn().execute(
             "INSERT OR IGNORE INTO memberships (user_id, organisation) VALUES (?1, ?2)",
             params![user.as_str(), org.as_str()],
@@ -272,7 +281,9 @@ impl Accounts {
             email,
             name,
             phone,
-            role: role.parse().map_err(|_| AccountError::Invalid("stored role"))?,
+            role: role
+                .parse()
+                .map_err(|_| AccountError::Invalid("stored role"))?,
             organisations,
         }))
     }
@@ -384,7 +395,10 @@ impl Accounts {
                 "UPDATE users SET password_hash = ?1 WHERE id = ?2",
                 params![new_hash, user.as_str()],
             )?;
-            tx.execute("DELETE FROM sessions WHERE user_id = ?1", params![user.as_str()])?;
+            tx.execute(
+                "DELETE FROM sessions WHERE user_id = ?1",
+                params![user.as_str()],
+            )?;
             tx.commit()?;
         }
         self.open_session(user)
@@ -409,10 +423,34 @@ impl Accounts {
 /// The demo accounts `--demo` creates, all with password [`DEMO_PASSWORD`]:
 /// (id, email, name, role, organisation).
 pub const DEMO_ACCOUNTS: &[(&str, &str, &str, Role, Option<&str>)] = &[
-    ("demo-anna", "anna@demo.samskab.dk", "Anna Frivillig", Role::Volunteer, None),
-    ("demo-bo", "bo@demo.samskab.dk", "Bo Jensen", Role::Coordinator, Some("haslev-fodbold")),
-    ("demo-carla", "carla@demo.samskab.dk", "Carla Kommune", Role::Staff, None),
-    ("demo-admin", "admin@demo.samskab.dk", "Admin Samskab", Role::Admin, None),
+    (
+        "demo-anna",
+        "anna@demo.samskab.dk",
+        "Anna Frivillig",
+        Role::Volunteer,
+        None,
+    ),
+    (
+        "demo-bo",
+        "bo@demo.samskab.dk",
+        "Bo Jensen",
+        Role::Coordinator,
+        Some("haslev-fodbold"),
+    ),
+    (
+        "demo-carla",
+        "carla@demo.samskab.dk",
+        "Carla Kommune",
+        Role::Staff,
+        None,
+    ),
+    (
+        "demo-admin",
+        "admin@demo.samskab.dk",
+        "Admin Samskab",
+        Role::Admin,
+        None,
+    ),
 ];
 pub const DEMO_PASSWORD: &str = "samskab-demo";
 
@@ -468,7 +506,10 @@ mod tests {
         let (_dir, a) = accounts();
         let user = a.create_user(&anna(), None).unwrap();
         assert_eq!(user.email, "anna@example.dk");
-        assert!(matches!(a.create_user(&anna(), None), Err(AccountError::EmailTaken)));
+        assert!(matches!(
+            a.create_user(&anna(), None),
+            Err(AccountError::EmailTaken)
+        ));
 
         let (same, token) = a.login("ANNA@example.dk", "korrekt hest").unwrap();
         assert_eq!(same, user);

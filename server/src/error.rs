@@ -10,6 +10,18 @@ use serde::Serialize;
 pub enum ApiError {
     #[error("not found")]
     NotFound,
+    #[error("wrong email or password")]
+    BadCredentials,
+    #[error("not signed in, or the session has expired")]
+    Unauthorized,
+    #[error("too many attempts; try again in {0} seconds")]
+    TooManyAttempts(u64),
+    #[error("an account with that email exists")]
+    EmailTaken,
+    #[error("the password must have at least {min} characters")]
+    PasswordTooShort { min: usize },
+    #[error("{0}")]
+    Invalid(String),
     #[error("internal error: {0}")]
     Internal(#[from] anyhow::Error),
 }
@@ -26,6 +38,12 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code) = match &self {
             ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
+            ApiError::BadCredentials => (StatusCode::UNAUTHORIZED, "bad_credentials"),
+            ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            ApiError::TooManyAttempts(_) => (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"),
+            ApiError::EmailTaken => (StatusCode::CONFLICT, "email_taken"),
+            ApiError::PasswordTooShort { .. } => (StatusCode::BAD_REQUEST, "password_too_short"),
+            ApiError::Invalid(_) => (StatusCode::BAD_REQUEST, "invalid"),
             ApiError::Internal(e) => {
                 tracing::error!(error = %e, "internal error");
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal")
@@ -35,13 +53,37 @@ impl IntoResponse for ApiError {
             ApiError::Internal(_) => "internal error".to_owned(),
             other => other.to_string(),
         };
-        (
+        let mut response = (
             status,
             Json(ErrorBody {
                 error: code,
                 message,
             }),
         )
-            .into_response()
+            .into_response();
+        if let ApiError::TooManyAttempts(seconds) = self
+            && let Ok(value) = axum::http::HeaderValue::from_str(&seconds.to_string())
+        {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, value);
+        }
+        response
+    }
+}
+
+impl From<crate::accounts::AccountError> for ApiError {
+    fn from(e: crate::accounts::AccountError) -> Self {
+        use crate::accounts::{AccountError, MIN_PASSWORD};
+        match e {
+            AccountError::BadCredentials => ApiError::BadCredentials,
+            AccountError::EmailTaken => ApiError::EmailTaken,
+            AccountError::PasswordTooShort => ApiError::PasswordTooShort { min: MIN_PASSWORD },
+            AccountError::PasswordTooLong => ApiError::Invalid(e.to_string()),
+            AccountError::Invalid(m) => ApiError::Invalid(m.to_owned()),
+            AccountError::Storage(_) | AccountError::Hash(_) => {
+                ApiError::Internal(anyhow::anyhow!("{e}"))
+            }
+        }
     }
 }

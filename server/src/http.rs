@@ -38,6 +38,7 @@ pub fn router(state: Arc<AppState>) -> Router {
 fn api() -> Router<Arc<AppState>> {
     Router::new()
         .route("/catalog", get(catalog))
+        .merge(crate::api::routes())
         .fallback(|| async { ApiError::NotFound })
 }
 

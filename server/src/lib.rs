@@ -13,13 +13,17 @@
 //!   thread, persisting before acknowledging.
 //! - [`ws`]: the `/sync` WebSocket endpoint (automerge-repo protocol version "1").
 //!
-//! Accounts and authorization are added beside these by the accounts work (see `docs/`).
+//! - [`accounts`]: users, memberships, sessions and actor bindings (SQLite, argon2id).
+//! - [`api`]: the accounts API under `/api` and how a request's session is found.
+//! - [`limits`]: rate limits on login and registration.
 
 pub mod accounts;
+pub mod api;
 pub mod assets;
 pub mod config;
 pub mod error;
 pub mod http;
+pub mod limits;
 pub mod storage;
 pub mod sync;
 pub mod ws;
@@ -60,6 +64,8 @@ async fn seed_demo(engine: &sync::SyncEngine) -> anyhow::Result<()> {
 pub struct AppState {
     pub assets: Assets,
     pub sync: sync::SyncEngine,
+    pub accounts: Arc<accounts::Accounts>,
+    pub limits: limits::Limits,
     /// Turns true when the relay is shutting down, so long-lived connections can close.
     pub shutdown: watch::Receiver<bool>,
 }
@@ -84,13 +90,21 @@ pub async fn run(
     })?;
     let store = storage::SqliteStore::open(&config.data)?;
     let engine = sync::SyncEngine::start(Box::new(store))?;
+    let data = config.data.clone();
+    let accounts =
+        Arc::new(tokio::task::spawn_blocking(move || accounts::Accounts::open(&data)).await??);
     if config.demo {
         seed_demo(&engine).await?;
+        let demo = accounts.clone();
+        let created = tokio::task::spawn_blocking(move || demo.seed_demo()).await??;
+        tracing::info!(created, "demo accounts seeded");
     }
     let (closing, shutdown_rx) = watch::channel(false);
     let state = Arc::new(AppState {
         assets,
         sync: engine,
+        accounts,
+        limits: limits::Limits::default(),
         shutdown: shutdown_rx,
     });
     let local = listener.local_addr()?;
@@ -99,9 +113,12 @@ pub async fn run(
         shutdown.await;
         let _ = closing.send(true);
     };
-    axum::serve(listener, http::router(state))
-        .with_graceful_shutdown(shutdown)
-        .await?;
+    axum::serve(
+        listener,
+        http::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await?;
     tracing::info!("relay stopped");
     Ok(())
 }

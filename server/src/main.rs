@@ -6,8 +6,66 @@ use clap::Parser;
 use samskab_server::Config;
 use tracing_subscriber::EnvFilter;
 
+/// `samskab-server admin ...`: operations on the relay's data, for the first setup.
+#[derive(Debug, Parser)]
+#[command(name = "samskab-server admin")]
+enum Admin {
+    /// Creates a user; the password is read from standard input (one line).
+    CreateUser {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// frivillig, koordinator, personale or admin.
+        #[arg(long, default_value = "admin")]
+        role: samskab_model::authz::Role,
+        /// For a coordinator: an organisation id they coordinate (repeatable).
+        #[arg(long = "organisation")]
+        organisations: Vec<samskab_model::OrganisationId>,
+        /// Directory of the relay's storage.
+        #[arg(long, env = "SAMSKAB_DATA", default_value = "./data")]
+        data: std::path::PathBuf,
+    },
+}
+
+fn admin(args: impl Iterator<Item = String>) -> anyhow::Result<()> {
+    let Admin::CreateUser {
+        email,
+        name,
+        role,
+        organisations,
+        data,
+    } = Admin::parse_from(args);
+    let mut password = String::new();
+    std::io::stdin().read_line(&mut password)?;
+    let password = password.trim_end_matches(['\r', '\n']).to_owned();
+    std::fs::create_dir_all(&data)?;
+    let accounts = samskab_server::accounts::Accounts::open(&data)?;
+    let user = accounts.create_user(
+        &samskab_server::accounts::NewUser {
+            email,
+            name,
+            phone: String::new(),
+            password,
+            role,
+        },
+        None,
+    )?;
+    for org in &organisations {
+        accounts.add_membership(&user.id, org)?;
+    }
+    println!("created {} ({}) as {}", user.email, user.id, user.role);
+    Ok(())
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    let mut args = std::env::args();
+    if std::env::args().nth(1).as_deref() == Some("admin") {
+        let program = args.next().unwrap_or_default();
+        let _admin = args.next();
+        return admin(std::iter::once(program).chain(args));
+    }
     let config = Config::parse();
     tracing_subscriber::fmt()
         .with_env_filter(

@@ -1,0 +1,253 @@
+//! The accounts API over a real socket: register, log in, the session cookie, who am I,
+//! log out, password change, the same answer for a wrong password and an unknown email, rate
+//! limits, and the admin command creating the first user.
+
+mod common;
+
+use common::Relay;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+async fn post(relay: &Relay, path: &str, body: Value) -> reqwest::Response {
+    relay
+        .client
+        .post(format!("{}{path}", relay.base))
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn me(relay: &Relay, token: &str) -> StatusCode {
+    relay
+        .client
+        .get(format!("{}/api/me", relay.base))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+#[tokio::test]
+async fn register_log_in_and_out() {
+    let relay = Relay::start().await;
+    let res = post(
+        &relay,
+        "/api/register",
+        json!({"name": "Dorte", "email": "dorte@example.dk", "password": "en god lang kode"}),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().to_owned();
+    for attribute in ["samskab_session=", "HttpOnly", "SameSite=Strict", "Path=/"] {
+        assert!(cookie.contains(attribute), "{cookie}");
+    }
+    assert!(!cookie.contains("Secure"), "plain http: no Secure");
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["user"]["role"], "frivillig");
+    let token = body["token"].as_str().unwrap().to_owned();
+    assert_eq!(token.len(), 64, "256 bits, hex");
+    assert!(cookie.contains(&token));
+
+    // The cookie works as well as the bearer header.
+    let res = relay
+        .client
+        .get(format!("{}/api/me", relay.base))
+        .header("cookie", format!("samskab_session={token}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["email"],
+        "dorte@example.dk"
+    );
+
+    let again = post(
+        &relay,
+        "/api/register",
+        json!({"name": "D", "email": "DORTE@example.dk", "password": "en god lang kode"}),
+    )
+    .await;
+    assert_eq!(again.status(), StatusCode::CONFLICT);
+    let short = post(
+        &relay,
+        "/api/register",
+        json!({"name": "E", "email": "e@example.dk", "password": "kort"}),
+    )
+    .await;
+    assert_eq!(short.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        short.json::<Value>().await.unwrap()["error"],
+        "password_too_short"
+    );
+
+    let res = relay
+        .client
+        .post(format!("{}/api/logout", relay.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert!(
+        res.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .contains("Max-Age=0")
+    );
+    assert_eq!(me(&relay, &token).await, StatusCode::UNAUTHORIZED);
+    relay.shutdown().await;
+}
+
+#[tokio::test]
+async fn demo_accounts_log_in_and_bad_credentials_look_the_same() {
+    let relay = Relay::start_with(tempfile::tempdir().unwrap(), true).await;
+    let res = post(
+        &relay,
+        "/api/login",
+        json!({"email": "bo@demo.samskab.dk", "password": "samskab-demo"}),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["user"]["role"], "koordinator");
+    assert_eq!(body["user"]["organisations"], json!(["haslev-fodbold"]));
+    assert_eq!(
+        me(&relay, body["token"].as_str().unwrap()).await,
+        StatusCode::OK
+    );
+
+    let wrong = post(
+        &relay,
+        "/api/login",
+        json!({"email": "bo@demo.samskab.dk", "password": "forkert-kode"}),
+    )
+    .await;
+    let unknown = post(
+        &relay,
+        "/api/login",
+        json!({"email": "nobody@demo.samskab.dk", "password": "samskab-demo"}),
+    )
+    .await;
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(unknown.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        wrong.text().await.unwrap(),
+        unknown.text().await.unwrap(),
+        "one answer for both"
+    );
+    assert_eq!(me(&relay, &"0".repeat(64)).await, StatusCode::UNAUTHORIZED);
+    relay.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_password_change_ends_the_other_sessions() {
+    let relay = Relay::start_with(tempfile::tempdir().unwrap(), true).await;
+    let login = || {
+        post(
+            &relay,
+            "/api/login",
+            json!({"email": "anna@demo.samskab.dk", "password": "samskab-demo"}),
+        )
+    };
+    let phone: Value = login().await.json().await.unwrap();
+    let tablet: Value = login().await.json().await.unwrap();
+    let phone = phone["token"].as_str().unwrap();
+    let tablet = tablet["token"].as_str().unwrap();
+    let res = relay
+        .client
+        .post(format!("{}/api/password", relay.base))
+        .bearer_auth(phone)
+        .json(&json!({"old": "samskab-demo", "new": "et helt nyt kodeord"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let fresh: Value = res.json().await.unwrap();
+    assert_eq!(me(&relay, phone).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(me(&relay, tablet).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        me(&relay, fresh["token"].as_str().unwrap()).await,
+        StatusCode::OK
+    );
+    relay.shutdown().await;
+}
+
+#[tokio::test]
+async fn repeated_failed_logins_are_slowed_down_per_account() {
+    let relay = Relay::start_with(tempfile::tempdir().unwrap(), true).await;
+    let mut statuses = Vec::new();
+    for _ in 0..11 {
+        let res = post(
+            &relay,
+            "/api/login",
+            json!({"email": "carla@demo.samskab.dk", "password": "gæt-gæt-gæt"}),
+        )
+        .await;
+        statuses.push(res.status());
+        if res.status() == StatusCode::TOO_MANY_REQUESTS {
+            assert!(res.headers().contains_key("retry-after"));
+        }
+    }
+    assert!(
+        statuses[..10]
+            .iter()
+            .all(|s| *s == StatusCode::UNAUTHORIZED)
+    );
+    assert_eq!(statuses[10], StatusCode::TOO_MANY_REQUESTS);
+    // Even the right password waits now: the limit is per account, not per failure.
+    let res = post(
+        &relay,
+        "/api/login",
+        json!({"email": "carla@demo.samskab.dk", "password": "samskab-demo"}),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    // Another account is not affected.
+    let res = post(
+        &relay,
+        "/api/login",
+        json!({"email": "admin@demo.samskab.dk", "password": "samskab-demo"}),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    relay.shutdown().await;
+}
+
+#[test]
+fn the_admin_command_creates_the_first_user_with_a_password_from_stdin() {
+    use std::io::Write;
+    let data = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_samskab-server"))
+        .args([
+            "admin",
+            "create-user",
+            "--email",
+            "root@kommune.dk",
+            "--name",
+            "Drift",
+            "--role",
+            "admin",
+        ])
+        .arg("--data")
+        .arg(data.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"et meget hemmeligt kodeord\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let accounts = samskab_server::accounts::Accounts::open(data.path()).unwrap();
+    let (user, _) = accounts
+        .login("root@kommune.dk", "et meget hemmeligt kodeord")
+        .unwrap();
+    assert_eq!(user.role, samskab_model::authz::Role::Admin);
+}
