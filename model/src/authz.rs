@@ -81,6 +81,44 @@ pub enum Refusal {
 }
 
 impl Refusal {
+    /// A stable machine-readable name, sent in `samskab-change-refused`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Refusal::NotATask => "not-a-task",
+            Refusal::Invalid(_) => "invalid",
+            Refusal::Forbidden { .. } => "forbidden",
+            Refusal::OthersSignup => "others-signup",
+            Refusal::DecisionNotByYou => "decision-not-by-you",
+            Refusal::NotOpen => "not-open",
+            Refusal::Implausible => "implausible",
+            Refusal::ForeignActor => "foreign-actor",
+            Refusal::MissingDependencies => "missing-dependencies",
+        }
+    }
+
+    /// The Danish (or English) sentence for a refusal code received from the relay.
+    pub fn describe_code(code: &str, lang: Lang) -> String {
+        let sample = match code {
+            "not-a-task" => Refusal::NotATask,
+            "others-signup" => Refusal::OthersSignup,
+            "decision-not-by-you" => Refusal::DecisionNotByYou,
+            "not-open" => Refusal::NotOpen,
+            "implausible" => Refusal::Implausible,
+            "foreign-actor" => Refusal::ForeignActor,
+            "missing-dependencies" => Refusal::MissingDependencies,
+            "invalid" => {
+                return match lang {
+                    Lang::Da => "Ændringen gjorde opgaven ugyldig og blev afvist.".into(),
+                    Lang::En => "The change made the task invalid and was refused.".into(),
+                };
+            }
+            _ => Refusal::Forbidden {
+                path: String::new(),
+            },
+        };
+        sample.describe(lang)
+    }
+
     /// A sentence for the user whose change was refused.
     pub fn describe(&self, lang: Lang) -> String {
         match (self, lang) {

@@ -118,7 +118,7 @@ impl World {
                         .clone();
                     self.links.entry((relay_id(), to)).or_default().push_back(m);
                 }
-                Effect::Changed { .. } | Effect::Unavailable { .. } => {}
+                Effect::Changed { .. } | Effect::Unavailable { .. } | Effect::Refused { .. } => {}
             }
         }
     }

@@ -89,10 +89,10 @@ pub async fn run(
         )
     })?;
     let store = storage::SqliteStore::open(&config.data)?;
-    let engine = sync::SyncEngine::start(Box::new(store))?;
     let data = config.data.clone();
     let accounts =
         Arc::new(tokio::task::spawn_blocking(move || accounts::Accounts::open(&data)).await??);
+    let engine = sync::SyncEngine::start(Box::new(store), accounts.clone())?;
     if config.demo {
         seed_demo(&engine).await?;
         let demo = accounts.clone();

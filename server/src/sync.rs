@@ -7,13 +7,26 @@
 //! calls block and must not stall the async runtime.
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::thread;
 
-use samskab_model::DocumentId;
+use automerge::{ActorId, Automerge};
+use samskab_model::authz::{self, Principal, Refusal};
 use samskab_model::sync::{Effect, Hub, Message, PeerId, Role};
+use samskab_model::{DocumentId, Task};
 use tokio::sync::{mpsc, oneshot};
 
+use crate::accounts::Accounts;
 use crate::storage::{Store, StoreError};
+
+/// Who is behind each connected peer, shared with the hub's read policy.
+type Principals = Arc<Mutex<HashMap<PeerId, Principal>>>;
+
+fn lock(principals: &Principals) -> std::sync::MutexGuard<'_, HashMap<PeerId, Principal>> {
+    principals
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
 
 /// What the engine sends a connection.
 #[derive(Debug)]
@@ -26,6 +39,7 @@ pub enum Outgoing {
 enum Command {
     Connect {
         peer: PeerId,
+        principal: Principal,
         outbox: mpsc::UnboundedSender<Outgoing>,
         done: oneshot::Sender<Result<(), String>>,
     },
@@ -68,11 +82,20 @@ impl std::fmt::Debug for Command {
 impl SyncEngine {
     /// Loads every stored document and starts the engine thread. Documents stored in many
     /// chunks are compacted into one save on the way.
-    pub fn start(mut store: Box<dyn Store>) -> Result<Self, StoreError> {
+    pub fn start(mut store: Box<dyn Store>, accounts: Arc<Accounts>) -> Result<Self, StoreError> {
         let me: PeerId = "samskab-relay"
             .parse()
             .map_err(|_| StoreError::Engine("invalid relay peer id".into()))?;
         let mut hub = Hub::new(me.clone(), Role::Relay);
+        let principals: Principals = Arc::default();
+        let readers = principals.clone();
+        hub.set_read_policy(Box::new(move |peer, _id, doc| {
+            let principals = lock(&readers);
+            let Some(who) = principals.get(peer) else {
+                return false;
+            };
+            autosurgeon::hydrate::<_, Task>(doc).is_ok_and(|task| authz::may_read_task(who, &task))
+        }));
         let docs = store.load_all()?;
         let count = docs.len();
         for stored in docs {
@@ -97,6 +120,9 @@ impl SyncEngine {
                     hub,
                     store,
                     outboxes: HashMap::new(),
+                    principals,
+                    accounts,
+                    actors: HashMap::new(),
                 }
                 .run(rx)
             })
@@ -112,10 +138,16 @@ impl SyncEngine {
     pub async fn connect(
         &self,
         peer: PeerId,
+        principal: Principal,
         outbox: mpsc::UnboundedSender<Outgoing>,
     ) -> Result<(), String> {
         let (done, result) = oneshot::channel();
-        self.send(Command::Connect { peer, outbox, done });
+        self.send(Command::Connect {
+            peer,
+            principal,
+            outbox,
+            done,
+        });
         result
             .await
             .unwrap_or_else(|_| Err("the sync engine stopped".into()))
@@ -156,17 +188,27 @@ struct Engine {
     hub: Hub,
     store: Box<dyn Store>,
     outboxes: HashMap<PeerId, mpsc::UnboundedSender<Outgoing>>,
+    principals: Principals,
+    accounts: Arc<Accounts>,
+    /// Actor ids known to be bound, and to whom (saves a database write per change).
+    actors: HashMap<ActorId, samskab_model::PersonId>,
 }
 
 impl Engine {
     fn run(mut self, mut rx: mpsc::UnboundedReceiver<Command>) {
         while let Some(command) = rx.blocking_recv() {
             match command {
-                Command::Connect { peer, outbox, done } => {
+                Command::Connect {
+                    peer,
+                    principal,
+                    outbox,
+                    done,
+                } => {
                     let result = if self.outboxes.contains_key(&peer) {
                         Err(format!("peer id {peer} is already connected"))
                     } else {
                         self.outboxes.insert(peer.clone(), outbox);
+                        lock(&self.principals).insert(peer.clone(), principal);
                         let effects = self.hub.connect(peer);
                         self.apply(None, effects);
                         Ok(())
@@ -176,11 +218,23 @@ impl Engine {
                 Command::Disconnect { peer } => {
                     self.hub.disconnect(&peer);
                     self.outboxes.remove(&peer);
+                    lock(&self.principals).remove(&peer);
                 }
                 Command::Receive { peer, message } => {
                     let span = tracing::debug_span!("sync", peer = %peer, kind = message.kind(), document = ?message.document_id().map(|d| d.to_string()));
                     let _enter = span.enter();
                     tracing::debug!("received");
+                    if let Message::Sync {
+                        document_id, data, ..
+                    }
+                    | Message::Request {
+                        document_id, data, ..
+                    } = &message
+                        && let Err(refusal) = self.authorize(&peer, *document_id, data)
+                    {
+                        self.refuse(&peer, *document_id, &refusal);
+                        continue;
+                    }
                     match self.hub.receive(&peer, message) {
                         Ok(effects) => self.apply(Some(&peer), effects),
                         Err(e) => {
@@ -215,6 +269,100 @@ impl Engine {
         }
     }
 
+    /// Judges the changes a sync message carries before the hub applies any of them: each new
+    /// change's actor must be the sender's own, and the paths it wrote must be the sender's to
+    /// write (`model::authz`). The message is tried on a copy of the document; nothing is
+    /// applied, stored or forwarded unless every change passes. Messages that do not decode
+    /// pass through, and the hub reports them.
+    fn authorize(&mut self, peer: &PeerId, id: DocumentId, data: &[u8]) -> Result<(), Refusal> {
+        use automerge::sync::SyncDoc;
+        let Ok(message) = automerge::sync::Message::decode(data) else {
+            return Ok(());
+        };
+        if message.changes.is_empty() {
+            return Ok(());
+        }
+        let Some(who) = lock(&self.principals).get(peer).cloned() else {
+            return Err(Refusal::Forbidden {
+                path: String::new(),
+            });
+        };
+        let base = self.hub.document(&id).cloned().unwrap_or_default();
+        let base_heads = base.get_heads();
+        let before = if base_heads.is_empty() {
+            None
+        } else {
+            let task: Task = autosurgeon::hydrate(&base).map_err(|_| Refusal::NotATask)?;
+            if !authz::may_read_task(&who, &task) {
+                // The hub answers as for a document that does not exist.
+                return Ok(());
+            }
+            Some(task)
+        };
+        let mut trial: Automerge = base;
+        if trial
+            .receive_sync_message(&mut automerge::sync::State::new(), message)
+            .is_err()
+        {
+            return Ok(());
+        }
+        let changes = trial.get_changes(&base_heads);
+        if changes.is_empty() {
+            return Ok(());
+        }
+        let mut paths = Vec::new();
+        for change in &changes {
+            self.bind_actor(change.actor_id(), &who)?;
+            paths.extend(authz::change_paths(&trial, change.deps(), change.hash()));
+        }
+        let after: Task = autosurgeon::hydrate(&trial).map_err(|_| Refusal::NotATask)?;
+        authz::check_task_write(&who, before.as_ref(), &after, &paths, now_ms())
+    }
+
+    fn bind_actor(&mut self, actor: &ActorId, who: &Principal) -> Result<(), Refusal> {
+        if let Some(owner) = self.actors.get(actor) {
+            return if *owner == who.person {
+                Ok(())
+            } else {
+                Err(Refusal::ForeignActor)
+            };
+        }
+        match self.accounts.bind_actor(actor.to_bytes(), &who.person) {
+            Ok(true) => {
+                self.actors.insert(actor.clone(), who.person.clone());
+                Ok(())
+            }
+            Ok(false) => Err(Refusal::ForeignActor),
+            Err(e) => {
+                tracing::error!(error = %e, "cannot bind an actor id; refusing the change");
+                Err(Refusal::Forbidden {
+                    path: String::new(),
+                })
+            }
+        }
+    }
+
+    /// A refused change is dropped. A Samskab client is told which document and why (it
+    /// resets that document to the relay's version); a stock client gets `error` and is
+    /// disconnected.
+    fn refuse(&mut self, peer: &PeerId, id: DocumentId, refusal: &Refusal) {
+        tracing::warn!(document = %id, code = refusal.code(), reason = %refusal, "refused a change");
+        self.hub.forget(peer, &id);
+        if self.hub.is_follower(peer) {
+            if let Some(outbox) = self.outboxes.get(peer) {
+                let _ = outbox.send(Outgoing::Message(Message::ChangeRefused {
+                    sender_id: self.hub.me().clone(),
+                    target_id: peer.clone(),
+                    document_id: id,
+                    code: refusal.code().into(),
+                    message: refusal.to_string(),
+                }));
+            }
+        } else {
+            self.close(peer, format!("change to {id} refused: {refusal}"));
+        }
+    }
+
     /// Carries out effects in order. If persisting fails, nothing after it is sent: the
     /// document is reloaded from the store and everyone syncing it is disconnected, so no one
     /// is told of a change the relay does not durably have.
@@ -237,7 +385,7 @@ impl Engine {
                         let _ = outbox.send(Outgoing::Message(message));
                     }
                 }
-                Effect::Changed { .. } | Effect::Unavailable { .. } => {}
+                Effect::Changed { .. } | Effect::Unavailable { .. } | Effect::Refused { .. } => {}
             }
         }
     }
@@ -268,4 +416,10 @@ impl Engine {
             let _ = outbox.send(Outgoing::Close(reason));
         }
     }
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }

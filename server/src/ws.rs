@@ -3,8 +3,8 @@
 //!
 //! Each connection is independent: a malformed, oversize or refused message closes that
 //! connection with an `error` message and a close frame giving the reason, and the relay
-//! carries on. The upgrade is where authentication slots in (the accounts work): today it only
-//! checks that a browser's `Origin` is this relay's own.
+//! carries on. The upgrade needs a valid session (cookie, bearer header or `token` query
+//! parameter; 401 otherwise) and, from a browser, an `Origin` that is this relay's own (403).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,6 +14,7 @@ use axum::extract::ws::{CloseFrame, Message as WsMessage, WebSocket, WebSocketUp
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::{SinkExt, StreamExt};
+use samskab_model::authz::Principal;
 use samskab_model::sync::{MAX_MESSAGE_BYTES, Message, PROTOCOL_VERSION};
 use tokio::sync::{mpsc, watch};
 use tracing::Instrument;
@@ -31,17 +32,23 @@ const PROTOCOL_ERROR: u16 = 1002;
 pub async fn upgrade(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
+    uri: axum::http::Uri,
     ws: WebSocketUpgrade,
 ) -> Response {
     if !same_origin(&headers) {
         tracing::warn!(origin = ?headers.get(header::ORIGIN), "refused a sync connection from a foreign origin");
         return (StatusCode::FORBIDDEN, "foreign origin").into_response();
     }
+    let user = match crate::api::current_user(&state, &headers, &uri).await {
+        Ok((user, _)) => user,
+        Err(e) => return e.into_response(),
+    };
+    let principal = user.principal();
     let engine = state.sync.clone();
     let shutdown = state.shutdown.clone();
     ws.max_message_size(MAX_MESSAGE_BYTES)
         .max_frame_size(MAX_MESSAGE_BYTES)
-        .on_upgrade(move |socket| connection(socket, engine, shutdown))
+        .on_upgrade(move |socket| connection(socket, engine, principal, shutdown))
 }
 
 /// A browser always sends `Origin` on a WebSocket upgrade; it must name this host. Tools that
@@ -60,7 +67,12 @@ fn same_origin(headers: &HeaderMap) -> bool {
     origin_host.eq_ignore_ascii_case(host)
 }
 
-async fn connection(socket: WebSocket, engine: SyncEngine, shutdown: watch::Receiver<bool>) {
+async fn connection(
+    socket: WebSocket,
+    engine: SyncEngine,
+    principal: Principal,
+    shutdown: watch::Receiver<bool>,
+) {
     let (mut sink, mut stream) = socket.split();
 
     let peer = match tokio::time::timeout(JOIN_TIMEOUT, stream.next()).await {
@@ -113,8 +125,8 @@ async fn connection(socket: WebSocket, engine: SyncEngine, shutdown: watch::Rece
         }
     };
 
-    let span = tracing::info_span!("connection", peer = %peer);
-    serve_peer(peer, sink, stream, engine, shutdown)
+    let span = tracing::info_span!("connection", peer = %peer, user = %principal.person);
+    serve_peer(peer, principal, sink, stream, engine, shutdown)
         .instrument(span)
         .await;
 }
@@ -122,13 +134,14 @@ async fn connection(socket: WebSocket, engine: SyncEngine, shutdown: watch::Rece
 /// The sync phase of a connection whose peer has joined.
 async fn serve_peer(
     peer: samskab_model::sync::PeerId,
+    principal: Principal,
     mut sink: futures_util::stream::SplitSink<WebSocket, WsMessage>,
     mut stream: futures_util::stream::SplitStream<WebSocket>,
     engine: SyncEngine,
     mut shutdown: watch::Receiver<bool>,
 ) {
     let (outbox, mut inbox) = mpsc::unbounded_channel();
-    if let Err(reason) = engine.connect(peer.clone(), outbox).await {
+    if let Err(reason) = engine.connect(peer.clone(), principal, outbox).await {
         close(&mut sink, PROTOCOL_ERROR, &reason).await;
         return;
     }

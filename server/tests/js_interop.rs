@@ -30,13 +30,14 @@ async fn a_stock_automerge_repo_client_reads_a_task_and_sees_a_rust_change() {
         dir.join("node_modules/@automerge/automerge-repo").is_dir(),
         "the npm packages are missing in tests/e2e: run `cargo xtask test`, which installs them"
     );
-    let relay = Relay::start().await;
+    let relay = Relay::start_with(tempfile::tempdir().unwrap(), true).await;
 
-    // The Rust side: publish a task and wait until the relay has it.
-    let mut device = Device::connect(&relay.ws_url(), "rust-coordinator").await;
+    // The Rust side, as the demo coordinator: publish a task and wait until the relay has it.
+    let bo = relay.ws_url_as(&relay.login("bo@demo.samskab.dk").await);
+    let mut device = Device::connect(&bo, "rust-coordinator").await;
     let id = DocumentId::random();
     let mut task = Task::draft(
-        "bibliotek-haslev".parse().unwrap(),
+        "haslev-fodbold".parse().unwrap(),
         "Højtlæsning for børn",
         Area::Culture,
         1,
@@ -59,7 +60,8 @@ async fn a_stock_automerge_repo_client_reads_a_task_and_sees_a_rust_change() {
     let mut node = tokio::process::Command::new("node")
         .current_dir(&dir)
         .arg("stock-client.mjs")
-        .arg(relay.ws_url())
+        // The stock client signs in as the demo volunteer with the token in the URL.
+        .arg(relay.ws_url_as(&relay.login("anna@demo.samskab.dk").await))
         .arg(id.url())
         .arg(expected)
         .stdout(Stdio::piped())

@@ -1,6 +1,7 @@
 //! Sync through the relay over real WebSockets on 127.0.0.1: Rust clients built on the same
 //! sans-IO hub the app uses converge; a relay killed with SIGKILL mid-stream loses no change it
 //! had acknowledged; malformed, oversize and out-of-order input closes only that connection.
+//! Every connection is signed in (the demo accounts; `authz.rs` tests who may do what).
 
 mod common;
 
@@ -19,7 +20,7 @@ use tokio_tungstenite::tungstenite::Message as Ws;
 
 fn task() -> Task {
     let mut task = Task::draft(
-        "fodbold-haslev".parse().unwrap(),
+        "haslev-fodbold".parse().unwrap(),
         "Kiosk til hjemmekamp",
         Area::Sport,
         1,
@@ -42,15 +43,16 @@ fn read_task(hub: &Hub, id: &DocumentId) -> Option<Task> {
 
 #[tokio::test]
 async fn two_devices_converge_through_the_relay() {
-    let relay = Relay::start().await;
-    let url = relay.ws_url();
+    let relay = Relay::start_with(tempfile::tempdir().unwrap(), true).await;
     let id = DocumentId::random();
 
-    let mut coordinator = Device::connect(&url, "coordinator").await;
+    let bo = relay.ws_url_as(&relay.login("bo@demo.samskab.dk").await);
+    let mut coordinator = Device::connect(&bo, "coordinator").await;
     coordinator.change(id, |doc| write_task(doc, &task())).await;
     coordinator.acknowledged(id).await;
 
-    let mut volunteer = Device::connect(&url, "volunteer").await;
+    let anna = relay.ws_url_as(&relay.login("anna@demo.samskab.dk").await);
+    let mut volunteer = Device::connect(&anna, "volunteer").await;
     let effects = volunteer.hub.request(id);
     volunteer.send(effects).await;
     volunteer
@@ -66,7 +68,7 @@ async fn two_devices_converge_through_the_relay() {
         .unwrap()
         .signups
         .insert(
-            "anna".parse().unwrap(),
+            "demo-anna".parse().unwrap(),
             samskab_model::task::Signup {
                 state: samskab_model::task::SignupState::SignedUp,
                 at: 15,
@@ -85,8 +87,12 @@ async fn two_devices_converge_through_the_relay() {
 
     // The catalog lists the document with the heads both devices now have.
     let catalog: serde_json::Value = relay.get("/api/catalog", None).await.json().await.unwrap();
-    let entry = &catalog["documents"][0];
-    assert_eq!(entry["id"], id.to_string());
+    let entry = catalog["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["id"] == id.to_string())
+        .unwrap();
     assert_eq!(entry["url"], id.url());
     let heads: Vec<String> = coordinator
         .hub
@@ -100,15 +106,17 @@ async fn two_devices_converge_through_the_relay() {
 
 #[tokio::test]
 async fn a_restarted_relay_serves_what_it_stored() {
-    let relay = Relay::start().await;
+    let relay = Relay::start_with(tempfile::tempdir().unwrap(), true).await;
     let id = DocumentId::random();
-    let mut device = Device::connect(&relay.ws_url(), "writer").await;
+    let token = relay.login("bo@demo.samskab.dk").await;
+    let mut device = Device::connect(&relay.ws_url_as(&token), "writer").await;
     device.change(id, |doc| write_task(doc, &task())).await;
     device.acknowledged(id).await;
     let data = relay.stop_keeping_data().await;
 
+    // Sessions are stored too: the same token works after the restart.
     let relay = Relay::start_with_data(data).await;
-    let mut reader = Device::connect(&relay.ws_url(), "reader").await;
+    let mut reader = Device::connect(&relay.ws_url_as(&token), "reader").await;
     let effects = reader.hub.request(id);
     reader.send(effects).await;
     reader
@@ -120,15 +128,18 @@ async fn a_restarted_relay_serves_what_it_stored() {
 
 #[tokio::test]
 async fn a_request_for_an_unknown_document_is_answered_unavailable() {
-    let relay = Relay::start().await;
-    let mut device = Device::connect(&relay.ws_url(), "curious").await;
+    let relay = Relay::start_with(tempfile::tempdir().unwrap(), true).await;
+    let anna = relay.ws_url_as(&relay.login("anna@demo.samskab.dk").await);
+    let mut device = Device::connect(&anna, "curious").await;
     let id = DocumentId::random();
     let effects = device.hub.request(id);
     device.send(effects).await;
     loop {
         match next_message(&mut device.ws).await {
-            // The answer to the catalog request the device sent on connecting: empty.
-            Some(Message::Catalog { documents, .. }) => assert!(documents.is_empty()),
+            // The answer to the catalog request the device sent on connecting.
+            Some(Message::Catalog { documents, .. }) => {
+                assert!(documents.iter().all(|d| d.document_id != id));
+            }
             Some(Message::DocUnavailable { document_id, .. }) => {
                 assert_eq!(document_id, id);
                 break;
@@ -178,8 +189,8 @@ async fn expect_error_and_close(ws: &mut Socket) -> String {
 
 #[tokio::test]
 async fn bad_input_closes_only_that_connection() {
-    let relay = Relay::start().await;
-    let url = relay.ws_url();
+    let relay = Relay::start_with(tempfile::tempdir().unwrap(), true).await;
+    let url = relay.ws_url_as(&relay.login("bo@demo.samskab.dk").await);
     let id = DocumentId::random();
     let mut good = Device::connect(&url, "good").await;
     good.change(id, |doc| write_task(doc, &task())).await;
@@ -267,15 +278,16 @@ async fn bad_input_closes_only_that_connection() {
 #[tokio::test]
 async fn a_foreign_origin_is_refused_at_the_upgrade() {
     use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-    let relay = Relay::start().await;
-    let mut request = relay.ws_url().into_client_request().unwrap();
+    let relay = Relay::start_with(tempfile::tempdir().unwrap(), true).await;
+    let url = relay.ws_url_as(&relay.login("anna@demo.samskab.dk").await);
+    let mut request = url.clone().into_client_request().unwrap();
     request
         .headers_mut()
         .insert("origin", "https://evil.example".parse().unwrap());
     let err = tokio_tungstenite::connect_async(request).await.unwrap_err();
     assert!(err.to_string().contains("403"), "{err}");
 
-    let mut request = relay.ws_url().into_client_request().unwrap();
+    let mut request = url.into_client_request().unwrap();
     let own = relay.base.clone();
     request.headers_mut().insert("origin", own.parse().unwrap());
     assert!(tokio_tungstenite::connect_async(request).await.is_ok());
@@ -296,6 +308,7 @@ impl RelayProcess {
             .arg(data)
             .arg("--dist")
             .arg(dist)
+            .arg("--demo")
             .env("SAMSKAB_LOG", "warn")
             .spawn()
             .unwrap();
@@ -313,8 +326,22 @@ impl RelayProcess {
         }
     }
 
-    fn url(&self) -> String {
-        format!("ws://127.0.0.1:{}/sync", self.port)
+    /// Logs in the demo coordinator; the sync URL with the token.
+    async fn url(&self) -> String {
+        let res: serde_json::Value = reqwest::Client::new()
+            .post(format!("http://127.0.0.1:{}/api/login", self.port))
+            .json(&serde_json::json!({"email": "bo@demo.samskab.dk", "password": "samskab-demo"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        format!(
+            "ws://127.0.0.1:{}/sync?token={}",
+            self.port,
+            res["token"].as_str().unwrap()
+        )
     }
 
     fn kill_9(mut self) {
@@ -337,50 +364,57 @@ async fn sigkill_mid_stream_loses_no_acknowledged_change() {
     let relay = RelayProcess::start(data.path(), dist.path(), port);
     relay.ready().await;
     let id = DocumentId::random();
-    let mut writer = Device::connect(&relay.url(), "writer").await;
+    let mut writer = Device::connect(&relay.url().await, "writer").await;
+    writer.change(id, |doc| write_task(doc, &task())).await;
 
-    // Write in bursts; after each acknowledged burst, remember how far the relay has confirmed.
-    let mut acknowledged = 0;
+    // Edit in bursts; after each acknowledged burst, remember the heads the relay confirmed.
+    let mut confirmed = Vec::new();
     let mut written = 0;
     for burst in 0..6 {
         for _ in 0..10 {
-            let key = format!("k{written}");
-            writer
-                .change(id, |doc| {
-                    let mut tx = doc.transaction();
-                    tx.put(ROOT, &key, written as i64).unwrap();
-                    tx.commit();
-                })
-                .await;
+            let mut edited = task();
+            edited.description = format!("Version {written}");
+            writer.change(id, |doc| write_task(doc, &edited)).await;
             written += 1;
         }
         if burst < 5 {
             writer.acknowledged(id).await;
-            acknowledged = written;
+            confirmed = writer.hub.heads(&id);
         }
     }
     // The last burst is in flight (sent, not acknowledged) when the relay is killed.
     relay.kill_9();
-    assert!(acknowledged >= 50);
+    assert_eq!(written, 60);
 
     let relay = RelayProcess::start(data.path(), dist.path(), port);
     relay.ready().await;
-    let mut reader = Device::connect(&relay.url(), "reader").await;
+    let mut reader = Device::connect(&relay.url().await, "reader").await;
     let effects = reader.hub.request(id);
     reader.send(effects).await;
     reader
-        .pump_until("the document", |hub| {
+        .pump_until("the acknowledged edits", |hub| {
             hub.document(&id)
-                .is_some_and(|d| d.get(ROOT, "k0").ok().flatten().is_some())
+                .is_some_and(|d| confirmed.iter().all(|h| d.get_change_by_hash(h).is_some()))
         })
         .await;
     let doc = reader.hub.document(&id).unwrap();
-    for i in 0..acknowledged {
+    for head in &confirmed {
+        // Every change up to the last acknowledged heads survived (their ancestors with them).
         assert!(
-            doc.get(ROOT, format!("k{i}")).unwrap().is_some(),
-            "acknowledged change k{i} was lost"
+            doc.get_change_by_hash(head).is_some(),
+            "acknowledged change {head} was lost"
         );
     }
+    let version: usize = read_task(&reader.hub, &id)
+        .unwrap()
+        .description
+        .trim_start_matches("Version ")
+        .parse()
+        .unwrap();
+    assert!(
+        version >= 49,
+        "the 50 acknowledged edits are there ({version})"
+    );
 
     // And the writer, reconnecting, brings the relay whatever it had not acknowledged.
     let hub = std::mem::replace(
@@ -389,7 +423,7 @@ async fn sigkill_mid_stream_loses_no_acknowledged_change() {
     );
     let mut hub = hub;
     hub.disconnect(&writer.relay);
-    let mut writer = Device::reconnect(hub, &relay.url()).await;
+    let mut writer = Device::reconnect(hub, &relay.url().await).await;
     writer.acknowledged(id).await;
     relay.kill_9();
 }
@@ -406,7 +440,8 @@ async fn demo_tasks_are_seeded_once_and_sync_like_any_other() {
         .collect();
     assert_eq!(ids.len(), 12);
 
-    let mut device = Device::connect(&relay.ws_url(), "browser").await;
+    let anna = relay.ws_url_as(&relay.login("anna@demo.samskab.dk").await);
+    let mut device = Device::connect(&anna, "browser").await;
     let effects = device.hub.request(ids[0]);
     device.send(effects).await;
     device

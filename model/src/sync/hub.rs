@@ -49,6 +49,14 @@ pub enum Effect {
     Changed { document: DocumentId },
     /// The peer does not have (or will not share) the document.
     Unavailable { document: DocumentId, peer: PeerId },
+    /// The relay refused a change to the document. The hub has dropped its copy and requests
+    /// the relay's; the driver deletes its stored copy and tells the user why (`code` is a
+    /// [`crate::authz::Refusal`] code).
+    Refused {
+        document: DocumentId,
+        code: String,
+        message: String,
+    },
 }
 
 /// Why a message could not be processed. The driver closes that peer's connection with the
@@ -68,8 +76,10 @@ pub enum SyncError {
     Unexpected(&'static str),
 }
 
+/// Whether a peer may read a document (the relay's authorization; a client allows all).
+pub type ReadPolicy = Box<dyn Fn(&PeerId, &DocumentId, &Automerge) -> bool + Send>;
+
 /// Documents and their sync states with every connected peer.
-#[derive(Debug)]
 pub struct Hub {
     me: PeerId,
     role: Role,
@@ -77,6 +87,19 @@ pub struct Hub {
     peers: HashMap<PeerId, BTreeMap<DocumentId, sync::State>>,
     /// Peers that asked for the catalog: they follow every document, so new ones are pushed.
     followers: HashSet<PeerId>,
+    /// Who may read what; `None` lets everyone read everything.
+    read_policy: Option<ReadPolicy>,
+}
+
+impl std::fmt::Debug for Hub {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Hub")
+            .field("me", &self.me)
+            .field("role", &self.role)
+            .field("documents", &self.docs.len())
+            .field("peers", &self.peers.len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Hub {
@@ -87,6 +110,42 @@ impl Hub {
             docs: BTreeMap::new(),
             peers: HashMap::new(),
             followers: HashSet::new(),
+            read_policy: None,
+        }
+    }
+
+    /// Sets who may read what. A peer is never listed, sent, pushed or offered a document it
+    /// may not read, and a request for one is answered as for a document that does not exist.
+    pub fn set_read_policy(&mut self, policy: ReadPolicy) {
+        self.read_policy = Some(policy);
+    }
+
+    fn may_read(&self, peer: &PeerId, id: &DocumentId) -> bool {
+        match (&self.read_policy, self.docs.get(id)) {
+            (None, _) => true,
+            (Some(policy), Some(doc)) => doc.get_heads().is_empty() || policy(peer, id, doc),
+            (Some(_), None) => true,
+        }
+    }
+
+    /// Whether `peer` asked for the catalog (a Samskab client, not a stock one).
+    pub fn is_follower(&self, peer: &PeerId) -> bool {
+        self.followers.contains(peer)
+    }
+
+    /// Drops this side's copy of a document and every peer's sync state for it (a client whose
+    /// change was refused starts again from the relay's version).
+    pub fn reset(&mut self, id: &DocumentId) {
+        self.docs.remove(id);
+        for states in self.peers.values_mut() {
+            states.remove(id);
+        }
+    }
+
+    /// Forgets `peer`'s sync state for a document, so that its next message starts afresh.
+    pub fn forget(&mut self, peer: &PeerId, id: &DocumentId) {
+        if let Some(states) = self.peers.get_mut(peer) {
+            states.remove(id);
         }
     }
 
@@ -215,6 +274,9 @@ impl Hub {
             });
             let peers: Vec<PeerId> = self.peers.keys().cloned().collect();
             for peer in peers {
+                if !self.may_read(&peer, &id) {
+                    continue;
+                }
                 if self.peers.get(&peer).is_some_and(|d| d.contains_key(&id)) {
                     self.offer(&peer, id, &mut effects);
                 } else {
@@ -281,6 +343,24 @@ impl Hub {
                 self.check_sender(from, &sender_id)?;
                 Ok(self.follow_catalog(from, &documents))
             }
+            Message::ChangeRefused {
+                sender_id,
+                document_id,
+                code,
+                message,
+                ..
+            } if self.role == Role::Client => {
+                self.check_sender(from, &sender_id)?;
+                self.reset(&document_id);
+                let mut effects = vec![Effect::Refused {
+                    document: document_id,
+                    code,
+                    message,
+                }];
+                effects.extend(self.request(document_id));
+                Ok(effects)
+            }
+            Message::ChangeRefused { .. } => Err(SyncError::Unexpected("samskab-change-refused")),
             Message::CatalogRequest { .. } => Err(SyncError::Unexpected("samskab-catalog-request")),
             Message::Catalog { .. } => Err(SyncError::Unexpected("samskab-catalog")),
             // Ephemeral messages (presence, cursors) are not used by Samskab and not relayed.
@@ -295,14 +375,21 @@ impl Hub {
     fn answer_catalog_request(&mut self, peer: &PeerId, have: &[CatalogEntry]) -> Vec<Effect> {
         self.followers.insert(peer.clone());
         for entry in have {
-            if self.heads(&entry.document_id) == entry.heads {
+            if self.heads(&entry.document_id) == entry.heads
+                && self.may_read(peer, &entry.document_id)
+            {
                 self.assume_in_sync(peer, entry.document_id);
             }
         }
+        let documents = self
+            .catalog()
+            .into_iter()
+            .filter(|e| self.may_read(peer, &e.document_id))
+            .collect();
         vec![Effect::Send(Message::Catalog {
             sender_id: self.me.clone(),
             target_id: peer.clone(),
-            documents: self.catalog(),
+            documents,
         })]
     }
 
@@ -381,6 +468,15 @@ impl Hub {
         let known = self.docs.contains_key(&id);
         let mut effects = Vec::new();
 
+        if self.role == Role::Relay && known && !self.may_read(from, &id) {
+            // Exactly as for a document that does not exist.
+            effects.push(Effect::Send(Message::DocUnavailable {
+                document_id: id,
+                sender_id: self.me.clone(),
+                target_id: from.clone(),
+            }));
+            return Ok(effects);
+        }
         if !known && !they_have_it && self.role == Role::Relay {
             // Neither side has it: nothing to sync. Keep no state for an id someone only guessed.
             if is_request {
@@ -418,7 +514,9 @@ impl Hub {
             .map(|(p, _)| p.clone())
             .collect();
         for peer in peer_ids {
-            self.offer(&peer, id, &mut effects);
+            if self.may_read(&peer, &id) {
+                self.offer(&peer, id, &mut effects);
+            }
         }
         // A document new to the relay goes to every follower at once.
         if self.role == Role::Relay && before.is_empty() && !self.heads(&id).is_empty() {
@@ -426,6 +524,7 @@ impl Hub {
                 .followers
                 .iter()
                 .filter(|p| !self.peers.get(*p).is_some_and(|d| d.contains_key(&id)))
+                .filter(|p| self.may_read(p, &id))
                 .cloned()
                 .collect();
             for peer in new_to {

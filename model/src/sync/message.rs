@@ -147,6 +147,17 @@ pub enum Message {
         target_id: PeerId,
         documents: Vec<CatalogEntry>,
     },
+    /// Samskab extension, relay -> client: a change to this document was refused; nothing of
+    /// it was stored or forwarded. The client drops its copy and requests the relay's. `code`
+    /// is a stable machine-readable reason, `message` an English sentence.
+    #[serde(rename = "samskab-change-refused", rename_all = "camelCase")]
+    ChangeRefused {
+        sender_id: PeerId,
+        target_id: PeerId,
+        document_id: DocumentId,
+        code: String,
+        message: String,
+    },
     /// A protocol error; the connection closes after it.
     #[serde(rename = "error", rename_all = "camelCase")]
     Error { message: String },
@@ -240,7 +251,8 @@ impl Message {
             | Message::DocUnavailable { target_id, .. }
             | Message::Ephemeral { target_id, .. }
             | Message::CatalogRequest { target_id, .. }
-            | Message::Catalog { target_id, .. } => Some(target_id),
+            | Message::Catalog { target_id, .. }
+            | Message::ChangeRefused { target_id, .. } => Some(target_id),
             Message::Join { .. }
             | Message::Leave { .. }
             | Message::Error { .. }
@@ -260,6 +272,7 @@ impl Message {
             Message::Ephemeral { .. } => "ephemeral",
             Message::CatalogRequest { .. } => "samskab-catalog-request",
             Message::Catalog { .. } => "samskab-catalog",
+            Message::ChangeRefused { .. } => "samskab-change-refused",
             Message::Error { .. } => "error",
             Message::Unknown => "unknown",
         }

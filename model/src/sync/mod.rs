@@ -9,7 +9,7 @@
 pub mod hub;
 pub mod message;
 
-pub use hub::{Effect, Hub, Role, SyncError};
+pub use hub::{Effect, Hub, ReadPolicy, Role, SyncError};
 pub use message::{
     CatalogEntry, DecodeError, MAX_MESSAGE_BYTES, Message, PROTOCOL_VERSION, PeerId, PeerMetadata,
 };

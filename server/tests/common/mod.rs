@@ -96,4 +96,48 @@ impl Relay {
     pub fn ws_url(&self) -> String {
         format!("{}/sync", self.base.replacen("http", "ws", 1))
     }
+
+    /// The sync URL carrying a session token (as tools pass it).
+    pub fn ws_url_as(&self, token: &str) -> String {
+        format!("{}?token={token}", self.ws_url())
+    }
+
+    /// Logs a demo account in (the relay must run with demo data) and returns its token.
+    pub async fn login(&self, email: &str) -> String {
+        let res = self
+            .client
+            .post(format!("{}/api/login", self.base))
+            .json(&serde_json::json!({"email": email, "password": "samskab-demo"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), reqwest::StatusCode::OK, "login {email}");
+        let body: serde_json::Value = res.json().await.unwrap();
+        body["token"].as_str().unwrap().to_owned()
+    }
+
+    /// Registers a new volunteer and returns (their person id, token).
+    pub async fn register(&self, name: &str) -> (String, String) {
+        let res = self
+            .client
+            .post(format!("{}/api/register", self.base))
+            .json(&serde_json::json!({
+                "name": name,
+                "email": format!("{}@example.dk", name.to_lowercase()),
+                "password": "en god lang kode",
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            res.status(),
+            reqwest::StatusCode::CREATED,
+            "register {name}"
+        );
+        let body: serde_json::Value = res.json().await.unwrap();
+        (
+            body["user"]["id"].as_str().unwrap().to_owned(),
+            body["token"].as_str().unwrap().to_owned(),
+        )
+    }
 }
