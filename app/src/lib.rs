@@ -16,6 +16,7 @@ pub mod connectivity;
 pub mod i18n;
 pub mod pages;
 pub mod pwa;
+pub mod session;
 pub mod settings;
 pub mod store;
 pub mod sync_client;

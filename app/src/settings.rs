@@ -32,6 +32,9 @@ pub const PERSON_KEY: &str = "samskab.person";
 /// Who signs up from this device. Until accounts exist (the accounts work binds it to a
 /// signed-in user) each device is one volunteer with a random id, kept in localStorage.
 pub fn person_id() -> samskab_model::PersonId {
+    if let Some(user) = crate::session::current() {
+        return user.id;
+    }
     if let Some(id) = LocalStorage::get::<String>(PERSON_KEY)
         .ok()
         .and_then(|s| s.parse().ok())

@@ -96,6 +96,35 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Deletes one document (the relay refused a change to it; its version comes back).
+    pub async fn delete(&self, id: &DocumentId) -> Result<(), StoreError> {
+        let tx = self
+            .db
+            .transaction_with_str_and_mode(DOCS, IdbTransactionMode::Readwrite)?;
+        tx.object_store(DOCS)?
+            .delete(&JsValue::from_str(&id.to_string()))?;
+        transaction_done(&tx).await
+    }
+
+    /// Closes the database and deletes it with everything in it (logging out on a shared
+    /// device). Resolves once the deletion has succeeded.
+    pub async fn delete_everything(self) -> Result<(), StoreError> {
+        self.db.close();
+        delete_database().await
+    }
+}
+
+/// Deletes the whole database, whether or not it is open here.
+pub async fn delete_database() -> Result<(), StoreError> {
+    let factory = web_sys::window()
+        .and_then(|w| w.indexed_db().ok().flatten())
+        .ok_or_else(|| StoreError("IndexedDB is not available".into()))?;
+    let request = factory.delete_database(DB_NAME)?;
+    request_done(request.unchecked_ref()).await?;
+    Ok(())
+}
+
 /// Resolves with a request's result, or fails with its error.
 async fn request_done(request: &IdbRequest) -> Result<JsValue, StoreError> {
     let promise = Promise::new(&mut |resolve, reject| {

@@ -32,7 +32,7 @@ use web_sys::{BinaryType, MessageEvent, WebSocket};
 
 use crate::store::{Store, StoreError};
 
-const PENDING_KEY: &str = "samskab.pending";
+pub const PENDING_KEY: &str = "samskab.pending";
 
 /// What the sync status line shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,8 +54,10 @@ pub struct SyncView {
     /// Bumped whenever any document changes here.
     pub version: RwSignal<u64>,
     pub status: RwSignal<SyncStatus>,
-    /// A problem to show the user, if any (e.g. storage full).
+    /// A problem to show the user, if any: "quota", "storage", or "refused:<code>".
     pub problem: RwSignal<Option<String>>,
+    /// The relay no longer accepts this device's session: ask for the password again.
+    pub expired: RwSignal<bool>,
 }
 
 /// A task as hydrated at these heads (`None` if the document is not a task).
@@ -75,6 +77,8 @@ struct Client {
     tasks: RefCell<HashMap<DocumentId, CachedTask>>,
     /// Whether a `version` bump is already scheduled (see [`bump_soon`]).
     bump_scheduled: Cell<bool>,
+    /// Set at logout or when the session expired: no reconnecting until told.
+    stopped: Cell<bool>,
 }
 
 enum Incoming {
@@ -99,6 +103,7 @@ pub fn start() -> SyncView {
         version: RwSignal::new(0),
         status: RwSignal::new(SyncStatus::Offline),
         problem: RwSignal::new(None),
+        expired: RwSignal::new(false),
     };
     let me: PeerId = format!("samskab-app-{}", &DocumentId::random().to_string()[..12])
         .parse()
@@ -120,6 +125,7 @@ pub fn start() -> SyncView {
         view,
         tasks: RefCell::new(HashMap::new()),
         bump_scheduled: Cell::new(false),
+        stopped: Cell::new(false),
     });
     CLIENT.with(|c| *c.borrow_mut() = Some(client.clone()));
     spawn_local(run(client, rx));
@@ -168,11 +174,22 @@ async fn run(client: Rc<Client>, mut rx: mpsc::UnboundedReceiver<Incoming>) {
         match incoming {
             Incoming::Frame(bytes) => handle_frame(&client, &bytes).await,
             Incoming::Closed => {
-                if let Some(relay) = client.relay.borrow_mut().take() {
-                    client.hub.borrow_mut().disconnect(&relay);
+                let joined = client.relay.borrow_mut().take();
+                if let Some(relay) = &joined {
+                    client.hub.borrow_mut().disconnect(relay);
                 }
                 client.ws.borrow_mut().take();
                 update_status(&client);
+                if client.stopped.get() {
+                    continue;
+                }
+                if joined.is_none() && session_expired().await {
+                    // The relay refused the upgrade because the session is gone: wait for
+                    // the password (unsent changes stay in IndexedDB meanwhile).
+                    client.stopped.set(true);
+                    client.view.expired.set(true);
+                    continue;
+                }
                 schedule_reconnect(&client);
             }
         }
@@ -189,8 +206,46 @@ fn sync_url() -> String {
     format!("{scheme}://{}/sync", location.host().unwrap_or_default())
 }
 
+/// Whether the relay answers that this device has no valid session (not merely unreachable).
+async fn session_expired() -> bool {
+    matches!(crate::session::me().await, Ok(None))
+}
+
+/// After signing in again: sync resumes at once.
+pub fn resume() {
+    if let Some(client) = client() {
+        client.stopped.set(false);
+        client.view.expired.set(false);
+        *client.attempts.borrow_mut() = 0;
+        connect(&client);
+    }
+}
+
+/// Logging out: closes the connection for good and deletes every document from this device.
+pub async fn stop_and_forget() {
+    let client = client();
+    if let Some(client) = &client {
+        client.stopped.set(true);
+        if let Some(ws) = client.ws.borrow_mut().take() {
+            let _ = ws.close();
+        }
+        client.pending.borrow_mut().clear();
+        client.tasks.borrow_mut().clear();
+        let me = client.hub.borrow().me().clone();
+        *client.hub.borrow_mut() = Hub::new(me, Role::Client);
+    }
+    let store = client.and_then(|c| c.store.borrow_mut().take());
+    let deleted = match store {
+        Some(store) => store.delete_everything().await,
+        None => crate::store::delete_database().await,
+    };
+    if let Err(e) = deleted {
+        leptos::logging::warn!("could not delete IndexedDB at logout: {}", e.0);
+    }
+}
+
 fn connect(client: &Rc<Client>) {
-    if client.ws.borrow().is_some() {
+    if client.ws.borrow().is_some() || client.stopped.get() {
         return;
     }
     let Ok(ws) = WebSocket::new(&sync_url()) else {
@@ -313,6 +368,18 @@ async fn apply(client: &Rc<Client>, effects: Vec<Effect>) {
             }
             Effect::Changed { .. } => changed = true,
             Effect::Unavailable { .. } => {}
+            Effect::Refused { document, code, .. } => {
+                // The relay has the true version; drop ours (the hub already did) and show why.
+                let store = client.store.borrow().clone();
+                if let Some(store) = store
+                    && let Err(e) = store.delete(&document).await
+                {
+                    leptos::logging::warn!("cannot delete a refused document: {}", e.0);
+                }
+                client.pending.borrow_mut().remove(&document);
+                client.view.problem.set(Some(format!("refused:{code}")));
+                changed = true;
+            }
         }
     }
     if changed {

@@ -93,6 +93,11 @@ impl Relay {
         self._dirs.1
     }
 
+    /// The relay's data directory (its SQLite database).
+    pub fn data(&self) -> &Path {
+        self._dirs.1.path()
+    }
+
     pub fn ws_url(&self) -> String {
         format!("{}/sync", self.base.replacen("http", "ws", 1))
     }
