@@ -7,11 +7,12 @@ use leptos_router::path;
 
 use crate::connectivity::{self, Connection};
 use crate::i18n::{I18n, Lang, Msg, use_i18n};
+use crate::pages::account::{LoginPage, SessionExpiredBanner};
 use crate::pages::coordinate::{CoordinationPage, TaskEditor};
 use crate::pages::tasks::{TaskDetail, TaskList};
 use crate::pages::{Area, AreaPage, NotFound};
 use crate::sync_client::{self, SyncStatus, SyncView};
-use crate::{i18n, pwa, settings};
+use crate::{i18n, pwa, session, settings};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -25,9 +26,21 @@ pub fn App() -> impl IntoView {
         }
     });
     let connection = connectivity::watch();
-    let sync = sync_client::start();
-    provide_context(sync);
     let update_ready = pwa::register();
+    let user = session::current();
+    if user.is_none() {
+        // Signed in elsewhere on this browser (or by a tool through the cookie), or the
+        // remembered user was cleared: ask the relay once.
+        leptos::task::spawn_local(async {
+            if let Ok(Some(_)) = session::me().await {
+                let _ = window().location().reload();
+            }
+        });
+    }
+    let sync = user.as_ref().map(|_| sync_client::start());
+    if let Some(sync) = sync {
+        provide_context(sync);
+    }
 
     view! {
         <Router>
@@ -41,12 +54,21 @@ pub fn App() -> impl IntoView {
                     </div>
                 </div>
                 <ConnectionStatus connection/>
-                <SyncStatusLine sync/>
+                {sync.map(|sync| view! { <SyncStatusLine sync/> })}
                 <LanguageSwitch/>
+                {user.clone().map(|user| view! { <UserMenu user sync/> })}
             </header>
             <UpdateBanner update_ready/>
-            <Navigation/>
+            {sync.map(|sync| view! {
+                <SessionExpiredBanner expired=sync.expired/>
+                <ProblemBanner sync/>
+            })}
+            {user.is_some().then(|| view! { <Navigation/> })}
             <main id="main" tabindex="-1">
+                {if user.is_none() {
+                    view! { <LoginPage/> }.into_any()
+                } else {
+                    view! {
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("/") view=|| view! { <Redirect path="/opgaver"/> }/>
                     <Route path=path!("/opgaver") view=TaskList/>
@@ -59,6 +81,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/ideer") view=|| view! { <AreaPage area=Area::Ideas/> }/>
                     <Route path=path!("/kaffepulje") view=|| view! { <AreaPage area=Area::Grants/> }/>
                 </Routes>
+                    }.into_any()
+                }}
             </main>
         </Router>
     }
@@ -110,6 +134,60 @@ fn ConnectionStatus(connection: ReadSignal<Connection>) -> impl IntoView {
             <span class="connection-dot" aria-hidden="true"></span>
             <span class="connection-label">{label}</span>
         </p>
+    }
+}
+
+/// Who is signed in, and logging out (which removes their data from this device).
+#[component]
+fn UserMenu(user: session::SignedIn, sync: Option<SyncView>) -> impl IntoView {
+    let i18n = use_i18n();
+    let busy = RwSignal::new(false);
+    let logout = move |_| {
+        let pending =
+            sync.is_some_and(|s| matches!(s.status.get_untracked(), SyncStatus::Pending(_)));
+        if pending
+            && !window()
+                .confirm_with_message(i18n.t(Msg::LogoutPending))
+                .unwrap_or(false)
+        {
+            return;
+        }
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            session::logout().await;
+            let _ = window().location().replace("/");
+        });
+    };
+    view! {
+        <div class="user-menu">
+            <span class="user-name"><span class="visually-hidden">{move || i18n.t(Msg::SignedInAs)} " "</span>{user.name.clone()}</span>
+            <button type="button" class="button small secondary" data-testid="logout"
+                disabled=move || busy.get() on:click=logout>{move || i18n.t(Msg::LogOut)}</button>
+        </div>
+    }
+}
+
+/// A problem the user should know about: storage full, or a change the relay refused.
+#[component]
+fn ProblemBanner(sync: SyncView) -> impl IntoView {
+    let i18n = use_i18n();
+    let text = move || {
+        let problem = sync.problem.get()?;
+        Some(match problem.split_once(':') {
+            Some(("refused", code)) => {
+                samskab_model::authz::Refusal::describe_code(code, i18n.lang())
+            }
+            _ if problem == "quota" => i18n.t(Msg::StorageFull).to_owned(),
+            _ => i18n.t(Msg::StorageFailed).to_owned(),
+        })
+    };
+    view! {
+        {move || text().map(|t| view! {
+            <div class="problem-banner" role="alert" data-testid="problem">
+                <p>{t}</p>
+                <button type="button" class="button small secondary" on:click=move |_| sync.problem.set(None)>"OK"</button>
+            </div>
+        })}
     }
 }
 

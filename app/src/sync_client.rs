@@ -79,6 +79,8 @@ struct Client {
     bump_scheduled: Cell<bool>,
     /// Set at logout or when the session expired: no reconnecting until told.
     stopped: Cell<bool>,
+    /// Set at logout: nothing more is written to this device's storage.
+    forgotten: Cell<bool>,
 }
 
 enum Incoming {
@@ -126,6 +128,7 @@ pub fn start() -> SyncView {
         tasks: RefCell::new(HashMap::new()),
         bump_scheduled: Cell::new(false),
         stopped: Cell::new(false),
+        forgotten: Cell::new(false),
     });
     CLIENT.with(|c| *c.borrow_mut() = Some(client.clone()));
     spawn_local(run(client, rx));
@@ -226,6 +229,7 @@ pub async fn stop_and_forget() {
     let client = client();
     if let Some(client) = &client {
         client.stopped.set(true);
+        client.forgotten.set(true);
         if let Some(ws) = client.ws.borrow_mut().take() {
             let _ = ws.close();
         }
@@ -420,8 +424,10 @@ fn update_status(client: &Rc<Client>) {
         if let Some(relay) = &relay {
             pending.retain(|id| !hub.in_sync_with(relay, id));
         }
-        let list: Vec<String> = pending.iter().map(ToString::to_string).collect();
-        let _ = LocalStorage::set(PENDING_KEY, list);
+        if !client.forgotten.get() {
+            let list: Vec<String> = pending.iter().map(ToString::to_string).collect();
+            let _ = LocalStorage::set(PENDING_KEY, list);
+        }
         pending.len()
     };
     let status = match (relay.is_some(), pending_count) {

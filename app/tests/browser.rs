@@ -46,8 +46,45 @@ fn the_chosen_language_survives_in_local_storage() {
 }
 
 #[wasm_bindgen_test]
+async fn signed_out_the_shell_shows_a_labelled_login_form_and_no_menu() {
+    LocalStorage::delete(settings::LANG_KEY);
+    LocalStorage::delete(samskab_app::session::USER_KEY);
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    let _handle = leptos::mount::mount_to(root.clone().unchecked_into(), samskab_app::app::App);
+    gloo_timers::future::TimeoutFuture::new(0).await;
+
+    assert!(root.query_selector("nav").unwrap().is_none());
+    for (id, label) in [
+        ("account-email", "E-mail"),
+        ("account-password", "Adgangskode"),
+    ] {
+        let label_el = root
+            .query_selector(&format!("label[for={id}]"))
+            .unwrap()
+            .unwrap_or_else(|| panic!("a label for {id}"));
+        assert_eq!(label_el.text_content().unwrap(), label);
+        assert!(root.query_selector(&format!("#{id}")).unwrap().is_some());
+    }
+    root.remove();
+}
+
+#[wasm_bindgen_test]
 async fn the_shell_mounts_with_a_labelled_menu_and_a_connection_status() {
     LocalStorage::delete(settings::LANG_KEY);
+    // A user this device remembers (as after logging in).
+    LocalStorage::set(
+        samskab_app::session::USER_KEY,
+        samskab_app::session::SignedIn {
+            id: "demo-anna".parse().unwrap(),
+            name: "Anna".into(),
+            email: "anna@demo.samskab.dk".into(),
+            role: samskab_model::authz::Role::Volunteer,
+            organisations: Vec::new(),
+        },
+    )
+    .unwrap();
     let document = web_sys::window().unwrap().document().unwrap();
     let root = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&root).unwrap();
@@ -70,4 +107,10 @@ async fn the_shell_mounts_with_a_labelled_menu_and_a_connection_status() {
     assert_eq!(html_lang.as_deref(), Some("da"));
     let buttons = root.query_selector_all(".language-switch button").unwrap();
     assert_eq!(buttons.length(), 2);
+    assert!(
+        root.query_selector("[data-testid=logout]")
+            .unwrap()
+            .is_some()
+    );
+    LocalStorage::delete(samskab_app::session::USER_KEY);
 }

@@ -42,20 +42,24 @@ fn api() -> Router<Arc<AppState>> {
         .fallback(|| async { ApiError::NotFound })
 }
 
-/// The documents this relay holds, with their heads, for tools. (Until accounts exist every
-/// document is listed; then only what the caller may read.)
-async fn catalog(State(state): State<Arc<AppState>>) -> impl IntoResponse {
+/// The documents the caller may read, with their heads, for tools (needs a session).
+async fn catalog(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Result<impl IntoResponse, ApiError> {
+    let (user, _) = crate::api::current_user(&state, &headers, &uri).await?;
     let documents: Vec<serde_json::Value> = state
         .sync
-        .catalog()
+        .catalog(user.principal())
         .await
         .into_iter()
         .map(|(id, heads)| serde_json::json!({ "id": id.to_string(), "url": id.url(), "heads": heads }))
         .collect();
-    (
+    Ok((
         [(header::CACHE_CONTROL, "no-store")],
         axum::Json(serde_json::json!({ "documents": documents })),
-    )
+    ))
 }
 
 async fn healthz() -> impl IntoResponse {

@@ -54,7 +54,11 @@ fn admin(args: impl Iterator<Item = String>) -> anyhow::Result<()> {
     for org in &organisations {
         accounts.add_membership(&user.id, org)?;
     }
-    println!("created {} ({}) as {}", user.email, user.id, user.role);
+    // The command's one line of output, for the operator.
+    #[allow(clippy::print_stdout)]
+    {
+        println!("created {} ({}) as {}", user.email, user.id, user.role);
+    }
     Ok(())
 }
 

@@ -51,6 +51,7 @@ enum Command {
         message: Message,
     },
     Catalog {
+        reader: Principal,
         reply: oneshot::Sender<Vec<(DocumentId, Vec<String>)>>,
     },
     Seed {
@@ -161,10 +162,10 @@ impl SyncEngine {
         self.send(Command::Receive { peer, message });
     }
 
-    /// Every document with its heads (hex change hashes).
-    pub async fn catalog(&self) -> Vec<(DocumentId, Vec<String>)> {
+    /// Every document `reader` may read, with its heads (hex change hashes).
+    pub async fn catalog(&self, reader: Principal) -> Vec<(DocumentId, Vec<String>)> {
         let (reply, rx) = oneshot::channel();
-        self.send(Command::Catalog { reply });
+        self.send(Command::Catalog { reader, reply });
         rx.await.unwrap_or_default()
     }
 
@@ -243,10 +244,14 @@ impl Engine {
                         }
                     }
                 }
-                Command::Catalog { reply } => {
+                Command::Catalog { reader, reply } => {
                     let catalog = self
                         .hub
                         .documents()
+                        .filter(|(_, doc)| {
+                            autosurgeon::hydrate::<_, Task>(*doc)
+                                .is_ok_and(|task| authz::may_read_task(&reader, &task))
+                        })
                         .map(|(id, doc)| {
                             (*id, doc.get_heads().iter().map(|h| h.to_string()).collect())
                         })

@@ -1,6 +1,7 @@
 //! The accounts API over a real socket: register, log in, the session cookie, who am I,
 //! log out, password change, the same answer for a wrong password and an unknown email, rate
 //! limits, and the admin command creating the first user.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 
@@ -98,6 +99,11 @@ async fn register_log_in_and_out() {
             .contains("Max-Age=0")
     );
     assert_eq!(me(&relay, &token).await, StatusCode::UNAUTHORIZED);
+    // The catalog for tools needs a session too.
+    assert_eq!(
+        relay.get("/api/catalog", None).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
     relay.shutdown().await;
 }
 

@@ -3,6 +3,7 @@
 //! else's sign-up, and reuse someone else's actor id. Every refusal is checked three ways: the
 //! writer is told (`samskab-change-refused`), a connected staff device never receives the
 //! change, and the relay (memory, then its store after a restart) does not hold it.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 
@@ -125,13 +126,7 @@ impl World {
 
     /// The relay's heads of a document, from its catalog for tools.
     async fn relay_heads(&self, id: &DocumentId) -> Vec<String> {
-        let catalog: serde_json::Value = self
-            .relay
-            .get("/api/catalog", None)
-            .await
-            .json()
-            .await
-            .unwrap();
+        let catalog: serde_json::Value = self.relay.catalog().await;
         catalog["documents"]
             .as_array()
             .unwrap()
@@ -453,7 +448,7 @@ async fn writes_follow_the_role_table() {
     let heads = w.relay_heads(&id).await;
     let data = w.relay.stop_keeping_data().await;
     let relay = Relay::start_with(data, true).await;
-    let catalog: serde_json::Value = relay.get("/api/catalog", None).await.json().await.unwrap();
+    let catalog: serde_json::Value = relay.catalog().await;
     let stored = catalog["documents"]
         .as_array()
         .unwrap()

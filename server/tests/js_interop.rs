@@ -4,6 +4,7 @@
 //! speaks automerge-repo's protocol rather than something merely like it.
 //!
 //! Needs Node.js and the npm packages in tests/e2e (`cargo xtask test` installs both).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 

@@ -1,5 +1,6 @@
 //! The relay serving the app, over a real socket on 127.0.0.1:0: content types, cache policy,
 //! precompressed encodings, security headers, the client-side routing fallback and `/api`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 

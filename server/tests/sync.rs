@@ -2,6 +2,7 @@
 //! sans-IO hub the app uses converge; a relay killed with SIGKILL mid-stream loses no change it
 //! had acknowledged; malformed, oversize and out-of-order input closes only that connection.
 //! Every connection is signed in (the demo accounts; `authz.rs` tests who may do what).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 
@@ -86,7 +87,7 @@ async fn two_devices_converge_through_the_relay() {
         .await;
 
     // The catalog lists the document with the heads both devices now have.
-    let catalog: serde_json::Value = relay.get("/api/catalog", None).await.json().await.unwrap();
+    let catalog: serde_json::Value = relay.catalog().await;
     let entry = catalog["documents"]
         .as_array()
         .unwrap()
@@ -431,7 +432,7 @@ async fn sigkill_mid_stream_loses_no_acknowledged_change() {
 #[tokio::test]
 async fn demo_tasks_are_seeded_once_and_sync_like_any_other() {
     let relay = Relay::start_with(tempfile::tempdir().unwrap(), true).await;
-    let catalog: serde_json::Value = relay.get("/api/catalog", None).await.json().await.unwrap();
+    let catalog: serde_json::Value = relay.catalog().await;
     let ids: Vec<DocumentId> = catalog["documents"]
         .as_array()
         .unwrap()
@@ -454,7 +455,7 @@ async fn demo_tasks_are_seeded_once_and_sync_like_any_other() {
     // A restart with --demo again adds nothing.
     let data = relay.stop_keeping_data().await;
     let relay = Relay::start_with(data, true).await;
-    let catalog: serde_json::Value = relay.get("/api/catalog", None).await.json().await.unwrap();
+    let catalog: serde_json::Value = relay.catalog().await;
     assert_eq!(catalog["documents"].as_array().unwrap().len(), 12);
     relay.shutdown().await;
 }

@@ -6,7 +6,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
-import { Relay, freePort, launchDevice, tempDir } from "./support.mjs";
+import { Relay, freePort, launchDevice, registerVolunteer, signIn, tempDir } from "./support.mjs";
 
 const TITLE = "Kaffevagt til julemarkedet";
 const FIRST = "Vi sælger kaffe og æbleskiver til fordel for ungdomsafdelingen.";
@@ -15,10 +15,10 @@ let relay, data, coordinator, anna, bent, taskUrl;
 
 before(async () => {
   data = await tempDir("data");
-  relay = await new Relay({ port: await freePort(), data }).start();
-  coordinator = await openDevice("/koordinering");
-  anna = await openDevice("/opgaver");
-  bent = await openDevice("/opgaver");
+  relay = await new Relay({ port: await freePort(), data, args: ["--demo"] }).start();
+  coordinator = await openDevice("/koordinering", (ctx) => signIn(ctx, relay.url, "bo@demo.samskab.dk"));
+  anna = await openDevice("/opgaver", (ctx) => signIn(ctx, relay.url, "anna@demo.samskab.dk"));
+  bent = await openDevice("/opgaver", (ctx) => registerVolunteer(ctx, relay.url, "Bent"));
 });
 
 after(async () => {
@@ -27,8 +27,9 @@ after(async () => {
   await rm(data, { recursive: true, force: true });
 });
 
-async function openDevice(path) {
+async function openDevice(path, signInAs) {
   const device = await launchDevice();
+  await signInAs(device.context);
   const page = await device.context.newPage();
   await page.goto(`${relay.url}${path}`);
   await saved(page);

@@ -10,7 +10,7 @@ let relay, device, page, data;
 
 before(async () => {
   data = await tempDir("data");
-  relay = await new Relay({ port: await freePort(), data }).start();
+  relay = await new Relay({ port: await freePort(), data, args: ["--demo"] }).start();
   device = await launchDevice();
   page = await device.context.newPage();
 });
@@ -27,11 +27,9 @@ test("first visit renders the Danish shell and installs the service worker", asy
   await page.goto(relay.url);
   await page.locator('[data-testid="connection"][data-state="online"]').waitFor();
   assert.equal(await page.getAttribute("html", "lang"), "da");
-  assert.equal(await page.locator("h1").textContent(), "Opgaver");
-  const nav = page.getByRole("navigation", { name: "Hovedmenu" });
-  for (const name of ["Opgaver", "Mit CV", "Møder", "Idéer", "Kaffepulje"]) {
-    await nav.getByRole("link", { name }).waitFor();
-  }
+  // Nobody is signed in on this device yet: the login page, no menu.
+  await page.getByRole("heading", { name: "Log ind" }).waitFor();
+  assert.equal(await page.getByRole("navigation", { name: "Hovedmenu" }).count(), 0);
   await waitControlled(page);
 
   const transfer = await page.evaluate(() => {
@@ -45,6 +43,20 @@ test("first visit renders the Danish shell and installs the service worker", asy
   console.log(`first visit: ${transfer.requests} requests, ${transfer.bytes} bytes transferred`);
   for (const f of transfer.files) console.log(`  ${f}`);
   assert.ok(transfer.bytes > 0, "the first visit transferred something");
+
+  // A wrong password is refused with a Danish sentence; the right one opens the app.
+  await page.getByLabel("E-mail").fill("anna@demo.samskab.dk");
+  await page.getByLabel("Adgangskode").fill("forkert-forkert");
+  await page.getByRole("button", { name: "Log ind" }).click();
+  assert.equal(await page.getByTestId("login-error").innerText(), "Forkert e-mail eller adgangskode.");
+  await page.getByLabel("Adgangskode").fill("samskab-demo");
+  await page.getByRole("button", { name: "Log ind" }).click();
+  await page.getByRole("heading", { name: "Opgaver", exact: true }).waitFor();
+  const nav = page.getByRole("navigation", { name: "Hovedmenu" });
+  for (const name of ["Opgaver", "Mit CV", "Møder", "Idéer", "Kaffepulje"]) {
+    await nav.getByRole("link", { name }).waitFor();
+  }
+  await page.getByText("Anna Frivillig").waitFor();
 });
 
 test("with the relay down the app opens from the cache and says offline", async () => {

@@ -110,3 +110,20 @@ export async function launchDevice() {
 export async function waitControlled(page) {
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
 }
+
+/** Signs a device in through the API (the session cookie lands in the browser context). */
+export async function signIn(context, relayUrl, email, password = "samskab-demo") {
+  const res = await context.request.post(`${relayUrl}/api/login`, { data: { email, password } });
+  if (!res.ok()) throw new Error(`login ${email}: ${res.status()}`);
+  return (await res.json()).user;
+}
+
+/** Registers a new volunteer from a device (signed in afterwards). */
+export async function registerVolunteer(context, relayUrl, name) {
+  const email = `${name.toLowerCase()}-${Date.now()}@example.dk`;
+  const res = await context.request.post(`${relayUrl}/api/register`, {
+    data: { name, email, password: "en god lang kode" },
+  });
+  if (!res.ok()) throw new Error(`register ${name}: ${res.status()}`);
+  return (await res.json()).user;
+}

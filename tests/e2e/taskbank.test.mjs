@@ -5,7 +5,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
-import { Relay, freePort, launchDevice, tempDir } from "./support.mjs";
+import { Relay, freePort, launchDevice, registerVolunteer, signIn, tempDir } from "./support.mjs";
 
 const TASK = "Hjælpetræner for U9-drenge"; // a demo task whose shifts have one place
 let relay, data, anna, bent;
@@ -13,8 +13,8 @@ let relay, data, anna, bent;
 before(async () => {
   data = await tempDir("data");
   relay = await new Relay({ port: await freePort(), data, args: ["--demo"] }).start();
-  anna = await openDevice();
-  bent = await openDevice();
+  anna = await openDevice((ctx) => signIn(ctx, relay.url, "anna@demo.samskab.dk"));
+  bent = await openDevice((ctx) => registerVolunteer(ctx, relay.url, "Bent"));
 });
 
 after(async () => {
@@ -24,8 +24,9 @@ after(async () => {
   await rm(data, { recursive: true, force: true });
 });
 
-async function openDevice() {
+async function openDevice(signInAs) {
   const device = await launchDevice();
+  await signInAs(device.context);
   const page = await device.context.newPage();
   await page.goto(`${relay.url}/opgaver`);
   await saved(page);

@@ -152,4 +152,51 @@ define_messages! {
     StatusDraft => { da: "Kladde", en: "Draft" },
     StatusPublished => { da: "Offentliggjort", en: "Published" },
     StatusFinished => { da: "Afsluttet", en: "Finished" },
+
+    LogIn => { da: "Log ind", en: "Log in" },
+    LogOut => { da: "Log ud", en: "Log out" },
+    CreateAccount => { da: "Opret konto", en: "Create account" },
+    LoginIntro => {
+        da: "Log ind for at se opgaver og tilmelde dig. Bagefter virker Samskab også uden net.",
+        en: "Log in to see tasks and sign up. After that Samskab works offline too.",
+    },
+    RegisterIntro => {
+        da: "Som frivillig opretter du selv en konto. Koordinatorer og personale bliver inviteret.",
+        en: "Volunteers create their own account. Coordinators and staff are invited.",
+    },
+    HaveAccount => { da: "Har du en konto? Log ind", en: "Have an account? Log in" },
+    NoAccount => { da: "Ny frivillig? Opret en konto", en: "New volunteer? Create an account" },
+    FieldEmail => { da: "E-mail", en: "Email" },
+    FieldPassword => { da: "Adgangskode", en: "Password" },
+    FieldName => { da: "Navn", en: "Name" },
+    FieldPhoneOptional => { da: "Telefon (valgfrit)", en: "Phone (optional)" },
+    PasswordHint => { da: "Mindst 10 tegn.", en: "At least 10 characters." },
+    BadCredentials => { da: "Forkert e-mail eller adgangskode.", en: "Wrong email or password." },
+    TooManyAttempts => {
+        da: "For mange forsøg. Vent et kvarter, og prøv igen.",
+        en: "Too many attempts. Wait a quarter of an hour and try again.",
+    },
+    EmailTaken => {
+        da: "Der findes allerede en konto med den e-mail. Log ind i stedet.",
+        en: "An account with that email exists. Log in instead.",
+    },
+    PasswordTooShort => { da: "Adgangskoden skal have mindst 10 tegn.", en: "The password needs at least 10 characters." },
+    SignInOffline => {
+        da: "Serveren kan ikke nås. Du skal have forbindelse for at logge ind.",
+        en: "The server cannot be reached. You need a connection to log in.",
+    },
+    InvalidInput => { da: "Tjek felterne, og prøv igen.", en: "Check the fields and try again." },
+    SessionExpired => {
+        da: "Du er blevet logget ud af serveren. Skriv din adgangskode for at synkronisere igen – dine ændringer er gemt på enheden.",
+        en: "The server has logged you out. Enter your password to sync again – your changes are saved on this device.",
+    },
+    LogoutPending => {
+        da: "Nogle ændringer er ikke sendt til serveren endnu. Logger du ud nu, går de tabt. Log ud alligevel?",
+        en: "Some changes have not reached the server yet. If you log out now they are lost. Log out anyway?",
+    },
+    SignedInAs => { da: "Logget ind som", en: "Signed in as" },
+    OnlyCoordinators => {
+        da: "Koordinering er for foreningernes koordinatorer og kommunens personale.",
+        en: "Coordination is for the associations' coordinators and the municipality's staff.",
+    },
 }

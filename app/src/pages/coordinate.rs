@@ -6,8 +6,8 @@
 //! onto the task as it is now ([`samskab_model::TaskForm`]), so sign-ups that arrive while the
 //! coordinator types are kept, and it is saved in IndexedDB before the page says so.
 //!
-//! Until accounts exist, "coordinator" is a device setting (the organisation chosen on this
-//! page) that decides which views are shown. The relay's authorization comes with accounts.
+//! Who sees these views follows the signed-in user's role (a coordinator's own organisations,
+//! every organisation for staff and admins); the relay checks every change anyway.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -38,7 +38,31 @@ pub fn CoordinationPage() -> impl IntoView {
     let i18n = use_i18n();
     let sync = expect_context::<SyncView>();
     super::page_title(Msg::NavCoordinate);
-    let org = RwSignal::new(settings::coordinated_org());
+    // The organisations this user runs: a coordinator's own, every one for staff and admins.
+    let principal = crate::session::current().map(|u| u.principal());
+    let choices: Vec<(&'static str, &'static str)> = ORGANISATIONS
+        .iter()
+        .filter(|(id, _)| {
+            id.parse::<OrganisationId>()
+                .is_ok_and(|o| principal.as_ref().is_some_and(|p| p.coordinates(&o)))
+        })
+        .copied()
+        .collect();
+    let remembered =
+        settings::coordinated_org().filter(|o| choices.iter().any(|(id, _)| *id == o.as_str()));
+    let only = (choices.len() == 1)
+        .then(|| choices[0].0.parse::<OrganisationId>().ok())
+        .flatten();
+    let org = RwSignal::new(remembered.or(only));
+    if choices.is_empty() {
+        return view! {
+            <section class="page" aria-labelledby="page-title">
+                <h1 id="page-title">{move || i18n.t(Msg::NavCoordinate)}</h1>
+                <p class="lead">{move || i18n.t(Msg::OnlyCoordinators)}</p>
+            </section>
+        }
+        .into_any();
+    }
     let tasks = move || {
         sync.version.track();
         let Some(org) = org.get() else {
@@ -65,7 +89,7 @@ pub fn CoordinationPage() -> impl IntoView {
                         org.set(chosen);
                     }>
                     <option value="">{move || i18n.t(Msg::ChooseOrg)}</option>
-                    {ORGANISATIONS.iter().map(|(id, name)| view! { <option value=*id>{*name}</option> }).collect_view()}
+                    {choices.iter().map(|(id, name)| view! { <option value=*id>{*name}</option> }).collect_view()}
                 </select>
             </div>
             {move || org.get().is_some().then(|| view! {
@@ -97,6 +121,7 @@ pub fn CoordinationPage() -> impl IntoView {
             })}
         </section>
     }
+    .into_any()
 }
 
 /// One shift row of the form, as typed.

@@ -1,6 +1,7 @@
 //! The app's pages. Each area of the strategy gets its own module as it is built; until then
 //! [`AreaPage`] says what will be there.
 
+pub mod account;
 pub mod coordinate;
 pub mod tasks;
 

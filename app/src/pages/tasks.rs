@@ -115,7 +115,9 @@ pub fn TaskList() -> impl IntoView {
         <section class="page" aria-labelledby="page-title">
             <h1 id="page-title">{move || i18n.t(Msg::NavTasks)}</h1>
 
-            <p><A href="/koordinering">{move || i18n.t(Msg::CoordinateLink)}</A></p>
+            {crate::session::current()
+                .is_some_and(|u| u.role != samskab_model::authz::Role::Volunteer)
+                .then(|| view! { <p><A href="/koordinering">{move || i18n.t(Msg::CoordinateLink)}</A></p> })}
 
             <section class="my-tasks" aria-labelledby="my-tasks-title">
                 <h2 id="my-tasks-title">{move || i18n.t(Msg::MyTasks)}</h2>
@@ -286,7 +288,8 @@ fn TaskBody(id: DocumentId, task: Task, error: RwSignal<Option<String>>) -> impl
     let status = task.status;
     let skills = task.skills.join(", ");
     let contact = task.contact.clone();
-    let coordinating = settings::coordinated_org().as_ref() == Some(&task.organisation);
+    let coordinating =
+        crate::session::current().is_some_and(|u| u.principal().coordinates(&task.organisation));
     let panel = coordinating.then(|| task.clone());
     view! {
         <h1 id="page-title">{task.title.clone()}</h1>
@@ -310,7 +313,6 @@ fn TaskBody(id: DocumentId, task: Task, error: RwSignal<Option<String>>) -> impl
             </dd>
         </dl>
         <h2>{move || i18n.t(Msg::Shifts)}</h2>
-        <p class="muted">{move || i18n.t(Msg::YouAre)} " " <code>{me.to_string()}</code></p>
         {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
         <ul class="shift-list">
             {task.shifts.iter().map(|(sid, shift)| {

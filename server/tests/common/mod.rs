@@ -36,6 +36,8 @@ pub struct Relay {
     stop: Option<oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<anyhow::Result<()>>,
     _dirs: (tempfile::TempDir, tempfile::TempDir),
+    /// The admin's token once logged in (logins are rate limited).
+    admin: std::sync::Mutex<Option<String>>,
 }
 
 impl Relay {
@@ -70,6 +72,7 @@ impl Relay {
             stop: Some(stop),
             task,
             _dirs: (dist, data),
+            admin: std::sync::Mutex::new(None),
         }
     }
 
@@ -79,6 +82,28 @@ impl Relay {
             req = req.header(header::ACCEPT_ENCODING, enc);
         }
         req.send().await.unwrap()
+    }
+
+    /// The catalog as the admin sees it (every document), for checking what the relay holds.
+    pub async fn catalog(&self) -> serde_json::Value {
+        let cached = self.admin.lock().unwrap().clone();
+        let token = match cached {
+            Some(token) => token,
+            None => {
+                let token = self.login("admin@demo.samskab.dk").await;
+                *self.admin.lock().unwrap() = Some(token.clone());
+                token
+            }
+        };
+        self.client
+            .get(format!("{}/api/catalog", self.base))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
     }
 
     pub async fn shutdown(mut self) {

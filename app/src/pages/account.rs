@@ -1,0 +1,144 @@
+//! Logging in and creating a volunteer account. Shown instead of the app until someone is
+//! signed in on this device; after that the app opens offline with their data.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::i18n::{Msg, use_i18n};
+use crate::session::{self, SignInError};
+
+fn message(error: SignInError) -> Msg {
+    match error {
+        SignInError::BadCredentials => Msg::BadCredentials,
+        SignInError::TooManyAttempts => Msg::TooManyAttempts,
+        SignInError::EmailTaken => Msg::EmailTaken,
+        SignInError::PasswordTooShort => Msg::PasswordTooShort,
+        SignInError::Invalid => Msg::InvalidInput,
+        SignInError::Offline => Msg::SignInOffline,
+    }
+}
+
+/// Starts the app afresh as the signed-in user (the sync client starts with their session).
+fn enter_app() {
+    let _ = window().location().replace("/opgaver");
+}
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let i18n = use_i18n();
+    super::page_title(Msg::LogIn);
+    let registering = RwSignal::new(false);
+    let name = RwSignal::new(String::new());
+    let email = RwSignal::new(String::new());
+    let phone = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<Msg>);
+    let busy = RwSignal::new(false);
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            let result = if registering.get_untracked() {
+                session::register(
+                    &name.get_untracked(),
+                    &email.get_untracked(),
+                    &phone.get_untracked(),
+                    &password.get_untracked(),
+                )
+                .await
+            } else {
+                session::login(&email.get_untracked(), &password.get_untracked()).await
+            };
+            busy.set(false);
+            match result {
+                Ok(_) => enter_app(),
+                Err(e) => error.set(Some(message(e))),
+            }
+        });
+    };
+
+    view! {
+        <section class="page login" aria-labelledby="page-title">
+            <h1 id="page-title">{move || i18n.t(if registering.get() { Msg::CreateAccount } else { Msg::LogIn })}</h1>
+            <p class="lead">{move || i18n.t(if registering.get() { Msg::RegisterIntro } else { Msg::LoginIntro })}</p>
+            {move || error.get().map(|m| view! { <p class="error" role="alert" data-testid="login-error">{i18n.t(m)}</p> })}
+            <form class="task-form" on:submit=submit>
+                {move || registering.get().then(|| view! {
+                    <div class="field field-wide">
+                        <label for="account-name">{move || i18n.t(Msg::FieldName)}</label>
+                        <input id="account-name" type="text" autocomplete="name" required bind:value=name/>
+                    </div>
+                })}
+                <div class="field field-wide">
+                    <label for="account-email">{move || i18n.t(Msg::FieldEmail)}</label>
+                    <input id="account-email" type="email" autocomplete="username" required bind:value=email/>
+                </div>
+                {move || registering.get().then(|| view! {
+                    <div class="field field-wide">
+                        <label for="account-phone">{move || i18n.t(Msg::FieldPhoneOptional)}</label>
+                        <input id="account-phone" type="tel" autocomplete="tel" bind:value=phone/>
+                    </div>
+                })}
+                <div class="field field-wide">
+                    <label for="account-password">{move || i18n.t(Msg::FieldPassword)}</label>
+                    <input id="account-password" type="password" required
+                        autocomplete=move || if registering.get() { "new-password" } else { "current-password" }
+                        minlength=move || if registering.get() { "10" } else { "1" }
+                        aria-describedby="password-hint"
+                        bind:value=password/>
+                    <span id="password-hint" class="muted">{move || registering.get().then(|| i18n.t(Msg::PasswordHint))}</span>
+                </div>
+                <p class="form-actions field-wide">
+                    <button type="submit" class="button primary" disabled=move || busy.get()>
+                        {move || i18n.t(if registering.get() { Msg::CreateAccount } else { Msg::LogIn })}
+                    </button>
+                    <button type="button" class="button secondary" on:click=move |_| {
+                        error.set(None);
+                        registering.update(|r| *r = !*r);
+                    }>
+                        {move || i18n.t(if registering.get() { Msg::HaveAccount } else { Msg::NoAccount })}
+                    </button>
+                </p>
+            </form>
+        </section>
+    }
+}
+
+/// The password prompt when the relay no longer accepts this device's session.
+#[component]
+pub fn SessionExpiredBanner(expired: RwSignal<bool>) -> impl IntoView {
+    let i18n = use_i18n();
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<Msg>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(user) = session::current() else {
+            return;
+        };
+        spawn_local(async move {
+            match session::login(&user.email, &password.get_untracked()).await {
+                Ok(_) => {
+                    password.set(String::new());
+                    error.set(None);
+                    crate::sync_client::resume();
+                }
+                Err(e) => error.set(Some(message(e))),
+            }
+        });
+    };
+    view! {
+        {move || expired.get().then(|| view! {
+            <form class="expired-banner" role="alert" data-testid="session-expired" on:submit=submit>
+                <p>{i18n.t(Msg::SessionExpired)}</p>
+                {move || error.get().map(|m| view! { <p class="error">{i18n.t(m)}</p> })}
+                <div class="field">
+                    <label for="expired-password">{i18n.t(Msg::FieldPassword)}</label>
+                    <input id="expired-password" type="password" autocomplete="current-password" required bind:value=password/>
+                </div>
+                <button type="submit" class="button primary">{i18n.t(Msg::LogIn)}</button>
+            </form>
+        })}
+    }
+}

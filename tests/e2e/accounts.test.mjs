@@ -1,0 +1,93 @@
+// Accounts in the browser, against the real relay: a signed-in volunteer keeps working
+// offline across reloads; a session that ends while the device is offline asks for the
+// password at reconnect and loses nothing; logging out on a shared device leaves none of the
+// user's data in IndexedDB or localStorage.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { rm } from "node:fs/promises";
+import { Relay, freePort, launchDevice, signIn, tempDir } from "./support.mjs";
+
+const TASK = "Besøgsven til beboer på plejecenter"; // a demo task with three places per shift
+let relay, data, device, page;
+
+before(async () => {
+  data = await tempDir("data");
+  relay = await new Relay({ port: await freePort(), data, args: ["--demo"] }).start();
+  device = await launchDevice();
+  await signIn(device.context, relay.url, "anna@demo.samskab.dk");
+  page = await device.context.newPage();
+});
+
+after(async () => {
+  await device?.close();
+  await relay?.stop();
+  await rm(data, { recursive: true, force: true });
+});
+
+const shift = () => page.locator('[data-testid="shift"]').first();
+const syncText = () => page.locator('[data-testid="sync-text"]');
+
+async function saved(timeout = 45_000) {
+  await page.locator('[data-testid="sync-status"][data-state="saved"]').waitFor({ timeout });
+}
+
+test("signed in, the app reloads offline with the user's data", async () => {
+  await page.goto(`${relay.url}/opgaver`);
+  await saved();
+  const href = await page.getByRole("link", { name: TASK }).getAttribute("href");
+  await page.goto(`${relay.url}${href}`);
+  await saved();
+
+  await relay.stop();
+  await page.reload();
+  await page.getByRole("heading", { name: TASK }).waitFor();
+  await page.getByText("Anna Frivillig").waitFor();
+  await shift().getByRole("button", { name: "Tilmeld" }).click();
+  await shift().getByRole("button", { name: "Afmeld" }).waitFor();
+  assert.equal(await syncText().innerText(), "1 ændring venter");
+
+  await relay.start();
+  await saved();
+  assert.equal(await shift().locator('[data-testid="my-status"]').innerText(), "Bekræftet");
+});
+
+test("a session ended while offline asks for the password and loses no change", async () => {
+  // The session ends at the relay (as at a password change elsewhere) while the app is open.
+  const res = await device.context.request.post(`${relay.url}/api/logout`);
+  assert.equal(res.status(), 204);
+  await relay.stop();
+  await shift().getByRole("button", { name: "Afmeld" }).click();
+  await shift().getByRole("button", { name: "Tilmeld" }).waitFor();
+  assert.equal(await syncText().innerText(), "1 ændring venter");
+
+  await relay.start();
+  const banner = page.getByTestId("session-expired");
+  await banner.waitFor({ timeout: 45_000 });
+  assert.equal(await syncText().innerText(), "1 ændring venter");
+  await banner.getByLabel("Adgangskode").fill("samskab-demo");
+  await banner.getByRole("button", { name: "Log ind" }).click();
+  await saved();
+  assert.equal(await banner.count(), 0);
+  assert.equal(await shift().locator('[data-testid="my-status"]').innerText(), "");
+});
+
+test("logging out leaves none of the user's data on the device", async () => {
+  const before = await page.evaluate(async () => ({
+    keys: Object.keys(localStorage),
+    dbs: (await indexedDB.databases()).map((d) => d.name),
+  }));
+  assert.ok(before.keys.includes("samskab.user"));
+  assert.ok(before.dbs.includes("samskab"));
+
+  await page.getByTestId("logout").click();
+  await page.getByRole("heading", { name: "Log ind" }).waitFor();
+  const after = await page.evaluate(async () => {
+    const dbs = (await indexedDB.databases()).map((d) => d.name);
+    return { keys: Object.keys(localStorage), dbs };
+  });
+  assert.deepEqual(after.keys.filter((k) => k !== "samskab.lang"), [], "only the language stays");
+  assert.ok(!after.dbs.includes("samskab"), `IndexedDB still holds ${after.dbs}`);
+  // The session is gone at the relay too.
+  const me = await device.context.request.get(`${relay.url}/api/me`);
+  assert.equal(me.status(), 401);
+});
