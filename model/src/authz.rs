@@ -162,6 +162,24 @@ pub fn may_read_task(who: &Principal, task: &Task) -> bool {
     task.status != TaskStatus::Draft || who.coordinates(&task.organisation)
 }
 
+/// What reading rights depend on, read from a document without hydrating all of it: the
+/// task's organisation and status (`None` if it is not a task).
+pub fn read_view(doc: &Automerge) -> Option<(OrganisationId, TaskStatus)> {
+    use automerge::ROOT;
+    let kind: String = autosurgeon::hydrate_prop(doc, ROOT, "kind").ok()?;
+    if kind != crate::task::TASK_KIND {
+        return None;
+    }
+    let organisation = autosurgeon::hydrate_prop(doc, ROOT, "organisation").ok()?;
+    let status = autosurgeon::hydrate_prop(doc, ROOT, "status").ok()?;
+    Some((organisation, status))
+}
+
+/// [`may_read_task`] on a [`read_view`].
+pub fn may_read(who: &Principal, view: &(OrganisationId, TaskStatus)) -> bool {
+    view.1 != TaskStatus::Draft || who.coordinates(&view.0)
+}
+
 /// The paths the change `hash` (with dependencies `deps`) wrote, as its author saw the
 /// document. `doc` must contain the change.
 pub fn change_paths(doc: &Automerge, deps: &[ChangeHash], hash: ChangeHash) -> Vec<Path> {
@@ -491,5 +509,28 @@ mod tests {
         assert!(may_read_task(&who("carla", Role::Staff, &[]), &t));
         t.status = TaskStatus::Published;
         assert!(may_read_task(&who("anna", Role::Volunteer, &[]), &t));
+    }
+
+    #[test]
+    fn the_read_view_agrees_with_the_whole_task() {
+        for status in [
+            TaskStatus::Draft,
+            TaskStatus::Published,
+            TaskStatus::Cancelled,
+        ] {
+            let mut t = task();
+            t.status = status;
+            let mut doc = AutoCommit::new();
+            autosurgeon::reconcile(&mut doc, &t).unwrap();
+            let view = read_view(doc.document()).unwrap();
+            for reader in [
+                who("anna", Role::Volunteer, &[]),
+                who("bo", Role::Coordinator, &["klub"]),
+                who("eva", Role::Coordinator, &["x"]),
+            ] {
+                assert_eq!(may_read(&reader, &view), may_read_task(&reader, &t));
+            }
+        }
+        assert_eq!(read_view(&Automerge::new()), None);
     }
 }

@@ -45,6 +45,9 @@ fn main() {
     println!("\n## In memory, lockstep (exact; no IO)");
     in_memory(&docs);
 
+    println!("\n## Authorization of one incoming change (server::sync::judge)");
+    authorization_cost();
+
     println!("\n## Real relay over a WebSocket, SQLite on disk");
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -199,6 +202,91 @@ fn in_memory(docs: &[(DocumentId, Automerge)]) {
     );
 }
 
+/// What the relay spends judging one change to a typical task: the demo kiosk task with 20
+/// volunteers' sign-ups, one volunteer signing up (accepted) or editing the title (refused).
+fn authorization_cost() {
+    use automerge::sync::SyncDoc;
+    use samskab_model::authz::{Principal, Role};
+    use samskab_model::task::{Signup, SignupState};
+
+    let now = 1_800_000_000_000;
+    let (_, mut task) = samskab_model::demo::tasks(now).remove(0);
+    let shift = task.shifts.keys().next().unwrap().clone();
+    let mut relay = Automerge::new();
+    let write = |doc: &mut Automerge, task: &Task| {
+        doc.transact::<_, _, autosurgeon::ReconcileError>(|tx| autosurgeon::reconcile(tx, task))
+            .unwrap();
+    };
+    write(&mut relay, &task);
+    for i in 0..20 {
+        task.shifts.get_mut(&shift).unwrap().signups.insert(
+            format!("frivillig-{i}").parse().unwrap(),
+            Signup {
+                state: SignupState::SignedUp,
+                at: now + i,
+            },
+        );
+        let mut fork = relay.fork();
+        write(&mut fork, &task);
+        relay.merge(&mut fork).unwrap();
+    }
+    println!(
+        "typical task: {} bytes saved, {} changes",
+        relay.save().len(),
+        relay.get_changes(&[]).len()
+    );
+
+    // A device in sync with the relay makes one change; the message that carries it.
+    let message_for = |edit: &dyn Fn(&mut Task)| {
+        let mut device = relay.fork();
+        let (mut at_relay, mut at_device) =
+            (automerge::sync::State::new(), automerge::sync::State::new());
+        let mut relay_copy = relay.clone();
+        for _ in 0..4 {
+            if let Some(m) = device.generate_sync_message(&mut at_device) {
+                relay_copy.receive_sync_message(&mut at_relay, m).unwrap();
+            }
+            if let Some(m) = relay_copy.generate_sync_message(&mut at_relay) {
+                device.receive_sync_message(&mut at_device, m).unwrap();
+            }
+        }
+        let mut t: Task = autosurgeon::hydrate(&device).unwrap();
+        edit(&mut t);
+        device
+            .transact::<_, _, autosurgeon::ReconcileError>(|tx| autosurgeon::reconcile(tx, &t))
+            .unwrap();
+        device.generate_sync_message(&mut at_device).unwrap()
+    };
+    let anna = Principal {
+        person: "anna".parse().unwrap(),
+        role: Role::Volunteer,
+        organisations: Vec::new(),
+    };
+    let sign_up = message_for(&|t: &mut Task| {
+        t.shifts.get_mut(&shift).unwrap().signups.insert(
+            "anna".parse().unwrap(),
+            Signup {
+                state: SignupState::SignedUp,
+                at: now,
+            },
+        );
+    });
+    let retitle = message_for(&|t: &mut Task| t.title = "Overtaget".into());
+    for (what, message, accepted) in [
+        ("a volunteer's sign-up (accepted)", &sign_up, true),
+        ("a volunteer editing the title (refused)", &retitle, false),
+    ] {
+        let runs = 500;
+        let t = Instant::now();
+        for _ in 0..runs {
+            let verdict =
+                samskab_server::sync::judge(relay.clone(), message.clone(), &anna, now, |_| Ok(()));
+            assert_eq!(verdict.is_ok(), accepted, "{what}");
+        }
+        println!("{what:<44} {:>8.1?} per change", t.elapsed() / runs);
+    }
+}
+
 type Socket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
@@ -301,6 +389,10 @@ async fn over_sockets(docs: &[(DocumentId, Automerge)]) {
     }
     drop(store);
     println!("stored {n} tasks in SQLite in {:.1?}", t.elapsed());
+    samskab_server::accounts::Accounts::open(&data)
+        .unwrap()
+        .seed_demo()
+        .unwrap();
 
     let dist = temp.path().join("dist");
     std::fs::create_dir_all(&dist).unwrap();
@@ -310,7 +402,7 @@ async fn over_sockets(docs: &[(DocumentId, Automerge)]) {
     )
     .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("ws://{}/sync", listener.local_addr().unwrap());
+    let addr = listener.local_addr().unwrap();
     let config = Config {
         addr: listener.local_addr().unwrap(),
         data: data.clone(),
@@ -321,6 +413,21 @@ async fn over_sockets(docs: &[(DocumentId, Automerge)]) {
     let relay = tokio::spawn(samskab_server::run(listener, config, async {
         let _ = stopped.await;
     }));
+    let login = |email: &'static str| async move {
+        let body: serde_json::Value = reqwest::Client::new()
+            .post(format!("http://{addr}/api/login"))
+            .json(&serde_json::json!({"email": email, "password": "samskab-demo"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        format!("ws://{addr}/sync?token={}", body["token"].as_str().unwrap())
+    };
+    // A volunteer reads; the municipality's staff may edit any organisation's task.
+    let url = login("anna@demo.samskab.dk").await;
+    let staff = login("carla@demo.samskab.dk").await;
 
     let t = Instant::now();
     let mut reader = Device::connect(Hub::new("reader".parse().unwrap(), Role::Client), &url).await;
@@ -340,7 +447,7 @@ async fn over_sockets(docs: &[(DocumentId, Automerge)]) {
     for (id, doc) in docs {
         writer_hub.load(*id, &doc.save()).unwrap();
     }
-    let mut writer = Device::connect(writer_hub, &url).await;
+    let mut writer = Device::connect(writer_hub, &staff).await;
     let changed: Vec<DocumentId> = ids.iter().step_by(n / CHANGED).copied().collect();
     for id in &changed {
         let (_, effects) = writer.hub.change(*id, |d| edit(d, "Ændret et andet sted."));

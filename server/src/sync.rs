@@ -19,6 +19,9 @@ use tokio::sync::{mpsc, oneshot};
 use crate::accounts::Accounts;
 use crate::storage::{Store, StoreError};
 
+/// A task's organisation and status: what reading it depends on.
+type ReadView = (samskab_model::OrganisationId, samskab_model::TaskStatus);
+
 /// Who is behind each connected peer, shared with the hub's read policy.
 type Principals = Arc<Mutex<HashMap<PeerId, Principal>>>;
 
@@ -90,12 +93,27 @@ impl SyncEngine {
         let mut hub = Hub::new(me.clone(), Role::Relay);
         let principals: Principals = Arc::default();
         let readers = principals.clone();
-        hub.set_read_policy(Box::new(move |peer, _id, doc| {
+        // What reading depends on (organisation and status), cached by heads: a catalog of a
+        // thousand documents must not read a thousand documents each time.
+        let views: Mutex<HashMap<DocumentId, (Vec<automerge::ChangeHash>, Option<ReadView>)>> =
+            Mutex::default();
+        hub.set_read_policy(Box::new(move |peer, id, doc| {
             let principals = lock(&readers);
             let Some(who) = principals.get(peer) else {
                 return false;
             };
-            autosurgeon::hydrate::<_, Task>(doc).is_ok_and(|task| authz::may_read_task(who, &task))
+            let mut views = views
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let heads = doc.get_heads();
+            let entry = views.entry(*id).or_insert_with(|| (Vec::new(), None));
+            if entry.0 != heads {
+                *entry = (heads, authz::read_view(doc));
+            }
+            entry
+                .1
+                .as_ref()
+                .is_some_and(|view| authz::may_read(who, view))
         }));
         let docs = store.load_all()?;
         let count = docs.len();
@@ -280,7 +298,6 @@ impl Engine {
     /// applied, stored or forwarded unless every change passes. Messages that do not decode
     /// pass through, and the hub reports them.
     fn authorize(&mut self, peer: &PeerId, id: DocumentId, data: &[u8]) -> Result<(), Refusal> {
-        use automerge::sync::SyncDoc;
         let Ok(message) = automerge::sync::Message::decode(data) else {
             return Ok(());
         };
@@ -293,35 +310,9 @@ impl Engine {
             });
         };
         let base = self.hub.document(&id).cloned().unwrap_or_default();
-        let base_heads = base.get_heads();
-        let before = if base_heads.is_empty() {
-            None
-        } else {
-            let task: Task = autosurgeon::hydrate(&base).map_err(|_| Refusal::NotATask)?;
-            if !authz::may_read_task(&who, &task) {
-                // The hub answers as for a document that does not exist.
-                return Ok(());
-            }
-            Some(task)
-        };
-        let mut trial: Automerge = base;
-        if trial
-            .receive_sync_message(&mut automerge::sync::State::new(), message)
-            .is_err()
-        {
-            return Ok(());
-        }
-        let changes = trial.get_changes(&base_heads);
-        if changes.is_empty() {
-            return Ok(());
-        }
-        let mut paths = Vec::new();
-        for change in &changes {
-            self.bind_actor(change.actor_id(), &who)?;
-            paths.extend(authz::change_paths(&trial, change.deps(), change.hash()));
-        }
-        let after: Task = autosurgeon::hydrate(&trial).map_err(|_| Refusal::NotATask)?;
-        authz::check_task_write(&who, before.as_ref(), &after, &paths, now_ms())
+        judge(base, message, &who, now_ms(), |actor| {
+            self.bind_actor(actor, &who)
+        })
     }
 
     fn bind_actor(&mut self, actor: &ActorId, who: &Principal) -> Result<(), Refusal> {
@@ -421,6 +412,49 @@ impl Engine {
             let _ = outbox.send(Outgoing::Close(reason));
         }
     }
+}
+
+/// Judges the changes a sync message would add to `base` (the relay's copy, or an empty
+/// document), written by `who` at `now`. `bind` binds each change's actor id to the writer (or
+/// refuses). Pure apart from `bind`; the engine calls it for every incoming sync message that
+/// carries changes, and the benchmark measures it.
+pub fn judge(
+    base: Automerge,
+    message: automerge::sync::Message,
+    who: &Principal,
+    now: i64,
+    mut bind: impl FnMut(&ActorId) -> Result<(), Refusal>,
+) -> Result<(), Refusal> {
+    use automerge::sync::SyncDoc;
+    let base_heads = base.get_heads();
+    let before = if base_heads.is_empty() {
+        None
+    } else {
+        let task: Task = autosurgeon::hydrate(&base).map_err(|_| Refusal::NotATask)?;
+        if !authz::may_read_task(who, &task) {
+            // The hub answers as for a document that does not exist.
+            return Ok(());
+        }
+        Some(task)
+    };
+    let mut trial = base;
+    if trial
+        .receive_sync_message(&mut automerge::sync::State::new(), message)
+        .is_err()
+    {
+        return Ok(());
+    }
+    let changes = trial.get_changes(&base_heads);
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let mut paths = Vec::new();
+    for change in &changes {
+        bind(change.actor_id())?;
+        paths.extend(authz::change_paths(&trial, change.deps(), change.hash()));
+    }
+    let after: Task = autosurgeon::hydrate(&trial).map_err(|_| Refusal::NotATask)?;
+    authz::check_task_write(who, before.as_ref(), &after, &paths, now)
 }
 
 fn now_ms() -> i64 {

@@ -3,7 +3,7 @@
 // stopped) until all N cards are rendered. Run through `cargo xtask bench`, which first makes
 // the relay data with N tasks (SAMSKAB_BENCH_DATA) in the sync benchmark.
 import { cp, rm } from "node:fs/promises";
-import { Relay, freePort, launchDevice, tempDir } from "./support.mjs";
+import { Relay, freePort, launchDevice, signIn, tempDir } from "./support.mjs";
 
 const source = process.env.SAMSKAB_BENCH_DATA;
 const n = Number(process.env.SAMSKAB_BENCH_TASKS ?? 1000);
@@ -13,6 +13,8 @@ const data = await tempDir("bench-data");
 await cp(source, data, { recursive: true });
 const relay = await new Relay({ port: await freePort(), data }).start();
 const { context, close } = await launchDevice();
+// The sync benchmark seeded the demo accounts into the data: read as the demo volunteer.
+await signIn(context, relay.url, "anna@demo.samskab.dk");
 const page = await context.newPage();
 const cards = () => page.waitForFunction(
   (n) => document.querySelectorAll(".task-card").length >= n, n, { polling: "raf", timeout: 300_000 });
