@@ -7,7 +7,7 @@ use leptos_router::path;
 
 use crate::connectivity::{self, Connection};
 use crate::i18n::{I18n, Lang, Msg, use_i18n};
-use crate::pages::account::{LoginPage, SessionExpiredBanner};
+use crate::pages::account::{InvitationPage, LoginPage, SessionExpiredBanner};
 use crate::pages::coordinate::{CoordinationPage, TaskEditor};
 use crate::pages::tasks::{TaskDetail, TaskList};
 use crate::pages::{Area, AreaPage, NotFound};
@@ -66,7 +66,13 @@ pub fn App() -> impl IntoView {
             {user.is_some().then(|| view! { <Navigation/> })}
             <main id="main" tabindex="-1">
                 {if user.is_none() {
-                    view! { <LoginPage/> }.into_any()
+                    let path = window().location().pathname().unwrap_or_default();
+                    match path.strip_prefix("/invitation/") {
+                        Some(code) if !code.is_empty() => {
+                            view! { <InvitationPage code=code.to_owned()/> }.into_any()
+                        }
+                        _ => view! { <LoginPage/> }.into_any(),
+                    }
                 } else {
                     view! {
                 <Routes fallback=|| view! { <NotFound/> }>

@@ -59,6 +59,8 @@ pub enum SignInError {
     PasswordTooShort,
     Invalid,
     Offline,
+    InvitationInvalid,
+    Forbidden,
 }
 
 /// The user in an API answer (`{user: ...}` or the user itself).
@@ -122,6 +124,8 @@ fn error_of(status: u16, body: &JsValue) -> SignInError {
         .unwrap_or_default();
     match (status, code.as_str()) {
         (429, _) => SignInError::TooManyAttempts,
+        (410, _) => SignInError::InvitationInvalid,
+        (403, _) => SignInError::Forbidden,
         (_, "email_taken") => SignInError::EmailTaken,
         (_, "password_too_short") => SignInError::PasswordTooShort,
         (401, _) => SignInError::BadCredentials,
@@ -200,4 +204,37 @@ pub async fn logout() {
     ] {
         LocalStorage::delete(key);
     }
+}
+
+/// Creates an account from an invitation link's code, and signs it in.
+pub async fn accept_invitation(
+    code: &str,
+    name: &str,
+    email: &str,
+    password: &str,
+) -> Result<SignedIn, SignInError> {
+    let body = object(&[
+        ("code", code),
+        ("name", name),
+        ("email", email),
+        ("password", password),
+    ]);
+    sign_in_with("/api/invitations/accept", &body).await
+}
+
+/// Asks the relay for an invitation link for a new coordinator of `organisation`; the full URL.
+pub async fn invite_coordinator(organisation: &str) -> Result<String, SignInError> {
+    let body = object(&[("role", "koordinator"), ("organisation", organisation)]);
+    let (status, json) = call("POST", "/api/invitations", Some(&body)).await?;
+    if status != 201 {
+        return Err(error_of(status, &json));
+    }
+    let path = Reflect::get(&json, &"url".into())
+        .ok()
+        .and_then(|u| u.as_string())
+        .ok_or(SignInError::Invalid)?;
+    let origin = web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default();
+    Ok(format!("{origin}{path}"))
 }

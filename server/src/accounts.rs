@@ -74,6 +74,8 @@ pub enum AccountError {
     PasswordTooLong,
     #[error("{0}")]
     Invalid(&'static str),
+    #[error("the invitation is unknown, used or expired")]
+    InvitationInvalid,
     #[error("storage: {0}")]
     Storage(#[from] rusqlite::Error),
     #[error("password hashing: {0}")]
@@ -178,6 +180,20 @@ impl Accounts {
              CREATE TABLE IF NOT EXISTS actors (
                  actor BLOB PRIMARY KEY,
                  user_id TEXT NOT NULL REFERENCES users(id)
+             );
+             CREATE TABLE IF NOT EXISTS organisations (
+                 id TEXT PRIMARY KEY,
+                 name TEXT NOT NULL,
+                 kind TEXT NOT NULL,
+                 created_at INTEGER NOT NULL
+             );
+             CREATE TABLE IF NOT EXISTS invitations (
+                 code_hash BLOB PRIMARY KEY,
+                 role TEXT NOT NULL,
+                 organisation TEXT,
+                 invited_by TEXT NOT NULL REFERENCES users(id),
+                 expires_at INTEGER NOT NULL,
+                 used_by TEXT
              );",
         )?;
         Ok(Self {
@@ -420,6 +436,157 @@ impl Accounts {
     }
 }
 
+/// An association or a municipal centre.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Organisation {
+    pub id: OrganisationId,
+    pub name: String,
+    /// "forening" (association) or "center" (municipal centre).
+    pub kind: String,
+}
+
+/// How long an invitation link works.
+pub const INVITATION_DAYS: i64 = 14;
+
+impl Accounts {
+    pub fn create_organisation(&self, org: &Organisation) -> Result<(), AccountError> {
+        if org.name.trim().is_empty() || org.name.chars().count() > 120 {
+            return Err(AccountError::Invalid(
+                "a name of 1 to 120 characters is required",
+            ));
+        }
+        if !matches!(org.kind.as_str(), "forening" | "center") {
+            return Err(AccountError::Invalid("kind must be forening or center"));
+        }
+        let inserted = self.conn().execute(
+            "INSERT INTO organisations (id, name, kind, created_at) VALUES (?1, ?2, ?3, ?4)",
+            params![org.id.as_str(), org.name.trim(), org.kind, now_ms()],
+        );
+        match inserted {
+            Ok(_) => Ok(()),
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::ConstraintViolation =>
+            {
+                Err(AccountError::Invalid("an organisation with that id exists"))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    pub fn organisations(&self) -> Result<Vec<Organisation>, AccountError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare("SELECT id, name, kind FROM organisations ORDER BY name")?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })?
+            .filter_map(Result::ok)
+            .filter_map(|(id, name, kind)| {
+                Some(Organisation {
+                    id: id.parse().ok()?,
+                    name,
+                    kind,
+                })
+            })
+            .collect();
+        Ok(rows)
+    }
+
+    pub fn organisation_exists(&self, id: &OrganisationId) -> Result<bool, AccountError> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT 1 FROM organisations WHERE id = ?1",
+                params![id.as_str()],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some())
+    }
+
+    /// Stores an invitation and returns its one-time code (128 random bits, hex; only its
+    /// hash is kept).
+    pub fn invite(
+        &self,
+        by: &PersonId,
+        role: Role,
+        organisation: Option<&OrganisationId>,
+    ) -> Result<String, AccountError> {
+        let code = random_hex(16);
+        self.conn().execute(
+            "INSERT INTO invitations (code_hash, role, organisation, invited_by, expires_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                token_hash(&code),
+                role.as_str(),
+                organisation.map(OrganisationId::as_str),
+                by.as_str(),
+                now_ms() + INVITATION_DAYS * DAY_MS
+            ],
+        )?;
+        Ok(code)
+    }
+
+    /// Creates the invited account (with the invitation's role and organisation) and signs it
+    /// in. The code works once, until it expires.
+    pub fn accept_invitation(
+        &self,
+        code: &str,
+        new: &NewUser,
+    ) -> Result<(User, String), AccountError> {
+        let hash = token_hash(code);
+        let row = self
+            .conn()
+            .query_row(
+                "SELECT role, organisation, expires_at, used_by FROM invitations WHERE code_hash = ?1",
+                params![hash],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, Option<String>>(1)?,
+                        r.get::<_, i64>(2)?,
+                        r.get::<_, Option<String>>(3)?,
+                    ))
+                },
+            )
+            .optional()?;
+        let Some((role, organisation, expires_at, used_by)) = row else {
+            return Err(AccountError::InvitationInvalid);
+        };
+        if used_by.is_some() || expires_at <= now_ms() {
+            return Err(AccountError::InvitationInvalid);
+        }
+        let role: Role = role
+            .parse()
+            .map_err(|_| AccountError::Invalid("stored role"))?;
+        let user = self.create_user(
+            &NewUser {
+                role,
+                ..new.clone()
+            },
+            None,
+        )?;
+        // Mark it used; if another acceptance won the race, this one does not count.
+        let claimed = self.conn().execute(
+            "UPDATE invitations SET used_by = ?1 WHERE code_hash = ?2 AND used_by IS NULL",
+            params![user.id.as_str(), hash],
+        )?;
+        if claimed != 1 {
+            self.conn()
+                .execute("DELETE FROM users WHERE id = ?1", params![user.id.as_str()])?;
+            return Err(AccountError::InvitationInvalid);
+        }
+        if let Some(org) = organisation.and_then(|o| o.parse().ok()) {
+            self.add_membership(&user.id, &org)?;
+        }
+        self.login(&user.email, &new.password)
+    }
+}
+
 /// The demo accounts `--demo` creates, all with password [`DEMO_PASSWORD`]:
 /// (id, email, name, role, organisation).
 pub const DEMO_ACCOUNTS: &[(&str, &str, &str, Role, Option<&str>)] = &[
@@ -455,8 +622,24 @@ pub const DEMO_ACCOUNTS: &[(&str, &str, &str, Role, Option<&str>)] = &[
 pub const DEMO_PASSWORD: &str = "samskab-demo";
 
 impl Accounts {
-    /// Creates the demo accounts that do not exist yet; returns how many it created.
+    /// Creates the demo organisations and accounts that do not exist yet; returns how many
+    /// accounts it created.
     pub fn seed_demo(&self) -> Result<usize, AccountError> {
+        for (id, name) in samskab_model::demo::ORGANISATIONS {
+            let id: OrganisationId = id.parse().map_err(|_| AccountError::Invalid("demo org"))?;
+            if !self.organisation_exists(&id)? {
+                let kind = if id.as_str().starts_with("aktivitetscenter") {
+                    "center"
+                } else {
+                    "forening"
+                };
+                self.create_organisation(&Organisation {
+                    id,
+                    name: (*name).into(),
+                    kind: kind.into(),
+                })?;
+            }
+        }
         let mut created = 0;
         for (id, email, name, role, org) in DEMO_ACCOUNTS {
             let id: PersonId = id.parse().map_err(|_| AccountError::Invalid("demo id"))?;

@@ -18,7 +18,7 @@ use samskab_model::authz::Role;
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
-use crate::accounts::{NewUser, SESSION_DAYS, User, normalise_email};
+use crate::accounts::{NewUser, Organisation, SESSION_DAYS, User, normalise_email};
 use crate::error::ApiError;
 
 pub const COOKIE: &str = "samskab_session";
@@ -30,6 +30,12 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/logout", post(logout))
         .route("/me", get(me))
         .route("/password", post(change_password))
+        .route(
+            "/organisations",
+            get(organisations).post(create_organisation),
+        )
+        .route("/invitations", post(invite))
+        .route("/invitations/accept", post(accept_invitation))
 }
 
 /// The session token a request carries: cookie, bearer header or `token` query parameter.
@@ -224,4 +230,179 @@ async fn change_password(
     let token = blocking(move || accounts.change_password(&id, &body.old, &body.new)).await?;
     tracing::info!(user = %user.id, "password changed; other sessions ended");
     Ok(signed_in(user, token, &headers))
+}
+
+async fn organisations(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Result<Response, ApiError> {
+    current_user(&state, &headers, &uri).await?;
+    let accounts = state.accounts.clone();
+    let list = blocking(move || accounts.organisations()).await?;
+    Ok(Json(list).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+struct OrganisationBody {
+    #[serde(default)]
+    id: Option<String>,
+    name: String,
+    kind: String,
+}
+
+/// A URL-safe id from a name: "Karise Petanque Klub" -> "karise-petanque-klub".
+fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.trim().to_lowercase().chars() {
+        let c = match c {
+            'æ' => "ae".to_owned(),
+            'ø' => "oe".to_owned(),
+            'å' => "aa".to_owned(),
+            c if c.is_ascii_alphanumeric() => c.to_string(),
+            _ => "-".to_owned(),
+        };
+        if c == "-" && (out.is_empty() || out.ends_with('-')) {
+            continue;
+        }
+        out.push_str(&c);
+    }
+    out.trim_end_matches('-').chars().take(64).collect()
+}
+
+async fn create_organisation(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    uri: Uri,
+    Json(body): Json<OrganisationBody>,
+) -> Result<Response, ApiError> {
+    let (user, _) = current_user(&state, &headers, &uri).await?;
+    if !matches!(user.role, Role::Staff | Role::Admin) {
+        return Err(ApiError::Forbidden);
+    }
+    let id = body
+        .id
+        .unwrap_or_else(|| slug(&body.name))
+        .parse()
+        .map_err(|_| {
+            ApiError::Invalid("the organisation id must be 1 to 64 of a-z, 0-9 and -".into())
+        })?;
+    let org = Organisation {
+        id,
+        name: body.name,
+        kind: body.kind,
+    };
+    let accounts = state.accounts.clone();
+    let created = org.clone();
+    blocking(move || accounts.create_organisation(&created)).await?;
+    tracing::info!(by = %user.id, organisation = %org.id, "organisation created");
+    Ok((StatusCode::CREATED, Json(org)).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+struct InviteBody {
+    role: Role,
+    #[serde(default)]
+    organisation: Option<samskab_model::OrganisationId>,
+}
+
+#[derive(Debug, Serialize)]
+struct Invitation {
+    code: String,
+    url: String,
+    role: Role,
+    organisation: Option<samskab_model::OrganisationId>,
+}
+
+/// Staff and admins invite coordinators (to any organisation) and staff; admins also admins;
+/// coordinators invite coordinators to their own organisations. Volunteers register themselves.
+fn may_invite(
+    inviter: &User,
+    role: Role,
+    organisation: Option<&samskab_model::OrganisationId>,
+) -> bool {
+    match role {
+        Role::Volunteer => false,
+        Role::Coordinator => organisation.is_some_and(|org| inviter.principal().coordinates(org)),
+        Role::Staff => matches!(inviter.role, Role::Staff | Role::Admin),
+        Role::Admin => inviter.role == Role::Admin,
+    }
+}
+
+async fn invite(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    uri: Uri,
+    Json(body): Json<InviteBody>,
+) -> Result<Response, ApiError> {
+    let (user, _) = current_user(&state, &headers, &uri).await?;
+    if body.role == Role::Coordinator && body.organisation.is_none() {
+        return Err(ApiError::Invalid(
+            "a coordinator is invited to an organisation".into(),
+        ));
+    }
+    if !may_invite(&user, body.role, body.organisation.as_ref()) {
+        return Err(ApiError::Forbidden);
+    }
+    let accounts = state.accounts.clone();
+    let (role, org, by) = (body.role, body.organisation.clone(), user.id.clone());
+    let code = blocking(move || {
+        if let Some(org) = &org
+            && !accounts.organisation_exists(org)?
+        {
+            return Err(crate::accounts::AccountError::Invalid(
+                "no such organisation",
+            ));
+        }
+        accounts.invite(&by, role, org.as_ref())
+    })
+    .await?;
+    tracing::info!(by = %user.id, role = %body.role, "invitation created");
+    Ok((
+        StatusCode::CREATED,
+        [(header::CACHE_CONTROL, "no-store")],
+        Json(Invitation {
+            url: format!("/invitation/{code}"),
+            code,
+            role: body.role,
+            organisation: body.organisation,
+        }),
+    )
+        .into_response())
+}
+
+#[derive(Debug, Deserialize)]
+struct AcceptBody {
+    code: String,
+    name: String,
+    email: String,
+    #[serde(default)]
+    phone: String,
+    password: String,
+}
+
+async fn accept_invitation(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Json(body): Json<AcceptBody>,
+) -> Result<Response, ApiError> {
+    limited(state.limits.register_address.check(&addr.ip().to_string()))?;
+    let accounts = state.accounts.clone();
+    let (user, token) = blocking(move || {
+        accounts.accept_invitation(
+            &body.code,
+            &NewUser {
+                email: body.email,
+                name: body.name,
+                phone: body.phone,
+                password: body.password,
+                // The invitation's role replaces this.
+                role: Role::Volunteer,
+            },
+        )
+    })
+    .await?;
+    tracing::info!(user = %user.id, role = %user.role, "invitation accepted");
+    Ok((StatusCode::CREATED, signed_in(user, token, &headers)).into_response())
 }

@@ -22,6 +22,10 @@ pub enum ApiError {
     PasswordTooShort { min: usize },
     #[error("{0}")]
     Invalid(String),
+    #[error("your role does not allow this")]
+    Forbidden,
+    #[error("the invitation is unknown, used or expired")]
+    InvitationInvalid,
     #[error("internal error: {0}")]
     Internal(#[from] anyhow::Error),
 }
@@ -44,6 +48,8 @@ impl IntoResponse for ApiError {
             ApiError::EmailTaken => (StatusCode::CONFLICT, "email_taken"),
             ApiError::PasswordTooShort { .. } => (StatusCode::BAD_REQUEST, "password_too_short"),
             ApiError::Invalid(_) => (StatusCode::BAD_REQUEST, "invalid"),
+            ApiError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
+            ApiError::InvitationInvalid => (StatusCode::GONE, "invitation_invalid"),
             ApiError::Internal(e) => {
                 tracing::error!(error = %e, "internal error");
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal")
@@ -81,6 +87,7 @@ impl From<crate::accounts::AccountError> for ApiError {
             AccountError::PasswordTooShort => ApiError::PasswordTooShort { min: MIN_PASSWORD },
             AccountError::PasswordTooLong => ApiError::Invalid(e.to_string()),
             AccountError::Invalid(m) => ApiError::Invalid(m.to_owned()),
+            AccountError::InvitationInvalid => ApiError::InvitationInvalid,
             AccountError::Storage(_) | AccountError::Hash(_) => {
                 ApiError::Internal(anyhow::anyhow!("{e}"))
             }

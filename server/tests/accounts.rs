@@ -257,3 +257,127 @@ fn the_admin_command_creates_the_first_user_with_a_password_from_stdin() {
         .unwrap();
     assert_eq!(user.role, samskab_model::authz::Role::Admin);
 }
+
+async fn post_as(relay: &Relay, token: &str, path: &str, body: Value) -> reqwest::Response {
+    relay
+        .client
+        .post(format!("{}{path}", relay.base))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn staff_create_organisations_and_invitations_make_coordinators() {
+    let relay = Relay::start_with(tempfile::tempdir().unwrap(), true).await;
+    let carla = relay.login("carla@demo.samskab.dk").await;
+    let anna = relay.login("anna@demo.samskab.dk").await;
+    let bo = relay.login("bo@demo.samskab.dk").await;
+
+    // Staff create an organisation; a volunteer may not.
+    let org = json!({"name": "Karise Petanque Klub", "kind": "forening"});
+    assert_eq!(
+        post_as(&relay, &anna, "/api/organisations", org.clone())
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    let res = post_as(&relay, &carla, "/api/organisations", org).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["id"],
+        "karise-petanque-klub"
+    );
+    let list: Value = relay
+        .client
+        .get(format!("{}/api/organisations", relay.base))
+        .bearer_auth(&anna)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o["id"] == "karise-petanque-klub")
+    );
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o["id"] == "haslev-fodbold"),
+        "demo organisations are seeded"
+    );
+
+    // Who may invite whom.
+    let invite = |token: &str, role: &str, org: Option<&str>| {
+        let body = json!({"role": role, "organisation": org});
+        let token = token.to_owned();
+        let relay = &relay;
+        async move { post_as(relay, &token, "/api/invitations", body).await }
+    };
+    assert_eq!(
+        invite(&anna, "koordinator", Some("haslev-fodbold"))
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        invite(&bo, "koordinator", Some("karise-petanque-klub"))
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        invite(&bo, "personale", None).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        invite(&carla, "admin", None).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        invite(&carla, "koordinator", Some("findes-ikke"))
+            .await
+            .status(),
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        invite(&bo, "koordinator", Some("haslev-fodbold"))
+            .await
+            .status(),
+        StatusCode::CREATED
+    );
+
+    // Staff invite a coordinator to the new club; the link works once.
+    let res = invite(&carla, "koordinator", Some("karise-petanque-klub")).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let invitation: Value = res.json().await.unwrap();
+    let code = invitation["code"].as_str().unwrap().to_owned();
+    assert_eq!(code.len(), 32, "128 bits, hex");
+    assert_eq!(invitation["url"], format!("/invitation/{code}"));
+    let accept = |email: &str| json!({"code": code, "name": "Pia", "email": email, "password": "en god lang kode"});
+    let res = post(&relay, "/api/invitations/accept", accept("pia@karise.dk")).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["user"]["role"], "koordinator");
+    assert_eq!(
+        body["user"]["organisations"],
+        json!(["karise-petanque-klub"])
+    );
+    let again = post(&relay, "/api/invitations/accept", accept("pia2@karise.dk")).await;
+    assert_eq!(again.status(), StatusCode::GONE);
+    let forged = post(
+        &relay,
+        "/api/invitations/accept",
+        json!({"code": "0".repeat(32), "name": "X", "email": "x@x.dk", "password": "en god lang kode"}),
+    )
+    .await;
+    assert_eq!(forged.status(), StatusCode::GONE);
+    relay.shutdown().await;
+}

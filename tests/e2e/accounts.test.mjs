@@ -91,3 +91,38 @@ test("logging out leaves none of the user's data on the device", async () => {
   const me = await device.context.request.get(`${relay.url}/api/me`);
   assert.equal(me.status(), 401);
 });
+
+test("a coordinator invites a coordinator; the link creates an account that runs the club", async () => {
+  const bo = await launchDevice();
+  const newcomer = await launchDevice();
+  try {
+    await signIn(bo.context, relay.url, "bo@demo.samskab.dk");
+    const page = await bo.context.newPage();
+    await page.goto(`${relay.url}/koordinering`);
+    await page.getByRole("button", { name: "Inviter en koordinator" }).click();
+    const link = await page.getByTestId("invite-link").inputValue();
+    assert.match(link, /\/invitation\/[0-9a-f]{32}$/);
+
+    const other = await newcomer.context.newPage();
+    await other.goto(link);
+    await other.getByRole("heading", { name: "Du er inviteret til Samskab" }).waitFor();
+    await other.getByLabel("Navn").fill("Mads Træner");
+    await other.getByLabel("E-mail").fill(`mads-${Date.now()}@example.dk`);
+    await other.getByLabel("Adgangskode").fill("en god lang kode");
+    await other.getByRole("button", { name: "Opret konto og tag imod" }).click();
+    await other.getByText("Mads Træner").waitFor();
+    await other.goto(`${relay.url}/koordinering`);
+    // The new coordinator runs exactly Bo's club.
+    assert.equal(await other.getByLabel("Jeg koordinerer for").inputValue(), "haslev-fodbold");
+    await other.getByRole("link", { name: "Opret opgave" }).waitFor();
+
+    // The link worked once.
+    const again = await newcomer.context.request.post(`${relay.url}/api/invitations/accept`, {
+      data: { code: link.split("/").pop(), name: "X", email: "x@example.dk", password: "en god lang kode" },
+    });
+    assert.equal(again.status(), 410);
+  } finally {
+    await bo.close();
+    await newcomer.close();
+  }
+});

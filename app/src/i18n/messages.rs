@@ -199,4 +199,21 @@ define_messages! {
         da: "Koordinering er for foreningernes koordinatorer og kommunens personale.",
         en: "Coordination is for the associations' coordinators and the municipality's staff.",
     },
+
+    InvitationTitle => { da: "Du er inviteret til Samskab", en: "You are invited to Samskab" },
+    InvitationIntro => {
+        da: "Opret din konto for at tage imod invitationen. Linket virker én gang.",
+        en: "Create your account to accept the invitation. The link works once.",
+    },
+    AcceptInvitation => { da: "Opret konto og tag imod", en: "Create account and accept" },
+    InvitationInvalid => {
+        da: "Invitationen er brugt eller udløbet. Bed om et nyt link.",
+        en: "The invitation has been used or has expired. Ask for a new link.",
+    },
+    NotAllowed => { da: "Det har din rolle ikke adgang til.", en: "Your role does not allow this." },
+    InviteCoordinator => { da: "Inviter en koordinator", en: "Invite a coordinator" },
+    InvitationLink => {
+        da: "Send dette link til den nye koordinator (virker én gang i 14 dage)",
+        en: "Send this link to the new coordinator (works once, for 14 days)",
+    },
 }

@@ -15,6 +15,99 @@ fn message(error: SignInError) -> Msg {
         SignInError::PasswordTooShort => Msg::PasswordTooShort,
         SignInError::Invalid => Msg::InvalidInput,
         SignInError::Offline => Msg::SignInOffline,
+        SignInError::InvitationInvalid => Msg::InvitationInvalid,
+        SignInError::Forbidden => Msg::NotAllowed,
+    }
+}
+
+/// `/invitation/<code>`: creating an invited account (coordinator or staff).
+#[component]
+pub fn InvitationPage(code: String) -> impl IntoView {
+    let i18n = use_i18n();
+    super::page_title(Msg::InvitationTitle);
+    let name = RwSignal::new(String::new());
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<Msg>);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        busy.set(true);
+        let code = code.clone();
+        spawn_local(async move {
+            let result = session::accept_invitation(
+                &code,
+                &name.get_untracked(),
+                &email.get_untracked(),
+                &password.get_untracked(),
+            )
+            .await;
+            busy.set(false);
+            match result {
+                Ok(_) => enter_app(),
+                Err(e) => error.set(Some(message(e))),
+            }
+        });
+    };
+    view! {
+        <section class="page login" aria-labelledby="page-title">
+            <h1 id="page-title">{move || i18n.t(Msg::InvitationTitle)}</h1>
+            <p class="lead">{move || i18n.t(Msg::InvitationIntro)}</p>
+            {move || error.get().map(|m| view! { <p class="error" role="alert" data-testid="login-error">{i18n.t(m)}</p> })}
+            <form class="task-form" on:submit=submit>
+                <div class="field field-wide">
+                    <label for="invite-name">{move || i18n.t(Msg::FieldName)}</label>
+                    <input id="invite-name" type="text" autocomplete="name" required bind:value=name/>
+                </div>
+                <div class="field field-wide">
+                    <label for="invite-email">{move || i18n.t(Msg::FieldEmail)}</label>
+                    <input id="invite-email" type="email" autocomplete="username" required bind:value=email/>
+                </div>
+                <div class="field field-wide">
+                    <label for="invite-password">{move || i18n.t(Msg::FieldPassword)}</label>
+                    <input id="invite-password" type="password" autocomplete="new-password" minlength="10" required
+                        aria-describedby="invite-password-hint" bind:value=password/>
+                    <span id="invite-password-hint" class="muted">{move || i18n.t(Msg::PasswordHint)}</span>
+                </div>
+                <p class="form-actions field-wide">
+                    <button type="submit" class="button primary" disabled=move || busy.get()>
+                        {move || i18n.t(Msg::AcceptInvitation)}
+                    </button>
+                </p>
+            </form>
+        </section>
+    }
+}
+
+/// For those who run an organisation: an invitation link for a new coordinator of it.
+#[component]
+pub fn InviteCoordinator(organisation: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let link = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<Msg>);
+    let on_click = move |_| {
+        let organisation = organisation.clone();
+        spawn_local(async move {
+            match session::invite_coordinator(&organisation).await {
+                Ok(url) => {
+                    error.set(None);
+                    link.set(Some(url));
+                }
+                Err(e) => error.set(Some(message(e))),
+            }
+        });
+    };
+    view! {
+        <div class="invite">
+            <button type="button" class="button secondary" on:click=on_click>{move || i18n.t(Msg::InviteCoordinator)}</button>
+            {move || error.get().map(|m| view! { <p class="error" role="alert">{i18n.t(m)}</p> })}
+            {move || link.get().map(|url| view! {
+                <div class="field field-wide">
+                    <label for="invite-link">{i18n.t(Msg::InvitationLink)}</label>
+                    <input id="invite-link" type="text" readonly prop:value=url data-testid="invite-link"/>
+                </div>
+            })}
+        </div>
     }
 }
 

@@ -92,8 +92,11 @@ pub fn CoordinationPage() -> impl IntoView {
                     {choices.iter().map(|(id, name)| view! { <option value=*id>{*name}</option> }).collect_view()}
                 </select>
             </div>
-            {move || org.get().is_some().then(|| view! {
-                <p><A href="/opgaver/ny" attr:class="button primary">{move || i18n.t(Msg::NewTask)}</A></p>
+            {move || org.get().map(|o| view! {
+                <p class="form-actions">
+                    <A href="/opgaver/ny" attr:class="button primary">{move || i18n.t(Msg::NewTask)}</A>
+                </p>
+                <super::account::InviteCoordinator organisation=o.to_string()/>
                 {move || {
                     let tasks = tasks();
                     if tasks.is_empty() {
