@@ -124,6 +124,11 @@ fn token_hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
 }
 
+/// What identifies a session without the token itself (its stored hash).
+pub fn session_hash(token: &str) -> Vec<u8> {
+    token_hash(token)
+}
+
 fn random_hex(bytes: usize) -> String {
     let mut buf = vec![0u8; bytes];
     // The OS random source failing is not something a relay can carry on from.

@@ -192,6 +192,9 @@ async fn logout(
     uri: Uri,
 ) -> Result<Response, ApiError> {
     if let Some(token) = session_token(&headers, &uri) {
+        state
+            .sync
+            .end_session(crate::accounts::session_hash(&token));
         let accounts = state.accounts.clone();
         blocking(move || accounts.logout(&token)).await?;
     }
@@ -228,6 +231,8 @@ async fn change_password(
     let accounts = state.accounts.clone();
     let id = user.id.clone();
     let token = blocking(move || accounts.change_password(&id, &body.old, &body.new)).await?;
+    // Every other session ended: so do the sync connections opened with them.
+    state.sync.end_user_sessions(user.id.clone());
     tracing::info!(user = %user.id, "password changed; other sessions ended");
     Ok(signed_in(user, token, &headers))
 }

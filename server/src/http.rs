@@ -30,7 +30,12 @@ pub fn router(state: Arc<AppState>) -> Router {
         .fallback(static_file)
         .with_state(state)
         .layer(axum::middleware::map_response(security_headers))
-        .layer(TraceLayer::new_for_http())
+        // Spans name the path only: a query may carry a session token, which is never logged.
+        .layer(TraceLayer::new_for_http().make_span_with(
+            |request: &axum::http::Request<axum::body::Body>| {
+                tracing::debug_span!("http", method = %request.method(), path = %request.uri().path())
+            },
+        ))
 }
 
 /// The JSON API. Accounts, catalog and the rest are added here by later work; anything not

@@ -43,6 +43,8 @@ enum Command {
     Connect {
         peer: PeerId,
         principal: Principal,
+        /// SHA-256 of the session token the connection was opened with.
+        session: Vec<u8>,
         outbox: mpsc::UnboundedSender<Outgoing>,
         done: oneshot::Sender<Result<(), String>>,
     },
@@ -56,6 +58,11 @@ enum Command {
     Catalog {
         reader: Principal,
         reply: oneshot::Sender<Vec<(DocumentId, Vec<String>)>>,
+    },
+    /// Close the connections opened with this session, or with any session of this user.
+    EndSessions {
+        session: Option<Vec<u8>>,
+        user: Option<samskab_model::PersonId>,
     },
     Seed {
         id: DocumentId,
@@ -79,6 +86,7 @@ impl std::fmt::Debug for Command {
             Command::Receive { .. } => "Receive",
             Command::Catalog { .. } => "Catalog",
             Command::Seed { .. } => "Seed",
+            Command::EndSessions { .. } => "EndSessions",
         })
     }
 }
@@ -142,6 +150,7 @@ impl SyncEngine {
                     principals,
                     accounts,
                     actors: HashMap::new(),
+                    sessions: HashMap::new(),
                 }
                 .run(rx)
             })
@@ -158,18 +167,36 @@ impl SyncEngine {
         &self,
         peer: PeerId,
         principal: Principal,
+        session: Vec<u8>,
         outbox: mpsc::UnboundedSender<Outgoing>,
     ) -> Result<(), String> {
         let (done, result) = oneshot::channel();
         self.send(Command::Connect {
             peer,
             principal,
+            session,
             outbox,
             done,
         });
         result
             .await
             .unwrap_or_else(|_| Err("the sync engine stopped".into()))
+    }
+
+    /// Closes the sync connections opened with a session that just ended (logout).
+    pub fn end_session(&self, session: Vec<u8>) {
+        self.send(Command::EndSessions {
+            session: Some(session),
+            user: None,
+        });
+    }
+
+    /// Closes every sync connection of a user (their sessions ended: password change).
+    pub fn end_user_sessions(&self, user: samskab_model::PersonId) {
+        self.send(Command::EndSessions {
+            session: None,
+            user: Some(user),
+        });
     }
 
     pub fn disconnect(&self, peer: PeerId) {
@@ -211,6 +238,8 @@ struct Engine {
     accounts: Arc<Accounts>,
     /// Actor ids known to be bound, and to whom (saves a database write per change).
     actors: HashMap<ActorId, samskab_model::PersonId>,
+    /// The session each connection was opened with.
+    sessions: HashMap<PeerId, Vec<u8>>,
 }
 
 impl Engine {
@@ -220,6 +249,7 @@ impl Engine {
                 Command::Connect {
                     peer,
                     principal,
+                    session,
                     outbox,
                     done,
                 } => {
@@ -227,6 +257,7 @@ impl Engine {
                         Err(format!("peer id {peer} is already connected"))
                     } else {
                         self.outboxes.insert(peer.clone(), outbox);
+                        self.sessions.insert(peer.clone(), session);
                         lock(&self.principals).insert(peer.clone(), principal);
                         let effects = self.hub.connect(peer);
                         self.apply(None, effects);
@@ -237,7 +268,26 @@ impl Engine {
                 Command::Disconnect { peer } => {
                     self.hub.disconnect(&peer);
                     self.outboxes.remove(&peer);
+                    self.sessions.remove(&peer);
                     lock(&self.principals).remove(&peer);
+                }
+                Command::EndSessions { session, user } => {
+                    let ended: Vec<PeerId> = {
+                        let principals = lock(&self.principals);
+                        self.sessions
+                            .iter()
+                            .filter(|(peer, s)| {
+                                session.as_ref() == Some(*s)
+                                    || user.as_ref().is_some_and(|u| {
+                                        principals.get(*peer).is_some_and(|p| p.person == *u)
+                                    })
+                            })
+                            .map(|(peer, _)| peer.clone())
+                            .collect()
+                    };
+                    for peer in ended {
+                        self.close(&peer, "the session has ended; log in again".into());
+                    }
                 }
                 Command::Receive { peer, message } => {
                     let span = tracing::debug_span!("sync", peer = %peer, kind = message.kind(), document = ?message.document_id().map(|d| d.to_string()));

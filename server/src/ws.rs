@@ -39,16 +39,17 @@ pub async fn upgrade(
         tracing::warn!(origin = ?headers.get(header::ORIGIN), "refused a sync connection from a foreign origin");
         return (StatusCode::FORBIDDEN, "foreign origin").into_response();
     }
-    let user = match crate::api::current_user(&state, &headers, &uri).await {
-        Ok((user, _)) => user,
+    let (user, token) = match crate::api::current_user(&state, &headers, &uri).await {
+        Ok(found) => found,
         Err(e) => return e.into_response(),
     };
     let principal = user.principal();
+    let session = crate::accounts::session_hash(&token);
     let engine = state.sync.clone();
     let shutdown = state.shutdown.clone();
     ws.max_message_size(MAX_MESSAGE_BYTES)
         .max_frame_size(MAX_MESSAGE_BYTES)
-        .on_upgrade(move |socket| connection(socket, engine, principal, shutdown))
+        .on_upgrade(move |socket| connection(socket, engine, principal, session, shutdown))
 }
 
 /// A browser always sends `Origin` on a WebSocket upgrade; it must name this host. Tools that
@@ -71,6 +72,7 @@ async fn connection(
     socket: WebSocket,
     engine: SyncEngine,
     principal: Principal,
+    session: Vec<u8>,
     shutdown: watch::Receiver<bool>,
 ) {
     let (mut sink, mut stream) = socket.split();
@@ -126,7 +128,7 @@ async fn connection(
     };
 
     let span = tracing::info_span!("connection", peer = %peer, user = %principal.person);
-    serve_peer(peer, principal, sink, stream, engine, shutdown)
+    serve_peer(peer, principal, session, sink, stream, engine, shutdown)
         .instrument(span)
         .await;
 }
@@ -135,13 +137,17 @@ async fn connection(
 async fn serve_peer(
     peer: samskab_model::sync::PeerId,
     principal: Principal,
+    session: Vec<u8>,
     mut sink: futures_util::stream::SplitSink<WebSocket, WsMessage>,
     mut stream: futures_util::stream::SplitStream<WebSocket>,
     engine: SyncEngine,
     mut shutdown: watch::Receiver<bool>,
 ) {
     let (outbox, mut inbox) = mpsc::unbounded_channel();
-    if let Err(reason) = engine.connect(peer.clone(), principal, outbox).await {
+    if let Err(reason) = engine
+        .connect(peer.clone(), principal, session, outbox)
+        .await
+    {
         close(&mut sink, PROTOCOL_ERROR, &reason).await;
         return;
     }

@@ -459,3 +459,51 @@ async fn demo_tasks_are_seeded_once_and_sync_like_any_other() {
     assert_eq!(catalog["documents"].as_array().unwrap().len(), 12);
     relay.shutdown().await;
 }
+
+#[tokio::test]
+async fn the_upgrade_refuses_missing_unknown_revoked_and_expired_sessions() {
+    let relay = Relay::start_with(tempfile::tempdir().unwrap(), true).await;
+    let status_of = |url: String| async move {
+        match tokio_tungstenite::connect_async(url).await {
+            Ok(_) => 101,
+            Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+                response.status().as_u16()
+            }
+            Err(e) => panic!("{e}"),
+        }
+    };
+    assert_eq!(status_of(relay.ws_url()).await, 401, "no token");
+    assert_eq!(
+        status_of(relay.ws_url_as(&"ab".repeat(32))).await,
+        401,
+        "unknown token"
+    );
+
+    let token = relay.login("anna@demo.samskab.dk").await;
+    assert_eq!(status_of(relay.ws_url_as(&token)).await, 101);
+    let mut open = Device::connect(&relay.ws_url_as(&token), "open").await;
+    let res = relay
+        .client
+        .post(format!("{}/api/logout", relay.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), reqwest::StatusCode::NO_CONTENT);
+    assert_eq!(
+        status_of(relay.ws_url_as(&token)).await,
+        401,
+        "revoked at logout"
+    );
+    // A connection opened with the session closes when it ends.
+    let reason = expect_error_and_close(&mut open.ws).await;
+    assert!(reason.contains("session has ended"), "{reason}");
+
+    // A session past its expiry (moved back in the database) is refused and removed.
+    let token = relay.login("anna@demo.samskab.dk").await;
+    let db = rusqlite::Connection::open(relay.data().join("samskab.sqlite3")).unwrap();
+    db.execute("UPDATE sessions SET expires_at = 0", [])
+        .unwrap();
+    assert_eq!(status_of(relay.ws_url_as(&token)).await, 401, "expired");
+    relay.shutdown().await;
+}
