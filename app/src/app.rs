@@ -7,7 +7,7 @@ use leptos_router::path;
 
 use crate::connectivity::{self, Connection};
 use crate::i18n::{I18n, Lang, Msg, use_i18n};
-use crate::pages::account::{InvitationPage, LoginPage, SessionExpiredBanner};
+use crate::pages::account::{AccountPage, InvitationPage, LoginPage, SessionExpiredBanner};
 use crate::pages::coordinate::{CoordinationPage, TaskEditor};
 use crate::pages::tasks::{TaskDetail, TaskList};
 use crate::pages::{Area, AreaPage, NotFound};
@@ -82,6 +82,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/opgaver/:id") view=TaskDetail/>
                     <Route path=path!("/opgaver/:id/rediger") view=TaskEditor/>
                     <Route path=path!("/koordinering") view=CoordinationPage/>
+                    <Route path=path!("/konto") view=AccountPage/>
                     <Route path=path!("/cv") view=|| view! { <AreaPage area=Area::Cv/> }/>
                     <Route path=path!("/moeder") view=|| view! { <AreaPage area=Area::Meetings/> }/>
                     <Route path=path!("/ideer") view=|| view! { <AreaPage area=Area::Ideas/> }/>
@@ -166,7 +167,9 @@ fn UserMenu(user: session::SignedIn, sync: Option<SyncView>) -> impl IntoView {
     };
     view! {
         <div class="user-menu">
-            <span class="user-name"><span class="visually-hidden">{move || i18n.t(Msg::SignedInAs)} " "</span>{user.name.clone()}</span>
+            <A href="/konto" attr:class="user-name">
+                <span class="visually-hidden">{move || i18n.t(Msg::SignedInAs)} " "</span>{user.name.clone()}
+            </A>
             <button type="button" class="button small secondary" data-testid="logout"
                 disabled=move || busy.get() on:click=logout>{move || i18n.t(Msg::LogOut)}</button>
         </div>

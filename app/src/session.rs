@@ -238,3 +238,10 @@ pub async fn invite_coordinator(organisation: &str) -> Result<String, SignInErro
         .unwrap_or_default();
     Ok(format!("{origin}{path}"))
 }
+
+/// Changes the password; the relay ends every other session (other devices must log in again).
+pub async fn change_password(old: &str, new: &str) -> Result<(), SignInError> {
+    sign_in_with("/api/password", &object(&[("old", old), ("new", new)]))
+        .await
+        .map(drop)
+}

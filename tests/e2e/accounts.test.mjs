@@ -116,6 +116,14 @@ test("a coordinator invites a coordinator; the link creates an account that runs
     assert.equal(await other.getByLabel("Jeg koordinerer for").inputValue(), "haslev-fodbold");
     await other.getByRole("link", { name: "Opret opgave" }).waitFor();
 
+    // Changing the password keeps this device signed in and syncing.
+    await other.getByRole("link", { name: /Mads Træner/ }).click();
+    await other.getByLabel("Nuværende adgangskode").fill("en god lang kode");
+    await other.getByLabel("Ny adgangskode").fill("en endnu bedre kode");
+    await other.getByRole("button", { name: "Skift adgangskode" }).click();
+    await other.getByText("Adgangskoden er skiftet. Dine andre enheder er logget ud.").waitFor();
+    await other.locator('[data-testid="sync-status"][data-state="saved"]').waitFor({ timeout: 45_000 });
+
     // The link worked once.
     const again = await newcomer.context.request.post(`${relay.url}/api/invitations/accept`, {
       data: { code: link.split("/").pop(), name: "X", email: "x@example.dk", password: "en god lang kode" },

@@ -216,4 +216,13 @@ define_messages! {
         da: "Send dette link til den nye koordinator (virker én gang i 14 dage)",
         en: "Send this link to the new coordinator (works once, for 14 days)",
     },
+
+    MyAccount => { da: "Min konto", en: "My account" },
+    ChangePassword => { da: "Skift adgangskode", en: "Change password" },
+    CurrentPassword => { da: "Nuværende adgangskode", en: "Current password" },
+    NewPassword => { da: "Ny adgangskode", en: "New password" },
+    PasswordChanged => {
+        da: "Adgangskoden er skiftet. Dine andre enheder er logget ud.",
+        en: "The password is changed. Your other devices are logged out.",
+    },
 }

@@ -235,3 +235,51 @@ pub fn SessionExpiredBanner(expired: RwSignal<bool>) -> impl IntoView {
         })}
     }
 }
+
+/// `/konto`: who is signed in, and changing the password.
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let i18n = use_i18n();
+    super::page_title(Msg::MyAccount);
+    let user = session::current();
+    let old = RwSignal::new(String::new());
+    let new = RwSignal::new(String::new());
+    let outcome = RwSignal::new(None::<Result<(), Msg>>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        spawn_local(async move {
+            let result = session::change_password(&old.get_untracked(), &new.get_untracked()).await;
+            if result.is_ok() {
+                old.set(String::new());
+                new.set(String::new());
+            }
+            outcome.set(Some(result.map_err(message)));
+        });
+    };
+    view! {
+        <section class="page login" aria-labelledby="page-title">
+            <h1 id="page-title">{move || i18n.t(Msg::MyAccount)}</h1>
+            {user.map(|u| view! { <p class="lead">{u.name} " · " {u.email}</p> })}
+            <h2>{move || i18n.t(Msg::ChangePassword)}</h2>
+            {move || outcome.get().map(|o| match o {
+                Ok(()) => view! { <p class="badge badge-ok" role="status">{i18n.t(Msg::PasswordChanged)}</p> }.into_any(),
+                Err(m) => view! { <p class="error" role="alert">{i18n.t(m)}</p> }.into_any(),
+            })}
+            <form class="task-form" on:submit=submit>
+                <div class="field field-wide">
+                    <label for="old-password">{move || i18n.t(Msg::CurrentPassword)}</label>
+                    <input id="old-password" type="password" autocomplete="current-password" required bind:value=old/>
+                </div>
+                <div class="field field-wide">
+                    <label for="new-password">{move || i18n.t(Msg::NewPassword)}</label>
+                    <input id="new-password" type="password" autocomplete="new-password" minlength="10" required
+                        aria-describedby="new-password-hint" bind:value=new/>
+                    <span id="new-password-hint" class="muted">{move || i18n.t(Msg::PasswordHint)}</span>
+                </div>
+                <p class="form-actions field-wide">
+                    <button type="submit" class="button primary">{move || i18n.t(Msg::ChangePassword)}</button>
+                </p>
+            </form>
+        </section>
+    }
+}
