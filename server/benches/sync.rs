@@ -48,6 +48,9 @@ fn main() {
     println!("\n## Authorization of one incoming change (server::sync::judge)");
     authorization_cost();
 
+    println!("\n## Login timing: wrong password vs unknown email (argon2id both ways)");
+    login_timing();
+
     println!("\n## Real relay over a WebSocket, SQLite on disk");
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -284,6 +287,24 @@ fn authorization_cost() {
             assert_eq!(verdict.is_ok(), accepted, "{what}");
         }
         println!("{what:<44} {:>8.1?} per change", t.elapsed() / runs);
+    }
+}
+
+fn login_timing() {
+    let dir = tempfile::tempdir().unwrap();
+    let accounts = samskab_server::accounts::Accounts::open(dir.path()).unwrap();
+    accounts.seed_demo().unwrap();
+    let runs = 10;
+    for (what, email, password) in [
+        ("right password", "anna@demo.samskab.dk", "samskab-demo"),
+        ("wrong password", "anna@demo.samskab.dk", "forkert-kode"),
+        ("unknown email", "nobody@demo.samskab.dk", "samskab-demo"),
+    ] {
+        let t = Instant::now();
+        for _ in 0..runs {
+            let _ = accounts.login(email, password);
+        }
+        println!("{what:<44} {:>8.1?} per login", t.elapsed() / runs);
     }
 }
 
