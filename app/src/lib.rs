@@ -3,13 +3,17 @@
 //! Layout:
 //! - [`app`]: the root component: the shell (header, navigation, status), routes, and the
 //!   contexts every page can use.
-//! - [`pages`]: one module per area of the app (Opgaver, Mit CV, Møder, Idéer, Kaffepulje).
+//! - [`pages`]: one module per area of the app (Opgaver, Koordinering, Mit CV, Møder, Idéer,
+//!   Kaffepulje) and the account pages (log in, invitation, Min konto).
 //! - [`i18n`]: Danish and English texts as a typed catalog, and the current language.
 //! - [`settings`]: small per-device settings in localStorage (the chosen language).
+//! - [`session`]: who is signed in (remembered for offline use), log in and out.
+//! - [`store`]: the documents in IndexedDB.
+//! - [`sync_client`]: the shared sync hub driven over one WebSocket to the relay.
+//! - [`time`]: local dates and times for forms.
 //! - [`connectivity`]: whether the relay is reachable, which is what "online" means here.
 //! - [`pwa`]: service worker registration, the "new version ready" flow, persistent storage.
 //!
-//! Documents in IndexedDB and the sync client arrive with the task bank work, beside these.
 
 pub mod app;
 pub mod connectivity;

@@ -144,14 +144,7 @@ impl Refusal {
                 "Ændringen manglede noget, serveren ikke har. Prøv igen.".into()
             }
             (Refusal::Invalid(e), Lang::En) => e.describe(Lang::En),
-            (other, Lang::En) => {
-                let text = other.to_string();
-                let mut chars = text.chars();
-                match chars.next() {
-                    Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
-                    None => text,
-                }
-            }
+            (other, Lang::En) => crate::lang::sentence(&other.to_string()),
         }
     }
 }

@@ -91,3 +91,13 @@ mod tests {
         }
     }
 }
+
+/// An error's English `Display` text as a sentence: capitalised, with a full stop. The
+/// English wording of model errors is their `Display`; Danish ones are written out.
+pub fn sentence(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
+        None => String::new(),
+    }
+}

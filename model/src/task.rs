@@ -218,14 +218,7 @@ impl TaskError {
             (TaskError::ShiftHasSignups(_), Lang::Da) => {
                 "En vagt med tilmeldte kan ikke slettes. Aflys opgaven, hvis den ikke bliver til noget.".into()
             }
-            (other, Lang::En) => {
-                let text = other.to_string();
-                let mut chars = text.chars();
-                match chars.next() {
-                    Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
-                    None => text,
-                }
-            }
+            (other, Lang::En) => crate::lang::sentence(&other.to_string()),
         }
     }
 }

@@ -482,14 +482,7 @@ async fn the_upgrade_refuses_missing_unknown_revoked_and_expired_sessions() {
     let token = relay.login("anna@demo.samskab.dk").await;
     assert_eq!(status_of(relay.ws_url_as(&token)).await, 101);
     let mut open = Device::connect(&relay.ws_url_as(&token), "open").await;
-    let res = relay
-        .client
-        .post(format!("{}/api/logout", relay.base))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), reqwest::StatusCode::NO_CONTENT);
+    assert_eq!(relay.logout(&token).await, reqwest::StatusCode::NO_CONTENT);
     assert_eq!(
         status_of(relay.ws_url_as(&token)).await,
         401,

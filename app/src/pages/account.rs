@@ -20,6 +20,21 @@ fn message(error: SignInError) -> Msg {
     }
 }
 
+/// A field for choosing a password, with the length rule as its description.
+#[component]
+fn NewPasswordField(id: &'static str, label: Msg, value: RwSignal<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let hint = format!("{id}-hint");
+    view! {
+        <div class="field field-wide">
+            <label for=id>{move || i18n.t(label)}</label>
+            <input id=id type="password" autocomplete="new-password" minlength="10" required
+                aria-describedby=hint.clone() bind:value=value/>
+            <span id=hint class="muted">{move || i18n.t(Msg::PasswordHint)}</span>
+        </div>
+    }
+}
+
 /// `/invitation/<code>`: creating an invited account (coordinator or staff).
 #[component]
 pub fn InvitationPage(code: String) -> impl IntoView {
@@ -63,12 +78,7 @@ pub fn InvitationPage(code: String) -> impl IntoView {
                     <label for="invite-email">{move || i18n.t(Msg::FieldEmail)}</label>
                     <input id="invite-email" type="email" autocomplete="username" required bind:value=email/>
                 </div>
-                <div class="field field-wide">
-                    <label for="invite-password">{move || i18n.t(Msg::FieldPassword)}</label>
-                    <input id="invite-password" type="password" autocomplete="new-password" minlength="10" required
-                        aria-describedby="invite-password-hint" bind:value=password/>
-                    <span id="invite-password-hint" class="muted">{move || i18n.t(Msg::PasswordHint)}</span>
-                </div>
+                <NewPasswordField id="invite-password" label=Msg::FieldPassword value=password/>
                 <p class="form-actions field-wide">
                     <button type="submit" class="button primary" disabled=move || busy.get()>
                         {move || i18n.t(Msg::AcceptInvitation)}
@@ -270,12 +280,7 @@ pub fn AccountPage() -> impl IntoView {
                     <label for="old-password">{move || i18n.t(Msg::CurrentPassword)}</label>
                     <input id="old-password" type="password" autocomplete="current-password" required bind:value=old/>
                 </div>
-                <div class="field field-wide">
-                    <label for="new-password">{move || i18n.t(Msg::NewPassword)}</label>
-                    <input id="new-password" type="password" autocomplete="new-password" minlength="10" required
-                        aria-describedby="new-password-hint" bind:value=new/>
-                    <span id="new-password-hint" class="muted">{move || i18n.t(Msg::PasswordHint)}</span>
-                </div>
+                <NewPasswordField id="new-password" label=Msg::NewPassword value=new/>
                 <p class="form-actions field-wide">
                     <button type="submit" class="button primary">{move || i18n.t(Msg::ChangePassword)}</button>
                 </p>

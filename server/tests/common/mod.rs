@@ -146,6 +146,17 @@ impl Relay {
         body["token"].as_str().unwrap().to_owned()
     }
 
+    /// Logs a session out; the answer's status.
+    pub async fn logout(&self, token: &str) -> reqwest::StatusCode {
+        self.client
+            .post(format!("{}/api/logout", self.base))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .status()
+    }
+
     /// Registers a new volunteer and returns (their person id, token).
     pub async fn register(&self, name: &str) -> (String, String) {
         let res = self
