@@ -12,6 +12,8 @@
 //! - [`task`]: the task document, its validation and limits.
 //! - [`task_form`]: the coordinator's edit, laid onto the current task without touching
 //!   sign-ups.
+//! - [`profile`]: the volunteer's profile (CV) document, its consent and validation.
+//! - [`local_time`]: Danish local time without a time zone database (for matching).
 //! - [`roster`]: confirmed and waitlisted volunteers, derived from a task alone.
 //! - [`towns`]: the municipality's towns.
 //! - [`demo`]: demo organisations and tasks for `--demo`.
@@ -24,6 +26,8 @@ pub mod authz;
 pub mod demo;
 pub mod ids;
 pub mod lang;
+pub mod local_time;
+pub mod profile;
 pub mod roster;
 pub mod sync;
 pub mod task;
@@ -33,6 +37,7 @@ pub mod towns;
 
 pub use ids::{DocumentId, IdError, OrganisationId, PersonId, ShiftId};
 pub use lang::{Lang, UnknownLang};
+pub use profile::{Profile, ProfileError};
 pub use roster::{Place, Roster};
 pub use task::{Area, Task, TaskError, TaskStatus};
 pub use task_form::{ShiftForm, TaskForm};

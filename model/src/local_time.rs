@@ -1,0 +1,168 @@
+//! Local time in the municipality (Danish time: CET, CEST in summer by the EU rule), computed
+//! without a time zone database so that matching gives the same answer on every device and
+//! at the relay. Documents store UTC milliseconds; weekdays, parts of the day and dates for
+//! matching are local.
+
+use crate::profile::{Availability, DayPart, Weekday};
+use crate::task::Millis;
+
+const MINUTE: Millis = 60_000;
+const HOUR: Millis = 60 * MINUTE;
+const DAY: Millis = 24 * HOUR;
+
+/// A local calendar date and time of day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LocalTime {
+    pub year: i64,
+    pub month: u32,
+    pub day: u32,
+    pub weekday: Weekday,
+    /// Minutes since local midnight.
+    pub minute: u32,
+}
+
+impl LocalTime {
+    /// `YYYY-MM-DD`.
+    pub fn date(&self) -> String {
+        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// Days since 1970-01-01 to a (year, month, day) (Howard Hinnant's civil-from-days).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+/// (year, month, day) to days since 1970-01-01.
+fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let m = i64::from(month);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The UTC instant summer time starts or ends in `year`: 01:00 UTC on the last Sunday of
+/// `month`.
+fn last_sunday_1am(year: i64, month: u32) -> Millis {
+    let last = days_from_civil(year, month, 31);
+    // 1970-01-01 was a Thursday; Monday is 0 here.
+    let weekday = (last + 3).rem_euclid(7);
+    (last - (weekday - 6).rem_euclid(7)) * DAY + HOUR
+}
+
+/// The offset from UTC of Danish time at `at`.
+pub fn offset(at: Millis) -> Millis {
+    let (year, _, _) = civil_from_days(at.div_euclid(DAY));
+    let summer = last_sunday_1am(year, 3) <= at && at < last_sunday_1am(year, 10);
+    if summer { 2 * HOUR } else { HOUR }
+}
+
+/// Danish local time at `at`.
+pub fn local(at: Millis) -> LocalTime {
+    let local = at + offset(at);
+    let days = local.div_euclid(DAY);
+    let (year, month, day) = civil_from_days(days);
+    LocalTime {
+        year,
+        month,
+        day,
+        weekday: Weekday::ALL[(days + 3).rem_euclid(7) as usize],
+        minute: (local.rem_euclid(DAY) / MINUTE) as u32,
+    }
+}
+
+/// The local date of `at`, `YYYY-MM-DD`.
+pub fn date(at: Millis) -> String {
+    local(at).date()
+}
+
+/// The weekday parts of the day a span `[start, end)` overlaps (each local day it touches).
+pub fn slots(start: Millis, end: Millis) -> Availability {
+    let mut grid = Availability::default();
+    let mut at = start;
+    // Walk day by day; a shift longer than a week covers every slot anyway.
+    for _ in 0..8 {
+        if at >= end {
+            break;
+        }
+        let here = local(at);
+        let midnight = at - Millis::from(here.minute) * MINUTE;
+        let day_end = (midnight + DAY).min(end);
+        let to = here.minute + ((day_end - at) / MINUTE) as u32;
+        for part in DayPart::ALL {
+            let (a, b) = part.minutes();
+            if here.minute < b && a < to {
+                grid.set(here.weekday, *part, true);
+            }
+        }
+        at = midnight + DAY;
+    }
+    grid
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utc(y: i64, mo: u32, d: u32, h: i64, mi: i64) -> Millis {
+        days_from_civil(y, mo, d) * DAY + h * HOUR + mi * MINUTE
+    }
+
+    #[test]
+    fn dates_round_trip() {
+        for days in [-800_000, -1, 0, 1, 19_000, 20_419, 2_000_000] {
+            let (y, m, d) = civil_from_days(days);
+            assert_eq!(days_from_civil(y, m, d), days);
+        }
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(20_419), (2025, 11, 27));
+    }
+
+    #[test]
+    fn winter_and_summer_time() {
+        // 2026: summer time from 29 March 01:00 UTC to 25 October 01:00 UTC.
+        assert_eq!(offset(utc(2026, 3, 29, 0, 59)), HOUR);
+        assert_eq!(offset(utc(2026, 3, 29, 1, 0)), 2 * HOUR);
+        assert_eq!(offset(utc(2026, 10, 25, 0, 59)), 2 * HOUR);
+        assert_eq!(offset(utc(2026, 10, 25, 1, 0)), HOUR);
+        let t = local(utc(2026, 11, 28, 9, 30)); // Saturday 10:30 local
+        assert_eq!(t.date(), "2026-11-28");
+        assert_eq!(t.weekday, Weekday::Saturday);
+        assert_eq!(t.minute, 10 * 60 + 30);
+        let late = local(utc(2026, 7, 3, 22, 30)); // Saturday 00:30 local in summer
+        assert_eq!(late.date(), "2026-07-04");
+        assert_eq!(late.weekday, Weekday::Saturday);
+    }
+
+    #[test]
+    fn spans_cover_the_parts_they_touch() {
+        // Saturday 11:00 to 14:00 local: morning and afternoon.
+        let s = slots(utc(2026, 11, 28, 10, 0), utc(2026, 11, 28, 13, 0));
+        let got: Vec<_> = s.slots().collect();
+        assert_eq!(
+            got,
+            vec![
+                (Weekday::Saturday, DayPart::Morning),
+                (Weekday::Saturday, DayPart::Afternoon)
+            ]
+        );
+        // Friday 22:00 to Saturday 02:00 local: Friday evening only (night is no part).
+        let n = slots(utc(2026, 11, 27, 21, 0), utc(2026, 11, 28, 1, 0));
+        assert_eq!(
+            n.slots().collect::<Vec<_>>(),
+            vec![(Weekday::Friday, DayPart::Evening)]
+        );
+    }
+}
