@@ -384,6 +384,18 @@ async fn apply(client: &Rc<Client>, effects: Vec<Effect>) {
                 client.view.problem.set(Some(format!("refused:{code}")));
                 changed = true;
             }
+            Effect::Revoked { document } => {
+                // This user may no longer read it (its owner withdrew consent): the hub has
+                // dropped it; the stored copy goes too.
+                let store = client.store.borrow().clone();
+                if let Some(store) = store
+                    && let Err(e) = store.delete(&document).await
+                {
+                    leptos::logging::warn!("cannot delete a revoked document: {}", e.0);
+                }
+                client.pending.borrow_mut().remove(&document);
+                changed = true;
+            }
         }
     }
     if changed {

@@ -12,8 +12,9 @@
 
 use automerge::{Automerge, ChangeHash, Prop};
 
-use crate::ids::{OrganisationId, PersonId};
+use crate::ids::{DocumentId, OrganisationId, PersonId};
 use crate::lang::Lang;
+use crate::profile::{Consent, CoordinatorConsent, PROFILE_KIND, Profile, ProfileError};
 use crate::task::{Millis, SignupState, Task, TaskError, TaskStatus};
 use crate::text_enum::text_enum;
 
@@ -60,10 +61,14 @@ pub const CLOCK_SLACK: Millis = 5 * 60 * 1000;
 /// Why a change was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Refusal {
-    #[error("the document is not a task")]
+    #[error("the document is not a task or a profile")]
     NotATask,
     #[error("{0}")]
     Invalid(TaskError),
+    #[error("{0}")]
+    InvalidProfile(ProfileError),
+    #[error("only its owner writes a profile")]
+    NotYourProfile,
     #[error("you may not write {path}")]
     Forbidden { path: String },
     #[error("you may not change another volunteer's sign-up")]
@@ -85,7 +90,8 @@ impl Refusal {
     pub fn code(&self) -> &'static str {
         match self {
             Refusal::NotATask => "not-a-task",
-            Refusal::Invalid(_) => "invalid",
+            Refusal::Invalid(_) | Refusal::InvalidProfile(_) => "invalid",
+            Refusal::NotYourProfile => "not-your-profile",
             Refusal::Forbidden { .. } => "forbidden",
             Refusal::OthersSignup => "others-signup",
             Refusal::DecisionNotByYou => "decision-not-by-you",
@@ -105,11 +111,12 @@ impl Refusal {
             "not-open" => Refusal::NotOpen,
             "implausible" => Refusal::Implausible,
             "foreign-actor" => Refusal::ForeignActor,
+            "not-your-profile" => Refusal::NotYourProfile,
             "missing-dependencies" => Refusal::MissingDependencies,
             "invalid" => {
                 return match lang {
-                    Lang::Da => "Ændringen gjorde opgaven ugyldig og blev afvist.".into(),
-                    Lang::En => "The change made the task invalid and was refused.".into(),
+                    Lang::Da => "Ændringen gjorde dokumentet ugyldigt og blev afvist.".into(),
+                    Lang::En => "The change made the document invalid and was refused.".into(),
                 };
             }
             _ => Refusal::Forbidden {
@@ -122,8 +129,12 @@ impl Refusal {
     /// A sentence for the user whose change was refused.
     pub fn describe(&self, lang: Lang) -> String {
         match (self, lang) {
-            (Refusal::NotATask, Lang::Da) => "Dokumentet er ikke en gyldig opgave.".into(),
+            (Refusal::NotATask, Lang::Da) => {
+                "Dokumentet er hverken en gyldig opgave eller et CV.".into()
+            }
             (Refusal::Invalid(e), Lang::Da) => e.describe(Lang::Da),
+            (Refusal::InvalidProfile(e), Lang::Da) => e.describe(Lang::Da),
+            (Refusal::NotYourProfile, Lang::Da) => "Kun ejeren kan ændre et CV.".into(),
             (Refusal::Forbidden { .. }, Lang::Da) => {
                 "Du har ikke lov til at ændre dette i opgaven.".into()
             }
@@ -144,6 +155,7 @@ impl Refusal {
                 "Ændringen manglede noget, serveren ikke har. Prøv igen.".into()
             }
             (Refusal::Invalid(e), Lang::En) => e.describe(Lang::En),
+            (Refusal::InvalidProfile(e), Lang::En) => e.describe(Lang::En),
             (other, Lang::En) => crate::lang::sentence(&other.to_string()),
         }
     }
@@ -155,22 +167,132 @@ pub fn may_read_task(who: &Principal, task: &Task) -> bool {
     task.status != TaskStatus::Draft || who.coordinates(&task.organisation)
 }
 
-/// What reading rights depend on, read from a document without hydrating all of it: the
-/// task's organisation and status (`None` if it is not a task).
-pub fn read_view(doc: &Automerge) -> Option<(OrganisationId, TaskStatus)> {
-    use automerge::ROOT;
-    let kind: String = autosurgeon::hydrate_prop(doc, ROOT, "kind").ok()?;
-    if kind != crate::task::TASK_KIND {
-        return None;
-    }
-    let organisation = autosurgeon::hydrate_prop(doc, ROOT, "organisation").ok()?;
-    let status = autosurgeon::hydrate_prop(doc, ROOT, "status").ok()?;
-    Some((organisation, status))
+/// What reading a document depends on, read without hydrating all of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadView {
+    Task {
+        organisation: OrganisationId,
+        status: TaskStatus,
+    },
+    Profile {
+        owner: PersonId,
+        consent: Consent,
+    },
 }
 
-/// [`may_read_task`] on a [`read_view`].
-pub fn may_read(who: &Principal, view: &(OrganisationId, TaskStatus)) -> bool {
-    view.1 != TaskStatus::Draft || who.coordinates(&view.0)
+/// The [`ReadView`] of a document (`None` if it is neither a task nor a profile).
+pub fn read_view(doc: &Automerge) -> Option<ReadView> {
+    use automerge::ROOT;
+    let kind: String = autosurgeon::hydrate_prop(doc, ROOT, "kind").ok()?;
+    match kind.as_str() {
+        crate::task::TASK_KIND => Some(ReadView::Task {
+            organisation: autosurgeon::hydrate_prop(doc, ROOT, "organisation").ok()?,
+            status: autosurgeon::hydrate_prop(doc, ROOT, "status").ok()?,
+        }),
+        PROFILE_KIND => Some(ReadView::Profile {
+            owner: autosurgeon::hydrate_prop(doc, ROOT, "owner").ok()?,
+            consent: autosurgeon::hydrate_prop(doc, ROOT, "consent").ok()?,
+        }),
+        _ => None,
+    }
+}
+
+/// Whether `who` may read a document with this view. `signed_up_with(person, organisation)`
+/// answers whether the person has signed up for a task of the organisation (the relay keeps
+/// that index over the task documents).
+pub fn may_read(
+    who: &Principal,
+    view: &ReadView,
+    signed_up_with: impl Fn(&PersonId, &OrganisationId) -> bool,
+) -> bool {
+    match view {
+        ReadView::Task {
+            organisation,
+            status,
+        } => *status != TaskStatus::Draft || who.coordinates(organisation),
+        ReadView::Profile { owner, consent } => {
+            may_read_profile(who, owner, *consent, signed_up_with)
+        }
+    }
+}
+
+/// The consent table: the owner always; staff and admins if the volunteer said yes to
+/// staff; coordinators if the volunteer chose all coordinators, or chose "my organisations"
+/// and has signed up for a task of an organisation the coordinator runs; no other volunteer.
+pub fn may_read_profile(
+    who: &Principal,
+    owner: &PersonId,
+    consent: Consent,
+    signed_up_with: impl Fn(&PersonId, &OrganisationId) -> bool,
+) -> bool {
+    if who.person == *owner {
+        return true;
+    }
+    match who.role {
+        Role::Staff | Role::Admin => consent.staff,
+        Role::Coordinator => match consent.coordinators {
+            CoordinatorConsent::All => true,
+            CoordinatorConsent::SignedUp => who
+                .organisations
+                .iter()
+                .any(|org| signed_up_with(owner, org)),
+            CoordinatorConsent::Nobody => false,
+        },
+        Role::Volunteer => false,
+    }
+}
+
+/// The fields a profile document may hold at its root.
+const PROFILE_FIELDS: &[&str] = &[
+    "kind",
+    "schema",
+    "owner",
+    "name",
+    "phone",
+    "email",
+    "towns",
+    "travel_km",
+    "areas",
+    "skills",
+    "languages",
+    "availability",
+    "away",
+    "experience",
+    "offer",
+    "child_certificate",
+    "consent",
+    "created_at",
+    "updated_at",
+];
+
+/// Judges a write to the profile document `id` by `who`: only the owner writes a profile, a
+/// new one only at the id derived from their own person id, its `kind` and `owner` never
+/// change, it holds only known fields, and the result must be valid.
+pub fn check_profile_write(
+    who: &Principal,
+    id: &DocumentId,
+    before: Option<&Profile>,
+    after: &Profile,
+    paths: &[Path],
+) -> Result<(), Refusal> {
+    let owner = before.map_or(&after.owner, |b| &b.owner);
+    if *owner != who.person
+        || after.owner != who.person
+        || *id != crate::profile::profile_document_id(&who.person)
+    {
+        return Err(Refusal::NotYourProfile);
+    }
+    for path in paths {
+        let known = path
+            .first()
+            .is_none_or(|field| PROFILE_FIELDS.contains(&field.as_str()));
+        if !known {
+            return Err(Refusal::Forbidden {
+                path: path.join("/"),
+            });
+        }
+    }
+    after.validate().map_err(Refusal::InvalidProfile)
 }
 
 /// The paths the change `hash` (with dependencies `deps`) wrote, as its author saw the
@@ -521,9 +643,103 @@ mod tests {
                 who("bo", Role::Coordinator, &["klub"]),
                 who("eva", Role::Coordinator, &["x"]),
             ] {
-                assert_eq!(may_read(&reader, &view), may_read_task(&reader, &t));
+                assert_eq!(
+                    may_read(&reader, &view, |_, _| false),
+                    may_read_task(&reader, &t)
+                );
             }
         }
         assert_eq!(read_view(&Automerge::new()), None);
+    }
+
+    #[test]
+    fn the_consent_table() {
+        use crate::profile::{Consent, CoordinatorConsent as C};
+        let owner = person("anna");
+        // Anna has signed up with "klub" only.
+        let signed_up =
+            |p: &PersonId, o: &OrganisationId| p.as_str() == "anna" && o.as_str() == "klub";
+        let readers = [
+            ("owner", who("anna", Role::Volunteer, &[])),
+            ("staff", who("carla", Role::Staff, &[])),
+            ("admin", who("dan", Role::Admin, &[])),
+            (
+                "coordinator, signed up with",
+                who("bo", Role::Coordinator, &["klub"]),
+            ),
+            (
+                "coordinator, other",
+                who("eva", Role::Coordinator, &["bibliotek"]),
+            ),
+            ("volunteer", who("bent", Role::Volunteer, &[])),
+        ];
+        // (staff, coordinators) -> who may read, in the order above.
+        let table = [
+            (
+                (false, C::Nobody),
+                [true, false, false, false, false, false],
+            ),
+            ((true, C::Nobody), [true, true, true, false, false, false]),
+            (
+                (false, C::SignedUp),
+                [true, false, false, true, false, false],
+            ),
+            ((true, C::SignedUp), [true, true, true, true, false, false]),
+            ((false, C::All), [true, false, false, true, true, false]),
+            ((true, C::All), [true, true, true, true, true, false]),
+        ];
+        for ((staff, coordinators), expected) in table {
+            let consent = Consent {
+                staff,
+                coordinators,
+            };
+            for ((name, reader), allowed) in readers.iter().zip(expected) {
+                assert_eq!(
+                    may_read_profile(reader, &owner, consent, signed_up),
+                    allowed,
+                    "{name} with staff={staff} coordinators={coordinators}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn only_the_owner_writes_a_profile_at_their_own_id() {
+        use crate::profile::{Profile, profile_document_id};
+        let anna = who("anna", Role::Volunteer, &[]);
+        let carla = who("carla", Role::Staff, &[]);
+        let id = profile_document_id(&anna.person);
+        let profile = Profile::new(anna.person.clone(), "Anna", NOW);
+        let name = vec![vec!["name".to_owned()]];
+        assert_eq!(
+            check_profile_write(&anna, &id, None, &profile, &name),
+            Ok(())
+        );
+        assert_eq!(
+            check_profile_write(&carla, &id, Some(&profile), &profile, &name),
+            Err(Refusal::NotYourProfile)
+        );
+        // Not at someone else's id, and not someone else's profile at one's own id.
+        let bent = profile_document_id(&person("bent"));
+        assert_eq!(
+            check_profile_write(&anna, &bent, None, &profile, &name),
+            Err(Refusal::NotYourProfile)
+        );
+        let mut given_away = profile.clone();
+        given_away.owner = person("bent");
+        assert_eq!(
+            check_profile_write(&anna, &id, Some(&profile), &given_away, &name),
+            Err(Refusal::NotYourProfile)
+        );
+        let evil = vec![vec!["evil".to_owned()]];
+        assert!(check_profile_write(&anna, &id, Some(&profile), &profile, &evil).is_err());
+        let mut nameless = profile.clone();
+        nameless.name.clear();
+        assert_eq!(
+            check_profile_write(&anna, &id, Some(&profile), &nameless, &name),
+            Err(Refusal::InvalidProfile(
+                crate::profile::ProfileError::NameMissing
+            ))
+        );
     }
 }

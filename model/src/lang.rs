@@ -64,6 +64,16 @@ impl FromStr for Lang {
     }
 }
 
+/// An error's English `Display` text as a sentence: capitalised, with a full stop. The
+/// English wording of model errors is their `Display`; Danish ones are written out.
+pub fn sentence(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
+        None => String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,15 +99,5 @@ mod tests {
             assert_eq!(json, format!("\"{}\"", lang.tag()));
             assert_eq!(serde_json::from_str::<Lang>(&json).unwrap(), lang);
         }
-    }
-}
-
-/// An error's English `Display` text as a sentence: capitalised, with a full stop. The
-/// English wording of model errors is their `Display`; Danish ones are written out.
-pub fn sentence(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
-        None => String::new(),
     }
 }

@@ -76,7 +76,7 @@ text_enum!(
 );
 
 /// Who may see the profile besides its owner.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize)]
 pub struct Consent {
     /// The municipality's staff (and admins).
     pub staff: bool,
@@ -205,6 +205,13 @@ impl Availability {
     }
 }
 
+/// Exported as the same words as stored.
+impl serde::Serialize for Availability {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.slots().map(|(d, p)| format!("{d}-{p}")))
+    }
+}
+
 /// Stored as a list of words such as `"loer-formiddag"`, readable in the document.
 impl Reconcile for Availability {
     type Key<'a> = autosurgeon::reconcile::NoKey;
@@ -249,7 +256,7 @@ pub fn is_date(s: &str) -> bool {
 }
 
 /// Dates the volunteer is away, both days included.
-#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate)]
+#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize)]
 pub struct Period {
     pub from: String,
     pub to: String,
@@ -264,7 +271,7 @@ impl Period {
 
 /// Volunteering done before: where, as what, from and to (`YYYY` or `YYYY-MM`; `to` empty
 /// while it goes on).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Reconcile, Hydrate)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize)]
 pub struct Experience {
     pub organisation: String,
     pub role: String,
@@ -283,7 +290,7 @@ text_enum!(
 );
 
 /// Børneattest metadata.
-#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate)]
+#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize)]
 pub struct ChildCertificate {
     pub status: CertificateStatus,
     /// For [`CertificateStatus::Approved`]: the last day it is valid, `YYYY-MM-DD`.
@@ -303,7 +310,7 @@ impl ChildCertificate {
 }
 
 /// A profile document.
-#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
+#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate, serde::Serialize)]
 pub struct Profile {
     /// Always [`PROFILE_KIND`].
     pub kind: String,

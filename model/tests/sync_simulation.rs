@@ -118,7 +118,10 @@ impl World {
                         .clone();
                     self.links.entry((relay_id(), to)).or_default().push_back(m);
                 }
-                Effect::Changed { .. } | Effect::Unavailable { .. } | Effect::Refused { .. } => {}
+                Effect::Changed { .. }
+                | Effect::Unavailable { .. }
+                | Effect::Refused { .. }
+                | Effect::Revoked { .. } => {}
             }
         }
     }

@@ -213,7 +213,7 @@ fn authorization_cost() {
     use samskab_model::task::{Signup, SignupState};
 
     let now = 1_800_000_000_000;
-    let (_, mut task) = samskab_model::demo::tasks(now).remove(0);
+    let (id, mut task) = samskab_model::demo::tasks(now).remove(0);
     let shift = task.shifts.keys().next().unwrap().clone();
     let mut relay = Automerge::new();
     let write = |doc: &mut Automerge, task: &Task| {
@@ -282,8 +282,15 @@ fn authorization_cost() {
         let runs = 500;
         let t = Instant::now();
         for _ in 0..runs {
-            let verdict =
-                samskab_server::sync::judge(relay.clone(), message.clone(), &anna, now, |_| Ok(()));
+            let verdict = samskab_server::sync::judge(
+                id,
+                relay.clone(),
+                message.clone(),
+                &anna,
+                true,
+                now,
+                |_| Ok(()),
+            );
             assert_eq!(verdict.is_ok(), accepted, "{what}");
         }
         println!("{what:<44} {:>8.1?} per change", t.elapsed() / runs);

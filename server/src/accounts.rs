@@ -94,7 +94,7 @@ impl std::fmt::Debug for Accounts {
     }
 }
 
-fn now_ms() -> i64 {
+pub(crate) fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
@@ -199,7 +199,18 @@ impl Accounts {
                  invited_by TEXT NOT NULL REFERENCES users(id),
                  expires_at INTEGER NOT NULL,
                  used_by TEXT
-             );",
+             );
+             CREATE TABLE IF NOT EXISTS profile_reads (
+                 id INTEGER PRIMARY KEY,
+                 owner TEXT NOT NULL,
+                 document TEXT NOT NULL,
+                 reader TEXT NOT NULL,
+                 reader_role TEXT NOT NULL,
+                 at INTEGER NOT NULL,
+                 device TEXT NOT NULL,
+                 user_agent TEXT NOT NULL
+             );
+             CREATE INDEX IF NOT EXISTS profile_reads_by_owner ON profile_reads(owner, at);",
         )?;
         Ok(Self {
             conn: Mutex::new(conn),
@@ -207,7 +218,7 @@ impl Accounts {
         })
     }
 
-    fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
+    pub(crate) fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
         // A panic while holding the lock leaves SQLite consistent (transactions roll back).
         self.conn
             .lock()

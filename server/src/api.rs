@@ -29,6 +29,8 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/login", post(login))
         .route("/logout", post(logout))
         .route("/me", get(me))
+        .route("/profile/reads", get(profile_reads))
+        .route("/export", get(export))
         .route("/password", post(change_password))
         .route(
             "/organisations",
@@ -212,6 +214,50 @@ async fn me(
 ) -> Result<Response, ApiError> {
     let (user, _) = current_user(&state, &headers, &uri).await?;
     Ok(([(header::CACHE_CONTROL, "no-store")], Json(user)).into_response())
+}
+
+/// "Hvem har set mit CV": the audit log of the caller's profile, newest first.
+async fn profile_reads(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Result<Response, ApiError> {
+    let (user, _) = current_user(&state, &headers, &uri).await?;
+    let accounts = state.accounts.clone();
+    let entries = blocking(move || accounts.reads_of(&user.id)).await?;
+    Ok(([(header::CACHE_CONTROL, "no-store")], Json(entries)).into_response())
+}
+
+/// "Hent mine data": everything Samskab holds about the caller, as one JSON download: the
+/// account, the profile, every sign-up, and the audit log of who read the profile.
+async fn export(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Result<Response, ApiError> {
+    let (user, _) = current_user(&state, &headers, &uri).await?;
+    let documents = state.sync.export(user.id.clone()).await;
+    let accounts = state.accounts.clone();
+    let id = user.id.clone();
+    let reads = blocking(move || accounts.reads_of(&id)).await?;
+    let body = serde_json::json!({
+        "exported_at": crate::accounts::now_ms(),
+        "account": user,
+        "profile": documents.profile,
+        "signups": documents.signups,
+        "profile_reads": reads,
+    });
+    Ok((
+        [
+            (header::CACHE_CONTROL, "no-store"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"samskab-mine-data.json\"",
+            ),
+        ],
+        Json(body),
+    )
+        .into_response())
 }
 
 #[derive(Debug, Deserialize)]

@@ -20,6 +20,7 @@
 pub mod accounts;
 pub mod api;
 pub mod assets;
+pub mod audit;
 pub mod config;
 pub mod error;
 pub mod http;

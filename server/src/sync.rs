@@ -6,29 +6,139 @@
 //! handed to the connections. A dedicated thread rather than a tokio task, because SQLite
 //! calls block and must not stall the async runtime.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread;
 
-use automerge::{ActorId, Automerge};
-use samskab_model::authz::{self, Principal, Refusal};
+use automerge::{ActorId, Automerge, ChangeHash};
+use samskab_model::authz::{self, Principal, ReadView, Refusal};
+use samskab_model::profile::{PROFILE_KIND, Profile, profile_document_id};
 use samskab_model::sync::{Effect, Hub, Message, PeerId, Role};
-use samskab_model::{DocumentId, Task};
+use samskab_model::task::{SignupState, TASK_KIND};
+use samskab_model::{DocumentId, OrganisationId, PersonId, Task};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::accounts::Accounts;
+use crate::audit::ProfileRead;
 use crate::storage::{Store, StoreError};
 
-/// A task's organisation and status: what reading it depends on.
-type ReadView = (samskab_model::OrganisationId, samskab_model::TaskStatus);
+/// Who opened a sync connection, and from what.
+#[derive(Debug, Clone)]
+pub struct Client {
+    pub principal: Principal,
+    /// SHA-256 of the session token the connection was opened with.
+    pub session: Vec<u8>,
+    /// The browser's `User-Agent` (for the audit log), at most 200 characters.
+    pub user_agent: String,
+}
 
-/// Who is behind each connected peer, shared with the hub's read policy.
-type Principals = Arc<Mutex<HashMap<PeerId, Principal>>>;
-
-fn lock(principals: &Principals) -> std::sync::MutexGuard<'_, HashMap<PeerId, Principal>> {
-    principals
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Which people have signed up for tasks of which organisations, kept over the task documents.
+/// A profile whose consent is "my organisations" is readable by those organisations'
+/// coordinators.
+#[derive(Debug, Default)]
+pub struct SignupIndex {
+    tasks: HashMap<DocumentId, (OrganisationId, BTreeSet<PersonId>)>,
+    pairs: HashMap<(PersonId, OrganisationId), u32>,
+}
+
+impl SignupIndex {
+    pub fn has(&self, person: &PersonId, org: &OrganisationId) -> bool {
+        self.pairs.contains_key(&(person.clone(), org.clone()))
+    }
+
+    /// Records the sign-ups of task `id` (`None`: not a task). Returns the people for whom an
+    /// organisation was added or removed.
+    pub fn update(&mut self, id: DocumentId, task: Option<&Task>) -> Vec<PersonId> {
+        let new = task.map(|t| {
+            let people = t
+                .shifts
+                .values()
+                .flat_map(|s| s.signups.iter())
+                .filter(|(_, signup)| signup.state == SignupState::SignedUp)
+                .map(|(p, _)| p.clone())
+                .collect::<BTreeSet<_>>();
+            (t.organisation.clone(), people)
+        });
+        let old = self.tasks.remove(&id);
+        let mut touched = Vec::new();
+        if let Some((org, people)) = &old {
+            for person in people {
+                let key = (person.clone(), org.clone());
+                let keep = new
+                    .as_ref()
+                    .is_some_and(|(o, p)| o == org && p.contains(person));
+                if keep {
+                    continue;
+                }
+                if let Some(count) = self.pairs.get_mut(&key) {
+                    *count -= 1;
+                    if *count == 0 {
+                        self.pairs.remove(&key);
+                        touched.push(person.clone());
+                    }
+                }
+            }
+        }
+        if let Some((org, people)) = &new {
+            for person in people {
+                let had = old
+                    .as_ref()
+                    .is_some_and(|(o, p)| o == org && p.contains(person));
+                if had {
+                    continue;
+                }
+                let count = self.pairs.entry((person.clone(), org.clone())).or_insert(0);
+                *count += 1;
+                if *count == 1 {
+                    touched.push(person.clone());
+                }
+            }
+        }
+        if let Some(new) = new {
+            self.tasks.insert(id, new);
+        }
+        touched
+    }
+}
+
+/// A document's [`ReadView`] at the heads it was read at.
+type CachedView = (Vec<ChangeHash>, Option<ReadView>);
+
+/// What the hub's read policy consults, shared with the engine: who is behind each connected
+/// peer, what reading each document depends on (cached by heads: a catalog of thousands of
+/// documents must not read thousands of documents each time), and the sign-up index.
+/// Locked in this order when more than one is needed.
+#[derive(Debug, Default)]
+struct Readers {
+    clients: Mutex<HashMap<PeerId, Client>>,
+    views: Mutex<HashMap<DocumentId, CachedView>>,
+    signups: Mutex<SignupIndex>,
+}
+
+impl Readers {
+    fn view(&self, id: &DocumentId, doc: &Automerge) -> Option<ReadView> {
+        let mut views = lock(&self.views);
+        let heads = doc.get_heads();
+        let entry = views.entry(*id).or_insert_with(|| (Vec::new(), None));
+        if entry.0 != heads {
+            *entry = (heads, authz::read_view(doc));
+        }
+        entry.1.clone()
+    }
+
+    fn may_read(&self, who: &Principal, id: &DocumentId, doc: &Automerge) -> bool {
+        let Some(view) = self.view(id, doc) else {
+            return false;
+        };
+        let signups = lock(&self.signups);
+        authz::may_read(who, &view, |p, o| signups.has(p, o))
+    }
 }
 
 /// What the engine sends a connection.
@@ -42,9 +152,7 @@ pub enum Outgoing {
 enum Command {
     Connect {
         peer: PeerId,
-        principal: Principal,
-        /// SHA-256 of the session token the connection was opened with.
-        session: Vec<u8>,
+        client: Client,
         outbox: mpsc::UnboundedSender<Outgoing>,
         done: oneshot::Sender<Result<(), String>>,
     },
@@ -62,7 +170,11 @@ enum Command {
     /// Close the connections opened with this session, or with any session of this user.
     EndSessions {
         session: Option<Vec<u8>>,
-        user: Option<samskab_model::PersonId>,
+        user: Option<PersonId>,
+    },
+    Export {
+        person: PersonId,
+        reply: oneshot::Sender<Export>,
     },
     Seed {
         id: DocumentId,
@@ -86,6 +198,7 @@ impl std::fmt::Debug for Command {
             Command::Receive { .. } => "Receive",
             Command::Catalog { .. } => "Catalog",
             Command::Seed { .. } => "Seed",
+            Command::Export { .. } => "Export",
             Command::EndSessions { .. } => "EndSessions",
         })
     }
@@ -99,29 +212,13 @@ impl SyncEngine {
             .parse()
             .map_err(|_| StoreError::Engine("invalid relay peer id".into()))?;
         let mut hub = Hub::new(me.clone(), Role::Relay);
-        let principals: Principals = Arc::default();
-        let readers = principals.clone();
-        // What reading depends on (organisation and status), cached by heads: a catalog of a
-        // thousand documents must not read a thousand documents each time.
-        let views: Mutex<HashMap<DocumentId, (Vec<automerge::ChangeHash>, Option<ReadView>)>> =
-            Mutex::default();
+        let readers: Arc<Readers> = Arc::default();
+        let policy = readers.clone();
         hub.set_read_policy(Box::new(move |peer, id, doc| {
-            let principals = lock(&readers);
-            let Some(who) = principals.get(peer) else {
+            let Some(who) = lock(&policy.clients).get(peer).map(|c| c.principal.clone()) else {
                 return false;
             };
-            let mut views = views
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            let heads = doc.get_heads();
-            let entry = views.entry(*id).or_insert_with(|| (Vec::new(), None));
-            if entry.0 != heads {
-                *entry = (heads, authz::read_view(doc));
-            }
-            entry
-                .1
-                .as_ref()
-                .is_some_and(|view| authz::may_read(who, view))
+            policy.may_read(&who, id, doc)
         }));
         let docs = store.load_all()?;
         let count = docs.len();
@@ -138,6 +235,12 @@ impl SyncEngine {
                 store.compact(&stored.id, &doc.save())?;
             }
         }
+        {
+            let mut signups = lock(&readers.signups);
+            for (id, doc) in hub.documents() {
+                signups.update(*id, as_task(doc).as_ref());
+            }
+        }
         tracing::info!(documents = count, "documents loaded");
         let (commands, rx) = mpsc::unbounded_channel();
         thread::Builder::new()
@@ -147,10 +250,11 @@ impl SyncEngine {
                     hub,
                     store,
                     outboxes: HashMap::new(),
-                    principals,
+                    readers,
                     accounts,
                     actors: HashMap::new(),
-                    sessions: HashMap::new(),
+                    held: Vec::new(),
+                    holding_for: HashSet::new(),
                 }
                 .run(rx)
             })
@@ -166,15 +270,13 @@ impl SyncEngine {
     pub async fn connect(
         &self,
         peer: PeerId,
-        principal: Principal,
-        session: Vec<u8>,
+        client: Client,
         outbox: mpsc::UnboundedSender<Outgoing>,
     ) -> Result<(), String> {
         let (done, result) = oneshot::channel();
         self.send(Command::Connect {
             peer,
-            principal,
-            session,
+            client,
             outbox,
             done,
         });
@@ -192,7 +294,7 @@ impl SyncEngine {
     }
 
     /// Closes every sync connection of a user (their sessions ended: password change).
-    pub fn end_user_sessions(&self, user: samskab_model::PersonId) {
+    pub fn end_user_sessions(&self, user: PersonId) {
         self.send(Command::EndSessions {
             session: None,
             user: Some(user),
@@ -211,6 +313,13 @@ impl SyncEngine {
     pub async fn catalog(&self, reader: Principal) -> Vec<(DocumentId, Vec<String>)> {
         let (reply, rx) = oneshot::channel();
         self.send(Command::Catalog { reader, reply });
+        rx.await.unwrap_or_default()
+    }
+
+    /// Everything the documents hold about `person`: their profile and their sign-ups.
+    pub async fn export(&self, person: PersonId) -> Export {
+        let (reply, rx) = oneshot::channel();
+        self.send(Command::Export { person, reply });
         rx.await.unwrap_or_default()
     }
 
@@ -234,22 +343,63 @@ struct Engine {
     hub: Hub,
     store: Box<dyn Store>,
     outboxes: HashMap<PeerId, mpsc::UnboundedSender<Outgoing>>,
-    principals: Principals,
+    readers: Arc<Readers>,
     accounts: Arc<Accounts>,
     /// Actor ids known to be bound, and to whom (saves a database write per change).
-    actors: HashMap<ActorId, samskab_model::PersonId>,
-    /// The session each connection was opened with.
-    sessions: HashMap<PeerId, Vec<u8>>,
+    actors: HashMap<ActorId, PersonId>,
+    /// Messages carrying profiles to readers other than their owners, held until their audit
+    /// entries are committed (see [`crate::audit`]), in the order they are to be sent.
+    held: Vec<(Message, Option<ProfileRead>)>,
+    /// The peers with held messages: anything else for them waits behind those.
+    holding_for: HashSet<PeerId>,
+}
+
+/// What the documents hold about one person ("Hent mine data").
+#[derive(Debug, Default, serde::Serialize)]
+pub struct Export {
+    pub profile: Option<Profile>,
+    pub signups: Vec<SignupRecord>,
+}
+
+/// One of the person's sign-ups, with the task it is for.
+#[derive(Debug, serde::Serialize)]
+pub struct SignupRecord {
+    pub task: String,
+    pub title: String,
+    pub organisation: OrganisationId,
+    pub shift_start: i64,
+    pub shift_end: i64,
+    pub state: SignupState,
+    pub at: i64,
+}
+
+/// How many held profile messages the engine batches into one audit transaction at most.
+const AUDIT_BATCH: usize = 256;
+
+fn as_task(doc: &Automerge) -> Option<Task> {
+    autosurgeon::hydrate(doc)
+        .ok()
+        .filter(|t: &Task| t.kind == TASK_KIND)
 }
 
 impl Engine {
     fn run(mut self, mut rx: mpsc::UnboundedReceiver<Command>) {
         while let Some(command) = rx.blocking_recv() {
+            self.command(command);
+            // Held profile messages go out in batches: when nothing else is waiting, or when
+            // the batch is full.
+            if !self.held.is_empty() && (rx.is_empty() || self.held.len() >= AUDIT_BATCH) {
+                self.flush_held();
+            }
+        }
+    }
+
+    fn command(&mut self, command: Command) {
+        {
             match command {
                 Command::Connect {
                     peer,
-                    principal,
-                    session,
+                    client,
                     outbox,
                     done,
                 } => {
@@ -257,8 +407,7 @@ impl Engine {
                         Err(format!("peer id {peer} is already connected"))
                     } else {
                         self.outboxes.insert(peer.clone(), outbox);
-                        self.sessions.insert(peer.clone(), session);
-                        lock(&self.principals).insert(peer.clone(), principal);
+                        lock(&self.readers.clients).insert(peer.clone(), client);
                         let effects = self.hub.connect(peer);
                         self.apply(None, effects);
                         Ok(())
@@ -268,23 +417,17 @@ impl Engine {
                 Command::Disconnect { peer } => {
                     self.hub.disconnect(&peer);
                     self.outboxes.remove(&peer);
-                    self.sessions.remove(&peer);
-                    lock(&self.principals).remove(&peer);
+                    lock(&self.readers.clients).remove(&peer);
                 }
                 Command::EndSessions { session, user } => {
-                    let ended: Vec<PeerId> = {
-                        let principals = lock(&self.principals);
-                        self.sessions
-                            .iter()
-                            .filter(|(peer, s)| {
-                                session.as_ref() == Some(*s)
-                                    || user.as_ref().is_some_and(|u| {
-                                        principals.get(*peer).is_some_and(|p| p.person == *u)
-                                    })
-                            })
-                            .map(|(peer, _)| peer.clone())
-                            .collect()
-                    };
+                    let ended: Vec<PeerId> = lock(&self.readers.clients)
+                        .iter()
+                        .filter(|(_, c)| {
+                            session.as_ref() == Some(&c.session)
+                                || user.as_ref() == Some(&c.principal.person)
+                        })
+                        .map(|(peer, _)| peer.clone())
+                        .collect();
                     for peer in ended {
                         self.close(&peer, "the session has ended; log in again".into());
                     }
@@ -302,7 +445,7 @@ impl Engine {
                         && let Err(refusal) = self.authorize(&peer, *document_id, data)
                     {
                         self.refuse(&peer, *document_id, &refusal);
-                        continue;
+                        return;
                     }
                     match self.hub.receive(&peer, message) {
                         Ok(effects) => self.apply(Some(&peer), effects),
@@ -316,15 +459,15 @@ impl Engine {
                     let catalog = self
                         .hub
                         .documents()
-                        .filter(|(_, doc)| {
-                            autosurgeon::hydrate::<_, Task>(*doc)
-                                .is_ok_and(|task| authz::may_read_task(&reader, &task))
-                        })
+                        .filter(|(id, doc)| self.readers.may_read(&reader, id, doc))
                         .map(|(id, doc)| {
                             (*id, doc.get_heads().iter().map(|h| h.to_string()).collect())
                         })
                         .collect();
                     let _ = reply.send(catalog);
+                }
+                Command::Export { person, reply } => {
+                    let _ = reply.send(self.export(&person));
                 }
                 Command::Seed { id, bytes, done } => {
                     let result = if self.hub.document(&id).is_some() {
@@ -336,9 +479,134 @@ impl Engine {
                             .and_then(|()| self.hub.load(id, &bytes).map_err(|e| e.to_string()))
                             .map(|()| true)
                     };
+                    if result == Ok(true) {
+                        self.changed(&[id]);
+                    }
                     let _ = done.send(result);
                 }
             }
+        }
+    }
+
+    fn export(&self, person: &PersonId) -> Export {
+        let profile = self
+            .hub
+            .document(&profile_document_id(person))
+            .and_then(|doc| autosurgeon::hydrate(doc).ok());
+        let mut signups = Vec::new();
+        for (id, doc) in self.hub.documents() {
+            if !matches!(self.readers.view(id, doc), Some(ReadView::Task { .. })) {
+                continue;
+            }
+            let Some(task) = as_task(doc) else { continue };
+            for shift in task.shifts.values() {
+                if let Some(signup) = shift.signups.get(person) {
+                    signups.push(SignupRecord {
+                        task: id.to_string(),
+                        title: task.title.clone(),
+                        organisation: task.organisation.clone(),
+                        shift_start: shift.start,
+                        shift_end: shift.end,
+                        state: signup.state,
+                        at: signup.at,
+                    });
+                }
+            }
+        }
+        signups.sort_by_key(|s| s.shift_start);
+        Export { profile, signups }
+    }
+
+    /// After documents changed: a task's sign-ups may change who may read profiles (consent
+    /// "my organisations"), so those profiles are re-evaluated for every follower.
+    fn changed(&mut self, documents: &[DocumentId]) {
+        let mut people = Vec::new();
+        for id in documents {
+            let Some(doc) = self.hub.document(id) else {
+                continue;
+            };
+            let task = as_task(doc);
+            people.extend(lock(&self.readers.signups).update(*id, task.as_ref()));
+        }
+        for person in people {
+            let effects = self.hub.reevaluate(profile_document_id(&person));
+            self.apply(None, effects);
+        }
+    }
+
+    /// If `message` carries a profile to someone other than its owner: the audit entry it
+    /// needs (`Some(None)` when it carries no changes, only sync bookkeeping, which is held
+    /// too, to keep the order, but not logged).
+    fn audit_of(&self, message: &Message) -> Option<Option<ProfileRead>> {
+        let (Message::Sync {
+            document_id,
+            target_id,
+            data,
+            ..
+        }
+        | Message::Request {
+            document_id,
+            target_id,
+            data,
+            ..
+        }) = message
+        else {
+            return None;
+        };
+        let doc = self.hub.document(document_id)?;
+        let Some(ReadView::Profile { owner, .. }) = self.readers.view(document_id, doc) else {
+            return None;
+        };
+        let clients = lock(&self.readers.clients);
+        let client = clients.get(target_id)?;
+        if client.principal.person == owner {
+            return None;
+        }
+        let carries = automerge::sync::Message::decode(data).is_ok_and(|m| !m.changes.is_empty());
+        Some(carries.then(|| ProfileRead {
+            owner,
+            document: document_id.to_string(),
+            reader: client.principal.person.clone(),
+            reader_role: client.principal.role,
+            at: now_ms(),
+            device: target_id.to_string(),
+            user_agent: client.user_agent.clone(),
+        }))
+    }
+
+    /// Commits the held messages' audit entries in one transaction, then sends them. If the
+    /// log cannot be written, nothing is sent and those readers are disconnected (they retry).
+    fn flush_held(&mut self) {
+        let held = std::mem::take(&mut self.held);
+        self.holding_for.clear();
+        let live: Vec<(Message, Option<ProfileRead>)> = held
+            .into_iter()
+            .filter(|(m, _)| m.target_id().is_some_and(|t| self.outboxes.contains_key(t)))
+            .collect();
+        let reads: Vec<ProfileRead> = live.iter().filter_map(|(_, r)| r.clone()).collect();
+        if let Err(e) = self.accounts.record_reads(&reads) {
+            tracing::error!(error = %e, "cannot write the profile audit log; not sending profiles");
+            let peers: HashSet<PeerId> = live
+                .iter()
+                .filter_map(|(m, _)| m.target_id().cloned())
+                .collect();
+            for peer in peers {
+                self.close(&peer, "the relay cannot serve profiles right now".into());
+            }
+            return;
+        }
+        for (message, _) in live {
+            self.deliver(message);
+        }
+    }
+
+    fn deliver(&mut self, message: Message) {
+        let Some(target) = message.target_id().cloned() else {
+            return;
+        };
+        if let Some(outbox) = self.outboxes.get(&target) {
+            tracing::debug!(to = %target, kind = message.kind(), "sending");
+            let _ = outbox.send(Outgoing::Message(message));
         }
     }
 
@@ -354,13 +622,17 @@ impl Engine {
         if message.changes.is_empty() {
             return Ok(());
         }
-        let Some(who) = lock(&self.principals).get(peer).cloned() else {
+        let Some(who) = lock(&self.readers.clients)
+            .get(peer)
+            .map(|c| c.principal.clone())
+        else {
             return Err(Refusal::Forbidden {
                 path: String::new(),
             });
         };
         let base = self.hub.document(&id).cloned().unwrap_or_default();
-        judge(base, message, &who, now_ms(), |actor| {
+        let readable = self.hub.may_read(peer, &id);
+        judge(id, base, message, &who, readable, now_ms(), |actor| {
             self.bind_actor(actor, &who)
         })
     }
@@ -395,15 +667,14 @@ impl Engine {
         tracing::warn!(document = %id, code = refusal.code(), reason = %refusal, "refused a change");
         self.hub.forget(peer, &id);
         if self.hub.is_follower(peer) {
-            if let Some(outbox) = self.outboxes.get(peer) {
-                let _ = outbox.send(Outgoing::Message(Message::ChangeRefused {
-                    sender_id: self.hub.me().clone(),
-                    target_id: peer.clone(),
-                    document_id: id,
-                    code: refusal.code().into(),
-                    message: refusal.to_string(),
-                }));
-            }
+            let message = Message::ChangeRefused {
+                sender_id: self.hub.me().clone(),
+                target_id: peer.clone(),
+                document_id: id,
+                code: refusal.code().into(),
+                message: refusal.to_string(),
+            };
+            self.apply(None, vec![Effect::Send(message)]);
         } else {
             self.close(peer, format!("change to {id} refused: {refusal}"));
         }
@@ -412,7 +683,12 @@ impl Engine {
     /// Carries out effects in order. If persisting fails, nothing after it is sent: the
     /// document is reloaded from the store and everyone syncing it is disconnected, so no one
     /// is told of a change the relay does not durably have.
+    ///
+    /// A message carrying a profile to someone other than its owner is held until its audit
+    /// entry is written; anything else for that peer waits behind it, so each peer still gets
+    /// its messages in order.
     fn apply(&mut self, origin: Option<&PeerId>, effects: Vec<Effect>) {
+        let mut changed = Vec::new();
         for effect in effects {
             match effect {
                 Effect::Persist { document, bytes } => {
@@ -426,13 +702,21 @@ impl Engine {
                     let Some(target) = message.target_id().cloned() else {
                         continue;
                     };
-                    if let Some(outbox) = self.outboxes.get(&target) {
-                        tracing::debug!(to = %target, kind = message.kind(), "sending");
-                        let _ = outbox.send(Outgoing::Message(message));
+                    if let Some(read) = self.audit_of(&message) {
+                        self.holding_for.insert(target);
+                        self.held.push((message, read));
+                    } else if self.holding_for.contains(&target) {
+                        self.held.push((message, None));
+                    } else {
+                        self.deliver(message);
                     }
                 }
-                Effect::Changed { .. } | Effect::Unavailable { .. } | Effect::Refused { .. } => {}
+                Effect::Changed { document } => changed.push(document),
+                Effect::Unavailable { .. } | Effect::Refused { .. } | Effect::Revoked { .. } => {}
             }
+        }
+        if !changed.is_empty() {
+            self.changed(&changed);
         }
     }
 
@@ -464,14 +748,37 @@ impl Engine {
     }
 }
 
-/// Judges the changes a sync message would add to `base` (the relay's copy, or an empty
-/// document), written by `who` at `now`. `bind` binds each change's actor id to the writer (or
-/// refuses). Pure apart from `bind`; the engine calls it for every incoming sync message that
-/// carries changes, and the benchmark measures it.
+/// A document as the relay judges writes to it.
+enum Judged {
+    Task(Task),
+    Profile(Profile),
+}
+
+fn judged(doc: &Automerge) -> Result<Judged, Refusal> {
+    let kind: String =
+        autosurgeon::hydrate_prop(doc, automerge::ROOT, "kind").map_err(|_| Refusal::NotATask)?;
+    match kind.as_str() {
+        TASK_KIND => autosurgeon::hydrate(doc)
+            .map(Judged::Task)
+            .map_err(|_| Refusal::NotATask),
+        PROFILE_KIND => autosurgeon::hydrate(doc)
+            .map(Judged::Profile)
+            .map_err(|_| Refusal::NotATask),
+        _ => Err(Refusal::NotATask),
+    }
+}
+
+/// Judges the changes a sync message would add to document `id`: `base` is the relay's copy
+/// (or an empty document), `readable` whether `who` may read it, `now` the relay's clock.
+/// `bind` binds each change's actor id to the writer (or refuses). Pure apart from `bind`; the
+/// engine calls it for every incoming sync message that carries changes, and the benchmark
+/// measures it.
 pub fn judge(
+    id: DocumentId,
     base: Automerge,
     message: automerge::sync::Message,
     who: &Principal,
+    readable: bool,
     now: i64,
     mut bind: impl FnMut(&ActorId) -> Result<(), Refusal>,
 ) -> Result<(), Refusal> {
@@ -480,12 +787,11 @@ pub fn judge(
     let before = if base_heads.is_empty() {
         None
     } else {
-        let task: Task = autosurgeon::hydrate(&base).map_err(|_| Refusal::NotATask)?;
-        if !authz::may_read_task(who, &task) {
+        if !readable {
             // The hub answers as for a document that does not exist.
             return Ok(());
         }
-        Some(task)
+        Some(judged(&base)?)
     };
     let mut trial = base;
     if trial
@@ -503,8 +809,20 @@ pub fn judge(
         bind(change.actor_id())?;
         paths.extend(authz::change_paths(&trial, change.deps(), change.hash()));
     }
-    let after: Task = autosurgeon::hydrate(&trial).map_err(|_| Refusal::NotATask)?;
-    authz::check_task_write(who, before.as_ref(), &after, &paths, now)
+    match (before, judged(&trial)?) {
+        (None, Judged::Task(after)) => authz::check_task_write(who, None, &after, &paths, now),
+        (Some(Judged::Task(before)), Judged::Task(after)) => {
+            authz::check_task_write(who, Some(&before), &after, &paths, now)
+        }
+        (None, Judged::Profile(after)) => {
+            authz::check_profile_write(who, &id, None, &after, &paths)
+        }
+        (Some(Judged::Profile(before)), Judged::Profile(after)) => {
+            authz::check_profile_write(who, &id, Some(&before), &after, &paths)
+        }
+        // A document does not change what it is.
+        _ => Err(Refusal::NotATask),
+    }
 }
 
 fn now_ms() -> i64 {

@@ -14,13 +14,13 @@ use axum::extract::ws::{CloseFrame, Message as WsMessage, WebSocket, WebSocketUp
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::{SinkExt, StreamExt};
-use samskab_model::authz::Principal;
+
 use samskab_model::sync::{MAX_MESSAGE_BYTES, Message, PROTOCOL_VERSION};
 use tokio::sync::{mpsc, watch};
 use tracing::Instrument;
 
 use crate::AppState;
-use crate::sync::{Outgoing, SyncEngine};
+use crate::sync::{Client, Outgoing, SyncEngine};
 
 /// How long a new connection may take to send `join`.
 const JOIN_TIMEOUT: Duration = Duration::from_secs(10);
@@ -43,13 +43,22 @@ pub async fn upgrade(
         Ok(found) => found,
         Err(e) => return e.into_response(),
     };
-    let principal = user.principal();
-    let session = crate::accounts::session_hash(&token);
+    let client = Client {
+        principal: user.principal(),
+        session: crate::accounts::session_hash(&token),
+        user_agent: headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .chars()
+            .take(200)
+            .collect(),
+    };
     let engine = state.sync.clone();
     let shutdown = state.shutdown.clone();
     ws.max_message_size(MAX_MESSAGE_BYTES)
         .max_frame_size(MAX_MESSAGE_BYTES)
-        .on_upgrade(move |socket| connection(socket, engine, principal, session, shutdown))
+        .on_upgrade(move |socket| connection(socket, engine, client, shutdown))
 }
 
 /// A browser always sends `Origin` on a WebSocket upgrade; it must name this host. Tools that
@@ -71,8 +80,7 @@ fn same_origin(headers: &HeaderMap) -> bool {
 async fn connection(
     socket: WebSocket,
     engine: SyncEngine,
-    principal: Principal,
-    session: Vec<u8>,
+    client: Client,
     shutdown: watch::Receiver<bool>,
 ) {
     let (mut sink, mut stream) = socket.split();
@@ -127,8 +135,8 @@ async fn connection(
         }
     };
 
-    let span = tracing::info_span!("connection", peer = %peer, user = %principal.person);
-    serve_peer(peer, principal, session, sink, stream, engine, shutdown)
+    let span = tracing::info_span!("connection", peer = %peer, user = %client.principal.person);
+    serve_peer(peer, client, sink, stream, engine, shutdown)
         .instrument(span)
         .await;
 }
@@ -136,18 +144,14 @@ async fn connection(
 /// The sync phase of a connection whose peer has joined.
 async fn serve_peer(
     peer: samskab_model::sync::PeerId,
-    principal: Principal,
-    session: Vec<u8>,
+    client: Client,
     mut sink: futures_util::stream::SplitSink<WebSocket, WsMessage>,
     mut stream: futures_util::stream::SplitStream<WebSocket>,
     engine: SyncEngine,
     mut shutdown: watch::Receiver<bool>,
 ) {
     let (outbox, mut inbox) = mpsc::unbounded_channel();
-    if let Err(reason) = engine
-        .connect(peer.clone(), principal, session, outbox)
-        .await
-    {
+    if let Err(reason) = engine.connect(peer.clone(), client, outbox).await {
         close(&mut sink, PROTOCOL_ERROR, &reason).await;
         return;
     }

@@ -57,6 +57,9 @@ pub enum Effect {
         code: String,
         message: String,
     },
+    /// This side may no longer read the document (its owner withdrew consent, say). The hub
+    /// has dropped its copy; the driver deletes its stored copy.
+    Revoked { document: DocumentId },
 }
 
 /// Why a message could not be processed. The driver closes that peer's connection with the
@@ -120,7 +123,9 @@ impl Hub {
         self.read_policy = Some(policy);
     }
 
-    fn may_read(&self, peer: &PeerId, id: &DocumentId) -> bool {
+    /// Whether `peer` may read `id` under the read policy (a document with no content yet is
+    /// readable: there is nothing in it to guard).
+    pub fn may_read(&self, peer: &PeerId, id: &DocumentId) -> bool {
         match (&self.read_policy, self.docs.get(id)) {
             (None, _) => true,
             (Some(policy), Some(doc)) => doc.get_heads().is_empty() || policy(peer, id, doc),
@@ -360,6 +365,21 @@ impl Hub {
                 effects.extend(self.request(document_id));
                 Ok(effects)
             }
+            Message::Revoked {
+                sender_id,
+                document_ids,
+                ..
+            } if self.role == Role::Client => {
+                self.check_sender(from, &sender_id)?;
+                Ok(document_ids
+                    .into_iter()
+                    .map(|document| {
+                        self.reset(&document);
+                        Effect::Revoked { document }
+                    })
+                    .collect())
+            }
+            Message::Revoked { .. } => Err(SyncError::Unexpected("samskab-revoked")),
             Message::ChangeRefused { .. } => Err(SyncError::Unexpected("samskab-change-refused")),
             Message::CatalogRequest { .. } => Err(SyncError::Unexpected("samskab-catalog-request")),
             Message::Catalog { .. } => Err(SyncError::Unexpected("samskab-catalog")),
@@ -371,9 +391,23 @@ impl Hub {
     }
 
     /// Relay side: remembers `peer` as a follower, marks the documents it holds at the relay's
-    /// own heads as in sync (nothing needs to travel for them), and lists every document.
+    /// own heads as in sync (nothing needs to travel for them), and lists every document it
+    /// may read. Documents it holds but may no longer read are revoked first.
     fn answer_catalog_request(&mut self, peer: &PeerId, have: &[CatalogEntry]) -> Vec<Effect> {
         self.followers.insert(peer.clone());
+        let mut effects = Vec::new();
+        let revoked: Vec<DocumentId> = have
+            .iter()
+            .map(|e| e.document_id)
+            .filter(|id| !self.heads(id).is_empty() && !self.may_read(peer, id))
+            .collect();
+        if !revoked.is_empty() {
+            effects.push(Effect::Send(Message::Revoked {
+                sender_id: self.me.clone(),
+                target_id: peer.clone(),
+                document_ids: revoked,
+            }));
+        }
         for entry in have {
             if self.heads(&entry.document_id) == entry.heads
                 && self.may_read(peer, &entry.document_id)
@@ -386,11 +420,41 @@ impl Hub {
             .into_iter()
             .filter(|e| self.may_read(peer, &e.document_id))
             .collect();
-        vec![Effect::Send(Message::Catalog {
+        effects.push(Effect::Send(Message::Catalog {
             sender_id: self.me.clone(),
             target_id: peer.clone(),
             documents,
-        })]
+        }));
+        effects
+    }
+
+    /// Relay side, after who may read `id` may have changed (the document itself changed, or
+    /// something its read policy depends on): a follower that may read it and does not sync it
+    /// yet is sent it at once (a new document, or consent given); one that syncs it and may no
+    /// longer read it is told it is revoked and its sync state is dropped.
+    pub fn reevaluate(&mut self, id: DocumentId) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        if self.role != Role::Relay || self.heads(&id).is_empty() {
+            return effects;
+        }
+        let mut followers: Vec<PeerId> = self.followers.iter().cloned().collect();
+        followers.sort();
+        for peer in followers {
+            let syncing = self.peers.get(&peer).is_some_and(|d| d.contains_key(&id));
+            match (syncing, self.may_read(&peer, &id)) {
+                (false, true) => self.start(&peer, id, &mut effects),
+                (true, false) => {
+                    self.forget(&peer, &id);
+                    effects.push(Effect::Send(Message::Revoked {
+                        sender_id: self.me.clone(),
+                        target_id: peer,
+                        document_ids: vec![id],
+                    }));
+                }
+                _ => {}
+            }
+        }
+        effects
     }
 
     /// Client side: documents at the relay's heads are in sync; every other document, listed
@@ -518,18 +582,10 @@ impl Hub {
                 self.offer(&peer, id, &mut effects);
             }
         }
-        // A document new to the relay goes to every follower at once.
-        if self.role == Role::Relay && before.is_empty() && !self.heads(&id).is_empty() {
-            let new_to: Vec<PeerId> = self
-                .followers
-                .iter()
-                .filter(|p| !self.peers.get(*p).is_some_and(|d| d.contains_key(&id)))
-                .filter(|p| self.may_read(p, &id))
-                .cloned()
-                .collect();
-            for peer in new_to {
-                self.start(&peer, id, &mut effects);
-            }
+        // A document new to the relay goes to every follower at once; a change may also have
+        // changed who may read it.
+        if self.role == Role::Relay && self.heads(&id) != before {
+            effects.extend(self.reevaluate(id));
         }
         Ok(effects)
     }

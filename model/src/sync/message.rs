@@ -158,6 +158,16 @@ pub enum Message {
         code: String,
         message: String,
     },
+    /// Samskab extension, relay -> client: the peer may no longer read these documents (a
+    /// volunteer withdrew consent, say). Nothing more of them will be sent; the client deletes
+    /// its copies. Sent before the catalog for documents the client listed but may not read,
+    /// and at once to connected followers when a document's readers change.
+    #[serde(rename = "samskab-revoked", rename_all = "camelCase")]
+    Revoked {
+        sender_id: PeerId,
+        target_id: PeerId,
+        document_ids: Vec<DocumentId>,
+    },
     /// A protocol error; the connection closes after it.
     #[serde(rename = "error", rename_all = "camelCase")]
     Error { message: String },
@@ -252,7 +262,8 @@ impl Message {
             | Message::Ephemeral { target_id, .. }
             | Message::CatalogRequest { target_id, .. }
             | Message::Catalog { target_id, .. }
-            | Message::ChangeRefused { target_id, .. } => Some(target_id),
+            | Message::ChangeRefused { target_id, .. }
+            | Message::Revoked { target_id, .. } => Some(target_id),
             Message::Join { .. }
             | Message::Leave { .. }
             | Message::Error { .. }
@@ -273,6 +284,7 @@ impl Message {
             Message::CatalogRequest { .. } => "samskab-catalog-request",
             Message::Catalog { .. } => "samskab-catalog",
             Message::ChangeRefused { .. } => "samskab-change-refused",
+            Message::Revoked { .. } => "samskab-revoked",
             Message::Error { .. } => "error",
             Message::Unknown => "unknown",
         }
@@ -337,6 +349,11 @@ mod tests {
                     document_id: doc,
                     heads: vec![],
                 }],
+            },
+            Message::Revoked {
+                sender_id: peer("b"),
+                target_id: peer("a"),
+                document_ids: vec![doc],
             },
             Message::Error {
                 message: "nope".into(),

@@ -134,10 +134,15 @@ impl Relay {
 
     /// Logs a demo account in (the relay must run with demo data) and returns its token.
     pub async fn login(&self, email: &str) -> String {
+        self.login_as(email, "samskab-demo").await
+    }
+
+    /// Logs any account in and returns its token.
+    pub async fn login_as(&self, email: &str, password: &str) -> String {
         let res = self
             .client
             .post(format!("{}/api/login", self.base))
-            .json(&serde_json::json!({"email": email, "password": "samskab-demo"}))
+            .json(&serde_json::json!({"email": email, "password": password}))
             .send()
             .await
             .unwrap();

@@ -1,0 +1,482 @@
+//! Profiles (the CV bank) at the relay, over real sockets: the consent matrix (every audience
+//! against every consent setting: the read allowed or refused, through the catalog and through
+//! an explicit request, and an audit entry written or not), consent withdrawal reaching online
+//! and offline devices, access following sign-ups, and writes by anyone but the owner refused.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use automerge::Automerge;
+use common::Relay;
+use common::device::{Device, PATIENCE, next_message};
+use samskab_model::authz::Role;
+use samskab_model::profile::{Consent, CoordinatorConsent, Profile, profile_document_id};
+use samskab_model::sync::Message;
+use samskab_model::task::{Shift, Signup, SignupState};
+use samskab_model::{Area, DocumentId, PersonId, ShiftId, Task, TaskStatus};
+use samskab_server::accounts::{Accounts, NewUser};
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+}
+
+fn write<T: autosurgeon::Reconcile>(doc: &mut Automerge, value: &T) {
+    doc.transact::<_, _, autosurgeon::ReconcileError>(|tx| autosurgeon::reconcile(tx, value))
+        .unwrap();
+}
+
+fn shift() -> ShiftId {
+    "vagt-1".parse().unwrap()
+}
+
+/// Whether a fresh device of the user behind `token` can read `id`, asked twice: is it in the
+/// catalog, and does an explicit request get it (or `doc-unavailable`)? Both must agree.
+async fn can_read(relay: &Relay, token: &str, id: DocumentId, name: &str) -> bool {
+    let mut device = Device::connect(&relay.ws_url_as(token), name).await;
+    let listed = loop {
+        match tokio::time::timeout(PATIENCE, next_message(&mut device.ws))
+            .await
+            .unwrap()
+            .unwrap()
+        {
+            Message::Catalog { documents, .. } => {
+                break documents.iter().any(|e| e.document_id == id);
+            }
+            other => {
+                let effects = device.hub.receive(&device.relay, other).unwrap();
+                device.send(effects).await;
+            }
+        }
+    };
+    // A device that never listed it asks for it outright.
+    let mut asking = Device::connect(&relay.ws_url_as(token), &format!("{name}-asks")).await;
+    let effects = asking.hub.request(id);
+    asking.send(effects).await;
+    let requested = loop {
+        if !asking.hub.heads(&id).is_empty() {
+            break true;
+        }
+        let message = tokio::time::timeout(PATIENCE, next_message(&mut asking.ws))
+            .await
+            .unwrap()
+            .unwrap();
+        if matches!(&message, Message::DocUnavailable { document_id, .. } if *document_id == id) {
+            break false;
+        }
+        let effects = asking.hub.receive(&asking.relay, message).unwrap();
+        asking.send(effects).await;
+    };
+    assert_eq!(listed, requested, "{name}: catalog and request disagree");
+    requested
+}
+
+struct World {
+    relay: Relay,
+    owner: Device,
+    owner_id: PersonId,
+    profile: Profile,
+    tokens: Vec<(&'static str, String)>,
+}
+
+impl World {
+    /// A relay with demo accounts, a coordinator of another organisation (Eva), a volunteer
+    /// (Vera) with a profile who has signed up for a Haslev Fodboldklub task (run by Bo), and
+    /// a second volunteer (Viggo).
+    async fn new() -> World {
+        let relay = Relay::start_with(tempfile::tempdir().unwrap(), true).await;
+        let accounts = Accounts::open(relay.data()).unwrap();
+        let eva = accounts
+            .create_user(
+                &NewUser {
+                    email: "eva@bibliotek.dk".into(),
+                    name: "Eva".into(),
+                    phone: String::new(),
+                    password: "samskab-demo".into(),
+                    role: Role::Coordinator,
+                },
+                Some("eva".parse().unwrap()),
+            )
+            .unwrap();
+        accounts
+            .add_membership(&eva.id, &"haslev-bibliotek".parse().unwrap())
+            .unwrap();
+        drop(accounts);
+        let (vera, vera_token) = relay.register("Vera").await;
+        let (_, viggo_token) = relay.register("Viggo").await;
+        let owner_id: PersonId = vera.parse().unwrap();
+
+        // Bo publishes a task; Vera signs up for it.
+        let bo_token = relay.login("bo@demo.samskab.dk").await;
+        let mut bo = Device::connect(&relay.ws_url_as(&bo_token), "bo-setup").await;
+        let task_id = DocumentId::random();
+        let mut task = Task::draft(
+            "haslev-fodbold".parse().unwrap(),
+            "Kioskvagt",
+            Area::Sport,
+            now() - 60_000,
+        );
+        task.shifts.insert(
+            shift(),
+            Shift::new(now() + 86_400_000, now() + 90_000_000, 2),
+        );
+        task.status = TaskStatus::Published;
+        bo.change(task_id, |d| write(d, &task)).await;
+        bo.acknowledged(task_id).await;
+
+        let mut owner = Device::connect(&relay.ws_url_as(&vera_token), "vera").await;
+        owner
+            .pump_until("the task", |hub| !hub.heads(&task_id).is_empty())
+            .await;
+        let mut signed = task.clone();
+        signed.shifts.get_mut(&shift()).unwrap().signups.insert(
+            owner_id.clone(),
+            Signup {
+                state: SignupState::SignedUp,
+                at: now(),
+            },
+        );
+        owner.change(task_id, |d| write(d, &signed)).await;
+        owner.acknowledged(task_id).await;
+
+        let mut profile = Profile::new(owner_id.clone(), "Vera Vestergaard", now());
+        profile.skills = vec!["foerstehjaelp".into()];
+        let id = profile_document_id(&owner_id);
+        owner.change(id, |d| write(d, &profile)).await;
+        owner.acknowledged(id).await;
+
+        let tokens = vec![
+            ("staff", relay.login("carla@demo.samskab.dk").await),
+            ("admin", relay.login("admin@demo.samskab.dk").await),
+            ("coordinator signed up with", bo_token),
+            (
+                "coordinator of another organisation",
+                relay.login_as("eva@bibliotek.dk", "samskab-demo").await,
+            ),
+            ("another volunteer", viggo_token),
+        ];
+        World {
+            relay,
+            owner,
+            owner_id,
+            profile,
+            tokens,
+        }
+    }
+
+    fn id(&self) -> DocumentId {
+        profile_document_id(&self.owner_id)
+    }
+
+    async fn set_consent(&mut self, consent: Consent) {
+        self.profile.consent = consent;
+        let (id, profile) = (self.id(), self.profile.clone());
+        self.owner.change(id, |d| write(d, &profile)).await;
+        self.owner.acknowledged(id).await;
+    }
+
+    /// Audit entries for the owner's profile, per reader id.
+    fn audit_count(&self, reader: &str) -> usize {
+        let accounts = Accounts::open(self.relay.data()).unwrap();
+        accounts
+            .reads_of(&self.owner_id)
+            .unwrap()
+            .iter()
+            .filter(|e| e.reader.as_str() == reader)
+            .count()
+    }
+}
+
+async fn me(relay: &Relay, token: &str) -> String {
+    let res = reqwest::Client::new()
+        .get(format!("{}/api/me", relay.base))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    let body: serde_json::Value = res.json().await.unwrap();
+    body["id"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn the_consent_matrix() {
+    use CoordinatorConsent as C;
+    let mut world = World::new().await;
+    let mut readers = Vec::new();
+    for (name, token) in &world.tokens {
+        readers.push((*name, token.clone(), me(&world.relay, token).await));
+    }
+    // (staff, coordinators) -> expected for: staff, admin, coordinator signed up with,
+    // coordinator of another organisation, another volunteer.
+    let table = [
+        ((false, C::Nobody), [false, false, false, false, false]),
+        ((true, C::Nobody), [true, true, false, false, false]),
+        ((false, C::SignedUp), [false, false, true, false, false]),
+        ((true, C::SignedUp), [true, true, true, false, false]),
+        ((false, C::All), [false, false, true, true, false]),
+        ((true, C::All), [true, true, true, true, false]),
+    ];
+    for (round, ((staff, coordinators), expected)) in table.into_iter().enumerate() {
+        world
+            .set_consent(Consent {
+                staff,
+                coordinators,
+            })
+            .await;
+        for ((name, token, reader), allowed) in readers.iter().zip(expected) {
+            let before = world.audit_count(reader);
+            let read = can_read(
+                &world.relay,
+                token,
+                world.id(),
+                &format!("r{round}-{reader}"),
+            )
+            .await;
+            assert_eq!(
+                read, allowed,
+                "{name} with staff={staff} coordinators={coordinators}"
+            );
+            // Being listed in the catalog reveals no content; the device that received the
+            // profile is one entry.
+            let written = world.audit_count(reader) - before;
+            assert_eq!(
+                written,
+                usize::from(allowed),
+                "audit entries for {name} with staff={staff} coordinators={coordinators}"
+            );
+        }
+        // The owner reads their own profile without an audit entry.
+        let owner = world.owner_id.to_string();
+        let before = world.audit_count(&owner);
+        let token = world
+            .relay
+            .login_as("vera@example.dk", "en god lang kode")
+            .await;
+        assert!(can_read(&world.relay, &token, world.id(), &format!("r{round}-owner")).await);
+        assert_eq!(world.audit_count(&owner), before);
+    }
+
+    // What the owner sees of the log, over HTTP: who, with role and name, from which device.
+    let token = world
+        .relay
+        .login_as("vera@example.dk", "en god lang kode")
+        .await;
+    let res = reqwest::Client::new()
+        .get(format!("{}/api/profile/reads", world.relay.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    let entries: serde_json::Value = res.json().await.unwrap();
+    let entries = entries.as_array().unwrap();
+    // Staff and admin: the 3 settings with staff=true; Bo 4 (signed up, all); Eva 2 (all).
+    assert_eq!(entries.len(), 3 + 3 + 4 + 2);
+    let carla = entries
+        .iter()
+        .find(|e| e["reader_role"] == "personale")
+        .unwrap();
+    assert_eq!(carla["reader_name"], "Carla Kommune");
+    assert!(carla["device"].as_str().unwrap().starts_with('r'));
+    assert!(carla["at"].as_i64().unwrap() > now() - 600_000);
+}
+
+#[tokio::test]
+async fn withdrawn_consent_removes_the_profile_from_online_and_offline_devices() {
+    let mut world = World::new().await;
+    world
+        .set_consent(Consent {
+            staff: true,
+            coordinators: CoordinatorConsent::Nobody,
+        })
+        .await;
+    let id = world.id();
+    let carla = world.tokens[0].1.clone();
+    let url = world.relay.ws_url_as(&carla);
+    let mut online = Device::connect(&url, "carla-online").await;
+    online
+        .pump_until("the profile", |hub| !hub.heads(&id).is_empty())
+        .await;
+    let mut offline = Device::connect(&url, "carla-offline").await;
+    offline
+        .pump_until("the profile", |hub| !hub.heads(&id).is_empty())
+        .await;
+    // The offline device goes away with its copy (kept as the app keeps it, in storage).
+    let saved: Vec<(DocumentId, Vec<u8>)> = offline
+        .hub
+        .documents()
+        .map(|(id, doc)| (*id, doc.save()))
+        .collect();
+    drop(offline);
+    let mut kept = samskab_model::sync::Hub::new(
+        "carla-offline-2".parse().unwrap(),
+        samskab_model::sync::Role::Client,
+    );
+    for (doc, bytes) in saved {
+        kept.load(doc, &bytes).unwrap();
+    }
+    assert!(kept.document(&id).is_some());
+
+    world.set_consent(Consent::PRIVATE).await;
+    // The online device is told at once.
+    online
+        .pump_until("the revocation", |hub| hub.document(&id).is_none())
+        .await;
+    // The offline one at its next connection, before anything else about it.
+    let mut back = Device::reconnect(kept, &url).await;
+    back.pump_until("the revocation", |hub| hub.document(&id).is_none())
+        .await;
+    assert!(!can_read(&world.relay, &carla, id, "carla-again").await);
+
+    // Consent given again reaches the online device without reconnecting.
+    world
+        .set_consent(Consent {
+            staff: true,
+            coordinators: CoordinatorConsent::Nobody,
+        })
+        .await;
+    online
+        .pump_until("the profile again", |hub| !hub.heads(&id).is_empty())
+        .await;
+}
+
+#[tokio::test]
+async fn signing_up_with_an_organisation_lets_its_coordinators_read() {
+    let mut world = World::new().await;
+    world
+        .set_consent(Consent {
+            staff: false,
+            coordinators: CoordinatorConsent::SignedUp,
+        })
+        .await;
+    let id = world.id();
+    let eva = world.tokens[3].1.clone();
+    assert!(!can_read(&world.relay, &eva, id, "eva-before").await);
+
+    // Eva, online, publishes a library task; Vera signs up for it; Eva's device gets the
+    // profile pushed.
+    let mut device = Device::connect(&world.relay.ws_url_as(&eva), "eva").await;
+    let task_id = DocumentId::random();
+    let mut task = Task::draft(
+        "haslev-bibliotek".parse().unwrap(),
+        "Højtlæsning",
+        Area::Culture,
+        now() - 60_000,
+    );
+    task.shifts.insert(
+        shift(),
+        Shift::new(now() + 86_400_000, now() + 90_000_000, 2),
+    );
+    task.status = TaskStatus::Published;
+    device.change(task_id, |d| write(d, &task)).await;
+    device.acknowledged(task_id).await;
+    world
+        .owner
+        .pump_until("the library task", |hub| !hub.heads(&task_id).is_empty())
+        .await;
+    let owner_id = world.owner_id.clone();
+    let mut signed: Task =
+        autosurgeon::hydrate(world.owner.hub.document(&task_id).unwrap()).unwrap();
+    signed.shifts.get_mut(&shift()).unwrap().signups.insert(
+        owner_id,
+        Signup {
+            state: SignupState::SignedUp,
+            at: now(),
+        },
+    );
+    world.owner.change(task_id, |d| write(d, &signed)).await;
+    world.owner.acknowledged(task_id).await;
+    device
+        .pump_until("the profile", |hub| !hub.heads(&id).is_empty())
+        .await;
+
+    // Withdrawing the only sign-up with the library takes it away again.
+    let mut withdrawn = signed.clone();
+    withdrawn
+        .shifts
+        .get_mut(&shift())
+        .unwrap()
+        .signups
+        .get_mut(&world.owner_id)
+        .unwrap()
+        .state = SignupState::Withdrawn;
+    world.owner.change(task_id, |d| write(d, &withdrawn)).await;
+    world.owner.acknowledged(task_id).await;
+    device
+        .pump_until("the revocation", |hub| hub.document(&id).is_none())
+        .await;
+}
+
+#[tokio::test]
+async fn only_the_owner_writes_a_profile() {
+    let mut world = World::new().await;
+    world
+        .set_consent(Consent {
+            staff: true,
+            coordinators: CoordinatorConsent::All,
+        })
+        .await;
+    let id = world.id();
+    // Staff can read it but not write it.
+    let carla = world.tokens[0].1.clone();
+    let mut staff = Device::connect(&world.relay.ws_url_as(&carla), "carla").await;
+    staff
+        .pump_until("the profile", |hub| !hub.heads(&id).is_empty())
+        .await;
+    let mut edited: Profile = autosurgeon::hydrate(staff.hub.document(&id).unwrap()).unwrap();
+    edited.offer = "Skrevet af en anden".into();
+    staff.change(id, |d| write(d, &edited)).await;
+    let code = refusal(&mut staff, id).await;
+    assert_eq!(code, "not-your-profile");
+
+    // A volunteer cannot create a profile at someone else's id, nor their own profile owned
+    // by someone else.
+    let viggo = world.tokens[4].1.clone();
+    let viggo_id: PersonId = me(&world.relay, &viggo).await.parse().unwrap();
+    let mut volunteer = Device::connect(&world.relay.ws_url_as(&viggo), "viggo").await;
+    let stranger: PersonId = "somebody-else".parse().unwrap();
+    let forged = Profile::new(stranger.clone(), "Falsk", now());
+    let forged_id = profile_document_id(&stranger);
+    volunteer.change(forged_id, |d| write(d, &forged)).await;
+    assert_eq!(refusal(&mut volunteer, forged_id).await, "not-your-profile");
+    let own_id = profile_document_id(&viggo_id);
+    volunteer.change(own_id, |d| write(d, &forged)).await;
+    assert_eq!(refusal(&mut volunteer, own_id).await, "not-your-profile");
+    // An invalid profile of one's own is refused as invalid.
+    let nameless = Profile::new(viggo_id, " ", now());
+    let mut fresh = Device::connect(&world.relay.ws_url_as(&viggo), "viggo-2").await;
+    fresh.change(own_id, |d| write(d, &nameless)).await;
+    assert_eq!(refusal(&mut fresh, own_id).await, "invalid");
+
+    // The owner's profile is untouched at the relay.
+    let token = world
+        .relay
+        .login_as("vera@example.dk", "en god lang kode")
+        .await;
+    let mut check = Device::connect(&world.relay.ws_url_as(&token), "vera-check").await;
+    check
+        .pump_until("the profile", |hub| !hub.heads(&id).is_empty())
+        .await;
+    let stored: Profile = autosurgeon::hydrate(check.hub.document(&id).unwrap()).unwrap();
+    assert_eq!(stored.offer, "");
+}
+
+/// Waits for `samskab-change-refused` about `id` and returns its code.
+async fn refusal(device: &mut Device, id: DocumentId) -> String {
+    loop {
+        let message = tokio::time::timeout(PATIENCE, next_message(&mut device.ws))
+            .await
+            .expect("a refusal")
+            .expect("the connection stays open");
+        if let Message::ChangeRefused {
+            document_id, code, ..
+        } = &message
+            && *document_id == id
+        {
+            return code.clone();
+        }
+        let effects = device.hub.receive(&device.relay, message).unwrap();
+        device.send(effects).await;
+    }
+}
