@@ -15,18 +15,22 @@
 //! - [`profile`]: the volunteer's profile (CV) document, its consent and validation.
 //! - [`local_time`]: Danish local time without a time zone database (for matching).
 //! - [`roster`]: confirmed and waitlisted volunteers, derived from a task alone.
-//! - [`towns`]: the municipality's towns.
-//! - [`demo`]: demo organisations and tasks for `--demo`.
+//! - [`towns`]: the municipality's towns and the distances between them.
+//! - [`matching`]: suggested tasks for a volunteer and suggested volunteers for a task.
+//! - [`cv_search`]: the CV bank's search over many profiles, with a prepared index.
+//! - [`demo`]: demo organisations, tasks and volunteer profiles for `--demo`.
 //! - [`sync`]: the automerge-repo sync protocol, sans-IO: the message codec and the per-peer,
 //!   per-document state machine the client and the relay both drive.
 //!
 //! The schemas are written out in `docs/documents.md`, the protocol in `docs/protocol.md`.
 
 pub mod authz;
+pub mod cv_search;
 pub mod demo;
 pub mod ids;
 pub mod lang;
 pub mod local_time;
+pub mod matching;
 pub mod profile;
 pub mod roster;
 pub mod sync;
