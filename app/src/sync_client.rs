@@ -24,8 +24,10 @@ use futures::channel::mpsc;
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use samskab_model::profile::{PROFILE_KIND, Profile, ProfileError, profile_document_id};
 use samskab_model::sync::{Effect, Hub, Message, PeerId, Role};
-use samskab_model::{DocumentId, Task};
+use samskab_model::task::TASK_KIND;
+use samskab_model::{DocumentId, PersonId, Task};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{BinaryType, MessageEvent, WebSocket};
@@ -60,8 +62,8 @@ pub struct SyncView {
     pub expired: RwSignal<bool>,
 }
 
-/// A task as hydrated at these heads (`None` if the document is not a task).
-type CachedTask = (Vec<ChangeHash>, Option<Task>);
+/// A document as hydrated at these heads (`None` if it is not of that kind).
+type Cached<T> = (Vec<ChangeHash>, Option<T>);
 
 struct Client {
     hub: RefCell<Hub>,
@@ -74,7 +76,9 @@ struct Client {
     view: SyncView,
     /// Hydrated tasks by document, with the heads they were read at: a document is hydrated
     /// again only when it changed.
-    tasks: RefCell<HashMap<DocumentId, CachedTask>>,
+    tasks: RefCell<HashMap<DocumentId, Cached<Task>>>,
+    /// Hydrated profiles, the same way.
+    profiles: RefCell<HashMap<DocumentId, Cached<Profile>>>,
     /// Whether a `version` bump is already scheduled (see [`bump_soon`]).
     bump_scheduled: Cell<bool>,
     /// Set at logout or when the session expired: no reconnecting until told.
@@ -126,6 +130,7 @@ pub fn start() -> SyncView {
         incoming: tx,
         view,
         tasks: RefCell::new(HashMap::new()),
+        profiles: RefCell::new(HashMap::new()),
         bump_scheduled: Cell::new(false),
         stopped: Cell::new(false),
         forgotten: Cell::new(false),
@@ -451,29 +456,75 @@ fn update_status(client: &Rc<Client>) {
     client.view.status.set(status);
 }
 
-/// Every task document this device holds. Each document is hydrated once per change (cached
-/// by heads), so re-reading a thousand tasks after one changed hydrates one.
-pub fn tasks() -> Vec<(DocumentId, Task)> {
+/// Every document of one kind this device holds, hydrated. Each document is hydrated once
+/// per change (cached by heads), so re-reading a thousand after one changed hydrates one.
+fn all_of<T: autosurgeon::Hydrate + Clone>(
+    kind: &str,
+    cache: impl Fn(&Client) -> &RefCell<HashMap<DocumentId, Cached<T>>>,
+) -> Vec<(DocumentId, T)> {
     let Some(client) = client() else {
         return Vec::new();
     };
     let hub = client.hub.borrow();
-    let mut cache = client.tasks.borrow_mut();
-    let mut tasks = Vec::new();
+    let mut cache = cache(&client).borrow_mut();
+    // Documents this device no longer holds (revoked, refused) leave the cache.
+    cache.retain(|id, _| hub.document(id).is_some());
+    let mut found = Vec::new();
     for (id, doc) in hub.documents() {
         let heads = doc.get_heads();
         let entry = cache.entry(*id).or_insert_with(|| (Vec::new(), None));
         if entry.0 != heads {
-            let task = autosurgeon::hydrate::<_, Task>(doc)
-                .ok()
-                .filter(|t| t.kind == samskab_model::task::TASK_KIND);
-            *entry = (heads, task);
+            let is_kind =
+                autosurgeon::hydrate_prop::<_, String, _, _>(doc, automerge::ROOT, "kind")
+                    .is_ok_and(|k| k == kind);
+            let value = if is_kind {
+                autosurgeon::hydrate::<_, T>(doc).ok()
+            } else {
+                None
+            };
+            *entry = (heads, value);
         }
-        if let Some(task) = &entry.1 {
-            tasks.push((*id, task.clone()));
+        if let Some(value) = &entry.1 {
+            found.push((*id, value.clone()));
         }
     }
-    tasks
+    found
+}
+
+/// Every task document this device holds.
+pub fn tasks() -> Vec<(DocumentId, Task)> {
+    all_of(TASK_KIND, |c| &c.tasks)
+}
+
+/// Every profile this device holds: the user's own, and for staff and coordinators those
+/// the relay let them read (as their owners consented).
+pub fn profiles() -> Vec<Profile> {
+    all_of(PROFILE_KIND, |c| &c.profiles)
+        .into_iter()
+        .map(|(_, p)| p)
+        .collect()
+}
+
+/// `person`'s profile, if this device holds it.
+pub fn profile(person: &PersonId) -> Option<Profile> {
+    let client = client()?;
+    let hub = client.hub.borrow();
+    autosurgeon::hydrate(hub.document(&profile_document_id(person))?).ok()
+}
+
+/// Saves the user's own profile here (validated, saved to IndexedDB, then offered to the
+/// relay). The profile lives at the id derived from its owner.
+pub async fn save_profile(profile: Profile) -> Result<(), ChangeError> {
+    let problems = profile.problems();
+    if !problems.is_empty() {
+        return Err(ChangeError::InvalidProfile(problems));
+    }
+    commit(profile_document_id(&profile.owner), |doc| {
+        doc.transact::<_, _, autosurgeon::ReconcileError>(|tx| autosurgeon::reconcile(tx, &profile))
+            .map(|_| ())
+            .map_err(|_| ChangeError::NotLoaded)
+    })
+    .await
 }
 
 /// One task, if this device holds it.
@@ -488,6 +539,7 @@ pub fn task(id: &DocumentId) -> Option<Task> {
 pub enum ChangeError {
     NotLoaded,
     Invalid(Vec<samskab_model::TaskError>),
+    InvalidProfile(Vec<ProfileError>),
     Storage(StoreError),
 }
 

@@ -339,6 +339,9 @@ pub fn check_task_write(
         let allowed = match p.as_slice() {
             // One's own sign-up entry and its fields.
             ["shifts", _, "signups", person, ..] => *person == who.person.as_str(),
+            // One's answer to an invitation; the invitation itself is the organisation's.
+            ["invitations", person, "answer"] => *person == who.person.as_str() || runs_it,
+            ["invitations", ..] => runs_it,
             // Fixed at creation: what the document is and whose.
             ["kind" | "schema" | "organisation" | "created_at", ..] => before.is_none() && runs_it,
             // Everything else is the organisation's to run: known fields only.
@@ -357,7 +360,29 @@ pub fn check_task_write(
         }
     }
     check_signups(who, before, after, now)?;
+    check_invitations(who, before, after)?;
     after.validate().map_err(Refusal::Invalid)?;
+    Ok(())
+}
+
+/// A new or changed invitation must be signed by the coordinator who writes it, and only a
+/// published task invites; an answer changes nothing but the answer.
+fn check_invitations(who: &Principal, before: Option<&Task>, after: &Task) -> Result<(), Refusal> {
+    for (person, invitation) in &after.invitations {
+        let old = before.and_then(|b| b.invitations.get(person));
+        let same_but_answer = old.is_some_and(|o| {
+            o.shift == invitation.shift && o.by == invitation.by && o.at == invitation.at
+        });
+        if old == Some(invitation) || same_but_answer {
+            continue;
+        }
+        if invitation.by != who.person {
+            return Err(Refusal::DecisionNotByYou);
+        }
+        if after.status != TaskStatus::Published {
+            return Err(Refusal::NotOpen);
+        }
+    }
     Ok(())
 }
 
@@ -741,5 +766,74 @@ mod tests {
                 crate::profile::ProfileError::NameMissing
             ))
         );
+    }
+
+    #[test]
+    fn coordinators_invite_and_only_the_invited_answer() {
+        use crate::task::{Invitation, InvitationAnswer};
+        let bo = who("bo", Role::Coordinator, &["klub"]);
+        let anna = who("anna", Role::Volunteer, &[]);
+        let bent = who("bent", Role::Volunteer, &[]);
+        let before = task();
+        let invite = |by: &'static str| {
+            move |t: &mut Task| {
+                t.invitations.insert(
+                    person("anna"),
+                    Invitation {
+                        shift: vagt(),
+                        by: person(by),
+                        at: NOW,
+                        answer: InvitationAnswer::Pending,
+                    },
+                );
+            }
+        };
+        let (invited, paths) = write(Some(&before), invite("bo"));
+        assert_eq!(
+            check_task_write(&bo, Some(&before), &invited, &paths, NOW),
+            Ok(())
+        );
+        assert!(check_task_write(&anna, Some(&before), &invited, &paths, NOW).is_err());
+        let (after, paths) = write(Some(&before), invite("carla"));
+        assert_eq!(
+            check_task_write(&bo, Some(&before), &after, &paths, NOW),
+            Err(Refusal::DecisionNotByYou)
+        );
+        // Anna accepts: her answer and her sign-up.
+        let (accepted, paths) = write(Some(&invited), |t| {
+            t.invitations.get_mut(&person("anna")).unwrap().answer = InvitationAnswer::Accepted;
+            sign_up(t, "anna", NOW);
+        });
+        assert_eq!(
+            check_task_write(&anna, Some(&invited), &accepted, &paths, NOW),
+            Ok(())
+        );
+        // Bent may not answer for her, nor move her invitation.
+        let (answered, paths) = write(Some(&invited), |t| {
+            t.invitations.get_mut(&person("anna")).unwrap().answer = InvitationAnswer::Declined;
+        });
+        assert!(check_task_write(&bent, Some(&invited), &answered, &paths, NOW).is_err());
+        let (moved, paths) = write(Some(&invited), |t| {
+            t.invitations.get_mut(&person("anna")).unwrap().at = NOW + 1;
+        });
+        assert!(check_task_write(&anna, Some(&invited), &moved, &paths, NOW).is_err());
+        // A draft does not invite.
+        let mut draft = task();
+        draft.status = TaskStatus::Draft;
+        let (after, paths) = write(Some(&draft), invite("bo"));
+        assert_eq!(
+            check_task_write(&bo, Some(&draft), &after, &paths, NOW),
+            Err(Refusal::NotOpen)
+        );
+    }
+
+    #[test]
+    fn a_task_written_before_invitations_existed_reads() {
+        let mut doc = AutoCommit::new();
+        autosurgeon::reconcile(&mut doc, &task()).unwrap();
+        automerge::transaction::Transactable::delete(&mut doc, automerge::ROOT, "invitations")
+            .unwrap();
+        let back: Task = autosurgeon::hydrate(&doc).unwrap();
+        assert!(back.invitations.is_empty());
     }
 }

@@ -112,6 +112,32 @@ pub struct Task {
     pub status: TaskStatus,
     pub created_at: Millis,
     pub updated_at: Millis,
+    /// Coordinators' invitations to volunteers found in the CV bank ("Inviter til opgave"),
+    /// by person. Absent in documents written before invitations existed.
+    #[autosurgeon(
+        missing = "BTreeMap::new",
+        with = "autosurgeon::map_with_parseable_keys"
+    )]
+    pub invitations: BTreeMap<PersonId, Invitation>,
+}
+
+text_enum!(
+    /// A volunteer's answer to an invitation.
+    InvitationAnswer {
+        Pending = "afventer",
+        Accepted = "ja",
+        Declined = "nej",
+    }
+);
+
+/// An invitation to a shift: written by a coordinator (`by`), answered by the volunteer
+/// (`answer`, the only part they may write). Accepting also signs them up for the shift.
+#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate)]
+pub struct Invitation {
+    pub shift: ShiftId,
+    pub by: PersonId,
+    pub at: Millis,
+    pub answer: InvitationAnswer,
 }
 
 /// How to reach the task's contact person.
@@ -252,6 +278,7 @@ impl Task {
             status: TaskStatus::Draft,
             created_at: now,
             updated_at: now,
+            invitations: BTreeMap::new(),
         }
     }
 
