@@ -9,6 +9,8 @@ use crate::connectivity::{self, Connection};
 use crate::i18n::{I18n, Lang, Msg, use_i18n};
 use crate::pages::account::{AccountPage, InvitationPage, LoginPage, SessionExpiredBanner};
 use crate::pages::coordinate::{CoordinationPage, TaskEditor};
+use crate::pages::cv::MyCvPage;
+use crate::pages::cvbank::CvBankPage;
 use crate::pages::tasks::{TaskDetail, TaskList};
 use crate::pages::{Area, AreaPage, NotFound};
 use crate::sync_client::{self, SyncStatus, SyncView};
@@ -83,7 +85,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/opgaver/:id/rediger") view=TaskEditor/>
                     <Route path=path!("/koordinering") view=CoordinationPage/>
                     <Route path=path!("/konto") view=AccountPage/>
-                    <Route path=path!("/cv") view=|| view! { <AreaPage area=Area::Cv/> }/>
+                    <Route path=path!("/cv") view=MyCvPage/>
+                    <Route path=path!("/cv-banken") view=CvBankPage/>
                     <Route path=path!("/moeder") view=|| view! { <AreaPage area=Area::Meetings/> }/>
                     <Route path=path!("/ideer") view=|| view! { <AreaPage area=Area::Ideas/> }/>
                     <Route path=path!("/kaffepulje") view=|| view! { <AreaPage area=Area::Grants/> }/>

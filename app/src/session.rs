@@ -245,3 +245,45 @@ pub async fn change_password(old: &str, new: &str) -> Result<(), SignInError> {
         .await
         .map(drop)
 }
+
+/// One read of the user's profile, from the relay's audit log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReadEntry {
+    pub name: String,
+    pub role: Role,
+    pub organisations: Vec<String>,
+    pub at: i64,
+    pub device: String,
+    pub user_agent: String,
+}
+
+/// "Hvem har set mit CV": the audit log of the user's profile, newest first.
+pub async fn profile_reads() -> Result<Vec<ReadEntry>, SignInError> {
+    let (status, json) = call("GET", "/api/profile/reads", None).await?;
+    if status != 200 {
+        return Err(error_of(status, &json));
+    }
+    let entries = js_sys::Array::from(&json)
+        .iter()
+        .filter_map(|e| {
+            let text = |k: &str| Reflect::get(&e, &k.into()).ok()?.as_string();
+            Some(ReadEntry {
+                name: text("reader_name")?,
+                role: text("reader_role")?.parse().ok()?,
+                organisations: Reflect::get(&e, &"organisations".into())
+                    .ok()
+                    .map(|v| {
+                        js_sys::Array::from(&v)
+                            .iter()
+                            .filter_map(|o| o.as_string())
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                at: Reflect::get(&e, &"at".into()).ok()?.as_f64()? as i64,
+                device: text("device")?,
+                user_agent: text("user_agent").unwrap_or_default(),
+            })
+        })
+        .collect();
+    Ok(entries)
+}

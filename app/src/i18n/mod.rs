@@ -159,3 +159,111 @@ pub fn volunteer_label(person: &str, lang: Lang) -> String {
         Lang::En => format!("Volunteer {short}"),
     }
 }
+
+/// A role as users read it.
+pub fn role_label(role: samskab_model::authz::Role, lang: Lang) -> &'static str {
+    use samskab_model::authz::Role;
+    match (role, lang) {
+        (Role::Volunteer, Lang::Da) => "frivillig",
+        (Role::Volunteer, Lang::En) => "volunteer",
+        (Role::Coordinator, Lang::Da) => "koordinator",
+        (Role::Coordinator, Lang::En) => "coordinator",
+        (Role::Staff, Lang::Da) => "kommunens personale",
+        (Role::Staff, Lang::En) => "municipal staff",
+        (Role::Admin, Lang::Da) => "administrator",
+        (Role::Admin, Lang::En) => "administrator",
+    }
+}
+
+/// A børneattest state as users read it.
+pub fn certificate_label(
+    status: samskab_model::profile::CertificateStatus,
+    lang: Lang,
+) -> &'static str {
+    use samskab_model::profile::CertificateStatus as S;
+    match (status, lang) {
+        (S::None, Lang::Da) => "Ingen børneattest",
+        (S::None, Lang::En) => "No child protection certificate",
+        (S::Requested, Lang::Da) => "Børneattest er anmodet",
+        (S::Requested, Lang::En) => "Certificate requested",
+        (S::Approved, Lang::Da) => "Godkendt børneattest",
+        (S::Approved, Lang::En) => "Approved certificate",
+    }
+}
+
+/// "Godkendt til 2027-06-30" / "Approved until 2027-06-30".
+pub fn certificate_valid_until(date: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Da => format!("Godkendt til {date}"),
+        Lang::En => format!("Approved until {date}"),
+    }
+}
+
+/// Which coordinators may see a CV, as the volunteer chooses it.
+pub fn coordinator_consent_label(
+    consent: samskab_model::profile::CoordinatorConsent,
+    lang: Lang,
+) -> &'static str {
+    use samskab_model::profile::CoordinatorConsent as C;
+    match (consent, lang) {
+        (C::All, Lang::Da) => "Koordinatorer i alle foreninger",
+        (C::All, Lang::En) => "Coordinators of every association",
+        (C::SignedUp, Lang::Da) => "Kun koordinatorer i foreninger, jeg har meldt mig til",
+        (C::SignedUp, Lang::En) => "Only coordinators of associations I have signed up with",
+        (C::Nobody, Lang::Da) => "Ingen koordinatorer",
+        (C::Nobody, Lang::En) => "No coordinators",
+    }
+}
+
+/// "(op til 10 km væk)" / "(up to 10 km away)".
+pub fn travel_label(km: u64, lang: Lang) -> String {
+    match (lang, km) {
+        (Lang::Da, 0) => "(kun i byen)".into(),
+        (Lang::En, 0) => "(in town only)".into(),
+        (Lang::Da, km) => format!("(op til {km} km væk)"),
+        (Lang::En, km) => format!("(up to {km} km away)"),
+    }
+}
+
+/// A browser and system named from a User-Agent, roughly: "Chrome · Android".
+pub fn device_label(user_agent: &str) -> String {
+    let browser = [
+        ("Edg/", "Edge"),
+        ("Firefox/", "Firefox"),
+        ("Chrome/", "Chrome"),
+        ("Safari/", "Safari"),
+    ]
+    .iter()
+    .find(|(k, _)| user_agent.contains(k))
+    .map_or("?", |(_, name)| name);
+    let system = [
+        ("Android", "Android"),
+        ("iPhone", "iPhone"),
+        ("iPad", "iPad"),
+        ("Windows", "Windows"),
+        ("Mac OS", "Mac"),
+        ("Linux", "Linux"),
+    ]
+    .iter()
+    .find(|(k, _)| user_agent.contains(k))
+    .map_or("?", |(_, name)| name);
+    format!("{browser} · {system}")
+}
+
+/// "12 frivillige fundet" / "12 volunteers found".
+pub fn volunteers_found(n: usize, lang: Lang) -> String {
+    match (lang, n) {
+        (Lang::Da, 1) => "1 frivillig fundet".into(),
+        (Lang::Da, n) => format!("{n} frivillige fundet"),
+        (Lang::En, 1) => "1 volunteer found".into(),
+        (Lang::En, n) => format!("{n} volunteers found"),
+    }
+}
+
+/// "Du er inviteret til vagten lør. 12. dec. kl. 10.00." / in English.
+pub fn invited_to(when: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Da => format!("Du er inviteret til vagten {when}."),
+        Lang::En => format!("You are invited to the shift {when}."),
+    }
+}

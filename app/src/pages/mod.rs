@@ -3,6 +3,8 @@
 
 pub mod account;
 pub mod coordinate;
+pub mod cv;
+pub mod cvbank;
 pub mod tasks;
 
 use leptos::prelude::*;

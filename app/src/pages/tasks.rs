@@ -10,7 +10,8 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use samskab_model::demo::organisation_name;
-use samskab_model::task::{Signup, SignupState, TaskStatus};
+use samskab_model::matching;
+use samskab_model::task::{InvitationAnswer, Signup, SignupState, TaskStatus};
 use samskab_model::towns::DEMO_TOWNS;
 use samskab_model::{Area, DocumentId, Place, Roster, ShiftId, Task};
 
@@ -117,7 +118,15 @@ pub fn TaskList() -> impl IntoView {
 
             {crate::session::current()
                 .is_some_and(|u| u.role != samskab_model::authz::Role::Volunteer)
-                .then(|| view! { <p><A href="/koordinering">{move || i18n.t(Msg::CoordinateLink)}</A></p> })}
+                .then(|| view! {
+                    <p class="links">
+                        <A href="/koordinering">{move || i18n.t(Msg::CoordinateLink)}</A>
+                        " · "
+                        <A href="/cv-banken">{move || i18n.t(Msg::NavCvBank)}</A>
+                    </p>
+                })}
+
+            <ForYou/>
 
             <section class="my-tasks" aria-labelledby="my-tasks-title">
                 <h2 id="my-tasks-title">{move || i18n.t(Msg::MyTasks)}</h2>
@@ -291,6 +300,11 @@ fn TaskBody(id: DocumentId, task: Task, error: RwSignal<Option<String>>) -> impl
     let coordinating =
         crate::session::current().is_some_and(|u| u.principal().coordinates(&task.organisation));
     let panel = coordinating.then(|| task.clone());
+    let invitation = task
+        .invitations
+        .get(&me)
+        .filter(|i| i.answer == InvitationAnswer::Pending && open)
+        .and_then(|i| Some((i.shift.clone(), task.shifts.get(&i.shift)?.start)));
     view! {
         <h1 id="page-title">{task.title.clone()}</h1>
         {cancelled.then(|| view! { <p class="badge badge-no">{move || i18n.t(Msg::Cancelled)}</p> })}
@@ -334,7 +348,147 @@ fn TaskBody(id: DocumentId, task: Task, error: RwSignal<Option<String>>) -> impl
                 }
             }).collect_view()}
         </ul>
-        {panel.map(|task| view! { <super::coordinate::CoordinatorPanel id task/> })}
+        {invitation.map(|(shift, start)| view! { <InvitationPanel id shift start error/> })}
+        {panel.map(|task| view! {
+            <super::coordinate::CoordinatorPanel id task=task.clone()/>
+            {(task.status == TaskStatus::Published).then(|| view! { <super::cvbank::PossibleVolunteers id task/> })}
+        })}
+    }
+}
+
+/// "Invitationer til dig" and "Forslag til dig" at the top of the task list: open
+/// invitations from coordinators, and published tasks ranked by how well they fit the user's
+/// CV (computed here, offline too).
+#[component]
+fn ForYou() -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = expect_context::<SyncView>();
+    let me = settings::person_id();
+    let me2 = me.clone();
+    let invitations = move || {
+        sync.version.track();
+        let mut found: Vec<(DocumentId, String, String)> = sync_client::tasks()
+            .into_iter()
+            .filter(|(_, t)| t.status == TaskStatus::Published)
+            .filter(|(_, t)| {
+                t.invitations
+                    .get(&me)
+                    .is_some_and(|i| i.answer == InvitationAnswer::Pending)
+            })
+            .map(|(id, t)| {
+                (
+                    id,
+                    t.title.clone(),
+                    organisation_name(t.organisation.as_str()).to_owned(),
+                )
+            })
+            .collect();
+        found.sort_by(|a, b| a.1.cmp(&b.1));
+        found
+    };
+    let suggestions = move || {
+        sync.version.track();
+        let profile = sync_client::profile(&me2)?;
+        let tasks = sync_client::tasks();
+        let titles: std::collections::HashMap<DocumentId, String> =
+            tasks.iter().map(|(id, t)| (*id, t.title.clone())).collect();
+        let list = matching::tasks_for(&profile, tasks.iter().map(|(id, t)| (id, t)), time::now())
+            .into_iter()
+            .take(5)
+            .map(|s| {
+                let title = titles.get(&s.item).cloned().unwrap_or_default();
+                (s.item, title, s.start, s.reason_line(i18n.lang()))
+            })
+            .collect::<Vec<_>>();
+        Some(list)
+    };
+    view! {
+        {move || {
+            let list = invitations();
+            (!list.is_empty()).then(|| view! {
+                <section class="panel invitations" aria-labelledby="invitations-title" data-testid="invitations">
+                    <h2 id="invitations-title">{move || i18n.t(Msg::InvitationsForYou)}</h2>
+                    <ul class="plain-list">
+                        {list.into_iter().map(|(id, title, org)| view! {
+                            <li><A href=format!("/opgaver/{id}")>{title}</A> " · " {org}</li>
+                        }).collect_view()}
+                    </ul>
+                </section>
+            })
+        }}
+        <section class="suggestions-panel" aria-labelledby="for-you-title" data-testid="for-you">
+            <h2 id="for-you-title">{move || i18n.t(Msg::SuggestionsForYou)}</h2>
+            {move || match suggestions() {
+                None => view! { <p class="muted"><A href="/cv">{move || i18n.t(Msg::FillCvForSuggestions)}</A></p> }.into_any(),
+                Some(list) if list.is_empty() => view! { <p class="muted">{move || i18n.t(Msg::NoSuggestions)}</p> }.into_any(),
+                Some(list) => view! {
+                    <ul class="plain-list suggestions">
+                        {list.into_iter().map(|(id, title, start, reason)| view! {
+                            <li>
+                                <A href=format!("/opgaver/{id}")>{title}</A>
+                                " · " {move || i18n::when(start, i18n.lang())}
+                                <br/><span class="reason">{reason}</span>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
+/// An open invitation on the task's page: accept (signs up for the shift) or decline.
+#[component]
+fn InvitationPanel(
+    id: DocumentId,
+    shift: ShiftId,
+    start: i64,
+    error: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let answer = move |accept: bool| {
+        let shift = shift.clone();
+        spawn_local(async move {
+            let me = settings::person_id();
+            let at = js_sys::Date::now() as i64;
+            let result = sync_client::change_task(id, |task| {
+                if accept && let Some(s) = task.shifts.get_mut(&shift) {
+                    s.signups.insert(
+                        me.clone(),
+                        Signup {
+                            state: SignupState::SignedUp,
+                            at,
+                        },
+                    );
+                }
+                if let Some(i) = task.invitations.get_mut(&me) {
+                    i.answer = if accept {
+                        InvitationAnswer::Accepted
+                    } else {
+                        InvitationAnswer::Declined
+                    };
+                }
+            })
+            .await;
+            if result.is_err() {
+                error.set(Some(i18n.t(Msg::StorageFailed).to_owned()));
+            }
+        });
+    };
+    let accept = answer.clone();
+    view! {
+        <section class="panel invitation" aria-labelledby="invitation-title" data-testid="invitation">
+            <h2 id="invitation-title">{move || i18n.t(Msg::YouAreInvited)}</h2>
+            <p>{move || i18n::invited_to(&i18n::when(start, i18n.lang()), i18n.lang())}</p>
+            <p class="form-actions">
+                <button type="button" class="button primary" on:click=move |_| accept(true)>
+                    {move || i18n.t(Msg::AcceptTaskInvitation)}
+                </button>
+                <button type="button" class="button secondary" on:click=move |_| answer(false)>
+                    {move || i18n.t(Msg::DeclineInvitation)}
+                </button>
+            </p>
+        </section>
     }
 }
 

@@ -1,0 +1,410 @@
+//! CV-banken: staff and coordinators search the profiles of volunteers who consented to be
+//! seen by them, on the device (offline too), by text, skill, area, town, time, language and a
+//! valid børneattest; contact them by `mailto:`/`tel:`; and invite one to a shift of a task
+//! they run ("Inviter til opgave"), which the volunteer sees and can accept.
+//!
+//! The device holds only the profiles the relay let it read, so consent is enforced before the
+//! data arrives: nothing is filtered here for consent.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use samskab_model::cv_search::{CvIndex, CvQuery};
+use samskab_model::demo::organisation_name;
+use samskab_model::local_time;
+use samskab_model::matching;
+use samskab_model::profile::{DayPart, Profile, SKILLS, Weekday, skill_label};
+use samskab_model::task::{Invitation, InvitationAnswer, TaskStatus};
+use samskab_model::towns::DEMO_TOWNS;
+use samskab_model::{Area, DocumentId, PersonId, Roster, ShiftId, Task};
+
+use crate::i18n::{self, Msg, use_i18n};
+use crate::sync_client::{self, SyncView};
+use crate::time;
+
+/// How many results the page renders at once (the count says how many matched).
+const SHOWN: usize = 50;
+
+/// The profiles on the device and their search index, rebuilt when documents change.
+#[derive(Clone)]
+struct Bank {
+    version: u64,
+    profiles: Arc<Vec<Profile>>,
+    index: Arc<CvIndex>,
+}
+
+impl PartialEq for Bank {
+    fn eq(&self, other: &Self) -> bool {
+        self.version == other.version
+    }
+}
+
+/// Others' profiles on this device (the user's own is not in the bank).
+fn others_profiles(me: &PersonId) -> Vec<Profile> {
+    let mut profiles: Vec<Profile> = sync_client::profiles()
+        .into_iter()
+        .filter(|p| p.owner != *me)
+        .collect();
+    profiles.sort_by_cached_key(|p| p.name.to_lowercase());
+    profiles
+}
+
+#[component]
+pub fn CvBankPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = expect_context::<SyncView>();
+    super::page_title(Msg::NavCvBank);
+    let Some(user) = crate::session::current() else {
+        return ().into_any();
+    };
+    if user.role == samskab_model::authz::Role::Volunteer {
+        return view! {
+            <section class="page" aria-labelledby="page-title">
+                <h1 id="page-title">{move || i18n.t(Msg::NavCvBank)}</h1>
+                <p>{move || i18n.t(Msg::CvBankNotForYou)}</p>
+            </section>
+        }
+        .into_any();
+    }
+    let me = user.id.clone();
+    let bank = Memo::new(move |_| {
+        let version = sync.version.get();
+        let profiles = others_profiles(&me);
+        let index = CvIndex::new(profiles.iter());
+        Bank {
+            version,
+            profiles: Arc::new(profiles),
+            index: Arc::new(index),
+        }
+    });
+    let text = RwSignal::new(String::new());
+    let skill = RwSignal::new(String::new());
+    let area = RwSignal::new(String::new());
+    let town = RwSignal::new(String::new());
+    let day = RwSignal::new(String::new());
+    let part = RwSignal::new(String::new());
+    let language = RwSignal::new(String::new());
+    let certified = RwSignal::new(false);
+    let today = local_time::date(time::now());
+
+    let results = Memo::new(move |_| {
+        let mut query = CvQuery {
+            text: text.get(),
+            valid_certificate: certified.get(),
+            ..CvQuery::default()
+        };
+        if !skill.get().is_empty() {
+            query.skills.push(skill.get());
+        }
+        if let Ok(a) = area.get().parse::<Area>() {
+            query.areas.push(a);
+        }
+        if !town.get().is_empty() {
+            query.towns.push(town.get());
+        }
+        if !language.get().trim().is_empty() {
+            query.languages.push(language.get().trim().to_owned());
+        }
+        let days: Vec<Weekday> = match day.get().parse::<Weekday>() {
+            Ok(d) => vec![d],
+            Err(_) => Weekday::ALL.to_vec(),
+        };
+        let parts: Vec<DayPart> = match part.get().parse::<DayPart>() {
+            Ok(p) => vec![p],
+            Err(_) => DayPart::ALL.to_vec(),
+        };
+        if days.len() == 1 || parts.len() == 1 {
+            for d in &days {
+                for p in &parts {
+                    query.availability.set(*d, *p, true);
+                }
+            }
+        }
+        bank.with(|b| {
+            let found = b.index.search(&query, &today);
+            (
+                found.len(),
+                found
+                    .into_iter()
+                    .take(SHOWN)
+                    .map(|i| b.profiles[i].clone())
+                    .collect::<Vec<_>>(),
+            )
+        })
+    });
+
+    view! {
+        <section class="page" aria-labelledby="page-title">
+            <h1 id="page-title">{move || i18n.t(Msg::NavCvBank)}</h1>
+            <p>{move || i18n.t(Msg::CvBankIntro)}</p>
+            <form class="filters" role="search" on:submit=|ev| ev.prevent_default()>
+                <div class="field field-wide">
+                    <label for="cvbank-text">{move || i18n.t(Msg::Search)}</label>
+                    <input id="cvbank-text" type="search" bind:value=text/>
+                </div>
+                <div class="field">
+                    <label for="cvbank-skill">{move || i18n.t(Msg::CvSkills)}</label>
+                    <select id="cvbank-skill" on:change=move |ev| skill.set(event_target_value(&ev))>
+                        <option value="">{move || i18n.t(Msg::All)}</option>
+                        {SKILLS.iter().map(|(id, _, _)| view! {
+                            <option value=*id>{move || skill_label(id, i18n.lang()).to_owned()}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="cvbank-area">{move || i18n.t(Msg::FilterArea)}</label>
+                    <select id="cvbank-area" on:change=move |ev| area.set(event_target_value(&ev))>
+                        <option value="">{move || i18n.t(Msg::All)}</option>
+                        {Area::ALL.iter().map(|a| view! {
+                            <option value=a.as_str()>{move || a.label(i18n.lang())}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="cvbank-town">{move || i18n.t(Msg::FilterTown)}</label>
+                    <select id="cvbank-town" on:change=move |ev| town.set(event_target_value(&ev))>
+                        <option value="">{move || i18n.t(Msg::All)}</option>
+                        {DEMO_TOWNS.iter().map(|t| view! { <option value=*t>{*t}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="cvbank-day">{move || i18n.t(Msg::CvDay)}</label>
+                    <select id="cvbank-day" on:change=move |ev| day.set(event_target_value(&ev))>
+                        <option value="">{move || i18n.t(Msg::All)}</option>
+                        {Weekday::ALL.iter().map(|d| view! {
+                            <option value=d.as_str()>{move || d.label(i18n.lang())}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="cvbank-part">{move || i18n.t(Msg::CvPartOfDay)}</label>
+                    <select id="cvbank-part" on:change=move |ev| part.set(event_target_value(&ev))>
+                        <option value="">{move || i18n.t(Msg::All)}</option>
+                        {DayPart::ALL.iter().map(|p| view! {
+                            <option value=p.as_str()>{move || p.label(i18n.lang())}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="cvbank-language">{move || i18n.t(Msg::CvLanguagesShort)}</label>
+                    <input id="cvbank-language" type="text" bind:value=language/>
+                </div>
+                <label class="check">
+                    <input type="checkbox" id="cvbank-certificate" bind:checked=certified/>
+                    {move || i18n.t(Msg::CvValidCertificate)}
+                </label>
+            </form>
+            <p role="status" aria-live="polite" data-testid="cvbank-count">
+                {move || i18n::volunteers_found(results.with(|r| r.0), i18n.lang())}
+            </p>
+            <ul class="cards">
+                {move || results.get().1.into_iter().map(|profile| {
+                    let person = profile.owner.clone();
+                    view! {
+                        <li>
+                            <super::cv::CvCard profile>
+                                <InviteToTask person/>
+                            </super::cv::CvCard>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+    .into_any()
+}
+
+/// Published tasks with a shift still to come that the user runs: what one can invite to.
+fn invitable_tasks() -> Vec<(DocumentId, Task)> {
+    let Some(user) = crate::session::current() else {
+        return Vec::new();
+    };
+    let principal = user.principal();
+    let now = time::now();
+    let mut tasks: Vec<(DocumentId, Task)> = sync_client::tasks()
+        .into_iter()
+        .filter(|(_, t)| {
+            t.status == TaskStatus::Published && principal.coordinates(&t.organisation)
+        })
+        .filter(|(_, t)| t.shifts.values().any(|s| s.start > now))
+        .collect();
+    tasks.sort_by_key(|(id, t)| (t.first_start().unwrap_or(i64::MAX), *id));
+    tasks
+}
+
+/// Writes an invitation into the task, in the coordinator's name.
+async fn invite(
+    task: DocumentId,
+    person: PersonId,
+    shift: ShiftId,
+) -> Result<(), sync_client::ChangeError> {
+    let Some(user) = crate::session::current() else {
+        return Err(sync_client::ChangeError::NotLoaded);
+    };
+    let at = time::now();
+    sync_client::change_task(task, move |t| {
+        t.invitations.insert(
+            person,
+            Invitation {
+                shift,
+                by: user.id,
+                at,
+                answer: InvitationAnswer::Pending,
+            },
+        );
+    })
+    .await
+}
+
+/// "Inviter til opgave": choose one of the user's tasks and a shift, and invite.
+#[component]
+fn InviteToTask(person: PersonId) -> impl IntoView {
+    let i18n = use_i18n();
+    let open = RwSignal::new(false);
+    let task = RwSignal::new(String::new());
+    let shift = RwSignal::new(String::new());
+    let done = RwSignal::new(None::<bool>);
+    let key = person.to_string();
+    let tasks = move || invitable_tasks();
+    let shifts = move || {
+        let id: Option<DocumentId> = task.get().parse().ok();
+        id.and_then(|id| sync_client::task(&id))
+            .map(|t| {
+                let now = time::now();
+                t.shifts
+                    .into_iter()
+                    .filter(|(_, s)| s.start > now)
+                    .map(|(sid, s)| (sid, s.start, Roster::of(&s).free(&s)))
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    };
+    let send = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (Ok(task_id), Ok(shift_id)) = (
+            task.get_untracked().parse::<DocumentId>(),
+            shift.get_untracked().parse::<ShiftId>(),
+        ) else {
+            done.set(Some(false));
+            return;
+        };
+        let person = person.clone();
+        spawn_local(async move {
+            let ok = invite(task_id, person, shift_id).await.is_ok();
+            done.set(Some(ok));
+            if ok {
+                open.set(false);
+            }
+        });
+    };
+    view! {
+        <div class="invite">
+            {move || match done.get() {
+                Some(true) => view! { <p class="badge badge-ok" role="status">{move || i18n.t(Msg::InvitationSent)}</p> }.into_any(),
+                Some(false) => view! { <p class="error" role="alert">{move || i18n.t(Msg::InvitationChoose)}</p> }.into_any(),
+                None => ().into_any(),
+            }}
+            <Show when=move || open.get() fallback=move || view! {
+                <button type="button" class="button secondary" on:click=move |_| { open.set(true); done.set(None); }>
+                    {move || i18n.t(Msg::InviteToTask)}
+                </button>
+            }>
+                <form class="invite-form" on:submit=send.clone()>
+                    <div class="field">
+                        <label for=format!("invite-{key}-task")>{move || i18n.t(Msg::InviteWhichTask)}</label>
+                        <select id=format!("invite-{key}-task") on:change=move |ev| { task.set(event_target_value(&ev)); shift.set(String::new()); }>
+                            <option value="">"—"</option>
+                            {move || tasks().into_iter().map(|(id, t)| view! {
+                                <option value=id.to_string()>{t.title.clone()} " · " {organisation_name(t.organisation.as_str()).to_owned()}</option>
+                            }).collect_view()}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for=format!("invite-{key}-shift")>{move || i18n.t(Msg::InviteWhichShift)}</label>
+                        <select id=format!("invite-{key}-shift") on:change=move |ev| shift.set(event_target_value(&ev))>
+                            <option value="">"—"</option>
+                            {move || shifts().into_iter().map(|(sid, start, free)| view! {
+                                <option value=sid.to_string()>{move || format!("{} ({})", i18n::when(start, i18n.lang()), i18n::free_places(free, i18n.lang()))}</option>
+                            }).collect_view()}
+                        </select>
+                    </div>
+                    <button type="submit" class="button primary">{move || i18n.t(Msg::SendInvitation)}</button>
+                    <button type="button" class="button secondary" on:click=move |_| open.set(false)>{move || i18n.t(Msg::Discard)}</button>
+                </form>
+            </Show>
+        </div>
+    }
+}
+
+/// "Mulige frivillige" on a coordinator's task page: consenting volunteers on the device,
+/// ranked by fit, each with its reason and an invitation to the suggested shift.
+#[component]
+pub fn PossibleVolunteers(id: DocumentId, task: Task) -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = expect_context::<SyncView>();
+    let Some(user) = crate::session::current() else {
+        return ().into_any();
+    };
+    let me = user.id.clone();
+    let invited: std::collections::BTreeSet<PersonId> = task.invitations.keys().cloned().collect();
+    let suggestions = move || {
+        sync.version.track();
+        let profiles = others_profiles(&me);
+        matching::volunteers_for(&task, profiles.iter(), time::now())
+            .into_iter()
+            .take(10)
+            .map(|s| {
+                let name = profiles
+                    .iter()
+                    .find(|p| p.owner == s.item)
+                    .map(|p| p.name.clone())
+                    .unwrap_or_default();
+                (s, name)
+            })
+            .collect::<Vec<_>>()
+    };
+    view! {
+        <section class="panel" aria-labelledby="possible-title" data-testid="possible-volunteers">
+            <h2 id="possible-title">{move || i18n.t(Msg::PossibleVolunteers)}</h2>
+            {move || {
+                let list = suggestions();
+                if list.is_empty() {
+                    return view! { <p>{move || i18n.t(Msg::NoPossibleVolunteers)}</p> }.into_any();
+                }
+                view! {
+                    <ul class="suggestions">
+                        {list.into_iter().map(|(s, name)| {
+                            let already = invited.contains(&s.item);
+                            let line = s.reason_line(i18n.lang());
+                            let (person, shift) = (s.item.clone(), s.shift.clone());
+                            let sent = RwSignal::new(already);
+                            view! {
+                                <li>
+                                    <strong>{name}</strong>
+                                    <span class="reason">{line}</span>
+                                    {move || if sent.get() {
+                                        view! { <span class="badge">{move || i18n.t(Msg::Invited)}</span> }.into_any()
+                                    } else {
+                                        let (person, shift) = (person.clone(), shift.clone());
+                                        view! {
+                                            <button type="button" class="button secondary" on:click=move |_| {
+                                                let (person, shift) = (person.clone(), shift.clone());
+                                                spawn_local(async move {
+                                                    if invite(id, person, shift).await.is_ok() {
+                                                        sent.set(true);
+                                                    }
+                                                });
+                                            }>{move || i18n.t(Msg::Invite)}</button>
+                                        }.into_any()
+                                    }}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+    }
+    .into_any()
+}
