@@ -38,14 +38,52 @@ use tokio::sync::watch;
 pub use assets::Assets;
 pub use config::Config;
 
-/// Adds the demo tasks that are not stored yet.
+/// Tasks that demo volunteers who share their CV with "my organisations" have signed up for,
+/// so that those organisations' coordinators (Bo, of Haslev Fodboldklub) see them. Only shifts
+/// with room to spare, so the demo keeps free places.
+const DEMO_SIGNUP_TASKS: &[&str] = &[
+    "Kioskvagt til hjemmekamp",
+    "Affaldsindsamling langs åen",
+    "Pleje af blomstereng",
+    "Opsætning af telte til sankthans",
+];
+
+/// Adds the demo tasks and the demo volunteers' profiles that are not stored yet.
 async fn seed_demo(engine: &sync::SyncEngine) -> anyhow::Result<()> {
+    use samskab_model::profile::{CoordinatorConsent, profile_document_id};
+    use samskab_model::task::{Signup, SignupState};
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
         .unwrap_or_default();
+    let profiles = samskab_model::demo::profiles(now);
+    let joiners: Vec<_> = profiles
+        .iter()
+        .filter(|p| p.consent.coordinators == CoordinatorConsent::SignedUp)
+        .map(|p| p.owner.clone())
+        .collect();
+    let mut tasks = samskab_model::demo::tasks(now);
+    for (i, person) in joiners.into_iter().enumerate() {
+        let title = DEMO_SIGNUP_TASKS[i % DEMO_SIGNUP_TASKS.len()];
+        let Some((_, task)) = tasks.iter_mut().find(|(_, t)| t.title == title) else {
+            continue;
+        };
+        let Some(shift) = task.shifts.values_mut().next_back() else {
+            continue;
+        };
+        if shift.signups.len() + 1 < usize::try_from(shift.capacity).unwrap_or(0) {
+            let at = now - 3_600_000 * (i64::try_from(i).unwrap_or(0) + 1);
+            shift.signups.insert(
+                person,
+                Signup {
+                    state: SignupState::SignedUp,
+                    at: at.max(task.created_at),
+                },
+            );
+        }
+    }
     let mut added = 0;
-    for (id, task) in samskab_model::demo::tasks(now) {
+    for (id, task) in tasks {
         let mut doc = automerge::AutoCommit::new();
         autosurgeon::reconcile(&mut doc, &task)?;
         if engine
@@ -57,6 +95,19 @@ async fn seed_demo(engine: &sync::SyncEngine) -> anyhow::Result<()> {
         }
     }
     tracing::info!(added, "demo tasks seeded");
+    let mut added = 0;
+    for profile in profiles {
+        let mut doc = automerge::AutoCommit::new();
+        autosurgeon::reconcile(&mut doc, &profile)?;
+        if engine
+            .seed(profile_document_id(&profile.owner), doc.save())
+            .await
+            .map_err(anyhow::Error::msg)?
+        {
+            added += 1;
+        }
+    }
+    tracing::info!(added, "demo profiles seeded");
     Ok(())
 }
 

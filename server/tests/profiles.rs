@@ -480,3 +480,54 @@ async fn refusal(device: &mut Device, id: DocumentId) -> String {
         device.send(effects).await;
     }
 }
+
+/// The documents in the relay's catalog for tools, as the user behind `token` may read them.
+async fn catalog_ids(relay: &Relay, token: &str) -> std::collections::BTreeSet<String> {
+    let body: serde_json::Value = reqwest::Client::new()
+        .get(format!("{}/api/catalog", relay.base))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    body["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_demo_profiles_are_seeded_with_mixed_consent() {
+    let relay = Relay::start_with(tempfile::tempdir().unwrap(), true).await;
+    let profiles = samskab_model::demo::profiles(now());
+    assert_eq!(profiles.len(), 40);
+    let ids = |keep: &dyn Fn(&Profile) -> bool| -> std::collections::BTreeSet<String> {
+        profiles
+            .iter()
+            .filter(|p| keep(p))
+            .map(|p| profile_document_id(&p.owner).to_string())
+            .collect()
+    };
+    let all_profiles = ids(&|_| true);
+    let seen = |catalog: std::collections::BTreeSet<String>| -> std::collections::BTreeSet<String> {
+        catalog.intersection(&all_profiles).cloned().collect()
+    };
+    let staff = seen(catalog_ids(&relay, &relay.login("carla@demo.samskab.dk").await).await);
+    assert_eq!(staff, ids(&|p| p.consent.staff));
+    let anna = seen(catalog_ids(&relay, &relay.login("anna@demo.samskab.dk").await).await);
+    assert!(anna.is_empty(), "a volunteer sees no one's profile");
+    // Bo sees those who share with every coordinator, and those who signed up with his club.
+    let bo = seen(catalog_ids(&relay, &relay.login("bo@demo.samskab.dk").await).await);
+    let everyone = ids(&|p| p.consent.coordinators == CoordinatorConsent::All);
+    assert!(bo.is_superset(&everyone));
+    let by_sign_up: Vec<_> = bo.difference(&everyone).collect();
+    assert_eq!(
+        by_sign_up.len(),
+        1,
+        "one demo volunteer signed up with Haslev Fodboldklub"
+    );
+}
