@@ -60,6 +60,9 @@ pub struct SyncView {
     pub problem: RwSignal<Option<String>>,
     /// The relay no longer accepts this device's session: ask for the password again.
     pub expired: RwSignal<bool>,
+    /// The documents stored on the device have been read (forms that start from a document
+    /// wait for this, or they would start empty and overwrite it).
+    pub loaded: RwSignal<bool>,
 }
 
 /// A document as hydrated at these heads (`None` if it is not of that kind).
@@ -110,6 +113,7 @@ pub fn start() -> SyncView {
         status: RwSignal::new(SyncStatus::Offline),
         problem: RwSignal::new(None),
         expired: RwSignal::new(false),
+        loaded: RwSignal::new(false),
     };
     let me: PeerId = format!("samskab-app-{}", &DocumentId::random().to_string()[..12])
         .parse()
@@ -175,6 +179,7 @@ async fn run(client: Rc<Client>, mut rx: mpsc::UnboundedReceiver<Incoming>) {
         }
     }
     client.view.version.update(|v| *v += 1);
+    client.view.loaded.set(true);
     connect(&client);
     update_status(&client);
 

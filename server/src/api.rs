@@ -224,7 +224,7 @@ async fn profile_reads(
 ) -> Result<Response, ApiError> {
     let (user, _) = current_user(&state, &headers, &uri).await?;
     let accounts = state.accounts.clone();
-    let entries = blocking(move || accounts.reads_of(&user.id)).await?;
+    let entries = blocking(move || accounts.reads_of(&user.id, Some(crate::audit::SHOWN))).await?;
     Ok(([(header::CACHE_CONTROL, "no-store")], Json(entries)).into_response())
 }
 
@@ -239,7 +239,7 @@ async fn export(
     let documents = state.sync.export(user.id.clone()).await;
     let accounts = state.accounts.clone();
     let id = user.id.clone();
-    let reads = blocking(move || accounts.reads_of(&id)).await?;
+    let reads = blocking(move || accounts.reads_of(&id, None)).await?;
     let body = serde_json::json!({
         "exported_at": crate::accounts::now_ms(),
         "account": user,

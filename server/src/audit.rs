@@ -73,8 +73,12 @@ impl Accounts {
         Ok(())
     }
 
-    /// The newest [`SHOWN`] reads of `owner`'s profile, newest first.
-    pub fn reads_of(&self, owner: &PersonId) -> Result<Vec<ReadEntry>, AccountError> {
+    /// The reads of `owner`'s profile, newest first: the newest `limit`, or all.
+    pub fn reads_of(
+        &self,
+        owner: &PersonId,
+        limit: Option<usize>,
+    ) -> Result<Vec<ReadEntry>, AccountError> {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(
             "SELECT r.reader, COALESCE(u.name, ''), r.reader_role, r.at, r.device, r.user_agent,
@@ -83,7 +87,8 @@ impl Accounts {
              FROM profile_reads r LEFT JOIN users u ON u.id = r.reader
              WHERE r.owner = ?1 ORDER BY r.at DESC, r.id DESC LIMIT ?2",
         )?;
-        let rows = stmt.query_map(params![owner.as_str(), SHOWN as i64], |r| {
+        let limit = limit.map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX));
+        let rows = stmt.query_map(params![owner.as_str(), limit], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,

@@ -181,7 +181,7 @@ impl World {
     fn audit_count(&self, reader: &str) -> usize {
         let accounts = Accounts::open(self.relay.data()).unwrap();
         accounts
-            .reads_of(&self.owner_id)
+            .reads_of(&self.owner_id, None)
             .unwrap()
             .iter()
             .filter(|e| e.reader.as_str() == reader)
@@ -280,6 +280,27 @@ async fn the_consent_matrix() {
     assert_eq!(carla["reader_name"], "Carla Kommune");
     assert!(carla["device"].as_str().unwrap().starts_with('r'));
     assert!(carla["at"].as_i64().unwrap() > now() - 600_000);
+
+    // "Hent mine data": the account, the profile, the sign-up and every audit entry.
+    let res = reqwest::Client::new()
+        .get(format!("{}/api/export", world.relay.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        res.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
+    let export: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(export["account"]["name"], "Vera");
+    assert_eq!(export["profile"]["name"], "Vera Vestergaard");
+    assert_eq!(export["profile"]["skills"][0], "foerstehjaelp");
+    assert_eq!(export["signups"].as_array().unwrap().len(), 1);
+    assert_eq!(export["signups"][0]["title"], "Kioskvagt");
+    assert_eq!(export["profile_reads"].as_array().unwrap().len(), 12);
 }
 
 #[tokio::test]

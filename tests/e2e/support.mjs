@@ -1,6 +1,7 @@
 // Shared helpers of the browser tests: the real relay process (the binary cargo built) and
 // Debian's Chromium with a fresh profile, driven by playwright-core.
 import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -126,4 +127,46 @@ export async function registerVolunteer(context, relayUrl, name) {
   });
   if (!res.ok()) throw new Error(`register ${name}: ${res.status()}`);
   return (await res.json()).user;
+}
+
+const BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+
+/** Base58check, as automerge-repo writes document ids. */
+function base58check(payload) {
+  const sha = (b) => createHash("sha256").update(b).digest();
+  const bytes = Buffer.concat([payload, sha(sha(payload)).subarray(0, 4)]);
+  let n = BigInt(`0x${bytes.toString("hex")}`);
+  let out = "";
+  while (n > 0n) {
+    out = BASE58[Number(n % 58n)] + out;
+    n /= 58n;
+  }
+  for (const b of bytes) {
+    if (b !== 0) break;
+    out = `1${out}`;
+  }
+  return out;
+}
+
+/** The id of a person's profile document (see `model::profile::profile_document_id`). */
+export function profileDocumentId(personId) {
+  const digest = createHash("sha256").update("samskab-profile:").update(personId).digest();
+  return base58check(digest.subarray(0, 16));
+}
+
+/** The document ids a page's IndexedDB holds. */
+export async function storedDocuments(page) {
+  return page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open("samskab");
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const tx = open.result.transaction("docs", "readonly");
+          const keys = tx.objectStore("docs").getAllKeys();
+          keys.onsuccess = () => resolve(keys.result);
+          keys.onerror = () => reject(keys.error);
+        };
+      }),
+  );
 }

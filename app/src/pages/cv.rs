@@ -68,6 +68,21 @@ pub fn MyCvPage() -> impl IntoView {
     let i18n = use_i18n();
     let sync = expect_context::<SyncView>();
     super::page_title(Msg::NavCv);
+    // The form starts from the stored profile, so it waits until storage has been read.
+    move || {
+        if sync.loaded.get() {
+            view! { <CvForm/> }.into_any()
+        } else {
+            view! { <section class="page"><p>{move || i18n.t(Msg::Loading)}</p></section> }
+                .into_any()
+        }
+    }
+}
+
+#[component]
+fn CvForm() -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = expect_context::<SyncView>();
     let Some(user) = crate::session::current() else {
         return view! { <section class="page"><p>{move || i18n.t(Msg::Loading)}</p></section> }
             .into_any();

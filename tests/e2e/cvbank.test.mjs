@@ -1,0 +1,123 @@
+// The CV bank's promise, in two real browsers against the real relay: a volunteer fills in a
+// CV with no network and consents to the staff seeing it; after sync the staff find them by a
+// skill; the volunteer sees the staff read in "Hvem har set mit CV"; the volunteer withdraws
+// consent, and the staff page no longer shows them and the staff device's IndexedDB no longer
+// holds the profile document.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { rm } from "node:fs/promises";
+import {
+  Relay,
+  freePort,
+  launchDevice,
+  profileDocumentId,
+  registerVolunteer,
+  signIn,
+  storedDocuments,
+  tempDir,
+} from "./support.mjs";
+
+const OFFER = "Jeg kan give førstehjælp ved stævner og hjælpe med kaffen.";
+let relay, data, vera, carla, veraId;
+
+before(async () => {
+  data = await tempDir("data");
+  relay = await new Relay({ port: await freePort(), data, args: ["--demo"] }).start();
+  vera = await launchDevice();
+  veraId = (await registerVolunteer(vera.context, relay.url, "Vera")).id;
+  vera.page = await vera.context.newPage();
+  await vera.page.goto(`${relay.url}/cv`);
+  await saved(vera.page);
+  carla = await launchDevice();
+  await signIn(carla.context, relay.url, "carla@demo.samskab.dk");
+  carla.page = await carla.context.newPage();
+  await carla.page.goto(`${relay.url}/cv-banken`);
+  await saved(carla.page);
+});
+
+after(async () => {
+  for (const d of [vera, carla]) await d?.close();
+  await relay?.stop();
+  await rm(data, { recursive: true, force: true });
+});
+
+const syncStatus = (page) => page.locator('[data-testid="sync-text"]');
+
+async function saved(page, timeout = 45_000) {
+  await page.locator('[data-testid="sync-status"][data-state="saved"]').waitFor({ timeout });
+}
+
+const veraCard = (page) => page.getByTestId("cv-card").filter({ hasText: "Vera Vestergaard" });
+
+test("a volunteer fills in a CV offline; after sync the staff find them by a skill", async () => {
+  // The staff see the demo volunteers who consented, and not Vera yet.
+  const count = carla.page.getByTestId("cvbank-count");
+  await count.getByText(/frivillige fundet/).waitFor();
+  assert.equal(await veraCard(carla.page).count(), 0);
+
+  await relay.stop();
+  const page = vera.page;
+  await page.getByLabel("Navn", { exact: true }).fill("Vera Vestergaard");
+  await page.getByLabel("Hvad jeg gerne vil tilbyde").fill(OFFER);
+  await page.getByRole("checkbox", { name: "Haslev" }).check();
+  await page.getByRole("checkbox", { name: "Idræt" }).check();
+  await page.getByRole("checkbox", { name: "Førstehjælp" }).check();
+  await page.getByRole("checkbox", { name: "lørdag formiddag" }).check();
+  await page.getByLabel("Kommunens personale må se mit CV").check();
+  await page.getByRole("button", { name: "Gem CV" }).click();
+  await page.getByTestId("cv-saved").getByText("Gemt på enheden").waitFor();
+  assert.equal(await syncStatus(page).innerText(), "1 ændring venter");
+  // The preview shows what the staff will see.
+  await veraCard(page).getByText(OFFER).waitFor();
+
+  // It survives a reload offline (IndexedDB), and syncs when the relay is back.
+  await page.reload();
+  assert.equal(await page.getByLabel("Navn", { exact: true }).inputValue(), "Vera Vestergaard");
+  await relay.start();
+  await saved(page);
+
+  const staff = carla.page;
+  await saved(staff);
+  await staff.getByLabel("Kompetencer").selectOption("foerstehjaelp");
+  await staff.getByLabel("Søg").fill("Vestergaard");
+  await veraCard(staff).waitFor({ timeout: 30_000 });
+  assert.equal(await staff.getByTestId("cv-card").count(), 1);
+  assert.match(await veraCard(staff).getByTestId("cv-skills").innerText(), /Førstehjælp/);
+  assert.equal(await staff.getByTestId("cvbank-count").innerText(), "1 frivillig fundet");
+  // Another skill does not find her.
+  await staff.getByLabel("Kompetencer").selectOption("traener");
+  await staff.getByTestId("cvbank-count").getByText("0 frivillige fundet").waitFor();
+  await staff.getByLabel("Kompetencer").selectOption("foerstehjaelp");
+  await veraCard(staff).waitFor();
+  assert.ok((await storedDocuments(staff)).includes(profileDocumentId(veraId)));
+
+  // Vera sees who read it: the relay's audit log.
+  await page.reload();
+  const reads = page.getByTestId("cv-reads");
+  await reads.waitFor({ timeout: 30_000 });
+  assert.match(await reads.innerText(), /Carla Kommune \(kommunens personale\)/);
+});
+
+test("withdrawn consent removes the CV from the staff page and the staff device", async () => {
+  const page = vera.page;
+  await page.getByLabel("Kommunens personale må se mit CV").uncheck();
+  await page.getByRole("button", { name: "Gem CV" }).click();
+  await page.getByTestId("cv-saved").getByText("Gemt på enheden").waitFor();
+  await saved(page);
+
+  const staff = carla.page;
+  await staff.getByTestId("cvbank-count").getByText("0 frivillige fundet").waitFor({ timeout: 30_000 });
+  assert.equal(await veraCard(staff).count(), 0);
+  await saved(staff);
+  const id = profileDocumentId(veraId);
+  // The revocation is acted on asynchronously; give IndexedDB a moment.
+  for (let i = 0; i < 50 && (await storedDocuments(staff)).includes(id); i++) {
+    await staff.waitForTimeout(100);
+  }
+  assert.ok(!(await storedDocuments(staff)).includes(id), "the staff device still stores the profile");
+  // And a reload from storage does not bring it back.
+  await staff.reload();
+  await saved(staff);
+  await staff.getByLabel("Søg").fill("Vestergaard");
+  await staff.getByTestId("cvbank-count").getByText("0 frivillige fundet").waitFor();
+});
