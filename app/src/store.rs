@@ -82,6 +82,21 @@ impl Store {
         Ok(out)
     }
 
+    /// Writes many documents in one transaction; resolves once it has committed.
+    pub async fn save_all(&self, docs: &[(DocumentId, Vec<u8>)]) -> Result<(), StoreError> {
+        let tx = self
+            .db
+            .transaction_with_str_and_mode(DOCS, IdbTransactionMode::Readwrite)?;
+        let store = tx.object_store(DOCS)?;
+        for (id, bytes) in docs {
+            store.put_with_key(
+                &Uint8Array::from(&bytes[..]),
+                &JsValue::from_str(&id.to_string()),
+            )?;
+        }
+        transaction_done(&tx).await
+    }
+
     /// Writes a document's bytes; resolves once the transaction has committed.
     pub async fn save(&self, id: &DocumentId, bytes: &[u8]) -> Result<(), StoreError> {
         let tx = self

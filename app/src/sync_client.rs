@@ -183,9 +183,34 @@ async fn run(client: Rc<Client>, mut rx: mpsc::UnboundedReceiver<Incoming>) {
     connect(&client);
     update_status(&client);
 
-    while let Some(incoming) = rx.next().await {
+    let mut queued: Option<Incoming> = None;
+    loop {
+        let incoming = match queued.take() {
+            Some(next) => next,
+            None => match rx.next().await {
+                Some(next) => next,
+                None => break,
+            },
+        };
         match incoming {
-            Incoming::Frame(bytes) => handle_frame(&client, &bytes).await,
+            Incoming::Frame(bytes) => {
+                // Every frame already waiting is handled in one go, so that a burst (a new
+                // device receiving thousands of documents) is saved in few transactions.
+                let mut effects = handle_frame(&client, &bytes);
+                while effects.len() < MAX_BATCH {
+                    match rx.try_recv() {
+                        Ok(Incoming::Frame(bytes)) => {
+                            effects.extend(handle_frame(&client, &bytes));
+                        }
+                        Ok(other) => {
+                            queued = Some(other);
+                            break;
+                        }
+                        _ => break,
+                    }
+                }
+                apply(&client, effects).await;
+            }
             Incoming::Closed => {
                 let joined = client.relay.borrow_mut().take();
                 if let Some(relay) = &joined {
@@ -321,15 +346,16 @@ fn reconnect_now() {
     }
 }
 
-async fn handle_frame(client: &Rc<Client>, bytes: &[u8]) {
+/// Passes one frame to the hub and returns what to do (the caller applies a batch).
+fn handle_frame(client: &Rc<Client>, bytes: &[u8]) -> Vec<Effect> {
     let message = match Message::decode(bytes) {
         Ok(m) => m,
         Err(e) => {
             leptos::logging::warn!("bad message from the relay: {e}");
-            return;
+            return Vec::new();
         }
     };
-    let effects = match message {
+    match message {
         Message::Peer { sender_id, .. } => {
             *client.attempts.borrow_mut() = 0;
             *client.relay.borrow_mut() = Some(sender_id.clone());
@@ -342,7 +368,7 @@ async fn handle_frame(client: &Rc<Client>, bytes: &[u8]) {
         }
         other => {
             let Some(relay) = client.relay.borrow().clone() else {
-                return;
+                return Vec::new();
             };
             let result = client.hub.borrow_mut().receive(&relay, other);
             match result {
@@ -356,30 +382,56 @@ async fn handle_frame(client: &Rc<Client>, bytes: &[u8]) {
                 }
             }
         }
-    };
-    apply(client, effects).await;
+    }
 }
 
-/// Carries out the hub's effects in order: saves before sends.
+/// How many effects one batch gathers at most before it is applied.
+const MAX_BATCH: usize = 2_000;
+
+/// Saves the documents changed so far in one transaction, then sends what waited for them.
+async fn flush(client: &Rc<Client>, saves: &mut BTreeSet<DocumentId>, sends: &mut Vec<Message>) {
+    if !saves.is_empty() {
+        let docs: Vec<(DocumentId, Vec<u8>)> = {
+            let hub = client.hub.borrow();
+            saves
+                .iter()
+                .filter_map(|id| Some((*id, hub.document(id)?.save())))
+                .collect()
+        };
+        saves.clear();
+        let store = client.store.borrow().clone();
+        if let Some(store) = store
+            && let Err(e) = store.save_all(&docs).await
+        {
+            report_store_error(client, &e);
+        }
+    }
+    if let Some(ws) = client.ws.borrow().as_ref() {
+        for message in sends.drain(..) {
+            let _ = ws.send_with_u8_array(&message.encode());
+        }
+    }
+    sends.clear();
+}
+
+/// Carries out the hub's effects in order, with saves before the sends that follow them.
+/// Consecutive saves go into one IndexedDB transaction, and sends wait for the saves before
+/// them (sending later is always safe; acknowledging a change before it is stored is not).
 async fn apply(client: &Rc<Client>, effects: Vec<Effect>) {
     let mut changed = false;
+    let mut saves = BTreeSet::new();
+    let mut sends = Vec::new();
     for effect in effects {
+        // Deleting a document must come after the saves before it.
+        if matches!(effect, Effect::Refused { .. } | Effect::Revoked { .. }) {
+            flush(client, &mut saves, &mut sends).await;
+        }
         match effect {
             Effect::Persist { document, .. } => {
-                let bytes = client.hub.borrow().document(&document).map(|d| d.save());
-                let store = client.store.borrow().clone();
-                if let (Some(bytes), Some(store)) = (bytes, store)
-                    && let Err(e) = store.save(&document, &bytes).await
-                {
-                    report_store_error(client, &e);
-                }
+                saves.insert(document);
                 changed = true;
             }
-            Effect::Send(message) => {
-                if let Some(ws) = client.ws.borrow().as_ref() {
-                    let _ = ws.send_with_u8_array(&message.encode());
-                }
-            }
+            Effect::Send(message) => sends.push(message),
             Effect::Changed { .. } => changed = true,
             Effect::Unavailable { .. } => {}
             Effect::Refused { document, code, .. } => {
@@ -408,6 +460,7 @@ async fn apply(client: &Rc<Client>, effects: Vec<Effect>) {
             }
         }
     }
+    flush(client, &mut saves, &mut sends).await;
     if changed {
         bump_soon(client);
     }

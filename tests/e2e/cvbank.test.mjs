@@ -47,7 +47,7 @@ async function saved(page, timeout = 45_000) {
   await page.locator('[data-testid="sync-status"][data-state="saved"]').waitFor({ timeout });
 }
 
-const veraCard = (page) => page.getByTestId("cv-card").filter({ hasText: "Vera Vestergaard" });
+const veraCard = (page) => page.getByTestId("cv-card").filter({ hasText: "Vera Vindelbo" });
 
 test("a volunteer fills in a CV offline; after sync the staff find them by a skill", async () => {
   // The staff see the demo volunteers who consented, and not Vera yet.
@@ -57,7 +57,7 @@ test("a volunteer fills in a CV offline; after sync the staff find them by a ski
 
   await relay.stop();
   const page = vera.page;
-  await page.getByLabel("Navn", { exact: true }).fill("Vera Vestergaard");
+  await page.getByLabel("Navn", { exact: true }).fill("Vera Vindelbo");
   await page.getByLabel("Hvad jeg gerne vil tilbyde").fill(OFFER);
   await page.getByRole("checkbox", { name: "Haslev" }).check();
   await page.getByRole("checkbox", { name: "Idræt" }).check();
@@ -72,14 +72,14 @@ test("a volunteer fills in a CV offline; after sync the staff find them by a ski
 
   // It survives a reload offline (IndexedDB), and syncs when the relay is back.
   await page.reload();
-  assert.equal(await page.getByLabel("Navn", { exact: true }).inputValue(), "Vera Vestergaard");
+  assert.equal(await page.getByLabel("Navn", { exact: true }).inputValue(), "Vera Vindelbo");
   await relay.start();
   await saved(page);
 
   const staff = carla.page;
   await saved(staff);
   await staff.getByLabel("Kompetencer").selectOption("foerstehjaelp");
-  await staff.getByLabel("Søg").fill("Vestergaard");
+  await staff.getByLabel("Søg").fill("Vindelbo");
   await veraCard(staff).waitFor({ timeout: 30_000 });
   assert.equal(await staff.getByTestId("cv-card").count(), 1);
   assert.match(await veraCard(staff).getByTestId("cv-skills").innerText(), /Førstehjælp/);
@@ -118,6 +118,6 @@ test("withdrawn consent removes the CV from the staff page and the staff device"
   // And a reload from storage does not bring it back.
   await staff.reload();
   await saved(staff);
-  await staff.getByLabel("Søg").fill("Vestergaard");
+  await staff.getByLabel("Søg").fill("Vindelbo");
   await staff.getByTestId("cvbank-count").getByText("0 frivillige fundet").waitFor();
 });
