@@ -1,7 +1,12 @@
 //! Demo data: a dozen realistic tasks from organisations in the demo municipality (Faxe
 //! Kommune's towns) and forty volunteer profiles, in Danish. Ids are fixed so that seeding
 //! twice adds nothing; times are relative to `now` so the tasks always lie in the coming weeks
-//! and periods away fall around them.
+//! and periods away fall around them. [`synthetic_profiles`] generates any number more, for
+//! benchmarks.
+
+mod synthetic;
+
+pub use synthetic::{XorShift, synthetic_profiles};
 
 use crate::ids::{DocumentId, PersonId, ShiftId};
 use crate::local_time;

@@ -18,7 +18,8 @@
 //! - [`towns`]: the municipality's towns and the distances between them.
 //! - [`matching`]: suggested tasks for a volunteer and suggested volunteers for a task.
 //! - [`cv_search`]: the CV bank's search over many profiles, with a prepared index.
-//! - [`demo`]: demo organisations, tasks and volunteer profiles for `--demo`.
+//! - [`demo`]: demo organisations, tasks and volunteer profiles for `--demo`, and synthetic
+//!   profiles in any number for benchmarks.
 //! - [`sync`]: the automerge-repo sync protocol, sans-IO: the message codec and the per-peer,
 //!   per-document state machine the client and the relay both drive.
 //!

@@ -4,34 +4,57 @@
 //! 2. reconnecting with nothing changed;
 //! 3. reconnecting after 50 of the 1,000 changed elsewhere;
 //! 4. the same reconnect as a stock automerge-repo client does it (one sync round per document
-//!    it holds, no catalog), for comparison.
+//!    it holds, no catalog), for comparison;
+//! 5. the CV bank: a staff device syncing 15,000 volunteer profiles from empty, then
+//!    reconnecting with nothing changed. About half the volunteers consent to staff; the relay
+//!    sends exactly those, each read written to the audit log before it is sent.
 //!
 //! Each is measured twice: in memory, with the relay's and the client's hubs exchanging
 //! messages in lockstep (exact bytes, messages and round trips, no IO), and over a real
-//! WebSocket to the real relay on a real SQLite file (wall time and bytes on the wire).
+//! WebSocket to the real relay on a real SQLite file (wall time and bytes on the wire). In
+//! memory the hub has no read policy, so scenario 5 there syncs every profile. Scenario 5 runs
+//! its own relay on its own data directory, so the task numbers stay comparable with earlier
+//! runs and its bytes are the profiles' alone; its only assertion is that the staff device gets
+//! exactly the consenting profiles.
 //!
 //! Run with `cargo xtask bench` (or `cargo bench -p samskab-server --bench sync`).
-//! `SAMSKAB_BENCH_TASKS` changes the number of tasks; `SAMSKAB_BENCH_DATA=<dir>` keeps the
-//! relay's data directory with the tasks there, for the browser benchmark.
+//! `SAMSKAB_BENCH_TASKS` changes the number of tasks, `SAMSKAB_BENCH_PROFILES` the number of
+//! profiles; `SAMSKAB_BENCH_DATA=<dir>` keeps the relay's data directory with the tasks there,
+//! for the browser benchmark.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
 
+use std::collections::BTreeSet;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use automerge::Automerge;
 use futures_util::{SinkExt, StreamExt};
+use samskab_model::profile::profile_document_id;
 use samskab_model::sync::{Effect, Hub, Message, PeerId, Role};
+use samskab_model::task::Millis;
 use samskab_model::{DocumentId, Task};
 use samskab_server::Config;
+use samskab_server::accounts::Accounts;
 use samskab_server::storage::{SqliteStore, Store};
 use tokio_tungstenite::tungstenite::Message as Ws;
 
 const CHANGED: usize = 50;
+/// The profiles' seed and time: the same profiles as `samskab-model`'s cv benchmark.
+const PROFILE_SEED: u64 = 0x5eed_cafe_f00d_0001;
+const PROFILE_NOW: Millis = 1_800_000_000_000;
+/// The relay engine's largest audit transaction (`server::sync::AUDIT_BATCH`, private there).
+const AUDIT_BATCH: usize = 256;
 
-fn main() {
-    let n: usize = std::env::var("SAMSKAB_BENCH_TASKS")
+fn env_count(name: &str, default: usize) -> usize {
+    std::env::var(name)
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(1_000);
+        .unwrap_or(default)
+}
+
+fn main() {
+    let n = env_count("SAMSKAB_BENCH_TASKS", 1_000);
     let started = Instant::now();
     let docs = task_documents(n);
     let total: usize = docs.iter().map(|(_, d)| d.save().len()).sum();
@@ -57,6 +80,26 @@ fn main() {
         .build()
         .unwrap();
     runtime.block_on(over_sockets(&docs));
+
+    let p = env_count("SAMSKAB_BENCH_PROFILES", 15_000);
+    println!("\n## CV bank: a staff device syncs {p} profiles from empty");
+    let started = Instant::now();
+    let (profiles, consenting) = profile_documents(p);
+    let total: usize = profiles.iter().map(|(_, d)| d.save().len()).sum();
+    println!(
+        "{p} profile documents built in {:.1?}: {} bytes saved in all, {} per profile on \
+         average; {} consent to staff",
+        started.elapsed(),
+        total,
+        total / p.max(1),
+        consenting.len()
+    );
+
+    println!("\n### In memory, lockstep (exact; no IO; no read policy, so every profile)");
+    in_memory_from_empty(&profiles, "profiles");
+
+    println!("\n### Real relay over a WebSocket, SQLite on disk, as carla@demo.samskab.dk (staff)");
+    runtime.block_on(cv_bank_over_sockets(&profiles, &consenting));
 }
 
 /// `n` realistic tasks: the demo tasks again and again with numbered titles.
@@ -78,6 +121,28 @@ fn task_documents(n: usize) -> Vec<(DocumentId, Automerge)> {
             (DocumentId::from_bytes(id), doc)
         })
         .collect()
+}
+
+/// `n` synthetic profiles, each saved as its document at its owner's profile id, and the ids of
+/// those whose volunteers consent to staff.
+fn profile_documents(n: usize) -> (Vec<(DocumentId, Automerge)>, Vec<DocumentId>) {
+    let mut consenting = Vec::new();
+    let docs = samskab_model::demo::synthetic_profiles(n, PROFILE_SEED, PROFILE_NOW)
+        .into_iter()
+        .map(|profile| {
+            let id = profile_document_id(&profile.owner);
+            if profile.consent.staff {
+                consenting.push(id);
+            }
+            let mut doc = Automerge::new();
+            doc.transact::<_, _, autosurgeon::ReconcileError>(|tx| {
+                autosurgeon::reconcile(tx, &profile)
+            })
+            .unwrap();
+            (id, doc)
+        })
+        .collect();
+    (docs, consenting)
 }
 
 /// A coordinator's edit: a new description.
@@ -205,6 +270,45 @@ fn in_memory(docs: &[(DocumentId, Automerge)]) {
     );
 }
 
+/// A new device syncing `docs` from empty, then reconnecting with nothing changed.
+fn in_memory_from_empty(docs: &[(DocumentId, Automerge)], what: &str) {
+    let relay_id: PeerId = "relay".parse().unwrap();
+    let mut relay = Hub::new(relay_id.clone(), Role::Relay);
+    for (id, doc) in docs {
+        relay.load(*id, &doc.save()).unwrap();
+    }
+    let mut client = Hub::new("device".parse().unwrap(), Role::Client);
+    let n = docs.len();
+    let catalog = Message::Catalog {
+        sender_id: relay_id.clone(),
+        target_id: client.me().clone(),
+        documents: relay.catalog(),
+    };
+
+    let t = Instant::now();
+    relay.connect(client.me().clone());
+    let hello = client.connect(relay_id.clone());
+    let traffic = lockstep(&mut relay, &mut client, hello);
+    traffic.print(&format!("new device, {n} {what} from empty"), t.elapsed());
+    assert_eq!(
+        client.documents().count(),
+        n,
+        "the device got every document"
+    );
+    println!(
+        "catalog message: {} B for {n} documents",
+        catalog.encode().len()
+    );
+
+    relay.disconnect(client.me());
+    client.disconnect(&relay_id);
+    let t = Instant::now();
+    relay.connect(client.me().clone());
+    let hello = client.connect(relay_id.clone());
+    let traffic = lockstep(&mut relay, &mut client, hello);
+    traffic.print("reconnect, nothing changed", t.elapsed());
+}
+
 /// What the relay spends judging one change to a typical task: the demo kiosk task with 20
 /// volunteers' sign-ups, one volunteer signing up (accepted) or editing the title (refused).
 fn authorization_cost() {
@@ -324,6 +428,8 @@ struct Device {
     ws: Socket,
     relay: PeerId,
     traffic: Traffic,
+    /// The size of the relay's catalog message, once it has arrived.
+    catalog_bytes: Option<usize>,
 }
 
 impl Device {
@@ -334,6 +440,7 @@ impl Device {
             hub,
             ws,
             traffic: Traffic::default(),
+            catalog_bytes: None,
         };
         let join = Message::Join {
             sender_id: device.hub.me().clone(),
@@ -369,7 +476,11 @@ impl Device {
                 Ok(Some(Ok(Ws::Binary(bytes)))) => {
                     self.traffic.down_messages += 1;
                     self.traffic.down_bytes += bytes.len();
-                    return Some(Message::decode(&bytes).unwrap());
+                    let message = Message::decode(&bytes).unwrap();
+                    if matches!(message, Message::Catalog { .. }) {
+                        self.catalog_bytes = Some(bytes.len());
+                    }
+                    return Some(message);
                 }
                 Ok(Some(Ok(_))) => {}
                 _ => return None,
@@ -405,57 +516,16 @@ impl Device {
 async fn over_sockets(docs: &[(DocumentId, Automerge)]) {
     let n = docs.len();
     let ids: Vec<DocumentId> = docs.iter().map(|(id, _)| *id).collect();
-    let kept = std::env::var_os("SAMSKAB_BENCH_DATA").map(std::path::PathBuf::from);
+    let kept = std::env::var_os("SAMSKAB_BENCH_DATA").map(PathBuf::from);
     let temp = tempfile::tempdir().unwrap();
     let data = kept.clone().unwrap_or_else(|| temp.path().join("data"));
-    let _ = std::fs::remove_dir_all(&data);
-    std::fs::create_dir_all(&data).unwrap();
-    let mut store = SqliteStore::open(&data).unwrap();
-    let t = Instant::now();
-    for (id, doc) in docs {
-        store.append(id, &doc.save()).unwrap();
-    }
-    drop(store);
-    println!("stored {n} tasks in SQLite in {:.1?}", t.elapsed());
-    samskab_server::accounts::Accounts::open(&data)
-        .unwrap()
-        .seed_demo()
-        .unwrap();
+    let stored = fill_data_dir(&data, docs);
+    println!("stored {n} tasks in SQLite in {stored:.1?}");
 
-    let dist = temp.path().join("dist");
-    std::fs::create_dir_all(&dist).unwrap();
-    std::fs::write(
-        dist.join("index.html"),
-        "<!doctype html><title>bench</title>",
-    )
-    .unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let config = Config {
-        addr: listener.local_addr().unwrap(),
-        data: data.clone(),
-        dist,
-        demo: false,
-    };
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let relay = tokio::spawn(samskab_server::run(listener, config, async {
-        let _ = stopped.await;
-    }));
-    let login = |email: &'static str| async move {
-        let body: serde_json::Value = reqwest::Client::new()
-            .post(format!("http://{addr}/api/login"))
-            .json(&serde_json::json!({"email": email, "password": "samskab-demo"}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        format!("ws://{addr}/sync?token={}", body["token"].as_str().unwrap())
-    };
+    let relay = BenchRelay::start(data, &temp.path().join("dist")).await;
     // A volunteer reads; the municipality's staff may edit any organisation's task.
-    let url = login("anna@demo.samskab.dk").await;
-    let staff = login("carla@demo.samskab.dk").await;
+    let url = relay.login("anna@demo.samskab.dk").await;
+    let staff = relay.login("carla@demo.samskab.dk").await;
 
     let t = Instant::now();
     let mut reader = Device::connect(Hub::new("reader".parse().unwrap(), Role::Client), &url).await;
@@ -494,9 +564,194 @@ async fn over_sockets(docs: &[(DocumentId, Automerge)]) {
     );
     let _ = reader.close().await;
 
-    let _ = stop.send(());
-    relay.await.unwrap().unwrap();
+    relay.stop().await;
     if let Some(kept) = kept {
         println!("relay data with {n} tasks kept in {}", kept.display());
     }
+}
+
+/// A fresh relay data directory holding `docs` (stored as the relay stores them) and the demo
+/// accounts. Returns the time the documents took to store.
+fn fill_data_dir(data: &Path, docs: &[(DocumentId, Automerge)]) -> Duration {
+    let _ = std::fs::remove_dir_all(data);
+    std::fs::create_dir_all(data).unwrap();
+    let mut store = SqliteStore::open(data).unwrap();
+    let t = Instant::now();
+    for (id, doc) in docs {
+        store.append(id, &doc.save()).unwrap();
+    }
+    let elapsed = t.elapsed();
+    drop(store);
+    Accounts::open(data).unwrap().seed_demo().unwrap();
+    elapsed
+}
+
+/// The real relay, in this process, on 127.0.0.1:0 over a data directory, serving a stand-in
+/// for the app.
+struct BenchRelay {
+    addr: SocketAddr,
+    stop: tokio::sync::oneshot::Sender<()>,
+    serving: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+impl BenchRelay {
+    async fn start(data: PathBuf, dist: &Path) -> Self {
+        std::fs::create_dir_all(dist).unwrap();
+        std::fs::write(
+            dist.join("index.html"),
+            "<!doctype html><title>bench</title>",
+        )
+        .unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let config = Config {
+            addr,
+            data,
+            dist: dist.to_owned(),
+            demo: false,
+        };
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let serving = tokio::spawn(samskab_server::run(listener, config, async {
+            let _ = stopped.await;
+        }));
+        Self {
+            addr,
+            stop,
+            serving,
+        }
+    }
+
+    /// Logs in with the demo password; the sync URL with the session token.
+    async fn login(&self, email: &str) -> String {
+        let body: serde_json::Value = reqwest::Client::new()
+            .post(format!("http://{}/api/login", self.addr))
+            .json(&serde_json::json!({"email": email, "password": "samskab-demo"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        format!(
+            "ws://{}/sync?token={}",
+            self.addr,
+            body["token"].as_str().unwrap()
+        )
+    }
+
+    async fn stop(self) {
+        let _ = self.stop.send(());
+        self.serving.await.unwrap().unwrap();
+    }
+}
+
+/// A staff member's new device syncs every profile she may read from a relay holding
+/// `profiles`, then reconnects with nothing changed.
+async fn cv_bank_over_sockets(profiles: &[(DocumentId, Automerge)], consenting: &[DocumentId]) {
+    let n = profiles.len();
+    let temp = tempfile::tempdir().unwrap();
+    let data = temp.path().join("data");
+    let stored = fill_data_dir(&data, profiles);
+    println!("stored {n} profiles in SQLite in {stored:.1?}");
+
+    let t = Instant::now();
+    let relay = BenchRelay::start(data.clone(), &temp.path().join("dist")).await;
+    let url = relay.login("carla@demo.samskab.dk").await;
+    println!(
+        "relay started (loading {n} documents) and carla logged in: {:.1?}",
+        t.elapsed()
+    );
+
+    let t = Instant::now();
+    let mut device = Device::connect(
+        Hub::new("staff-device".parse().unwrap(), Role::Client),
+        &url,
+    )
+    .await;
+    device.sync_until_in_sync(consenting).await;
+    let sync_time = t.elapsed();
+    device.print(&format!("new staff device, {n} profiles"), sync_time);
+    let held: BTreeSet<DocumentId> = device.hub.documents().map(|(id, _)| *id).collect();
+    let expected: BTreeSet<DocumentId> = consenting.iter().copied().collect();
+    assert_eq!(
+        held, expected,
+        "staff hold exactly the profiles whose volunteers consent to staff"
+    );
+    println!(
+        "profiles received: {} of {n} (exactly those consenting to staff); catalog message: {} B \
+         for {} entries",
+        held.len(),
+        device.catalog_bytes.unwrap(),
+        consenting.len()
+    );
+    let hub = device.close().await;
+
+    let t = Instant::now();
+    let mut device = Device::connect(hub, &url).await;
+    device.sync_until_in_sync(consenting).await;
+    device.print("reconnect, nothing changed", t.elapsed());
+    println!(
+        "catalog message on reconnect: {} B",
+        device.catalog_bytes.unwrap()
+    );
+    let _ = device.close().await;
+    relay.stop().await;
+
+    let reads = Accounts::open(&data).unwrap().read_count().unwrap();
+    // Every profile delivered to someone other than its owner is logged before it is sent.
+    assert!(
+        reads >= consenting.len() as u64,
+        "{reads} audit entries for {} profiles read",
+        consenting.len()
+    );
+    println!(
+        "audit log: {reads} entries written ({:.2} per profile received)",
+        reads as f64 / consenting.len().max(1) as f64
+    );
+    let reads = usize::try_from(reads).unwrap();
+    let (batched, single) = audit_cost(&temp.path().join("audit-scratch"), reads);
+    let share = 100.0 * batched.as_secs_f64() / sync_time.as_secs_f64();
+    println!(
+        "  writing {reads} entries, timed apart on a scratch database on the same disk: \
+         {batched:.1?} in transactions of {AUDIT_BATCH} ({share:.1}% of the sync's wall time); \
+         {single:.1?} if each were its own transaction. The engine commits what is waiting \
+         whenever it runs out of work, up to {AUDIT_BATCH} at a time."
+    );
+}
+
+/// What writing `n` profile reads to the audit log costs on this disk: in transactions of
+/// [`AUDIT_BATCH`], and at one transaction per entry (timed on a sample of at most 200 and
+/// scaled, as each is an fsync).
+fn audit_cost(dir: &Path, n: usize) -> (Duration, Duration) {
+    use samskab_model::authz::Role;
+    use samskab_server::audit::ProfileRead;
+
+    std::fs::create_dir_all(dir).unwrap();
+    let accounts = Accounts::open(dir).unwrap();
+    let reads: Vec<ProfileRead> = (0..n)
+        .map(|i| {
+            let owner = format!("bench-{i:05}").parse().unwrap();
+            ProfileRead {
+                document: profile_document_id(&owner).to_string(),
+                owner,
+                reader: "demo-carla".parse().unwrap(),
+                reader_role: Role::Staff,
+                at: PROFILE_NOW,
+                device: "staff-device".into(),
+                user_agent: String::new(),
+            }
+        })
+        .collect();
+    let t = Instant::now();
+    for batch in reads.chunks(AUDIT_BATCH) {
+        accounts.record_reads(batch).unwrap();
+    }
+    let batched = t.elapsed();
+    let sample = n.min(200);
+    let t = Instant::now();
+    for read in &reads[..sample] {
+        accounts.record_reads(std::slice::from_ref(read)).unwrap();
+    }
+    let single = t.elapsed() * u32::try_from(n).unwrap() / u32::try_from(sample.max(1)).unwrap();
+    (batched, single)
 }
