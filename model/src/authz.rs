@@ -830,7 +830,7 @@ mod tests {
     #[test]
     fn a_task_written_before_invitations_existed_reads() {
         let mut doc = AutoCommit::new();
-        autosurgeon::reconcile(&mut doc, &task()).unwrap();
+        autosurgeon::reconcile(&mut doc, task()).unwrap();
         automerge::transaction::Transactable::delete(&mut doc, automerge::ROOT, "invitations")
             .unwrap();
         let back: Task = autosurgeon::hydrate(&doc).unwrap();
