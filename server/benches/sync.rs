@@ -650,7 +650,9 @@ impl BenchRelay {
 async fn cv_bank_over_sockets(profiles: &[(DocumentId, Automerge)], consenting: &[DocumentId]) {
     let n = profiles.len();
     let temp = tempfile::tempdir().unwrap();
-    let data = temp.path().join("data");
+    // SAMSKAB_BENCH_PROFILE_DATA keeps the data directory for the browser benchmark.
+    let data = std::env::var_os("SAMSKAB_BENCH_PROFILE_DATA")
+        .map_or_else(|| temp.path().join("data"), PathBuf::from);
     let stored = fill_data_dir(&data, profiles);
     println!("stored {n} profiles in SQLite in {stored:.1?}");
 

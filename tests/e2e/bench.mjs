@@ -44,3 +44,53 @@ try {
   await relay.stop();
   await rm(data, { recursive: true, force: true });
 }
+
+// The CV bank: a staff device syncs every profile she may read, then searches them.
+const profileSource = process.env.SAMSKAB_BENCH_PROFILE_DATA;
+if (profileSource) {
+  const data = await tempDir("bench-profiles");
+  await cp(profileSource, data, { recursive: true });
+  const relay = await new Relay({ port: await freePort(), data }).start();
+  const { context, close } = await launchDevice();
+  await signIn(context, relay.url, "carla@demo.samskab.dk");
+  const page = await context.newPage();
+  try {
+    const t = Date.now();
+    await page.goto(`${relay.url}/cv-banken`);
+    await page.locator('[data-testid="sync-status"][data-state="saved"]').waitFor({ timeout: 600_000 });
+    const count = () => page.getByTestId("cvbank-count").innerText();
+    // Saved means stored; the list is announced at most every 200 ms after.
+    let found = await count();
+    for (let i = 0; i < 50 && found.startsWith("0 "); i++) {
+      await page.waitForTimeout(100);
+      found = await count();
+    }
+    console.log(`new staff browser device, CV bank from empty to all saved: ${ms(Date.now() - t)} (${found}; debug relay)`);
+    await relay.stop();
+    await page.reload();
+    const since = Date.now();
+    await page.getByTestId("cvbank-count").getByText(found).waitFor({ timeout: 120_000 });
+    console.log(`offline reload: the CV bank from IndexedDB, indexed and counted: ${ms(Date.now() - since)}`);
+
+    // Each keystroke: the input event, the search over every profile and the re-render,
+    // timed inside the page until the next frame.
+    const word = "førstehjælp";
+    const times = [];
+    for (let i = 1; i <= word.length; i++) {
+      times.push(await page.evaluate(async (text) => {
+        const input = document.getElementById("cvbank-text");
+        const t0 = performance.now();
+        input.value = text;
+        input.dispatchEvent(new Event("input", { bubbles: true }));
+        await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+        return performance.now() - t0;
+      }, word.slice(0, i)));
+    }
+    times.sort((a, b) => a - b);
+    console.log(`CV bank search, typing "${word}" over ${found}: per keystroke median ${ms(times[times.length >> 1])}, max ${ms(times[times.length - 1])} (${await count()} at the end)`);
+  } finally {
+    await close();
+    await relay.stop();
+    await rm(data, { recursive: true, force: true });
+  }
+}

@@ -3,7 +3,9 @@
 //!    reconnects, in memory and over a real WebSocket to the real relay; it leaves the relay's
 //!    data with the 1,000 tasks in `target/bench-data`;
 //! 2. browser (tests/e2e/bench.mjs): the release app in headless Chromium syncing those tasks
-//!    from empty, then opening the list from IndexedDB alone.
+//!    from empty, then opening the list from IndexedDB alone; then a staff device syncing the
+//!    CV bank (the profiles the sync benchmark left in `target/bench-profile-data`) and the
+//!    search's time per keystroke.
 
 use std::process::Command;
 
@@ -14,12 +16,14 @@ pub fn all() -> anyhow::Result<()> {
     prereq::ensure_all()?;
     let root = workspace_root();
     let data = target_dir().join("bench-data");
+    let profile_data = target_dir().join("bench-profile-data");
     let tasks = std::env::var("SAMSKAB_BENCH_TASKS").unwrap_or_else(|_| "1000".into());
     run_cmd(
         Command::new(cargo())
             .current_dir(&root)
             .args(["bench", "--package", "samskab-server", "--bench", "sync"])
             .env("SAMSKAB_BENCH_DATA", &data)
+            .env("SAMSKAB_BENCH_PROFILE_DATA", &profile_data)
             .env("SAMSKAB_BENCH_TASKS", &tasks),
     )?;
     crate::dist::build(&Profile::Release)?;
@@ -38,6 +42,7 @@ pub fn all() -> anyhow::Result<()> {
             )
             .env("SAMSKAB_DIST", root.join("dist"))
             .env("SAMSKAB_BENCH_DATA", &data)
+            .env("SAMSKAB_BENCH_PROFILE_DATA", &profile_data)
             .env("SAMSKAB_BENCH_TASKS", &tasks)
             .env("CHROMIUM", CHROMIUM),
     )
