@@ -656,7 +656,11 @@ async fn cv_bank_over_sockets(profiles: &[(DocumentId, Automerge)], consenting: 
     let stored = fill_data_dir(&data, profiles);
     println!("stored {n} profiles in SQLite in {stored:.1?}");
     // What the browser benchmark waits for: the number of profiles staff may read.
-    std::fs::write(data.join("bench-staff-profiles"), consenting.len().to_string()).unwrap();
+    std::fs::write(
+        data.join("bench-staff-profiles"),
+        consenting.len().to_string(),
+    )
+    .unwrap();
 
     let t = Instant::now();
     let relay = BenchRelay::start(data.clone(), &temp.path().join("dist")).await;
