@@ -255,6 +255,7 @@ impl SyncEngine {
                     actors: HashMap::new(),
                     held: Vec::new(),
                     holding_for: HashSet::new(),
+                    held_since: None,
                 }
                 .run(rx)
             })
@@ -352,6 +353,8 @@ struct Engine {
     held: Vec<(Message, Option<ProfileRead>)>,
     /// The peers with held messages: anything else for them waits behind those.
     holding_for: HashSet<PeerId>,
+    /// When the oldest held message was held.
+    held_since: Option<std::time::Instant>,
 }
 
 /// What the documents hold about one person ("Hent mine data").
@@ -375,6 +378,8 @@ pub struct SignupRecord {
 
 /// How many held profile messages the engine batches into one audit transaction at most.
 const AUDIT_BATCH: usize = 256;
+/// How long a held profile message waits for its batch at most while the engine is busy.
+const AUDIT_WAIT: std::time::Duration = std::time::Duration::from_millis(50);
 
 fn as_task(doc: &Automerge) -> Option<Task> {
     autosurgeon::hydrate(doc)
@@ -386,9 +391,13 @@ impl Engine {
     fn run(mut self, mut rx: mpsc::UnboundedReceiver<Command>) {
         while let Some(command) = rx.blocking_recv() {
             self.command(command);
-            // Held profile messages go out in batches: when nothing else is waiting, or when
-            // the batch is full.
-            if !self.held.is_empty() && (rx.is_empty() || self.held.len() >= AUDIT_BATCH) {
+            // Held profile messages go out in batches: when nothing else is waiting, when the
+            // batch is full, or when the oldest has waited long enough.
+            let waited = self
+                .held_since
+                .is_some_and(|since| since.elapsed() >= AUDIT_WAIT);
+            if !self.held.is_empty() && (rx.is_empty() || self.held.len() >= AUDIT_BATCH || waited)
+            {
                 self.flush_held();
             }
         }
@@ -579,6 +588,7 @@ impl Engine {
     fn flush_held(&mut self) {
         let held = std::mem::take(&mut self.held);
         self.holding_for.clear();
+        self.held_since = None;
         let live: Vec<(Message, Option<ProfileRead>)> = held
             .into_iter()
             .filter(|(m, _)| m.target_id().is_some_and(|t| self.outboxes.contains_key(t)))
@@ -703,6 +713,7 @@ impl Engine {
                         continue;
                     };
                     if let Some(read) = self.audit_of(&message) {
+                        self.held_since.get_or_insert_with(std::time::Instant::now);
                         self.holding_for.insert(target);
                         self.held.push((message, read));
                     } else if self.holding_for.contains(&target) {

@@ -439,16 +439,27 @@ async fn demo_tasks_are_seeded_once_and_sync_like_any_other() {
         .iter()
         .map(|d| d["id"].as_str().unwrap().parse().unwrap())
         .collect();
-    assert_eq!(ids.len(), 12);
+    // The admin's catalog: the 12 demo tasks, and the demo profiles that consent to staff.
+    let tasks: Vec<DocumentId> = samskab_model::demo::tasks(0)
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    let staff_profiles = samskab_model::demo::profiles(0)
+        .iter()
+        .filter(|p| p.consent.staff)
+        .count();
+    assert_eq!(tasks.len(), 12);
+    assert!(tasks.iter().all(|t| ids.contains(t)));
+    assert_eq!(ids.len(), tasks.len() + staff_profiles);
 
     let anna = relay.ws_url_as(&relay.login("anna@demo.samskab.dk").await);
     let mut device = Device::connect(&anna, "browser").await;
-    let effects = device.hub.request(ids[0]);
+    let effects = device.hub.request(tasks[0]);
     device.send(effects).await;
     device
-        .pump_until("a demo task", |hub| read_task(hub, &ids[0]).is_some())
+        .pump_until("a demo task", |hub| read_task(hub, &tasks[0]).is_some())
         .await;
-    let task = read_task(&device.hub, &ids[0]).unwrap();
+    let task = read_task(&device.hub, &tasks[0]).unwrap();
     assert_eq!(task.status, TaskStatus::Published);
     assert_eq!(task.validate(), Ok(()));
 
@@ -456,7 +467,10 @@ async fn demo_tasks_are_seeded_once_and_sync_like_any_other() {
     let data = relay.stop_keeping_data().await;
     let relay = Relay::start_with(data, true).await;
     let catalog: serde_json::Value = relay.catalog().await;
-    assert_eq!(catalog["documents"].as_array().unwrap().len(), 12);
+    assert_eq!(
+        catalog["documents"].as_array().unwrap().len(),
+        tasks.len() + staff_profiles
+    );
     relay.shutdown().await;
 }
 

@@ -1,6 +1,7 @@
 // The CV bank's promise, in two real browsers against the real relay: a volunteer fills in a
 // CV with no network and consents to the staff seeing it; after sync the staff find them by a
-// skill; the volunteer sees the staff read in "Hvem har set mit CV"; the volunteer withdraws
+// skill; the volunteer sees the staff read in "Hvem har set mit CV"; the staff invite her to a
+// task and she accepts, which signs her up; the volunteer withdraws
 // consent, and the staff page no longer shows them and the staff device's IndexedDB no longer
 // holds the profile document.
 import { after, before, test } from "node:test";
@@ -96,6 +97,30 @@ test("a volunteer fills in a CV offline; after sync the staff find them by a ski
   const reads = page.getByTestId("cv-reads");
   await reads.waitFor({ timeout: 30_000 });
   assert.match(await reads.innerText(), /Carla Kommune \(kommunens personale\)/);
+});
+
+test("staff invite the volunteer to a task; she accepts and is signed up", async () => {
+  const TASK = "Pleje af blomstereng"; // a demo task with one shift and six places
+  const staff = carla.page;
+  const card = veraCard(staff);
+  await card.getByRole("button", { name: "Inviter til opgave" }).click();
+  await card.getByLabel("Opgave").selectOption({ label: `${TASK} · Naturgruppen Karise` });
+  await card.getByLabel("Vagt").selectOption({ index: 1 });
+  await card.getByRole("button", { name: "Send invitation" }).click();
+  await card.getByText("Invitationen er sendt").waitFor();
+  await saved(staff);
+
+  const page = vera.page;
+  await page.goto(`${relay.url}/opgaver`);
+  const invitations = page.getByTestId("invitations");
+  await invitations.getByRole("link", { name: TASK }).click({ timeout: 30_000 });
+  const panel = page.getByTestId("invitation");
+  await panel.getByRole("button", { name: "Ja tak, tilmeld mig" }).click();
+  await page.locator('[data-testid="shift"] [data-testid="my-status"]').getByText("Bekræftet").waitFor();
+  assert.equal(await panel.count(), 0, "the invitation is answered");
+  await saved(page);
+  await page.goto(`${relay.url}/cv`);
+  await saved(page);
 });
 
 test("withdrawn consent removes the CV from the staff page and the staff device", async () => {

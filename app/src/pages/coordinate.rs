@@ -183,9 +183,24 @@ fn fallback_shift_id() -> ShiftId {
     "vagt".parse().expect("a valid literal id")
 }
 
-/// The task form: `/opgaver/ny` creates, `/opgaver/:id/rediger` edits.
+/// The task form: `/opgaver/ny` creates, `/opgaver/:id/rediger` edits. It starts from the
+/// stored task, so it waits until the device's storage has been read.
 #[component]
 pub fn TaskEditor() -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = expect_context::<SyncView>();
+    move || {
+        if sync.loaded.get() {
+            view! { <TaskEditorForm/> }.into_any()
+        } else {
+            view! { <section class="page"><p>{move || i18n.t(Msg::Loading)}</p></section> }
+                .into_any()
+        }
+    }
+}
+
+#[component]
+fn TaskEditorForm() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
     let editing: Option<DocumentId> = params
