@@ -605,7 +605,15 @@ fn RosterRow(
     let decide_decline = decide.clone();
     view! {
         <li class="roster-row" data-testid="roster-row">
-            <span class="roster-name">{move || i18n::volunteer_label(&label, i18n.lang())}</span>
+            // The volunteer's name when their CV is on this device (they let this coordinator
+            // see it), else a short id.
+            <span class="roster-name">{move || {
+                label
+                    .parse()
+                    .ok()
+                    .and_then(|p| sync_client::profile(&p))
+                    .map_or_else(|| i18n::volunteer_label(&label, i18n.lang()), |p| p.name)
+            }}</span>
             <super::tasks::PlaceBadge place/>
             <span class="roster-actions">
                 {(decision != Some(Decision::Confirmed)).then(|| view! {
