@@ -241,6 +241,19 @@ impl<'t> Prepared<'t> {
     }
 
     /// How well `profile` fits: the best shift (index into `shifts`), its score and reasons.
+    /// `item` suggested for `profile`'s fit with this task, if it fits at all.
+    fn suggest<T>(&self, item: T, profile: &Profile) -> Option<Suggestion<T>> {
+        let (i, score, reasons) = self.fit(profile)?;
+        let shift = &self.shifts[i];
+        Some(Suggestion {
+            item,
+            shift: shift.id.clone(),
+            start: shift.start,
+            score,
+            reasons,
+        })
+    }
+
     fn fit(&self, profile: &Profile) -> Option<(usize, u32, Vec<Reason>)> {
         let task = self.task;
         if task
@@ -331,26 +344,20 @@ pub fn tasks_for<'t>(
     let mut found: Vec<Suggestion<DocumentId>> = tasks
         .into_iter()
         .filter(|(_, task)| task.status == TaskStatus::Published)
-        .filter_map(|(id, task)| {
-            let prepared = Prepared::new(task, now);
-            let (i, score, reasons) = prepared.fit(profile)?;
-            let shift = &prepared.shifts[i];
-            Some(Suggestion {
-                item: *id,
-                shift: shift.id.clone(),
-                start: shift.start,
-                score,
-                reasons,
-            })
-        })
+        .filter_map(|(id, task)| Prepared::new(task, now).suggest(*id, profile))
         .collect();
+    rank(&mut found);
+    found
+}
+
+/// Best first: score, then the earliest start of the shift that fits, then the item.
+fn rank<T: Ord>(found: &mut [Suggestion<T>]) {
     found.sort_by(|a, b| {
         b.score
             .cmp(&a.score)
             .then_with(|| a.start.cmp(&b.start))
             .then_with(|| a.item.cmp(&b.item))
     });
-    found
 }
 
 /// The volunteers to suggest to a coordinator for `task`, best first: score, then the
@@ -373,24 +380,9 @@ pub fn volunteers_for<'p>(
     }
     let mut found: Vec<Suggestion<PersonId>> = profiles
         .into_iter()
-        .filter_map(|profile| {
-            let (i, score, reasons) = prepared.fit(profile)?;
-            let shift = &prepared.shifts[i];
-            Some(Suggestion {
-                item: profile.owner.clone(),
-                shift: shift.id.clone(),
-                start: shift.start,
-                score,
-                reasons,
-            })
-        })
+        .filter_map(|profile| prepared.suggest(profile.owner.clone(), profile))
         .collect();
-    found.sort_by(|a, b| {
-        b.score
-            .cmp(&a.score)
-            .then_with(|| a.start.cmp(&b.start))
-            .then_with(|| a.item.cmp(&b.item))
-    });
+    rank(&mut found);
     found
 }
 

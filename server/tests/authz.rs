@@ -10,11 +10,9 @@ mod common;
 use automerge::{ActorId, Automerge, ChangeHash, ReadDoc};
 use common::Relay;
 use common::device::{Device, next_message};
-use samskab_model::authz::Role;
 use samskab_model::sync::Message;
 use samskab_model::task::{Shift, Signup, SignupState};
 use samskab_model::{Area, DocumentId, ShiftId, Task, TaskStatus};
-use samskab_server::accounts::{Accounts, NewUser};
 
 fn now() -> i64 {
     std::time::SystemTime::now()
@@ -74,23 +72,7 @@ impl World {
     async fn new() -> World {
         let relay = Relay::start_with(tempfile::tempdir().unwrap(), true).await;
         // A coordinator of another organisation, made as the admin command would.
-        let accounts = Accounts::open(relay.data()).unwrap();
-        let eva = accounts
-            .create_user(
-                &NewUser {
-                    email: "eva@bibliotek.dk".into(),
-                    name: "Eva".into(),
-                    phone: String::new(),
-                    password: "samskab-demo".into(),
-                    role: Role::Coordinator,
-                },
-                Some("eva".parse().unwrap()),
-            )
-            .unwrap();
-        accounts
-            .add_membership(&eva.id, &"haslev-bibliotek".parse().unwrap())
-            .unwrap();
-        drop(accounts);
+        relay.add_library_coordinator();
 
         let mut bo = device(&relay, "bo@demo.samskab.dk", "bo").await;
         let (published, draft, barrier) = (

@@ -9,12 +9,11 @@ mod common;
 use automerge::Automerge;
 use common::Relay;
 use common::device::{Device, PATIENCE, next_message};
-use samskab_model::authz::Role;
 use samskab_model::profile::{Consent, CoordinatorConsent, Profile, profile_document_id};
 use samskab_model::sync::Message;
 use samskab_model::task::{Shift, Signup, SignupState};
 use samskab_model::{Area, DocumentId, PersonId, ShiftId, Task, TaskStatus};
-use samskab_server::accounts::{Accounts, NewUser};
+use samskab_server::accounts::Accounts;
 
 fn now() -> i64 {
     std::time::SystemTime::now()
@@ -87,23 +86,7 @@ impl World {
     /// a second volunteer (Viggo).
     async fn new() -> World {
         let relay = Relay::start_with(tempfile::tempdir().unwrap(), true).await;
-        let accounts = Accounts::open(relay.data()).unwrap();
-        let eva = accounts
-            .create_user(
-                &NewUser {
-                    email: "eva@bibliotek.dk".into(),
-                    name: "Eva".into(),
-                    phone: String::new(),
-                    password: "samskab-demo".into(),
-                    role: Role::Coordinator,
-                },
-                Some("eva".parse().unwrap()),
-            )
-            .unwrap();
-        accounts
-            .add_membership(&eva.id, &"haslev-bibliotek".parse().unwrap())
-            .unwrap();
-        drop(accounts);
+        relay.add_library_coordinator();
         let (vera, vera_token) = relay.register("Vera").await;
         let (_, viggo_token) = relay.register("Viggo").await;
         let owner_id: PersonId = vera.parse().unwrap();

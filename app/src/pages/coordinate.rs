@@ -24,14 +24,7 @@ use crate::i18n::{self, Msg, use_i18n};
 use crate::sync_client::{self, ChangeError, SyncView};
 use crate::{settings, time};
 
-/// A sentence for a failed change.
-fn describe(error: &ChangeError, lang: i18n::Lang) -> Vec<String> {
-    match error {
-        ChangeError::Invalid(problems) => problems.iter().map(|p| p.describe(lang)).collect(),
-        ChangeError::Storage(e) if e.is_quota() => vec![Msg::StorageFull.text(lang).into()],
-        _ => vec![Msg::StorageFailed.text(lang).into()],
-    }
-}
+use super::describe_change_error as describe;
 
 #[component]
 pub fn CoordinationPage() -> impl IntoView {

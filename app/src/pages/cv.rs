@@ -19,7 +19,7 @@ use samskab_model::profile::{
 use samskab_model::towns::DEMO_TOWNS;
 
 use crate::i18n::{self, Msg, use_i18n};
-use crate::sync_client::{self, ChangeError, SyncView};
+use crate::sync_client::{self, SyncView};
 use crate::time;
 
 /// Words separated by commas, trimmed, without empties or repeats.
@@ -53,15 +53,7 @@ impl Row {
     }
 }
 
-fn describe(error: &ChangeError, lang: i18n::Lang) -> Vec<String> {
-    match error {
-        ChangeError::InvalidProfile(problems) => {
-            problems.iter().map(|p| p.describe(lang)).collect()
-        }
-        ChangeError::Storage(e) if e.is_quota() => vec![Msg::StorageFull.text(lang).into()],
-        _ => vec![Msg::StorageFailed.text(lang).into()],
-    }
-}
+use super::describe_change_error as describe;
 
 #[component]
 pub fn MyCvPage() -> impl IntoView {

@@ -106,3 +106,20 @@ pub fn NotFound() -> impl IntoView {
         </section>
     }
 }
+
+/// The sentences for a failed change to a document: the model's problems, or why storage
+/// failed.
+pub(crate) fn describe_change_error(
+    error: &crate::sync_client::ChangeError,
+    lang: crate::i18n::Lang,
+) -> Vec<String> {
+    use crate::sync_client::ChangeError;
+    match error {
+        ChangeError::Invalid(problems) => problems.iter().map(|p| p.describe(lang)).collect(),
+        ChangeError::InvalidProfile(problems) => {
+            problems.iter().map(|p| p.describe(lang)).collect()
+        }
+        ChangeError::Storage(e) if e.is_quota() => vec![Msg::StorageFull.text(lang).into()],
+        _ => vec![Msg::StorageFailed.text(lang).into()],
+    }
+}

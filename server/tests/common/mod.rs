@@ -132,6 +132,29 @@ impl Relay {
         format!("{}?token={token}", self.ws_url())
     }
 
+    /// Adds Eva (`eva@bibliotek.dk`, the demo password), a coordinator of Haslev Bibliotek,
+    /// as the admin command would: a coordinator of another organisation than the demo's Bo.
+    pub fn add_library_coordinator(&self) {
+        use samskab_model::authz::Role;
+        use samskab_server::accounts::{Accounts, NewUser};
+        let accounts = Accounts::open(self.data()).unwrap();
+        let eva = accounts
+            .create_user(
+                &NewUser {
+                    email: "eva@bibliotek.dk".into(),
+                    name: "Eva".into(),
+                    phone: String::new(),
+                    password: "samskab-demo".into(),
+                    role: Role::Coordinator,
+                },
+                Some("eva".parse().unwrap()),
+            )
+            .unwrap();
+        accounts
+            .add_membership(&eva.id, &"haslev-bibliotek".parse().unwrap())
+            .unwrap();
+    }
+
     /// Logs a demo account in (the relay must run with demo data) and returns its token.
     pub async fn login(&self, email: &str) -> String {
         self.login_as(email, "samskab-demo").await
