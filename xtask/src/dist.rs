@@ -27,7 +27,7 @@ use crate::{Profile, cargo, run_cmd, target_dir, workspace_root};
 
 const APP_CRATE: &str = "samskab-app";
 const APP_LIB: &str = "samskab_app";
-const WASM_TARGET: &str = "wasm32-unknown-unknown";
+pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
 /// One file written to `dist/`, with its sizes for the report.
 #[derive(Debug, Clone)]
@@ -42,6 +42,7 @@ pub struct DistFile {
 pub fn build(profile: &Profile) -> anyhow::Result<Vec<DistFile>> {
     let root = workspace_root();
     check_wasm_bindgen_version(&root)?;
+    crate::prereq::ensure_wasm_target()?;
 
     eprintln!("xtask: building the client ({profile:?})");
     run_cmd(

@@ -57,6 +57,36 @@ fn run(args: Vec<String>) -> anyhow::Result<()> {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn relay_flags_after_the_separator_override_the_defaults() {
+        let dist = Path::new("/w/dist");
+        assert_eq!(
+            relay_flags(dist, &[]),
+            strings(&["--dist", "/w/dist", "--demo"])
+        );
+        assert_eq!(
+            relay_flags(dist, &strings(&["--demo"])),
+            strings(&["--dist", "/w/dist", "--demo"])
+        );
+        assert_eq!(
+            relay_flags(dist, &strings(&["--dist", "/x", "--addr", "0.0.0.0:8080"])),
+            strings(&["--demo", "--dist", "/x", "--addr", "0.0.0.0:8080"])
+        );
+        assert_eq!(
+            relay_flags(dist, &strings(&["--dist=/x"])),
+            strings(&["--demo", "--dist=/x"])
+        );
+    }
+}
+
 /// Release (optimised for size) or dev (fast to build, with debug info).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Profile {
@@ -93,11 +123,29 @@ fn run_relay(profile: &Profile, flags: &[String]) -> anyhow::Result<()> {
         .args(["run", "--package", "samskab-server"])
         .args(profile.cargo_args())
         .arg("--")
-        .arg("--dist")
-        .arg(root.join("dist"))
-        .arg("--demo")
-        .args(flags);
+        .args(relay_flags(&root.join("dist"), flags));
     run_cmd(&mut cmd)
+}
+
+/// The relay's flags: the xtask's defaults (the dist it just built, the demo data), each left
+/// out when the caller passed that flag after `--`, so a caller's flag overrides the default
+/// rather than colliding with it ("cannot be used multiple times").
+fn relay_flags(dist: &Path, flags: &[String]) -> Vec<String> {
+    let given = |name: &str| {
+        flags
+            .iter()
+            .any(|f| f == name || f.starts_with(&format!("{name}=")))
+    };
+    let mut out = Vec::new();
+    if !given("--dist") {
+        out.push("--dist".to_owned());
+        out.push(dist.display().to_string());
+    }
+    if !given("--demo") {
+        out.push("--demo".to_owned());
+    }
+    out.extend(flags.iter().cloned());
+    out
 }
 
 /// The workspace root (the parent of this crate's directory).

@@ -15,11 +15,44 @@ pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
 pub fn ensure_all() -> anyhow::Result<()> {
+    ensure_wasm_target()?;
     ensure_browser()?;
     ensure_node()?;
     ensure_npm_packages(&workspace_root().join("tests").join("e2e"))?;
     ensure_wasm_bindgen_test_runner()?;
     Ok(())
+}
+
+/// The wasm target of `rust-toolchain.toml`. Fresh machines set `RUSTUP_AUTO_INSTALL=0`, so
+/// rustup does not add it by itself and the first wasm build fails with E0463 ("can't find
+/// crate for core"); adding it here is what lets the README's commands work there.
+pub fn ensure_wasm_target() -> anyhow::Result<()> {
+    let installed = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .current_dir(workspace_root())
+        .output()
+        .context("cannot run rustup (the build needs rustup to manage the wasm target)")?;
+    let list = String::from_utf8_lossy(&installed.stdout);
+    if list.lines().any(|l| l.trim() == crate::dist::WASM_TARGET) {
+        return Ok(());
+    }
+    eprintln!(
+        "xtask: installing the Rust target {} (rustup target add)",
+        crate::dist::WASM_TARGET
+    );
+    run_cmd(Command::new("rustup").current_dir(workspace_root()).args([
+        "target",
+        "add",
+        crate::dist::WASM_TARGET,
+    ]))
+    .with_context(|| {
+        format!(
+            "cannot install the Rust target {t}; with network access to the Rust distribution \
+             server run `rustup target add {t}` in {}",
+            workspace_root().display(),
+            t = crate::dist::WASM_TARGET
+        )
+    })
 }
 
 fn is_root() -> bool {
