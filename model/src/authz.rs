@@ -1,16 +1,22 @@
 //! Who may read and write what. Pure rules, used by the relay on every read and every
 //! incoming change, and by the app to decide what to offer (the app is never trusted).
 //!
-//! A change is judged by the paths it wrote, as its author saw the document: the relay takes
-//! each new automerge change, asks automerge for the difference between the change's own
-//! dependencies and the change ([`change_paths`]), and checks every path against the writer's
-//! role ([`check_task_write`]). Judging each change against its own parents means a write
-//! cannot hide by losing a concurrent conflict: it is seen as it was made. The result must also
-//! still be a valid task (the same validation the app runs).
+//! A change is judged by its effect on the document it is applied to, never by a diff against
+//! the change's own dependencies. An automerge op addresses an object id, not a path, and a
+//! change may name objects its dependencies do not contain (`deps: []` with a `set` on a
+//! task's `contact` map): a diff against the dependencies then shows nothing. So
+//! [`change_paths`] reads every op of the change, looks its target object up in the document
+//! with the change applied, and takes the path the object has *there*, plus the op's key. A
+//! write therefore cannot hide, neither behind missing dependencies nor behind a concurrent
+//! conflict it loses: every op is seen where it lands. An op on an object that the change's
+//! own history does not contain is refused outright ([`Refusal::UnknownObject`]): a real
+//! client cannot make one. Every path is then checked against the writer's role and the
+//! document's shape ([`check_task_write`]: known fields only, at every level), and the result
+//! must still be valid (the same validation the app runs).
 //!
 //! The role table is written out in `docs/documents.md`.
 
-use automerge::{Automerge, ChangeHash, Prop};
+use automerge::{Automerge, Change, Prop, ReadDoc};
 
 use crate::ids::{DocumentId, OrganisationId, PersonId};
 use crate::lang::Lang;
@@ -81,8 +87,16 @@ pub enum Refusal {
     Implausible,
     #[error("the change was made under another user's actor id")]
     ForeignActor,
-    #[error("the change depends on changes the relay does not have")]
-    MissingDependencies,
+    #[error("the change writes to an object its own history does not contain")]
+    UnknownObject,
+    #[error("the change is larger than the relay accepts")]
+    TooLarge,
+    #[error("the document would grow larger than the relay keeps")]
+    DocumentTooLarge,
+    #[error("this document id is reserved for another kind of document")]
+    ReservedId,
+    #[error("the message could not be read: {0}")]
+    Malformed(String),
 }
 
 impl Refusal {
@@ -98,7 +112,11 @@ impl Refusal {
             Refusal::NotOpen => "not-open",
             Refusal::Implausible => "implausible",
             Refusal::ForeignActor => "foreign-actor",
-            Refusal::MissingDependencies => "missing-dependencies",
+            Refusal::UnknownObject => "unknown-object",
+            Refusal::TooLarge => "too-large",
+            Refusal::DocumentTooLarge => "document-too-large",
+            Refusal::ReservedId => "reserved-id",
+            Refusal::Malformed(_) => "malformed",
         }
     }
 
@@ -112,7 +130,11 @@ impl Refusal {
             "implausible" => Refusal::Implausible,
             "foreign-actor" => Refusal::ForeignActor,
             "not-your-profile" => Refusal::NotYourProfile,
-            "missing-dependencies" => Refusal::MissingDependencies,
+            "unknown-object" => Refusal::UnknownObject,
+            "too-large" => Refusal::TooLarge,
+            "document-too-large" => Refusal::DocumentTooLarge,
+            "reserved-id" => Refusal::ReservedId,
+            "malformed" => Refusal::Malformed(String::new()),
             "invalid" => {
                 return match lang {
                     Lang::Da => "Ændringen gjorde dokumentet ugyldigt og blev afvist.".into(),
@@ -151,8 +173,20 @@ impl Refusal {
             (Refusal::ForeignActor, Lang::Da) => {
                 "Ændringen kom fra en anden brugers session og blev afvist.".into()
             }
-            (Refusal::MissingDependencies, Lang::Da) => {
-                "Ændringen manglede noget, serveren ikke har. Prøv igen.".into()
+            (Refusal::UnknownObject, Lang::Da) => {
+                "Ændringen henviste til noget, der ikke findes i dokumentet, og blev afvist.".into()
+            }
+            (Refusal::TooLarge, Lang::Da) => {
+                "Ændringen er for stor til at blive gemt. Del den op i mindre dele.".into()
+            }
+            (Refusal::DocumentTooLarge, Lang::Da) => {
+                "Dokumentet er blevet for stort til at blive gemt.".into()
+            }
+            (Refusal::ReservedId, Lang::Da) => {
+                "Dokumentet kan ikke oprettes her. Prøv igen.".into()
+            }
+            (Refusal::Malformed(_), Lang::Da) => {
+                "Serveren kunne ikke læse ændringen, og den blev afvist.".into()
             }
             (Refusal::Invalid(e), Lang::En) => e.describe(Lang::En),
             (Refusal::InvalidProfile(e), Lang::En) => e.describe(Lang::En),
@@ -295,29 +329,90 @@ pub fn check_profile_write(
     after.validate().map_err(Refusal::InvalidProfile)
 }
 
-/// The paths the change `hash` (with dependencies `deps`) wrote, as its author saw the
-/// document. `doc` must contain the change.
-pub fn change_paths(doc: &Automerge, deps: &[ChangeHash], hash: ChangeHash) -> Vec<Path> {
+/// The paths the change writes, resolved in `doc`, the document with the change applied
+/// (see the module comment): for every op, the path of its target object in `doc` plus the
+/// op's map key (an op inside a list or text stops at the list's path). Costs in proportion to
+/// the change (its ops, and one look-up per object it targets), not to the document.
+///
+/// Refuses with [`Refusal::UnknownObject`] an op on an object that `doc` does not contain or
+/// that was not visible at the change's own dependencies (unless the change made it).
+pub fn change_paths(doc: &Automerge, change: &Change) -> Result<Vec<Path>, Refusal> {
+    use automerge::legacy::{Key, ObjectId};
     let prop = |p: &Prop| match p {
         Prop::Map(k) => k.clone(),
         Prop::Seq(i) => i.to_string(),
     };
-    doc.diff(deps, &[hash])
-        .into_iter()
-        .map(|patch| {
-            use automerge::PatchAction as A;
-            let mut path: Path = patch.path.iter().map(|(_, p)| prop(p)).collect();
-            match &patch.action {
-                A::PutMap { key, .. } | A::DeleteMap { key } => path.push(key.clone()),
-                A::PutSeq { index, .. } | A::Insert { index, .. } | A::DeleteSeq { index, .. } => {
-                    path.push(index.to_string())
+    let expanded = change.decode();
+    let start = change.start_op().get();
+    let end = start + change.len() as u64;
+    let mut objects: std::collections::HashMap<String, Path> = std::collections::HashMap::new();
+    let mut paths = Vec::with_capacity(expanded.operations.len());
+    for op in &expanded.operations {
+        let mut path = match &op.obj {
+            ObjectId::Root => Vec::new(),
+            ObjectId::Id(id) => {
+                let name = format!("{}@{}", id.0, id.1);
+                if let Some(path) = objects.get(&name) {
+                    path.clone()
+                } else {
+                    let made_here = id.1 == expanded.actor_id && (start..end).contains(&id.0);
+                    let (obj, _) = doc.import(&name).map_err(|_| Refusal::UnknownObject)?;
+                    if !made_here {
+                        // The object must be in the change's own history: visible, with every
+                        // object above it, at the change's dependencies.
+                        let seen = doc
+                            .parents_at(&obj, change.deps())
+                            .ok()
+                            .and_then(|p| p.visible_path())
+                            .is_some();
+                        if !seen {
+                            return Err(Refusal::UnknownObject);
+                        }
+                    }
+                    let path: Path = doc
+                        .parents(&obj)
+                        .map_err(|_| Refusal::UnknownObject)?
+                        .path()
+                        .iter()
+                        .map(|(_, p)| prop(p))
+                        .collect();
+                    objects.insert(name, path.clone());
+                    path
                 }
-                A::Increment { prop: p, .. } | A::Conflict { prop: p } => path.push(prop(p)),
-                A::SpliceText { .. } | A::Mark { .. } => {}
             }
-            path
-        })
-        .collect()
+        };
+        if let Key::Map(key) = &op.key {
+            path.push(key.to_string());
+        }
+        paths.push(path);
+    }
+    Ok(paths)
+}
+
+/// Whether `path` is a place the task schema has: known fields only, at every level (an
+/// unknown key anywhere would be stored and synced to every device, and hydration would never
+/// notice it). Lists (skills) stop at the list.
+fn task_shape(path: &[&str]) -> bool {
+    matches!(
+        path,
+        ["kind" | "schema" | "organisation" | "created_at" | "title" | "description" | "area"]
+            | ["town" | "place" | "status" | "updated_at" | "skills" | "contact"]
+            | ["contact", "name" | "phone" | "email"]
+            | ["shifts"]
+            | ["shifts", _]
+            | [
+                "shifts",
+                _,
+                "start" | "end" | "capacity" | "signups" | "decisions"
+            ]
+            | ["shifts", _, "signups", _]
+            | ["shifts", _, "signups", _, "state" | "at"]
+            | ["shifts", _, "decisions", _]
+            | ["shifts", _, "decisions", _, "decision" | "by" | "at"]
+            | ["invitations"]
+            | ["invitations", _]
+            | ["invitations", _, "shift" | "by" | "at" | "answer"]
+    )
 }
 
 /// Judges a write to a task document by `who`: `before` is the task at the relay (`None` when
@@ -330,36 +425,71 @@ pub fn check_task_write(
     paths: &[Path],
     now: Millis,
 ) -> Result<(), Refusal> {
+    check_task_write_within(
+        who,
+        before,
+        after,
+        paths,
+        SignupWindow {
+            now,
+            not_before: Millis::MIN,
+        },
+    )
+}
+
+/// The times a new or changed sign-up may carry, from the relay's point of view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SignupWindow {
+    /// The relay's clock when the change arrived; a sign-up may be at most [`CLOCK_SLACK`]
+    /// ahead of it.
+    pub now: Millis,
+    /// The writer's device was last in contact with the relay at this time (or signed in then),
+    /// so a sign-up it made offline cannot be older, less [`CLOCK_SLACK`]. This is what stops a
+    /// device from back-dating a sign-up to jump a waitlist: it can claim no earlier time than
+    /// it could honestly have had.
+    pub not_before: Millis,
+}
+
+/// [`check_task_write`] with the relay's bounds on sign-up times.
+pub fn check_task_write_within(
+    who: &Principal,
+    before: Option<&Task>,
+    after: &Task,
+    paths: &[Path],
+    window: SignupWindow,
+) -> Result<(), Refusal> {
     // The organisation a write is judged against is the one the task belonged to; a new task's
     // is the one it is created for.
     let org = before.map_or(&after.organisation, |b| &b.organisation);
     let runs_it = who.coordinates(org);
     for path in paths {
         let p: Vec<&str> = path.iter().map(String::as_str).collect();
-        let allowed = match p.as_slice() {
-            // One's own sign-up entry and its fields.
-            ["shifts", _, "signups", person, ..] => *person == who.person.as_str(),
-            // One's answer to an invitation; the invitation itself is the organisation's.
-            ["invitations", person, "answer"] => *person == who.person.as_str() || runs_it,
-            ["invitations", ..] => runs_it,
-            // Fixed at creation: what the document is and whose.
-            ["kind" | "schema" | "organisation" | "created_at", ..] => before.is_none() && runs_it,
-            // Everything else is the organisation's to run: known fields only.
-            [
-                "title" | "description" | "area" | "town" | "place" | "skills" | "contact"
-                | "status" | "updated_at" | "shifts",
-                ..,
-            ] => runs_it,
-            [] => runs_it,
-            _ => false,
-        };
+        let allowed = task_shape(&p)
+            && match p.as_slice() {
+                // One's own sign-up entry and its fields.
+                ["shifts", _, "signups", person, ..] => *person == who.person.as_str(),
+                // One's answer to an invitation; the invitation itself is the organisation's.
+                ["invitations", person, "answer"] => *person == who.person.as_str() || runs_it,
+                ["invitations", ..] => runs_it,
+                // Fixed at creation: what the document is and whose.
+                ["kind" | "schema" | "organisation" | "created_at", ..] => {
+                    before.is_none() && runs_it
+                }
+                // Everything else is the organisation's to run: known fields only.
+                [
+                    "title" | "description" | "area" | "town" | "place" | "skills" | "contact"
+                    | "status" | "updated_at" | "shifts",
+                    ..,
+                ] => runs_it,
+                _ => false,
+            };
         if !allowed {
             return Err(Refusal::Forbidden {
                 path: path.join("/"),
             });
         }
     }
-    check_signups(who, before, after, now)?;
+    check_signups(who, before, after, window)?;
     check_invitations(who, before, after)?;
     after.validate().map_err(Refusal::Invalid)?;
     Ok(())
@@ -392,8 +522,9 @@ fn check_signups(
     who: &Principal,
     before: Option<&Task>,
     after: &Task,
-    now: Millis,
+    window: SignupWindow,
 ) -> Result<(), Refusal> {
+    let SignupWindow { now, not_before } = window;
     let empty = Task {
         shifts: Default::default(),
         ..after.clone()
@@ -417,7 +548,10 @@ fn check_signups(
                 if signup.state == SignupState::SignedUp && after.status != TaskStatus::Published {
                     return Err(Refusal::NotOpen);
                 }
-                if signup.at > now + CLOCK_SLACK || signup.at < after.created_at {
+                if signup.at > now + CLOCK_SLACK
+                    || signup.at < after.created_at
+                    || signup.at < not_before.saturating_sub(CLOCK_SLACK)
+                {
                     return Err(Refusal::Implausible);
                 }
             }
@@ -472,12 +606,17 @@ mod tests {
         if let Some(before) = before {
             autosurgeon::reconcile(&mut doc, before).unwrap();
         }
-        let deps = doc.get_heads();
+        doc.commit(); // the edit below is a change of its own
         let mut after = before.cloned().unwrap_or_else(task);
         edit(&mut after);
         autosurgeon::reconcile(&mut doc, &after).unwrap();
         let heads = doc.get_heads();
-        let paths = change_paths(doc.document(), &deps, heads[0]);
+        let change = doc
+            .document()
+            .get_change_by_hash(&heads[0])
+            .unwrap()
+            .clone();
+        let paths = change_paths(doc.document(), &change).unwrap();
         (after, paths)
     }
 
@@ -488,6 +627,148 @@ mod tests {
                 state: SignupState::SignedUp,
                 at,
             },
+        );
+    }
+
+    /// A hand-built change by a fresh actor: one `put` of `value` at `key` on the object whose
+    /// id is `obj` (as automerge prints it), with the dependencies `deps`.
+    fn forged(
+        obj: &automerge::ObjId,
+        key: &str,
+        value: &str,
+        deps: Vec<automerge::ChangeHash>,
+        start_op: u64,
+    ) -> Change {
+        use automerge::legacy::{Key, ObjectId, Op, OpId, OpType};
+        let text = obj.to_string();
+        let (counter, actor) = text.split_once('@').unwrap();
+        let target = ObjectId::Id(OpId(
+            counter.parse().unwrap(),
+            automerge::ActorId::from(hex_bytes(actor)),
+        ));
+        Change::from(automerge::ExpandedChange {
+            operations: vec![Op {
+                action: OpType::Put(automerge::ScalarValue::Str(value.into())),
+                obj: target,
+                key: Key::Map(key.into()),
+                pred: automerge::legacy::SortedVec::new(),
+                insert: false,
+            }],
+            actor_id: automerge::ActorId::from(b"forger-forger-01".to_vec()),
+            hash: None,
+            seq: 1,
+            start_op: std::num::NonZeroU64::new(start_op).unwrap(),
+            time: 0,
+            message: None,
+            deps,
+            extra_bytes: Vec::new(),
+            author: None,
+        })
+    }
+
+    fn hex_bytes(hex: &str) -> Vec<u8> {
+        (0..hex.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+            .collect()
+    }
+
+    /// A change whose dependencies omit the object it writes to is refused, not judged by the
+    /// empty diff against those dependencies; with honest dependencies its real path is seen.
+    #[test]
+    fn an_op_is_judged_where_it_lands_in_the_document() {
+        let mut doc = AutoCommit::new();
+        autosurgeon::reconcile(&mut doc, &task()).unwrap();
+        let heads = doc.get_heads();
+        let contact = match doc.get(automerge::ROOT, "contact").unwrap() {
+            Some((_, id)) => id,
+            None => panic!("no contact"),
+        };
+        let mut stored = doc.document().clone();
+        let hidden = forged(&contact, "email", "evil@example.com", Vec::new(), 1);
+        stored.apply_changes([hidden.clone()]).unwrap();
+        assert_eq!(
+            change_paths(&stored, &hidden),
+            Err(Refusal::UnknownObject),
+            "a write whose history lacks its object"
+        );
+
+        let mut stored = doc.document().clone();
+        let honest = forged(&contact, "email", "evil@example.com", heads, 10_000);
+        stored.apply_changes([honest.clone()]).unwrap();
+        assert_eq!(
+            change_paths(&stored, &honest).unwrap(),
+            vec![vec!["contact".to_owned(), "email".to_owned()]]
+        );
+        let anna = who("anna", Role::Volunteer, &[]);
+        let after: Task = autosurgeon::hydrate(&stored).unwrap();
+        assert!(matches!(
+            check_task_write(
+                &anna,
+                Some(&task()),
+                &after,
+                &change_paths(&stored, &honest).unwrap(),
+                NOW
+            ),
+            Err(Refusal::Forbidden { .. })
+        ));
+    }
+
+    /// Keys the schema does not have are refused at every level, even under one's own
+    /// sign-up entry.
+    #[test]
+    fn unknown_keys_are_refused_even_in_ones_own_sign_up() {
+        let anna = who("anna", Role::Volunteer, &[]);
+        let before = task();
+        let path = |p: &[&str]| p.iter().map(|s| (*s).to_owned()).collect::<Path>();
+        for bad in [
+            path(&["shifts", "vagt-1", "signups", "anna", "x"]),
+            path(&["shifts", "vagt-1", "signups", "anna", "state", "deeper"]),
+        ] {
+            assert!(matches!(
+                check_task_write(&anna, Some(&before), &before, &[bad], NOW),
+                Err(Refusal::Forbidden { .. })
+            ));
+        }
+        let bo = who("bo", Role::Coordinator, &["klub"]);
+        assert!(matches!(
+            check_task_write(
+                &bo,
+                Some(&before),
+                &before,
+                &[path(&["contact", "fax"])],
+                NOW
+            ),
+            Err(Refusal::Forbidden { .. })
+        ));
+    }
+
+    /// A sign-up older than the writer's last contact with the relay is back-dated.
+    #[test]
+    fn a_sign_up_cannot_be_back_dated_past_the_devices_last_contact() {
+        let anna = who("anna", Role::Volunteer, &[]);
+        let mut before = task();
+        before.created_at = NOW - 86_400_000;
+        let window = |not_before| SignupWindow {
+            now: NOW,
+            not_before,
+        };
+        let (after, paths) = write(Some(&before), |t| sign_up(t, "anna", NOW - 3_600_000));
+        assert_eq!(
+            check_task_write_within(
+                &anna,
+                Some(&before),
+                &after,
+                &paths,
+                window(NOW - 7_200_000)
+            ),
+            Ok(()),
+            "made offline after the last contact"
+        );
+        assert_eq!(
+            check_task_write_within(&anna, Some(&before), &after, &paths, window(NOW - 60_000)),
+            Err(Refusal::Implausible),
+            "older than the last contact"
         );
     }
 

@@ -191,6 +191,10 @@ pub mod limits {
     pub const SHIFTS: usize = 100;
     pub const CAPACITY: u64 = 1_000;
     pub const CONTACT_FIELD: usize = 120;
+    /// Sign-up entries (and decisions) per shift: room for every place several times over,
+    /// with withdrawals, while no one can make a task that every device must sync huge.
+    pub const SIGNUPS: usize = 2_000;
+    pub const INVITATIONS: usize = 5_000;
 }
 
 /// A rule a task breaks.
@@ -212,6 +216,8 @@ pub enum TaskError {
     TooManyShifts(usize),
     #[error("more than {0} skills")]
     TooManySkills(usize),
+    #[error("more than {0} entries in one list of the task")]
+    TooManyEntries(usize),
     #[error("a published task needs at least one shift")]
     PublishedWithoutShifts,
     #[error("shift {0} has sign-ups and cannot be deleted")]
@@ -238,6 +244,9 @@ impl TaskError {
                 format!("En opgave kan højst have {max} vagter.")
             }
             (TaskError::TooManySkills(max), Lang::Da) => format!("Vælg højst {max} kompetencer."),
+            (TaskError::TooManyEntries(max), Lang::Da) => {
+                format!("Opgaven kan højst have {max} tilmeldinger eller invitationer pr. liste.")
+            }
             (TaskError::PublishedWithoutShifts, Lang::Da) => {
                 "Tilføj mindst én vagt, før opgaven offentliggøres.".into()
             }
@@ -320,12 +329,18 @@ impl Task {
             if shift.capacity == 0 {
                 problems.push(TaskError::NoCapacity(id.clone()));
             }
+            if shift.signups.len() > limits::SIGNUPS || shift.decisions.len() > limits::SIGNUPS {
+                problems.push(TaskError::TooManyEntries(limits::SIGNUPS));
+            }
             if shift.capacity > limits::CAPACITY {
                 problems.push(TaskError::CapacityTooLarge {
                     shift: id.clone(),
                     max: limits::CAPACITY,
                 });
             }
+        }
+        if self.invitations.len() > limits::INVITATIONS {
+            problems.push(TaskError::TooManyEntries(limits::INVITATIONS));
         }
         if self.status == TaskStatus::Published && self.shifts.is_empty() {
             problems.push(TaskError::PublishedWithoutShifts);

@@ -16,6 +16,8 @@
 //! - [`accounts`]: users, memberships, sessions and actor bindings (SQLite, argon2id).
 //! - [`api`]: the accounts API under `/api` and how a request's session is found.
 //! - [`limits`]: rate limits on login and registration.
+//! - [`peers`]: devices: peer ids bound to their user, last contact, device labels.
+//! - [`audit`]: the log of deliveries of profiles to others' devices.
 
 pub mod accounts;
 pub mod api;
@@ -25,6 +27,7 @@ pub mod config;
 pub mod error;
 pub mod http;
 pub mod limits;
+pub mod peers;
 pub mod storage;
 pub mod sync;
 pub mod ws;

@@ -13,8 +13,8 @@ use std::thread;
 use automerge::{ActorId, Automerge, ChangeHash};
 use samskab_model::authz::{self, Principal, ReadView, Refusal};
 use samskab_model::profile::{PROFILE_KIND, Profile, profile_document_id};
-use samskab_model::sync::{Effect, Hub, Message, PeerId, Role};
-use samskab_model::task::{SignupState, TASK_KIND};
+use samskab_model::sync::{Effect, Hub, Message, PeerId, Role, limits};
+use samskab_model::task::{SignupState, TASK_KIND, TaskStatus};
 use samskab_model::{DocumentId, OrganisationId, PersonId, Task};
 use tokio::sync::{mpsc, oneshot};
 
@@ -30,7 +30,13 @@ pub struct Client {
     pub session: Vec<u8>,
     /// The browser's `User-Agent` (for the audit log), at most 200 characters.
     pub user_agent: String,
+    /// When this device was last in contact with the relay, or its session began, whichever
+    /// is later (ms; set by the engine at connect): sign-ups it made offline cannot be older.
+    pub last_contact: i64,
 }
+
+/// Tells one connection of a peer id from a later one that replaced it.
+pub type ConnectionId = u64;
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex
@@ -153,14 +159,16 @@ enum Command {
     Connect {
         peer: PeerId,
         client: Client,
-        outbox: mpsc::UnboundedSender<Outgoing>,
-        done: oneshot::Sender<Result<(), String>>,
+        outbox: mpsc::Sender<Outgoing>,
+        done: oneshot::Sender<Result<ConnectionId, String>>,
     },
     Disconnect {
         peer: PeerId,
+        connection: ConnectionId,
     },
     Receive {
         peer: PeerId,
+        connection: ConnectionId,
         message: Message,
     },
     Catalog {
@@ -208,7 +216,8 @@ impl SyncEngine {
     /// Loads every stored document and starts the engine thread. Documents stored in many
     /// chunks are compacted into one save on the way.
     pub fn start(mut store: Box<dyn Store>, accounts: Arc<Accounts>) -> Result<Self, StoreError> {
-        let me: PeerId = "samskab-relay"
+        crate::peers::open(&accounts).map_err(|e| StoreError::Engine(e.to_string()))?;
+        let me: PeerId = crate::peers::RELAY_PEER
             .parse()
             .map_err(|_| StoreError::Engine("invalid relay peer id".into()))?;
         let mut hub = Hub::new(me.clone(), Role::Relay);
@@ -222,7 +231,9 @@ impl SyncEngine {
         }));
         let docs = store.load_all()?;
         let count = docs.len();
+        let mut sizes = HashMap::new();
         for stored in docs {
+            sizes.insert(stored.id, stored.bytes.len());
             if let Err(e) = hub.load(stored.id, &stored.bytes) {
                 // A document that does not load is kept in the store untouched for inspection
                 // and left out of sync, rather than stopping the relay for everyone.
@@ -256,6 +267,12 @@ impl SyncEngine {
                     held: Vec::new(),
                     holding_for: HashSet::new(),
                     held_since: None,
+                    sizes,
+                    connections: HashMap::new(),
+                    next_connection: 1,
+                    last_heard: HashMap::new(),
+                    profile_ids: HashSet::new(),
+                    profile_ids_at: None,
                 }
                 .run(rx)
             })
@@ -267,13 +284,15 @@ impl SyncEngine {
         &self.me
     }
 
-    /// Registers a connection's peer. Fails if that peer id is already connected.
+    /// Registers a connection's peer. Fails if the peer id is another user's (or the relay's);
+    /// a connection of the same user with the same peer id is replaced (the device is back
+    /// before its old socket timed out).
     pub async fn connect(
         &self,
         peer: PeerId,
         client: Client,
-        outbox: mpsc::UnboundedSender<Outgoing>,
-    ) -> Result<(), String> {
+        outbox: mpsc::Sender<Outgoing>,
+    ) -> Result<ConnectionId, String> {
         let (done, result) = oneshot::channel();
         self.send(Command::Connect {
             peer,
@@ -302,12 +321,16 @@ impl SyncEngine {
         });
     }
 
-    pub fn disconnect(&self, peer: PeerId) {
-        self.send(Command::Disconnect { peer });
+    pub fn disconnect(&self, peer: PeerId, connection: ConnectionId) {
+        self.send(Command::Disconnect { peer, connection });
     }
 
-    pub fn receive(&self, peer: PeerId, message: Message) {
-        self.send(Command::Receive { peer, message });
+    pub fn receive(&self, peer: PeerId, connection: ConnectionId, message: Message) {
+        self.send(Command::Receive {
+            peer,
+            connection,
+            message,
+        });
     }
 
     /// Every document `reader` may read, with its heads (hex change hashes).
@@ -343,7 +366,17 @@ impl SyncEngine {
 struct Engine {
     hub: Hub,
     store: Box<dyn Store>,
-    outboxes: HashMap<PeerId, mpsc::UnboundedSender<Outgoing>>,
+    outboxes: HashMap<PeerId, mpsc::Sender<Outgoing>>,
+    /// The current connection of each connected peer id.
+    connections: HashMap<PeerId, ConnectionId>,
+    next_connection: ConnectionId,
+    /// When the relay last received a message from each connected peer (ms).
+    last_heard: HashMap<PeerId, i64>,
+    /// Bytes held of each document (stored saves plus appended changes).
+    sizes: HashMap<DocumentId, usize>,
+    /// Derived profile ids of every account, refreshed now and then.
+    profile_ids: HashSet<DocumentId>,
+    profile_ids_at: Option<std::time::Instant>,
     readers: Arc<Readers>,
     accounts: Arc<Accounts>,
     /// Actor ids known to be bound, and to whom (saves a database write per change).
@@ -375,6 +408,9 @@ pub struct SignupRecord {
     pub state: SignupState,
     pub at: i64,
 }
+
+/// How long the list of account profile ids is used before it is read again.
+const PROFILE_IDS_TTL: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// How many held profile messages the engine batches into one audit transaction at most.
 const AUDIT_BATCH: usize = 256;
@@ -408,25 +444,54 @@ impl Engine {
             match command {
                 Command::Connect {
                     peer,
-                    client,
+                    mut client,
                     outbox,
                     done,
                 } => {
-                    let result = if self.outboxes.contains_key(&peer) {
-                        Err(format!("peer id {peer} is already connected"))
-                    } else {
-                        self.outboxes.insert(peer.clone(), outbox);
-                        lock(&self.readers.clients).insert(peer.clone(), client);
-                        let effects = self.hub.connect(peer);
-                        self.apply(None, effects);
-                        Ok(())
+                    let now = now_ms();
+                    let result = match crate::peers::bind(
+                        &self.accounts,
+                        &peer,
+                        &client.principal.person,
+                        now,
+                    ) {
+                        Ok(crate::peers::Binding::Foreign) => {
+                            Err(format!("peer id {peer} belongs to another device"))
+                        }
+                        Err(e) => {
+                            tracing::error!(error = %e, "cannot bind a peer id");
+                            Err("the relay cannot accept connections right now".into())
+                        }
+                        Ok(crate::peers::Binding::Yours { last_contact }) => {
+                            if self.outboxes.contains_key(&peer) {
+                                self.close(
+                                    &peer,
+                                    "replaced by a newer connection of this device".into(),
+                                );
+                            }
+                            let session_start =
+                                crate::peers::session_started(&self.accounts, &client.session)
+                                    .unwrap_or(None)
+                                    .unwrap_or(now);
+                            client.last_contact =
+                                last_contact.unwrap_or(i64::MIN).max(session_start);
+                            let _ = crate::peers::touch(&self.accounts, &peer, now);
+                            let connection = self.next_connection;
+                            self.next_connection += 1;
+                            self.connections.insert(peer.clone(), connection);
+                            self.outboxes.insert(peer.clone(), outbox);
+                            lock(&self.readers.clients).insert(peer.clone(), client);
+                            let effects = self.hub.connect(peer);
+                            self.apply(None, effects);
+                            Ok(connection)
+                        }
                     };
                     let _ = done.send(result);
                 }
-                Command::Disconnect { peer } => {
-                    self.hub.disconnect(&peer);
-                    self.outboxes.remove(&peer);
-                    lock(&self.readers.clients).remove(&peer);
+                Command::Disconnect { peer, connection } => {
+                    if self.connections.get(&peer) == Some(&connection) {
+                        self.drop_peer(&peer);
+                    }
                 }
                 Command::EndSessions { session, user } => {
                     let ended: Vec<PeerId> = lock(&self.readers.clients)
@@ -441,20 +506,56 @@ impl Engine {
                         self.close(&peer, "the session has ended; log in again".into());
                     }
                 }
-                Command::Receive { peer, message } => {
+                Command::Receive {
+                    peer,
+                    connection,
+                    message,
+                } => {
+                    if self.connections.get(&peer) != Some(&connection) {
+                        return; // from a connection that was replaced or closed
+                    }
+                    self.last_heard.insert(peer.clone(), now_ms());
                     let span = tracing::debug_span!("sync", peer = %peer, kind = message.kind(), document = ?message.document_id().map(|d| d.to_string()));
                     let _enter = span.enter();
                     tracing::debug!("received");
+                    let mut message = message;
                     if let Message::Sync {
                         document_id, data, ..
                     }
                     | Message::Request {
                         document_id, data, ..
-                    } = &message
-                        && let Err(refusal) = self.authorize(&peer, *document_id, data)
+                    } = &mut message
                     {
-                        self.refuse(&peer, *document_id, &refusal);
-                        return;
+                        match self.authorize(&peer, *document_id, data) {
+                            Ok(Some(judged)) => *data = judged,
+                            Ok(None) => {}
+                            Err(Refusal::Malformed(reason)) => {
+                                tracing::warn!(%reason, "malformed sync message; closing connection");
+                                self.close(
+                                    &peer,
+                                    format!("bad sync message for {document_id}: {reason}"),
+                                );
+                                return;
+                            }
+                            Err(Refusal::TooLarge) if !self.hub.is_follower(&peer) => {
+                                self.close(&peer, Refusal::TooLarge.to_string());
+                                return;
+                            }
+                            Err(refusal) => {
+                                self.refuse(&peer, *document_id, &refusal);
+                                return;
+                            }
+                        }
+                        let (count, bytes) = self.hub.parked_bytes(&peer);
+                        if count > limits::PARKED_CHANGES || bytes > limits::PARKED_BYTES {
+                            tracing::warn!(
+                                count,
+                                bytes,
+                                "too many changes waiting for their dependencies; closing connection"
+                            );
+                            self.close(&peer, "too many changes wait for changes the relay does not have; reconnect to sync again".into());
+                            return;
+                        }
                     }
                     match self.hub.receive(&peer, message) {
                         Ok(effects) => self.apply(Some(&peer), effects),
@@ -489,6 +590,7 @@ impl Engine {
                             .map(|()| true)
                     };
                     if result == Ok(true) {
+                        self.sizes.insert(id, bytes.len());
                         self.changed(&[id]);
                     }
                     let _ = done.send(result);
@@ -512,7 +614,13 @@ impl Engine {
                 if let Some(signup) = shift.signups.get(person) {
                     signups.push(SignupRecord {
                         task: id.to_string(),
-                        title: task.title.clone(),
+                        // A draft is its organisation's business, even to those signed up
+                        // for it before it went back to draft.
+                        title: if task.status == TaskStatus::Draft {
+                            String::new()
+                        } else {
+                            task.title.clone()
+                        },
                         organisation: task.organisation.clone(),
                         shift_start: shift.start,
                         shift_end: shift.end,
@@ -578,7 +686,7 @@ impl Engine {
             reader: client.principal.person.clone(),
             reader_role: client.principal.role,
             at: now_ms(),
-            device: target_id.to_string(),
+            device: crate::peers::device_label(target_id, &client.user_agent),
             user_agent: client.user_agent.clone(),
         }))
     }
@@ -614,37 +722,110 @@ impl Engine {
         let Some(target) = message.target_id().cloned() else {
             return;
         };
-        if let Some(outbox) = self.outboxes.get(&target) {
-            tracing::debug!(to = %target, kind = message.kind(), "sending");
-            let _ = outbox.send(Outgoing::Message(message));
+        let Some(outbox) = self.outboxes.get(&target) else {
+            return;
+        };
+        tracing::debug!(to = %target, kind = message.kind(), "sending");
+        if outbox.try_send(Outgoing::Message(message)).is_err() {
+            // A reader this far behind is disconnected, not buffered: one slow or stalled
+            // device must not hold the relay's memory or delay anyone else.
+            tracing::warn!(peer = %target, limit = limits::OUTBOX_MESSAGES, "outbox full; disconnecting a slow reader");
+            self.drop_peer(&target);
         }
     }
 
-    /// Judges the changes a sync message carries before the hub applies any of them: each new
-    /// change's actor must be the sender's own, and the paths it wrote must be the sender's to
-    /// write (`model::authz`). The message is tried on a copy of the document; nothing is
-    /// applied, stored or forwarded unless every change passes. Messages that do not decode
-    /// pass through, and the hub reports them.
-    fn authorize(&mut self, peer: &PeerId, id: DocumentId, data: &[u8]) -> Result<(), Refusal> {
-        let Ok(message) = automerge::sync::Message::decode(data) else {
-            return Ok(());
-        };
-        if message.changes.is_empty() {
-            return Ok(());
+    /// Judges the changes a sync message carries before the hub applies any of them (see
+    /// [`judge`]): the message is tried, with the changes this peer already has parked for the
+    /// document, on a copy of the relay's document. Returns the message to hand to the hub:
+    /// the same one with only the judged changes in it (`None`: nothing to rewrite). The
+    /// changes whose dependencies are missing are parked in the hub for this peer alone.
+    fn authorize(
+        &mut self,
+        peer: &PeerId,
+        id: DocumentId,
+        data: &[u8],
+    ) -> Result<Option<Vec<u8>>, Refusal> {
+        if data.len() > limits::MESSAGE_BYTES {
+            return Err(Refusal::TooLarge);
         }
-        let Some(who) = lock(&self.readers.clients)
-            .get(peer)
-            .map(|c| c.principal.clone())
-        else {
+        let mut message = automerge::sync::Message::decode(data)
+            .map_err(|e| Refusal::Malformed(e.to_string()))?;
+        let parked = self.hub.parked(peer, &id).to_vec();
+        if message.changes.is_empty() && parked.is_empty() {
+            return Ok(None);
+        }
+        let Some(client) = lock(&self.readers.clients).get(peer).cloned() else {
             return Err(Refusal::Forbidden {
                 path: String::new(),
             });
         };
-        let base = self.hub.document(&id).cloned().unwrap_or_default();
-        let readable = self.hub.may_read(peer, &id);
-        judge(id, base, message, &who, readable, now_ms(), |actor| {
-            self.bind_actor(actor, &who)
-        })
+        let who = client.principal.clone();
+        let has_content = !self.hub.heads(&id).is_empty();
+        let readable = has_content && self.hub.may_read(peer, &id);
+        // A document the writer may not read is judged as if it did not exist, so that the
+        // answer cannot tell it from a missing one.
+        let base = if readable {
+            self.hub.document(&id).cloned().unwrap_or_default()
+        } else {
+            Automerge::new()
+        };
+        let size = if readable {
+            self.sizes.get(&id).copied().unwrap_or(0)
+        } else {
+            0
+        };
+        let chunks: Vec<Vec<u8>> = parked
+            .iter()
+            .map(|c| c.raw_bytes().to_vec())
+            .chain(message.changes.iter().map(<[u8]>::to_vec))
+            .collect();
+        let reserved = self.accounts_profile_ids().contains(&id);
+        let window = authz::SignupWindow {
+            now: now_ms(),
+            not_before: client.last_contact,
+        };
+        let verdict = judge(
+            Trial {
+                id,
+                base,
+                size,
+                reserved,
+            },
+            &chunks,
+            &who,
+            window,
+            |actor| self.bind_actor(actor, &who),
+        )?;
+        if has_content && !readable && !verdict.accepted.is_empty() {
+            // Not something one can create: the id is taken.
+            return Err(Refusal::Forbidden {
+                path: String::new(),
+            });
+        }
+        self.hub.park(peer, id, verdict.parked);
+        if !verdict.accepted.is_empty() {
+            *self.sizes.entry(id).or_insert(0) += verdict.bytes;
+        }
+        message.changes = verdict.accepted.into();
+        Ok(Some(message.encode()))
+    }
+
+    /// The derived document ids of every account's profile: no other kind may be created at
+    /// one, or that person's CV could never be created.
+    fn accounts_profile_ids(&mut self) -> &HashSet<DocumentId> {
+        if self
+            .profile_ids_at
+            .is_none_or(|at| at.elapsed() > PROFILE_IDS_TTL)
+        {
+            match crate::peers::person_ids(&self.accounts) {
+                Ok(people) => {
+                    self.profile_ids = people.iter().map(profile_document_id).collect();
+                    self.profile_ids_at = Some(std::time::Instant::now());
+                }
+                Err(e) => tracing::error!(error = %e, "cannot list accounts for reserved ids"),
+            }
+        }
+        &self.profile_ids
     }
 
     fn bind_actor(&mut self, actor: &ActorId, who: &Principal) -> Result<(), Refusal> {
@@ -752,9 +933,22 @@ impl Engine {
     }
 
     fn close(&mut self, peer: &PeerId, reason: String) {
+        if let Some(outbox) = self.outboxes.get(peer) {
+            // A full outbox gets no reason: dropping it ends the connection all the same.
+            let _ = outbox.try_send(Outgoing::Close(reason));
+        }
+        self.drop_peer(peer);
+    }
+
+    /// Forgets a peer's connection: its sync states, parked changes and outbox (which ends the
+    /// connection's writer), and records when the device was last heard from.
+    fn drop_peer(&mut self, peer: &PeerId) {
         self.hub.disconnect(peer);
-        if let Some(outbox) = self.outboxes.remove(peer) {
-            let _ = outbox.send(Outgoing::Close(reason));
+        self.outboxes.remove(peer);
+        self.connections.remove(peer);
+        lock(&self.readers.clients).remove(peer);
+        if let Some(at) = self.last_heard.remove(peer) {
+            let _ = crate::peers::touch(&self.accounts, peer, at);
         }
     }
 }
@@ -779,51 +973,102 @@ fn judged(doc: &Automerge) -> Result<Judged, Refusal> {
     }
 }
 
-/// Judges the changes a sync message would add to document `id`: `base` is the relay's copy
-/// (or an empty document), `readable` whether `who` may read it, `now` the relay's clock.
-/// `bind` binds each change's actor id to the writer (or refuses). Pure apart from `bind`; the
-/// engine calls it for every incoming sync message that carries changes, and the benchmark
-/// measures it.
+/// The document a message is judged against.
+#[derive(Debug)]
+pub struct Trial {
+    pub id: DocumentId,
+    /// The relay's copy (or an empty document when it has none, or the writer may not read it).
+    pub base: Automerge,
+    /// The bytes the relay holds of the document (its stored saves and changes).
+    pub size: usize,
+    /// The id is another kind's derived id (a person's profile): nothing else may be created.
+    pub reserved: bool,
+}
+
+/// What [`judge`] decided about the changes of one message.
+#[derive(Debug, Default)]
+pub struct Verdict {
+    /// The new changes, judged and allowed, to apply (raw change bytes, in causal order).
+    pub accepted: Vec<Vec<u8>>,
+    /// Their bytes.
+    pub bytes: usize,
+    /// Changes whose dependencies the relay does not have: not judged, not applied.
+    pub parked: Vec<automerge::Change>,
+}
+
+/// Judges the chunks of a sync message (changes, or a whole document) that would be added to
+/// `trial.base` by `who`. Each chunk and the document's growth are bounded; the chunks are
+/// applied to a copy; the changes that applied are judged by their effect on that copy (every
+/// op's path as it lands, [`authz::change_paths`]) and by the result's content; those whose
+/// dependencies are missing are returned unjudged, to be parked. `bind` binds each change's
+/// actor id to the writer (or refuses). Pure apart from `bind`; the engine calls it for every
+/// incoming sync message that carries changes, and the benchmark measures it.
 pub fn judge(
-    id: DocumentId,
-    base: Automerge,
-    message: automerge::sync::Message,
+    trial: Trial,
+    chunks: &[Vec<u8>],
     who: &Principal,
-    readable: bool,
-    now: i64,
+    window: authz::SignupWindow,
     mut bind: impl FnMut(&ActorId) -> Result<(), Refusal>,
-) -> Result<(), Refusal> {
-    use automerge::sync::SyncDoc;
+) -> Result<Verdict, Refusal> {
+    use automerge::ReadDoc;
+    let Trial {
+        id,
+        base,
+        size,
+        reserved,
+    } = trial;
     let base_heads = base.get_heads();
     let before = if base_heads.is_empty() {
         None
     } else {
-        if !readable {
-            // The hub answers as for a document that does not exist.
-            return Ok(());
-        }
         Some(judged(&base)?)
     };
-    let mut trial = base;
-    if trial
-        .receive_sync_message(&mut automerge::sync::State::new(), message)
-        .is_err()
-    {
-        return Ok(());
+    let mut doc = base;
+    for chunk in chunks {
+        if chunk.len() > limits::CHANGE_BYTES {
+            return Err(Refusal::TooLarge);
+        }
+        doc.load_incremental(chunk)
+            .map_err(|e| Refusal::Malformed(e.to_string()))?;
     }
-    let changes = trial.get_changes(&base_heads);
+    let mut verdict = Verdict::default();
+    // What did not apply waits for its dependencies. A whole-document chunk always applies.
+    for chunk in chunks {
+        if let Ok(change) = automerge::Change::from_bytes(chunk.clone())
+            && doc.get_change_by_hash(&change.hash()).is_none()
+            && !verdict.parked.iter().any(|c| c.hash() == change.hash())
+        {
+            verdict.parked.push(change);
+        }
+    }
+    let changes = doc.get_changes(&base_heads);
     if changes.is_empty() {
-        return Ok(());
+        return Ok(verdict);
     }
     let mut paths = Vec::new();
     for change in &changes {
+        if change.len() > limits::CHANGE_OPS || change.raw_bytes().len() > limits::CHANGE_BYTES {
+            return Err(Refusal::TooLarge);
+        }
+        verdict.bytes += change.raw_bytes().len();
         bind(change.actor_id())?;
-        paths.extend(authz::change_paths(&trial, change.deps(), change.hash()));
+        paths.extend(authz::change_paths(&doc, change)?);
     }
-    match (before, judged(&trial)?) {
-        (None, Judged::Task(after)) => authz::check_task_write(who, None, &after, &paths, now),
+    let after = judged(&doc)?;
+    let max = match after {
+        Judged::Task(_) => limits::TASK_BYTES,
+        Judged::Profile(_) => limits::PROFILE_BYTES,
+    };
+    if size + verdict.bytes > max {
+        return Err(Refusal::DocumentTooLarge);
+    }
+    match (before, after) {
+        (None, Judged::Task(_)) if reserved => Err(Refusal::ReservedId),
+        (None, Judged::Task(after)) => {
+            authz::check_task_write_within(who, None, &after, &paths, window)
+        }
         (Some(Judged::Task(before)), Judged::Task(after)) => {
-            authz::check_task_write(who, Some(&before), &after, &paths, now)
+            authz::check_task_write_within(who, Some(&before), &after, &paths, window)
         }
         (None, Judged::Profile(after)) => {
             authz::check_profile_write(who, &id, None, &after, &paths)
@@ -833,7 +1078,9 @@ pub fn judge(
         }
         // A document does not change what it is.
         _ => Err(Refusal::NotATask),
-    }
+    }?;
+    verdict.accepted = changes.iter().map(|c| c.raw_bytes().to_vec()).collect();
+    Ok(verdict)
 }
 
 fn now_ms() -> i64 {

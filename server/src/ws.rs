@@ -15,7 +15,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::{SinkExt, StreamExt};
 
-use samskab_model::sync::{MAX_MESSAGE_BYTES, Message, PROTOCOL_VERSION};
+use samskab_model::sync::{MAX_MESSAGE_BYTES, Message, PROTOCOL_VERSION, limits};
 use tokio::sync::{mpsc, watch};
 use tracing::Instrument;
 
@@ -28,6 +28,8 @@ const JOIN_TIMEOUT: Duration = Duration::from_secs(10);
 /// Close codes (RFC 6455): 1001 going away, 1002 protocol error.
 const GOING_AWAY: u16 = 1001;
 const PROTOCOL_ERROR: u16 = 1002;
+/// 1008: the relay ended the connection (the peer fell behind, or reconnected elsewhere).
+const POLICY_VIOLATION: u16 = 1008;
 
 pub async fn upgrade(
     State(state): State<Arc<AppState>>,
@@ -53,11 +55,13 @@ pub async fn upgrade(
             .chars()
             .take(200)
             .collect(),
+        last_contact: 0,
     };
     let engine = state.sync.clone();
     let shutdown = state.shutdown.clone();
     ws.max_message_size(MAX_MESSAGE_BYTES)
         .max_frame_size(MAX_MESSAGE_BYTES)
+        .read_buffer_size(limits::READ_BUFFER_BYTES)
         .on_upgrade(move |socket| connection(socket, engine, client, shutdown))
 }
 
@@ -150,11 +154,15 @@ async fn serve_peer(
     engine: SyncEngine,
     mut shutdown: watch::Receiver<bool>,
 ) {
-    let (outbox, mut inbox) = mpsc::unbounded_channel();
-    if let Err(reason) = engine.connect(peer.clone(), client, outbox).await {
-        close(&mut sink, PROTOCOL_ERROR, &reason).await;
-        return;
-    }
+    let (outbox, mut inbox) = mpsc::channel(limits::OUTBOX_MESSAGES);
+    let connection = match engine.connect(peer.clone(), client, outbox).await {
+        Ok(connection) => connection,
+        Err(reason) => {
+            close(&mut sink, PROTOCOL_ERROR, &reason).await;
+            return;
+        }
+    };
+    let send_timeout = Duration::from_secs(limits::SEND_TIMEOUT_SECS);
     let welcome = Message::Peer {
         sender_id: engine.me().clone(),
         selected_protocol_version: PROTOCOL_VERSION.into(),
@@ -166,7 +174,7 @@ async fn serve_peer(
         .await
         .is_err()
     {
-        engine.disconnect(peer);
+        engine.disconnect(peer, connection);
         return;
     }
     tracing::info!("peer joined");
@@ -175,7 +183,7 @@ async fn serve_peer(
         tokio::select! {
             incoming = stream.next() => match incoming {
                 Some(Ok(WsMessage::Binary(bytes))) => match Message::decode(&bytes) {
-                    Ok(message) => engine.receive(peer.clone(), message),
+                    Ok(message) => engine.receive(peer.clone(), connection, message),
                     Err(e) => {
                         tracing::warn!(error = %e, "malformed message; closing");
                         close(&mut sink, PROTOCOL_ERROR, &e.to_string()).await;
@@ -197,15 +205,30 @@ async fn serve_peer(
             },
             outgoing = inbox.recv() => match outgoing {
                 Some(Outgoing::Message(message)) => {
-                    if sink.send(WsMessage::Binary(message.encode().into())).await.is_err() {
+                    // A peer that does not read cannot hold this task forever.
+                    let sent = tokio::time::timeout(
+                        send_timeout,
+                        sink.send(WsMessage::Binary(message.encode().into())),
+                    )
+                    .await;
+                    if !matches!(sent, Ok(Ok(()))) {
+                        tracing::warn!("cannot write to the peer in time; closing");
                         break;
                     }
                 }
                 Some(Outgoing::Close(reason)) => {
-                    close(&mut sink, PROTOCOL_ERROR, &reason).await;
+                    let _ = tokio::time::timeout(send_timeout, close(&mut sink, PROTOCOL_ERROR, &reason)).await;
                     break;
                 }
-                None => break,
+                None => {
+                    // The engine dropped this connection (it fell behind, or was replaced).
+                    let _ = tokio::time::timeout(
+                        send_timeout,
+                        close(&mut sink, POLICY_VIOLATION, "the relay closed this connection; reconnect to sync"),
+                    )
+                    .await;
+                    break;
+                }
             },
             _ = shutdown.changed() => {
                 close(&mut sink, GOING_AWAY, "the relay is restarting").await;
@@ -213,7 +236,7 @@ async fn serve_peer(
             }
         }
     }
-    engine.disconnect(peer);
+    engine.disconnect(peer, connection);
     tracing::info!("peer left");
 }
 

@@ -165,7 +165,9 @@ impl World {
 
 async fn device(relay: &Relay, email: &str, name: &str) -> Device {
     let token = relay.login(email).await;
-    let mut device = Device::connect(&relay.ws_url_as(&token), name).await;
+    // A device's peer id is its own: each account connects with one of its own.
+    let user = email.split('@').next().unwrap_or_default();
+    let mut device = Device::connect(&relay.ws_url_as(&token), &format!("{name}-{user}")).await;
     // Let the catalog exchange finish.
     device
         .pump_until("the catalog", |hub| hub.documents().count() > 0)

@@ -72,7 +72,11 @@ async fn two_devices_converge_through_the_relay() {
             "demo-anna".parse().unwrap(),
             samskab_model::task::Signup {
                 state: samskab_model::task::SignupState::SignedUp,
-                at: 15,
+                // Now: the relay refuses a sign-up dated before the device's session began.
+                at: std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap()
+                    .as_millis() as i64,
             },
         );
     let expected = signed_up.clone();

@@ -10,6 +10,15 @@
 //! [`Effect::Persist`] before any [`Effect::Send`], so a driver that performs effects in order
 //! acknowledges a change (its reply carries the new heads) only after it is durably written.
 //!
+//! Changes the relay cannot judge yet (a dependency is missing) are *parked* per peer and
+//! document ([`Hub::park`]): never applied to the shared document, never sent to anyone, and
+//! dropped with the connection. The relay's messages to that peer ask for the missing
+//! dependencies (`need`), as automerge itself does for changes it queues, so an honest client
+//! whose change was held back by a Bloom-filter false positive still completes its sync.
+//!
+//! On the relay, a document with no content, or one the peer may not read, is answered exactly
+//! as a missing one, and no state is kept for it: a stateless reply from an empty document.
+//!
 //! Flow control comes from automerge's sync state: a peer is sent a new message about a
 //! document only when there is something it lacks and it has answered the previous one
 //! (`in_flight`), so a busy document's changes are batched into the next message rather than
@@ -18,7 +27,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use automerge::sync::{self, SyncDoc};
-use automerge::{Automerge, ChangeHash};
+use automerge::{Automerge, ChangeHash, ReadDoc};
 
 use crate::ids::DocumentId;
 use crate::sync::message::{CatalogEntry, Message, PeerId};
@@ -92,6 +101,8 @@ pub struct Hub {
     followers: HashSet<PeerId>,
     /// Who may read what; `None` lets everyone read everything.
     read_policy: Option<ReadPolicy>,
+    /// Changes from a peer that wait for their dependencies (relay side), per document.
+    parked: HashMap<PeerId, HashMap<DocumentId, Vec<automerge::Change>>>,
 }
 
 impl std::fmt::Debug for Hub {
@@ -114,6 +125,66 @@ impl Hub {
             peers: HashMap::new(),
             followers: HashSet::new(),
             read_policy: None,
+            parked: HashMap::new(),
+        }
+    }
+
+    /// The changes from `peer` to `id` that wait for their dependencies.
+    pub fn parked(&self, peer: &PeerId, id: &DocumentId) -> &[automerge::Change] {
+        self.parked
+            .get(peer)
+            .and_then(|docs| docs.get(id))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Replaces the changes from `peer` to `id` that wait for their dependencies. The driver
+    /// bounds them (see [`Hub::parked_bytes`]).
+    pub fn park(&mut self, peer: &PeerId, id: DocumentId, changes: Vec<automerge::Change>) {
+        let docs = self.parked.entry(peer.clone()).or_default();
+        if changes.is_empty() {
+            docs.remove(&id);
+        } else {
+            docs.insert(id, changes);
+        }
+        if docs.is_empty() {
+            self.parked.remove(peer);
+        }
+    }
+
+    /// How many changes and bytes `peer` has parked, over all documents.
+    pub fn parked_bytes(&self, peer: &PeerId) -> (usize, usize) {
+        self.parked.get(peer).map_or((0, 0), |docs| {
+            docs.values()
+                .flatten()
+                .fold((0, 0), |(n, b), c| (n + 1, b + c.raw_bytes().len()))
+        })
+    }
+
+    /// The dependencies that `peer`'s parked changes to `id` wait for.
+    fn parked_needs(&self, peer: &PeerId, id: &DocumentId) -> Vec<ChangeHash> {
+        let parked = self.parked(peer, id);
+        if parked.is_empty() {
+            return Vec::new();
+        }
+        let doc = self.docs.get(id);
+        let hashes: HashSet<ChangeHash> = parked.iter().map(automerge::Change::hash).collect();
+        let mut needs: Vec<ChangeHash> = parked
+            .iter()
+            .flat_map(|c| c.deps().iter().copied())
+            .filter(|h| !hashes.contains(h))
+            .filter(|h| doc.is_none_or(|d| d.get_change_by_hash(h).is_none()))
+            .collect();
+        needs.sort();
+        needs.dedup();
+        needs
+    }
+
+    /// Adds what `peer`'s parked changes wait for to the `need` of an outgoing sync message.
+    fn ask_for_parked_needs(&self, peer: &PeerId, id: &DocumentId, message: &mut sync::Message) {
+        for hash in self.parked_needs(peer, id) {
+            if !message.need.contains(&hash) {
+                message.need.push(hash);
+            }
         }
     }
 
@@ -145,6 +216,9 @@ impl Hub {
         for states in self.peers.values_mut() {
             states.remove(id);
         }
+        for docs in self.parked.values_mut() {
+            docs.remove(id);
+        }
     }
 
     /// Forgets `peer`'s sync state for a document, so that its next message starts afresh.
@@ -152,6 +226,7 @@ impl Hub {
         if let Some(states) = self.peers.get_mut(peer) {
             states.remove(id);
         }
+        self.park(peer, *id, Vec::new());
     }
 
     pub fn me(&self) -> &PeerId {
@@ -238,6 +313,7 @@ impl Hub {
     pub fn disconnect(&mut self, peer: &PeerId) {
         self.peers.remove(peer);
         self.followers.remove(peer);
+        self.parked.remove(peer);
     }
 
     /// Every document with content and its heads.
@@ -396,11 +472,21 @@ impl Hub {
     fn answer_catalog_request(&mut self, peer: &PeerId, have: &[CatalogEntry]) -> Vec<Effect> {
         self.followers.insert(peer.clone());
         let mut effects = Vec::new();
-        let revoked: Vec<DocumentId> = have
-            .iter()
-            .map(|e| e.document_id)
-            .filter(|id| !self.heads(id).is_empty() && !self.may_read(peer, id))
-            .collect();
+        // Only a device that really holds some of the document (heads the relay knows: hashes
+        // cannot be guessed) is told to delete it; for a listed id with made-up heads the
+        // answer is the same as for an id that does not exist.
+        let revoked: Vec<DocumentId> =
+            have.iter()
+                .filter(|e| {
+                    !self.heads(&e.document_id).is_empty()
+                        && !e.heads.is_empty()
+                        && self.docs.get(&e.document_id).is_some_and(|d| {
+                            e.heads.iter().all(|h| d.get_change_by_hash(h).is_some())
+                        })
+                        && !self.may_read(peer, &e.document_id)
+                })
+                .map(|e| e.document_id)
+                .collect();
         if !revoked.is_empty() {
             effects.push(Effect::Send(Message::Revoked {
                 sender_id: self.me.clone(),
@@ -529,28 +615,42 @@ impl Hub {
         };
         let message = sync::Message::decode(data).map_err(|e| bad(e.to_string()))?;
         let they_have_it = !message.heads.is_empty();
-        let known = self.docs.contains_key(&id);
         let mut effects = Vec::new();
 
-        if self.role == Role::Relay && known && !self.may_read(from, &id) {
-            // Exactly as for a document that does not exist.
-            effects.push(Effect::Send(Message::DocUnavailable {
-                document_id: id,
-                sender_id: self.me.clone(),
-                target_id: from.clone(),
-            }));
-            return Ok(effects);
-        }
-        if !known && !they_have_it && self.role == Role::Relay {
-            // Neither side has it: nothing to sync. Keep no state for an id someone only guessed.
-            if is_request {
-                effects.push(Effect::Send(Message::DocUnavailable {
-                    document_id: id,
-                    sender_id: self.me.clone(),
-                    target_id: from.clone(),
-                }));
+        if self.role == Role::Relay {
+            let has_content = !self.heads(&id).is_empty();
+            let visible = has_content && self.may_read(from, &id);
+            if !visible && (has_content || message.changes.is_empty()) {
+                // Exactly as for a document that does not exist, and keep no state for it: an
+                // id someone only guessed, or one they may not read, costs nothing to hold.
+                if let Some(states) = self.peers.get_mut(from) {
+                    states.remove(&id);
+                }
+                if !they_have_it {
+                    if is_request {
+                        effects.push(Effect::Send(Message::DocUnavailable {
+                            document_id: id,
+                            sender_id: self.me.clone(),
+                            target_id: from.clone(),
+                        }));
+                    }
+                    return Ok(effects);
+                }
+                let mut state = sync::State::new();
+                let mut empty = Automerge::new();
+                // The message carries no changes here, so this only reads its heads and needs.
+                let _ = empty.receive_sync_message(&mut state, message);
+                if let Some(mut reply) = empty.generate_sync_message(&mut state) {
+                    self.ask_for_parked_needs(from, &id, &mut reply);
+                    effects.push(Effect::Send(Message::Sync {
+                        document_id: id,
+                        sender_id: self.me.clone(),
+                        target_id: from.clone(),
+                        data: reply.encode(),
+                    }));
+                }
+                return Ok(effects);
             }
-            return Ok(effects);
         }
 
         let Self { docs, peers, .. } = self;
@@ -600,7 +700,8 @@ impl Hub {
         };
         let state = states.entry(id).or_default();
         let empty = doc.get_heads().is_empty();
-        if let Some(message) = doc.generate_sync_message(state) {
+        if let Some(mut message) = doc.generate_sync_message(state) {
+            self.ask_for_parked_needs(peer, &id, &mut message);
             let data = message.encode();
             effects.push(Effect::Send(if empty {
                 Message::Request {
@@ -628,7 +729,8 @@ impl Hub {
         let Some(state) = self.peers.get_mut(peer).and_then(|d| d.get_mut(&id)) else {
             return;
         };
-        if let Some(message) = doc.generate_sync_message(state) {
+        if let Some(mut message) = doc.generate_sync_message(state) {
+            self.ask_for_parked_needs(peer, &id, &mut message);
             effects.push(Effect::Send(Message::Sync {
                 document_id: id,
                 sender_id: self.me.clone(),

@@ -2,11 +2,13 @@
 //!
 //! - [`message`]: the wire messages and their CBOR codec.
 //! - [`hub`]: documents plus per-peer, per-document sync state; events in, effects out.
+//! - [`limits`]: the relay's bounds on changes, documents and connections.
 //!
 //! The handshake (`join` / `peer`) is a connection's business and lives with each driver;
 //! everything after it goes through a [`Hub`]. See `docs/protocol.md`.
 
 pub mod hub;
+pub mod limits;
 pub mod message;
 
 pub use hub::{Effect, Hub, ReadPolicy, Role, SyncError};

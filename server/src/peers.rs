@@ -1,0 +1,188 @@
+//! Devices: which account a sync peer id belongs to, and when that device was last in contact.
+//!
+//! A peer id is chosen by the device (the app makes one per install), so on its own it proves
+//! nothing. The relay binds it to the user who first connected with it and refuses it to
+//! anyone else; a second connection by the same user replaces the first (a phone whose old
+//! socket has not timed out yet must not be locked out). `samskab-relay`, the relay's own id,
+//! is never a device's. The time a device was last in contact bounds how far back a sign-up it
+//! made offline may be dated ([`samskab_model::authz::SignupWindow`]).
+//!
+//! Stored beside the accounts (same SQLite file), so bindings survive restarts: a restart must
+//! not give an attacker a window to claim someone else's device id first.
+
+use rusqlite::{OptionalExtension, params};
+use samskab_model::PersonId;
+use samskab_model::sync::PeerId;
+use sha2::{Digest, Sha256};
+
+use crate::accounts::{AccountError, Accounts};
+
+/// The relay's own peer id, reserved.
+pub const RELAY_PEER: &str = "samskab-relay";
+
+/// Whether a device may connect with a peer id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Binding {
+    /// The peer id is this user's; `last_contact` is when it was last seen (ms), if ever.
+    Yours { last_contact: Option<i64> },
+    /// Another user's device uses this peer id.
+    Foreign,
+}
+
+/// Creates the table (idempotent).
+pub fn open(accounts: &Accounts) -> Result<(), AccountError> {
+    accounts.conn().execute_batch(
+        "CREATE TABLE IF NOT EXISTS peers (
+             peer TEXT PRIMARY KEY,
+             user_id TEXT NOT NULL,
+             last_contact INTEGER NOT NULL
+         );",
+    )?;
+    Ok(())
+}
+
+/// Binds `peer` to `user` if it is new, and says whose it is.
+pub fn bind(
+    accounts: &Accounts,
+    peer: &PeerId,
+    user: &PersonId,
+    now: i64,
+) -> Result<Binding, AccountError> {
+    if peer.as_str() == RELAY_PEER {
+        return Ok(Binding::Foreign);
+    }
+    let conn = accounts.conn();
+    let existing: Option<(String, i64)> = conn
+        .query_row(
+            "SELECT user_id, last_contact FROM peers WHERE peer = ?1",
+            params![peer.as_str()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    match existing {
+        Some((owner, last)) if owner == user.as_str() => Ok(Binding::Yours {
+            last_contact: Some(last),
+        }),
+        Some(_) => Ok(Binding::Foreign),
+        None => {
+            conn.execute(
+                "INSERT INTO peers (peer, user_id, last_contact) VALUES (?1, ?2, ?3)",
+                params![peer.as_str(), user.as_str(), now],
+            )?;
+            Ok(Binding::Yours { last_contact: None })
+        }
+    }
+}
+
+/// Records that `peer` was in contact at `now` (at connect and at disconnect).
+pub fn touch(accounts: &Accounts, peer: &PeerId, now: i64) -> Result<(), AccountError> {
+    accounts.conn().execute(
+        "UPDATE peers SET last_contact = MAX(last_contact, ?2) WHERE peer = ?1",
+        params![peer.as_str(), now],
+    )?;
+    Ok(())
+}
+
+/// When the session with this token hash began (ms), if it exists.
+pub fn session_started(accounts: &Accounts, session: &[u8]) -> Result<Option<i64>, AccountError> {
+    let started = accounts
+        .conn()
+        .query_row(
+            "SELECT created_at FROM sessions WHERE token_hash = ?1",
+            params![session],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(started)
+}
+
+/// The ids of every account (for the profile ids no other kind may take).
+pub fn person_ids(accounts: &Accounts) -> Result<Vec<PersonId>, AccountError> {
+    let conn = accounts.conn();
+    let mut statement = conn.prepare("SELECT id FROM users")?;
+    let ids = statement
+        .query_map([], |r| r.get::<_, String>(0))?
+        .filter_map(Result::ok)
+        .filter_map(|id| id.parse().ok())
+        .collect();
+    Ok(ids)
+}
+
+/// How a device is named to others (the audit log "Hvem har set mit CV"): the browser and
+/// platform from its User-Agent and a short tag derived from the peer id, which tells one
+/// device from another but cannot be used to connect as it.
+pub fn device_label(peer: &PeerId, user_agent: &str) -> String {
+    let digest = Sha256::digest(format!("samskab-device:{peer}").as_bytes());
+    let tag: String = digest[..3].iter().map(|b| format!("{b:02x}")).collect();
+    let browser = [
+        ("Edg/", "Edge"),
+        ("Firefox/", "Firefox"),
+        ("Chrome/", "Chrome"),
+        ("Chromium/", "Chromium"),
+        ("Safari/", "Safari"),
+    ]
+    .iter()
+    .find(|(needle, _)| user_agent.contains(needle))
+    .map_or("Browser", |(_, name)| *name);
+    let platform = [
+        ("Android", "Android"),
+        ("iPhone", "iPhone"),
+        ("iPad", "iPad"),
+        ("Windows", "Windows"),
+        ("Mac OS", "Mac"),
+        ("Linux", "Linux"),
+    ]
+    .iter()
+    .find(|(needle, _)| user_agent.contains(needle))
+    .map(|(_, name)| *name);
+    match platform {
+        Some(platform) => format!("{browser} på {platform} ({tag})"),
+        None => format!("{browser} ({tag})"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn a_peer_id_belongs_to_its_first_user_and_the_relays_to_no_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let accounts = Accounts::open(dir.path()).unwrap();
+        open(&accounts).unwrap();
+        let (anna, bent): (PersonId, PersonId) = ("anna".parse().unwrap(), "bent".parse().unwrap());
+        let phone: PeerId = "phone-1".parse().unwrap();
+        assert_eq!(
+            bind(&accounts, &phone, &anna, 10).unwrap(),
+            Binding::Yours { last_contact: None }
+        );
+        touch(&accounts, &phone, 20).unwrap();
+        assert_eq!(
+            bind(&accounts, &phone, &anna, 30).unwrap(),
+            Binding::Yours {
+                last_contact: Some(20)
+            }
+        );
+        assert_eq!(
+            bind(&accounts, &phone, &bent, 30).unwrap(),
+            Binding::Foreign
+        );
+        let relay: PeerId = RELAY_PEER.parse().unwrap();
+        assert_eq!(
+            bind(&accounts, &relay, &anna, 30).unwrap(),
+            Binding::Foreign
+        );
+    }
+
+    #[test]
+    fn a_device_label_names_the_browser_not_the_peer_id() {
+        let peer: PeerId = "frivillig-abc123".parse().unwrap();
+        let label = device_label(
+            &peer,
+            "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/131.0 Mobile Safari/537.36",
+        );
+        assert!(label.starts_with("Chrome på Android ("), "{label}");
+        assert!(!label.contains("abc123"));
+    }
+}
