@@ -4,8 +4,13 @@
 //! nothing. The relay binds it to the user who first connected with it and refuses it to
 //! anyone else; a second connection by the same user replaces the first (a phone whose old
 //! socket has not timed out yet must not be locked out). `samskab-relay`, the relay's own id,
-//! is never a device's. The time a device was last in contact bounds how far back a sign-up it
-//! made offline may be dated ([`samskab_model::authz::SignupWindow`]).
+//! is never a device's. Bindings unused for [`FORGET_AFTER_DAYS`] are dropped (the app makes a
+//! new peer id per start).
+//!
+//! The time a session was last in contact bounds how far back a sign-up made offline under it
+//! may be dated ([`samskab_model::authz::SignupWindow`]). It is kept per session, not per peer
+//! id: a session is one browser (its tabs share it, and each tab has its own peer id), and an
+//! offline browser's sign-ups are all made under its session.
 //!
 //! Stored beside the accounts (same SQLite file), so bindings survive restarts: a restart must
 //! not give an attacker a window to claim someone else's device id first.
@@ -17,6 +22,9 @@ use sha2::{Digest, Sha256};
 
 use crate::accounts::{AccountError, Accounts};
 
+/// Peer bindings and session contacts not seen for this long are forgotten.
+pub const FORGET_AFTER_DAYS: i64 = 90;
+
 /// The relay's own peer id, reserved.
 pub const RELAY_PEER: &str = "samskab-relay";
 
@@ -25,6 +33,7 @@ pub const RELAY_PEER: &str = "samskab-relay";
 pub enum Binding {
     /// The peer id is this user's; `last_contact` is when it was last seen (ms), if ever.
     Yours { last_contact: Option<i64> },
+
     /// Another user's device uses this peer id.
     Foreign,
 }
@@ -36,7 +45,46 @@ pub fn open(accounts: &Accounts) -> Result<(), AccountError> {
              peer TEXT PRIMARY KEY,
              user_id TEXT NOT NULL,
              last_contact INTEGER NOT NULL
+         );
+         CREATE TABLE IF NOT EXISTS session_contacts (
+             session BLOB PRIMARY KEY,
+             last_contact INTEGER NOT NULL
          );",
+    )?;
+    Ok(())
+}
+
+/// Forgets peer bindings and session contacts unused since `FORGET_AFTER_DAYS` before `now`.
+pub fn prune(accounts: &Accounts, now: i64) -> Result<usize, AccountError> {
+    let cutoff = now - FORGET_AFTER_DAYS * 86_400_000;
+    let conn = accounts.conn();
+    let peers = conn.execute("DELETE FROM peers WHERE last_contact < ?1", params![cutoff])?;
+    let sessions = conn.execute(
+        "DELETE FROM session_contacts WHERE last_contact < ?1",
+        params![cutoff],
+    )?;
+    Ok(peers + sessions)
+}
+
+/// When a connection of this session last sent the relay anything (ms), if ever.
+pub fn session_contact(accounts: &Accounts, session: &[u8]) -> Result<Option<i64>, AccountError> {
+    let at = accounts
+        .conn()
+        .query_row(
+            "SELECT last_contact FROM session_contacts WHERE session = ?1",
+            params![session],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(at)
+}
+
+/// Records that a connection of this session was in contact at `at`.
+pub fn touch_session(accounts: &Accounts, session: &[u8], at: i64) -> Result<(), AccountError> {
+    accounts.conn().execute(
+        "INSERT INTO session_contacts (session, last_contact) VALUES (?1, ?2)
+         ON CONFLICT(session) DO UPDATE SET last_contact = MAX(last_contact, excluded.last_contact)",
+        params![session, at],
     )?;
     Ok(())
 }

@@ -217,6 +217,10 @@ impl SyncEngine {
     /// chunks are compacted into one save on the way.
     pub fn start(mut store: Box<dyn Store>, accounts: Arc<Accounts>) -> Result<Self, StoreError> {
         crate::peers::open(&accounts).map_err(|e| StoreError::Engine(e.to_string()))?;
+        match crate::peers::prune(&accounts, now_ms()) {
+            Ok(forgotten) => tracing::info!(forgotten, "old device bindings forgotten"),
+            Err(e) => tracing::warn!(error = %e, "cannot forget old device bindings"),
+        }
         let me: PeerId = crate::peers::RELAY_PEER
             .parse()
             .map_err(|_| StoreError::Engine("invalid relay peer id".into()))?;
@@ -462,20 +466,25 @@ impl Engine {
                             tracing::error!(error = %e, "cannot bind a peer id");
                             Err("the relay cannot accept connections right now".into())
                         }
-                        Ok(crate::peers::Binding::Yours { last_contact }) => {
+                        Ok(crate::peers::Binding::Yours { .. }) => {
                             if self.outboxes.contains_key(&peer) {
                                 self.close(
                                     &peer,
                                     "replaced by a newer connection of this device".into(),
                                 );
                             }
+                            // Read before this connection counts as contact.
                             let session_start =
                                 crate::peers::session_started(&self.accounts, &client.session)
                                     .unwrap_or(None)
                                     .unwrap_or(now);
-                            client.last_contact =
-                                last_contact.unwrap_or(i64::MIN).max(session_start);
+                            let contact =
+                                crate::peers::session_contact(&self.accounts, &client.session)
+                                    .unwrap_or(None);
+                            client.last_contact = contact.unwrap_or(i64::MIN).max(session_start);
                             let _ = crate::peers::touch(&self.accounts, &peer, now);
+                            let _ =
+                                crate::peers::touch_session(&self.accounts, &client.session, now);
                             let connection = self.next_connection;
                             self.next_connection += 1;
                             self.connections.insert(peer.clone(), connection);
@@ -946,9 +955,12 @@ impl Engine {
         self.hub.disconnect(peer);
         self.outboxes.remove(peer);
         self.connections.remove(peer);
-        lock(&self.readers.clients).remove(peer);
+        let client = lock(&self.readers.clients).remove(peer);
         if let Some(at) = self.last_heard.remove(peer) {
             let _ = crate::peers::touch(&self.accounts, peer, at);
+            if let Some(client) = client {
+                let _ = crate::peers::touch_session(&self.accounts, &client.session, at);
+            }
         }
     }
 }

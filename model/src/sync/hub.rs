@@ -181,11 +181,14 @@ impl Hub {
 
     /// Adds what `peer`'s parked changes wait for to the `need` of an outgoing sync message.
     fn ask_for_parked_needs(&self, peer: &PeerId, id: &DocumentId, message: &mut sync::Message) {
-        for hash in self.parked_needs(peer, id) {
-            if !message.need.contains(&hash) {
-                message.need.push(hash);
-            }
+        let needs = self.parked_needs(peer, id);
+        if needs.is_empty() {
+            return;
         }
+        message.need.extend(needs);
+        // The encoding requires sorted hashes (and panics otherwise).
+        message.need.sort();
+        message.need.dedup();
     }
 
     /// Sets who may read what. A peer is never listed, sent, pushed or offered a document it
