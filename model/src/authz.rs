@@ -678,7 +678,7 @@ mod tests {
     #[test]
     fn an_op_is_judged_where_it_lands_in_the_document() {
         let mut doc = AutoCommit::new();
-        autosurgeon::reconcile(&mut doc, &task()).unwrap();
+        autosurgeon::reconcile(&mut doc, task()).unwrap();
         let heads = doc.get_heads();
         let contact = match doc.get(automerge::ROOT, "contact").unwrap() {
             Some((_, id)) => id,

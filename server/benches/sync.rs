@@ -386,13 +386,20 @@ fn authorization_cost() {
         let runs = 500;
         let t = Instant::now();
         for _ in 0..runs {
+            let chunks: Vec<Vec<u8>> = message.changes.iter().map(<[u8]>::to_vec).collect();
             let verdict = samskab_server::sync::judge(
-                id,
-                relay.clone(),
-                message.clone(),
+                samskab_server::sync::Trial {
+                    id,
+                    base: relay.clone(),
+                    size: 0,
+                    reserved: false,
+                },
+                &chunks,
                 &anna,
-                true,
-                now,
+                samskab_model::authz::SignupWindow {
+                    now,
+                    not_before: i64::MIN,
+                },
                 |_| Ok(()),
             );
             assert_eq!(verdict.is_ok(), accepted, "{what}");
