@@ -25,6 +25,7 @@
 //!
 //! The schemas are written out in `docs/documents.md`, the protocol in `docs/protocol.md`.
 
+pub mod account_fields;
 pub mod authz;
 pub mod cv_search;
 pub mod demo;

@@ -9,6 +9,9 @@
 //!   expire [`SESSION_DAYS`] after last use (sliding), and end at logout and at a password
 //!   change (every session of that user).
 //! - Actor bindings: an automerge actor id belongs to the first user who wrote with it.
+//! - Account fields (name, e-mail, phone) follow `samskab_model::account_fields`, the rules
+//!   the app's form follows too. Passwords never appear in `Debug` output ([`Password`], and
+//!   [`NewUser`]'s own `Debug`).
 //!
 //! Every method is blocking (SQLite, argon2): call them from `spawn_blocking`.
 
@@ -18,9 +21,10 @@ use std::sync::Mutex;
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use rusqlite::{Connection, OptionalExtension, params};
+use samskab_model::account_fields::{self, FieldError};
 use samskab_model::authz::{Principal, Role};
 use samskab_model::{OrganisationId, PersonId};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::storage::SqliteStore;
@@ -52,13 +56,48 @@ impl User {
 }
 
 /// What registering or creating a user needs.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct NewUser {
     pub email: String,
     pub name: String,
     pub phone: String,
     pub password: String,
     pub role: Role,
+}
+
+/// Everything but the password, which a log line must never carry.
+impl std::fmt::Debug for NewUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewUser")
+            .field("email", &self.email)
+            .field("name", &self.name)
+            .field("phone", &self.phone)
+            .field("password", &"<redacted>")
+            .field("role", &self.role)
+            .finish()
+    }
+}
+
+/// A password as a request body carries it. Its `Debug` is redacted, so a request type that
+/// derives `Debug` cannot leak it into a log.
+#[derive(Clone, Deserialize)]
+#[serde(transparent)]
+pub struct Password(String);
+
+impl Password {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Password(<redacted>)")
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -74,6 +113,13 @@ pub enum AccountError {
     PasswordTooLong,
     #[error("{0}")]
     Invalid(&'static str),
+    /// A name, e-mail or phone the account rules refuse.
+    #[error("{0}")]
+    Field(#[from] FieldError),
+    /// The relay's own data is not what it wrote (a bad row, a demo constant): never the
+    /// client's fault, so never a 4xx.
+    #[error("stored data: {0}")]
+    Corrupt(&'static str),
     #[error("the invitation is unknown, used or expired")]
     InvitationInvalid,
     #[error("storage: {0}")]
@@ -227,23 +273,16 @@ impl Accounts {
 
     /// Creates a user with a random id, or with `id` (demo accounts have fixed ids).
     pub fn create_user(&self, new: &NewUser, id: Option<PersonId>) -> Result<User, AccountError> {
-        let email = normalise_email(&new.email);
-        if !email.contains('@') || email.len() > 254 {
-            return Err(AccountError::Invalid("a valid email address is required"));
-        }
-        let name = new.name.trim();
-        if name.is_empty() || name.chars().count() > 120 {
-            return Err(AccountError::Invalid(
-                "a name of 1 to 120 characters is required",
-            ));
-        }
+        let email = account_fields::email(&new.email)?;
+        let name = account_fields::name(&new.name)?;
+        let phone = account_fields::phone(&new.phone)?;
         check_password(&new.password)?;
         let hash = hash_password(&new.password)?;
         let id = match id {
             Some(id) => id,
             None => format!("u-{}", random_hex(8))
                 .parse()
-                .map_err(|_| AccountError::Invalid("generated id"))?,
+                .map_err(|_| AccountError::Corrupt("generated id"))?,
         };
         let inserted = self.conn().execute(
             "INSERT INTO users (id, email, name, phone, password_hash, role, created_at)
@@ -252,7 +291,7 @@ impl Accounts {
                 id.as_str(),
                 email,
                 name,
-                new.phone.trim(),
+                phone,
                 hash,
                 new.role.as_str(),
                 now_ms()
@@ -268,7 +307,7 @@ impl Accounts {
             Err(e) => return Err(e.into()),
         }
         self.user(&id)?
-            .ok_or(AccountError::Invalid("user vanished"))
+            .ok_or(AccountError::Corrupt("user vanished"))
     }
 
     pub fn add_membership(
@@ -315,7 +354,7 @@ impl Accounts {
             phone,
             role: role
                 .parse()
-                .map_err(|_| AccountError::Invalid("stored role"))?,
+                .map_err(|_| AccountError::Corrupt("stored role"))?,
             organisations,
         }))
     }
@@ -578,7 +617,7 @@ impl Accounts {
         }
         let role: Role = role
             .parse()
-            .map_err(|_| AccountError::Invalid("stored role"))?;
+            .map_err(|_| AccountError::Corrupt("stored role"))?;
         let user = self.create_user(
             &NewUser {
                 role,
@@ -642,7 +681,7 @@ impl Accounts {
     /// accounts it created.
     pub fn seed_demo(&self) -> Result<usize, AccountError> {
         for (id, name) in samskab_model::demo::ORGANISATIONS {
-            let id: OrganisationId = id.parse().map_err(|_| AccountError::Invalid("demo org"))?;
+            let id: OrganisationId = id.parse().map_err(|_| AccountError::Corrupt("demo org"))?;
             if !self.organisation_exists(&id)? {
                 let kind = if id.as_str().starts_with("aktivitetscenter") {
                     "center"
@@ -658,7 +697,7 @@ impl Accounts {
         }
         let mut created = 0;
         for (id, email, name, role, org) in DEMO_ACCOUNTS {
-            let id: PersonId = id.parse().map_err(|_| AccountError::Invalid("demo id"))?;
+            let id: PersonId = id.parse().map_err(|_| AccountError::Corrupt("demo id"))?;
             if self.user(&id)?.is_some() {
                 continue;
             }
@@ -671,7 +710,7 @@ impl Accounts {
             };
             self.create_user(&new, Some(id.clone()))?;
             if let Some(org) = org {
-                let org = org.parse().map_err(|_| AccountError::Invalid("demo org"))?;
+                let org = org.parse().map_err(|_| AccountError::Corrupt("demo org"))?;
                 self.add_membership(&id, &org)?;
             }
             created += 1;
@@ -726,6 +765,39 @@ mod tests {
         let unknown = a.login("nobody@example.dk", "korrekt hest").unwrap_err();
         assert_eq!(wrong.to_string(), unknown.to_string());
         assert!(matches!(wrong, AccountError::BadCredentials));
+    }
+
+    #[test]
+    fn passwords_stay_out_of_debug_output() {
+        let shown = format!("{:?}", anna());
+        assert!(!shown.contains("korrekt hest"), "{shown}");
+        assert!(
+            shown.contains("Anna@Example.dk"),
+            "the rest is shown: {shown}"
+        );
+        let password: Password = serde_json::from_str("\"korrekt hest\"").unwrap();
+        assert_eq!(password.expose(), "korrekt hest");
+        assert!(!format!("{password:?}").contains("korrekt"));
+    }
+
+    #[test]
+    fn account_fields_are_checked_and_stored_trimmed() {
+        let (_dir, a) = accounts();
+        let mut bad = anna();
+        bad.email = "@".into();
+        assert!(matches!(
+            a.create_user(&bad, None),
+            Err(AccountError::Field(FieldError::Email))
+        ));
+        let mut bad = anna();
+        bad.phone = "1".repeat(31);
+        assert!(matches!(
+            a.create_user(&bad, None),
+            Err(AccountError::Field(FieldError::Phone))
+        ));
+        let mut good = anna();
+        good.phone = " +45 12 34 56 78 ".into();
+        assert_eq!(a.create_user(&good, None).unwrap().phone, "+45 12 34 56 78");
     }
 
     #[test]

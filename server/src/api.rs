@@ -4,22 +4,53 @@
 //! SameSite=Strict cookie (for the app; Secure when the request came over https through a
 //! proxy that says so). Every endpoint that needs a session accepts the cookie, an
 //! `Authorization: Bearer` header, or (for WebSocket clients that cannot set headers) a
-//! `token` query parameter. Tokens are never logged.
+//! `token` query parameter. Tokens are never logged, and passwords never appear in `Debug`.
+//!
+//! Bodies are read with [`AppJson`], so that a body that is not the JSON an endpoint takes is
+//! answered like every other API error. Logins are throttled per address and per (account,
+//! address), counting failures only (`limits`).
+//!
+//! Registration tells a person that their e-mail already has an account (409): without an
+//! e-mail channel the relay cannot do otherwise, since a free e-mail gets its account at once,
+//! which answers the question as well as any message would. So it bounds how often: an address
+//! gets [`limits::EMAIL_TAKEN_ANSWERS_PER_ADDRESS`] such answers an hour, and then no
+//! registration at all until the hour is over.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use axum::extract::{ConnectInfo, State};
+use axum::extract::{ConnectInfo, FromRequest, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use samskab_model::authz::Role;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
-use crate::accounts::{NewUser, Organisation, SESSION_DAYS, User, normalise_email};
+use crate::accounts::{NewUser, Organisation, Password, SESSION_DAYS, User, normalise_email};
 use crate::error::ApiError;
+use crate::limits::{self, address_key, wait_seconds};
+
+/// A JSON request body. Unlike `axum::Json`, every way it can fail (not JSON, not this shape,
+/// another content type, too large, too slow) is an [`ApiError`], answered as the relay's JSON
+/// error body; and the whole body must arrive within [`limits::BODY_READ_TIMEOUT`].
+#[derive(Debug)]
+pub struct AppJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for AppJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, ApiError> {
+        let read = Json::<T>::from_request(request, state);
+        match tokio::time::timeout(limits::BODY_READ_TIMEOUT, read).await {
+            Ok(Ok(Json(value))) => Ok(Self(value)),
+            Ok(Err(rejection)) => Err(rejection.into()),
+            Err(_) => Err(ApiError::BodyTimeout),
+        }
+    }
+}
 
 pub const COOKIE: &str = "samskab_session";
 
@@ -93,7 +124,7 @@ async fn blocking<T: Send + 'static>(
 }
 
 fn limited(result: Result<(), std::time::Duration>) -> Result<(), ApiError> {
-    result.map_err(|wait| ApiError::TooManyAttempts(wait.as_secs().max(1)))
+    result.map_err(|wait| ApiError::TooManyAttempts(wait_seconds(wait)))
 }
 
 /// Over https (as a TLS-terminating proxy reports it) the cookie is Secure.
@@ -136,29 +167,58 @@ struct RegisterBody {
     email: String,
     #[serde(default)]
     phone: String,
-    password: String,
+    password: Password,
+}
+
+/// Counts a registration (or an accepted invitation) from `address`, refusing it if the
+/// address has spent its registrations or its "that e-mail has an account" answers.
+fn may_register(state: &AppState, address: &str) -> Result<(), ApiError> {
+    limited(
+        state
+            .limits
+            .email_taken
+            .spent_at(address, std::time::Instant::now()),
+    )?;
+    limited(state.limits.register_address.check(address))
+}
+
+/// Passes an account-creating result through, counting a 409 against the address's allowance
+/// of them (and answering 429 instead once it is spent).
+fn counting_taken<T>(
+    state: &AppState,
+    address: &str,
+    result: Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    if let Err(ApiError::EmailTaken) = &result {
+        limited(state.limits.email_taken.check(address))?;
+        tracing::info!(address, "registration for an e-mail that has an account");
+    }
+    result
 }
 
 async fn register(
     State(state): State<Arc<AppState>>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    Json(body): Json<RegisterBody>,
+    AppJson(body): AppJson<RegisterBody>,
 ) -> Result<Response, ApiError> {
-    limited(state.limits.register_address.check(&addr.ip().to_string()))?;
+    let address = address_key(addr.ip());
+    may_register(&state, &address)?;
     let accounts = state.accounts.clone();
-    let (user, token) = blocking(move || {
+    let created = blocking(move || {
+        let password = body.password.into_inner();
         let new = NewUser {
             email: body.email,
             name: body.name,
             phone: body.phone,
-            password: body.password.clone(),
+            password: password.clone(),
             role: Role::Volunteer,
         };
         let user = accounts.create_user(&new, None)?;
-        accounts.login(&user.email, &body.password)
+        accounts.login(&user.email, &password)
     })
-    .await?;
+    .await;
+    let (user, token) = counting_taken(&state, &address, created)?;
     tracing::info!(user = %user.id, "volunteer registered");
     Ok((StatusCode::CREATED, signed_in(user, token, &headers)).into_response())
 }
@@ -166,24 +226,37 @@ async fn register(
 #[derive(Debug, Deserialize)]
 struct LoginBody {
     email: String,
-    password: String,
+    password: Password,
+}
+
+/// Runs a password check for `account` from `address` under the login throttle: refused with
+/// 429 while the address must wait; counted as a failure unless it succeeds.
+async fn throttled<T: Send + 'static>(
+    state: &AppState,
+    account: &str,
+    address: &str,
+    check: impl FnOnce() -> Result<T, crate::accounts::AccountError> + Send + 'static,
+) -> Result<T, ApiError> {
+    limited(state.limits.login.attempt(account, address))?;
+    let result = blocking(check).await;
+    if result.is_ok() {
+        state.limits.login.succeeded(account, address);
+    }
+    result
 }
 
 async fn login(
     State(state): State<Arc<AppState>>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    Json(body): Json<LoginBody>,
+    AppJson(body): AppJson<LoginBody>,
 ) -> Result<Response, ApiError> {
-    limited(state.limits.login_address.check(&addr.ip().to_string()))?;
-    limited(
-        state
-            .limits
-            .login_account
-            .check(&normalise_email(&body.email)),
-    )?;
+    let account = normalise_email(&body.email);
     let accounts = state.accounts.clone();
-    let (user, token) = blocking(move || accounts.login(&body.email, &body.password)).await?;
+    let (user, token) = throttled(&state, &account, &address_key(addr.ip()), move || {
+        accounts.login(&body.email, body.password.expose())
+    })
+    .await?;
     tracing::info!(user = %user.id, "signed in");
     Ok(signed_in(user, token, &headers))
 }
@@ -262,21 +335,26 @@ async fn export(
 
 #[derive(Debug, Deserialize)]
 struct PasswordBody {
-    old: String,
-    new: String,
+    old: Password,
+    new: Password,
 }
 
 async fn change_password(
     State(state): State<Arc<AppState>>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     uri: Uri,
-    Json(body): Json<PasswordBody>,
+    AppJson(body): AppJson<PasswordBody>,
 ) -> Result<Response, ApiError> {
     let (user, _) = current_user(&state, &headers, &uri).await?;
-    limited(state.limits.login_account.check(&user.email))?;
     let accounts = state.accounts.clone();
     let id = user.id.clone();
-    let token = blocking(move || accounts.change_password(&id, &body.old, &body.new)).await?;
+    // The old password is a guess like a login's: a stolen session must not become an
+    // unthrottled way to test passwords.
+    let token = throttled(&state, &user.email, &address_key(addr.ip()), move || {
+        accounts.change_password(&id, body.old.expose(), body.new.expose())
+    })
+    .await?;
     // Every other session ended: so do the sync connections opened with them.
     state.sync.end_user_sessions(user.id.clone());
     tracing::info!(user = %user.id, "password changed; other sessions ended");
@@ -325,7 +403,7 @@ async fn create_organisation(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     uri: Uri,
-    Json(body): Json<OrganisationBody>,
+    AppJson(body): AppJson<OrganisationBody>,
 ) -> Result<Response, ApiError> {
     let (user, _) = current_user(&state, &headers, &uri).await?;
     if !matches!(user.role, Role::Staff | Role::Admin) {
@@ -384,7 +462,7 @@ async fn invite(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     uri: Uri,
-    Json(body): Json<InviteBody>,
+    AppJson(body): AppJson<InviteBody>,
 ) -> Result<Response, ApiError> {
     let (user, _) = current_user(&state, &headers, &uri).await?;
     if body.role == Role::Coordinator && body.organisation.is_none() {
@@ -429,31 +507,63 @@ struct AcceptBody {
     email: String,
     #[serde(default)]
     phone: String,
-    password: String,
+    password: Password,
 }
 
 async fn accept_invitation(
     State(state): State<Arc<AppState>>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    Json(body): Json<AcceptBody>,
+    AppJson(body): AppJson<AcceptBody>,
 ) -> Result<Response, ApiError> {
-    limited(state.limits.register_address.check(&addr.ip().to_string()))?;
+    let address = address_key(addr.ip());
+    may_register(&state, &address)?;
     let accounts = state.accounts.clone();
-    let (user, token) = blocking(move || {
+    let accepted = blocking(move || {
         accounts.accept_invitation(
             &body.code,
             &NewUser {
                 email: body.email,
                 name: body.name,
                 phone: body.phone,
-                password: body.password,
+                password: body.password.into_inner(),
                 // The invitation's role replaces this.
                 role: Role::Volunteer,
             },
         )
     })
-    .await?;
+    .await;
+    let (user, token) = counting_taken(&state, &address, accepted)?;
     tracing::info!(user = %user.id, role = %user.role, "invitation accepted");
     Ok((StatusCode::CREATED, signed_in(user, token, &headers)).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_bodies_keep_passwords_out_of_debug() {
+        let login: LoginBody =
+            serde_json::from_str(r#"{"email": "a@b.dk", "password": "hemmelig-kode"}"#).unwrap();
+        let register: RegisterBody = serde_json::from_str(
+            r#"{"name": "A", "email": "a@b.dk", "password": "hemmelig-kode"}"#,
+        )
+        .unwrap();
+        let change: PasswordBody =
+            serde_json::from_str(r#"{"old": "hemmelig-kode", "new": "hemmelig-kode-2"}"#).unwrap();
+        let accept: AcceptBody = serde_json::from_str(
+            r#"{"code": "c", "name": "A", "email": "a@b.dk", "password": "hemmelig-kode"}"#,
+        )
+        .unwrap();
+        for shown in [
+            format!("{login:?}"),
+            format!("{register:?}"),
+            format!("{change:?}"),
+            format!("{accept:?}"),
+        ] {
+            assert!(!shown.contains("hemmelig"), "{shown}");
+        }
+        assert!(format!("{login:?}").contains("a@b.dk"), "the rest is shown");
+    }
 }

@@ -1,7 +1,9 @@
-//! The error type of the HTTP API. Handlers return `Result<_, ApiError>`; the mapping to a
-//! status and a JSON body happens here once. Internal details are logged, never sent.
+//! The error type of the HTTP API. Handlers, extractors and middleware return `ApiError`; the
+//! mapping to a status and a JSON body happens here once. Internal details are logged once,
+//! never sent.
 
 use axum::Json;
+use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -10,10 +12,13 @@ use serde::Serialize;
 pub enum ApiError {
     #[error("not found")]
     NotFound,
+    #[error("this path does not take that method")]
+    MethodNotAllowed,
     #[error("wrong email or password")]
     BadCredentials,
     #[error("not signed in, or the session has expired")]
     Unauthorized,
+    /// The wait, in whole seconds.
     #[error("too many attempts; try again in {0} seconds")]
     TooManyAttempts(u64),
     #[error("an account with that email exists")]
@@ -22,8 +27,19 @@ pub enum ApiError {
     PasswordTooShort { min: usize },
     #[error("{0}")]
     Invalid(String),
+    /// A body that is not JSON, or not the JSON this endpoint takes (`status` is 400 or 422).
+    #[error("{message}")]
+    BadJson { status: StatusCode, message: String },
+    #[error("the body must be JSON (content-type: application/json)")]
+    UnsupportedMediaType,
+    #[error("the body is larger than {} bytes", crate::limits::MAX_BODY_BYTES)]
+    PayloadTooLarge,
+    #[error("the body did not arrive within {} seconds", crate::limits::BODY_READ_TIMEOUT.as_secs())]
+    BodyTimeout,
     #[error("your role does not allow this")]
     Forbidden,
+    #[error("a page of another site may not change anything here")]
+    ForeignOrigin,
     #[error("the invitation is unknown, used or expired")]
     InvitationInvalid,
     #[error("internal error: {0}")]
@@ -31,27 +47,39 @@ pub enum ApiError {
 }
 
 /// The body of every API error: a stable machine-readable code and an English message for
-/// developers. The app shows its own translated sentence for each code.
+/// developers. The app shows its own translated sentence for each code. A 429 also says how
+/// many seconds to wait, as its `Retry-After` header does.
 #[derive(Debug, Serialize)]
 struct ErrorBody {
     error: &'static str,
     message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    retry_after: Option<u64>,
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code) = match &self {
             ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
+            ApiError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             ApiError::BadCredentials => (StatusCode::UNAUTHORIZED, "bad_credentials"),
             ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
             ApiError::TooManyAttempts(_) => (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"),
             ApiError::EmailTaken => (StatusCode::CONFLICT, "email_taken"),
             ApiError::PasswordTooShort { .. } => (StatusCode::BAD_REQUEST, "password_too_short"),
             ApiError::Invalid(_) => (StatusCode::BAD_REQUEST, "invalid"),
+            ApiError::BadJson { status, .. } => (*status, "invalid_json"),
+            ApiError::UnsupportedMediaType => {
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
+            }
+            ApiError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+            ApiError::BodyTimeout => (StatusCode::REQUEST_TIMEOUT, "body_timeout"),
             ApiError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
+            ApiError::ForeignOrigin => (StatusCode::FORBIDDEN, "foreign_origin"),
             ApiError::InvitationInvalid => (StatusCode::GONE, "invitation_invalid"),
             ApiError::Internal(e) => {
-                tracing::error!(error = %e, "internal error");
+                // `{:#}`: the whole chain of causes, in the log only.
+                tracing::error!(error = format!("{e:#}"), "internal error");
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal")
             }
         };
@@ -59,22 +87,40 @@ impl IntoResponse for ApiError {
             ApiError::Internal(_) => "internal error".to_owned(),
             other => other.to_string(),
         };
+        let retry_after = match self {
+            ApiError::TooManyAttempts(seconds) => Some(seconds),
+            _ => None,
+        };
         let mut response = (
             status,
             Json(ErrorBody {
                 error: code,
                 message,
+                retry_after,
             }),
         )
             .into_response();
-        if let ApiError::TooManyAttempts(seconds) = self
-            && let Ok(value) = axum::http::HeaderValue::from_str(&seconds.to_string())
-        {
+        if let Some(seconds) = retry_after {
             response
                 .headers_mut()
-                .insert(axum::http::header::RETRY_AFTER, value);
+                .insert(axum::http::header::RETRY_AFTER, seconds.into());
         }
         response
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> Self {
+        match rejection.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMediaType,
+            // A body that broke off on the client's side is not the relay's failure either.
+            status if status.is_client_error() => ApiError::BadJson {
+                status,
+                message: rejection.body_text(),
+            },
+            _ => ApiError::Internal(anyhow::anyhow!("reading a body: {}", rejection.body_text())),
+        }
     }
 }
 
@@ -85,12 +131,33 @@ impl From<crate::accounts::AccountError> for ApiError {
             AccountError::BadCredentials => ApiError::BadCredentials,
             AccountError::EmailTaken => ApiError::EmailTaken,
             AccountError::PasswordTooShort => ApiError::PasswordTooShort { min: MIN_PASSWORD },
-            AccountError::PasswordTooLong => ApiError::Invalid(e.to_string()),
+            AccountError::PasswordTooLong | AccountError::Field(_) => {
+                ApiError::Invalid(e.to_string())
+            }
             AccountError::Invalid(m) => ApiError::Invalid(m.to_owned()),
             AccountError::InvitationInvalid => ApiError::InvitationInvalid,
-            AccountError::Storage(_) | AccountError::Hash(_) => {
-                ApiError::Internal(anyhow::anyhow!("{e}"))
+            // The relay's own failures: the client learns that something broke, the log what.
+            AccountError::Storage(_) | AccountError::Hash(_) | AccountError::Corrupt(_) => {
+                ApiError::Internal(anyhow::Error::new(e))
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_account_failures_are_500() {
+        use crate::accounts::AccountError;
+        for e in [
+            AccountError::Corrupt("stored role"),
+            AccountError::Hash("out of memory".into()),
+            AccountError::Storage(rusqlite::Error::InvalidQuery),
+        ] {
+            let response = ApiError::from(e).into_response();
+            assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
         }
     }
 }

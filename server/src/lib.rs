@@ -168,11 +168,12 @@ pub async fn run(
         shutdown.await;
         let _ = closing.send(true);
     };
-    axum::serve(
+    http::serve(
         listener,
-        http::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        http::router(state),
+        http::ServeOptions::default(),
+        shutdown,
     )
-    .with_graceful_shutdown(shutdown)
     .await?;
     tracing::info!("relay stopped");
     Ok(())

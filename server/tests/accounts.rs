@@ -203,7 +203,8 @@ async fn repeated_failed_logins_are_slowed_down_per_account() {
             .all(|s| *s == StatusCode::UNAUTHORIZED)
     );
     assert_eq!(statuses[10], StatusCode::TOO_MANY_REQUESTS);
-    // Even the right password waits now: the limit is per account, not per failure.
+    // Even the right password waits now, from this address: the backoff is per account and
+    // address, and a wait is served before the password is checked.
     let res = post(
         &relay,
         "/api/login",

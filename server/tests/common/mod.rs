@@ -123,6 +123,20 @@ impl Relay {
         self._dirs.1.path()
     }
 
+    /// The relay's socket address, for tests that speak raw TCP.
+    pub fn addr(&self) -> std::net::SocketAddr {
+        self.base.trim_start_matches("http://").parse().unwrap()
+    }
+
+    /// A client whose connections come from `ip` (any of 127.0.0.0/8 reaches the relay), so
+    /// a test can play a second person on another address.
+    pub fn client_from(ip: &str) -> reqwest::Client {
+        reqwest::Client::builder()
+            .local_address(ip.parse::<std::net::IpAddr>().unwrap())
+            .build()
+            .unwrap()
+    }
+
     pub fn ws_url(&self) -> String {
         format!("{}/sync", self.base.replacen("http", "ws", 1))
     }
