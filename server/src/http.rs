@@ -4,7 +4,6 @@
 //! header read timeout and a connection cap between the network and the router.
 
 use std::future::Future;
-use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -394,21 +393,13 @@ pub struct ServeOptions {
     pub header_read_timeout: Duration,
     /// Open connections at most, sync WebSockets included; see [`limits::max_connections`].
     pub max_connections: usize,
-    /// Open connections from one address at most; see
-    /// [`limits::MAX_CONNECTIONS_PER_ADDRESS`].
-    pub max_connections_per_address: usize,
 }
 
 impl Default for ServeOptions {
     fn default() -> Self {
-        let max_connections = limits::max_connections();
         Self {
             header_read_timeout: limits::HEADER_READ_TIMEOUT,
-            max_connections,
-            // One address never takes more than half the places, however small the cap.
-            max_connections_per_address: limits::MAX_CONNECTIONS_PER_ADDRESS
-                .min(max_connections / 2)
-                .max(1),
+            max_connections: limits::max_connections(),
         }
     }
 }
@@ -420,8 +411,7 @@ impl Default for ServeOptions {
 /// opens a connection and sends its headers slowly, or nothing, is cut off instead of holding a
 /// file descriptor for ever) and a cap on open connections below the process's file limit
 /// (beyond it, new connections are closed at once, so that the relay keeps the descriptors it
-/// needs for the ones it serves and for its database), and a smaller one per client address,
-/// so that one address cannot take every place. Requests see the peer address as
+/// needs for the ones it serves and for its database). Requests see the peer address as
 /// `ConnectInfo<SocketAddr>`. Upgraded connections (the sync WebSocket) keep their place
 /// under the cap until they close; the WebSocket code closes them itself at shutdown.
 pub async fn serve(
@@ -431,7 +421,6 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let permits = Arc::new(Semaphore::new(options.max_connections));
-    let per_address = Arc::new(PerAddress::default());
     let (stop, stopping) = watch::channel(false);
     // Each connection task holds a sender; once all have ended, `recv` answers `None`
     // (mini-redis's way of waiting for its connections).
@@ -454,10 +443,6 @@ pub async fn serve(
                     continue;
                 }
             },
-        };
-        let Some(slot) = per_address.take(peer, options.max_connections_per_address) else {
-            drop(stream);
-            continue;
         };
         let Ok(permit) = permits.clone().try_acquire_owned() else {
             // Once per episode, not once per refused connection: under attack that would be
@@ -484,7 +469,6 @@ pub async fn serve(
         let io = TokioIo::new(Counted {
             stream,
             _permit: permit,
-            _slot: slot,
         });
         let connection = builder.serve_connection(io, service).with_upgrades();
         let mut stopping = stopping.clone();
@@ -532,62 +516,6 @@ fn is_connection_error(e: &std::io::Error) -> bool {
 struct Counted {
     stream: TcpStream,
     _permit: OwnedSemaphorePermit,
-    _slot: AddressSlot,
-}
-
-/// Open connections per client address ([`limits::address_key`]), and whether that address's
-/// reaching its cap has been logged since it last had none open.
-#[derive(Debug, Default)]
-struct PerAddress(std::sync::Mutex<std::collections::HashMap<String, (usize, bool)>>);
-
-impl PerAddress {
-    fn table(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, (usize, bool)>> {
-        // Each step leaves the counts consistent, so a poisoned lock is still right.
-        self.0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    /// A place for one more connection from `peer`, or `None` if it has `max` open.
-    fn take(self: &Arc<Self>, peer: SocketAddr, max: usize) -> Option<AddressSlot> {
-        let key = limits::address_key(peer.ip());
-        let mut table = self.table();
-        let (open, warned) = table.entry(key.clone()).or_insert((0, false));
-        if *open >= max {
-            if !*warned {
-                tracing::warn!(
-                    address = %key,
-                    max,
-                    "an address reached its connection limit: closing its new connections"
-                );
-                *warned = true;
-            }
-            return None;
-        }
-        *open += 1;
-        Some(AddressSlot {
-            table: self.clone(),
-            key,
-        })
-    }
-}
-
-/// One connection's place in [`PerAddress`], given back on drop.
-struct AddressSlot {
-    table: Arc<PerAddress>,
-    key: String,
-}
-
-impl Drop for AddressSlot {
-    fn drop(&mut self) {
-        let mut table = self.table.table();
-        if let Some((open, _)) = table.get_mut(&self.key) {
-            *open = open.saturating_sub(1);
-            if *open == 0 {
-                table.remove(&self.key);
-            }
-        }
-    }
 }
 
 impl AsyncRead for Counted {

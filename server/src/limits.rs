@@ -32,10 +32,6 @@ pub const MAX_CONNECTIONS: usize = 768;
 pub const RESERVED_FILES: usize = 256;
 /// The cap never goes above this, however high the file limit (each connection costs memory).
 pub const MAX_CONNECTIONS_CEILING: usize = 16_384;
-/// Open connections from one client address (IPv6: one /64), at most half of the cap: an
-/// office behind one NAT (browsers open up to six connections per site, plus a sync WebSocket
-/// per tab) fits; one attacker cannot take every place.
-pub const MAX_CONNECTIONS_PER_ADDRESS: usize = 256;
 /// After an accept fails for a reason other than the one connection (e.g. out of files), the
 /// loop waits this long instead of spinning.
 pub const ACCEPT_ERROR_PAUSE: Duration = Duration::from_millis(100);
