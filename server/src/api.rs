@@ -191,7 +191,8 @@ fn counting_taken<T>(
 ) -> Result<T, ApiError> {
     if let Err(ApiError::EmailTaken) = &result {
         limited(state.limits.email_taken.check(address))?;
-        tracing::info!(address, "registration for an e-mail that has an account");
+        // Without the address: the log keeps no client addresses elsewhere either.
+        tracing::info!("registration for an e-mail that has an account");
     }
     result
 }
@@ -230,7 +231,7 @@ struct LoginBody {
 }
 
 /// Runs a password check for `account` from `address` under the login throttle: refused with
-/// 429 while the address must wait; counted as a failure unless it succeeds.
+/// 429 while the address must wait; counted as a failure if the password was wrong.
 async fn throttled<T: Send + 'static>(
     state: &AppState,
     account: &str,
@@ -239,8 +240,11 @@ async fn throttled<T: Send + 'static>(
 ) -> Result<T, ApiError> {
     limited(state.limits.login.attempt(account, address))?;
     let result = blocking(check).await;
-    if result.is_ok() {
-        state.limits.login.succeeded(account, address);
+    match &result {
+        Ok(_) => state.limits.login.succeeded(account, address),
+        Err(ApiError::BadCredentials) => {}
+        // A new password too short, a failure of the relay's own: no guess was judged.
+        Err(_) => state.limits.login.not_judged(account, address),
     }
     result
 }

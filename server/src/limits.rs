@@ -253,6 +253,21 @@ impl LoginThrottle {
             .remove(&(account.to_owned(), address.to_owned()));
         self.addresses.uncount(address);
     }
+
+    /// The attempt begun with [`LoginThrottle::attempt`] ended before its password was judged
+    /// (a new password refused, a failure of the relay's own): it does not count, and the
+    /// earlier failures stay.
+    pub fn not_judged(&self, account: &str, address: &str) {
+        let key = (account.to_owned(), address.to_owned());
+        let mut pairs = self.pairs();
+        if let Some(failures) = pairs.get_mut(&key) {
+            failures.count = failures.count.saturating_sub(1);
+            if failures.count == 0 {
+                pairs.remove(&key);
+            }
+        }
+        self.addresses.uncount(address);
+    }
 }
 
 /// The relay's limits.
@@ -368,6 +383,22 @@ mod tests {
         t.attempt_at(ANNA, OWNER, now).unwrap();
         t.succeeded(ANNA, OWNER);
         assert_eq!(fail(&t, ANNA, OWNER, 10, now), [true; 10]);
+    }
+
+    #[test]
+    fn attempts_that_judged_no_password_do_not_count_but_keep_the_history() {
+        let t = LoginThrottle::default();
+        let now = Instant::now();
+        fail(&t, ANNA, OWNER, 9, now);
+        for _ in 0..5 {
+            t.attempt_at(ANNA, OWNER, now).unwrap();
+            t.not_judged(ANNA, OWNER);
+        }
+        assert_eq!(
+            fail(&t, ANNA, OWNER, 2, now),
+            [true, false],
+            "the tenth is free, no more"
+        );
     }
 
     #[test]
