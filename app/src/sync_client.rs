@@ -115,9 +115,7 @@ pub fn start() -> SyncView {
         expired: RwSignal::new(false),
         loaded: RwSignal::new(false),
     };
-    let me: PeerId = format!("samskab-app-{}", &DocumentId::random().to_string()[..12])
-        .parse()
-        .unwrap_or_else(|_| unreachable_peer());
+    let me = new_peer_id();
     let (tx, rx) = mpsc::unbounded();
     let pending: BTreeSet<DocumentId> = LocalStorage::get::<Vec<String>>(PENDING_KEY)
         .unwrap_or_default()
@@ -152,6 +150,15 @@ pub fn start() -> SyncView {
 }
 
 #[allow(clippy::panic)]
+/// A fresh peer id for this device's connection. The relay binds a peer id to the account that
+/// first used it, so a new one is made at every start and after every logout (the next person
+/// on a shared tablet must not arrive under the previous one's id).
+fn new_peer_id() -> PeerId {
+    format!("samskab-app-{}", &DocumentId::random().to_string()[..12])
+        .parse()
+        .unwrap_or_else(|_| unreachable_peer())
+}
+
 fn unreachable_peer() -> PeerId {
     // "samskab-app-" and 12 base58 characters are always a valid peer id.
     panic!("invalid generated peer id")
@@ -270,8 +277,7 @@ pub async fn stop_and_forget() {
         }
         client.pending.borrow_mut().clear();
         client.tasks.borrow_mut().clear();
-        let me = client.hub.borrow().me().clone();
-        *client.hub.borrow_mut() = Hub::new(me, Role::Client);
+        *client.hub.borrow_mut() = Hub::new(new_peer_id(), Role::Client);
     }
     let store = client.and_then(|c| c.store.borrow_mut().take());
     let deleted = match store {
