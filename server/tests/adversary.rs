@@ -198,7 +198,13 @@ async fn a_write_hidden_behind_missing_dependencies_is_refused() {
         ),
     ] {
         let hidden = forged(obj, key, value, &actor, 1, Vec::new());
-        let code = send_changes(&mut anna, id, vec![hidden.hash()], std::slice::from_ref(&hidden)).await;
+        let code = send_changes(
+            &mut anna,
+            id,
+            vec![hidden.hash()],
+            std::slice::from_ref(&hidden),
+        )
+        .await;
         assert_eq!(code.as_deref(), Some("unknown-object"), "{key}");
     }
     // The same write with honest dependencies is seen for what it is.
@@ -237,7 +243,13 @@ async fn a_change_with_a_missing_dependency_is_never_stored_or_forwarded() {
         1,
         vec![missing],
     );
-    let code = send_changes(&mut anna, id, vec![parked.hash()], std::slice::from_ref(&parked)).await;
+    let code = send_changes(
+        &mut anna,
+        id,
+        vec![parked.hash()],
+        std::slice::from_ref(&parked),
+    )
+    .await;
     assert_eq!(code, None, "held for its dependency, not refused");
 
     // Another device gets the task without the parked change, now and after a restart.
