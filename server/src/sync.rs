@@ -788,7 +788,8 @@ impl Engine {
             .map(|c| c.raw_bytes().to_vec())
             .chain(message.changes.iter().map(<[u8]>::to_vec))
             .collect();
-        let reserved = self.accounts_profile_ids().contains(&id);
+        // Only a creation can take another kind's id; the list is not consulted otherwise.
+        let reserved = !has_content && self.accounts_profile_ids().contains(&id);
         let window = authz::SignupWindow {
             now: now_ms(),
             not_before: client.last_contact,

@@ -11,20 +11,13 @@ use std::num::NonZeroU64;
 
 use automerge::legacy::{Key, ObjectId, Op, OpId, OpType, SortedVec};
 use automerge::{ActorId, Automerge, Change, ChangeHash, ObjId, ReadDoc, ScalarValue};
-use common::Relay;
 use common::device::{Device, PATIENCE, next_message};
+use common::{Relay, now};
 use futures_util::SinkExt;
-use samskab_model::sync::Message;
+use samskab_model::sync::{Message, PeerId};
 use samskab_model::task::{Shift, Signup, SignupState};
 use samskab_model::{Area, DocumentId, ShiftId, Task, TaskStatus};
 use tokio_tungstenite::tungstenite::Message as Ws;
-
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as i64
-}
 
 fn shift() -> ShiftId {
     "vagt-1".parse().unwrap()
@@ -114,6 +107,32 @@ fn object(doc: &Automerge, path: &[&str]) -> ObjId {
     obj
 }
 
+/// A sync message about `id` from `me` to `relay` that claims `heads` (and `have`) and
+/// carries `chunks`, built by hand as an attacker would.
+fn sync_message(
+    me: &PeerId,
+    relay: &PeerId,
+    id: DocumentId,
+    heads: Vec<ChangeHash>,
+    have: Vec<automerge::sync::Have>,
+    chunks: Vec<Vec<u8>>,
+) -> Message {
+    let message = automerge::sync::Message {
+        heads,
+        need: Vec::new(),
+        have,
+        changes: chunks.into(),
+        flags: None,
+        version: automerge::sync::MessageVersion::V1,
+    };
+    Message::Sync {
+        document_id: id,
+        sender_id: me.clone(),
+        target_id: relay.clone(),
+        data: message.encode(),
+    }
+}
+
 /// Sends `changes` to the relay as one sync message about `id`, claiming `heads`, and waits
 /// for the relay's verdict: `Some(code)` if it refused them, `None` if it answered with a sync
 /// message (accepted, or parked).
@@ -123,24 +142,15 @@ async fn send_changes(
     heads: Vec<ChangeHash>,
     changes: &[Change],
 ) -> Option<String> {
-    let message = automerge::sync::Message {
+    let chunks = changes.iter().map(|c| c.raw_bytes().to_vec()).collect();
+    let wire = sync_message(
+        device.hub.me(),
+        &device.relay,
+        id,
         heads,
-        need: Vec::new(),
-        have: Vec::new(),
-        changes: changes
-            .iter()
-            .map(|c| c.raw_bytes().to_vec())
-            .collect::<Vec<_>>()
-            .into(),
-        flags: None,
-        version: automerge::sync::MessageVersion::V1,
-    };
-    let wire = Message::Sync {
-        document_id: id,
-        sender_id: device.hub.me().clone(),
-        target_id: device.relay.clone(),
-        data: message.encode(),
-    };
+        Vec::new(),
+        chunks,
+    );
     device
         .ws
         .send(Ws::Binary(wire.encode().into()))
@@ -281,20 +291,14 @@ async fn a_parked_change_is_judged_once_its_dependency_arrives() {
     let changes = doc.get_changes(&base);
     let (first, second) = (changes[0].clone(), changes[1].clone());
     // The second alone: held, and its dependency asked for.
-    let message = automerge::sync::Message {
-        heads: doc.get_heads(),
-        need: Vec::new(),
-        have: Vec::new(),
-        changes: vec![second.raw_bytes().to_vec()].into(),
-        flags: None,
-        version: automerge::sync::MessageVersion::V1,
-    };
-    let wire = Message::Sync {
-        document_id: id,
-        sender_id: bo.hub.me().clone(),
-        target_id: bo.relay.clone(),
-        data: message.encode(),
-    };
+    let wire = sync_message(
+        bo.hub.me(),
+        &bo.relay,
+        id,
+        doc.get_heads(),
+        Vec::new(),
+        vec![second.raw_bytes().to_vec()],
+    );
     bo.ws.send(Ws::Binary(wire.encode().into())).await.unwrap();
     let need = loop {
         match tokio::time::timeout(PATIENCE, next_message(&mut bo.ws))
@@ -329,20 +333,14 @@ async fn a_guessed_id_leaves_no_state_and_is_answered_as_missing() {
     let mut anna = device(&relay, "anna@demo.samskab.dk", "anna-guesser").await;
     let guessed = DocumentId::random();
     // Claim a head of a document the relay does not have, with no changes.
-    let message = automerge::sync::Message {
-        heads: vec![ChangeHash([9; 32])],
-        need: Vec::new(),
-        have: Vec::new(),
-        changes: Vec::<Vec<u8>>::new().into(),
-        flags: None,
-        version: automerge::sync::MessageVersion::V1,
-    };
-    let wire = Message::Sync {
-        document_id: guessed,
-        sender_id: anna.hub.me().clone(),
-        target_id: anna.relay.clone(),
-        data: message.encode(),
-    };
+    let wire = sync_message(
+        anna.hub.me(),
+        &anna.relay,
+        guessed,
+        vec![ChangeHash([9; 32])],
+        Vec::new(),
+        Vec::new(),
+    );
     anna.ws
         .send(Ws::Binary(wire.encode().into()))
         .await
@@ -558,20 +556,14 @@ async fn an_unreadable_document_is_answered_as_a_missing_one() {
                 _ => {}
             }
         }
-        let claim = automerge::sync::Message {
-            heads: fake.clone(),
-            need: Vec::new(),
-            have: vec![automerge::sync::Have::default()],
-            changes: Vec::<Vec<u8>>::new().into(),
-            flags: None,
-            version: automerge::sync::MessageVersion::V1,
-        };
-        let wire = Message::Sync {
-            document_id: id,
-            sender_id: me.clone(),
-            target_id: relay_peer,
-            data: claim.encode(),
-        };
+        let wire = sync_message(
+            &me,
+            &relay_peer,
+            id,
+            fake.clone(),
+            vec![automerge::sync::Have::default()],
+            Vec::new(),
+        );
         ws.send(Ws::Binary(wire.encode().into())).await.unwrap();
         let reply = loop {
             match next_message(&mut ws).await.unwrap() {

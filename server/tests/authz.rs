@@ -8,18 +8,11 @@
 mod common;
 
 use automerge::{ActorId, Automerge, ChangeHash, ReadDoc};
-use common::Relay;
 use common::device::{Device, next_message};
+use common::{Relay, now};
 use samskab_model::sync::Message;
 use samskab_model::task::{Shift, Signup, SignupState};
 use samskab_model::{Area, DocumentId, ShiftId, Task, TaskStatus};
-
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as i64
-}
 
 fn shift() -> ShiftId {
     "vagt-1".parse().unwrap()

@@ -7,20 +7,13 @@
 mod common;
 
 use automerge::Automerge;
-use common::Relay;
 use common::device::{Device, PATIENCE, next_message};
+use common::{Relay, now};
 use samskab_model::profile::{Consent, CoordinatorConsent, Profile, profile_document_id};
 use samskab_model::sync::Message;
 use samskab_model::task::{Shift, Signup, SignupState};
 use samskab_model::{Area, DocumentId, PersonId, ShiftId, Task, TaskStatus};
 use samskab_server::accounts::Accounts;
-
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as i64
-}
 
 fn write<T: autosurgeon::Reconcile>(doc: &mut Automerge, value: &T) {
     doc.transact::<_, _, autosurgeon::ReconcileError>(|tx| autosurgeon::reconcile(tx, value))

@@ -12,6 +12,15 @@ use tokio::sync::oneshot;
 pub const WASM: &str = "/samskab_app-0123456789abcdef.wasm";
 
 /// A dist directory like the one `cargo xtask dist` writes, with recognisable bodies.
+/// The wall clock in milliseconds, as the relay reads it.
+#[allow(dead_code)] // not every test binary that includes this module uses it
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+}
+
 pub fn fixture_dist(dir: &Path) {
     let write = |name: &str, body: &[u8]| {
         let path = dir.join(name.trim_start_matches('/'));
