@@ -39,6 +39,7 @@ object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
         .route("/sync", get(crate::ws::upgrade))
         .nest("/api", api())
         .fallback(static_file)
@@ -190,8 +191,48 @@ async fn catalog(
     ))
 }
 
-async fn healthz() -> impl IntoResponse {
-    ([(header::CACHE_CONTROL, "no-store")], "ok")
+/// Liveness with a word on load: `ok` while the sync engine keeps up, else 503 with how far
+/// behind it is (see [`crate::sync::Health`]), so a monitor sees a relay that still answers
+/// HTTP but no longer syncs.
+async fn healthz(State(state): State<Arc<AppState>>) -> Response {
+    let health = state.sync.health();
+    if health.is_ok() {
+        ([(header::CACHE_CONTROL, "no-store")], "ok").into_response()
+    } else {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(header::CACHE_CONTROL, "no-store")],
+            format!(
+                "degraded: {} sync commands waiting, none finished for {} ms",
+                health.queued, health.stalled_ms
+            ),
+        )
+            .into_response()
+    }
+}
+
+/// Readiness for a load balancer: 200 while the relay should get new traffic, 503 while it
+/// shuts down or its engine is behind. The body is JSON with the engine's numbers.
+async fn readyz(State(state): State<Arc<AppState>>) -> Response {
+    let health = state.sync.health();
+    let closing = *state.shutdown.borrow();
+    let ready = health.is_ok() && !closing;
+    let status = if ready {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (
+        status,
+        [(header::CACHE_CONTROL, "no-store")],
+        axum::Json(serde_json::json!({
+            "ready": ready,
+            "shutting_down": closing,
+            "queued": health.queued,
+            "stalled_ms": health.stalled_ms,
+        })),
+    )
+        .into_response()
 }
 
 async fn security_headers(mut response: Response) -> Response {

@@ -196,6 +196,47 @@ enum Command {
 pub struct SyncEngine {
     commands: mpsc::UnboundedSender<Command>,
     me: PeerId,
+    gauge: Arc<Gauge>,
+}
+
+/// How far behind the engine is, read by the health endpoints without asking the engine
+/// (a stalled engine could not answer).
+#[derive(Debug, Default)]
+struct Gauge {
+    /// Commands sent and not yet finished.
+    queued: std::sync::atomic::AtomicUsize,
+    /// When the engine last finished a command (ms).
+    last_done: std::sync::atomic::AtomicI64,
+}
+
+/// The engine counts as behind with more commands than this waiting…
+pub const HEALTH_MAX_QUEUED: usize = 5_000;
+/// …or when commands wait and it has finished none for this long (ms).
+pub const HEALTH_MAX_STALL_MS: i64 = 2_000;
+
+/// What the health endpoints report about the engine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Health {
+    /// Commands waiting for the engine.
+    pub queued: usize,
+    /// How long commands have waited with none finished (ms; 0 when none wait).
+    pub stalled_ms: i64,
+}
+
+impl Health {
+    fn at(queued: usize, last_done: i64, now: i64) -> Self {
+        let stalled_ms = if queued == 0 {
+            0
+        } else {
+            (now - last_done).max(0)
+        };
+        Self { queued, stalled_ms }
+    }
+
+    /// Whether the engine keeps up: few commands waiting, and it is finishing them.
+    pub fn is_ok(&self) -> bool {
+        self.queued <= HEALTH_MAX_QUEUED && self.stalled_ms <= HEALTH_MAX_STALL_MS
+    }
 }
 
 impl std::fmt::Debug for Command {
@@ -258,6 +299,11 @@ impl SyncEngine {
         }
         tracing::info!(documents = count, "documents loaded");
         let (commands, rx) = mpsc::unbounded_channel();
+        let gauge = Arc::new(Gauge::default());
+        gauge
+            .last_done
+            .store(now_ms(), std::sync::atomic::Ordering::Relaxed);
+        let engine_gauge = gauge.clone();
         thread::Builder::new()
             .name("sync-engine".into())
             .spawn(move || {
@@ -277,11 +323,26 @@ impl SyncEngine {
                     last_heard: HashMap::new(),
                     profile_ids: HashSet::new(),
                     profile_ids_at: None,
+                    gauge: engine_gauge,
                 }
                 .run(rx)
             })
             .map_err(|e| StoreError::Engine(e.to_string()))?;
-        Ok(Self { commands, me })
+        Ok(Self {
+            commands,
+            me,
+            gauge,
+        })
+    }
+
+    /// How far behind the engine is.
+    pub fn health(&self) -> Health {
+        use std::sync::atomic::Ordering::Relaxed;
+        Health::at(
+            self.gauge.queued.load(Relaxed),
+            self.gauge.last_done.load(Relaxed),
+            now_ms(),
+        )
     }
 
     pub fn me(&self) -> &PeerId {
@@ -361,7 +422,10 @@ impl SyncEngine {
     }
 
     fn send(&self, command: Command) {
+        use std::sync::atomic::Ordering::Relaxed;
+        self.gauge.queued.fetch_add(1, Relaxed);
         if self.commands.send(command).is_err() {
+            self.gauge.queued.fetch_sub(1, Relaxed);
             tracing::error!("the sync engine has stopped");
         }
     }
@@ -381,6 +445,7 @@ struct Engine {
     /// Derived profile ids of every account, refreshed now and then.
     profile_ids: HashSet<DocumentId>,
     profile_ids_at: Option<std::time::Instant>,
+    gauge: Arc<Gauge>,
     readers: Arc<Readers>,
     accounts: Arc<Accounts>,
     /// Actor ids known to be bound, and to whom (saves a database write per change).
@@ -431,6 +496,12 @@ impl Engine {
     fn run(mut self, mut rx: mpsc::UnboundedReceiver<Command>) {
         while let Some(command) = rx.blocking_recv() {
             self.command(command);
+            self.gauge
+                .queued
+                .fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+            self.gauge
+                .last_done
+                .store(now_ms(), std::sync::atomic::Ordering::Relaxed);
             // Held profile messages go out in batches: when nothing else is waiting, when the
             // batch is full, or when the oldest has waited long enough.
             let waited = self
@@ -1094,6 +1165,19 @@ pub fn judge(
     }?;
     verdict.accepted = changes.iter().map(|c| c.raw_bytes().to_vec()).collect();
     Ok(verdict)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_engine_is_behind_when_commands_pile_up_or_none_finish() {
+        assert!(Health::at(0, 0, 1_000_000).is_ok(), "idle for long is fine");
+        assert!(Health::at(10, 999_000, 1_000_000).is_ok());
+        assert!(!Health::at(10, 990_000, 1_000_000).is_ok(), "stalled 10 s");
+        assert!(!Health::at(HEALTH_MAX_QUEUED + 1, 1_000_000, 1_000_000).is_ok());
+    }
 }
 
 fn now_ms() -> i64 {

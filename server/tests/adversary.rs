@@ -589,3 +589,99 @@ async fn an_unreadable_document_is_answered_as_a_missing_one() {
     assert_eq!(answers[0], answers[1], "draft vs missing");
     relay.shutdown().await;
 }
+
+/// A connection that asks again and again for a document and never reads the answers is
+/// disconnected once its outbox is full, instead of being buffered without bound; meanwhile
+/// other users' writes are acknowledged.
+#[tokio::test]
+async fn a_reader_that_never_reads_is_disconnected_and_others_are_served() {
+    use futures_util::StreamExt;
+    let relay = Relay::start_with(tempfile::tempdir().unwrap(), true).await;
+    let mut bo = device(&relay, "bo@demo.samskab.dk", "bo-big").await;
+    let id = DocumentId::random();
+    let mut big = task(now() - 60_000);
+    // About 5,000 characters that compress poorly, so that every answer is a few KB.
+    big.description = (0..700u32)
+        .map(|i| format!("{:07x}", i.wrapping_mul(2_654_435_761)))
+        .collect::<String>()[..5_000]
+        .to_owned();
+    bo.change(id, |d| write(d, &big)).await;
+    bo.acknowledged(id).await;
+
+    let token = relay.login("anna@demo.samskab.dk").await;
+    let (ws, _) = tokio_tungstenite::connect_async(relay.ws_url_as(&token))
+        .await
+        .unwrap();
+    let (mut sink, mut stream) = ws.split();
+    let me: PeerId = "never-reads".parse().unwrap();
+    let join = Message::Join {
+        sender_id: me.clone(),
+        supported_protocol_versions: vec!["1".into()],
+        metadata: None,
+    };
+    sink.send(Ws::Binary(join.encode().into())).await.unwrap();
+    let relay_peer = loop {
+        match stream.next().await.unwrap().unwrap() {
+            Ws::Binary(b) => {
+                if let Ok(Message::Peer { sender_id, .. }) = Message::decode(&b) {
+                    break sender_id;
+                }
+            }
+            _ => {}
+        }
+    };
+    // Ask 4,000 times, reading nothing: far more than the outbox and the socket buffers hold.
+    let asks = 4_000;
+    for _ in 0..asks {
+        // "I have nothing" (an empty Bloom filter): every answer carries the whole document.
+        let nothing = vec![automerge::sync::Have::default()];
+        let ask = sync_message(&me, &relay_peer, id, Vec::new(), nothing, Vec::new());
+        let ask = match ask {
+            Message::Sync {
+                document_id,
+                sender_id,
+                target_id,
+                data,
+            } => Message::Request {
+                document_id,
+                sender_id,
+                target_id,
+                data,
+            },
+            other => other,
+        };
+        if sink.send(Ws::Binary(ask.encode().into())).await.is_err() {
+            break; // already disconnected
+        }
+    }
+    // Someone else's sign-up goes through meanwhile.
+    let mut anna = device(&relay, "anna@demo.samskab.dk", "anna-meanwhile").await;
+    anna.pump_until("the task", |hub| !hub.heads(&id).is_empty())
+        .await;
+    let mut t: Task = autosurgeon::hydrate(anna.hub.document(&id).unwrap()).unwrap();
+    t.shifts.get_mut(&shift()).unwrap().signups.insert(
+        "demo-anna".parse().unwrap(),
+        Signup {
+            state: SignupState::SignedUp,
+            at: now(),
+        },
+    );
+    anna.change(id, |d| write(d, &t)).await;
+    anna.acknowledged(id).await;
+
+    // Reading now: what was buffered, then the end. It was not all kept.
+    let mut answers = 0;
+    let ended = tokio::time::timeout(PATIENCE, async {
+        while let Some(Ok(frame)) = stream.next().await {
+            if matches!(frame, Ws::Close(_)) {
+                break;
+            }
+            answers += 1;
+        }
+    })
+    .await;
+    eprintln!("read {answers} of {asks} answers before the relay closed the connection");
+    assert!(ended.is_ok(), "the relay kept the connection open");
+    assert!(answers < asks, "the relay buffered all {answers} answers");
+    relay.shutdown().await;
+}

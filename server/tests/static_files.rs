@@ -146,6 +146,14 @@ async fn unknown_paths_route_to_the_shell_except_under_api_and_for_files() {
     let health = relay.get("/healthz", None).await;
     assert_eq!(health.status(), StatusCode::OK);
     assert_eq!(health.text().await.unwrap(), "ok");
+
+    // Readiness for a load balancer, with the engine's numbers.
+    let ready = relay.get("/readyz", None).await;
+    assert_eq!(ready.status(), StatusCode::OK);
+    let ready: serde_json::Value = ready.json().await.unwrap();
+    assert_eq!(ready["ready"], true);
+    assert_eq!(ready["shutting_down"], false);
+    assert!(ready["queued"].is_u64(), "{ready}");
     relay.shutdown().await;
 }
 
