@@ -7,6 +7,7 @@
 //!
 //! Layout:
 //! - [`authz`]: roles, and who may read and write what (checked by the relay).
+//! - [`judge`]: how the relay judges the changes of an incoming sync message, sans-IO.
 //! - [`lang`]: the languages the UI speaks.
 //! - [`ids`]: validated identifiers (documents, people, organisations, shifts).
 //! - [`task`]: the task document, its validation and limits.
@@ -30,6 +31,7 @@ pub mod authz;
 pub mod cv_search;
 pub mod demo;
 pub mod ids;
+pub mod judge;
 pub mod lang;
 pub mod local_time;
 pub mod matching;

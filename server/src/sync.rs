@@ -12,7 +12,8 @@ use std::thread;
 
 use automerge::{ActorId, Automerge, ChangeHash};
 use samskab_model::authz::{self, Principal, ReadView, Refusal};
-use samskab_model::profile::{PROFILE_KIND, Profile, profile_document_id};
+pub use samskab_model::judge::{Incoming, Trial, Verdict, Writer, admit, judge};
+use samskab_model::profile::{Profile, profile_document_id};
 use samskab_model::sync::{Effect, Hub, Message, PeerId, Role, limits};
 use samskab_model::task::{SignupState, TASK_KIND, TaskStatus};
 use samskab_model::{DocumentId, OrganisationId, PersonId, Task};
@@ -814,81 +815,42 @@ impl Engine {
         }
     }
 
-    /// Judges the changes a sync message carries before the hub applies any of them (see
-    /// [`judge`]): the message is tried, with the changes this peer already has parked for the
-    /// document, on a copy of the relay's document. Returns the message to hand to the hub:
-    /// the same one with only the judged changes in it (`None`: nothing to rewrite). The
-    /// changes whose dependencies are missing are parked in the hub for this peer alone.
+    /// Judges the changes a sync message carries before the hub applies any of them
+    /// ([`admit`]); returns the message to hand to the hub (`None`: as it came).
     fn authorize(
         &mut self,
         peer: &PeerId,
         id: DocumentId,
         data: &[u8],
     ) -> Result<Option<Vec<u8>>, Refusal> {
-        if data.len() > limits::MESSAGE_BYTES {
-            return Err(Refusal::TooLarge);
-        }
-        let mut message = automerge::sync::Message::decode(data)
-            .map_err(|e| Refusal::Malformed(e.to_string()))?;
-        let parked = self.hub.parked(peer, &id).to_vec();
-        if message.changes.is_empty() && parked.is_empty() {
-            return Ok(None);
-        }
         let Some(client) = lock(&self.readers.clients).get(peer).cloned() else {
             return Err(Refusal::Forbidden {
                 path: String::new(),
             });
         };
-        let who = client.principal.clone();
-        let has_content = !self.hub.heads(&id).is_empty();
-        let readable = has_content && self.hub.may_read(peer, &id);
-        // A document the writer may not read is judged as if it did not exist, so that the
-        // answer cannot tell it from a missing one.
-        let base = if readable {
-            self.hub.document(&id).cloned().unwrap_or_default()
-        } else {
-            Automerge::new()
-        };
-        let size = if readable {
-            self.sizes.get(&id).copied().unwrap_or(0)
-        } else {
-            0
-        };
-        let chunks: Vec<Vec<u8>> = parked
-            .iter()
-            .map(|c| c.raw_bytes().to_vec())
-            .chain(message.changes.iter().map(<[u8]>::to_vec))
-            .collect();
         // Only a creation can take another kind's id; the list is not consulted otherwise.
-        let reserved = !has_content && self.accounts_profile_ids().contains(&id);
+        let reserved = self.hub.heads(&id).is_empty() && self.accounts_profile_ids().contains(&id);
         let window = authz::SignupWindow {
             now: now_ms(),
             not_before: client.last_contact,
         };
-        let verdict = judge(
-            Trial {
-                id,
-                base,
-                size,
+        let size = self.sizes.get(&id).copied().unwrap_or(0);
+        let (actors, accounts) = (&mut self.actors, &self.accounts);
+        let admitted = admit(
+            &mut self.hub,
+            Incoming { peer, id, data },
+            Writer {
+                who: &client.principal,
+                window,
                 reserved,
+                size,
             },
-            &chunks,
-            &who,
-            window,
-            |actor| self.bind_actor(actor, &who),
+            |actor| bind_actor(actors, accounts, actor, &client.principal),
         )?;
-        if has_content && !readable && !verdict.accepted.is_empty() {
-            // Not something one can create: the id is taken.
-            return Err(Refusal::Forbidden {
-                path: String::new(),
-            });
-        }
-        self.hub.park(peer, id, verdict.parked);
-        if !verdict.accepted.is_empty() {
-            *self.sizes.entry(id).or_insert(0) += verdict.bytes;
-        }
-        message.changes = verdict.accepted.into();
-        Ok(Some(message.encode()))
+        Ok(admitted.map(|(data, bytes)| {
+            *self.sizes.entry(id).or_insert(0) += bytes;
+            data
+        }))
     }
 
     /// The derived document ids of every account's profile: no other kind may be created at
@@ -907,29 +869,6 @@ impl Engine {
             }
         }
         &self.profile_ids
-    }
-
-    fn bind_actor(&mut self, actor: &ActorId, who: &Principal) -> Result<(), Refusal> {
-        if let Some(owner) = self.actors.get(actor) {
-            return if *owner == who.person {
-                Ok(())
-            } else {
-                Err(Refusal::ForeignActor)
-            };
-        }
-        match self.accounts.bind_actor(actor.to_bytes(), &who.person) {
-            Ok(true) => {
-                self.actors.insert(actor.clone(), who.person.clone());
-                Ok(())
-            }
-            Ok(false) => Err(Refusal::ForeignActor),
-            Err(e) => {
-                tracing::error!(error = %e, "cannot bind an actor id; refusing the change");
-                Err(Refusal::Forbidden {
-                    path: String::new(),
-                })
-            }
-        }
     }
 
     /// A refused change is dropped. A Samskab client is told which document and why (it
@@ -1037,134 +976,34 @@ impl Engine {
     }
 }
 
-/// A document as the relay judges writes to it.
-enum Judged {
-    Task(Task),
-    Profile(Profile),
-}
-
-fn judged(doc: &Automerge) -> Result<Judged, Refusal> {
-    let kind: String =
-        autosurgeon::hydrate_prop(doc, automerge::ROOT, "kind").map_err(|_| Refusal::NotATask)?;
-    match kind.as_str() {
-        TASK_KIND => autosurgeon::hydrate(doc)
-            .map(Judged::Task)
-            .map_err(|_| Refusal::NotATask),
-        PROFILE_KIND => autosurgeon::hydrate(doc)
-            .map(Judged::Profile)
-            .map_err(|_| Refusal::NotATask),
-        _ => Err(Refusal::NotATask),
-    }
-}
-
-/// The document a message is judged against.
-#[derive(Debug)]
-pub struct Trial {
-    pub id: DocumentId,
-    /// The relay's copy (or an empty document when it has none, or the writer may not read it).
-    pub base: Automerge,
-    /// The bytes the relay holds of the document (its stored saves and changes).
-    pub size: usize,
-    /// The id is another kind's derived id (a person's profile): nothing else may be created.
-    pub reserved: bool,
-}
-
-/// What [`judge`] decided about the changes of one message.
-#[derive(Debug, Default)]
-pub struct Verdict {
-    /// The new changes, judged and allowed, to apply (raw change bytes, in causal order).
-    pub accepted: Vec<Vec<u8>>,
-    /// Their bytes.
-    pub bytes: usize,
-    /// Changes whose dependencies the relay does not have: not judged, not applied.
-    pub parked: Vec<automerge::Change>,
-}
-
-/// Judges the chunks of a sync message (changes, or a whole document) that would be added to
-/// `trial.base` by `who`. Each chunk and the document's growth are bounded; the chunks are
-/// applied to a copy; the changes that applied are judged by their effect on that copy (every
-/// op's path as it lands, [`authz::change_paths`]) and by the result's content; those whose
-/// dependencies are missing are returned unjudged, to be parked. `bind` binds each change's
-/// actor id to the writer (or refuses). Pure apart from `bind`; the engine calls it for every
-/// incoming sync message that carries changes, and the benchmark measures it.
-pub fn judge(
-    trial: Trial,
-    chunks: &[Vec<u8>],
+/// Binds an actor id to the writer on its first use, or refuses it if another user's
+/// (`actors` caches what the accounts store says, saving a database write per change).
+fn bind_actor(
+    actors: &mut HashMap<ActorId, PersonId>,
+    accounts: &Accounts,
+    actor: &ActorId,
     who: &Principal,
-    window: authz::SignupWindow,
-    mut bind: impl FnMut(&ActorId) -> Result<(), Refusal>,
-) -> Result<Verdict, Refusal> {
-    use automerge::ReadDoc;
-    let Trial {
-        id,
-        base,
-        size,
-        reserved,
-    } = trial;
-    let base_heads = base.get_heads();
-    let before = if base_heads.is_empty() {
-        None
-    } else {
-        Some(judged(&base)?)
-    };
-    let mut doc = base;
-    for chunk in chunks {
-        if chunk.len() > limits::CHANGE_BYTES {
-            return Err(Refusal::TooLarge);
-        }
-        doc.load_incremental(chunk)
-            .map_err(|e| Refusal::Malformed(e.to_string()))?;
+) -> Result<(), Refusal> {
+    if let Some(owner) = actors.get(actor) {
+        return if *owner == who.person {
+            Ok(())
+        } else {
+            Err(Refusal::ForeignActor)
+        };
     }
-    let mut verdict = Verdict::default();
-    // What did not apply waits for its dependencies. A whole-document chunk always applies.
-    for chunk in chunks {
-        if let Ok(change) = automerge::Change::from_bytes(chunk.clone())
-            && doc.get_change_by_hash(&change.hash()).is_none()
-            && !verdict.parked.iter().any(|c| c.hash() == change.hash())
-        {
-            verdict.parked.push(change);
+    match accounts.bind_actor(actor.to_bytes(), &who.person) {
+        Ok(true) => {
+            actors.insert(actor.clone(), who.person.clone());
+            Ok(())
+        }
+        Ok(false) => Err(Refusal::ForeignActor),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot bind an actor id; refusing the change");
+            Err(Refusal::Forbidden {
+                path: String::new(),
+            })
         }
     }
-    let changes = doc.get_changes(&base_heads);
-    if changes.is_empty() {
-        return Ok(verdict);
-    }
-    let mut paths = Vec::new();
-    for change in &changes {
-        if change.len() > limits::CHANGE_OPS || change.raw_bytes().len() > limits::CHANGE_BYTES {
-            return Err(Refusal::TooLarge);
-        }
-        verdict.bytes += change.raw_bytes().len();
-        bind(change.actor_id())?;
-        paths.extend(authz::change_paths(&doc, change)?);
-    }
-    let after = judged(&doc)?;
-    let max = match after {
-        Judged::Task(_) => limits::TASK_BYTES,
-        Judged::Profile(_) => limits::PROFILE_BYTES,
-    };
-    if size + verdict.bytes > max {
-        return Err(Refusal::DocumentTooLarge);
-    }
-    match (before, after) {
-        (None, Judged::Task(_)) if reserved => Err(Refusal::ReservedId),
-        (None, Judged::Task(after)) => {
-            authz::check_task_write_within(who, None, &after, &paths, window)
-        }
-        (Some(Judged::Task(before)), Judged::Task(after)) => {
-            authz::check_task_write_within(who, Some(&before), &after, &paths, window)
-        }
-        (None, Judged::Profile(after)) => {
-            authz::check_profile_write(who, &id, None, &after, &paths)
-        }
-        (Some(Judged::Profile(before)), Judged::Profile(after)) => {
-            authz::check_profile_write(who, &id, Some(&before), &after, &paths)
-        }
-        // A document does not change what it is.
-        _ => Err(Refusal::NotATask),
-    }?;
-    verdict.accepted = changes.iter().map(|c| c.raw_bytes().to_vec()).collect();
-    Ok(verdict)
 }
 
 #[cfg(test)]

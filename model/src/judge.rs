@@ -1,0 +1,225 @@
+//! Judging incoming changes, sans-IO: what the relay does with the changes of a sync message
+//! before its hub applies any of them. Pure apart from the actor binding the caller passes in,
+//! so the relay's engine, the benchmark and the seeded simulation run the same code.
+//!
+//! [`judge`] tries the message's chunks on a copy of the relay's document and judges the
+//! changes that applied by their effect ([`authz::change_paths`]) and by the result's content;
+//! [`admit`] adds what the hub holds for the sending peer: the changes it has parked, whether
+//! the peer may read the document at all (one it may not is judged as if it did not exist),
+//! and it parks what cannot be judged yet. See `docs/protocol.md`.
+
+use automerge::{ActorId, Automerge};
+
+use crate::authz::{self, Principal, Refusal, SignupWindow};
+use crate::ids::DocumentId;
+use crate::profile::{PROFILE_KIND, Profile};
+use crate::sync::{Hub, PeerId};
+use crate::task::{TASK_KIND, Task};
+
+/// A document as the relay judges writes to it.
+enum Judged {
+    Task(Task),
+    Profile(Profile),
+}
+
+fn judged(doc: &Automerge) -> Result<Judged, Refusal> {
+    let kind: String =
+        autosurgeon::hydrate_prop(doc, automerge::ROOT, "kind").map_err(|_| Refusal::NotATask)?;
+    match kind.as_str() {
+        TASK_KIND => autosurgeon::hydrate(doc)
+            .map(Judged::Task)
+            .map_err(|_| Refusal::NotATask),
+        PROFILE_KIND => autosurgeon::hydrate(doc)
+            .map(Judged::Profile)
+            .map_err(|_| Refusal::NotATask),
+        _ => Err(Refusal::NotATask),
+    }
+}
+
+/// The document a message is judged against.
+#[derive(Debug)]
+pub struct Trial {
+    pub id: DocumentId,
+    /// The relay's copy (or an empty document when it has none, or the writer may not read it).
+    pub base: Automerge,
+    /// The bytes the relay holds of the document (its stored saves and changes).
+    pub size: usize,
+    /// The id is another kind's derived id (a person's profile): nothing else may be created.
+    pub reserved: bool,
+}
+
+/// What [`judge`] decided about the changes of one message.
+#[derive(Debug, Default)]
+pub struct Verdict {
+    /// The new changes, judged and allowed, to apply (raw change bytes, in causal order).
+    pub accepted: Vec<Vec<u8>>,
+    /// Their bytes.
+    pub bytes: usize,
+    /// Changes whose dependencies the relay does not have: not judged, not applied.
+    pub parked: Vec<automerge::Change>,
+}
+
+/// Judges the chunks of a sync message (changes, or a whole document) that would be added to
+/// `trial.base` by `who`. Each chunk and the document's growth are bounded; the chunks are
+/// applied to a copy; the changes that applied are judged by their effect on that copy (every
+/// op's path as it lands, [`authz::change_paths`]) and by the result's content; those whose
+/// dependencies are missing are returned unjudged, to be parked. `bind` binds each change's
+/// actor id to the writer (or refuses). Pure apart from `bind`; the engine calls it for every
+/// incoming sync message that carries changes, and the benchmark measures it.
+pub fn judge(
+    trial: Trial,
+    chunks: &[Vec<u8>],
+    who: &Principal,
+    window: authz::SignupWindow,
+    mut bind: impl FnMut(&ActorId) -> Result<(), Refusal>,
+) -> Result<Verdict, Refusal> {
+    use automerge::ReadDoc;
+    let Trial {
+        id,
+        base,
+        size,
+        reserved,
+    } = trial;
+    let base_heads = base.get_heads();
+    let before = if base_heads.is_empty() {
+        None
+    } else {
+        Some(judged(&base)?)
+    };
+    let mut doc = base;
+    for chunk in chunks {
+        if chunk.len() > crate::sync::limits::CHANGE_BYTES {
+            return Err(Refusal::TooLarge);
+        }
+        doc.load_incremental(chunk)
+            .map_err(|e| Refusal::Malformed(e.to_string()))?;
+    }
+    let mut verdict = Verdict::default();
+    // What did not apply waits for its dependencies. A whole-document chunk always applies.
+    for chunk in chunks {
+        if let Ok(change) = automerge::Change::from_bytes(chunk.clone())
+            && doc.get_change_by_hash(&change.hash()).is_none()
+            && !verdict.parked.iter().any(|c| c.hash() == change.hash())
+        {
+            verdict.parked.push(change);
+        }
+    }
+    let changes = doc.get_changes(&base_heads);
+    if changes.is_empty() {
+        return Ok(verdict);
+    }
+    let mut paths = Vec::new();
+    for change in &changes {
+        if change.len() > crate::sync::limits::CHANGE_OPS
+            || change.raw_bytes().len() > crate::sync::limits::CHANGE_BYTES
+        {
+            return Err(Refusal::TooLarge);
+        }
+        verdict.bytes += change.raw_bytes().len();
+        bind(change.actor_id())?;
+        paths.extend(authz::change_paths(&doc, change)?);
+    }
+    let after = judged(&doc)?;
+    let max = match after {
+        Judged::Task(_) => crate::sync::limits::TASK_BYTES,
+        Judged::Profile(_) => crate::sync::limits::PROFILE_BYTES,
+    };
+    if size + verdict.bytes > max {
+        return Err(Refusal::DocumentTooLarge);
+    }
+    match (before, after) {
+        (None, Judged::Task(_)) if reserved => Err(Refusal::ReservedId),
+        (None, Judged::Task(after)) => {
+            authz::check_task_write_within(who, None, &after, &paths, window)
+        }
+        (Some(Judged::Task(before)), Judged::Task(after)) => {
+            authz::check_task_write_within(who, Some(&before), &after, &paths, window)
+        }
+        (None, Judged::Profile(after)) => {
+            authz::check_profile_write(who, &id, None, &after, &paths)
+        }
+        (Some(Judged::Profile(before)), Judged::Profile(after)) => {
+            authz::check_profile_write(who, &id, Some(&before), &after, &paths)
+        }
+        // A document does not change what it is.
+        _ => Err(Refusal::NotATask),
+    }?;
+    verdict.accepted = changes.iter().map(|c| c.raw_bytes().to_vec()).collect();
+    Ok(verdict)
+}
+
+/// One incoming sync message (its `data`: the automerge sync message bytes).
+#[derive(Debug, Clone, Copy)]
+pub struct Incoming<'a> {
+    pub peer: &'a PeerId,
+    pub id: DocumentId,
+    pub data: &'a [u8],
+}
+
+/// Who writes, and what the relay knows that the hub does not.
+#[derive(Debug, Clone, Copy)]
+pub struct Writer<'a> {
+    pub who: &'a Principal,
+    pub window: SignupWindow,
+    /// The id is another kind's derived id (consulted only when the document is new).
+    pub reserved: bool,
+    /// The bytes the relay holds of the document.
+    pub size: usize,
+}
+
+/// Judges the changes of `incoming` (with those its peer has parked for the document) against
+/// `hub`'s copy, parks in `hub` what waits for dependencies, and returns the sync message to
+/// hand to the hub, rewritten to carry only the judged changes, with their bytes (`None`: the
+/// message carries no changes and nothing is parked, so it goes on as it came).
+pub fn admit(
+    hub: &mut Hub,
+    incoming: Incoming<'_>,
+    writer: Writer<'_>,
+    bind: impl FnMut(&ActorId) -> Result<(), Refusal>,
+) -> Result<Option<(Vec<u8>, usize)>, Refusal> {
+    let Incoming { peer, id, data } = incoming;
+    if data.len() > crate::sync::limits::MESSAGE_BYTES {
+        return Err(Refusal::TooLarge);
+    }
+    let mut message =
+        automerge::sync::Message::decode(data).map_err(|e| Refusal::Malformed(e.to_string()))?;
+    let parked = hub.parked(peer, &id).to_vec();
+    if message.changes.is_empty() && parked.is_empty() {
+        return Ok(None);
+    }
+    let has_content = !hub.heads(&id).is_empty();
+    let readable = has_content && hub.may_read(peer, &id);
+    // A document the writer may not read is judged as if it did not exist, so that the
+    // answer cannot tell it from a missing one.
+    let (base, size) = if readable {
+        (hub.document(&id).cloned().unwrap_or_default(), writer.size)
+    } else {
+        (Automerge::new(), 0)
+    };
+    let chunks: Vec<Vec<u8>> = parked
+        .iter()
+        .map(|c| c.raw_bytes().to_vec())
+        .chain(message.changes.iter().map(<[u8]>::to_vec))
+        .collect();
+    let verdict = judge(
+        Trial {
+            id,
+            base,
+            size,
+            reserved: writer.reserved && !has_content,
+        },
+        &chunks,
+        writer.who,
+        writer.window,
+        bind,
+    )?;
+    if has_content && !readable && !verdict.accepted.is_empty() {
+        // Not something one can create: the id is taken.
+        return Err(Refusal::Forbidden {
+            path: String::new(),
+        });
+    }
+    hub.park(peer, id, verdict.parked);
+    message.changes = verdict.accepted.into();
+    Ok(Some((message.encode(), verdict.bytes)))
+}
