@@ -13,7 +13,7 @@ use automerge::{ActorId, Automerge};
 use crate::authz::{self, Principal, Refusal, SignupWindow};
 use crate::ids::DocumentId;
 use crate::profile::{PROFILE_KIND, Profile};
-use crate::sync::{Hub, PeerId};
+use crate::sync::{Hub, Parked, PeerId};
 use crate::task::{TASK_KIND, Task};
 
 /// A document as the relay judges writes to it.
@@ -55,8 +55,8 @@ pub struct Verdict {
     pub accepted: Vec<Vec<u8>>,
     /// Their bytes.
     pub bytes: usize,
-    /// Changes whose dependencies the relay does not have: not judged, not applied.
-    pub parked: Vec<automerge::Change>,
+    /// What waits for dependencies the relay does not have: not judged, not applied.
+    pub parked: Option<Parked>,
 }
 
 /// Judges the chunks of a sync message (changes, or a whole document) that would be added to
@@ -95,14 +95,21 @@ pub fn judge(
             .map_err(|e| Refusal::Malformed(e.to_string()))?;
     }
     let mut verdict = Verdict::default();
-    // What did not apply waits for its dependencies. A whole-document chunk always applies.
-    for chunk in chunks {
-        if let Ok(change) = automerge::Change::from_bytes(chunk.clone())
-            && doc.get_change_by_hash(&change.hash()).is_none()
-            && !verdict.parked.iter().any(|c| c.hash() == change.hash())
-        {
-            verdict.parked.push(change);
-        }
+    // What did not apply waits for its dependencies. A chunk may hold one change or several
+    // (automerge's sync sends bundles and whole documents as one chunk); which of them are
+    // incomplete cannot be told from outside, so while anything waits, every chunk that is not
+    // a single change already applied is kept, and applying it again later is harmless.
+    let needs = doc.get_missing_deps(&[]);
+    if !needs.is_empty() {
+        let chunks: Vec<Vec<u8>> = chunks
+            .iter()
+            .filter(|chunk| {
+                automerge::Change::from_bytes((*chunk).clone())
+                    .map_or(true, |c| doc.get_change_by_hash(&c.hash()).is_none())
+            })
+            .cloned()
+            .collect();
+        verdict.parked = Some(Parked { chunks, needs });
     }
     let changes = doc.get_changes(&base_heads);
     if changes.is_empty() {
@@ -183,8 +190,8 @@ pub fn admit(
     }
     let mut message =
         automerge::sync::Message::decode(data).map_err(|e| Refusal::Malformed(e.to_string()))?;
-    let parked = hub.parked(peer, &id).to_vec();
-    if message.changes.is_empty() && parked.is_empty() {
+    let parked = hub.parked(peer, &id).cloned().unwrap_or_default();
+    if message.changes.is_empty() && parked.chunks.is_empty() {
         return Ok(None);
     }
     let has_content = !hub.heads(&id).is_empty();
@@ -197,8 +204,8 @@ pub fn admit(
         (Automerge::new(), 0)
     };
     let chunks: Vec<Vec<u8>> = parked
-        .iter()
-        .map(|c| c.raw_bytes().to_vec())
+        .chunks
+        .into_iter()
         .chain(message.changes.iter().map(<[u8]>::to_vec))
         .collect();
     let verdict = judge(

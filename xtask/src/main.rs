@@ -6,9 +6,12 @@
 //! - `cargo xtask test`: installs what the tests need (see [`prereq`]) and runs every test
 //!   (see [`test`]).
 //! - `cargo xtask bench`: the benchmarks, printing numbers (see [`bench`]).
+//! - `cargo xtask fuzz [--seeds N] [--cases N]`: the adversarial simulation over many seeds
+//!   and the codec/judge property tests over many cases, in release mode (see [`fuzz`]).
 
 mod bench;
 mod dist;
+mod fuzz;
 mod prereq;
 mod test;
 
@@ -22,7 +25,9 @@ const USAGE: &str = "usage:
   cargo xtask run [--dev] [-- <flags>]      build dist/ and run the relay on it with the demo data;
                                             flags go to the relay
   cargo xtask test                          install test prerequisites, then run every test
-  cargo xtask bench                         run the sync and browser benchmarks (prints numbers)";
+  cargo xtask bench                         run the sync and browser benchmarks (prints numbers)
+  cargo xtask fuzz [--seeds N] [--cases N]  the adversarial simulation over N seeds (5,000) and
+                                            the codec and judge fuzz tests over N cases (100,000)";
 
 fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {
@@ -49,6 +54,7 @@ fn run(args: Vec<String>) -> anyhow::Result<()> {
         }
         Some("test") => test::all(),
         Some("bench") => bench::all(),
+        Some("fuzz") => fuzz::run(own),
         Some("-h" | "--help") | None => {
             eprintln!("{USAGE}");
             Ok(())

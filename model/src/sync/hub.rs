@@ -88,6 +88,15 @@ pub enum SyncError {
     Unexpected(&'static str),
 }
 
+/// What a peer sent about a document that the relay could not judge yet: the message chunks
+/// (single changes, or bundles and documents, which automerge's sync may send as one chunk)
+/// and the change hashes they wait for.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Parked {
+    pub chunks: Vec<Vec<u8>>,
+    pub needs: Vec<ChangeHash>,
+}
+
 /// Whether a peer may read a document (the relay's authorization; a client allows all).
 pub type ReadPolicy = Box<dyn Fn(&PeerId, &DocumentId, &Automerge) -> bool + Send>;
 
@@ -102,7 +111,7 @@ pub struct Hub {
     /// Who may read what; `None` lets everyone read everything.
     read_policy: Option<ReadPolicy>,
     /// Changes from a peer that wait for their dependencies (relay side), per document.
-    parked: HashMap<PeerId, HashMap<DocumentId, Vec<automerge::Change>>>,
+    parked: HashMap<PeerId, HashMap<DocumentId, Parked>>,
 }
 
 impl std::fmt::Debug for Hub {
@@ -129,49 +138,47 @@ impl Hub {
         }
     }
 
-    /// The changes from `peer` to `id` that wait for their dependencies.
-    pub fn parked(&self, peer: &PeerId, id: &DocumentId) -> &[automerge::Change] {
-        self.parked
-            .get(peer)
-            .and_then(|docs| docs.get(id))
-            .map_or(&[], Vec::as_slice)
+    /// What `peer` sent about `id` that waits for its dependencies.
+    pub fn parked(&self, peer: &PeerId, id: &DocumentId) -> Option<&Parked> {
+        self.parked.get(peer).and_then(|docs| docs.get(id))
     }
 
-    /// Replaces the changes from `peer` to `id` that wait for their dependencies. The driver
-    /// bounds them (see [`Hub::parked_bytes`]).
-    pub fn park(&mut self, peer: &PeerId, id: DocumentId, changes: Vec<automerge::Change>) {
+    /// Replaces what `peer` has parked for `id` (`None`: nothing). The driver bounds it (see
+    /// [`Hub::parked_bytes`]).
+    pub fn park(&mut self, peer: &PeerId, id: DocumentId, parked: Option<Parked>) {
         let docs = self.parked.entry(peer.clone()).or_default();
-        if changes.is_empty() {
-            docs.remove(&id);
-        } else {
-            docs.insert(id, changes);
+        match parked {
+            Some(parked) if !parked.chunks.is_empty() => {
+                docs.insert(id, parked);
+            }
+            _ => {
+                docs.remove(&id);
+            }
         }
         if docs.is_empty() {
             self.parked.remove(peer);
         }
     }
 
-    /// How many changes and bytes `peer` has parked, over all documents.
+    /// How many chunks and bytes `peer` has parked, over all documents.
     pub fn parked_bytes(&self, peer: &PeerId) -> (usize, usize) {
         self.parked.get(peer).map_or((0, 0), |docs| {
             docs.values()
-                .flatten()
-                .fold((0, 0), |(n, b), c| (n + 1, b + c.raw_bytes().len()))
+                .flat_map(|p| &p.chunks)
+                .fold((0, 0), |(n, b), c| (n + 1, b + c.len()))
         })
     }
 
-    /// The dependencies that `peer`'s parked changes to `id` wait for.
+    /// The dependencies that `peer`'s parked changes to `id` still wait for.
     fn parked_needs(&self, peer: &PeerId, id: &DocumentId) -> Vec<ChangeHash> {
-        let parked = self.parked(peer, id);
-        if parked.is_empty() {
+        let Some(parked) = self.parked(peer, id) else {
             return Vec::new();
-        }
+        };
         let doc = self.docs.get(id);
-        let hashes: HashSet<ChangeHash> = parked.iter().map(automerge::Change::hash).collect();
         let mut needs: Vec<ChangeHash> = parked
+            .needs
             .iter()
-            .flat_map(|c| c.deps().iter().copied())
-            .filter(|h| !hashes.contains(h))
+            .copied()
             .filter(|h| doc.is_none_or(|d| d.get_change_by_hash(h).is_none()))
             .collect();
         needs.sort();
@@ -229,7 +236,7 @@ impl Hub {
         if let Some(states) = self.peers.get_mut(peer) {
             states.remove(id);
         }
-        self.park(peer, *id, Vec::new());
+        self.park(peer, *id, None);
     }
 
     pub fn me(&self) -> &PeerId {

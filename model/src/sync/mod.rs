@@ -11,7 +11,7 @@ pub mod hub;
 pub mod limits;
 pub mod message;
 
-pub use hub::{Effect, Hub, ReadPolicy, Role, SyncError};
+pub use hub::{Effect, Hub, Parked, ReadPolicy, Role, SyncError};
 pub use message::{
     CatalogEntry, DecodeError, MAX_MESSAGE_BYTES, Message, PROTOCOL_VERSION, PeerId, PeerMetadata,
 };
