@@ -24,7 +24,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
 
 use std::collections::BTreeSet;
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -34,9 +33,11 @@ use samskab_model::profile::profile_document_id;
 use samskab_model::sync::{Effect, Hub, Message, PeerId, Role};
 use samskab_model::task::Millis;
 use samskab_model::{DocumentId, Task};
-use samskab_server::Config;
+mod support;
+
 use samskab_server::accounts::Accounts;
 use samskab_server::storage::{SqliteStore, Store};
+use support::BenchRelay;
 use tokio_tungstenite::tungstenite::Message as Ws;
 
 const CHANGED: usize = 50;
@@ -591,65 +592,6 @@ fn fill_data_dir(data: &Path, docs: &[(DocumentId, Automerge)]) -> Duration {
     drop(store);
     Accounts::open(data).unwrap().seed_demo().unwrap();
     elapsed
-}
-
-/// The real relay, in this process, on 127.0.0.1:0 over a data directory, serving a stand-in
-/// for the app.
-struct BenchRelay {
-    addr: SocketAddr,
-    stop: tokio::sync::oneshot::Sender<()>,
-    serving: tokio::task::JoinHandle<anyhow::Result<()>>,
-}
-
-impl BenchRelay {
-    async fn start(data: PathBuf, dist: &Path) -> Self {
-        std::fs::create_dir_all(dist).unwrap();
-        std::fs::write(
-            dist.join("index.html"),
-            "<!doctype html><title>bench</title>",
-        )
-        .unwrap();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let config = Config {
-            addr,
-            data,
-            dist: dist.to_owned(),
-            demo: false,
-        };
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let serving = tokio::spawn(samskab_server::run(listener, config, async {
-            let _ = stopped.await;
-        }));
-        Self {
-            addr,
-            stop,
-            serving,
-        }
-    }
-
-    /// Logs in with the demo password; the sync URL with the session token.
-    async fn login(&self, email: &str) -> String {
-        let body: serde_json::Value = reqwest::Client::new()
-            .post(format!("http://{}/api/login", self.addr))
-            .json(&serde_json::json!({"email": email, "password": "samskab-demo"}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        format!(
-            "ws://{}/sync?token={}",
-            self.addr,
-            body["token"].as_str().unwrap()
-        )
-    }
-
-    async fn stop(self) {
-        let _ = self.stop.send(());
-        self.serving.await.unwrap().unwrap();
-    }
 }
 
 /// A staff member's new device syncs every profile she may read from a relay holding
