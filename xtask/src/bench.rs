@@ -2,7 +2,9 @@
 //! 1. sync (server/benches/sync.rs): a new device syncing 1,000 tasks from empty and
 //!    reconnects, in memory and over a real WebSocket to the real relay; it leaves the relay's
 //!    data with the 1,000 tasks in `target/bench-data`;
-//! 2. browser (tests/e2e/bench.mjs): the release app in headless Chromium syncing those tasks
+//! 2. floods (server/benches/flood.rs): the relay's memory and a small write's latency while
+//!    attackers flood random ids, send orphan changes, never read, and send large changes;
+//! 3. browser (tests/e2e/bench.mjs): the release app in headless Chromium syncing those tasks
 //!    from empty, then opening the list from IndexedDB alone; then a staff device syncing the
 //!    CV bank (the profiles the sync benchmark left in `target/bench-profile-data`) and the
 //!    search's time per keystroke.
@@ -25,6 +27,11 @@ pub fn all() -> anyhow::Result<()> {
             .env("SAMSKAB_BENCH_DATA", &data)
             .env("SAMSKAB_BENCH_PROFILE_DATA", &profile_data)
             .env("SAMSKAB_BENCH_TASKS", &tasks),
+    )?;
+    run_cmd(
+        Command::new(cargo())
+            .current_dir(&root)
+            .args(["bench", "--package", "samskab-server", "--bench", "flood"]),
     )?;
     crate::dist::build(&Profile::Release)?;
     run_cmd(Command::new(cargo()).current_dir(&root).args([
