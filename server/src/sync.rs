@@ -148,6 +148,62 @@ impl Readers {
     }
 }
 
+/// A connection's queue of outgoing messages, bounded by their bytes: the engine adds each
+/// message's weight when it queues it, the connection subtracts it once written. A reader that
+/// lets more than [`limits::OUTBOX_BYTES`] pile up is disconnected rather than buffered (a
+/// count of messages would either cut off an honest device that asked for thousands of small
+/// documents at once, or let a slow reader hold thousands of large ones).
+#[derive(Debug, Clone)]
+pub struct Outbox {
+    pub sender: mpsc::UnboundedSender<Outgoing>,
+    pub queued: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl Outbox {
+    /// A new outbox and the receiving end for the connection.
+    pub fn new() -> (Self, mpsc::UnboundedReceiver<Outgoing>) {
+        let (sender, receiver) = mpsc::unbounded_channel();
+        (
+            Self {
+                sender,
+                queued: Arc::default(),
+            },
+            receiver,
+        )
+    }
+
+    /// Queues a message; false (and nothing queued) if the outbox is over its bound.
+    fn push(&self, message: Message) -> bool {
+        use std::sync::atomic::Ordering::Relaxed;
+        let weight = weight(&message);
+        if self.queued.load(Relaxed) + weight > limits::OUTBOX_BYTES {
+            return false;
+        }
+        self.queued.fetch_add(weight, Relaxed);
+        self.sender.send(Outgoing::Message(message)).is_ok()
+    }
+
+    /// The byte count the connection lowers as it writes (see [`written`]). Only the count:
+    /// a connection holding a sender of its own outbox would never see it close.
+    pub fn meter(&self) -> Arc<std::sync::atomic::AtomicUsize> {
+        self.queued.clone()
+    }
+}
+
+/// The connection wrote `message` from an outbox whose [`Outbox::meter`] is `queued`.
+pub fn written(queued: &std::sync::atomic::AtomicUsize, message: &Message) {
+    queued.fetch_sub(weight(message), std::sync::atomic::Ordering::Relaxed);
+}
+
+/// About how many bytes a message takes on the wire (its payload plus a frame's worth).
+pub fn weight(message: &Message) -> usize {
+    match message {
+        Message::Sync { data, .. } | Message::Request { data, .. } => data.len() + 128,
+        Message::Catalog { documents, .. } => documents.len() * 100 + 128,
+        _ => 256,
+    }
+}
+
 /// What the engine sends a connection.
 #[derive(Debug)]
 pub enum Outgoing {
@@ -160,7 +216,7 @@ enum Command {
     Connect {
         peer: PeerId,
         client: Client,
-        outbox: mpsc::Sender<Outgoing>,
+        outbox: Outbox,
         done: oneshot::Sender<Result<ConnectionId, String>>,
     },
     Disconnect {
@@ -357,7 +413,7 @@ impl SyncEngine {
         &self,
         peer: PeerId,
         client: Client,
-        outbox: mpsc::Sender<Outgoing>,
+        outbox: Outbox,
     ) -> Result<ConnectionId, String> {
         let (done, result) = oneshot::channel();
         self.send(Command::Connect {
@@ -435,7 +491,7 @@ impl SyncEngine {
 struct Engine {
     hub: Hub,
     store: Box<dyn Store>,
-    outboxes: HashMap<PeerId, mpsc::Sender<Outgoing>>,
+    outboxes: HashMap<PeerId, Outbox>,
     /// The current connection of each connected peer id.
     connections: HashMap<PeerId, ConnectionId>,
     next_connection: ConnectionId,
@@ -807,10 +863,10 @@ impl Engine {
             return;
         };
         tracing::debug!(to = %target, kind = message.kind(), "sending");
-        if outbox.try_send(Outgoing::Message(message)).is_err() {
+        if !outbox.push(message) {
             // A reader this far behind is disconnected, not buffered: one slow or stalled
             // device must not hold the relay's memory or delay anyone else.
-            tracing::warn!(peer = %target, limit = limits::OUTBOX_MESSAGES, "outbox full; disconnecting a slow reader");
+            tracing::warn!(peer = %target, limit = limits::OUTBOX_BYTES, "outbox full; disconnecting a slow reader");
             self.drop_peer(&target);
         }
     }
@@ -954,8 +1010,8 @@ impl Engine {
 
     fn close(&mut self, peer: &PeerId, reason: String) {
         if let Some(outbox) = self.outboxes.get(peer) {
-            // A full outbox gets no reason: dropping it ends the connection all the same.
-            let _ = outbox.try_send(Outgoing::Close(reason));
+            // Past any bound: the reason goes last, after what is queued.
+            let _ = outbox.sender.send(Outgoing::Close(reason));
         }
         self.drop_peer(peer);
     }

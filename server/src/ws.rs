@@ -16,11 +16,11 @@ use axum::response::{IntoResponse, Response};
 use futures_util::{SinkExt, StreamExt};
 
 use samskab_model::sync::{MAX_MESSAGE_BYTES, Message, PROTOCOL_VERSION, limits};
-use tokio::sync::{mpsc, watch};
+use tokio::sync::watch;
 use tracing::Instrument;
 
 use crate::AppState;
-use crate::sync::{Client, Outgoing, SyncEngine};
+use crate::sync::{Client, Outbox, Outgoing, SyncEngine};
 
 /// How long a new connection may take to send `join`.
 const JOIN_TIMEOUT: Duration = Duration::from_secs(10);
@@ -154,7 +154,8 @@ async fn serve_peer(
     engine: SyncEngine,
     mut shutdown: watch::Receiver<bool>,
 ) {
-    let (outbox, mut inbox) = mpsc::channel(limits::OUTBOX_MESSAGES);
+    let (outbox, mut inbox) = Outbox::new();
+    let meter = outbox.meter();
     let connection = match engine.connect(peer.clone(), client, outbox).await {
         Ok(connection) => connection,
         Err(reason) => {
@@ -215,6 +216,7 @@ async fn serve_peer(
                         tracing::warn!("cannot write to the peer in time; closing");
                         break;
                     }
+                    crate::sync::written(&meter, &message);
                 }
                 Some(Outgoing::Close(reason)) => {
                     let _ = tokio::time::timeout(send_timeout, close(&mut sink, PROTOCOL_ERROR, &reason)).await;

@@ -28,11 +28,13 @@ pub fn all() -> anyhow::Result<()> {
             .env("SAMSKAB_BENCH_PROFILE_DATA", &profile_data)
             .env("SAMSKAB_BENCH_TASKS", &tasks),
     )?;
-    run_cmd(
-        Command::new(cargo())
-            .current_dir(&root)
-            .args(["bench", "--package", "samskab-server", "--bench", "flood"]),
-    )?;
+    run_cmd(Command::new(cargo()).current_dir(&root).args([
+        "bench",
+        "--package",
+        "samskab-server",
+        "--bench",
+        "flood",
+    ]))?;
     crate::dist::build(&Profile::Release)?;
     run_cmd(Command::new(cargo()).current_dir(&root).args([
         "build",

@@ -19,9 +19,10 @@ pub const PROFILE_BYTES: usize = 512 * 1024;
 pub const PARKED_CHANGES: usize = 256;
 /// Bytes of parked changes per connection.
 pub const PARKED_BYTES: usize = 2 * 1024 * 1024;
-/// Messages waiting to be written to one connection. A reader that falls this far behind is
-/// disconnected rather than buffered (it reconnects and resyncs).
-pub const OUTBOX_MESSAGES: usize = 1_024;
+/// Bytes of messages waiting to be written to one connection. A reader that falls this far
+/// behind is disconnected rather than buffered (it reconnects and resyncs). Bytes, not a count:
+/// an honest new device that asks for 15,000 small documents at once gets 15,000 answers.
+pub const OUTBOX_BYTES: usize = 16 * 1024 * 1024;
 /// How long writing one message to a connection may take before the connection is dropped.
 pub const SEND_TIMEOUT_SECS: u64 = 30;
 /// The WebSocket read buffer per connection (tungstenite's default is 128 KiB, most of an
