@@ -42,6 +42,7 @@ pub fn App() -> impl IntoView {
     let sync = user.as_ref().map(|_| sync_client::start());
     if let Some(sync) = sync {
         provide_context(sync);
+        provide_context(crate::organisations::Directory::start());
     }
 
     view! {

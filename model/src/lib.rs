@@ -14,6 +14,7 @@
 //!   sign-ups.
 //! - [`profile`]: the volunteer's profile (CV) document, its consent and validation.
 //! - [`local_time`]: Danish local time without a time zone database (for matching).
+//! - [`organisation`]: an organisation as the relay lists it, and its name by id.
 //! - [`roster`]: confirmed and waitlisted volunteers, derived from a task alone.
 //! - [`towns`]: the municipality's towns and the distances between them.
 //! - [`matching`]: suggested tasks for a volunteer and suggested volunteers for a task.
@@ -33,6 +34,7 @@ pub mod ids;
 pub mod lang;
 pub mod local_time;
 pub mod matching;
+pub mod organisation;
 pub mod profile;
 pub mod roster;
 pub mod sync;

@@ -109,6 +109,16 @@ define_messages! {
     },
     CoordinateFor => { da: "Jeg koordinerer for", en: "I coordinate for" },
     ChooseOrg => { da: "Vælg organisation", en: "Choose organisation" },
+    FieldOrganisation => { da: "Organisation", en: "Organisation" },
+    ChooseOrgProblem => {
+        da: "Vælg, hvilken organisation opgaven er for.",
+        en: "Choose the organisation the task is for.",
+    },
+    NoOrganisationsYet => {
+        da: "Listen over organisationer er ikke hentet endnu. Den kommer, når enheden har forbindelse.",
+        en: "The list of organisations has not arrived yet. It comes when the device is online.",
+    },
+    FormHasProblems => { da: "Ret det markerede, og prøv igen:", en: "Correct what is marked and try again:" },
     NoOrgTasks => { da: "Organisationen har ingen opgaver endnu.", en: "The organisation has no tasks yet." },
     NewTask => { da: "Opret opgave", en: "Create task" },
     EditTask => { da: "Rediger opgave", en: "Edit task" },

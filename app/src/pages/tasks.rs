@@ -9,7 +9,6 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
-use samskab_model::demo::organisation_name;
 use samskab_model::matching;
 use samskab_model::task::{InvitationAnswer, Signup, SignupState, TaskStatus};
 use samskab_model::towns::DEMO_TOWNS;
@@ -312,7 +311,7 @@ fn TaskBody(id: DocumentId, task: Task, error: RwSignal<Option<String>>) -> impl
             <p class="badge">{move || i18n::status_label(status, i18n.lang())}</p>
         })}
         <p class="task-meta">
-            {organisation_name(task.organisation.as_str()).to_owned()} " · "
+            {crate::organisations::use_directory().name(&task.organisation)} " · "
             {move || task.area.label(i18n.lang())} " · " {task.town.clone()}
         </p>
         <p class="description" data-testid="description">{task.description.clone()}</p>
@@ -365,6 +364,7 @@ fn ForYou() -> impl IntoView {
     let sync = expect_context::<SyncView>();
     let me = settings::person_id();
     let me2 = me.clone();
+    let directory = crate::organisations::use_directory();
     let invitations = move || {
         sync.version.track();
         let mut found: Vec<(DocumentId, String, String)> = sync_client::tasks()
@@ -375,13 +375,7 @@ fn ForYou() -> impl IntoView {
                     .get(&me)
                     .is_some_and(|i| i.answer == InvitationAnswer::Pending)
             })
-            .map(|(id, t)| {
-                (
-                    id,
-                    t.title.clone(),
-                    organisation_name(t.organisation.as_str()).to_owned(),
-                )
-            })
+            .map(|(id, t)| (id, t.title.clone(), directory.name(&t.organisation)))
             .collect();
         found.sort_by(|a, b| a.1.cmp(&b.1));
         found
