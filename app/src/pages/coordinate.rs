@@ -266,6 +266,7 @@ fn field_of(problem: &TaskError, rows: &[(ShiftId, u32)]) -> Option<String> {
         ),
         TaskError::TooManySkills(_) => Some("task-skills".into()),
         TaskError::EndNotAfterStart(id) => row(id, "to"),
+        TaskError::ShiftStarted(id) => row(id, "date"),
         TaskError::NoCapacity(id) | TaskError::CapacityTooLarge { shift: id, .. } => {
             row(id, "capacity")
         }
@@ -431,7 +432,16 @@ fn TaskEditorForm() -> impl IntoView {
         let now = time::now();
         // The model's rules, checked on a scratch task, so that every problem shows at once.
         let mut scratch = existing_or_draft(editing, org.clone(), &form, now);
-        if let Err(model) = scratch.apply_form(&form, now, fresh_shift_id) {
+        let model = scratch
+            .apply_form(&form, now, fresh_shift_id)
+            .and_then(|()| {
+                // Publishing's own rule (no shift that has started) once the form itself is fine.
+                match scratch.publish_problems(now) {
+                    p if publish && !p.is_empty() => Err(p),
+                    _ => Ok(()),
+                }
+            });
+        if let Err(model) = model {
             // With a row unreadable, "needs a shift" would only repeat its message.
             let rows_ok = found.iter().all(|p| p.field.as_deref() == Some("task-org"));
             found.extend(
@@ -443,12 +453,6 @@ fn TaskEditorForm() -> impl IntoView {
                         text: p.describe(lang),
                     }),
             );
-        }
-        if let Err(model) = publish_check(&scratch, publish, now) {
-            found.extend(model.iter().map(|p| Problem {
-                field: field_of(p, &keys),
-                text: p.describe(lang),
-            }));
         }
         if !found.is_empty() {
             problems.set(found);
@@ -465,8 +469,7 @@ fn TaskEditorForm() -> impl IntoView {
                 Some(id) => sync_client::update_task(id, |task| {
                     task.apply_form(&form, now, fresh_shift_id)?;
                     if publish {
-                        publish_check(task, true, now)?;
-                        task.status = TaskStatus::Published;
+                        task.publish(now)?;
                     }
                     Ok(())
                 })
@@ -474,13 +477,11 @@ fn TaskEditorForm() -> impl IntoView {
                 .map(|()| id),
                 None => {
                     let mut task = Task::draft(org, &form.title, form.area, now);
-                    match task.apply_form(&form, now, fresh_shift_id) {
-                        Ok(()) => {
-                            if publish {
-                                task.status = TaskStatus::Published;
-                            }
-                            sync_client::create_task(task).await
-                        }
+                    let ready = task
+                        .apply_form(&form, now, fresh_shift_id)
+                        .and_then(|()| if publish { task.publish(now) } else { Ok(()) });
+                    match ready {
+                        Ok(()) => sync_client::create_task(task).await,
                         Err(p) => Err(ChangeError::Invalid(p)),
                     }
                 }
@@ -746,11 +747,6 @@ fn placeholder_org() -> OrganisationId {
     "organisation".parse().expect("a valid literal id")
 }
 
-/// Publishing's own rule on top of the task's: none until part 2 adds it.
-fn publish_check(_task: &Task, _publish: bool, _now: i64) -> Result<(), Vec<TaskError>> {
-    Ok(())
-}
-
 /// On a task's page, for the organisation's coordinator: status actions and sign-ups.
 #[component]
 pub fn CoordinatorPanel(id: DocumentId, task: Task) -> impl IntoView {
@@ -769,6 +765,10 @@ pub fn CoordinatorPanel(id: DocumentId, task: Task) -> impl IntoView {
         spawn_local(async move {
             let now = time::now();
             let result = sync_client::update_task(id, |t| {
+                if status == TaskStatus::Published {
+                    // Not with a shift that has started: that one could not be signed up for.
+                    return t.publish(now);
+                }
                 t.status = status;
                 t.updated_at = now;
                 let problems = t.problems();
