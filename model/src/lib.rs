@@ -12,6 +12,7 @@
 //! - [`task`]: the task document, its validation and limits.
 //! - [`task_form`]: the coordinator's edit, laid onto the current task without touching
 //!   sign-ups.
+//! - [`task_search`]: the task bank's text search, organisation names included.
 //! - [`profile`]: the volunteer's profile (CV) document, its consent and validation.
 //! - [`local_time`]: Danish local time without a time zone database (for matching).
 //! - [`organisation`]: an organisation as the relay lists it, and its name by id.
@@ -40,6 +41,7 @@ pub mod roster;
 pub mod sync;
 pub mod task;
 pub mod task_form;
+pub mod task_search;
 mod text_enum;
 pub mod towns;
 

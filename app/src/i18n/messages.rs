@@ -72,7 +72,7 @@ define_messages! {
     FilterFree => { da: "Kun med ledige pladser", en: "Only with free places" },
     FilterFrom => { da: "Fra dato", en: "From date" },
     Search => { da: "Søg", en: "Search" },
-    SearchHint => { da: "Titel, beskrivelse eller kompetence", en: "Title, description or skill" },
+    SearchHint => { da: "Titel, forening, beskrivelse eller kompetence", en: "Title, organisation, description or skill" },
     NoTasks => {
         da: "Ingen opgaver passer til din søgning. Prøv at fjerne et filter.",
         en: "No tasks match your search. Try removing a filter.",

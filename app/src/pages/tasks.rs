@@ -9,10 +9,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
-use samskab_model::matching;
 use samskab_model::task::{InvitationAnswer, Signup, SignupState, TaskStatus};
 use samskab_model::towns::DEMO_TOWNS;
 use samskab_model::{Area, DocumentId, Place, Roster, ShiftId, Task};
+use samskab_model::{matching, task_search};
 
 use crate::i18n::{self, Msg, use_i18n};
 use crate::sync_client::{self, ChangeError, SyncView};
@@ -36,18 +36,6 @@ fn is_current(task: &Task, now: i64) -> bool {
 
 fn free_places(task: &Task) -> u64 {
     task.shifts.values().map(|s| Roster::of(s).free(s)).sum()
-}
-
-fn matches_query(task: &Task, query: &str) -> bool {
-    let query = query.trim().to_lowercase();
-    query.is_empty()
-        || task.title.to_lowercase().contains(&query)
-        || task.description.to_lowercase().contains(&query)
-        || task.place.to_lowercase().contains(&query)
-        || task
-            .skills
-            .iter()
-            .any(|s| s.to_lowercase().contains(&query))
 }
 
 #[component]
@@ -74,6 +62,7 @@ pub fn TaskList() -> impl IntoView {
         all
     };
     let me = settings::person_id();
+    let directory = crate::organisations::use_directory();
     let now = time::now();
     let showing_past = RwSignal::new(false);
 
@@ -93,7 +82,7 @@ pub fn TaskList() -> impl IntoView {
             .filter(|(_, t)| {
                 !free_only || (t.status == TaskStatus::Published && free_places(t) > 0)
             })
-            .filter(|(_, t)| matches_query(t, &query))
+            .filter(|(_, t)| task_search::matches(t, &directory.name(&t.organisation), &query))
             .filter(|(_, t)| is_current(t, now) != past)
             .collect::<Vec<_>>()
     };
