@@ -99,6 +99,7 @@ define_messages! {
     ConfirmWithdrawNo => { da: "Nej, behold pladsen", en: "No, keep my place" },
     WithdrawnNotice => { da: "Du er afmeldt.", en: "You have withdrawn." },
     Undo => { da: "Fortryd", en: "Undo" },
+    MoreFilters => { da: "Flere filtre", en: "More filters" },
     PastTasks => { da: "Tidligere opgaver", en: "Earlier tasks" },
     NoPastTasks => { da: "Der er ingen tidligere opgaver.", en: "There are no earlier tasks." },
     Confirmed => { da: "Bekræftet", en: "Confirmed" },

@@ -534,7 +534,7 @@ fn TaskEditorForm() -> impl IntoView {
 
     view! {
         <section class="page" aria-labelledby="page-title">
-            <p><A href=back.clone()>"← " {move || i18n.t(Msg::Discard)}</A></p>
+            <p><A href=back.clone() attr:class="standalone">"← " {move || i18n.t(Msg::Discard)}</A></p>
             <h1 id="page-title">{move || i18n.t(if editing.is_some() { Msg::EditTask } else { Msg::NewTask })}</h1>
             {move || {
                 let p = problems.get();

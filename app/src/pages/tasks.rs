@@ -157,6 +157,11 @@ pub fn TaskList() -> impl IntoView {
                         placeholder=move || i18n.t(Msg::SearchHint)
                         on:input=move |ev| query.set(event_target_value(&ev))/>
                 </div>
+                // The other filters fold away, so that on a phone the first task is on the
+                // first screen.
+                <details class="more-filters field-wide">
+                <summary>{move || i18n.t(Msg::MoreFilters)}</summary>
+                <div class="more-filters-body">
                 <div class="field">
                     <label for="filter-area">{move || i18n.t(Msg::FilterArea)}</label>
                     <select id="filter-area" on:change=move |ev| area.set(event_target_value(&ev))>
@@ -189,6 +194,8 @@ pub fn TaskList() -> impl IntoView {
                         on:change=move |ev| free_only.set(event_target_checked(&ev))/>
                     <label for="filter-free">{move || i18n.t(Msg::FilterFree)}</label>
                 </div>
+                </div>
+                </details>
             </form>
 
             <p class="links">
@@ -217,6 +224,7 @@ pub fn TaskList() -> impl IntoView {
                     }.into_any()
                 }
             }}
+            <ForYou suggestions_part=true/>
         </section>
     }
 }
@@ -347,7 +355,7 @@ pub fn TaskDetail() -> impl IntoView {
 
     view! {
         <section class="page" aria-labelledby="page-title">
-            <p><A href="/opgaver">"← " {move || i18n.t(Msg::BackToTasks)}</A></p>
+            <p><A href="/opgaver" attr:class="standalone">"← " {move || i18n.t(Msg::BackToTasks)}</A></p>
             {move || match task() {
                 None => view! {
                     <h1 id="page-title">{i18n.t(Msg::NavTasks)}</h1>
@@ -440,11 +448,15 @@ fn TaskBody(
     }
 }
 
-/// "Invitationer til dig" and "Forslag til dig" at the top of the task list: open
-/// invitations from coordinators, and published tasks ranked by how well they fit the user's
-/// CV (computed here, offline too).
+/// "Invitationer til dig" at the top of the task list (open invitations from coordinators) and
+/// "Forslag til dig" after it (published tasks ranked by how well they fit the user's CV,
+/// computed here, offline too). The list itself comes first on a phone's first screen.
 #[component]
-fn ForYou() -> impl IntoView {
+fn ForYou(
+    /// The suggestions (shown after the list); otherwise the invitations (shown before it).
+    #[prop(optional)]
+    suggestions_part: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
     let sync = expect_context::<SyncView>();
     let me = settings::person_id();
@@ -481,7 +493,8 @@ fn ForYou() -> impl IntoView {
             .collect::<Vec<_>>();
         Some(list)
     };
-    view! {
+    let invitations_view = move || {
+        view! {
         {move || {
             let list = invitations();
             (!list.is_empty()).then(|| view! {
@@ -495,10 +508,16 @@ fn ForYou() -> impl IntoView {
                 </section>
             })
         }}
+        }
+    };
+    if !suggestions_part {
+        return invitations_view().into_any();
+    }
+    view! {
         <section class="suggestions-panel" aria-labelledby="for-you-title" data-testid="for-you">
             <h2 id="for-you-title">{move || i18n.t(Msg::SuggestionsForYou)}</h2>
             {move || match suggestions() {
-                None => view! { <p class="muted"><A href="/cv">{move || i18n.t(Msg::FillCvForSuggestions)}</A></p> }.into_any(),
+                None => view! { <p class="muted"><A href="/cv" attr:class="standalone">{move || i18n.t(Msg::FillCvForSuggestions)}</A></p> }.into_any(),
                 Some(list) if list.is_empty() => view! { <p class="muted">{move || i18n.t(Msg::NoSuggestions)}</p> }.into_any(),
                 Some(list) => view! {
                     <ul class="plain-list suggestions">
@@ -514,6 +533,7 @@ fn ForYou() -> impl IntoView {
             }}
         </section>
     }
+    .into_any()
 }
 
 /// An open invitation on the task's page: accept (signs up for the shift) or decline.
