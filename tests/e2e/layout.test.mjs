@@ -167,7 +167,7 @@ test("every focus ring has 3:1 contrast against its background, and targets are 
   const page = await device("bo@demo.samskab.dk");
   const kiosk = await kioskPath(page);
   const problems = [];
-  for (const path of ["/opgaver", kiosk, "/opgaver/ny", "/cv", "/koordinering"]) {
+  for (const path of ["/opgaver", kiosk, "/opgaver/ny", "/cv", "/koordinering", "/cv-banken", "/konto"]) {
     await visit(page, path);
     await page.setViewportSize({ width: 390, height: 844 });
     // Tab through the page; for each stop read the ring and what is behind it.
