@@ -391,7 +391,9 @@ fn TaskBody(
         .invitations
         .get(&me)
         .filter(|i| i.answer == InvitationAnswer::Pending && open)
-        .and_then(|i| Some((i.shift.clone(), task.shifts.get(&i.shift)?.start)));
+        .and_then(|i| Some((i.shift.clone(), task.shifts.get(&i.shift)?.start)))
+        // An invitation to a shift that has started can no longer be taken up.
+        .filter(|(_, start)| *start > now);
     view! {
         <h1 id="page-title">{task.title.clone()}</h1>
         {cancelled.then(|| view! { <p class="badge badge-no">{move || i18n.t(Msg::Cancelled)}</p> })}
@@ -462,15 +464,17 @@ fn ForYou(
     let me = settings::person_id();
     let me2 = me.clone();
     let directory = crate::organisations::use_directory();
+    let now = time::now();
     let invitations = move || {
         sync.version.track();
         let mut found: Vec<(DocumentId, String, String)> = sync_client::tasks()
             .into_iter()
             .filter(|(_, t)| t.status == TaskStatus::Published)
             .filter(|(_, t)| {
-                t.invitations
-                    .get(&me)
-                    .is_some_and(|i| i.answer == InvitationAnswer::Pending)
+                t.invitations.get(&me).is_some_and(|i| {
+                    i.answer == InvitationAnswer::Pending
+                        && t.shifts.get(&i.shift).is_some_and(|s| s.start > now)
+                })
             })
             .map(|(id, t)| (id, t.title.clone(), directory.name(&t.organisation)))
             .collect();
