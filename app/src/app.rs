@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::components::{A, Redirect, Route, Router, Routes};
 use leptos_router::path;
+use wasm_bindgen::JsCast;
 
 use crate::connectivity::{self, Connection};
 use crate::i18n::{I18n, Lang, Msg, use_i18n};
@@ -42,11 +43,17 @@ pub fn App() -> impl IntoView {
     let sync = user.as_ref().map(|_| sync_client::start());
     if let Some(sync) = sync {
         provide_context(sync);
+        provide_context(crate::organisations::Directory::start());
     }
 
     view! {
         <Router>
-            <a class="skip-link" href="#main">{move || i18n.t(Msg::SkipToContent)}</a>
+            // The router would treat "#main" as a navigation; the link's job is the focus.
+            <a class="skip-link" href="#main" on:click=|ev| {
+                ev.prevent_default();
+                focus_main(false);
+            }>{move || i18n.t(Msg::SkipToContent)}</a>
+            <FocusOnNavigate/>
             <header class="app-header">
                 <div class="brand">
                     <img class="brand-logo" src="/icons/icon.svg" alt="" width="40" height="40"/>
@@ -96,6 +103,37 @@ pub fn App() -> impl IntoView {
             </main>
         </Router>
     }
+}
+
+/// Moves focus into the page: to its heading (`heading`), else to `main` itself. Screen
+/// readers then start reading the new page, and keyboard users go on from there instead of
+/// from the top of the document.
+fn focus_main(heading: bool) {
+    let doc = document();
+    let target = heading
+        .then(|| doc.query_selector("main h1").ok().flatten())
+        .flatten()
+        .or_else(|| doc.get_element_by_id("main"));
+    if let Some(el) = target.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+        if !el.has_attribute("tabindex") {
+            let _ = el.set_attribute("tabindex", "-1");
+        }
+        let _ = el.focus();
+    }
+}
+
+/// After each navigation within the app (not the first page load, where the browser's own
+/// start is right), focus goes to the new page's heading.
+#[component]
+fn FocusOnNavigate() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    Effect::new(move |previous: Option<String>| {
+        let path = location.pathname.get();
+        if previous.is_some_and(|p| p != path) {
+            request_animation_frame(|| focus_main(true));
+        }
+        path
+    });
 }
 
 #[component]

@@ -7,6 +7,7 @@
 //!   Kaffepulje) and the account pages (log in, invitation, Min konto).
 //! - [`i18n`]: Danish and English texts as a typed catalog, and the current language.
 //! - [`settings`]: small per-device settings in localStorage (the chosen language).
+//! - [`organisations`]: the relay's list of organisations, kept on the device.
 //! - [`session`]: who is signed in (remembered for offline use), log in and out.
 //! - [`store`]: the documents in IndexedDB.
 //! - [`sync_client`]: the shared sync hub driven over one WebSocket to the relay.
@@ -18,6 +19,7 @@
 pub mod app;
 pub mod connectivity;
 pub mod i18n;
+pub mod organisations;
 pub mod pages;
 pub mod pwa;
 pub mod session;

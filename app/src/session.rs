@@ -27,6 +27,9 @@ pub struct SignedIn {
     pub id: PersonId,
     pub name: String,
     pub email: String,
+    /// Absent in users remembered before the phone was kept.
+    #[serde(default)]
+    pub phone: String,
     pub role: Role,
     pub organisations: Vec<OrganisationId>,
 }
@@ -83,12 +86,13 @@ fn user_of(value: &JsValue) -> Option<SignedIn> {
         id: text("id")?.parse().ok()?,
         name: text("name")?,
         email: text("email")?,
+        phone: text("phone").unwrap_or_default(),
         role: text("role")?.parse().ok()?,
         organisations,
     })
 }
 
-async fn call(
+pub(crate) async fn call(
     method: &str,
     path: &str,
     body: Option<&Object>,
@@ -201,6 +205,7 @@ pub async fn logout() {
         crate::sync_client::PENDING_KEY,
         crate::settings::PERSON_KEY,
         crate::settings::ORG_KEY,
+        crate::organisations::KEY,
     ] {
         LocalStorage::delete(key);
     }

@@ -62,9 +62,9 @@ fn fallback_person() -> samskab_model::PersonId {
 
 pub const ORG_KEY: &str = "samskab.org";
 
-/// The organisation this device coordinates for, if one was chosen on the coordination page.
-/// Until accounts exist (they make it a role granted by staff), this is a device setting that
-/// only decides which management views are shown; it grants nothing.
+/// The organisation last chosen on Koordinering or in the task form, for someone who runs
+/// several (staff, admins, a coordinator of more than one). It only preselects a visible
+/// choice; it grants nothing, and a coordinator of one organisation never needs it.
 pub fn coordinated_org() -> Option<samskab_model::OrganisationId> {
     LocalStorage::get::<String>(ORG_KEY)
         .ok()

@@ -289,6 +289,18 @@ pub async fn stop_and_forget() {
     }
 }
 
+thread_local! {
+    /// When this page's current (or last) sync connection opened, on the device's clock.
+    static CONNECTED_AT: std::cell::Cell<Option<i64>> = const { std::cell::Cell::new(None) };
+}
+
+/// When this page last opened a connection to the relay, if it has. The relay accepts a
+/// sign-up time no older than the session's previous contact (less its clock slack), and that
+/// contact is never later than this: a time since then is one it accepts.
+pub fn connected_since() -> Option<i64> {
+    CONNECTED_AT.get()
+}
+
 fn connect(client: &Rc<Client>) {
     if client.ws.borrow().is_some() || client.stopped.get() {
         return;
@@ -302,6 +314,7 @@ fn connect(client: &Rc<Client>) {
     let on_open = {
         let ws = ws.clone();
         Closure::<dyn FnMut()>::new(move || {
+            CONNECTED_AT.set(Some(crate::time::now()));
             let join = Message::Join {
                 sender_id: me.clone(),
                 supported_protocol_versions: vec!["1".into()],

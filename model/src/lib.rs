@@ -13,8 +13,10 @@
 //! - [`task`]: the task document, its validation and limits.
 //! - [`task_form`]: the coordinator's edit, laid onto the current task without touching
 //!   sign-ups.
+//! - [`task_search`]: the task bank's text search, organisation names included.
 //! - [`profile`]: the volunteer's profile (CV) document, its consent and validation.
 //! - [`local_time`]: Danish local time without a time zone database (for matching).
+//! - [`organisation`]: an organisation as the relay lists it, and its name by id.
 //! - [`roster`]: confirmed and waitlisted volunteers, derived from a task alone.
 //! - [`towns`]: the municipality's towns and the distances between them.
 //! - [`matching`]: suggested tasks for a volunteer and suggested volunteers for a task.
@@ -35,11 +37,13 @@ pub mod judge;
 pub mod lang;
 pub mod local_time;
 pub mod matching;
+pub mod organisation;
 pub mod profile;
 pub mod roster;
 pub mod sync;
 pub mod task;
 pub mod task_form;
+pub mod task_search;
 mod text_enum;
 pub mod towns;
 

@@ -222,6 +222,8 @@ pub enum TaskError {
     PublishedWithoutShifts,
     #[error("shift {0} has sign-ups and cannot be deleted")]
     ShiftHasSignups(ShiftId),
+    #[error("shift {0} has already started")]
+    ShiftStarted(ShiftId),
 }
 
 impl TaskError {
@@ -252,6 +254,12 @@ impl TaskError {
             }
             (TaskError::ShiftHasSignups(_), Lang::Da) => {
                 "En vagt med tilmeldte kan ikke slettes. Aflys opgaven, hvis den ikke bliver til noget.".into()
+            }
+            (TaskError::ShiftStarted(_), Lang::Da) => {
+                "Vagten er allerede begyndt. Vælg et tidspunkt, der ikke er passeret.".into()
+            }
+            (TaskError::ShiftStarted(_), Lang::En) => {
+                "The shift has already started. Choose a time that has not passed.".into()
             }
             (other, Lang::En) => crate::lang::sentence(&other.to_string()),
         }
@@ -356,6 +364,40 @@ impl Task {
         }
     }
 
+    /// What stops the task from being published at `now`: the rules every task follows as a
+    /// published one, and that none of its shifts has started. A task already published keeps
+    /// its past shifts (they are its record); only the step to published is judged here.
+    pub fn publish_problems(&self, now: Millis) -> Vec<TaskError> {
+        let next = Task {
+            status: TaskStatus::Published,
+            ..self.clone()
+        };
+        let mut problems = next.problems();
+        problems.extend(
+            self.shifts
+                .iter()
+                .filter(|(_, s)| s.has_started(now))
+                .map(|(id, _)| TaskError::ShiftStarted(id.clone())),
+        );
+        problems
+    }
+
+    /// Publishes the task, or changes nothing and says why not ([`Task::publish_problems`]).
+    pub fn publish(&mut self, now: Millis) -> Result<(), Vec<TaskError>> {
+        let problems = self.publish_problems(now);
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        self.status = TaskStatus::Published;
+        self.updated_at = now;
+        Ok(())
+    }
+
+    /// Whether every shift has ended at `now` (a task without shifts has not).
+    pub fn is_past(&self, now: Millis) -> bool {
+        !self.shifts.is_empty() && self.shifts.values().all(|s| s.end <= now)
+    }
+
     /// The earliest shift start, for sorting lists by date.
     pub fn first_start(&self) -> Option<Millis> {
         self.shifts.values().map(|s| s.start).min()
@@ -363,6 +405,12 @@ impl Task {
 }
 
 impl Shift {
+    /// Whether the shift has begun at `now`: from then on no one signs up for it, and no task
+    /// is published with it.
+    pub fn has_started(&self, now: Millis) -> bool {
+        self.start <= now
+    }
+
     pub fn new(start: Millis, end: Millis, capacity: u64) -> Self {
         Shift {
             start,
@@ -371,5 +419,70 @@ impl Shift {
             signups: BTreeMap::new(),
             decisions: BTreeMap::new(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const H: Millis = 3_600_000;
+
+    fn task_with_shifts(starts: &[Millis]) -> Task {
+        let mut t = Task::draft("klub".parse().unwrap(), "Kiosk", Area::Sport, 0);
+        for (n, start) in starts.iter().enumerate() {
+            t.shifts.insert(
+                format!("vagt-{n}").parse().unwrap(),
+                Shift::new(*start, start + 2 * H, 1),
+            );
+        }
+        t
+    }
+
+    #[test]
+    fn a_task_with_a_started_shift_is_not_published_and_stays_as_it_was() {
+        let now = 100 * H;
+        let mut t = task_with_shifts(&[now + H, now - H]);
+        let before = t.clone();
+        let problems = t.publish(now).unwrap_err();
+        assert_eq!(
+            problems,
+            vec![TaskError::ShiftStarted("vagt-1".parse().unwrap())]
+        );
+        assert_eq!(t, before);
+        // A shift starting this very moment has started.
+        let mut t = task_with_shifts(&[now]);
+        assert!(t.publish(now).is_err());
+
+        let mut t = task_with_shifts(&[now + H]);
+        t.publish(now).unwrap();
+        assert_eq!(t.status, TaskStatus::Published);
+        assert_eq!(t.updated_at, now);
+    }
+
+    #[test]
+    fn a_published_task_whose_shifts_have_passed_is_still_valid() {
+        let now = 100 * H;
+        let mut t = task_with_shifts(&[now + H]);
+        t.publish(now).unwrap();
+        // Days later, the shift is history, and the task loads and validates as before.
+        let later = now + 48 * H;
+        assert!(t.problems().is_empty());
+        assert!(t.is_past(later));
+        assert!(!t.is_past(now));
+        assert!(
+            t.publish_problems(later)
+                .contains(&TaskError::ShiftStarted("vagt-0".parse().unwrap()))
+        );
+    }
+
+    #[test]
+    fn publishing_needs_a_shift() {
+        let mut t = task_with_shifts(&[]);
+        assert_eq!(
+            t.publish(0).unwrap_err(),
+            vec![TaskError::PublishedWithoutShifts]
+        );
+        assert!(!t.is_past(0));
     }
 }

@@ -107,14 +107,27 @@ impl Task {
             }
         }
         for row in &form.shifts {
-            match row.id.as_ref().and_then(|id| next.shifts.get_mut(id)) {
-                Some(shift) => {
+            // A shift added now, or moved to another start, must not have started: that is
+            // how a shift in the past gets in. One that is left as it was keeps its time.
+            let started = row.start <= now;
+            match row
+                .id
+                .as_ref()
+                .and_then(|id| next.shifts.get_mut(id).map(|s| (id, s)))
+            {
+                Some((id, shift)) => {
+                    if started && shift.start != row.start {
+                        problems.push(TaskError::ShiftStarted(id.clone()));
+                    }
                     shift.start = row.start;
                     shift.end = row.end;
                     shift.capacity = row.capacity;
                 }
                 None => {
                     let id = row.id.clone().unwrap_or_else(&mut fresh_id);
+                    if started {
+                        problems.push(TaskError::ShiftStarted(id.clone()));
+                    }
                     next.shifts
                         .insert(id, Shift::new(row.start, row.end, row.capacity));
                 }
@@ -229,6 +242,42 @@ mod tests {
             .retain(|s| s.id.as_ref().unwrap().as_str() == "vagt-2");
         current.apply_form(&form, 6, fresh()).unwrap();
         assert_eq!(current.shifts.len(), 1);
+    }
+
+    #[test]
+    fn a_shift_cannot_be_added_or_moved_into_the_past_but_a_past_one_may_stay() {
+        // The task's first shift (10 to 12 h) has passed at 15 h; its second has not.
+        let now = 15 * H;
+        let mut current = task();
+        let before = current.clone();
+        let mut form = TaskForm::of(&current);
+        form.shifts.push(ShiftForm {
+            id: None,
+            start: 14 * H,
+            end: 16 * H,
+            capacity: 1,
+        });
+        let problems = current.apply_form(&form, now, fresh()).unwrap_err();
+        assert_eq!(
+            problems,
+            vec![TaskError::ShiftStarted("ny-1".parse().unwrap())]
+        );
+        assert_eq!(current, before);
+
+        // Moving the future shift to an hour ago is refused too.
+        let mut form = TaskForm::of(&current);
+        form.shifts[1].start = 14 * H;
+        let problems = current.apply_form(&form, now, fresh()).unwrap_err();
+        assert_eq!(
+            problems,
+            vec![TaskError::ShiftStarted("vagt-2".parse().unwrap())]
+        );
+
+        // Editing the description keeps the past shift as it is, and is saved.
+        let mut form = TaskForm::of(&current);
+        form.description = "Ny tekst".into();
+        current.apply_form(&form, now, fresh()).unwrap();
+        assert_eq!(current.shifts[&"vagt-1".parse().unwrap()].start, 10 * H);
     }
 
     #[test]

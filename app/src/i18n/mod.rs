@@ -92,6 +92,19 @@ pub fn waitlist_place(n: usize, lang: Lang) -> String {
     }
 }
 
+/// What a sign-up came to, for the live region: "Du er tilmeldt. Bekræftet." and so on.
+pub fn signup_result(place: samskab_model::Place, lang: Lang) -> String {
+    use samskab_model::Place;
+    match (place, lang) {
+        (Place::Confirmed, Lang::Da) => "Du er tilmeldt og har en plads.".into(),
+        (Place::Confirmed, Lang::En) => "You are signed up and have a place.".into(),
+        (Place::Waitlisted(n), Lang::Da) => format!("Du er skrevet på ventelisten som nr. {n}."),
+        (Place::Waitlisted(n), Lang::En) => format!("You are on the waiting list as no. {n}."),
+        (_, Lang::Da) => "Du er tilmeldt.".into(),
+        (_, Lang::En) => "You are signed up.".into(),
+    }
+}
+
 /// "2 af 3 pladser besat" / "2 of 3 places taken".
 pub fn places_taken(taken: usize, capacity: u64, lang: Lang) -> String {
     match lang {

@@ -13,14 +13,17 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
-use samskab_model::demo::{ORGANISATIONS, organisation_name};
+use samskab_model::organisation::Organisation;
 use samskab_model::task::{Contact, Decision, DecisionEntry, TaskStatus};
 use samskab_model::towns::DEMO_TOWNS;
 use samskab_model::{
-    Area, DocumentId, OrganisationId, PersonId, Roster, ShiftForm, ShiftId, Task, TaskForm,
+    Area, DocumentId, OrganisationId, PersonId, Roster, ShiftForm, ShiftId, Task, TaskError,
+    TaskForm,
 };
+use wasm_bindgen::JsCast;
 
 use crate::i18n::{self, Msg, use_i18n};
+use crate::organisations::use_directory;
 use crate::sync_client::{self, ChangeError, SyncView};
 use crate::{settings, time};
 
@@ -30,24 +33,13 @@ use super::describe_change_error as describe;
 pub fn CoordinationPage() -> impl IntoView {
     let i18n = use_i18n();
     let sync = expect_context::<SyncView>();
+    let directory = use_directory();
     super::page_title(Msg::NavCoordinate);
-    // The organisations this user runs: a coordinator's own, every one for staff and admins.
-    let principal = crate::session::current().map(|u| u.principal());
-    let choices: Vec<(&'static str, &'static str)> = ORGANISATIONS
-        .iter()
-        .filter(|(id, _)| {
-            id.parse::<OrganisationId>()
-                .is_ok_and(|o| principal.as_ref().is_some_and(|p| p.coordinates(&o)))
-        })
-        .copied()
-        .collect();
-    let remembered =
-        settings::coordinated_org().filter(|o| choices.iter().any(|(id, _)| *id == o.as_str()));
-    let only = (choices.len() == 1)
-        .then(|| choices[0].0.parse::<OrganisationId>().ok())
-        .flatten();
-    let org = RwSignal::new(remembered.or(only));
-    if choices.is_empty() {
+    let user = crate::session::current();
+    let is_volunteer = user
+        .as_ref()
+        .is_none_or(|u| u.role == samskab_model::authz::Role::Volunteer);
+    if is_volunteer {
         return view! {
             <section class="page" aria-labelledby="page-title">
                 <h1 id="page-title">{move || i18n.t(Msg::NavCoordinate)}</h1>
@@ -56,6 +48,16 @@ pub fn CoordinationPage() -> impl IntoView {
         }
         .into_any();
     }
+    // The organisations this user runs, from the relay's list (a coordinator's own ones are
+    // known from the session even before the list arrives).
+    let choices = Memo::new(move |_| {
+        user.as_ref()
+            .map(|u| directory.coordinated_by(u))
+            .unwrap_or_default()
+    });
+    let picked = RwSignal::new(settings::coordinated_org());
+    // The chosen one while it is among the choices; the only one when there is one.
+    let org = Memo::new(move |_| chosen_org(&choices.get(), picked.get()));
     let tasks = move || {
         sync.version.track();
         let Some(org) = org.get() else {
@@ -73,18 +75,35 @@ pub fn CoordinationPage() -> impl IntoView {
         <section class="page" aria-labelledby="page-title">
             <h1 id="page-title">{move || i18n.t(Msg::NavCoordinate)}</h1>
             <p class="lead">{move || i18n.t(Msg::CoordinateIntro)}</p>
-            <div class="field">
-                <label for="coordinate-org">{move || i18n.t(Msg::CoordinateFor)}</label>
-                <select id="coordinate-org" prop:value=move || org.get().map(|o| o.to_string()).unwrap_or_default()
-                    on:change=move |ev| {
-                        let chosen = event_target_value(&ev).parse::<OrganisationId>().ok();
-                        settings::set_coordinated_org(chosen.as_ref());
-                        org.set(chosen);
-                    }>
-                    <option value="">{move || i18n.t(Msg::ChooseOrg)}</option>
-                    {choices.iter().map(|(id, name)| view! { <option value=*id>{*name}</option> }).collect_view()}
-                </select>
-            </div>
+            {move || {
+                let list = choices.get();
+                match list.len() {
+                    0 => view! { <p class="muted">{i18n.t(Msg::NoOrganisationsYet)}</p> }.into_any(),
+                    1 => view! {
+                        <p class="field-static" data-testid="coordinated-org">
+                            <span class="field-static-label">{i18n.t(Msg::CoordinateFor)}</span>
+                            " "<strong>{list[0].name.clone()}</strong>
+                        </p>
+                    }.into_any(),
+                    _ => view! {
+                        <div class="field">
+                            <label for="coordinate-org">{move || i18n.t(Msg::CoordinateFor)}</label>
+                            <select id="coordinate-org"
+                                on:change=move |ev| {
+                                    let chosen = event_target_value(&ev).parse::<OrganisationId>().ok();
+                                    settings::set_coordinated_org(chosen.as_ref());
+                                    picked.set(chosen);
+                                }>
+                                <option value="">{move || i18n.t(Msg::ChooseOrg)}</option>
+                                {list.into_iter().map(|o| {
+                                    let selected = org.get_untracked().as_ref() == Some(&o.id);
+                                    view! { <option value=o.id.to_string() selected=selected>{o.name}</option> }
+                                }).collect_view()}
+                            </select>
+                        </div>
+                    }.into_any(),
+                }
+            }}
             {move || org.get().map(|o| view! {
                 <p class="form-actions">
                     <A href="/opgaver/ny" attr:class="button primary">{move || i18n.t(Msg::NewTask)}</A>
@@ -120,6 +139,17 @@ pub fn CoordinationPage() -> impl IntoView {
     .into_any()
 }
 
+/// The organisation a new task is for: `picked` while it is among `choices`, else the only
+/// choice when there is exactly one, else none (the person must choose).
+fn chosen_org(choices: &[Organisation], picked: Option<OrganisationId>) -> Option<OrganisationId> {
+    picked
+        .filter(|p| choices.iter().any(|o| &o.id == p))
+        .or_else(|| match choices {
+            [only] => Some(only.id.clone()),
+            _ => None,
+        })
+}
+
 /// One shift row of the form, as typed.
 #[derive(Clone, Copy)]
 struct ShiftRow {
@@ -141,6 +171,21 @@ impl ShiftRow {
             to: RwSignal::new(shift.map(|s| time::time_input(s.end)).unwrap_or_default()),
             capacity: RwSignal::new(shift.map_or_else(|| "1".into(), |s| s.capacity.to_string())),
         }
+    }
+
+    /// The id of the row's first input that is empty or does not parse, for its message.
+    fn first_empty(&self) -> String {
+        let date = self.date.get_untracked();
+        let part = if date.is_empty() {
+            "date"
+        } else if time::to_millis(&date, &self.from.get_untracked()).is_none() {
+            "from"
+        } else if time::to_millis(&date, &self.to.get_untracked()).is_none() {
+            "to"
+        } else {
+            "capacity"
+        };
+        format!("shift-{}-{part}", self.key)
     }
 
     /// The row as a shift of the form; `None` when a field is missing or does not parse.
@@ -192,9 +237,81 @@ pub fn TaskEditor() -> impl IntoView {
     }
 }
 
+/// A problem with the form, and the id of the field it is about (none for the form as a whole).
+#[derive(Debug, Clone, PartialEq)]
+struct Problem {
+    field: Option<String>,
+    text: String,
+}
+
+/// The field of the form a model problem is about; `rows` maps shift ids to their row keys.
+fn field_of(problem: &TaskError, rows: &[(ShiftId, u32)]) -> Option<String> {
+    let row = |id: &ShiftId, part: &str| {
+        rows.iter()
+            .find(|(s, _)| s == id)
+            .map(|(_, key)| format!("shift-{key}-{part}"))
+    };
+    match problem {
+        TaskError::TitleEmpty => Some("task-title".into()),
+        TaskError::TooLong { field, .. } => Some(
+            match *field {
+                "title" => "task-title",
+                "description" => "task-description",
+                "place" => "task-place",
+                "town" => "task-town",
+                "skill" => "task-skills",
+                _ => "task-contact-name",
+            }
+            .into(),
+        ),
+        TaskError::TooManySkills(_) => Some("task-skills".into()),
+        TaskError::EndNotAfterStart(id) => row(id, "to"),
+        TaskError::ShiftStarted(id) => row(id, "date"),
+        TaskError::NoCapacity(id) | TaskError::CapacityTooLarge { shift: id, .. } => {
+            row(id, "capacity")
+        }
+        _ => None,
+    }
+}
+
+/// `aria-invalid` and `aria-describedby` of a field, and its message beside it.
+fn invalid(problems: RwSignal<Vec<Problem>>, field: &str) -> Option<String> {
+    problems.with(|p| {
+        p.iter()
+            .find(|p| p.field.as_deref() == Some(field))
+            .map(|p| p.text.clone())
+    })
+}
+
+/// The message beside a field, `id`-error, when the field has a problem.
+#[component]
+fn FieldError(#[prop(into)] field: String, problems: RwSignal<Vec<Problem>>) -> impl IntoView {
+    let id = format!("{field}-error");
+    move || {
+        invalid(problems, &field)
+            .map(|text| view! { <p class="field-error" id=id.clone()>{text}</p> })
+    }
+}
+
+/// Moves focus to the first field marked invalid (in page order), else to the summary, once
+/// the marks are on the page.
+fn focus_first_problem() {
+    leptos::prelude::request_animation_frame(|| {
+        let target = document()
+            .query_selector(".task-form [aria-invalid=\"true\"]")
+            .ok()
+            .flatten()
+            .or_else(|| document().get_element_by_id("form-problems"));
+        if let Some(el) = target.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+            let _ = el.focus();
+        }
+    });
+}
+
 #[component]
 fn TaskEditorForm() -> impl IntoView {
     let i18n = use_i18n();
+    let directory = use_directory();
     let params = use_params_map();
     let editing: Option<DocumentId> = params
         .read_untracked()
@@ -205,12 +322,25 @@ fn TaskEditorForm() -> impl IntoView {
     } else {
         Msg::NewTask
     });
+    let user = crate::session::current();
     let existing = editing.and_then(|id| sync_client::task(&id));
     let form = existing.as_ref().map(TaskForm::of);
-    let org = existing
-        .as_ref()
-        .map(|t| t.organisation.clone())
-        .or_else(settings::coordinated_org);
+    // Whom the task is for: fixed for an existing task; for a new one the only organisation
+    // the user runs, or the one chosen in the form (starting from the Koordinering page's).
+    let fixed_org = existing.as_ref().map(|t| t.organisation.clone());
+    let choices = Memo::new(move |_| {
+        user.as_ref()
+            .map(|u| directory.coordinated_by(u))
+            .unwrap_or_default()
+    });
+    let picked = RwSignal::new(settings::coordinated_org());
+    let editing_existing = fixed_org.is_some();
+    let org = Memo::new(move |_| {
+        fixed_org
+            .clone()
+            .or_else(|| chosen_org(&choices.get(), picked.get()))
+    });
+    let several = move || !editing_existing && choices.with(|c| c.len() > 1);
 
     let title = RwSignal::new(form.as_ref().map(|f| f.title.clone()).unwrap_or_default());
     let description = RwSignal::new(
@@ -225,7 +355,19 @@ fn TaskEditorForm() -> impl IntoView {
     );
     let place = RwSignal::new(form.as_ref().map(|f| f.place.clone()).unwrap_or_default());
     let skills = RwSignal::new(form.as_ref().map(|f| f.skills.clone()).unwrap_or_default());
-    let contact = form.as_ref().map(|f| f.contact.clone()).unwrap_or_default();
+    // A new task's contact is the coordinator, until they write someone else.
+    let contact = form.as_ref().map_or_else(
+        || {
+            crate::session::current()
+                .map(|u| Contact {
+                    name: u.name,
+                    phone: u.phone,
+                    email: u.email,
+                })
+                .unwrap_or_default()
+        },
+        |f| f.contact.clone(),
+    );
     let contact_name = RwSignal::new(contact.name);
     let contact_phone = RwSignal::new(contact.phone);
     let contact_email = RwSignal::new(contact.email);
@@ -240,24 +382,38 @@ fn TaskEditorForm() -> impl IntoView {
         _ => vec![new_row(None)],
     };
     let rows = RwSignal::new(initial);
-    let problems = RwSignal::new(Vec::<String>::new());
+    let problems = RwSignal::new(Vec::<Problem>::new());
     let busy = RwSignal::new(false);
     let navigate = use_navigate();
 
-    let org_name = org
-        .as_ref()
-        .map(|o| organisation_name(o.as_str()).to_owned());
     let save = move |publish: bool| {
         let lang = i18n.lang();
+        let mut found = Vec::new();
         let mut shifts = Vec::new();
+        let mut keys = Vec::new();
         for row in rows.get_untracked() {
+            // Every row gets its shift id now, so that a problem the model finds with a shift
+            // can be shown beside that row.
+            let id = row.id.get_value().unwrap_or_else(|| {
+                let id = fresh_shift_id();
+                row.id.set_value(Some(id.clone()));
+                id
+            });
+            keys.push((id, row.key));
             match row.read() {
                 Some(shift) => shifts.push(shift),
-                None => {
-                    problems.set(vec![Msg::ShiftIncomplete.text(lang).into()]);
-                    return;
-                }
+                None => found.push(Problem {
+                    field: Some(row.first_empty()),
+                    text: Msg::ShiftIncomplete.text(lang).into(),
+                }),
             }
+        }
+        let org = org.get_untracked();
+        if org.is_none() {
+            found.push(Problem {
+                field: Some("task-org".into()),
+                text: Msg::ChooseOrgProblem.text(lang).into(),
+            });
         }
         let form = TaskForm {
             title: title.get_untracked(),
@@ -273,10 +429,37 @@ fn TaskEditorForm() -> impl IntoView {
             },
             shifts,
         };
-        let Some(org) = org.clone() else {
-            problems.set(vec![Msg::ChooseOrg.text(lang).into()]);
+        let now = time::now();
+        // The model's rules, checked on a scratch task, so that every problem shows at once.
+        let mut scratch = existing_or_draft(editing, org.clone(), &form, now);
+        let model = scratch
+            .apply_form(&form, now, fresh_shift_id)
+            .and_then(|()| {
+                // Publishing's own rule (no shift that has started) once the form itself is fine.
+                match scratch.publish_problems(now) {
+                    p if publish && !p.is_empty() => Err(p),
+                    _ => Ok(()),
+                }
+            });
+        if let Err(model) = model {
+            // With a row unreadable, "needs a shift" would only repeat its message.
+            let rows_ok = found.iter().all(|p| p.field.as_deref() == Some("task-org"));
+            found.extend(
+                model
+                    .iter()
+                    .filter(|p| rows_ok || !matches!(p, TaskError::PublishedWithoutShifts))
+                    .map(|p| Problem {
+                        field: field_of(p, &keys),
+                        text: p.describe(lang),
+                    }),
+            );
+        }
+        if !found.is_empty() {
+            problems.set(found);
+            focus_first_problem();
             return;
-        };
+        }
+        let Some(org) = org else { return };
         busy.set(true);
         problems.set(Vec::new());
         let navigate = navigate.clone();
@@ -286,7 +469,7 @@ fn TaskEditorForm() -> impl IntoView {
                 Some(id) => sync_client::update_task(id, |task| {
                     task.apply_form(&form, now, fresh_shift_id)?;
                     if publish {
-                        task.status = TaskStatus::Published;
+                        task.publish(now)?;
                     }
                     Ok(())
                 })
@@ -294,13 +477,11 @@ fn TaskEditorForm() -> impl IntoView {
                 .map(|()| id),
                 None => {
                     let mut task = Task::draft(org, &form.title, form.area, now);
-                    match task.apply_form(&form, now, fresh_shift_id) {
-                        Ok(()) => {
-                            if publish {
-                                task.status = TaskStatus::Published;
-                            }
-                            sync_client::create_task(task).await
-                        }
+                    let ready = task
+                        .apply_form(&form, now, fresh_shift_id)
+                        .and_then(|()| if publish { task.publish(now) } else { Ok(()) });
+                    match ready {
+                        Ok(()) => sync_client::create_task(task).await,
                         Err(p) => Err(ChangeError::Invalid(p)),
                     }
                 }
@@ -308,7 +489,27 @@ fn TaskEditorForm() -> impl IntoView {
             busy.set(false);
             match result {
                 Ok(id) => navigate(&format!("/opgaver/{id}"), Default::default()),
-                Err(e) => problems.set(describe(&e, lang)),
+                Err(ChangeError::Invalid(model)) => {
+                    problems.set(
+                        model
+                            .iter()
+                            .map(|p| Problem {
+                                field: field_of(p, &keys),
+                                text: p.describe(lang),
+                            })
+                            .collect(),
+                    );
+                    focus_first_problem();
+                }
+                Err(e) => {
+                    problems.set(
+                        describe(&e, lang)
+                            .into_iter()
+                            .map(|text| Problem { field: None, text })
+                            .collect(),
+                    );
+                    focus_first_problem();
+                }
             }
         });
     };
@@ -325,30 +526,77 @@ fn TaskEditorForm() -> impl IntoView {
             save(false);
         }
     };
+    // The attributes that tie a field to its message.
+    let bad = move |field: &'static str| move || invalid(problems, field).map(|_| "true");
+    let described = move |field: &'static str| {
+        move || invalid(problems, field).map(|_| format!("{field}-error"))
+    };
 
     view! {
         <section class="page" aria-labelledby="page-title">
-            <p><A href=back.clone()>"← " {move || i18n.t(Msg::Discard)}</A></p>
+            <p><A href=back.clone() attr:class="standalone">"← " {move || i18n.t(Msg::Discard)}</A></p>
             <h1 id="page-title">{move || i18n.t(if editing.is_some() { Msg::EditTask } else { Msg::NewTask })}</h1>
-            {org_name.map(|n| view! { <p class="task-meta">{n}</p> })}
             {move || {
                 let p = problems.get();
+                // Announced as an alert only when no field takes the focus to tell it.
+                let general = p.iter().all(|p| p.field.is_none());
                 (!p.is_empty()).then(|| view! {
-                    <div class="error" role="alert" data-testid="form-problems">
-                        <ul>{p.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
+                    <div class="error" id="form-problems" tabindex="-1" data-testid="form-problems"
+                        role=general.then_some("alert")>
+                        <p>{i18n.t(Msg::FormHasProblems)}</p>
+                        <ul>{p.into_iter().map(|p| view! { <li>{p.text}</li> }).collect_view()}</ul>
                     </div>
                 })
             }}
-            <form class="task-form" on:submit=submit>
+            <form class="task-form" novalidate on:submit=submit>
+                <div class="field field-wide" data-testid="task-org">
+                    {move || if several() {
+                        view! {
+                            <label for="task-org">{move || i18n.t(Msg::FieldOrganisation)}</label>
+                            <select id="task-org" aria-invalid=bad("task-org") aria-describedby=described("task-org")
+                                on:change=move |ev| {
+                                    let chosen = event_target_value(&ev).parse::<OrganisationId>().ok();
+                                    settings::set_coordinated_org(chosen.as_ref());
+                                    picked.set(chosen);
+                                }>
+                                <option value="">{move || i18n.t(Msg::ChooseOrg)}</option>
+                                {choices.get().into_iter().map(|o| {
+                                    let selected = org.get_untracked().as_ref() == Some(&o.id);
+                                    view! { <option value=o.id.to_string() selected=selected>{o.name}</option> }
+                                }).collect_view()}
+                            </select>
+                            <FieldError field="task-org" problems/>
+                        }.into_any()
+                    } else {
+                        match org.get() {
+                            Some(o) => view! {
+                                <p class="field-static">
+                                    <span class="field-static-label">{move || i18n.t(Msg::FieldOrganisation)}</span>
+                                    " "<strong>{directory.name(&o)}</strong>
+                                </p>
+                            }.into_any(),
+                            None => view! {
+                                <p class="field-static" id="task-org" tabindex="-1" aria-invalid=bad("task-org") aria-describedby=described("task-org")>
+                                    {move || i18n.t(Msg::NoOrganisationsYet)}
+                                </p>
+                                <FieldError field="task-org" problems/>
+                            }.into_any(),
+                        }
+                    }}
+                </div>
                 <div class="field field-wide">
                     <label for="task-title">{move || i18n.t(Msg::FieldTitle)}</label>
-                    <input id="task-title" type="text" required maxlength="120" bind:value=title/>
+                    <input id="task-title" type="text" required maxlength="120" bind:value=title
+                        aria-invalid=bad("task-title") aria-describedby=described("task-title")/>
+                    <FieldError field="task-title" problems/>
                 </div>
                 <div class="field field-wide">
                     <label for="task-description">{move || i18n.t(Msg::FieldDescription)}</label>
                     <textarea id="task-description" rows="5" maxlength="5000"
+                        aria-invalid=bad("task-description") aria-describedby=described("task-description")
                         prop:value=move || description.get()
                         on:input=move |ev| description.set(event_target_value(&ev))></textarea>
+                    <FieldError field="task-description" problems/>
                 </div>
                 <div class="field">
                     <label for="task-area">{move || i18n.t(Msg::FilterArea)}</label>
@@ -362,21 +610,29 @@ fn TaskEditorForm() -> impl IntoView {
                 <div class="field">
                     <label for="task-town">{move || i18n.t(Msg::FilterTown)}</label>
                     <select id="task-town" prop:value=move || town.get()
+                        aria-invalid=bad("task-town") aria-describedby=described("task-town")
                         on:change=move |ev| town.set(event_target_value(&ev))>
                         {DEMO_TOWNS.iter().map(|t| view! { <option value=*t>{*t}</option> }).collect_view()}
                     </select>
+                    <FieldError field="task-town" problems/>
                 </div>
                 <div class="field field-wide">
                     <label for="task-place">{move || i18n.t(Msg::Place)}</label>
-                    <input id="task-place" type="text" maxlength="200" bind:value=place/>
+                    <input id="task-place" type="text" maxlength="200" bind:value=place
+                        aria-invalid=bad("task-place") aria-describedby=described("task-place")/>
+                    <FieldError field="task-place" problems/>
                 </div>
                 <div class="field field-wide">
                     <label for="task-skills">{move || i18n.t(Msg::FieldSkills)}</label>
-                    <input id="task-skills" type="text" bind:value=skills/>
+                    <input id="task-skills" type="text" bind:value=skills
+                        aria-invalid=bad("task-skills") aria-describedby=described("task-skills")/>
+                    <FieldError field="task-skills" problems/>
                 </div>
                 <div class="field">
                     <label for="task-contact-name">{move || i18n.t(Msg::ContactName)}</label>
-                    <input id="task-contact-name" type="text" autocomplete="name" bind:value=contact_name/>
+                    <input id="task-contact-name" type="text" autocomplete="name" bind:value=contact_name
+                        aria-invalid=bad("task-contact-name") aria-describedby=described("task-contact-name")/>
+                    <FieldError field="task-contact-name" problems/>
                 </div>
                 <div class="field">
                     <label for="task-contact-phone">{move || i18n.t(Msg::ContactPhone)}</label>
@@ -391,23 +647,10 @@ fn TaskEditorForm() -> impl IntoView {
                 <For each=move || rows.get().into_iter().enumerate() key=|(i, r)| (*i, r.key) let:((index, row))>
                     <fieldset class="shift-row field-wide" data-testid="shift-row">
                         <legend>{move || i18n::shift_label(index + 1, i18n.lang())}</legend>
-                        <div class="field">
-                            <label for=format!("shift-{}-date", row.key)>{move || i18n.t(Msg::ShiftDate)}</label>
-                            <input id=format!("shift-{}-date", row.key) type="date" bind:value=row.date/>
-                        </div>
-                        <div class="field">
-                            <label for=format!("shift-{}-from", row.key)>{move || i18n.t(Msg::ShiftFrom)}</label>
-                            <input id=format!("shift-{}-from", row.key) type="time" bind:value=row.from/>
-                        </div>
-                        <div class="field">
-                            <label for=format!("shift-{}-to", row.key)>{move || i18n.t(Msg::ShiftTo)}</label>
-                            <input id=format!("shift-{}-to", row.key) type="time" bind:value=row.to/>
-                        </div>
-                        <div class="field">
-                            <label for=format!("shift-{}-capacity", row.key)>{move || i18n.t(Msg::ShiftCapacity)}</label>
-                            <input id=format!("shift-{}-capacity", row.key) type="number" min="1" max="1000"
-                                inputmode="numeric" bind:value=row.capacity/>
-                        </div>
+                        <ShiftInput row part="date" kind="date" label=Msg::ShiftDate value=row.date problems/>
+                        <ShiftInput row part="from" kind="time" label=Msg::ShiftFrom value=row.from problems/>
+                        <ShiftInput row part="to" kind="time" label=Msg::ShiftTo value=row.to problems/>
+                        <ShiftInput row part="capacity" kind="number" label=Msg::ShiftCapacity value=row.capacity problems/>
                         <button type="button" class="button secondary"
                             on:click=move |_| rows.update(|r| r.retain(|x| x.key != row.key))>
                             {move || i18n.t(Msg::RemoveShift)}
@@ -448,6 +691,62 @@ fn TaskEditorForm() -> impl IntoView {
     }
 }
 
+/// One input of a shift row, with its message beside it.
+#[component]
+fn ShiftInput(
+    row: ShiftRow,
+    part: &'static str,
+    kind: &'static str,
+    label: Msg,
+    value: RwSignal<String>,
+    problems: RwSignal<Vec<Problem>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = format!("shift-{}-{part}", row.key);
+    let error_id = format!("{id}-error");
+    let bad = {
+        let id = id.clone();
+        move || invalid(problems, &id).map(|_| "true")
+    };
+    let described = {
+        let id = id.clone();
+        move || invalid(problems, &id).map(|_| error_id.clone())
+    };
+    let number = kind == "number";
+    view! {
+        <div class="field">
+            <label for=id.clone()>{move || i18n.t(label)}</label>
+            <input id=id.clone() type=kind bind:value=value
+                min=number.then_some("1") max=number.then_some("1000")
+                inputmode=number.then_some("numeric")
+                aria-invalid=bad aria-describedby=described/>
+            <FieldError field=id problems/>
+        </div>
+    }
+}
+
+/// The task the form is checked against before saving: the stored one when editing, else a
+/// new draft for `org` (a placeholder organisation when none is chosen yet: only the form's
+/// own fields are judged here).
+fn existing_or_draft(
+    editing: Option<DocumentId>,
+    org: Option<OrganisationId>,
+    form: &TaskForm,
+    now: i64,
+) -> Task {
+    editing
+        .and_then(|id| sync_client::task(&id))
+        .unwrap_or_else(|| {
+            let org = org.unwrap_or_else(placeholder_org);
+            Task::draft(org, &form.title, form.area, now)
+        })
+}
+
+fn placeholder_org() -> OrganisationId {
+    #[allow(clippy::expect_used)]
+    "organisation".parse().expect("a valid literal id")
+}
+
 /// On a task's page, for the organisation's coordinator: status actions and sign-ups.
 #[component]
 pub fn CoordinatorPanel(id: DocumentId, task: Task) -> impl IntoView {
@@ -466,6 +765,10 @@ pub fn CoordinatorPanel(id: DocumentId, task: Task) -> impl IntoView {
         spawn_local(async move {
             let now = time::now();
             let result = sync_client::update_task(id, |t| {
+                if status == TaskStatus::Published {
+                    // Not with a shift that has started: that one could not be signed up for.
+                    return t.publish(now);
+                }
                 t.status = status;
                 t.updated_at = now;
                 let problems = t.problems();

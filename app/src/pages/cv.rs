@@ -531,7 +531,8 @@ fn ReadLog() -> impl IntoView {
                     <tbody>
                         {entries.into_iter().map(|e| {
                             let role = e.role;
-                            let orgs = e.organisations.iter().map(|o| samskab_model::demo::organisation_name(o).to_owned()).collect::<Vec<_>>().join(", ");
+                            let directory = crate::organisations::use_directory();
+                            let orgs = e.organisations.iter().map(|o| o.parse().map_or_else(|_| o.clone(), |id| directory.name(&id))).collect::<Vec<_>>().join(", ");
                             view! {
                                 <tr>
                                     <td>{e.name.clone()} " (" {move || i18n::role_label(role, i18n.lang())} {(!orgs.is_empty()).then(|| format!(", {orgs}"))} ")"</td>

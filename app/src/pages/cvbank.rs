@@ -11,7 +11,6 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use samskab_model::cv_search::{CvIndex, CvQuery};
-use samskab_model::demo::organisation_name;
 use samskab_model::local_time;
 use samskab_model::matching;
 use samskab_model::profile::{DayPart, Profile, SKILLS, Weekday, skill_label};
@@ -316,7 +315,7 @@ fn InviteToTask(person: PersonId) -> impl IntoView {
                         <select id=format!("invite-{key}-task") on:change=move |ev| { task.set(event_target_value(&ev)); shift.set(String::new()); }>
                             <option value="">"—"</option>
                             {move || tasks().into_iter().map(|(id, t)| view! {
-                                <option value=id.to_string()>{t.title.clone()} " · " {organisation_name(t.organisation.as_str()).to_owned()}</option>
+                                <option value=id.to_string()>{t.title.clone()} " · " {crate::organisations::use_directory().name(&t.organisation)}</option>
                             }).collect_view()}
                         </select>
                     </div>

@@ -9,11 +9,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
-use samskab_model::demo::organisation_name;
-use samskab_model::matching;
 use samskab_model::task::{InvitationAnswer, Signup, SignupState, TaskStatus};
 use samskab_model::towns::DEMO_TOWNS;
 use samskab_model::{Area, DocumentId, Place, Roster, ShiftId, Task};
+use samskab_model::{matching, task_search};
 
 use crate::i18n::{self, Msg, use_i18n};
 use crate::sync_client::{self, ChangeError, SyncView};
@@ -23,26 +22,20 @@ fn visible_tasks(sync: SyncView) -> Vec<(DocumentId, Task)> {
     sync.version.track();
     let mut tasks: Vec<(DocumentId, Task)> = sync_client::tasks()
         .into_iter()
-        .filter(|(_, t)| matches!(t.status, TaskStatus::Published | TaskStatus::Cancelled))
+        .filter(|(_, t)| t.status != TaskStatus::Draft)
         .collect();
     tasks.sort_by_key(|(id, t)| (t.first_start().unwrap_or(i64::MAX), *id));
     tasks
 }
 
-fn free_places(task: &Task) -> u64 {
-    task.shifts.values().map(|s| Roster::of(s).free(s)).sum()
+/// A task of the main list: published and not over. Cancelled, finished and past tasks are
+/// "Tidligere".
+fn is_current(task: &Task, now: i64) -> bool {
+    task.status == TaskStatus::Published && !task.is_past(now)
 }
 
-fn matches_query(task: &Task, query: &str) -> bool {
-    let query = query.trim().to_lowercase();
-    query.is_empty()
-        || task.title.to_lowercase().contains(&query)
-        || task.description.to_lowercase().contains(&query)
-        || task.place.to_lowercase().contains(&query)
-        || task
-            .skills
-            .iter()
-            .any(|s| s.to_lowercase().contains(&query))
+fn free_places(task: &Task) -> u64 {
+    task.shifts.values().map(|s| Roster::of(s).free(s)).sum()
 }
 
 #[component]
@@ -69,8 +62,12 @@ pub fn TaskList() -> impl IntoView {
         all
     };
     let me = settings::person_id();
+    let directory = crate::organisations::use_directory();
+    let now = time::now();
+    let showing_past = RwSignal::new(false);
 
     let filtered = move || {
+        let past = showing_past.get();
         let (area, town, free_only, query) = (area.get(), town.get(), free_only.get(), query.get());
         let from = time::to_millis(&from_date.get(), "00:00");
         let skill = skill.get();
@@ -85,7 +82,8 @@ pub fn TaskList() -> impl IntoView {
             .filter(|(_, t)| {
                 !free_only || (t.status == TaskStatus::Published && free_places(t) > 0)
             })
-            .filter(|(_, t)| matches_query(t, &query))
+            .filter(|(_, t)| task_search::matches(t, &directory.name(&t.organisation), &query))
+            .filter(|(_, t)| is_current(t, now) != past)
             .collect::<Vec<_>>()
     };
     let total = move || visible_tasks(sync).len();
@@ -96,15 +94,17 @@ pub fn TaskList() -> impl IntoView {
                 .into_iter()
                 .flat_map(|(id, t)| {
                     let me = me.clone();
+                    let status = t.status;
                     t.shifts
                         .iter()
-                        .filter_map(move |(sid, s)| {
+                        .filter(|(_, s)| s.end > now)
+                        .filter_map(move |(_, s)| {
                             let place = Roster::of(s).place_of(s, &me);
                             matches!(
                                 place,
                                 Place::Confirmed | Place::Waitlisted(_) | Place::Declined
                             )
-                            .then(|| (id, t.title.clone(), s.start, place, sid.clone()))
+                            .then(|| (id, t.title.clone(), s.start, place, status))
                         })
                         .collect::<Vec<_>>()
                 })
@@ -137,11 +137,11 @@ pub fn TaskList() -> impl IntoView {
                     } else {
                         view! {
                             <ul class="plain-list" data-testid="my-tasks">
-                                {rows.into_iter().map(|(id, title, start, place, _)| view! {
+                                {rows.into_iter().map(|(id, title, start, place, status)| view! {
                                     <li>
                                         <A href=format!("/opgaver/{id}")>{title}</A>
                                         " · " {i18n::when(start, i18n.lang())} " · "
-                                        <PlaceBadge place/>
+                                        <HonestBadge status place/>
                                     </li>
                                 }).collect_view()}
                             </ul>
@@ -157,6 +157,11 @@ pub fn TaskList() -> impl IntoView {
                         placeholder=move || i18n.t(Msg::SearchHint)
                         on:input=move |ev| query.set(event_target_value(&ev))/>
                 </div>
+                // The other filters fold away, so that on a phone the first task is on the
+                // first screen.
+                <details class="more-filters field-wide">
+                <summary>{move || i18n.t(Msg::MoreFilters)}</summary>
+                <div class="more-filters-body">
                 <div class="field">
                     <label for="filter-area">{move || i18n.t(Msg::FilterArea)}</label>
                     <select id="filter-area" on:change=move |ev| area.set(event_target_value(&ev))>
@@ -189,12 +194,27 @@ pub fn TaskList() -> impl IntoView {
                         on:change=move |ev| free_only.set(event_target_checked(&ev))/>
                     <label for="filter-free">{move || i18n.t(Msg::FilterFree)}</label>
                 </div>
+                </div>
+                </details>
             </form>
 
+            <p class="links">
+                <button type="button" class="button secondary" aria-pressed=move || showing_past.get().to_string()
+                    on:click=move |_| showing_past.update(|p| *p = !*p)>
+                    {move || i18n.t(Msg::PastTasks)}
+                </button>
+            </p>
+            {move || showing_past.get().then(|| view! { <h2>{move || i18n.t(Msg::PastTasks)}</h2> })}
             {move || {
                 let tasks = filtered();
                 if tasks.is_empty() {
-                    let msg = if total() == 0 { Msg::NoTasksYet } else { Msg::NoTasks };
+                    let msg = if showing_past.get() {
+                        Msg::NoPastTasks
+                    } else if total() == 0 {
+                        Msg::NoTasksYet
+                    } else {
+                        Msg::NoTasks
+                    };
                     view! { <p class="muted" role="status">{i18n.t(msg)}</p> }.into_any()
                 } else {
                     view! {
@@ -204,6 +224,7 @@ pub fn TaskList() -> impl IntoView {
                     }.into_any()
                 }
             }}
+            <ForYou suggestions_part=true/>
         </section>
     }
 }
@@ -213,7 +234,12 @@ fn TaskCard(id: DocumentId, task: Task) -> impl IntoView {
     let i18n = use_i18n();
     let free = free_places(&task);
     let start = task.first_start();
-    let cancelled = task.status == TaskStatus::Cancelled;
+    let over = match task.status {
+        TaskStatus::Cancelled => Some(Msg::Cancelled),
+        TaskStatus::Finished => Some(Msg::StatusFinished),
+        _ if task.is_past(time::now()) => Some(Msg::StatusFinished),
+        _ => None,
+    };
     view! {
         <li class="task-card">
             <h2><A href=format!("/opgaver/{id}")>{task.title.clone()}</A></h2>
@@ -222,7 +248,10 @@ fn TaskCard(id: DocumentId, task: Task) -> impl IntoView {
                 {start.map(|s| view! { " · " {move || i18n::when(s, i18n.lang())} })}
             </p>
             <p class="task-free">
-                {move || if cancelled { i18n.t(Msg::Cancelled).to_owned() } else { i18n::free_places(free, i18n.lang()) }}
+                {move || match over {
+                    Some(msg) => i18n.t(msg).to_owned(),
+                    None => i18n::free_places(free, i18n.lang()),
+                }}
             </p>
         </li>
     }
@@ -250,6 +279,51 @@ pub(crate) fn PlaceBadge(place: Place) -> impl IntoView {
     view! { <span class=class data-testid="my-status">{text}</span> }
 }
 
+/// One's place on a shift, unless the task is called off or over: then that, and never a
+/// green "Bekræftet" for something that will not happen.
+#[component]
+fn HonestBadge(status: TaskStatus, place: Place) -> impl IntoView {
+    let i18n = use_i18n();
+    match status {
+        TaskStatus::Cancelled => view! {
+            <span class="badge badge-no" data-testid="task-over">{move || i18n.t(Msg::Cancelled)}</span>
+        }
+        .into_any(),
+        TaskStatus::Finished => view! {
+            <span class="badge" data-testid="task-over">{move || i18n.t(Msg::StatusFinished)}</span>
+        }
+        .into_any(),
+        _ => view! { <PlaceBadge place/> }.into_any(),
+    }
+}
+
+/// The sign-up state of a task's page that must outlive a re-render of the page (which
+/// happens whenever the task document changes): the question before giving up a place, the
+/// offer to undo a withdrawal, and the live region's text.
+#[derive(Debug, Clone, Copy)]
+struct SignupUi {
+    asking: RwSignal<Option<ShiftId>>,
+    /// The shift just withdrawn from, the sign-up time it had, and which withdrawal (so that
+    /// an older timer does not end a newer offer).
+    undo: RwSignal<Option<(ShiftId, i64, u64)>>,
+    notice: RwSignal<String>,
+}
+
+/// Focuses the element with `id` once the page has re-rendered.
+fn focus_soon(id: String) {
+    request_animation_frame(move || {
+        if let Some(el) = document()
+            .get_element_by_id(&id)
+            .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+        {
+            let _ = el.focus();
+        }
+    });
+}
+
+/// How long "Fortryd" is offered after a withdrawal.
+const UNDO_MS: u32 = 8_000;
+
 #[component]
 pub fn TaskDetail() -> impl IntoView {
     let i18n = use_i18n();
@@ -273,25 +347,38 @@ pub fn TaskDetail() -> impl IntoView {
         }
     });
     let error = RwSignal::new(None::<String>);
+    let ui = SignupUi {
+        asking: RwSignal::new(None),
+        undo: RwSignal::new(None),
+        notice: RwSignal::new(String::new()),
+    };
 
     view! {
         <section class="page" aria-labelledby="page-title">
-            <p><A href="/opgaver">"← " {move || i18n.t(Msg::BackToTasks)}</A></p>
+            <p><A href="/opgaver" attr:class="standalone">"← " {move || i18n.t(Msg::BackToTasks)}</A></p>
             {move || match task() {
                 None => view! {
                     <h1 id="page-title">{i18n.t(Msg::NavTasks)}</h1>
                     <p class="lead">{i18n.t(Msg::TaskNotFound)}</p>
                 }.into_any(),
-                Some((id, t)) => view! { <TaskBody id task=t error/> }.into_any(),
+                Some((id, t)) => view! { <TaskBody id task=t error ui/> }.into_any(),
             }}
+            // Outside the part that re-renders, so that screen readers hear every change.
+            <p class="signup-notice" role="status" data-testid="signup-notice">{move || ui.notice.get()}</p>
         </section>
     }
 }
 
 #[component]
-fn TaskBody(id: DocumentId, task: Task, error: RwSignal<Option<String>>) -> impl IntoView {
+fn TaskBody(
+    id: DocumentId,
+    task: Task,
+    error: RwSignal<Option<String>>,
+    ui: SignupUi,
+) -> impl IntoView {
     let i18n = use_i18n();
     let me = settings::person_id();
+    let now = time::now();
     let cancelled = task.status == TaskStatus::Cancelled;
     let open = task.status == TaskStatus::Published;
     let status = task.status;
@@ -304,7 +391,9 @@ fn TaskBody(id: DocumentId, task: Task, error: RwSignal<Option<String>>) -> impl
         .invitations
         .get(&me)
         .filter(|i| i.answer == InvitationAnswer::Pending && open)
-        .and_then(|i| Some((i.shift.clone(), task.shifts.get(&i.shift)?.start)));
+        .and_then(|i| Some((i.shift.clone(), task.shifts.get(&i.shift)?.start)))
+        // An invitation to a shift that has started can no longer be taken up.
+        .filter(|(_, start)| *start > now);
     view! {
         <h1 id="page-title">{task.title.clone()}</h1>
         {cancelled.then(|| view! { <p class="badge badge-no">{move || i18n.t(Msg::Cancelled)}</p> })}
@@ -312,7 +401,7 @@ fn TaskBody(id: DocumentId, task: Task, error: RwSignal<Option<String>>) -> impl
             <p class="badge">{move || i18n::status_label(status, i18n.lang())}</p>
         })}
         <p class="task-meta">
-            {organisation_name(task.organisation.as_str()).to_owned()} " · "
+            {crate::organisations::use_directory().name(&task.organisation)} " · "
             {move || task.area.label(i18n.lang())} " · " {task.town.clone()}
         </p>
         <p class="description" data-testid="description">{task.description.clone()}</p>
@@ -332,17 +421,22 @@ fn TaskBody(id: DocumentId, task: Task, error: RwSignal<Option<String>>) -> impl
             {task.shifts.iter().map(|(sid, shift)| {
                 let roster = Roster::of(shift);
                 let place = roster.place_of(shift, &me);
-                let signed_up = matches!(place, Place::Confirmed | Place::Waitlisted(_) | Place::Declined);
                 let taken = roster.confirmed.len();
+                let full = roster.free(shift) == 0;
+                let started = shift.has_started(now);
+                let at = shift.signups.get(&me).map(|s| s.at);
                 let (start, end, capacity) = (shift.start, shift.end, shift.capacity);
                 let sid = sid.clone();
                 view! {
                     <li class="shift" data-testid="shift">
                         <p class="shift-time">{move || i18n::when(start, i18n.lang())} " – " {move || i18n::when(end, i18n.lang())}</p>
                         <p>{move || i18n::places_taken(taken, capacity, i18n.lang())}</p>
-                        <PlaceBadge place/>
-                        {open.then(|| view! {
-                            <SignupButton id shift=sid.clone() signed_up error/>
+                        <HonestBadge status place/>
+                        {(open && started).then(|| view! {
+                            <p class="muted" data-testid="signup-closed">{move || i18n.t(Msg::ShiftStartedClosed)}</p>
+                        })}
+                        {(open && !started).then(|| view! {
+                            <SignupControls id shift=sid.clone() place full at error ui/>
                         })}
                     </li>
                 }
@@ -356,32 +450,33 @@ fn TaskBody(id: DocumentId, task: Task, error: RwSignal<Option<String>>) -> impl
     }
 }
 
-/// "Invitationer til dig" and "Forslag til dig" at the top of the task list: open
-/// invitations from coordinators, and published tasks ranked by how well they fit the user's
-/// CV (computed here, offline too).
+/// "Invitationer til dig" at the top of the task list (open invitations from coordinators) and
+/// "Forslag til dig" after it (published tasks ranked by how well they fit the user's CV,
+/// computed here, offline too). The list itself comes first on a phone's first screen.
 #[component]
-fn ForYou() -> impl IntoView {
+fn ForYou(
+    /// The suggestions (shown after the list); otherwise the invitations (shown before it).
+    #[prop(optional)]
+    suggestions_part: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
     let sync = expect_context::<SyncView>();
     let me = settings::person_id();
     let me2 = me.clone();
+    let directory = crate::organisations::use_directory();
+    let now = time::now();
     let invitations = move || {
         sync.version.track();
         let mut found: Vec<(DocumentId, String, String)> = sync_client::tasks()
             .into_iter()
             .filter(|(_, t)| t.status == TaskStatus::Published)
             .filter(|(_, t)| {
-                t.invitations
-                    .get(&me)
-                    .is_some_and(|i| i.answer == InvitationAnswer::Pending)
+                t.invitations.get(&me).is_some_and(|i| {
+                    i.answer == InvitationAnswer::Pending
+                        && t.shifts.get(&i.shift).is_some_and(|s| s.start > now)
+                })
             })
-            .map(|(id, t)| {
-                (
-                    id,
-                    t.title.clone(),
-                    organisation_name(t.organisation.as_str()).to_owned(),
-                )
-            })
+            .map(|(id, t)| (id, t.title.clone(), directory.name(&t.organisation)))
             .collect();
         found.sort_by(|a, b| a.1.cmp(&b.1));
         found
@@ -402,7 +497,8 @@ fn ForYou() -> impl IntoView {
             .collect::<Vec<_>>();
         Some(list)
     };
-    view! {
+    let invitations_view = move || {
+        view! {
         {move || {
             let list = invitations();
             (!list.is_empty()).then(|| view! {
@@ -416,10 +512,16 @@ fn ForYou() -> impl IntoView {
                 </section>
             })
         }}
+        }
+    };
+    if !suggestions_part {
+        return invitations_view().into_any();
+    }
+    view! {
         <section class="suggestions-panel" aria-labelledby="for-you-title" data-testid="for-you">
             <h2 id="for-you-title">{move || i18n.t(Msg::SuggestionsForYou)}</h2>
             {move || match suggestions() {
-                None => view! { <p class="muted"><A href="/cv">{move || i18n.t(Msg::FillCvForSuggestions)}</A></p> }.into_any(),
+                None => view! { <p class="muted"><A href="/cv" attr:class="standalone">{move || i18n.t(Msg::FillCvForSuggestions)}</A></p> }.into_any(),
                 Some(list) if list.is_empty() => view! { <p class="muted">{move || i18n.t(Msg::NoSuggestions)}</p> }.into_any(),
                 Some(list) => view! {
                     <ul class="plain-list suggestions">
@@ -435,6 +537,7 @@ fn ForYou() -> impl IntoView {
             }}
         </section>
     }
+    .into_any()
 }
 
 /// An open invitation on the task's page: accept (signs up for the shift) or decline.
@@ -492,47 +595,199 @@ fn InvitationPanel(
     }
 }
 
+/// Tilmeld, "Skriv mig på ventelisten" or Afmeld for one shift; giving up a held place asks
+/// first, and a withdrawal can be undone for a few seconds. Focus stays on the shift's button
+/// (or moves to the question or "Fortryd" beside it), and the result is announced.
 #[component]
-fn SignupButton(
+fn SignupControls(
     id: DocumentId,
     shift: ShiftId,
-    signed_up: bool,
+    place: Place,
+    full: bool,
+    /// This person's sign-up time on the shift, if they have an entry.
+    at: Option<i64>,
     error: RwSignal<Option<String>>,
+    ui: SignupUi,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let busy = RwSignal::new(false);
-    let on_click = move |_| {
+    let signed_up = matches!(
+        place,
+        Place::Confirmed | Place::Waitlisted(_) | Place::Declined
+    );
+    let button_id = format!("signup-{shift}");
+    let yes_id = format!("signup-{shift}-yes");
+    let undo_id = format!("signup-{shift}-undo");
+
+    // Writes this person's entry on the shift, then announces what it came to.
+    let write = {
         let shift = shift.clone();
-        busy.set(true);
-        error.set(None);
-        spawn_local(async move {
-            let me = settings::person_id();
-            let state = if signed_up {
-                SignupState::Withdrawn
-            } else {
-                SignupState::SignedUp
-            };
-            let at = js_sys::Date::now() as i64;
-            let result = sync_client::change_task(id, |task| {
-                if let Some(s) = task.shifts.get_mut(&shift) {
-                    s.signups.insert(me, Signup { state, at });
+        move |state: SignupState, at: i64, focus: String| {
+            let shift = shift.clone();
+            busy.set(true);
+            error.set(None);
+            spawn_local(async move {
+                let me = settings::person_id();
+                let result = sync_client::change_task(id, |task| {
+                    if let Some(s) = task.shifts.get_mut(&shift) {
+                        s.signups.insert(me.clone(), Signup { state, at });
+                    }
+                })
+                .await;
+                busy.set(false);
+                match result {
+                    Ok(()) => {
+                        let lang = i18n.lang();
+                        let text = if state == SignupState::Withdrawn {
+                            Msg::WithdrawnNotice.text(lang).to_owned()
+                        } else {
+                            let place = sync_client::task(&id)
+                                .and_then(|t| {
+                                    t.shifts.get(&shift).map(|s| Roster::of(s).place_of(s, &me))
+                                })
+                                .unwrap_or(Place::NotSignedUp);
+                            i18n::signup_result(place, lang)
+                        };
+                        ui.notice.set(text);
+                    }
+                    Err(e) => {
+                        let msg = match e {
+                            ChangeError::Storage(e) if e.is_quota() => Msg::StorageFull,
+                            _ => Msg::StorageFailed,
+                        };
+                        error.set(Some(i18n.t(msg).to_owned()));
+                    }
+                }
+                focus_soon(focus);
+            });
+        }
+    };
+
+    let withdraw = {
+        let (write, shift, button_id, undo_id) = (
+            write.clone(),
+            shift.clone(),
+            button_id.clone(),
+            undo_id.clone(),
+        );
+        move || {
+            ui.asking.set(None);
+            let token = js_sys::Math::random().to_bits();
+            ui.undo.set(at.map(|at| (shift.clone(), at, token)));
+            write(SignupState::Withdrawn, time::now(), undo_id.clone());
+            let (button_id, undo_id) = (button_id.clone(), undo_id.clone());
+            gloo_timers::callback::Timeout::new(UNDO_MS, move || {
+                // The page may be gone by now: then there is nothing to end.
+                if ui
+                    .undo
+                    .try_get_untracked()
+                    .flatten()
+                    .is_some_and(|(_, _, t)| t == token)
+                {
+                    let had_focus = document()
+                        .active_element()
+                        .is_some_and(|e| e.id() == undo_id);
+                    ui.undo.try_set(None);
+                    if had_focus {
+                        focus_soon(button_id);
+                    }
                 }
             })
-            .await;
-            if let Err(e) = result {
-                let msg = match e {
-                    ChangeError::Storage(e) if e.is_quota() => Msg::StorageFull,
-                    _ => Msg::StorageFailed,
-                };
-                error.set(Some(i18n.t(msg).to_owned()));
-            }
-            busy.set(false);
-        });
+            .forget();
+        }
     };
-    view! {
-        <button type="button" class=if signed_up { "button secondary" } else { "button primary" }
-            disabled=move || busy.get() on:click=on_click>
-            {move || i18n.t(if signed_up { Msg::Withdraw } else { Msg::SignUp })}
-        </button>
+
+    let offering_undo = {
+        let shift = shift.clone();
+        move || {
+            ui.undo
+                .with(|u| u.as_ref().is_some_and(|(s, _, _)| *s == shift))
+        }
+    };
+    let asking = {
+        let shift = shift.clone();
+        move || ui.asking.with(|a| a.as_ref() == Some(&shift))
+    };
+
+    move || {
+        if !signed_up && offering_undo() {
+            let write = write.clone();
+            let button_id = button_id.clone();
+            view! {
+                <p class="form-actions">
+                    <button type="button" id=undo_id.clone() class="button primary" disabled=move || busy.get()
+                        on:click=move |_| {
+                            let Some((_, old, _)) = ui.undo.get_untracked() else { return };
+                            ui.undo.set(None);
+                            // Undo means as if never withdrawn: the old sign-up time keeps the
+                            // person's place in the order, when the relay will accept it (a time
+                            // since this page's connection opened); else they join at the end.
+                            let at = if sync_client::connected_since().is_some_and(|since| old >= since) {
+                                old
+                            } else {
+                                time::now()
+                            };
+                            write(SignupState::SignedUp, at, button_id.clone());
+                        }>
+                        {move || i18n.t(Msg::Undo)}
+                    </button>
+                </p>
+            }
+            .into_any()
+        } else if signed_up && asking() {
+            let withdraw = withdraw.clone();
+            let button_id = button_id.clone();
+            view! {
+                <div class="confirm-step" role="group" aria-labelledby=format!("{yes_id}-question")>
+                    <p id=format!("{yes_id}-question")>{move || i18n.t(Msg::ConfirmWithdrawQuestion)}</p>
+                    <p class="form-actions">
+                        <button type="button" id=yes_id.clone() class="button danger" on:click=move |_| withdraw()>
+                            {move || i18n.t(Msg::ConfirmWithdrawYes)}
+                        </button>
+                        <button type="button" class="button secondary" on:click=move |_| {
+                            ui.asking.set(None);
+                            focus_soon(button_id.clone());
+                        }>
+                            {move || i18n.t(Msg::ConfirmWithdrawNo)}
+                        </button>
+                    </p>
+                </div>
+            }
+            .into_any()
+        } else {
+            let (write, withdraw, shift, yes_id, button_id) = (
+                write.clone(),
+                withdraw.clone(),
+                shift.clone(),
+                yes_id.clone(),
+                button_id.clone(),
+            );
+            let label = if signed_up {
+                Msg::Withdraw
+            } else if full {
+                Msg::SignUpWaitlist
+            } else {
+                Msg::SignUp
+            };
+            view! {
+                <button type="button" id=button_id.clone() class=if signed_up { "button secondary" } else { "button primary" }
+                    disabled=move || busy.get()
+                    on:click=move |_| {
+                        if !signed_up {
+                            ui.undo.set(None);
+                            write(SignupState::SignedUp, time::now(), button_id.clone());
+                        } else if place == Place::Confirmed {
+                            // A held place is asked about first: one tap must not give it away.
+                            ui.asking.set(Some(shift.clone()));
+                            focus_soon(yes_id.clone());
+                        } else {
+                            withdraw();
+                        }
+                    }>
+                    {move || i18n.t(label)}
+                </button>
+            }
+            .into_any()
+        }
     }
 }

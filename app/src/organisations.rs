@@ -1,0 +1,95 @@
+//! The organisations the relay knows, for names and for the coordinator's choice of whom a
+//! task is for. Fetched from `GET /api/organisations` when the app starts signed in, and kept
+//! in localStorage (a small, non-personal list) so that names and choices work offline. An
+//! organisation created through the API shows up on the next start with a connection.
+
+use gloo_storage::{LocalStorage, Storage};
+use js_sys::Reflect;
+use leptos::prelude::*;
+use samskab_model::OrganisationId;
+use samskab_model::authz::Role;
+use samskab_model::organisation::{self, Organisation};
+
+use crate::session::{self, SignedIn};
+
+/// The localStorage key of the remembered list.
+pub const KEY: &str = "samskab.organisations";
+
+/// The list as context: what the device last heard from the relay.
+#[derive(Debug, Clone, Copy)]
+pub struct Directory {
+    list: RwSignal<Vec<Organisation>>,
+}
+
+impl Directory {
+    /// The remembered list at once, the relay's as soon as it answers.
+    pub fn start() -> Self {
+        let list = RwSignal::new(LocalStorage::get::<Vec<Organisation>>(KEY).unwrap_or_default());
+        leptos::task::spawn_local(async move {
+            if let Some(fresh) = fetch().await {
+                let _ = LocalStorage::set(KEY, &fresh);
+                list.set(fresh);
+            }
+        });
+        Directory { list }
+    }
+
+    /// The name of `id` (reactive), the id itself while the list does not know it.
+    pub fn name(&self, id: &OrganisationId) -> String {
+        self.list
+            .with(|list| organisation::name_of(list, id).to_owned())
+    }
+
+    /// Every listed organisation (reactive).
+    pub fn all(&self) -> Vec<Organisation> {
+        self.list.get()
+    }
+
+    /// The organisations `user` creates tasks for (reactive): a coordinator's own ones (named
+    /// from the list, known even before it arrives, since they come with the user), every
+    /// listed one for staff and admins.
+    pub fn coordinated_by(&self, user: &SignedIn) -> Vec<Organisation> {
+        match user.role {
+            Role::Volunteer => Vec::new(),
+            Role::Coordinator => user
+                .organisations
+                .iter()
+                .map(|id| Organisation {
+                    id: id.clone(),
+                    name: self.name(id),
+                    kind: String::new(),
+                })
+                .collect(),
+            Role::Staff | Role::Admin => self.all(),
+        }
+    }
+}
+
+/// The directory from context; an empty one where none was provided (signed out).
+pub fn use_directory() -> Directory {
+    use_context::<Directory>().unwrap_or_else(|| Directory {
+        list: RwSignal::new(Vec::new()),
+    })
+}
+
+/// The relay's list, or `None` when it cannot be had now (offline, session expired).
+async fn fetch() -> Option<Vec<Organisation>> {
+    let (status, json) = session::call("GET", "/api/organisations", None)
+        .await
+        .ok()?;
+    if status != 200 {
+        return None;
+    }
+    let list = js_sys::Array::from(&json)
+        .iter()
+        .filter_map(|o| {
+            let text = |k: &str| Reflect::get(&o, &k.into()).ok()?.as_string();
+            Some(Organisation {
+                id: text("id")?.parse().ok()?,
+                name: text("name")?,
+                kind: text("kind").unwrap_or_default(),
+            })
+        })
+        .collect();
+    Some(list)
+}
