@@ -80,6 +80,7 @@ async fn the_shell_mounts_with_a_labelled_menu_and_a_connection_status() {
             id: "demo-anna".parse().unwrap(),
             name: "Anna".into(),
             email: "anna@demo.samskab.dk".into(),
+            phone: String::new(),
             role: samskab_model::authz::Role::Volunteer,
             organisations: Vec::new(),
         },
