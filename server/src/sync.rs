@@ -227,6 +227,9 @@ enum Command {
         peer: PeerId,
         connection: ConnectionId,
         message: Message,
+        /// Held until the engine is done with the message: the connection reads no more than
+        /// [`limits::INFLIGHT_MESSAGES`] ahead of the engine.
+        _permit: tokio::sync::OwnedSemaphorePermit,
     },
     Catalog {
         reader: Principal,
@@ -447,11 +450,20 @@ impl SyncEngine {
         self.send(Command::Disconnect { peer, connection });
     }
 
-    pub fn receive(&self, peer: PeerId, connection: ConnectionId, message: Message) {
+    /// Hands the engine a message from a connection, with one of that connection's permits
+    /// (see [`limits::INFLIGHT_MESSAGES`]), released when the engine is done with it.
+    pub fn receive(
+        &self,
+        peer: PeerId,
+        connection: ConnectionId,
+        message: Message,
+        permit: tokio::sync::OwnedSemaphorePermit,
+    ) {
         self.send(Command::Receive {
             peer,
             connection,
             message,
+            _permit: permit,
         });
     }
 
@@ -647,6 +659,7 @@ impl Engine {
                     peer,
                     connection,
                     message,
+                    _permit,
                 } => {
                     if self.connections.get(&peer) != Some(&connection) {
                         return; // from a connection that was replaced or closed

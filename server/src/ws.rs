@@ -164,6 +164,7 @@ async fn serve_peer(
         }
     };
     let send_timeout = Duration::from_secs(limits::SEND_TIMEOUT_SECS);
+    let budget = std::sync::Arc::new(tokio::sync::Semaphore::new(limits::INFLIGHT_MESSAGES));
     let welcome = Message::Peer {
         sender_id: engine.me().clone(),
         selected_protocol_version: PROTOCOL_VERSION.into(),
@@ -184,7 +185,13 @@ async fn serve_peer(
         tokio::select! {
             incoming = stream.next() => match incoming {
                 Some(Ok(WsMessage::Binary(bytes))) => match Message::decode(&bytes) {
-                    Ok(message) => engine.receive(peer.clone(), connection, message),
+                    Ok(message) => {
+                        // Backpressure: with this many of its messages waiting for the engine,
+                        // the connection stops reading (TCP then slows the sender), so one
+                        // fast client cannot queue unbounded work ahead of everyone else.
+                        let Ok(permit) = budget.clone().acquire_owned().await else { break };
+                        engine.receive(peer.clone(), connection, message, permit);
+                    }
                     Err(e) => {
                         tracing::warn!(error = %e, "malformed message; closing");
                         close(&mut sink, PROTOCOL_ERROR, &e.to_string()).await;

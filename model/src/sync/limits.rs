@@ -23,6 +23,9 @@ pub const PARKED_BYTES: usize = 2 * 1024 * 1024;
 /// behind is disconnected rather than buffered (it reconnects and resyncs). Bytes, not a count:
 /// an honest new device that asks for 15,000 small documents at once gets 15,000 answers.
 pub const OUTBOX_BYTES: usize = 16 * 1024 * 1024;
+/// Messages of one connection that may wait for the relay's engine; past this the relay reads
+/// no more from that connection until the engine catches up (the sender is slowed by TCP).
+pub const INFLIGHT_MESSAGES: usize = 64;
 /// How long writing one message to a connection may take before the connection is dropped.
 pub const SEND_TIMEOUT_SECS: u64 = 30;
 /// The WebSocket read buffer per connection (tungstenite's default is 128 KiB, most of an
