@@ -282,7 +282,8 @@ async fn main() {
     }
     let sent = t.elapsed();
     let during = summary(small_writes(&mut bo, id, 20).await);
-    drop(sink);
+    // Close, not drop: a dropped write half leaves the socket (and the drain) open.
+    let _ = sink.close().await;
     let _ = drain.await;
     tokio::time::sleep(Duration::from_secs(2)).await;
     println!(
@@ -340,7 +341,7 @@ async fn main() {
         sent += 1;
     }
     let during = summary(small_writes(&mut bo, id, 20).await);
-    drop(sink);
+    let _ = sink.close().await;
     let closed_with = drain.await.unwrap_or(None);
     println!(
         "2. {sent} orphan changes of 400 KB: {before:.0} MB -> {:.0} MB; small writes meanwhile: {during}; connection ended with {:?}",
