@@ -44,6 +44,9 @@ pub fn App() -> impl IntoView {
     if let Some(sync) = sync {
         provide_context(sync);
         provide_context(crate::organisations::Directory::start());
+    } else {
+        // A visitor without an account browses the open task bank.
+        provide_context(crate::open_catalog::OpenCatalog::start());
     }
 
     view! {
@@ -65,7 +68,10 @@ pub fn App() -> impl IntoView {
                 <ConnectionStatus connection/>
                 {sync.map(|sync| view! { <SyncStatusLine sync/> })}
                 <LanguageSwitch/>
-                {user.clone().map(|user| view! { <UserMenu user sync/> })}
+                {match user.clone() {
+                    Some(user) => view! { <UserMenu user sync/> }.into_any(),
+                    None => view! { <LogInLink/> }.into_any(),
+                }}
             </header>
             <UpdateBanner update_ready/>
             {sync.map(|sync| view! {
@@ -75,17 +81,23 @@ pub fn App() -> impl IntoView {
             {user.is_some().then(|| view! { <Navigation/> })}
             <main id="main" tabindex="-1">
                 {if user.is_none() {
-                    let path = window().location().pathname().unwrap_or_default();
-                    match path.strip_prefix("/invitation/") {
-                        Some(code) if !code.is_empty() => {
-                            view! { <InvitationPage code=code.to_owned()/> }.into_any()
-                        }
-                        _ => view! { <LoginPage/> }.into_any(),
-                    }
+                    // Without an account: the open task bank, logging in and invitations;
+                    // any other page asks to log in first and comes back after.
+                    view! {
+                <Routes fallback=|| view! { <LoginPage/> }>
+                    <Route path=path!("/") view=|| view! { <Redirect path="/opgaver"/> }/>
+                    <Route path=path!("/opgaver") view=TaskList/>
+                    <Route path=path!("/opgaver/ny") view=LoginPage/>
+                    <Route path=path!("/opgaver/:id") view=TaskDetail/>
+                    <Route path=path!("/log-ind") view=LoginPage/>
+                    <Route path=path!("/invitation/:code") view=InvitationRoute/>
+                </Routes>
+                    }.into_any()
                 } else {
                     view! {
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("/") view=|| view! { <Redirect path="/opgaver"/> }/>
+                    <Route path=path!("/log-ind") view=|| view! { <Redirect path="/opgaver"/> }/>
                     <Route path=path!("/opgaver") view=TaskList/>
                     <Route path=path!("/opgaver/ny") view=TaskEditor/>
                     <Route path=path!("/opgaver/:id") view=TaskDetail/>
@@ -134,6 +146,41 @@ fn FocusOnNavigate() -> impl IntoView {
         }
         path
     });
+}
+
+/// `/invitation/<code>`, the code from the address.
+#[component]
+fn InvitationRoute() -> impl IntoView {
+    let params = leptos_router::hooks::use_params_map();
+    let code = params.read_untracked().get("code").unwrap_or_default();
+    view! { <InvitationPage code/> }
+}
+
+/// For a visitor: "Log ind", coming back to the page they are on.
+#[component]
+fn LogInLink() -> impl IntoView {
+    let i18n = use_i18n();
+    let location = leptos_router::hooks::use_location();
+    let href = move || {
+        location.pathname.track();
+        location.search.track();
+        let l = window().location();
+        let here = format!(
+            "{}{}",
+            l.pathname().unwrap_or_default(),
+            l.search().unwrap_or_default()
+        );
+        if here == "/log-ind" || here.starts_with("/log-ind?") || here == "/opgaver" {
+            "/log-ind".to_owned()
+        } else {
+            format!("/log-ind?next={}", String::from(js_sys::encode_uri_component(&here)))
+        }
+    };
+    view! {
+        <div class="user-menu">
+            <A href=href attr:class="button small secondary" attr:data-testid="login-link">{move || i18n.t(Msg::LogIn)}</A>
+        </div>
+    }
 }
 
 #[component]

@@ -7,6 +7,8 @@
 //!   Kaffepulje) and the account pages (log in, invitation, Min konto).
 //! - [`i18n`]: Danish and English texts as a typed catalog, and the current language.
 //! - [`settings`]: small per-device settings in localStorage (the chosen language).
+//! - [`open_catalog`]: the open task bank for visitors without an account, kept on the device.
+//! - [`roster_contacts`]: names and phones of a task's signed-up volunteers, for its coordinators.
 //! - [`organisations`]: the relay's list of organisations, kept on the device.
 //! - [`session`]: who is signed in (remembered for offline use), log in and out.
 //! - [`store`]: the documents in IndexedDB.
@@ -19,9 +21,11 @@
 pub mod app;
 pub mod connectivity;
 pub mod i18n;
+pub mod open_catalog;
 pub mod organisations;
 pub mod pages;
 pub mod pwa;
+pub mod roster_contacts;
 pub mod session;
 pub mod settings;
 pub mod store;

@@ -206,6 +206,7 @@ pub async fn logout() {
         crate::settings::PERSON_KEY,
         crate::settings::ORG_KEY,
         crate::organisations::KEY,
+        crate::roster_contacts::KEY,
     ] {
         LocalStorage::delete(key);
     }

@@ -14,10 +14,12 @@
 //! - [`task_form`]: the coordinator's edit, laid onto the current task without touching
 //!   sign-ups.
 //! - [`task_search`]: the task bank's text search, organisation names included.
+//! - [`public_task`]: what anyone may see of a task without an account (the open task bank).
 //! - [`profile`]: the volunteer's profile (CV) document, its consent and validation.
 //! - [`local_time`]: Danish local time without a time zone database (for matching).
 //! - [`organisation`]: an organisation as the relay lists it, and its name by id.
 //! - [`roster`]: confirmed and waitlisted volunteers, derived from a task alone.
+//! - [`roster_contact`]: the name and phone behind a sign-up, for the task's coordinators.
 //! - [`towns`]: the municipality's towns and the distances between them.
 //! - [`matching`]: suggested tasks for a volunteer and suggested volunteers for a task.
 //! - [`cv_search`]: the CV bank's search over many profiles, with a prepared index.
@@ -39,7 +41,9 @@ pub mod local_time;
 pub mod matching;
 pub mod organisation;
 pub mod profile;
+pub mod public_task;
 pub mod roster;
+pub mod roster_contact;
 pub mod sync;
 pub mod task;
 pub mod task_form;

@@ -8,17 +8,23 @@ use crate::task::Task;
 /// Whether `query` finds `task`, whose organisation is called `organisation_name`. An empty
 /// query finds everything.
 pub fn matches(task: &Task, organisation_name: &str, query: &str) -> bool {
-    let fields = [
-        task.title.as_str(),
-        task.description.as_str(),
-        task.place.as_str(),
-        organisation_name,
-    ];
-    let haystack: Vec<String> = fields
+    matches_fields(
+        [
+            task.title.as_str(),
+            task.description.as_str(),
+            task.place.as_str(),
+            organisation_name,
+        ]
         .into_iter()
-        .chain(task.skills.iter().map(String::as_str))
-        .map(str::to_lowercase)
-        .collect();
+        .chain(task.skills.iter().map(String::as_str)),
+        query,
+    )
+}
+
+/// Whether every word of `query` is found in one of `fields` (shared with the open task
+/// bank's projection, [`crate::public_task::PublicTask::matches`]).
+pub fn matches_fields<'a>(fields: impl IntoIterator<Item = &'a str>, query: &str) -> bool {
+    let haystack: Vec<String> = fields.into_iter().map(str::to_lowercase).collect();
     query
         .split_whitespace()
         .map(str::to_lowercase)

@@ -18,6 +18,7 @@
 //! - [`limits`]: rate limits on login and registration.
 //! - [`peers`]: devices: peer ids bound to their user, last contact, device labels.
 //! - [`audit`]: the log of deliveries of profiles to others' devices.
+//! - [`taskbank`]: the open task bank for visitors, and the roster's contacts for coordinators.
 
 pub mod accounts;
 pub mod api;
@@ -30,6 +31,7 @@ pub mod limits;
 pub mod peers;
 pub mod storage;
 pub mod sync;
+pub mod taskbank;
 pub mod ws;
 
 use std::future::Future;
@@ -123,6 +125,8 @@ pub struct AppState {
     pub limits: limits::Limits,
     /// Turns true when the relay is shutting down, so long-lived connections can close.
     pub shutdown: watch::Receiver<bool>,
+    /// The open task bank's last answer (see [`taskbank`]).
+    pub public_catalog: taskbank::PublicCache,
 }
 
 /// Runs the relay on `listener` until `shutdown` resolves, then finishes the requests in
@@ -161,6 +165,7 @@ pub async fn run(
         accounts,
         limits: limits::Limits::default(),
         shutdown: shutdown_rx,
+        public_catalog: taskbank::PublicCache::default(),
     });
     let local = listener.local_addr()?;
     tracing::info!(addr = %local, dist = %config.dist.display(), data = %config.data.display(), "relay listening");

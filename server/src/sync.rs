@@ -14,6 +14,7 @@ use automerge::{ActorId, Automerge, ChangeHash};
 use samskab_model::authz::{self, Principal, ReadView, Refusal};
 pub use samskab_model::judge::{Incoming, Trial, Verdict, Writer, admit, judge};
 use samskab_model::profile::{Profile, profile_document_id};
+use samskab_model::public_task::PublicTask;
 use samskab_model::sync::{Effect, Hub, Message, PeerId, Role, limits};
 use samskab_model::task::{SignupState, TASK_KIND, TaskStatus};
 use samskab_model::{DocumentId, OrganisationId, PersonId, Task};
@@ -249,6 +250,15 @@ enum Command {
         bytes: Vec<u8>,
         done: oneshot::Sender<Result<bool, String>>,
     },
+    /// The open task bank: every task that is not a draft, as anyone may see it.
+    PublicTasks {
+        reply: oneshot::Sender<Vec<PublicTask>>,
+    },
+    /// One task as the relay holds it (for checks the HTTP API makes itself).
+    Task {
+        id: DocumentId,
+        reply: oneshot::Sender<Option<Task>>,
+    },
 }
 
 /// A handle to the engine; cheap to clone.
@@ -309,6 +319,8 @@ impl std::fmt::Debug for Command {
             Command::Seed { .. } => "Seed",
             Command::Export { .. } => "Export",
             Command::EndSessions { .. } => "EndSessions",
+            Command::PublicTasks { .. } => "PublicTasks",
+            Command::Task { .. } => "Task",
         })
     }
 }
@@ -377,6 +389,7 @@ impl SyncEngine {
                     held: Vec::new(),
                     holding_for: HashSet::new(),
                     held_since: None,
+                    public: HashMap::new(),
                     sizes,
                     connections: HashMap::new(),
                     next_connection: 1,
@@ -481,6 +494,21 @@ impl SyncEngine {
         rx.await.unwrap_or_default()
     }
 
+    /// The open task bank: every task that is not a draft, projected to what anyone may see
+    /// (organisation names left empty: the caller knows them), in no particular order.
+    pub async fn public_tasks(&self) -> Vec<PublicTask> {
+        let (reply, rx) = oneshot::channel();
+        self.send(Command::PublicTasks { reply });
+        rx.await.unwrap_or_default()
+    }
+
+    /// The task with this id, if the relay holds one.
+    pub async fn task(&self, id: DocumentId) -> Option<Task> {
+        let (reply, rx) = oneshot::channel();
+        self.send(Command::Task { id, reply });
+        rx.await.ok().flatten()
+    }
+
     /// Stores a document unless one with this id exists. True if it was added.
     pub async fn seed(&self, id: DocumentId, bytes: Vec<u8>) -> Result<bool, String> {
         let (done, result) = oneshot::channel();
@@ -526,6 +554,9 @@ struct Engine {
     holding_for: HashSet<PeerId>,
     /// When the oldest held message was held.
     held_since: Option<std::time::Instant>,
+    /// The open projection of each task by the heads it was made at: a task is hydrated for
+    /// the public catalog only when it changed.
+    public: HashMap<DocumentId, (Vec<ChangeHash>, Option<PublicTask>)>,
 }
 
 /// What the documents hold about one person ("Hent mine data").
@@ -729,6 +760,12 @@ impl Engine {
                 Command::Export { person, reply } => {
                     let _ = reply.send(self.export(&person));
                 }
+                Command::PublicTasks { reply } => {
+                    let _ = reply.send(self.public_tasks());
+                }
+                Command::Task { id, reply } => {
+                    let _ = reply.send(self.hub.document(&id).and_then(as_task));
+                }
                 Command::Seed { id, bytes, done } => {
                     let result = if self.hub.document(&id).is_some() {
                         Ok(false)
@@ -747,6 +784,31 @@ impl Engine {
                 }
             }
         }
+    }
+
+    /// Every task that is not a draft, as [`PublicTask`]s (names empty), from the cache where
+    /// the task has not changed. Only documents whose read view is a task are hydrated.
+    fn public_tasks(&mut self) -> Vec<PublicTask> {
+        let mut out = Vec::new();
+        let mut seen = HashSet::new();
+        for (id, doc) in self.hub.documents() {
+            if !matches!(self.readers.view(id, doc), Some(ReadView::Task { status, .. }) if status != TaskStatus::Draft)
+            {
+                continue;
+            }
+            seen.insert(*id);
+            let heads = doc.get_heads();
+            let entry = self.public.entry(*id).or_insert_with(|| (Vec::new(), None));
+            if entry.0 != heads || entry.1.is_none() {
+                *entry = (
+                    heads,
+                    as_task(doc).and_then(|t| PublicTask::of(*id, &t, "")),
+                );
+            }
+            out.extend(entry.1.clone());
+        }
+        self.public.retain(|id, _| seen.contains(id));
+        out
     }
 
     fn export(&self, person: &PersonId) -> Export {

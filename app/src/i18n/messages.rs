@@ -353,4 +353,34 @@ define_messages! {
     YouAreInvited => { da: "Du er inviteret", en: "You are invited" },
     AcceptTaskInvitation => { da: "Ja tak, tilmeld mig", en: "Yes, sign me up" },
     DeclineInvitation => { da: "Nej tak", en: "No, thank you" },
+
+    // The open task bank (visitors without an account) and the way from a task to signing up.
+    OpenTaskBankIntro => {
+        da: "Find en frivillig opgave, der passer til dig.",
+        en: "Find a volunteer task that suits you.",
+    },
+    LogInOrRegister => { da: "Log ind eller opret en konto", en: "Log in or create an account" },
+    LogInToSignUp => {
+        da: "For at tilmelde dig skal du logge ind eller oprette en konto. Bagefter kommer du tilbage hertil.",
+        en: "To sign up, log in or create an account. You will come back here afterwards.",
+    },
+    LogInToContinue => {
+        da: "Log ind for at fortsætte. Bagefter kommer du tilbage til siden.",
+        en: "Log in to continue. You will come back to the page afterwards.",
+    },
+    SignupSharesContact => {
+        da: "Koordinatoren kan se dit navn og telefonnummer, når du tilmelder dig.",
+        en: "The coordinator can see your name and phone number when you sign up.",
+    },
+    SignUpAfterLogin => {
+        da: "Du er logget ind. Tryk på knappen for at tilmelde dig vagten.",
+        en: "You are logged in. Press the button to sign up for the shift.",
+    },
+    LoadingTask => { da: "Henter opgaven …", en: "Fetching the task …" },
+    LoadingTasks => { da: "Henter opgaverne …", en: "Fetching the tasks …" },
+    OpenTasksUnreachable => {
+        da: "Opgaverne kan ikke hentes lige nu. Prøv igen, når du har forbindelse.",
+        en: "The tasks cannot be fetched right now. Try again when you are online.",
+    },
+    Call => { da: "Ring til", en: "Call" },
 }

@@ -121,9 +121,43 @@ pub fn InviteCoordinator(organisation: String) -> impl IntoView {
     }
 }
 
-/// Starts the app afresh as the signed-in user (the sync client starts with their session).
+/// Starts the app afresh as the signed-in user (the sync client starts with their session),
+/// on the page they were going to (see [`after_login`]).
 fn enter_app() {
-    let _ = window().location().replace("/opgaver");
+    let _ = window().location().replace(&after_login());
+}
+
+/// Where to go once signed in: the address's `next` (a path of this app: a task and shift
+/// the visitor wanted to sign up for), else the page the login was shown in place of (a deep
+/// link to Mit CV, say), else the task list.
+fn after_login() -> String {
+    let location = window().location();
+    let search = location.search().unwrap_or_default();
+    let next = search
+        .trim_start_matches('?')
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(k, _)| *k == "next")
+        .and_then(|(_, v)| js_sys::decode_uri_component(v).ok())
+        .map(String::from);
+    let here = location.pathname().unwrap_or_default();
+    let fallback = (here != "/log-ind" && here != "/" && !here.starts_with("/invitation/"))
+        .then(|| format!("{here}{search}"));
+    next.or(fallback)
+        .filter(|p| is_local_path(p))
+        .unwrap_or_else(|| "/opgaver".into())
+}
+
+/// A path on this origin: not `//host` or `/\\host` (which browsers read as another host),
+/// not a scheme.
+fn is_local_path(path: &str) -> bool {
+    path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/\\")
+}
+
+/// Whether the login page stands in for another page (a deep link) or was sent here by a
+/// "Tilmeld": it then says the person comes back afterwards.
+fn returns_somewhere() -> bool {
+    after_login() != "/opgaver"
 }
 
 #[component]
@@ -166,6 +200,7 @@ pub fn LoginPage() -> impl IntoView {
         <section class="page login" aria-labelledby="page-title">
             <h1 id="page-title">{move || i18n.t(if registering.get() { Msg::CreateAccount } else { Msg::LogIn })}</h1>
             <p class="lead">{move || i18n.t(if registering.get() { Msg::RegisterIntro } else { Msg::LoginIntro })}</p>
+            {returns_somewhere().then(|| view! { <p data-testid="login-returns">{move || i18n.t(Msg::LogInToContinue)}</p> })}
             {move || error.get().map(|m| view! { <p class="error" role="alert" data-testid="login-error">{i18n.t(m)}</p> })}
             <form class="task-form" on:submit=submit>
                 {move || registering.get().then(|| view! {

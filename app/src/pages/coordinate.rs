@@ -789,6 +789,7 @@ pub fn CoordinatorPanel(id: DocumentId, task: Task) -> impl IntoView {
         });
     };
     let status = task.status;
+    let contacts = crate::roster_contacts::of(id);
     let mut shifts: Vec<(ShiftId, samskab_model::task::Shift)> = task.shifts.into_iter().collect();
     shifts.sort_by_key(|(_, s)| s.start);
 
@@ -841,7 +842,7 @@ pub fn CoordinatorPanel(id: DocumentId, task: Task) -> impl IntoView {
                             view! {
                                 <ul class="roster">
                                     {rows.into_iter().map(|(person, place, decision)| {
-                                        view! { <RosterRow id shift=sid.clone() person place decision error/> }
+                                        view! { <RosterRow id shift=sid.clone() person place decision contacts error/> }
                                     }).collect_view()}
                                 </ul>
                             }.into_any()
@@ -860,10 +861,18 @@ fn RosterRow(
     person: PersonId,
     place: samskab_model::Place,
     decision: Option<Decision>,
+    /// Names and phones of those signed up, as the relay gives them to this coordinator.
+    contacts: ReadSignal<samskab_model::roster_contact::RosterContacts>,
     error: RwSignal<Vec<String>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let label = person.to_string();
+    let who = person.clone();
+    let contact = move || contacts.with(|c| c.of(&who).cloned());
+    let phone = {
+        let contact = contact.clone();
+        move || contact().map(|c| c.phone).filter(|p| !p.is_empty())
+    };
     let decide = move |decision: Option<Decision>| {
         let (shift, person) = (shift.clone(), person.clone());
         spawn_local(async move {
@@ -901,15 +910,18 @@ fn RosterRow(
     let decide_decline = decide.clone();
     view! {
         <li class="roster-row" data-testid="roster-row">
-            // The volunteer's name when their CV is on this device (they let this coordinator
-            // see it), else a short id.
-            <span class="roster-name">{move || {
-                label
-                    .parse()
-                    .ok()
-                    .and_then(|p| sync_client::profile(&p))
-                    .map_or_else(|| i18n::volunteer_label(&label, i18n.lang()), |p| p.name)
+            // The name the volunteer shared by signing up; else (offline, never fetched) the
+            // name on their CV if it is on this device; else a short id.
+            <span class="roster-name" data-testid="roster-name">{move || {
+                contact().map(|c| c.name).or_else(|| {
+                    label.parse().ok().and_then(|p| sync_client::profile(&p)).map(|p| p.name)
+                })
+                .unwrap_or_else(|| i18n::volunteer_label(&label, i18n.lang()))
             }}</span>
+            {move || phone().map(|p| view! {
+                <a class="roster-phone" href=format!("tel:{}", p.replace(' ', ""))
+                    aria-label=format!("{} {p}", i18n.t(Msg::Call))>{p.clone()}</a>
+            })}
             <super::tasks::PlaceBadge place/>
             <span class="roster-actions">
                 {(decision != Some(Decision::Confirmed)).then(|| view! {

@@ -11,13 +11,16 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use samskab_model::task::{InvitationAnswer, Signup, SignupState, TaskStatus};
 use samskab_model::towns::DEMO_TOWNS;
+use samskab_model::matching;
+use samskab_model::public_task::PublicTask;
 use samskab_model::{Area, DocumentId, Place, Roster, ShiftId, Task};
-use samskab_model::{matching, task_search};
 
 use crate::i18n::{self, Msg, use_i18n};
-use crate::sync_client::{self, ChangeError, SyncView};
+use crate::open_catalog::OpenCatalog;
+use crate::sync_client::{self, ChangeError, SyncStatus, SyncView};
 use crate::{settings, time};
 
+/// The tasks on this device that the list may show (drafts are the coordinators' business).
 fn visible_tasks(sync: SyncView) -> Vec<(DocumentId, Task)> {
     sync.version.track();
     let mut tasks: Vec<(DocumentId, Task)> = sync_client::tasks()
@@ -28,41 +31,49 @@ fn visible_tasks(sync: SyncView) -> Vec<(DocumentId, Task)> {
     tasks
 }
 
-/// A task of the main list: published and not over. Cancelled, finished and past tasks are
-/// "Tidligere".
-fn is_current(task: &Task, now: i64) -> bool {
-    task.status == TaskStatus::Published && !task.is_past(now)
-}
-
-fn free_places(task: &Task) -> u64 {
-    task.shifts.values().map(|s| Roster::of(s).free(s)).sum()
+/// The list's rows: on a signed-in device, the tasks it holds, seen as anyone may see them;
+/// for a visitor without an account, the relay's open catalog. One list, one search and one
+/// set of filters for both.
+fn list_rows(
+    sync: Option<SyncView>,
+    open: Option<OpenCatalog>,
+    directory: crate::organisations::Directory,
+) -> Vec<PublicTask> {
+    match (sync, open) {
+        (Some(sync), _) => visible_tasks(sync)
+            .into_iter()
+            .filter_map(|(id, t)| PublicTask::of(id, &t, &directory.name(&t.organisation)))
+            .collect(),
+        (None, Some(open)) => open.tasks.get(),
+        (None, None) => Vec::new(),
+    }
 }
 
 #[component]
 pub fn TaskList() -> impl IntoView {
     let i18n = use_i18n();
-    let sync = expect_context::<SyncView>();
+    let sync = use_context::<SyncView>();
+    let open = use_context::<OpenCatalog>();
     super::page_title(Msg::NavTasks);
     let area = RwSignal::new(String::new());
     let town = RwSignal::new(String::new());
     let free_only = RwSignal::new(false);
     let query = RwSignal::new(String::new());
+    let directory = crate::organisations::use_directory();
     // Read once per change of the documents, shared by the list, the counts and the choices.
-    let all = Memo::new(move |_| visible_tasks(sync));
-    let visible_tasks = move |_: SyncView| all.get();
+    let all = Memo::new(move |_| list_rows(sync, open, directory));
     let from_date = RwSignal::new(String::new());
     let skill = RwSignal::new(String::new());
     let skill_choices = move || {
-        let mut all: Vec<String> = visible_tasks(sync)
+        let mut all: Vec<String> = all
+            .get()
             .into_iter()
-            .flat_map(|(_, t)| t.skills)
+            .flat_map(|t| t.skills)
             .collect();
         all.sort_by_key(|s| s.to_lowercase());
         all.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
         all
     };
-    let me = settings::person_id();
-    let directory = crate::organisations::use_directory();
     let now = time::now();
     let showing_past = RwSignal::new(false);
 
@@ -71,25 +82,24 @@ pub fn TaskList() -> impl IntoView {
         let (area, town, free_only, query) = (area.get(), town.get(), free_only.get(), query.get());
         let from = time::to_millis(&from_date.get(), "00:00");
         let skill = skill.get();
-        visible_tasks(sync)
+        all.get()
             .into_iter()
-            .filter(|(_, t)| from.is_none_or(|from| t.shifts.values().any(|s| s.end >= from)))
-            .filter(|(_, t)| {
-                skill.is_empty() || t.skills.iter().any(|s| s.eq_ignore_ascii_case(&skill))
-            })
-            .filter(|(_, t)| area.is_empty() || t.area.as_str() == area)
-            .filter(|(_, t)| town.is_empty() || t.town == town)
-            .filter(|(_, t)| {
-                !free_only || (t.status == TaskStatus::Published && free_places(t) > 0)
-            })
-            .filter(|(_, t)| task_search::matches(t, &directory.name(&t.organisation), &query))
-            .filter(|(_, t)| is_current(t, now) != past)
+            .filter(|t| from.is_none_or(|from| t.shifts.iter().any(|s| s.end >= from)))
+            .filter(|t| skill.is_empty() || t.skills.iter().any(|s| s.eq_ignore_ascii_case(&skill)))
+            .filter(|t| area.is_empty() || t.area.as_str() == area)
+            .filter(|t| town.is_empty() || t.town == town)
+            .filter(|t| !free_only || (t.status == TaskStatus::Published && t.free_places() > 0))
+            .filter(|t| t.matches(&query))
+            .filter(|t| t.is_current(now) != past)
             .collect::<Vec<_>>()
     };
-    let total = move || visible_tasks(sync).len();
-    let mine = {
-        let me = me.clone();
-        move || {
+    let total = move || all.with(Vec::len);
+    let me = sync.map(|_| settings::person_id());
+    let mine = move || {
+        let (Some(sync), Some(me)) = (sync, me.clone()) else {
+            return Vec::new();
+        };
+        {
             visible_tasks(sync)
                 .into_iter()
                 .flat_map(|(id, t)| {
@@ -126,6 +136,14 @@ pub fn TaskList() -> impl IntoView {
                     </p>
                 })}
 
+            {sync.is_none().then(|| view! {
+                <p class="lead" data-testid="open-intro">
+                    {move || i18n.t(Msg::OpenTaskBankIntro)} " "
+                    <A href="/log-ind" attr:class="standalone">{move || i18n.t(Msg::LogInOrRegister)}</A>
+                </p>
+            })}
+
+            {sync.is_some().then(|| view! {
             <ForYou/>
 
             <section class="my-tasks" aria-labelledby="my-tasks-title">
@@ -149,6 +167,7 @@ pub fn TaskList() -> impl IntoView {
                     }
                 }}
             </section>
+            })}
 
             <form class="filters" role="search" on:submit=|ev| ev.prevent_default()>
                 <div class="field field-wide">
@@ -210,6 +229,8 @@ pub fn TaskList() -> impl IntoView {
                 if tasks.is_empty() {
                     let msg = if showing_past.get() {
                         Msg::NoPastTasks
+                    } else if total() == 0 && open.is_some_and(|o| !o.loaded.get()) {
+                        if open.is_some_and(|o| o.unreachable.get()) { Msg::OpenTasksUnreachable } else { Msg::LoadingTasks }
                     } else if total() == 0 {
                         Msg::NoTasksYet
                     } else {
@@ -219,20 +240,21 @@ pub fn TaskList() -> impl IntoView {
                 } else {
                     view! {
                         <ul class="task-list" data-testid="task-list">
-                            {tasks.into_iter().map(|(id, t)| view! { <TaskCard id task=t/> }).collect_view()}
+                            {tasks.into_iter().map(|t| view! { <TaskCard task=t/> }).collect_view()}
                         </ul>
                     }.into_any()
                 }
             }}
-            <ForYou suggestions_part=true/>
+            {sync.is_some().then(|| view! { <ForYou suggestions_part=true/> })}
         </section>
     }
 }
 
 #[component]
-fn TaskCard(id: DocumentId, task: Task) -> impl IntoView {
+fn TaskCard(task: PublicTask) -> impl IntoView {
     let i18n = use_i18n();
-    let free = free_places(&task);
+    let id = task.id;
+    let free = task.free_places();
     let start = task.first_start();
     let over = match task.status {
         TaskStatus::Cancelled => Some(Msg::Cancelled),
@@ -324,39 +346,85 @@ fn focus_soon(id: String) {
 /// How long "Fortryd" is offered after a withdrawal.
 const UNDO_MS: u32 = 8_000;
 
+/// A task's page: with the device's document when signed in, else the open catalog's view.
 #[component]
 pub fn TaskDetail() -> impl IntoView {
-    let i18n = use_i18n();
-    let sync = expect_context::<SyncView>();
+    match use_context::<SyncView>() {
+        Some(sync) => view! { <SignedInTaskDetail sync/> }.into_any(),
+        None => view! { <OpenTaskDetail/> }.into_any(),
+    }
+}
+
+/// The id in the page's address.
+fn task_id_param() -> impl Fn() -> Option<DocumentId> + Copy + Send + Sync + 'static {
     let params = use_params_map();
-    let id = move || {
+    move || {
         params
             .read()
             .get("id")
             .and_then(|s| s.parse::<DocumentId>().ok())
-    };
-    let task = move || {
-        sync.version.track();
-        id().and_then(|id| sync_client::task(&id).map(|t| (id, t)))
-    };
-    let title = move || task().map(|(_, t)| t.title).unwrap_or_default();
+    }
+}
+
+/// Keeps the browser's title to the task's title.
+fn title_follows(title: impl Fn() -> String + Send + Sync + 'static) {
     Effect::new(move |_| {
         let t = title();
         if !t.is_empty() {
             document().set_title(&format!("{t} – Samskab"));
         }
     });
+}
+
+#[component]
+fn SignedInTaskDetail(sync: SyncView) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = task_id_param();
+    let task = move || {
+        sync.version.track();
+        id().and_then(|id| sync_client::task(&id).map(|t| (id, t)))
+    };
+    title_follows(move || task().map(|(_, t)| t.title).unwrap_or_default());
     let error = RwSignal::new(None::<String>);
     let ui = SignupUi {
         asking: RwSignal::new(None),
         undo: RwSignal::new(None),
         notice: RwSignal::new(String::new()),
     };
+    // Back from logging in to sign up for a shift (`?vagt=<shift>`): once the task is here,
+    // that shift's button gets focus and the person is told it takes one more tap. Nothing
+    // is signed up on their behalf: they see the shift and what signing up shares first.
+    let query = leptos_router::hooks::use_query_map();
+    let wanted = StoredValue::new(query.read_untracked().get("vagt"));
+    Effect::new(move |_| {
+        let Some((_, t)) = task() else { return };
+        let Some(shift) = wanted.get_value() else {
+            return;
+        };
+        wanted.set_value(None);
+        let me = settings::person_id();
+        let open_for_me = t.status == TaskStatus::Published
+            && t.shifts.iter().any(|(sid, s)| {
+                sid.as_str() == shift
+                    && !s.has_started(time::now())
+                    && Roster::of(s).place_of(s, &me) == Place::NotSignedUp
+            });
+        if open_for_me {
+            ui.notice.set(i18n.t(Msg::SignUpAfterLogin).to_owned());
+            focus_soon(format!("signup-{shift}"));
+        }
+    });
 
     view! {
         <section class="page" aria-labelledby="page-title">
             <p><A href="/opgaver" attr:class="standalone">"← " {move || i18n.t(Msg::BackToTasks)}</A></p>
             {move || match task() {
+                // Not on this device yet: a new device (just logged in from a link) is still
+                // receiving its documents.
+                None if sync.status.get() != SyncStatus::AllSaved => view! {
+                    <h1 id="page-title">{i18n.t(Msg::NavTasks)}</h1>
+                    <p class="lead" role="status">{i18n.t(Msg::LoadingTask)}</p>
+                }.into_any(),
                 None => view! {
                     <h1 id="page-title">{i18n.t(Msg::NavTasks)}</h1>
                     <p class="lead">{i18n.t(Msg::TaskNotFound)}</p>
@@ -379,14 +447,16 @@ fn TaskBody(
     let i18n = use_i18n();
     let me = settings::person_id();
     let now = time::now();
-    let cancelled = task.status == TaskStatus::Cancelled;
     let open = task.status == TaskStatus::Published;
     let status = task.status;
-    let skills = task.skills.join(", ");
-    let contact = task.contact.clone();
     let coordinating =
         crate::session::current().is_some_and(|u| u.principal().coordinates(&task.organisation));
     let panel = coordinating.then(|| task.clone());
+    let facts = PublicTask::project(
+        id,
+        &task,
+        &crate::organisations::use_directory().name(&task.organisation),
+    );
     let invitation = task
         .invitations
         .get(&me)
@@ -395,27 +465,9 @@ fn TaskBody(
         // An invitation to a shift that has started can no longer be taken up.
         .filter(|(_, start)| *start > now);
     view! {
-        <h1 id="page-title">{task.title.clone()}</h1>
-        {cancelled.then(|| view! { <p class="badge badge-no">{move || i18n.t(Msg::Cancelled)}</p> })}
-        {matches!(status, TaskStatus::Draft | TaskStatus::Finished).then(|| view! {
-            <p class="badge">{move || i18n::status_label(status, i18n.lang())}</p>
-        })}
-        <p class="task-meta">
-            {crate::organisations::use_directory().name(&task.organisation)} " · "
-            {move || task.area.label(i18n.lang())} " · " {task.town.clone()}
-        </p>
-        <p class="description" data-testid="description">{task.description.clone()}</p>
-        <dl class="facts">
-            <dt>{move || i18n.t(Msg::Place)}</dt><dd>{task.place.clone()}</dd>
-            {(!skills.is_empty()).then(|| view! { <dt>{move || i18n.t(Msg::Skills)}</dt><dd>{skills.clone()}</dd> })}
-            <dt>{move || i18n.t(Msg::Contact)}</dt>
-            <dd>
-                {contact.name.clone()}
-                {(!contact.phone.is_empty()).then(|| view! { " · " <a href=format!("tel:{}", contact.phone.replace(' ', ""))>{contact.phone.clone()}</a> })}
-                {(!contact.email.is_empty()).then(|| view! { " · " <a href=format!("mailto:{}", contact.email)>{contact.email.clone()}</a> })}
-            </dd>
-        </dl>
+        <TaskFacts task=facts/>
         <h2>{move || i18n.t(Msg::Shifts)}</h2>
+        {open.then(|| view! { <p class="muted" data-testid="signup-shares">{move || i18n.t(Msg::SignupSharesContact)}</p> })}
         {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
         <ul class="shift-list">
             {task.shifts.iter().map(|(sid, shift)| {
@@ -447,6 +499,107 @@ fn TaskBody(
             <super::coordinate::CoordinatorPanel id task=task.clone()/>
             {(task.status == TaskStatus::Published).then(|| view! { <super::cvbank::PossibleVolunteers id task/> })}
         })}
+    }
+}
+
+/// The top of a task's page: title, state, who, where, what, and whom to call.
+#[component]
+fn TaskFacts(task: PublicTask) -> impl IntoView {
+    let i18n = use_i18n();
+    let status = task.status;
+    let skills = task.skills.join(", ");
+    let contact = task.contact;
+    let area = task.area;
+    view! {
+        <h1 id="page-title">{task.title}</h1>
+        {(status == TaskStatus::Cancelled).then(|| view! { <p class="badge badge-no">{move || i18n.t(Msg::Cancelled)}</p> })}
+        {matches!(status, TaskStatus::Draft | TaskStatus::Finished).then(|| view! {
+            <p class="badge">{move || i18n::status_label(status, i18n.lang())}</p>
+        })}
+        <p class="task-meta">
+            {task.organisation_name} " · "
+            {move || area.label(i18n.lang())} " · " {task.town}
+        </p>
+        <p class="description" data-testid="description">{task.description}</p>
+        <dl class="facts">
+            <dt>{move || i18n.t(Msg::Place)}</dt><dd>{task.place}</dd>
+            {(!skills.is_empty()).then(|| view! { <dt>{move || i18n.t(Msg::Skills)}</dt><dd>{skills.clone()}</dd> })}
+            <dt>{move || i18n.t(Msg::Contact)}</dt>
+            <dd>
+                {contact.name.clone()}
+                {(!contact.phone.is_empty()).then(|| view! { " · " <a href=format!("tel:{}", contact.phone.replace(' ', ""))>{contact.phone.clone()}</a> })}
+                {(!contact.email.is_empty()).then(|| view! { " · " <a href=format!("mailto:{}", contact.email)>{contact.email.clone()}</a> })}
+            </dd>
+        </dl>
+    }
+}
+
+/// A task's page for a visitor without an account: the open catalog's view of it, and for
+/// each open shift a way to sign up that goes through logging in (or creating an account)
+/// and comes back here.
+#[component]
+fn OpenTaskDetail() -> impl IntoView {
+    let i18n = use_i18n();
+    let open = expect_context::<OpenCatalog>();
+    let id = task_id_param();
+    let task = move || id().and_then(|id| open.task(&id));
+    title_follows(move || task().map(|t| t.title).unwrap_or_default());
+    view! {
+        <section class="page" aria-labelledby="page-title">
+            <p><A href="/opgaver" attr:class="standalone">"← " {move || i18n.t(Msg::BackToTasks)}</A></p>
+            {move || match task() {
+                None if !open.loaded.get() => view! {
+                    <h1 id="page-title">{i18n.t(Msg::NavTasks)}</h1>
+                    <p class="lead" role="status">{i18n.t(if open.unreachable.get() { Msg::OpenTasksUnreachable } else { Msg::LoadingTask })}</p>
+                }.into_any(),
+                None => view! {
+                    <h1 id="page-title">{i18n.t(Msg::NavTasks)}</h1>
+                    <p class="lead">{i18n.t(Msg::TaskNotFound)}</p>
+                }.into_any(),
+                Some(t) => view! { <OpenTaskBody task=t/> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn OpenTaskBody(task: PublicTask) -> impl IntoView {
+    let i18n = use_i18n();
+    let now = time::now();
+    let id = task.id;
+    let status = task.status;
+    let open = status == TaskStatus::Published;
+    let shifts = task.shifts.clone();
+    view! {
+        <TaskFacts task/>
+        <h2>{move || i18n.t(Msg::Shifts)}</h2>
+        {open.then(|| view! {
+            <p class="muted" data-testid="signup-shares">{move || i18n.t(Msg::SignupSharesContact)}</p>
+            <p>{move || i18n.t(Msg::LogInToSignUp)}</p>
+        })}
+        <ul class="shift-list">
+            {shifts.into_iter().map(|shift| {
+                let (start, end, capacity) = (shift.start, shift.end, shift.capacity);
+                let taken = usize::try_from(shift.taken).unwrap_or(usize::MAX);
+                let started = shift.has_started(now);
+                let label = if shift.free() == 0 { Msg::SignUpWaitlist } else { Msg::SignUp };
+                let next = format!("/opgaver/{id}?vagt={}", shift.id);
+                let href = format!("/log-ind?next={}", String::from(js_sys::encode_uri_component(&next)));
+                view! {
+                    <li class="shift" data-testid="shift">
+                        <p class="shift-time">{move || i18n::when(start, i18n.lang())} " – " {move || i18n::when(end, i18n.lang())}</p>
+                        <p>{move || i18n::places_taken(taken, capacity, i18n.lang())}</p>
+                        <HonestBadge status place=Place::NotSignedUp/>
+                        {(open && started).then(|| view! {
+                            <p class="muted" data-testid="signup-closed">{move || i18n.t(Msg::ShiftStartedClosed)}</p>
+                        })}
+                        {(open && !started).then(|| view! {
+                            <A href=href attr:class="button primary">{move || i18n.t(label)}</A>
+                        })}
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
     }
 }
 
