@@ -77,7 +77,14 @@ async function visit(page, path) {
 test("no page scrolls sideways at 320, 390, 820 or 1366 px, logged out or as any role", async () => {
   const problems = [];
   const loggedOut = await device(null);
+  // The open task bank: the list and a task's page, as a visitor without an account sees them.
   await visit(loggedOut, "/");
+  await loggedOut.getByRole("link", { name: KIOSK }).first().waitFor();
+  problems.push(...(await overflows(loggedOut, "logged out: Opgaver")));
+  const openKiosk = await loggedOut.getByRole("link", { name: KIOSK }).first().getAttribute("href");
+  await visit(loggedOut, openKiosk);
+  problems.push(...(await overflows(loggedOut, "logged out: the kiosk task")));
+  await visit(loggedOut, "/log-ind");
   problems.push(...(await overflows(loggedOut, "logged out: Log ind")));
   await loggedOut.getByRole("button", { name: "Ny frivillig? Opret en konto" }).click();
   await loggedOut.getByRole("heading", { name: "Opret konto" }).waitFor();

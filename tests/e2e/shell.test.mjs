@@ -27,8 +27,8 @@ test("first visit renders the Danish shell and installs the service worker", asy
   await page.goto(relay.url);
   await page.locator('[data-testid="connection"][data-state="online"]').waitFor();
   assert.equal(await page.getAttribute("html", "lang"), "da");
-  // Nobody is signed in on this device yet: the login page, no menu.
-  await page.getByRole("heading", { name: "Log ind" }).waitFor();
+  // Nobody is signed in on this device yet: the open task bank, no menu.
+  await page.getByRole("heading", { name: "Opgaver", exact: true }).waitFor();
   assert.equal(await page.getByRole("navigation", { name: "Hovedmenu" }).count(), 0);
   await waitControlled(page);
 
@@ -44,7 +44,10 @@ test("first visit renders the Danish shell and installs the service worker", asy
   for (const f of transfer.files) console.log(`  ${f}`);
   assert.ok(transfer.bytes > 0, "the first visit transferred something");
 
-  // A wrong password is refused with a Danish sentence; the right one opens the app.
+  // Logging in is one tap away. A wrong password is refused with a Danish sentence; the
+  // right one opens the app.
+  await page.getByRole("banner").getByRole("link", { name: "Log ind" }).click();
+  await page.getByRole("heading", { name: "Log ind" }).waitFor();
   await page.getByLabel("E-mail").fill("anna@demo.samskab.dk");
   await page.getByLabel("Adgangskode").fill("forkert-forkert");
   await page.getByRole("button", { name: "Log ind" }).click();
