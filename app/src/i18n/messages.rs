@@ -383,4 +383,8 @@ define_messages! {
         en: "The tasks cannot be fetched right now. Try again when you are online.",
     },
     Call => { da: "Ring til", en: "Call" },
+    ContactIsPublic => {
+        da: "Kontaktpersonen vises på opgaven, også for dem uden en konto.",
+        en: "The contact person is shown on the task, also to people without an account.",
+    },
 }

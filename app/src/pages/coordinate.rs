@@ -628,6 +628,7 @@ fn TaskEditorForm() -> impl IntoView {
                         aria-invalid=bad("task-skills") aria-describedby=described("task-skills")/>
                     <FieldError field="task-skills" problems/>
                 </div>
+                <p class="muted field-wide">{move || i18n.t(Msg::ContactIsPublic)}</p>
                 <div class="field">
                     <label for="task-contact-name">{move || i18n.t(Msg::ContactName)}</label>
                     <input id="task-contact-name" type="text" autocomplete="name" bind:value=contact_name
