@@ -135,7 +135,7 @@ test("a deep link behind login survives logging in", async () => {
     await p.getByLabel("E-mail").fill("anna@demo.samskab.dk");
     await p.getByLabel("Adgangskode").fill("samskab-demo");
     await p.getByRole("button", { name: "Log ind" }).click();
-    await p.getByRole("heading", { name: "Mit CV" }).waitFor({ timeout: 45_000 });
+    await p.getByRole("heading", { name: "Mit CV", exact: true }).waitFor({ timeout: 45_000 });
     assert.equal(new URL(p.url()).pathname, "/cv");
   } finally {
     await other.close();
