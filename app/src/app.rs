@@ -173,7 +173,10 @@ fn LogInLink() -> impl IntoView {
         if here == "/log-ind" || here.starts_with("/log-ind?") || here == "/opgaver" {
             "/log-ind".to_owned()
         } else {
-            format!("/log-ind?next={}", String::from(js_sys::encode_uri_component(&here)))
+            format!(
+                "/log-ind?next={}",
+                String::from(js_sys::encode_uri_component(&here))
+            )
         }
     };
     view! {

@@ -49,10 +49,8 @@ impl OpenCatalog {
             let again = Closure::<dyn Fn()>::new(move || catalog.refresh());
             let f = again.as_ref().unchecked_ref();
             let _ = window.add_event_listener_with_callback("online", f);
-            let _ = window.set_interval_with_callback_and_timeout_and_arguments_0(
-                f,
-                REFRESH_MS as i32,
-            );
+            let _ =
+                window.set_interval_with_callback_and_timeout_and_arguments_0(f, REFRESH_MS as i32);
             if let Some(doc) = window.document() {
                 let _ = doc.add_event_listener_with_callback("visibilitychange", f);
             }
@@ -96,7 +94,8 @@ impl OpenCatalog {
 
     /// The task with this id (reactive).
     pub fn task(&self, id: &samskab_model::DocumentId) -> Option<PublicTask> {
-        self.tasks.with(|tasks| tasks.iter().find(|t| &t.id == id).cloned())
+        self.tasks
+            .with(|tasks| tasks.iter().find(|t| &t.id == id).cloned())
     }
 }
 

@@ -39,14 +39,18 @@ pub fn of(task: DocumentId) -> ReadSignal<RosterContacts> {
 
 async fn fetch(task: DocumentId) -> Option<RosterContacts> {
     let window = web_sys::window()?;
-    let response: Response = JsFuture::from(window.fetch_with_str(&format!("/api/tasks/{task}/contacts")))
-        .await
-        .ok()?
-        .dyn_into()
-        .ok()?;
+    let response: Response =
+        JsFuture::from(window.fetch_with_str(&format!("/api/tasks/{task}/contacts")))
+            .await
+            .ok()?
+            .dyn_into()
+            .ok()?;
     if response.status() != 200 {
         return None;
     }
-    let text = JsFuture::from(response.text().ok()?).await.ok()?.as_string()?;
+    let text = JsFuture::from(response.text().ok()?)
+        .await
+        .ok()?
+        .as_string()?;
     serde_json::from_str(&text).ok()
 }

@@ -19,7 +19,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use axum::extract::{ConnectInfo, FromRequest, State};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -99,6 +99,28 @@ pub fn session_token(headers: &HeaderMap, uri: &Uri) -> Option<String> {
         .or_else(from_bearer)
         .or_else(from_query)
         .filter(|t| !t.is_empty())
+}
+
+/// The signed-in user of a request, as a handler's argument: a handler that takes one answers
+/// 401 without a valid session before its body runs. (The WebSocket upgrade calls
+/// [`current_user`] itself, after checking the origin.)
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    pub user: User,
+    /// The session token the request carried.
+    pub token: String,
+}
+
+impl FromRequestParts<Arc<AppState>> for CurrentUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Self, ApiError> {
+        let (user, token) = current_user(state, &parts.headers, &parts.uri).await?;
+        Ok(CurrentUser { user, token })
+    }
 }
 
 /// The signed-in user of a request, or 401.
@@ -284,22 +306,15 @@ async fn logout(
         .into_response())
 }
 
-async fn me(
-    State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    uri: Uri,
-) -> Result<Response, ApiError> {
-    let (user, _) = current_user(&state, &headers, &uri).await?;
+async fn me(CurrentUser { user, .. }: CurrentUser) -> Result<Response, ApiError> {
     Ok(([(header::CACHE_CONTROL, "no-store")], Json(user)).into_response())
 }
 
 /// "Hvem har set mit CV": the audit log of the caller's profile, newest first.
 async fn profile_reads(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    uri: Uri,
+    CurrentUser { user, .. }: CurrentUser,
 ) -> Result<Response, ApiError> {
-    let (user, _) = current_user(&state, &headers, &uri).await?;
     let accounts = state.accounts.clone();
     let entries = blocking(move || accounts.reads_of(&user.id, Some(crate::audit::SHOWN))).await?;
     Ok(([(header::CACHE_CONTROL, "no-store")], Json(entries)).into_response())
@@ -309,10 +324,8 @@ async fn profile_reads(
 /// account, the profile, every sign-up, and the audit log of who read the profile.
 async fn export(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    uri: Uri,
+    CurrentUser { user, .. }: CurrentUser,
 ) -> Result<Response, ApiError> {
-    let (user, _) = current_user(&state, &headers, &uri).await?;
     let documents = state.sync.export(user.id.clone()).await;
     let accounts = state.accounts.clone();
     let id = user.id.clone();
@@ -346,11 +359,10 @@ struct PasswordBody {
 async fn change_password(
     State(state): State<Arc<AppState>>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    CurrentUser { user, .. }: CurrentUser,
     headers: HeaderMap,
-    uri: Uri,
     AppJson(body): AppJson<PasswordBody>,
 ) -> Result<Response, ApiError> {
-    let (user, _) = current_user(&state, &headers, &uri).await?;
     let accounts = state.accounts.clone();
     let id = user.id.clone();
     // The old password is a guess like a login's: a stolen session must not become an
@@ -367,10 +379,8 @@ async fn change_password(
 
 async fn organisations(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    uri: Uri,
+    _: CurrentUser,
 ) -> Result<Response, ApiError> {
-    current_user(&state, &headers, &uri).await?;
     let accounts = state.accounts.clone();
     let list = blocking(move || accounts.organisations()).await?;
     Ok(Json(list).into_response())
@@ -405,11 +415,9 @@ fn slug(name: &str) -> String {
 
 async fn create_organisation(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    uri: Uri,
+    CurrentUser { user, .. }: CurrentUser,
     AppJson(body): AppJson<OrganisationBody>,
 ) -> Result<Response, ApiError> {
-    let (user, _) = current_user(&state, &headers, &uri).await?;
     if !matches!(user.role, Role::Staff | Role::Admin) {
         return Err(ApiError::Forbidden);
     }
@@ -464,11 +472,9 @@ fn may_invite(
 
 async fn invite(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    uri: Uri,
+    CurrentUser { user, .. }: CurrentUser,
     AppJson(body): AppJson<InviteBody>,
 ) -> Result<Response, ApiError> {
-    let (user, _) = current_user(&state, &headers, &uri).await?;
     if body.role == Role::Coordinator && body.organisation.is_none() {
         return Err(ApiError::Invalid(
             "a coordinator is invited to an organisation".into(),

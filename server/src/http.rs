@@ -24,6 +24,7 @@ use tower::ServiceExt;
 use tower_http::trace::TraceLayer;
 
 use crate::AppState;
+use crate::api::CurrentUser;
 use crate::assets::Asset;
 use crate::error::ApiError;
 use crate::limits;
@@ -48,10 +49,17 @@ pub fn router(state: Arc<AppState>) -> Router {
         .layer(DefaultBodyLimit::max(limits::MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(refuse_declared_large_bodies))
         .layer(axum::middleware::map_response(security_headers))
-        // Spans name the path only: a query may carry a session token, which is never logged.
+        // Spans name the matched route ("/api/tasks/{id}/contacts"), never the raw path or
+        // query: a query may carry a session token and an address a one-time code
+        // (/invitation/<code>, served by the app's fallback), and a route keeps the field's
+        // values few.
         .layer(TraceLayer::new_for_http().make_span_with(
             |request: &axum::http::Request<axum::body::Body>| {
-                tracing::debug_span!("http", method = %request.method(), path = %request.uri().path())
+                let route = request
+                    .extensions()
+                    .get::<axum::extract::MatchedPath>()
+                    .map_or("(app)", |m| m.as_str());
+                tracing::debug_span!("http", method = %request.method(), route)
             },
         ))
 }
@@ -175,10 +183,8 @@ fn host_and_port(authority: &str, default_port: u16) -> Option<(String, u16)> {
 /// The documents the caller may read, with their heads, for tools (needs a session).
 async fn catalog(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    uri: Uri,
+    CurrentUser { user, .. }: CurrentUser,
 ) -> Result<impl IntoResponse, ApiError> {
-    let (user, _) = crate::api::current_user(&state, &headers, &uri).await?;
     let documents: Vec<serde_json::Value> = state
         .sync
         .catalog(user.principal())

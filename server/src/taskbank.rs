@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -25,7 +25,7 @@ use samskab_model::task::SignupState;
 use sha2::{Digest, Sha256};
 
 use crate::AppState;
-use crate::api::current_user;
+use crate::api::CurrentUser;
 use crate::error::ApiError;
 
 /// How long one made answer of the open catalog is served before it is made again.
@@ -69,7 +69,10 @@ async fn public_tasks(
     }
     Ok((
         caching,
-        [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
         made.json.as_ref().clone(),
     )
         .into_response())
@@ -117,16 +120,17 @@ async fn made_catalog(state: &AppState) -> Result<Made, ApiError> {
 
 fn lock(cache: &PublicCache) -> std::sync::MutexGuard<'_, Option<Made>> {
     // A panic while holding this lock leaves at worst a stale catalog, which is fine to use.
-    cache.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    cache
+        .0
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 async fn contacts(
     State(state): State<Arc<AppState>>,
+    CurrentUser { user, .. }: CurrentUser,
     Path(id): Path<String>,
-    headers: HeaderMap,
-    uri: Uri,
 ) -> Result<Response, ApiError> {
-    let (user, _) = current_user(&state, &headers, &uri).await?;
     let id: DocumentId = id.parse().map_err(|_| ApiError::NotFound)?;
     let task = state
         .sync

@@ -72,13 +72,11 @@ async fn sign(relay: &Relay, token: &str, person: &str, id: DocumentId, state: S
     d.pump_until("the task", |hub| !hub.heads(&id).is_empty())
         .await;
     let mut t: Task = autosurgeon::hydrate(d.hub.document(&id).unwrap()).unwrap();
-    t.shifts.get_mut(&shift()).unwrap().signups.insert(
-        person.parse().unwrap(),
-        Signup {
-            state,
-            at: now(),
-        },
-    );
+    t.shifts
+        .get_mut(&shift())
+        .unwrap()
+        .signups
+        .insert(person.parse().unwrap(), Signup { state, at: now() });
     d.change(id, |doc| write(doc, &t)).await;
     d.acknowledged(id).await;
 }
@@ -112,8 +110,22 @@ impl World {
         let (vera, vera_token) = volunteer(&relay, "Vera", "+45 21 22 23 24").await;
         let (walter, walter_token) = volunteer(&relay, "Walter", "").await;
         sign(&relay, &vera_token, &vera, published, SignupState::SignedUp).await;
-        sign(&relay, &walter_token, &walter, published, SignupState::SignedUp).await;
-        sign(&relay, &walter_token, &walter, published, SignupState::Withdrawn).await;
+        sign(
+            &relay,
+            &walter_token,
+            &walter,
+            published,
+            SignupState::SignedUp,
+        )
+        .await;
+        sign(
+            &relay,
+            &walter_token,
+            &walter,
+            published,
+            SignupState::Withdrawn,
+        )
+        .await;
         World {
             relay,
             bo,
@@ -165,7 +177,10 @@ async fn a_visitor_sees_published_tasks_and_never_who_signed_up() {
     assert_eq!(ours["title"], "Kioskvagt ved pokalkampen");
     assert_eq!(ours["organisation_name"], "Haslev Fodboldklub");
     assert_eq!(ours["shifts"][0]["capacity"], 2);
-    assert_eq!(ours["shifts"][0]["taken"], 1, "Vera holds a place, Walter withdrew");
+    assert_eq!(
+        ours["shifts"][0]["taken"], 1,
+        "Vera holds a place, Walter withdrew"
+    );
     assert_eq!(ours["shifts"][0]["waiting"], 0);
     // The demo's published tasks are there too; no draft is.
     assert!(tasks.len() > 1);
@@ -174,7 +189,10 @@ async fn a_visitor_sees_published_tasks_and_never_who_signed_up() {
     assert!(!text.contains("Hemmelig kladde"));
     // Nothing names or times a volunteer.
     for person in [&world.vera, &world.walter] {
-        assert!(!text.contains(person.as_str()), "{person} is in the open catalog");
+        assert!(
+            !text.contains(person.as_str()),
+            "{person} is in the open catalog"
+        );
     }
     assert!(!text.contains("Vera") && !text.contains("signups") && !text.contains("invitations"));
 
@@ -189,8 +207,7 @@ async fn a_visitor_sees_published_tasks_and_never_who_signed_up() {
     // A change shows (after the short reuse of the last answer) with a new tag.
     let mut world = world;
     let published = world.published;
-    let mut t: Task =
-        autosurgeon::hydrate(world.bo.hub.document(&published).unwrap()).unwrap();
+    let mut t: Task = autosurgeon::hydrate(world.bo.hub.document(&published).unwrap()).unwrap();
     t.title = "Kioskvagt ved finalen".into();
     world.bo.change(published, |d| write(d, &t)).await;
     world.bo.acknowledged(published).await;
@@ -198,7 +215,13 @@ async fn a_visitor_sees_published_tasks_and_never_who_signed_up() {
     let changed = world.public(Some(&etag)).await;
     assert_eq!(changed.status(), StatusCode::OK);
     assert_ne!(changed.headers()["etag"].to_str().unwrap(), etag);
-    assert!(changed.text().await.unwrap().contains("Kioskvagt ved finalen"));
+    assert!(
+        changed
+            .text()
+            .await
+            .unwrap()
+            .contains("Kioskvagt ved finalen")
+    );
 }
 
 #[tokio::test]
@@ -232,7 +255,10 @@ async fn the_roster_s_names_and_phones_go_only_to_the_task_s_coordinators() {
     let nothing = world.contacts(DocumentId::random(), Some(&bo)).await;
     assert_eq!(nothing.status(), StatusCode::NOT_FOUND);
     let nothing: serde_json::Value = nothing.json().await.unwrap();
-    for (who, token) in [("another organisation's coordinator", &eva), ("a volunteer", &anna)] {
+    for (who, token) in [
+        ("another organisation's coordinator", &eva),
+        ("a volunteer", &anna),
+    ] {
         let res = world.contacts(world.published, Some(token)).await;
         assert_eq!(res.status(), StatusCode::NOT_FOUND, "{who}");
         let body: serde_json::Value = res.json().await.unwrap();

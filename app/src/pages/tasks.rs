@@ -9,10 +9,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
-use samskab_model::task::{InvitationAnswer, Signup, SignupState, TaskStatus};
-use samskab_model::towns::DEMO_TOWNS;
 use samskab_model::matching;
 use samskab_model::public_task::PublicTask;
+use samskab_model::task::{InvitationAnswer, Signup, SignupState, TaskStatus};
+use samskab_model::towns::DEMO_TOWNS;
 use samskab_model::{Area, DocumentId, Place, Roster, ShiftId, Task};
 
 use crate::i18n::{self, Msg, use_i18n};
@@ -65,11 +65,7 @@ pub fn TaskList() -> impl IntoView {
     let from_date = RwSignal::new(String::new());
     let skill = RwSignal::new(String::new());
     let skill_choices = move || {
-        let mut all: Vec<String> = all
-            .get()
-            .into_iter()
-            .flat_map(|t| t.skills)
-            .collect();
+        let mut all: Vec<String> = all.get().into_iter().flat_map(|t| t.skills).collect();
         all.sort_by_key(|s| s.to_lowercase());
         all.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
         all
