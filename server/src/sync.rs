@@ -1137,6 +1137,12 @@ fn bind_actor(
     }
 }
 
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1148,10 +1154,4 @@ mod tests {
         assert!(!Health::at(10, 990_000, 1_000_000).is_ok(), "stalled 10 s");
         assert!(!Health::at(HEALTH_MAX_QUEUED + 1, 1_000_000, 1_000_000).is_ok());
     }
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }

@@ -628,13 +628,10 @@ async fn a_reader_that_never_reads_is_disconnected_and_others_are_served() {
     };
     sink.send(Ws::Binary(join.encode().into())).await.unwrap();
     let relay_peer = loop {
-        match stream.next().await.unwrap().unwrap() {
-            Ws::Binary(b) => {
-                if let Ok(Message::Peer { sender_id, .. }) = Message::decode(&b) {
-                    break sender_id;
-                }
-            }
-            _ => {}
+        if let Ws::Binary(b) = stream.next().await.unwrap().unwrap()
+            && let Ok(Message::Peer { sender_id, .. }) = Message::decode(&b)
+        {
+            break sender_id;
         }
     };
     // Ask 12,000 times, reading nothing: the answers (about 3 KB each) are far more than the

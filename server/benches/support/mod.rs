@@ -1,6 +1,7 @@
 //! What the relay benchmarks share: the real relay in this process on 127.0.0.1:0, over a data
 //! directory, serving a stand-in for the app.
 #![allow(dead_code)] // each benchmark uses its own part
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
