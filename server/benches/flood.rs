@@ -10,7 +10,12 @@
 //! Written against the relay's public surface only (its library `run`, HTTP login, the
 //! WebSocket), so the same file runs against an older relay for a before/after comparison.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::panic
+)]
 
 mod support;
 
