@@ -24,9 +24,8 @@ use futures::channel::mpsc;
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use samskab_model::profile::{PROFILE_KIND, Profile, ProfileError, profile_document_id};
+use samskab_model::profile::{Profile, ProfileError, profile_document_id};
 use samskab_model::sync::{Effect, Hub, Message, PeerId, Role};
-use samskab_model::task::TASK_KIND;
 use samskab_model::{DocumentId, PersonId, Task};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -536,7 +535,6 @@ fn update_status(client: &Rc<Client>) {
 /// Every document of one kind this device holds, hydrated. Each document is hydrated once
 /// per change (cached by heads), so re-reading a thousand after one changed hydrates one.
 fn all_of<T: autosurgeon::Hydrate + Clone>(
-    kind: &str,
     cache: impl Fn(&Client) -> &RefCell<HashMap<DocumentId, Cached<T>>>,
 ) -> Vec<(DocumentId, T)> {
     let Some(client) = client() else {
@@ -551,15 +549,8 @@ fn all_of<T: autosurgeon::Hydrate + Clone>(
         let heads = doc.get_heads();
         let entry = cache.entry(*id).or_insert_with(|| (Vec::new(), None));
         if entry.0 != heads {
-            let is_kind =
-                autosurgeon::hydrate_prop::<_, String, _, _>(doc, automerge::ROOT, "kind")
-                    .is_ok_and(|k| k == kind);
-            let value = if is_kind {
-                autosurgeon::hydrate::<_, T>(doc).ok()
-            } else {
-                None
-            };
-            *entry = (heads, value);
+            // A document of another kind fails at its first field, `kind`.
+            *entry = (heads, autosurgeon::hydrate::<_, T>(doc).ok());
         }
         if let Some(value) = &entry.1 {
             found.push((*id, value.clone()));
@@ -570,13 +561,13 @@ fn all_of<T: autosurgeon::Hydrate + Clone>(
 
 /// Every task document this device holds.
 pub fn tasks() -> Vec<(DocumentId, Task)> {
-    all_of(TASK_KIND, |c| &c.tasks)
+    all_of(|c| &c.tasks)
 }
 
 /// Every profile this device holds: the user's own, and for staff and coordinators those
 /// the relay let them read (as their owners consented).
 pub fn profiles() -> Vec<Profile> {
-    all_of(PROFILE_KIND, |c| &c.profiles)
+    all_of(|c| &c.profiles)
         .into_iter()
         .map(|(_, p)| p)
         .collect()

@@ -19,9 +19,12 @@
 use automerge::{Automerge, Change, Prop, ReadDoc};
 
 use crate::ids::{DocumentId, OrganisationId, PersonId};
+use crate::kinds::DocumentKind;
 use crate::lang::Lang;
-use crate::profile::{Consent, CoordinatorConsent, PROFILE_KIND, Profile, ProfileError};
-use crate::task::{Millis, SignupState, Task, TaskError, TaskStatus};
+use crate::profile::{
+    Consent, CoordinatorConsent, PROFILE_KIND, Profile, ProfileError, ProfileKind,
+};
+use crate::task::{Millis, SignupState, Task, TaskError, TaskKind, TaskStatus};
 use crate::text_enum::text_enum;
 
 text_enum!(
@@ -276,29 +279,6 @@ pub fn may_read_profile(
     }
 }
 
-/// The fields a profile document may hold at its root.
-const PROFILE_FIELDS: &[&str] = &[
-    "kind",
-    "schema",
-    "owner",
-    "name",
-    "phone",
-    "email",
-    "towns",
-    "travel_km",
-    "areas",
-    "skills",
-    "languages",
-    "availability",
-    "away",
-    "experience",
-    "offer",
-    "child_certificate",
-    "consent",
-    "created_at",
-    "updated_at",
-];
-
 /// Judges a write to the profile document `id` by `who`: only the owner writes a profile, a
 /// new one only at the id derived from their own person id, its `kind` and `owner` never
 /// change, it holds only known fields, and the result must be valid.
@@ -319,7 +299,7 @@ pub fn check_profile_write(
     for path in paths {
         let known = path
             .first()
-            .is_none_or(|field| PROFILE_FIELDS.contains(&field.as_str()));
+            .is_none_or(|field| ProfileKind::FIELDS.contains(&field.as_str()));
         if !known {
             return Err(Refusal::Forbidden {
                 path: path.join("/"),
@@ -393,12 +373,12 @@ pub fn change_paths(doc: &Automerge, change: &Change) -> Result<Vec<Path>, Refus
 /// unknown key anywhere would be stored and synced to every device, and hydration would never
 /// notice it). Lists (skills) stop at the list.
 fn task_shape(path: &[&str]) -> bool {
+    if let [root] = path {
+        return TaskKind::FIELDS.contains(root);
+    }
     matches!(
         path,
-        ["kind" | "schema" | "organisation" | "created_at" | "title" | "description" | "area"]
-            | ["town" | "place" | "status" | "updated_at" | "skills" | "contact"]
-            | ["contact", "name" | "phone" | "email"]
-            | ["shifts"]
+        ["contact", "name" | "phone" | "email"]
             | ["shifts", _]
             | [
                 "shifts",
@@ -409,7 +389,6 @@ fn task_shape(path: &[&str]) -> bool {
             | ["shifts", _, "signups", _, "state" | "at"]
             | ["shifts", _, "decisions", _]
             | ["shifts", _, "decisions", _, "decision" | "by" | "at"]
-            | ["invitations"]
             | ["invitations", _]
             | ["invitations", _, "shift" | "by" | "at" | "answer"]
     )

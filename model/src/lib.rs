@@ -8,6 +8,8 @@
 //! Layout:
 //! - [`authz`]: roles, and who may read and write what (checked by the relay).
 //! - [`judge`]: how the relay judges the changes of an incoming sync message, sans-IO.
+//! - [`kinds`]: what each kind of document declares (its word, schema, root fields), and
+//!   the tag that makes hydrating one kind as another fail.
 //! - [`lang`]: the languages the UI speaks.
 //! - [`ids`]: validated identifiers (documents, people, organisations, shifts).
 //! - [`task`]: the task document, its validation and limits.
@@ -36,6 +38,7 @@ pub mod cv_search;
 pub mod demo;
 pub mod ids;
 pub mod judge;
+pub mod kinds;
 pub mod lang;
 pub mod local_time;
 pub mod matching;

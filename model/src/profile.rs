@@ -12,14 +12,45 @@
 use autosurgeon::{Hydrate, Reconcile};
 
 use crate::ids::{DocumentId, PersonId};
+use crate::kinds::{DocumentKind, KindTag};
 use crate::lang::Lang;
 use crate::task::{Area, Millis};
 use crate::text_enum::text_enum;
 
+/// The volunteer's profile as a kind of document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProfileKind;
+
+impl DocumentKind for ProfileKind {
+    const KIND: &'static str = "profil";
+    const SCHEMA: u64 = 1;
+    const FIELDS: &'static [&'static str] = &[
+        "kind",
+        "schema",
+        "owner",
+        "name",
+        "phone",
+        "email",
+        "towns",
+        "travel_km",
+        "areas",
+        "skills",
+        "languages",
+        "availability",
+        "away",
+        "experience",
+        "offer",
+        "child_certificate",
+        "consent",
+        "created_at",
+        "updated_at",
+    ];
+}
+
 /// The schema marker every profile document carries at `kind`.
-pub const PROFILE_KIND: &str = "profil";
+pub const PROFILE_KIND: &str = ProfileKind::KIND;
 /// The schema version this code writes.
-pub const PROFILE_SCHEMA: u64 = 1;
+pub const PROFILE_SCHEMA: u64 = ProfileKind::SCHEMA;
 
 /// Limits, shared by the form and the relay's validation.
 pub mod limits {
@@ -312,8 +343,8 @@ impl ChildCertificate {
 /// A profile document.
 #[derive(Debug, Clone, PartialEq, Reconcile, Hydrate, serde::Serialize)]
 pub struct Profile {
-    /// Always [`PROFILE_KIND`].
-    pub kind: String,
+    /// Always [`PROFILE_KIND`]: hydrating any other kind of document as a profile fails here.
+    pub kind: KindTag<ProfileKind>,
     pub schema: u64,
     /// The volunteer; fixed at creation, and the only writer.
     pub owner: PersonId,
@@ -358,8 +389,6 @@ pub fn profile_document_id(person: &PersonId) -> DocumentId {
 /// Why a profile is not valid.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ProfileError {
-    #[error("not a profile document (kind {0:?})")]
-    WrongKind(String),
     #[error("schema {0} is newer than this version of Samskab understands")]
     NewerSchema(u64),
     #[error("the name is missing")]
@@ -385,7 +414,6 @@ pub enum ProfileError {
 impl ProfileError {
     pub fn describe(&self, lang: Lang) -> String {
         match (self, lang) {
-            (ProfileError::WrongKind(_), Lang::Da) => "Dokumentet er ikke et CV.".into(),
             (ProfileError::NewerSchema(_), Lang::Da) => {
                 "CV'et er skrevet af en nyere udgave af Samskab. Opdatér appen.".into()
             }
@@ -436,7 +464,7 @@ impl Profile {
     /// A new, private profile for `owner`.
     pub fn new(owner: PersonId, name: &str, now: Millis) -> Self {
         Self {
-            kind: PROFILE_KIND.into(),
+            kind: KindTag::new(),
             schema: PROFILE_SCHEMA,
             owner,
             name: name.into(),
@@ -462,9 +490,6 @@ impl Profile {
     pub fn problems(&self) -> Vec<ProfileError> {
         use limits as l;
         let mut problems = Vec::new();
-        if self.kind != PROFILE_KIND {
-            problems.push(ProfileError::WrongKind(self.kind.clone()));
-        }
         if self.schema > PROFILE_SCHEMA {
             problems.push(ProfileError::NewerSchema(self.schema));
         }

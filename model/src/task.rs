@@ -11,16 +11,43 @@ use std::collections::BTreeMap;
 use autosurgeon::{Hydrate, Reconcile};
 
 use crate::ids::{OrganisationId, PersonId, ShiftId};
+use crate::kinds::{DocumentKind, KindTag};
 use crate::lang::Lang;
 use crate::text_enum::text_enum;
 
 /// Unix time in milliseconds (UTC). Documents store instants; devices show local time.
 pub type Millis = i64;
 
+/// The task as a kind of document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TaskKind;
+
+impl DocumentKind for TaskKind {
+    const KIND: &'static str = "opgave";
+    const SCHEMA: u64 = 1;
+    const FIELDS: &'static [&'static str] = &[
+        "kind",
+        "schema",
+        "organisation",
+        "title",
+        "description",
+        "area",
+        "town",
+        "place",
+        "shifts",
+        "skills",
+        "contact",
+        "status",
+        "created_at",
+        "updated_at",
+        "invitations",
+    ];
+}
+
 /// The schema marker every task document carries at `kind`.
-pub const TASK_KIND: &str = "opgave";
+pub const TASK_KIND: &str = TaskKind::KIND;
 /// The schema version this code writes.
-pub const TASK_SCHEMA: u64 = 1;
+pub const TASK_SCHEMA: u64 = TaskKind::SCHEMA;
 
 text_enum!(
     /// The areas of volunteering the municipality works with.
@@ -93,8 +120,8 @@ text_enum!(
 /// A task document.
 #[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
 pub struct Task {
-    /// Always [`TASK_KIND`].
-    pub kind: String,
+    /// Always [`TASK_KIND`]: hydrating any other kind of document as a task fails here.
+    pub kind: KindTag<TaskKind>,
     pub schema: u64,
     pub organisation: OrganisationId,
     pub title: String,
@@ -200,8 +227,6 @@ pub mod limits {
 /// A rule a task breaks.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TaskError {
-    #[error("the document is not a task (kind {0:?})")]
-    NotATask(String),
     #[error("the title is empty")]
     TitleEmpty,
     #[error("the {field} is longer than {max} characters")]
@@ -230,7 +255,6 @@ impl TaskError {
     /// A sentence for the user.
     pub fn describe(&self, lang: Lang) -> String {
         match (self, lang) {
-            (TaskError::NotATask(_), Lang::Da) => "Dokumentet er ikke en opgave.".into(),
             (TaskError::TitleEmpty, Lang::Da) => "Skriv en titel.".into(),
             (TaskError::TooLong { field, max }, Lang::Da) => {
                 format!("Feltet {} må højst have {max} tegn.", field_da(field))
@@ -281,7 +305,7 @@ impl Task {
     /// A new draft with no shifts.
     pub fn draft(organisation: OrganisationId, title: &str, area: Area, now: Millis) -> Self {
         Task {
-            kind: TASK_KIND.into(),
+            kind: KindTag::new(),
             schema: TASK_SCHEMA,
             organisation,
             title: title.trim().into(),
@@ -303,9 +327,6 @@ impl Task {
     /// the relay refuses a change that leaves a task breaking any of them.
     pub fn problems(&self) -> Vec<TaskError> {
         let mut problems = Vec::new();
-        if self.kind != TASK_KIND {
-            problems.push(TaskError::NotATask(self.kind.clone()));
-        }
         if self.title.trim().is_empty() {
             problems.push(TaskError::TitleEmpty);
         }

@@ -16,7 +16,7 @@ pub use samskab_model::judge::{Incoming, Trial, Verdict, Writer, admit, judge};
 use samskab_model::profile::{Profile, profile_document_id};
 use samskab_model::public_task::PublicTask;
 use samskab_model::sync::{Effect, Hub, Message, PeerId, Role, limits};
-use samskab_model::task::{SignupState, TASK_KIND, TaskStatus};
+use samskab_model::task::{SignupState, TaskStatus};
 use samskab_model::{DocumentId, OrganisationId, PersonId, Task};
 use tokio::sync::{mpsc, oneshot};
 
@@ -587,9 +587,8 @@ const AUDIT_BATCH: usize = 256;
 const AUDIT_WAIT: std::time::Duration = std::time::Duration::from_millis(50);
 
 fn as_task(doc: &Automerge) -> Option<Task> {
-    autosurgeon::hydrate(doc)
-        .ok()
-        .filter(|t: &Task| t.kind == TASK_KIND)
+    // A document of another kind does not hydrate as a task (its `kind` says so).
+    autosurgeon::hydrate(doc).ok()
 }
 
 impl Engine {
