@@ -88,6 +88,8 @@ pub enum Refusal {
     NotOpen,
     #[error("the sign-up time is not plausible")]
     Implausible,
+    #[error("the shift had already started when the sign-up was made")]
+    ShiftStarted,
     #[error("the change was made under another user's actor id")]
     ForeignActor,
     #[error("the change writes to an object its own history does not contain")]
@@ -114,6 +116,7 @@ impl Refusal {
             Refusal::DecisionNotByYou => "decision-not-by-you",
             Refusal::NotOpen => "not-open",
             Refusal::Implausible => "implausible",
+            Refusal::ShiftStarted => "shift-started",
             Refusal::ForeignActor => "foreign-actor",
             Refusal::UnknownObject => "unknown-object",
             Refusal::TooLarge => "too-large",
@@ -131,6 +134,7 @@ impl Refusal {
             "decision-not-by-you" => Refusal::DecisionNotByYou,
             "not-open" => Refusal::NotOpen,
             "implausible" => Refusal::Implausible,
+            "shift-started" => Refusal::ShiftStarted,
             "foreign-actor" => Refusal::ForeignActor,
             "not-your-profile" => Refusal::NotYourProfile,
             "unknown-object" => Refusal::UnknownObject,
@@ -172,6 +176,14 @@ impl Refusal {
             }
             (Refusal::Implausible, Lang::Da) => {
                 "Tidspunktet for tilmeldingen kan ikke passe. Tjek enhedens ur.".into()
+            }
+            (Refusal::ShiftStarted, Lang::Da) => {
+                "Vagten var allerede begyndt, da du tilmeldte dig, så tilmeldingen blev ikke gemt."
+                    .into()
+            }
+            (Refusal::ShiftStarted, Lang::En) => {
+                "The shift had already started when you signed up, so the sign-up was not kept."
+                    .into()
             }
             (Refusal::ForeignActor, Lang::Da) => {
                 "Ændringen kom fra en anden brugers session og blev afvist.".into()
@@ -533,6 +545,15 @@ fn check_signups(
                 {
                     return Err(Refusal::Implausible);
                 }
+                // Taking a place (a new entry, or withdrawn back to signed up) only before the
+                // shift starts. Judged by the sign-up's own time, not the relay's clock, so a
+                // sign-up made offline before the start still counts when it arrives later
+                // (its time is bounded by the window above). Withdrawing is always allowed.
+                let takes_place = signup.state == SignupState::SignedUp
+                    && was.is_none_or(|w| w.state == SignupState::Withdrawn);
+                if takes_place && new.is_some_and(|s| s.has_started(signup.at)) {
+                    return Err(Refusal::ShiftStarted);
+                }
             }
         }
         let decisions =
@@ -555,6 +576,8 @@ mod tests {
     use automerge::AutoCommit;
 
     const NOW: Millis = 1_800_000_000_000;
+    /// When the test task's shift starts: a day after `NOW`.
+    const START: Millis = NOW + 86_400_000;
 
     fn person(s: &str) -> PersonId {
         s.parse().unwrap()
@@ -574,7 +597,7 @@ mod tests {
 
     fn task() -> Task {
         let mut t = Task::draft("klub".parse().unwrap(), "Kiosk", Area::Sport, NOW - 1000);
-        t.shifts.insert(vagt(), Shift::new(NOW + 10, NOW + 20, 1));
+        t.shifts.insert(vagt(), Shift::new(START, START + 7_200_000, 1));
         t.status = TaskStatus::Published;
         t
     }
@@ -814,6 +837,98 @@ mod tests {
                 "at {at}"
             );
         }
+    }
+
+    /// A sign-up that takes a place must be made before the shift starts; the relay's clock
+    /// may be later (a sign-up made offline before the start arrives after it).
+    #[test]
+    fn a_place_is_taken_only_before_the_shift_starts() {
+        let anna = who("anna", Role::Volunteer, &[]);
+        let before = task();
+        // The relay judges an hour after the start.
+        let after_start = START + 3_600_000;
+        let window = |now| SignupWindow {
+            now,
+            not_before: NOW,
+        };
+        let (after, paths) = write(Some(&before), |t| sign_up(t, "anna", START));
+        assert_eq!(
+            check_task_write_within(&anna, Some(&before), &after, &paths, window(after_start)),
+            Err(Refusal::ShiftStarted),
+            "signed up as it started"
+        );
+        let (after, paths) = write(Some(&before), |t| sign_up(t, "anna", START + 60_000));
+        assert_eq!(
+            check_task_write_within(&anna, Some(&before), &after, &paths, window(after_start)),
+            Err(Refusal::ShiftStarted),
+            "signed up after it started"
+        );
+        let (signed_up, paths) = write(Some(&before), |t| sign_up(t, "anna", START - 1));
+        assert_eq!(
+            check_task_write_within(&anna, Some(&before), &signed_up, &paths, window(after_start)),
+            Ok(()),
+            "signed up offline just before the start, arriving after it"
+        );
+
+        // Withdrawing after the start is allowed; signing up again then is not.
+        let withdraw = |t: &mut Task| {
+            let entry = t
+                .shifts
+                .get_mut(&vagt())
+                .unwrap()
+                .signups
+                .get_mut(&person("anna"))
+                .unwrap();
+            entry.state = SignupState::Withdrawn;
+            entry.at = START + 60_000;
+        };
+        let (withdrawn, paths) = write(Some(&signed_up), withdraw);
+        assert_eq!(
+            check_task_write_within(&anna, Some(&signed_up), &withdrawn, &paths, window(after_start)),
+            Ok(())
+        );
+        let (again, paths) = write(Some(&withdrawn), |t| sign_up(t, "anna", START + 120_000));
+        assert_eq!(
+            check_task_write_within(&anna, Some(&withdrawn), &again, &paths, window(after_start)),
+            Err(Refusal::ShiftStarted)
+        );
+        // Undoing a withdrawal made before the start restores a time before it: allowed.
+        let (undone, paths) = write(Some(&withdrawn), |t| sign_up(t, "anna", START - 1));
+        assert_eq!(
+            check_task_write_within(&anna, Some(&withdrawn), &undone, &paths, window(after_start)),
+            Ok(())
+        );
+        // A withdrawn entry written after the start takes no place.
+        let (late_no, paths) = write(Some(&before), withdraw_new("anna", START + 60_000));
+        assert_eq!(
+            check_task_write_within(&anna, Some(&before), &late_no, &paths, window(after_start)),
+            Ok(())
+        );
+    }
+
+    fn withdraw_new(name: &'static str, at: Millis) -> impl FnOnce(&mut Task) {
+        move |t: &mut Task| {
+            t.shifts.get_mut(&vagt()).unwrap().signups.insert(
+                person(name),
+                Signup {
+                    state: SignupState::Withdrawn,
+                    at,
+                },
+            );
+        }
+    }
+
+    #[test]
+    fn the_shift_started_refusal_reads_in_both_languages() {
+        assert_eq!(Refusal::ShiftStarted.code(), "shift-started");
+        assert_eq!(
+            Refusal::describe_code("shift-started", Lang::Da),
+            "Vagten var allerede begyndt, da du tilmeldte dig, så tilmeldingen blev ikke gemt."
+        );
+        assert_eq!(
+            Refusal::describe_code("shift-started", Lang::En),
+            "The shift had already started when you signed up, so the sign-up was not kept."
+        );
     }
 
     #[test]
