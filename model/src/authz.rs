@@ -21,9 +21,7 @@ use automerge::{Automerge, Change, Prop, ReadDoc};
 use crate::ids::{DocumentId, OrganisationId, PersonId};
 use crate::kinds::DocumentKind;
 use crate::lang::Lang;
-use crate::profile::{
-    Consent, CoordinatorConsent, PROFILE_KIND, Profile, ProfileError, ProfileKind,
-};
+use crate::profile::{Consent, CoordinatorConsent, Profile, ProfileError, ProfileKind};
 use crate::task::{Millis, SignupState, Task, TaskError, TaskKind, TaskStatus};
 use crate::text_enum::text_enum;
 
@@ -216,54 +214,7 @@ pub fn may_read_task(who: &Principal, task: &Task) -> bool {
     task.status != TaskStatus::Draft || who.coordinates(&task.organisation)
 }
 
-/// What reading a document depends on, read without hydrating all of it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ReadView {
-    Task {
-        organisation: OrganisationId,
-        status: TaskStatus,
-    },
-    Profile {
-        owner: PersonId,
-        consent: Consent,
-    },
-}
-
-/// The [`ReadView`] of a document (`None` if it is neither a task nor a profile).
-pub fn read_view(doc: &Automerge) -> Option<ReadView> {
-    use automerge::ROOT;
-    let kind: String = autosurgeon::hydrate_prop(doc, ROOT, "kind").ok()?;
-    match kind.as_str() {
-        crate::task::TASK_KIND => Some(ReadView::Task {
-            organisation: autosurgeon::hydrate_prop(doc, ROOT, "organisation").ok()?,
-            status: autosurgeon::hydrate_prop(doc, ROOT, "status").ok()?,
-        }),
-        PROFILE_KIND => Some(ReadView::Profile {
-            owner: autosurgeon::hydrate_prop(doc, ROOT, "owner").ok()?,
-            consent: autosurgeon::hydrate_prop(doc, ROOT, "consent").ok()?,
-        }),
-        _ => None,
-    }
-}
-
-/// Whether `who` may read a document with this view. `signed_up_with(person, organisation)`
-/// answers whether the person has signed up for a task of the organisation (the relay keeps
-/// that index over the task documents).
-pub fn may_read(
-    who: &Principal,
-    view: &ReadView,
-    signed_up_with: impl Fn(&PersonId, &OrganisationId) -> bool,
-) -> bool {
-    match view {
-        ReadView::Task {
-            organisation,
-            status,
-        } => *status != TaskStatus::Draft || who.coordinates(organisation),
-        ReadView::Profile { owner, consent } => {
-            may_read_profile(who, owner, *consent, signed_up_with)
-        }
-    }
-}
+pub use crate::kinds::{AnyView as ReadView, may_read, read_view};
 
 /// The consent table: the owner always; staff and admins if the volunteer said yes to
 /// staff; coordinators if the volunteer chose all coordinators, or chose "my organisations"
@@ -597,7 +548,8 @@ mod tests {
 
     fn task() -> Task {
         let mut t = Task::draft("klub".parse().unwrap(), "Kiosk", Area::Sport, NOW - 1000);
-        t.shifts.insert(vagt(), Shift::new(START, START + 7_200_000, 1));
+        t.shifts
+            .insert(vagt(), Shift::new(START, START + 7_200_000, 1));
         t.status = TaskStatus::Published;
         t
     }
@@ -865,7 +817,13 @@ mod tests {
         );
         let (signed_up, paths) = write(Some(&before), |t| sign_up(t, "anna", START - 1));
         assert_eq!(
-            check_task_write_within(&anna, Some(&before), &signed_up, &paths, window(after_start)),
+            check_task_write_within(
+                &anna,
+                Some(&before),
+                &signed_up,
+                &paths,
+                window(after_start)
+            ),
             Ok(()),
             "signed up offline just before the start, arriving after it"
         );
@@ -884,7 +842,13 @@ mod tests {
         };
         let (withdrawn, paths) = write(Some(&signed_up), withdraw);
         assert_eq!(
-            check_task_write_within(&anna, Some(&signed_up), &withdrawn, &paths, window(after_start)),
+            check_task_write_within(
+                &anna,
+                Some(&signed_up),
+                &withdrawn,
+                &paths,
+                window(after_start)
+            ),
             Ok(())
         );
         let (again, paths) = write(Some(&withdrawn), |t| sign_up(t, "anna", START + 120_000));
@@ -895,7 +859,13 @@ mod tests {
         // Undoing a withdrawal made before the start restores a time before it: allowed.
         let (undone, paths) = write(Some(&withdrawn), |t| sign_up(t, "anna", START - 1));
         assert_eq!(
-            check_task_write_within(&anna, Some(&withdrawn), &undone, &paths, window(after_start)),
+            check_task_write_within(
+                &anna,
+                Some(&withdrawn),
+                &undone,
+                &paths,
+                window(after_start)
+            ),
             Ok(())
         );
         // A withdrawn entry written after the start takes no place.
@@ -1044,7 +1014,7 @@ mod tests {
                 who("eva", Role::Coordinator, &["x"]),
             ] {
                 assert_eq!(
-                    may_read(&reader, &view, |_, _| false),
+                    may_read(&reader, &view, &|_: &crate::kinds::Fact| false),
                     may_read_task(&reader, &t)
                 );
             }

@@ -12,28 +12,12 @@ use automerge::{ActorId, Automerge};
 
 use crate::authz::{self, Principal, Refusal, SignupWindow};
 use crate::ids::DocumentId;
-use crate::profile::{PROFILE_KIND, Profile};
+use crate::kinds::{self, AnyDoc};
 use crate::sync::{Hub, Parked, PeerId};
-use crate::task::{TASK_KIND, Task};
 
-/// A document as the relay judges writes to it.
-enum Judged {
-    Task(Task),
-    Profile(Profile),
-}
-
-fn judged(doc: &Automerge) -> Result<Judged, Refusal> {
-    let kind: String =
-        autosurgeon::hydrate_prop(doc, automerge::ROOT, "kind").map_err(|_| Refusal::NotATask)?;
-    match kind.as_str() {
-        TASK_KIND => autosurgeon::hydrate(doc)
-            .map(Judged::Task)
-            .map_err(|_| Refusal::NotATask),
-        PROFILE_KIND => autosurgeon::hydrate(doc)
-            .map(Judged::Profile)
-            .map_err(|_| Refusal::NotATask),
-        _ => Err(Refusal::NotATask),
-    }
+/// The document as its kind, or the refusal for a document of no known kind.
+fn judged(doc: &Automerge) -> Result<AnyDoc, Refusal> {
+    kinds::hydrate_any(doc).ok_or(Refusal::NotATask)
 }
 
 /// The document a message is judged against.
@@ -127,30 +111,10 @@ pub fn judge(
         paths.extend(authz::change_paths(&doc, change)?);
     }
     let after = judged(&doc)?;
-    let max = match after {
-        Judged::Task(_) => crate::sync::limits::TASK_BYTES,
-        Judged::Profile(_) => crate::sync::limits::PROFILE_BYTES,
-    };
-    if size + verdict.bytes > max {
+    if size + verdict.bytes > after.max_bytes() {
         return Err(Refusal::DocumentTooLarge);
     }
-    match (before, after) {
-        (None, Judged::Task(_)) if reserved => Err(Refusal::ReservedId),
-        (None, Judged::Task(after)) => {
-            authz::check_task_write_within(who, None, &after, &paths, window)
-        }
-        (Some(Judged::Task(before)), Judged::Task(after)) => {
-            authz::check_task_write_within(who, Some(&before), &after, &paths, window)
-        }
-        (None, Judged::Profile(after)) => {
-            authz::check_profile_write(who, &id, None, &after, &paths)
-        }
-        (Some(Judged::Profile(before)), Judged::Profile(after)) => {
-            authz::check_profile_write(who, &id, Some(&before), &after, &paths)
-        }
-        // A document does not change what it is.
-        _ => Err(Refusal::NotATask),
-    }?;
+    kinds::check_write(who, &id, before.as_ref(), &after, &paths, window, reserved)?;
     verdict.accepted = changes.iter().map(|c| c.raw_bytes().to_vec()).collect();
     Ok(verdict)
 }

@@ -17,35 +17,7 @@ use crate::lang::Lang;
 use crate::task::{Area, Millis};
 use crate::text_enum::text_enum;
 
-/// The volunteer's profile as a kind of document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ProfileKind;
-
-impl DocumentKind for ProfileKind {
-    const KIND: &'static str = "profil";
-    const SCHEMA: u64 = 1;
-    const FIELDS: &'static [&'static str] = &[
-        "kind",
-        "schema",
-        "owner",
-        "name",
-        "phone",
-        "email",
-        "towns",
-        "travel_km",
-        "areas",
-        "skills",
-        "languages",
-        "availability",
-        "away",
-        "experience",
-        "offer",
-        "child_certificate",
-        "consent",
-        "created_at",
-        "updated_at",
-    ];
-}
+pub use crate::kinds::profile::ProfileKind;
 
 /// The schema marker every profile document carries at `kind`.
 pub const PROFILE_KIND: &str = ProfileKind::KIND;

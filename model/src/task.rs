@@ -18,31 +18,7 @@ use crate::text_enum::text_enum;
 /// Unix time in milliseconds (UTC). Documents store instants; devices show local time.
 pub type Millis = i64;
 
-/// The task as a kind of document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TaskKind;
-
-impl DocumentKind for TaskKind {
-    const KIND: &'static str = "opgave";
-    const SCHEMA: u64 = 1;
-    const FIELDS: &'static [&'static str] = &[
-        "kind",
-        "schema",
-        "organisation",
-        "title",
-        "description",
-        "area",
-        "town",
-        "place",
-        "shifts",
-        "skills",
-        "contact",
-        "status",
-        "created_at",
-        "updated_at",
-        "invitations",
-    ];
-}
+pub use crate::kinds::task::TaskKind;
 
 /// The schema marker every task document carries at `kind`.
 pub const TASK_KIND: &str = TaskKind::KIND;

@@ -13,6 +13,9 @@ use std::thread;
 use automerge::{ActorId, Automerge, ChangeHash};
 use samskab_model::authz::{self, Principal, ReadView, Refusal};
 pub use samskab_model::judge::{Incoming, Trial, Verdict, Writer, admit, judge};
+use samskab_model::kinds::profile::ProfileView;
+use samskab_model::kinds::task::TaskView;
+use samskab_model::kinds::{Fact, Facts};
 use samskab_model::profile::{Profile, profile_document_id};
 use samskab_model::public_task::PublicTask;
 use samskab_model::sync::{Effect, Hub, Message, PeerId, Role, limits};
@@ -53,6 +56,18 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 pub struct SignupIndex {
     tasks: HashMap<DocumentId, (OrganisationId, BTreeSet<PersonId>)>,
     pairs: HashMap<(PersonId, OrganisationId), u32>,
+}
+
+/// The facts the kinds' read rules ask about, as this index knows them.
+impl Facts for SignupIndex {
+    fn holds(&self, fact: &Fact) -> bool {
+        match fact {
+            Fact::SignedUp {
+                person,
+                organisation,
+            } => self.has(person, organisation),
+        }
+    }
 }
 
 impl SignupIndex {
@@ -145,7 +160,7 @@ impl Readers {
             return false;
         };
         let signups = lock(&self.signups);
-        authz::may_read(who, &view, |p, o| signups.has(p, o))
+        authz::may_read(who, &view, &*signups)
     }
 }
 
@@ -791,7 +806,7 @@ impl Engine {
         let mut out = Vec::new();
         let mut seen = HashSet::new();
         for (id, doc) in self.hub.documents() {
-            if !matches!(self.readers.view(id, doc), Some(ReadView::Task { status, .. }) if status != TaskStatus::Draft)
+            if !matches!(self.readers.view(id, doc), Some(ReadView::Task(TaskView { status, .. })) if status != TaskStatus::Draft)
             {
                 continue;
             }
@@ -817,7 +832,7 @@ impl Engine {
             .and_then(|doc| autosurgeon::hydrate(doc).ok());
         let mut signups = Vec::new();
         for (id, doc) in self.hub.documents() {
-            if !matches!(self.readers.view(id, doc), Some(ReadView::Task { .. })) {
+            if !matches!(self.readers.view(id, doc), Some(ReadView::Task(_))) {
                 continue;
             }
             let Some(task) = as_task(doc) else { continue };
@@ -882,7 +897,9 @@ impl Engine {
             return None;
         };
         let doc = self.hub.document(document_id)?;
-        let Some(ReadView::Profile { owner, .. }) = self.readers.view(document_id, doc) else {
+        let Some(ReadView::Profile(ProfileView { owner, .. })) =
+            self.readers.view(document_id, doc)
+        else {
             return None;
         };
         let clients = lock(&self.readers.clients);

@@ -1,22 +1,37 @@
 //! Document kinds: what every kind of document (task, profile, and the kinds to come) declares
-//! about itself, and the tag that makes a document's `kind` field part of its type.
+//! about itself, and the registry that dispatches on it.
 //!
-//! Each document carries its kind as a word at `/kind` ("opgave", "profil"). The schema types
-//! hold it as a [`KindTag<K>`], a zero-sized field that writes `K::KIND` and refuses to hydrate
-//! any other word: hydrating a task from a profile fails by itself, so no caller has to
-//! remember to compare strings.
+//! - [`DocumentKind`]: a kind's word at `/kind`, schema version, root fields, size bound, the
+//!   view its read rule needs (read without hydrating the whole document, cached by heads at
+//!   the relay), the read rule, and how a write to it is judged.
+//! - [`KindTag`]: each schema holds its `kind` as a zero-sized field that writes `K::KIND` and
+//!   refuses to hydrate any other word, so hydrating a task from a profile fails by itself.
+//! - [`Fact`] and [`Facts`]: what one kind's read rule needs to know that another kind's
+//!   documents say ("this person signed up with this organisation"), asked of whoever keeps
+//!   the index (the relay).
+//! - The registry (the `registry!` line below): the one place that lists the kinds. It
+//!   generates [`AnyView`], [`AnyDoc`], [`read_view`], [`may_read`], [`hydrate_any`] and
+//!   [`check_write`], which the relay and the judge call without naming a kind.
 //!
-//! This is the first step of moving each kind into one module behind one trait (issue #12);
-//! the read and write rules still live in `authz` for now.
+//! Each kind lives in its own file here (`task.rs`, `profile.rs`). Their path rules are still
+//! in [`crate::authz`]; moving them, and the relay's per-kind export and audit, behind the trait
+//! is the next step (issue #12).
+
+pub mod profile;
+pub mod task;
 
 use std::fmt;
 use std::marker::PhantomData;
 
+use automerge::Automerge;
 use autosurgeon::reconcile::NoKey;
 use autosurgeon::{Hydrate, HydrateError, Reconcile, Reconciler};
 
+use crate::authz::{Path, Principal, Refusal, SignupWindow};
+use crate::ids::{DocumentId, OrganisationId, PersonId};
+
 /// What a kind of document is, as the rest of the code needs to know it.
-pub trait DocumentKind: 'static {
+pub trait DocumentKind: Sized + 'static {
     /// The word at `/kind`; stored in documents, so never renamed.
     const KIND: &'static str;
     /// The schema version this code writes.
@@ -26,6 +41,149 @@ pub trait DocumentKind: 'static {
     /// forgotten by the rules that consult the list (a forgotten field would make every write
     /// to it a refusal).
     const FIELDS: &'static [&'static str];
+    /// The most bytes (stored saves and changes) the relay keeps of one such document.
+    const MAX_BYTES: usize;
+    /// The schema: hydrates only from a document of this kind.
+    type Doc: Hydrate + Clone + fmt::Debug;
+    /// What reading depends on, read without hydrating the whole document.
+    type View: Clone + PartialEq + Eq + fmt::Debug;
+
+    /// The view of `doc`, known to be of this kind (`None` if it is malformed).
+    fn read_view(doc: &Automerge) -> Option<Self::View>;
+    /// Whether `who` may read a document with this view.
+    fn may_read(who: &Principal, view: &Self::View, facts: &dyn Facts) -> bool;
+    /// Judges a write: `Ok` if `w.who` may change `w.before` into `w.after` through `w.paths`.
+    fn check_write(w: &Write<'_, Self>) -> Result<(), Refusal>;
+}
+
+/// A write to judge: who, which document, before (`None` when the write creates it) and after,
+/// and the paths the change wrote.
+#[derive(Debug)]
+pub struct Write<'a, K: DocumentKind> {
+    pub who: &'a Principal,
+    pub id: &'a DocumentId,
+    pub before: Option<&'a K::Doc>,
+    pub after: &'a K::Doc,
+    pub paths: &'a [Path],
+    /// The relay's bounds on sign-up times.
+    pub window: SignupWindow,
+    /// The id is another kind's derived id (a person's profile).
+    pub reserved: bool,
+}
+
+/// Something one kind's documents make true that another kind's read rule consults.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Fact {
+    /// `person` has an active sign-up on a task of `organisation`.
+    SignedUp {
+        person: PersonId,
+        organisation: OrganisationId,
+    },
+}
+
+/// Whoever knows the facts (the relay keeps an index over every document).
+pub trait Facts {
+    fn holds(&self, fact: &Fact) -> bool;
+}
+
+/// A function as facts (tests, and callers with no facts: `&|_: &Fact| false`).
+impl<F: Fn(&Fact) -> bool> Facts for F {
+    fn holds(&self, fact: &Fact) -> bool {
+        self(fact)
+    }
+}
+
+/// The word at a document's `/kind`, if it has one.
+fn kind_word(doc: &Automerge) -> Option<String> {
+    autosurgeon::hydrate_prop(doc, automerge::ROOT, "kind").ok()
+}
+
+/// Lists the kinds once; generates the enums and the dispatch over them.
+macro_rules! registry {
+    ($($variant:ident => $kind:ty),+ $(,)?) => {
+        /// What reading a document of any kind depends on.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub enum AnyView {
+            $($variant(<$kind as DocumentKind>::View),)+
+        }
+
+        /// A document of any kind, hydrated.
+        #[derive(Debug, Clone)]
+        pub enum AnyDoc {
+            $($variant(<$kind as DocumentKind>::Doc),)+
+        }
+
+        /// The view of `doc` (`None`: not of a known kind, or malformed).
+        pub fn read_view(doc: &Automerge) -> Option<AnyView> {
+            let word = kind_word(doc)?;
+            $(
+                if word == <$kind as DocumentKind>::KIND {
+                    return <$kind as DocumentKind>::read_view(doc).map(AnyView::$variant);
+                }
+            )+
+            None
+        }
+
+        /// Whether `who` may read a document with this view.
+        pub fn may_read(who: &Principal, view: &AnyView, facts: &dyn Facts) -> bool {
+            match view {
+                $(AnyView::$variant(v) => <$kind as DocumentKind>::may_read(who, v, facts),)+
+            }
+        }
+
+        /// `doc` hydrated as the kind its `/kind` names (`None`: unknown kind, or malformed).
+        pub fn hydrate_any(doc: &Automerge) -> Option<AnyDoc> {
+            let word = kind_word(doc)?;
+            $(
+                if word == <$kind as DocumentKind>::KIND {
+                    return autosurgeon::hydrate(doc).ok().map(AnyDoc::$variant);
+                }
+            )+
+            None
+        }
+
+        impl AnyDoc {
+            /// The most bytes the relay keeps of a document of this kind.
+            pub fn max_bytes(&self) -> usize {
+                match self {
+                    $(AnyDoc::$variant(_) => <$kind as DocumentKind>::MAX_BYTES,)+
+                }
+            }
+        }
+
+        /// Judges a write of `who` that turns `before` into `after` (see [`DocumentKind::check_write`]).
+        /// A document never changes its kind.
+        #[allow(clippy::too_many_arguments)]
+        pub fn check_write(
+            who: &Principal,
+            id: &DocumentId,
+            before: Option<&AnyDoc>,
+            after: &AnyDoc,
+            paths: &[Path],
+            window: SignupWindow,
+            reserved: bool,
+        ) -> Result<(), Refusal> {
+            match (before, after) {
+                $(
+                    (None, AnyDoc::$variant(after)) => <$kind as DocumentKind>::check_write(&Write {
+                        who, id, before: None, after, paths, window, reserved,
+                    }),
+                    (Some(AnyDoc::$variant(before)), AnyDoc::$variant(after)) => {
+                        <$kind as DocumentKind>::check_write(&Write {
+                            who, id, before: Some(before), after, paths, window, reserved,
+                        })
+                    }
+                )+
+                _ => Err(Refusal::NotATask),
+            }
+        }
+    };
+}
+
+// The kinds of document. A new kind is one line here and one file beside this one.
+registry! {
+    Task => task::TaskKind,
+    Profile => profile::ProfileKind,
 }
 
 /// The `kind` field of a document of kind `K`: always `K::KIND`.

@@ -1,0 +1,73 @@
+//! The volunteer's profile (CV) as a kind of document: its word, root fields and size bound,
+//! what reading it depends on (owner and consent), who may read it, and how a write is judged
+//! (the rules themselves are in [`crate::authz`] for now). The schema is [`crate::profile`].
+
+use automerge::{Automerge, ROOT};
+
+use super::{DocumentKind, Fact, Facts, Write};
+use crate::authz::{self, Principal, Refusal};
+use crate::ids::PersonId;
+use crate::profile::{Consent, Profile};
+
+/// The volunteer's profile as a kind of document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProfileKind;
+
+/// What reading a profile depends on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileView {
+    pub owner: PersonId,
+    pub consent: Consent,
+}
+
+impl DocumentKind for ProfileKind {
+    const KIND: &'static str = "profil";
+    const SCHEMA: u64 = 1;
+    const FIELDS: &'static [&'static str] = &[
+        "kind",
+        "schema",
+        "owner",
+        "name",
+        "phone",
+        "email",
+        "towns",
+        "travel_km",
+        "areas",
+        "skills",
+        "languages",
+        "availability",
+        "away",
+        "experience",
+        "offer",
+        "child_certificate",
+        "consent",
+        "created_at",
+        "updated_at",
+    ];
+
+    const MAX_BYTES: usize = crate::sync::limits::PROFILE_BYTES;
+    type Doc = Profile;
+    type View = ProfileView;
+
+    fn read_view(doc: &Automerge) -> Option<ProfileView> {
+        Some(ProfileView {
+            owner: autosurgeon::hydrate_prop(doc, ROOT, "owner").ok()?,
+            consent: autosurgeon::hydrate_prop(doc, ROOT, "consent").ok()?,
+        })
+    }
+
+    /// As the owner's consent says ([`authz::may_read_profile`]); "my organisations" asks
+    /// the relay's facts whether the owner signed up with the reader's organisation.
+    fn may_read(who: &Principal, view: &ProfileView, facts: &dyn Facts) -> bool {
+        authz::may_read_profile(who, &view.owner, view.consent, |person, organisation| {
+            facts.holds(&Fact::SignedUp {
+                person: person.clone(),
+                organisation: organisation.clone(),
+            })
+        })
+    }
+
+    fn check_write(w: &Write<'_, Self>) -> Result<(), Refusal> {
+        authz::check_profile_write(w.who, w.id, w.before, w.after, w.paths)
+    }
+}
