@@ -15,7 +15,7 @@ use samskab_model::authz::{self, Principal, ReadView, Refusal};
 pub use samskab_model::judge::{Incoming, Trial, Verdict, Writer, admit, judge};
 use samskab_model::kinds::profile::ProfileView;
 use samskab_model::kinds::task::TaskView;
-use samskab_model::kinds::{Fact, Facts};
+use samskab_model::kinds::{self, Fact, Facts};
 use samskab_model::profile::{Profile, profile_document_id};
 use samskab_model::public_task::PublicTask;
 use samskab_model::sync::{Effect, Hub, Message, PeerId, Role, limits};
@@ -49,82 +49,46 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// Which people have signed up for tasks of which organisations, kept over the task documents.
-/// A profile whose consent is "my organisations" is readable by those organisations'
-/// coordinators.
+/// The facts the documents make true ([`Fact`]), kept over every document: which document
+/// makes which facts true, and how many documents make each. The kinds declare what their
+/// documents make true (`DocumentKind::facts`) and whose readers depend on it
+/// (`DocumentKind::watches`); the engine only keeps the count.
 #[derive(Debug, Default)]
-pub struct SignupIndex {
-    tasks: HashMap<DocumentId, (OrganisationId, BTreeSet<PersonId>)>,
-    pairs: HashMap<(PersonId, OrganisationId), u32>,
+pub struct FactIndex {
+    by_document: HashMap<DocumentId, BTreeSet<Fact>>,
+    counts: HashMap<Fact, u32>,
 }
 
-/// The facts the kinds' read rules ask about, as this index knows them.
-impl Facts for SignupIndex {
+impl Facts for FactIndex {
     fn holds(&self, fact: &Fact) -> bool {
-        match fact {
-            Fact::SignedUp {
-                person,
-                organisation,
-            } => self.has(person, organisation),
-        }
+        self.counts.contains_key(fact)
     }
 }
 
-impl SignupIndex {
-    pub fn has(&self, person: &PersonId, org: &OrganisationId) -> bool {
-        self.pairs.contains_key(&(person.clone(), org.clone()))
-    }
-
-    /// Records the sign-ups of task `id` (`None`: not a task). Returns the people for whom an
-    /// organisation was added or removed.
-    pub fn update(&mut self, id: DocumentId, task: Option<&Task>) -> Vec<PersonId> {
-        let new = task.map(|t| {
-            let people = t
-                .shifts
-                .values()
-                .flat_map(|s| s.signups.iter())
-                .filter(|(_, signup)| signup.state == SignupState::SignedUp)
-                .map(|(p, _)| p.clone())
-                .collect::<BTreeSet<_>>();
-            (t.organisation.clone(), people)
-        });
-        let old = self.tasks.remove(&id);
+impl FactIndex {
+    /// Records what document `id` makes true now. Returns the facts that came or went.
+    pub fn update(&mut self, id: DocumentId, facts: Vec<Fact>) -> Vec<Fact> {
+        let new: BTreeSet<Fact> = facts.into_iter().collect();
+        let old = self.by_document.remove(&id).unwrap_or_default();
         let mut touched = Vec::new();
-        if let Some((org, people)) = &old {
-            for person in people {
-                let key = (person.clone(), org.clone());
-                let keep = new
-                    .as_ref()
-                    .is_some_and(|(o, p)| o == org && p.contains(person));
-                if keep {
-                    continue;
-                }
-                if let Some(count) = self.pairs.get_mut(&key) {
-                    *count -= 1;
-                    if *count == 0 {
-                        self.pairs.remove(&key);
-                        touched.push(person.clone());
-                    }
+        for gone in old.difference(&new) {
+            if let Some(count) = self.counts.get_mut(gone) {
+                *count -= 1;
+                if *count == 0 {
+                    self.counts.remove(gone);
+                    touched.push(gone.clone());
                 }
             }
         }
-        if let Some((org, people)) = &new {
-            for person in people {
-                let had = old
-                    .as_ref()
-                    .is_some_and(|(o, p)| o == org && p.contains(person));
-                if had {
-                    continue;
-                }
-                let count = self.pairs.entry((person.clone(), org.clone())).or_insert(0);
-                *count += 1;
-                if *count == 1 {
-                    touched.push(person.clone());
-                }
+        for came in new.difference(&old) {
+            let count = self.counts.entry(came.clone()).or_insert(0);
+            *count += 1;
+            if *count == 1 {
+                touched.push(came.clone());
             }
         }
-        if let Some(new) = new {
-            self.tasks.insert(id, new);
+        if !new.is_empty() {
+            self.by_document.insert(id, new);
         }
         touched
     }
@@ -135,13 +99,13 @@ type CachedView = (Vec<ChangeHash>, Option<ReadView>);
 
 /// What the hub's read policy consults, shared with the engine: who is behind each connected
 /// peer, what reading each document depends on (cached by heads: a catalog of thousands of
-/// documents must not read thousands of documents each time), and the sign-up index.
+/// documents must not read thousands of documents each time), and the facts index.
 /// Locked in this order when more than one is needed.
 #[derive(Debug, Default)]
 struct Readers {
     clients: Mutex<HashMap<PeerId, Client>>,
     views: Mutex<HashMap<DocumentId, CachedView>>,
-    signups: Mutex<SignupIndex>,
+    facts: Mutex<FactIndex>,
 }
 
 impl Readers {
@@ -159,8 +123,8 @@ impl Readers {
         let Some(view) = self.view(id, doc) else {
             return false;
         };
-        let signups = lock(&self.signups);
-        authz::may_read(who, &view, &*signups)
+        let facts = lock(&self.facts);
+        authz::may_read(who, &view, &*facts)
     }
 }
 
@@ -379,9 +343,9 @@ impl SyncEngine {
             }
         }
         {
-            let mut signups = lock(&readers.signups);
+            let mut facts = lock(&readers.facts);
             for (id, doc) in hub.documents() {
-                signups.update(*id, as_task(doc).as_ref());
+                facts.update(*id, kinds::facts_of(doc));
             }
         }
         tracing::info!(documents = count, "documents loaded");
@@ -860,19 +824,22 @@ impl Engine {
         Export { profile, signups }
     }
 
-    /// After documents changed: a task's sign-ups may change who may read profiles (consent
-    /// "my organisations"), so those profiles are re-evaluated for every follower.
+    /// After documents changed: the facts they make true may change who may read other
+    /// documents (a task's sign-ups, the profiles whose consent is "my organisations"), so the
+    /// documents that watch a fact that came or went are re-evaluated for every follower.
     fn changed(&mut self, documents: &[DocumentId]) {
-        let mut people = Vec::new();
+        let mut touched = Vec::new();
         for id in documents {
             let Some(doc) = self.hub.document(id) else {
                 continue;
             };
-            let task = as_task(doc);
-            people.extend(lock(&self.readers.signups).update(*id, task.as_ref()));
+            touched.extend(lock(&self.readers.facts).update(*id, kinds::facts_of(doc)));
         }
-        for person in people {
-            let effects = self.hub.reevaluate(profile_document_id(&person));
+        let mut watchers: Vec<DocumentId> = touched.iter().flat_map(kinds::watchers).collect();
+        watchers.sort();
+        watchers.dedup();
+        for id in watchers {
+            let effects = self.hub.reevaluate(id);
             self.apply(None, effects);
         }
     }
@@ -1162,6 +1129,30 @@ fn now_ms() -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_fact_comes_with_its_first_document_and_goes_with_its_last() {
+        let fact = Fact::SignedUp {
+            person: "vera".parse().unwrap(),
+            organisation: "haslev-fodbold".parse().unwrap(),
+        };
+        let (a, b) = (DocumentId::random(), DocumentId::random());
+        let mut index = FactIndex::default();
+        assert_eq!(index.update(a, vec![fact.clone()]), vec![fact.clone()]);
+        assert!(index.holds(&fact));
+        assert!(
+            index.update(b, vec![fact.clone()]).is_empty(),
+            "already true"
+        );
+        assert!(index.update(a, vec![fact.clone()]).is_empty(), "unchanged");
+        assert!(
+            index.update(a, Vec::new()).is_empty(),
+            "b still makes it true"
+        );
+        assert!(index.holds(&fact));
+        assert_eq!(index.update(b, Vec::new()), vec![fact.clone()]);
+        assert!(!index.holds(&fact));
+    }
 
     #[test]
     fn the_engine_is_behind_when_commands_pile_up_or_none_finish() {

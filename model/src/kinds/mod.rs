@@ -54,6 +54,19 @@ pub trait DocumentKind: Sized + 'static {
     fn may_read(who: &Principal, view: &Self::View, facts: &dyn Facts) -> bool;
     /// Judges a write: `Ok` if `w.who` may change `w.before` into `w.after` through `w.paths`.
     fn check_write(w: &Write<'_, Self>) -> Result<(), Refusal>;
+
+    /// Whether documents of this kind make [`Fact`]s true (so the relay hydrates them to
+    /// index their facts; kinds without facts are never hydrated for it).
+    const HAS_FACTS: bool = false;
+    /// The facts a document of this kind makes true.
+    fn facts(_doc: &Self::Doc) -> Vec<Fact> {
+        Vec::new()
+    }
+    /// The document of this kind whose readers change when `fact` comes or goes (a profile
+    /// whose consent is "my organisations" watches its owner's sign-ups).
+    fn watches(_fact: &Fact) -> Option<DocumentId> {
+        None
+    }
 }
 
 /// A write to judge: who, which document, before (`None` when the write creates it) and after,
@@ -72,7 +85,7 @@ pub struct Write<'a, K: DocumentKind> {
 }
 
 /// Something one kind's documents make true that another kind's read rule consults.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Fact {
     /// `person` has an active sign-up on a task of `organisation`.
     SignedUp {
@@ -140,6 +153,28 @@ macro_rules! registry {
                 }
             )+
             None
+        }
+
+        /// The facts `doc` makes true (empty for kinds that make none, without hydrating).
+        pub fn facts_of(doc: &Automerge) -> Vec<Fact> {
+            let Some(word) = kind_word(doc) else {
+                return Vec::new();
+            };
+            $(
+                if <$kind as DocumentKind>::HAS_FACTS && word == <$kind as DocumentKind>::KIND {
+                    return autosurgeon::hydrate(doc)
+                        .map(|d| <$kind as DocumentKind>::facts(&d))
+                        .unwrap_or_default();
+                }
+            )+
+            Vec::new()
+        }
+
+        /// The documents whose readers change when `fact` comes or goes.
+        pub fn watchers(fact: &Fact) -> Vec<DocumentId> {
+            let mut found = Vec::new();
+            $(found.extend(<$kind as DocumentKind>::watches(fact));)+
+            found
         }
 
         impl AnyDoc {
@@ -299,6 +334,47 @@ mod tests {
         assert!(autosurgeon::hydrate::<_, Profile>(&t).is_err());
         assert_eq!(autosurgeon::hydrate::<_, Task>(&t).unwrap(), task);
         assert_eq!(autosurgeon::hydrate::<_, Profile>(&p).unwrap(), profile);
+    }
+
+    #[test]
+    fn a_task_makes_its_active_sign_ups_facts_that_their_profiles_watch() {
+        use crate::task::{Shift, Signup, SignupState};
+        let mut task = Task::draft(
+            "haslev-fodbold".parse().unwrap(),
+            "Kioskvagt",
+            crate::Area::Sport,
+            0,
+        );
+        let mut shift = Shift::new(10, 20, 1);
+        for (person, state) in [
+            ("vera", SignupState::SignedUp),
+            ("walter", SignupState::Withdrawn),
+        ] {
+            shift
+                .signups
+                .insert(person.parse().unwrap(), Signup { state, at: 1 });
+        }
+        task.shifts.insert("vagt-1".parse().unwrap(), shift.clone());
+        task.shifts.insert("vagt-2".parse().unwrap(), shift);
+        let mut doc = automerge::AutoCommit::new();
+        autosurgeon::reconcile(&mut doc, &task).unwrap();
+        let vera: PersonId = "vera".parse().unwrap();
+        let fact = Fact::SignedUp {
+            person: vera.clone(),
+            organisation: "haslev-fodbold".parse().unwrap(),
+        };
+        assert_eq!(
+            facts_of(doc.document()),
+            vec![fact.clone()],
+            "once, and only Vera"
+        );
+        assert_eq!(
+            watchers(&fact),
+            vec![crate::profile::profile_document_id(&vera)]
+        );
+        let mut profile = automerge::AutoCommit::new();
+        autosurgeon::reconcile(&mut profile, &Profile::new(vera, "Vera", 0)).unwrap();
+        assert!(facts_of(profile.document()).is_empty());
     }
 
     #[test]

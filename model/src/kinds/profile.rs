@@ -6,8 +6,8 @@ use automerge::{Automerge, ROOT};
 
 use super::{DocumentKind, Fact, Facts, Write};
 use crate::authz::{self, Principal, Refusal};
-use crate::ids::PersonId;
-use crate::profile::{Consent, Profile};
+use crate::ids::{DocumentId, PersonId};
+use crate::profile::{Consent, Profile, profile_document_id};
 
 /// The volunteer's profile as a kind of document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,5 +69,13 @@ impl DocumentKind for ProfileKind {
 
     fn check_write(w: &Write<'_, Self>) -> Result<(), Refusal> {
         authz::check_profile_write(w.who, w.id, w.before, w.after, w.paths)
+    }
+
+    /// A sign-up with an organisation can make the person's profile readable to its
+    /// coordinators ("my organisations"), and its withdrawal unreadable.
+    fn watches(fact: &Fact) -> Option<DocumentId> {
+        match fact {
+            Fact::SignedUp { person, .. } => Some(profile_document_id(person)),
+        }
     }
 }

@@ -4,10 +4,10 @@
 
 use automerge::{Automerge, ROOT};
 
-use super::{DocumentKind, Facts, Write};
+use super::{DocumentKind, Fact, Facts, Write};
 use crate::authz::{self, Principal, Refusal};
 use crate::ids::OrganisationId;
-use crate::task::{Task, TaskStatus};
+use crate::task::{SignupState, Task, TaskStatus};
 
 /// The task as a kind of document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,5 +64,28 @@ impl DocumentKind for TaskKind {
             return Err(Refusal::ReservedId);
         }
         authz::check_task_write_within(w.who, w.before, w.after, w.paths, w.window)
+    }
+
+    const HAS_FACTS: bool = true;
+
+    /// Everyone with an active sign-up on one of its shifts has signed up with its
+    /// organisation (a draft's sign-ups count too: they were made while it was published).
+    fn facts(task: &Task) -> Vec<Fact> {
+        let mut people: Vec<_> = task
+            .shifts
+            .values()
+            .flat_map(|s| s.signups.iter())
+            .filter(|(_, signup)| signup.state == SignupState::SignedUp)
+            .map(|(person, _)| person.clone())
+            .collect();
+        people.sort();
+        people.dedup();
+        people
+            .into_iter()
+            .map(|person| Fact::SignedUp {
+                person,
+                organisation: task.organisation.clone(),
+            })
+            .collect()
     }
 }
