@@ -80,7 +80,8 @@ pub fn App() -> impl IntoView {
                         Some(code) if !code.is_empty() => {
                             view! { <InvitationPage code=code.to_owned()/> }.into_any()
                         }
-                        _ => view! { <LoginPage/> }.into_any(),
+                        _ => crate::pages::password_reset::signed_out_page(&path)
+                            .unwrap_or_else(|| view! { <LoginPage/> }.into_any()),
                     }
                 } else {
                     view! {
@@ -92,6 +93,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/opgaver/:id/rediger") view=TaskEditor/>
                     <Route path=path!("/koordinering") view=CoordinationPage/>
                     <Route path=path!("/konto") view=AccountPage/>
+                    <Route path=path!("/nulstil-adgangskode") view=crate::pages::password_reset::ResetWhileSignedIn/>
                     <Route path=path!("/cv") view=MyCvPage/>
                     <Route path=path!("/cv-banken") view=CvBankPage/>
                     <Route path=path!("/moeder") view=|| view! { <AreaPage area=Area::Meetings/> }/>
