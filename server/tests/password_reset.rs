@@ -169,6 +169,21 @@ async fn a_newer_link_replaces_the_older_and_a_mailbox_gets_at_most_three_an_hou
     // A malformed address is refused for what it is.
     let res = post(&relay, "/api/password/forgot", json!({"email": "ikke en adresse"})).await;
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+
+    // An address that asks too often waits, and is told how long.
+    let mut refused = None;
+    for _ in 0..20 {
+        let res = post(&relay, "/api/password/forgot", json!({"email": "someone@example.dk"})).await;
+        if res.status() == StatusCode::TOO_MANY_REQUESTS {
+            refused = Some(res);
+            break;
+        }
+        assert_eq!(res.status(), StatusCode::ACCEPTED);
+    }
+    let res = refused.expect("429 after 20 requests from one address");
+    let wait: u64 = res.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((3000..=3600).contains(&wait), "{wait}");
+    assert_eq!(res.json::<Value>().await.unwrap()["retry_after"], wait);
     relay.shutdown().await;
 }
 
