@@ -80,10 +80,17 @@ mod tests {
     fn the_public_url_defaults_to_the_address_and_is_checked() {
         assert_eq!(with(None).public_url().unwrap(), "http://127.0.0.1:9000");
         assert_eq!(
-            with(Some("https://frivillig.kommune.dk/")).public_url().unwrap(),
+            with(Some("https://frivillig.kommune.dk/"))
+                .public_url()
+                .unwrap(),
             "https://frivillig.kommune.dk"
         );
-        for bad in ["frivillig.kommune.dk", "https://", "ftp://x.dk", "https://x.dk/?a=1"] {
+        for bad in [
+            "frivillig.kommune.dk",
+            "https://",
+            "ftp://x.dk",
+            "https://x.dk/?a=1",
+        ] {
             assert!(with(Some(bad)).public_url().is_err(), "{bad}");
         }
     }

@@ -151,7 +151,11 @@ impl Mailer {
     /// a configuration that could not send anything (no sender, a user without a password).
     pub fn from_config(config: &MailConfig, data: &Path) -> Result<Self, MailError> {
         let Some(host) = config.smtp_host.as_deref().filter(|h| !h.trim().is_empty()) else {
-            let from = config.smtp_from.as_deref().unwrap_or(DEFAULT_FROM).parse()?;
+            let from = config
+                .smtp_from
+                .as_deref()
+                .unwrap_or(DEFAULT_FROM)
+                .parse()?;
             return Ok(Mailer::Outbox {
                 dir: data.join(OUTBOX),
                 from,
@@ -178,10 +182,8 @@ impl Mailer {
                         "the SMTP password is sent unencrypted (--smtp-tls none); use it only for a server on this machine"
                     );
                 }
-                builder = builder.credentials(Credentials::new(
-                    user.clone(),
-                    password.expose().to_owned(),
-                ));
+                builder = builder
+                    .credentials(Credentials::new(user.clone(), password.expose().to_owned()));
             }
             (None, None) => {}
             _ => {
@@ -320,7 +322,10 @@ mod tests {
             .unwrap();
         let text = String::from_utf8(message.formatted()).unwrap();
         assert!(text.contains("soeren@example.dk"), "{text}");
-        assert!(text.contains("Content-Type: text/plain; charset=utf-8"), "{text}");
+        assert!(
+            text.contains("Content-Type: text/plain; charset=utf-8"),
+            "{text}"
+        );
         assert!(text.contains("Date: "), "{text}");
     }
 }

@@ -21,12 +21,12 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::Json;
 use axum::Router;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use axum::Json;
 use rusqlite::{OptionalExtension, params};
 use samskab_model::PersonId;
 use samskab_model::account_fields;
@@ -227,8 +227,7 @@ async fn forgot(
     AppJson(body): AppJson<ForgotBody>,
 ) -> Result<Response, ApiError> {
     // A malformed address is refused for what it is; that says nothing about accounts.
-    let email =
-        account_fields::email(&body.email).map_err(|e| ApiError::Invalid(e.to_string()))?;
+    let email = account_fields::email(&body.email).map_err(|e| ApiError::Invalid(e.to_string()))?;
     limited(state.limits.reset_address.check(&address_key(addr.ip())))?;
     if state.limits.reset_account.check(&email).is_err() {
         tracing::info!("password reset not mailed: that e-mail had its mails for the hour");
@@ -371,7 +370,9 @@ mod tests {
         let (_dir, a, anna) = accounts_with_anna();
         let (_, old_session) = a.login("anna@example.dk", "korrekt hest").unwrap();
         let now = now_ms();
-        let token = a.create_reset(&anna.id, None, MAIL_LINK_LIFETIME, now).unwrap();
+        let token = a
+            .create_reset(&anna.id, None, MAIL_LINK_LIFETIME, now)
+            .unwrap();
         assert!(matches!(
             a.reset_password(&token, "kort", now),
             Err(AccountError::PasswordTooShort)
@@ -391,18 +392,27 @@ mod tests {
     fn tokens_expire_and_a_newer_one_replaces_the_older() {
         let (_dir, a, anna) = accounts_with_anna();
         let now = now_ms();
-        let mailed = a.create_reset(&anna.id, None, MAIL_LINK_LIFETIME, now).unwrap();
+        let mailed = a
+            .create_reset(&anna.id, None, MAIL_LINK_LIFETIME, now)
+            .unwrap();
         assert!(matches!(
             a.reset_password(&mailed, "en helt ny kode", now + HOUR),
             Err(AccountError::ResetInvalid)
         ));
-        let first = a.create_reset(&anna.id, None, HANDED_LINK_LIFETIME, now).unwrap();
-        let second = a.create_reset(&anna.id, None, HANDED_LINK_LIFETIME, now).unwrap();
+        let first = a
+            .create_reset(&anna.id, None, HANDED_LINK_LIFETIME, now)
+            .unwrap();
+        let second = a
+            .create_reset(&anna.id, None, HANDED_LINK_LIFETIME, now)
+            .unwrap();
         assert!(matches!(
             a.reset_password(&first, "en helt ny kode", now),
             Err(AccountError::ResetInvalid)
         ));
-        assert!(a.reset_password(&second, "en helt ny kode", now + 23 * HOUR).is_ok());
+        assert!(
+            a.reset_password(&second, "en helt ny kode", now + 23 * HOUR)
+                .is_ok()
+        );
         assert!(matches!(
             a.reset_password("0".repeat(64).as_str(), "en helt ny kode", now),
             Err(AccountError::ResetInvalid)
@@ -430,7 +440,10 @@ mod tests {
         let da = mail.body.find("Åbn linket").unwrap();
         let en = mail.body.find("Open the link").unwrap();
         assert!(da < en, "Danish first");
-        assert!(mail.body.contains("\nhttps://x.dk/nulstil-adgangskode#abc\n"));
+        assert!(
+            mail.body
+                .contains("\nhttps://x.dk/nulstil-adgangskode#abc\n")
+        );
         let body: ResetBody =
             serde_json::from_str(r#"{"token": "hemmelig-token", "password": "hemmelig-kode"}"#)
                 .unwrap();

@@ -10,8 +10,8 @@ mod common;
 use common::Relay;
 use common::smtp::{SmtpSink, decode, reset_link, wait_until};
 use reqwest::StatusCode;
-use serde_json::{Value, json};
 use samskab_server::mail::{MailConfig, SmtpTls};
+use serde_json::{Value, json};
 
 const PUBLIC: &str = "https://frivillig.example.dk";
 const ANNA: &str = "anna@demo.samskab.dk";
@@ -86,7 +86,15 @@ async fn a_mailed_link_resets_the_password_once_and_ends_every_session() {
     let old_session = relay.login(ANNA).await;
 
     // Unknown first: if it were mailed, it would arrive before Anna's.
-    let unknown = answer(post(&relay, "/api/password/forgot", json!({"email": "nobody@demo.samskab.dk"})).await).await;
+    let unknown = answer(
+        post(
+            &relay,
+            "/api/password/forgot",
+            json!({"email": "nobody@demo.samskab.dk"}),
+        )
+        .await,
+    )
+    .await;
     // A forged Host header (as an attacker would send to get the link pointed at their site).
     let forged = relay
         .client
@@ -98,44 +106,98 @@ async fn a_mailed_link_resets_the_password_once_and_ends_every_session() {
         .unwrap();
     let known = answer(forged).await;
     assert_eq!(unknown.0, StatusCode::ACCEPTED);
-    assert_eq!(known, unknown, "the same answer whether or not the account exists");
+    assert_eq!(
+        known, unknown,
+        "the same answer whether or not the account exists"
+    );
 
     let mails = sink.wait_for(1).await;
     assert_eq!(mails.len(), 1, "no mail for the unknown address: {mails:?}");
     let mail = &mails[0];
     assert_eq!(mail["rcpt_tos"], json!([ANNA]));
     assert_eq!(mail["mail_from"], "noreply@example.dk");
-    assert!(mail["subject"].as_str().unwrap().starts_with("Nulstil din adgangskode"));
+    assert!(
+        mail["subject"]
+            .as_str()
+            .unwrap()
+            .starts_with("Nulstil din adgangskode")
+    );
     let body = mail["body"].as_str().unwrap();
-    assert!(body.starts_with("Hej Anna Frivillig"), "Danish first: {body}");
+    assert!(
+        body.starts_with("Hej Anna Frivillig"),
+        "Danish first: {body}"
+    );
     assert!(!body.contains("evil"), "{body}");
     let (link, token) = reset_link(body);
     assert_eq!(link, format!("{PUBLIC}/nulstil-adgangskode#{token}"));
     assert_eq!(token.len(), 64);
 
     // A refused password does not spend the link.
-    let short = post(&relay, "/api/password/reset", json!({"token": token, "password": "kort"})).await;
+    let short = post(
+        &relay,
+        "/api/password/reset",
+        json!({"token": token, "password": "kort"}),
+    )
+    .await;
     assert_eq!(short.status(), StatusCode::BAD_REQUEST);
-    assert_eq!(short.json::<Value>().await.unwrap()["error"], "password_too_short");
+    assert_eq!(
+        short.json::<Value>().await.unwrap()["error"],
+        "password_too_short"
+    );
 
-    let res = post(&relay, "/api/password/reset", json!({"token": token, "password": "min nye lange kode"})).await;
+    let res = post(
+        &relay,
+        "/api/password/reset",
+        json!({"token": token, "password": "min nye lange kode"}),
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::OK);
-    assert!(res.headers()["set-cookie"].to_str().unwrap().contains("HttpOnly"));
+    assert!(
+        res.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .contains("HttpOnly")
+    );
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["user"]["email"], ANNA);
     let new_session = body["token"].as_str().unwrap().to_owned();
     assert_eq!(me(&relay, &new_session).await, StatusCode::OK, "signed in");
-    assert_eq!(me(&relay, &old_session).await, StatusCode::UNAUTHORIZED, "old sessions end");
-    assert_eq!(login_status(&relay, ANNA, "samskab-demo").await, StatusCode::UNAUTHORIZED);
-    assert_eq!(login_status(&relay, ANNA, "min nye lange kode").await, StatusCode::OK);
+    assert_eq!(
+        me(&relay, &old_session).await,
+        StatusCode::UNAUTHORIZED,
+        "old sessions end"
+    );
+    assert_eq!(
+        login_status(&relay, ANNA, "samskab-demo").await,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        login_status(&relay, ANNA, "min nye lange kode").await,
+        StatusCode::OK
+    );
 
     // Once only.
-    let again = post(&relay, "/api/password/reset", json!({"token": token, "password": "en tredje lang kode"})).await;
+    let again = post(
+        &relay,
+        "/api/password/reset",
+        json!({"token": token, "password": "en tredje lang kode"}),
+    )
+    .await;
     assert_eq!(again.status(), StatusCode::BAD_REQUEST);
     let error: Value = again.json().await.unwrap();
     assert_eq!(error["error"], "reset_invalid");
-    assert!(error["message"].as_str().unwrap().contains("used or expired"));
-    let unknown = post(&relay, "/api/password/reset", json!({"token": "ab".repeat(32), "password": "en tredje lang kode"})).await;
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("used or expired")
+    );
+    let unknown = post(
+        &relay,
+        "/api/password/reset",
+        json!({"token": "ab".repeat(32), "password": "en tredje lang kode"}),
+    )
+    .await;
     assert_eq!(unknown.status(), StatusCode::BAD_REQUEST);
     relay.shutdown().await;
 }
@@ -158,22 +220,41 @@ async fn a_newer_link_replaces_the_older_and_a_mailbox_gets_at_most_three_an_hou
     // Only the newest works (the mails may be handed over in any order; one works).
     let mut worked = 0;
     for token in &tokens {
-        let res = post(&relay, "/api/password/reset", json!({"token": token, "password": "min nye lange kode"})).await;
+        let res = post(
+            &relay,
+            "/api/password/reset",
+            json!({"token": token, "password": "min nye lange kode"}),
+        )
+        .await;
         if res.status() == StatusCode::OK {
             worked += 1;
         }
     }
     assert_eq!(worked, 1, "only the newest link works");
-    assert_eq!(sink.messages().len(), 3, "at most three mails an hour to one address");
+    assert_eq!(
+        sink.messages().len(),
+        3,
+        "at most three mails an hour to one address"
+    );
 
     // A malformed address is refused for what it is.
-    let res = post(&relay, "/api/password/forgot", json!({"email": "ikke en adresse"})).await;
+    let res = post(
+        &relay,
+        "/api/password/forgot",
+        json!({"email": "ikke en adresse"}),
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
 
     // An address that asks too often waits, and is told how long.
     let mut refused = None;
     for _ in 0..20 {
-        let res = post(&relay, "/api/password/forgot", json!({"email": "someone@example.dk"})).await;
+        let res = post(
+            &relay,
+            "/api/password/forgot",
+            json!({"email": "someone@example.dk"}),
+        )
+        .await;
         if res.status() == StatusCode::TOO_MANY_REQUESTS {
             refused = Some(res);
             break;
@@ -181,7 +262,11 @@ async fn a_newer_link_replaces_the_older_and_a_mailbox_gets_at_most_three_an_hou
         assert_eq!(res.status(), StatusCode::ACCEPTED);
     }
     let res = refused.expect("429 after 20 requests from one address");
-    let wait: u64 = res.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    let wait: u64 = res.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!((3000..=3600).contains(&wait), "{wait}");
     assert_eq!(res.json::<Value>().await.unwrap()["retry_after"], wait);
     relay.shutdown().await;
@@ -195,19 +280,46 @@ async fn staff_hand_out_links_and_volunteers_and_coordinators_may_not() {
     let bo = relay.login("bo@demo.samskab.dk").await;
 
     for (who, token) in [("volunteer", &anna), ("coordinator", &bo)] {
-        let res = post_as(&relay, token, "/api/password/reset-link", json!({"email": ANNA})).await;
+        let res = post_as(
+            &relay,
+            token,
+            "/api/password/reset-link",
+            json!({"email": ANNA}),
+        )
+        .await;
         assert_eq!(res.status(), StatusCode::FORBIDDEN, "{who}");
     }
     let res = post(&relay, "/api/password/reset-link", json!({"email": ANNA})).await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     // Not for an account of one's own rank or above.
-    let res = post_as(&relay, &carla, "/api/password/reset-link", json!({"email": "admin@demo.samskab.dk"})).await;
+    let res = post_as(
+        &relay,
+        &carla,
+        "/api/password/reset-link",
+        json!({"email": "admin@demo.samskab.dk"}),
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    let res = post_as(&relay, &carla, "/api/password/reset-link", json!({"email": "nobody@demo.samskab.dk"})).await;
+    let res = post_as(
+        &relay,
+        &carla,
+        "/api/password/reset-link",
+        json!({"email": "nobody@demo.samskab.dk"}),
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
-    assert_eq!(res.json::<Value>().await.unwrap()["error"], "no_such_account");
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["error"],
+        "no_such_account"
+    );
 
-    let res = post_as(&relay, &carla, "/api/password/reset-link", json!({"email": ANNA})).await;
+    let res = post_as(
+        &relay,
+        &carla,
+        "/api/password/reset-link",
+        json!({"email": ANNA}),
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let handed: Value = res.json().await.unwrap();
     assert_eq!(handed["name"], "Anna Frivillig");
@@ -219,10 +331,18 @@ async fn staff_hand_out_links_and_volunteers_and_coordinators_may_not() {
     let day = 24 * 60 * 60 * 1000;
     assert!((expires - common::now() - day).abs() < 60_000, "24 hours");
 
-    let res = post(&relay, "/api/password/reset", json!({"token": token, "password": "min nye lange kode"})).await;
+    let res = post(
+        &relay,
+        "/api/password/reset",
+        json!({"token": token, "password": "min nye lange kode"}),
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(me(&relay, &anna).await, StatusCode::UNAUTHORIZED);
-    assert_eq!(login_status(&relay, ANNA, "min nye lange kode").await, StatusCode::OK);
+    assert_eq!(
+        login_status(&relay, ANNA, "min nye lange kode").await,
+        StatusCode::OK
+    );
     relay.shutdown().await;
 }
 
@@ -242,7 +362,12 @@ async fn without_smtp_the_mail_is_written_to_the_outbox() {
     let mail = decode(&file).await;
     assert!(mail["to"].as_str().unwrap().contains(ANNA), "{mail}");
     let (_, token) = reset_link(mail["body"].as_str().unwrap());
-    let res = post(&relay, "/api/password/reset", json!({"token": token, "password": "min nye lange kode"})).await;
+    let res = post(
+        &relay,
+        "/api/password/reset",
+        json!({"token": token, "password": "min nye lange kode"}),
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::OK);
     relay.shutdown().await;
 }

@@ -49,7 +49,9 @@ impl SmtpSink {
         let port = line
             .trim()
             .strip_prefix("PORT ")
-            .unwrap_or_else(|| panic!("the SMTP sink did not start (is aiosmtpd installed?): {line:?}"))
+            .unwrap_or_else(|| {
+                panic!("the SMTP sink did not start (is aiosmtpd installed?): {line:?}")
+            })
             .parse()
             .unwrap();
         SmtpSink {
@@ -107,7 +109,11 @@ pub async fn decode(file: &Path) -> Value {
         .output()
         .await
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
