@@ -117,7 +117,7 @@ test("a volunteer resets a forgotten password with the mailed link and logs in w
   assert.ok(page.url().endsWith("/nulstil-adgangskode"), `the token left the address bar: ${page.url()}`);
   assert.equal(await overflowAt320(page), 0);
   assert.deepEqual(await smallTargets(page), []);
-  const field = page.getByLabel("Ny adgangskode");
+  const field = page.getByLabel("Ny adgangskode", { exact: true });
   await field.fill("kort");
   await page.getByRole("button", { name: "Gem ny adgangskode" }).click();
   await page.getByText("Adgangskoden skal have mindst 10 tegn.").waitFor();
@@ -176,7 +176,7 @@ test("staff make a one-time link in Min konto; the volunteer sets a password wit
 
   const erik = await newPage();
   await erik.page.goto(link);
-  await erik.page.getByLabel("Ny adgangskode").fill("eriks nye kode");
+  await erik.page.getByLabel("Ny adgangskode", { exact: true }).fill("eriks nye kode");
   await erik.page.getByRole("button", { name: "Gem ny adgangskode" }).click();
   await erik.page.getByRole("button", { name: "Log ud" }).waitFor();
   const login = await fetch(`${relay.url}/api/login`, {
