@@ -173,6 +173,7 @@ test("staff make a one-time link in Min konto; the volunteer sets a password wit
   await page.getByRole("status").filter({ hasText: "Linket er kopieret." }).waitFor();
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), link);
   assert.equal(await overflowAt320(page), 0, "Min konto with a link shown, at 320 px");
+  assert.deepEqual(await smallTargets(page), []);
 
   const erik = await newPage();
   await erik.page.goto(link);
