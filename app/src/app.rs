@@ -91,6 +91,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/opgaver/:id") view=TaskDetail/>
                     <Route path=path!("/log-ind") view=LoginPage/>
                     <Route path=path!("/invitation/:code") view=InvitationRoute/>
+                    <Route path=path!("/glemt-adgangskode") view=crate::pages::password_reset::ForgotPasswordPage/>
+                    <Route path=path!("/nulstil-adgangskode") view=crate::pages::password_reset::ResetPasswordPage/>
                 </Routes>
                     }.into_any()
                 } else {
@@ -104,6 +106,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/opgaver/:id/rediger") view=TaskEditor/>
                     <Route path=path!("/koordinering") view=CoordinationPage/>
                     <Route path=path!("/konto") view=AccountPage/>
+                    <Route path=path!("/nulstil-adgangskode") view=crate::pages::password_reset::ResetWhileSignedIn/>
                     <Route path=path!("/cv") view=MyCvPage/>
                     <Route path=path!("/cv-banken") view=CvBankPage/>
                     <Route path=path!("/moeder") view=|| view! { <AreaPage area=Area::Meetings/> }/>

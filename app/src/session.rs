@@ -53,17 +53,22 @@ fn remember(user: &SignedIn) {
     let _ = LocalStorage::set(USER_KEY, user);
 }
 
-/// Why signing in did not work.
+/// Why signing in (or another account request) did not work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SignInError {
     BadCredentials,
-    TooManyAttempts,
+    /// The relay's real wait, in seconds (its `retry_after`, as `Retry-After` says).
+    TooManyAttempts(u64),
     EmailTaken,
     PasswordTooShort,
     Invalid,
     Offline,
     InvitationInvalid,
     Forbidden,
+    /// A password reset link that is unknown, used or expired.
+    ResetInvalid,
+    /// No account has that e-mail (answered to staff only).
+    NoSuchAccount,
 }
 
 /// The user in an API answer (`{user: ...}` or the user itself).
@@ -126,12 +131,19 @@ fn error_of(status: u16, body: &JsValue) -> SignInError {
         .ok()
         .and_then(|c| c.as_string())
         .unwrap_or_default();
+    let wait = Reflect::get(body, &"retry_after".into())
+        .ok()
+        .and_then(|w| w.as_f64())
+        .filter(|w| w.is_finite() && *w >= 0.0);
     match (status, code.as_str()) {
-        (429, _) => SignInError::TooManyAttempts,
+        // A 429 without the number (a proxy's) waits a minute.
+        (429, _) => SignInError::TooManyAttempts(wait.map_or(60, |w| w.ceil() as u64)),
         (410, _) => SignInError::InvitationInvalid,
         (403, _) => SignInError::Forbidden,
         (_, "email_taken") => SignInError::EmailTaken,
         (_, "password_too_short") => SignInError::PasswordTooShort,
+        (_, "reset_invalid") => SignInError::ResetInvalid,
+        (_, "no_such_account") => SignInError::NoSuchAccount,
         (401, _) => SignInError::BadCredentials,
         _ => SignInError::Invalid,
     }
@@ -250,6 +262,62 @@ pub async fn change_password(old: &str, new: &str) -> Result<(), SignInError> {
     sign_in_with("/api/password", &object(&[("old", old), ("new", new)]))
         .await
         .map(drop)
+}
+
+/// "Glemt adgangskode": asks the relay to mail a reset link. The relay answers the same
+/// whether or not an account has the e-mail, so `Ok` says only that the request was taken.
+pub async fn forgot_password(email: &str) -> Result<(), SignInError> {
+    let (status, json) = call(
+        "POST",
+        "/api/password/forgot",
+        Some(&object(&[("email", email)])),
+    )
+    .await?;
+    if status != 202 {
+        return Err(error_of(status, &json));
+    }
+    Ok(())
+}
+
+/// Sets a new password with the token of a reset link; the relay ends every session of the
+/// account and signs this device in.
+pub async fn reset_password(token: &str, password: &str) -> Result<SignedIn, SignInError> {
+    sign_in_with(
+        "/api/password/reset",
+        &object(&[("token", token), ("password", password)]),
+    )
+    .await
+}
+
+/// A one-time reset link made by staff, to hand over in person.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HandedLink {
+    pub url: String,
+    /// Milliseconds since the epoch.
+    pub expires_at: i64,
+    pub name: String,
+}
+
+/// Asks the relay for a reset link for the account with `email` (staff and admins).
+pub async fn reset_link(email: &str) -> Result<HandedLink, SignInError> {
+    let (status, json) = call(
+        "POST",
+        "/api/password/reset-link",
+        Some(&object(&[("email", email)])),
+    )
+    .await?;
+    if status != 201 {
+        return Err(error_of(status, &json));
+    }
+    let text = |k: &str| Reflect::get(&json, &k.into()).ok()?.as_string();
+    Ok(HandedLink {
+        url: text("url").ok_or(SignInError::Invalid)?,
+        expires_at: Reflect::get(&json, &"expires_at".into())
+            .ok()
+            .and_then(|v| v.as_f64())
+            .ok_or(SignInError::Invalid)? as i64,
+        name: text("name").unwrap_or_default(),
+    })
 }
 
 /// One read of the user's profile, from the relay's audit log.

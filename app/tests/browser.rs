@@ -115,3 +115,28 @@ async fn the_shell_mounts_with_a_labelled_menu_and_a_connection_status() {
     );
     LocalStorage::delete(samskab_app::session::USER_KEY);
 }
+
+#[wasm_bindgen_test]
+fn too_many_attempts_says_the_relays_real_wait() {
+    use samskab_app::i18n::too_many_attempts;
+    assert_eq!(
+        too_many_attempts(1, Lang::Da),
+        "For mange forsøg. Vent 1 sekund, og prøv igen."
+    );
+    assert_eq!(
+        too_many_attempts(30, Lang::Da),
+        "For mange forsøg. Vent 30 sekunder, og prøv igen."
+    );
+    assert_eq!(
+        too_many_attempts(61, Lang::Da),
+        "For mange forsøg. Vent 2 minutter, og prøv igen."
+    );
+    assert_eq!(
+        too_many_attempts(900, Lang::En),
+        "Too many attempts. Wait 15 minutes and try again."
+    );
+    assert_eq!(
+        too_many_attempts(3600, Lang::En),
+        "Too many attempts. Wait 1 hour and try again."
+    );
+}

@@ -97,9 +97,47 @@ pub fn phone(value: &str) -> Result<String, FieldError> {
     Ok(value.to_owned())
 }
 
+/// Characters a password needs at least.
+pub const MIN_PASSWORD: usize = 10;
+/// Bytes a password may have at most (argon2 takes any length; the relay does not hash
+/// megabytes).
+pub const MAX_PASSWORD_BYTES: usize = 1024;
+
+/// Why a new password is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum PasswordError {
+    #[error("the password must have at least {MIN_PASSWORD} characters")]
+    TooShort,
+    #[error("the password is too long")]
+    TooLong,
+}
+
+/// A new password (registration, change, reset): at least [`MIN_PASSWORD`] characters, at
+/// most [`MAX_PASSWORD_BYTES`] bytes. Not trimmed: spaces are part of a passphrase.
+pub fn password(value: &str) -> Result<(), PasswordError> {
+    if value.chars().count() < MIN_PASSWORD {
+        return Err(PasswordError::TooShort);
+    }
+    if value.len() > MAX_PASSWORD_BYTES {
+        return Err(PasswordError::TooLong);
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn passwords_count_characters_and_bound_bytes() {
+        assert_eq!(password("123456789"), Err(PasswordError::TooShort));
+        assert_eq!(password("ææææææææææ"), Ok(()), "characters, not bytes");
+        assert_eq!(password(&"a".repeat(MAX_PASSWORD_BYTES)), Ok(()));
+        assert_eq!(
+            password(&"a".repeat(MAX_PASSWORD_BYTES + 1)),
+            Err(PasswordError::TooLong)
+        );
+    }
 
     #[test]
     fn emails_have_one_at_a_local_part_and_a_dotted_domain() {

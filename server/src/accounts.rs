@@ -29,8 +29,8 @@ use sha2::{Digest, Sha256};
 
 use crate::storage::SqliteStore;
 
-pub const MIN_PASSWORD: usize = 10;
-pub const MAX_PASSWORD: usize = 1024;
+pub const MIN_PASSWORD: usize = account_fields::MIN_PASSWORD;
+pub const MAX_PASSWORD: usize = account_fields::MAX_PASSWORD_BYTES;
 pub const SESSION_DAYS: i64 = 30;
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
@@ -122,6 +122,8 @@ pub enum AccountError {
     Corrupt(&'static str),
     #[error("the invitation is unknown, used or expired")]
     InvitationInvalid,
+    #[error("the reset link is unknown, used or expired")]
+    ResetInvalid,
     #[error("storage: {0}")]
     Storage(#[from] rusqlite::Error),
     #[error("password hashing: {0}")]
@@ -146,7 +148,7 @@ pub(crate) fn now_ms() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
-fn hash_password(password: &str) -> Result<String, AccountError> {
+pub(crate) fn hash_password(password: &str) -> Result<String, AccountError> {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes).map_err(|e| AccountError::Hash(e.to_string()))?;
     let salt = SaltString::encode_b64(&bytes).map_err(|e| AccountError::Hash(e.to_string()))?;
@@ -166,7 +168,7 @@ fn verify_password(password: &str, hash: &str) -> bool {
         .unwrap_or(false)
 }
 
-fn token_hash(token: &str) -> Vec<u8> {
+pub(crate) fn token_hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
 }
 
@@ -175,7 +177,7 @@ pub fn session_hash(token: &str) -> Vec<u8> {
     token_hash(token)
 }
 
-fn random_hex(bytes: usize) -> String {
+pub(crate) fn random_hex(bytes: usize) -> String {
     let mut buf = vec![0u8; bytes];
     // The OS random source failing is not something a relay can carry on from.
     #[allow(clippy::expect_used)]
@@ -183,15 +185,12 @@ fn random_hex(bytes: usize) -> String {
     buf.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn check_password(password: &str) -> Result<(), AccountError> {
-    let chars = password.chars().count();
-    if chars < MIN_PASSWORD {
-        return Err(AccountError::PasswordTooShort);
-    }
-    if password.len() > MAX_PASSWORD {
-        return Err(AccountError::PasswordTooLong);
-    }
-    Ok(())
+/// The model's rule for a new password, the one the app's forms check too.
+pub(crate) fn check_password(password: &str) -> Result<(), AccountError> {
+    account_fields::password(password).map_err(|e| match e {
+        account_fields::PasswordError::TooShort => AccountError::PasswordTooShort,
+        account_fields::PasswordError::TooLong => AccountError::PasswordTooLong,
+    })
 }
 
 /// Emails are compared trimmed and lowercased.
@@ -256,7 +255,15 @@ impl Accounts {
                  device TEXT NOT NULL,
                  user_agent TEXT NOT NULL
              );
-             CREATE INDEX IF NOT EXISTS profile_reads_by_owner ON profile_reads(owner, at);",
+             CREATE INDEX IF NOT EXISTS profile_reads_by_owner ON profile_reads(owner, at);
+             CREATE TABLE IF NOT EXISTS password_resets (
+                 token_hash BLOB PRIMARY KEY,
+                 user_id TEXT NOT NULL REFERENCES users(id),
+                 made_by TEXT,
+                 created_at INTEGER NOT NULL,
+                 expires_at INTEGER NOT NULL
+             );
+             CREATE INDEX IF NOT EXISTS password_resets_by_user ON password_resets(user_id);",
         )?;
         Ok(Self {
             conn: Mutex::new(conn),
@@ -359,6 +366,25 @@ impl Accounts {
         }))
     }
 
+    /// The user with this e-mail (compared trimmed and lowercased), if there is one.
+    pub fn user_by_email(&self, email: &str) -> Result<Option<User>, AccountError> {
+        let id = self
+            .conn()
+            .query_row(
+                "SELECT id FROM users WHERE email = ?1",
+                params![normalise_email(email)],
+                |r| r.get::<_, String>(0),
+            )
+            .optional()?;
+        match id {
+            Some(id) => {
+                let id: PersonId = id.parse().map_err(|_| AccountError::Corrupt("user id"))?;
+                self.user(&id)
+            }
+            None => Ok(None),
+        }
+    }
+
     /// Checks the password and opens a session. Unknown email and wrong password cost the
     /// same argon2 verification and give the same error.
     pub fn login(&self, email: &str, password: &str) -> Result<(User, String), AccountError> {
@@ -382,7 +408,7 @@ impl Accounts {
         Ok((user, token))
     }
 
-    fn open_session(&self, user: &PersonId) -> Result<String, AccountError> {
+    pub(crate) fn open_session(&self, user: &PersonId) -> Result<String, AccountError> {
         let token = random_hex(32);
         let now = now_ms();
         self.conn().execute(

@@ -136,7 +136,7 @@ pub async fn current_user(
     user.map(|u| (u, token)).ok_or(ApiError::Unauthorized)
 }
 
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, crate::accounts::AccountError> + Send + 'static,
 ) -> Result<T, ApiError> {
     tokio::task::spawn_blocking(f)
@@ -145,7 +145,7 @@ async fn blocking<T: Send + 'static>(
         .map_err(ApiError::from)
 }
 
-fn limited(result: Result<(), std::time::Duration>) -> Result<(), ApiError> {
+pub(crate) fn limited(result: Result<(), std::time::Duration>) -> Result<(), ApiError> {
     result.map_err(|wait| ApiError::TooManyAttempts(wait_seconds(wait)))
 }
 
@@ -171,7 +171,7 @@ struct Session {
     token: String,
 }
 
-fn signed_in(user: User, token: String, headers: &HeaderMap) -> Response {
+pub(crate) fn signed_in(user: User, token: String, headers: &HeaderMap) -> Response {
     let set = cookie(&token, SESSION_DAYS * 24 * 60 * 60, secure(headers));
     (
         [

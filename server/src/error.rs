@@ -42,6 +42,10 @@ pub enum ApiError {
     ForeignOrigin,
     #[error("the invitation is unknown, used or expired")]
     InvitationInvalid,
+    #[error("the reset link is unknown, used or expired; ask for a new one")]
+    ResetInvalid,
+    #[error("no account has that e-mail")]
+    NoSuchAccount,
     #[error("internal error: {0}")]
     Internal(#[from] anyhow::Error),
 }
@@ -77,6 +81,8 @@ impl IntoResponse for ApiError {
             ApiError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
             ApiError::ForeignOrigin => (StatusCode::FORBIDDEN, "foreign_origin"),
             ApiError::InvitationInvalid => (StatusCode::GONE, "invitation_invalid"),
+            ApiError::ResetInvalid => (StatusCode::BAD_REQUEST, "reset_invalid"),
+            ApiError::NoSuchAccount => (StatusCode::NOT_FOUND, "no_such_account"),
             ApiError::Internal(e) => {
                 // `{:#}`: the whole chain of causes, in the log only.
                 tracing::error!(error = format!("{e:#}"), "internal error");
@@ -136,6 +142,7 @@ impl From<crate::accounts::AccountError> for ApiError {
             }
             AccountError::Invalid(m) => ApiError::Invalid(m.to_owned()),
             AccountError::InvitationInvalid => ApiError::InvitationInvalid,
+            AccountError::ResetInvalid => ApiError::ResetInvalid,
             // The relay's own failures: the client learns that something broke, the log what.
             AccountError::Storage(_) | AccountError::Hash(_) | AccountError::Corrupt(_) => {
                 ApiError::Internal(anyhow::Error::new(e))

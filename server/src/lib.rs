@@ -19,6 +19,9 @@
 //! - [`peers`]: devices: peer ids bound to their user, last contact, device labels.
 //! - [`audit`]: the log of deliveries of profiles to others' devices.
 //! - [`taskbank`]: the open task bank for visitors, and the roster's contacts for coordinators.
+//! - [`mail`]: outgoing mail, through SMTP or into an outbox folder.
+//! - [`password_reset`]: "Glemt adgangskode": one-time reset links, mailed or handed over.
+//! - [`secret`]: a string that is redacted in `Debug` (passwords, tokens).
 
 pub mod accounts;
 pub mod api;
@@ -28,7 +31,10 @@ pub mod config;
 pub mod error;
 pub mod http;
 pub mod limits;
+pub mod mail;
+pub mod password_reset;
 pub mod peers;
+pub mod secret;
 pub mod storage;
 pub mod sync;
 pub mod taskbank;
@@ -123,6 +129,10 @@ pub struct AppState {
     pub sync: sync::SyncEngine,
     pub accounts: Arc<accounts::Accounts>,
     pub limits: limits::Limits,
+    /// Sends mail (password resets).
+    pub mailer: mail::Mailer,
+    /// The address people open the app at, without a trailing slash: the base of links in mail.
+    pub public_url: String,
     /// Turns true when the relay is shutting down, so long-lived connections can close.
     pub shutdown: watch::Receiver<bool>,
     /// The open task bank's last answer (see [`taskbank`]).
@@ -141,6 +151,8 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let assets = Assets::load(&config.dist)?;
+    let public_url = config.public_url()?;
+    let mailer = mail::Mailer::from_config(&config.mail, &config.data)?;
     std::fs::create_dir_all(&config.data).map_err(|e| {
         anyhow::anyhow!(
             "cannot create data directory {}: {e}",
@@ -164,11 +176,13 @@ pub async fn run(
         sync: engine,
         accounts,
         limits: limits::Limits::default(),
+        mailer,
+        public_url,
         shutdown: shutdown_rx,
         public_catalog: taskbank::PublicCache::default(),
     });
     let local = listener.local_addr()?;
-    tracing::info!(addr = %local, dist = %config.dist.display(), data = %config.data.display(), "relay listening");
+    tracing::info!(addr = %local, dist = %config.dist.display(), data = %config.data.display(), public_url = %state.public_url, mail = %state.mailer.describe(), "relay listening");
     let shutdown = async move {
         shutdown.await;
         let _ = closing.send(true);

@@ -55,6 +55,13 @@ pub const REGISTRATION_WINDOW: Duration = Duration::from_secs(60 * 60);
 /// Answers "that e-mail has an account" to one address per [`REGISTRATION_WINDOW`]; once
 /// spent, the address may not register at all until the window ends (see `api::register`).
 pub const EMAIL_TAKEN_ANSWERS_PER_ADDRESS: u32 = 5;
+/// "Glemt adgangskode" requests from one address per [`RESET_WINDOW`] (answered 429 beyond).
+pub const RESET_REQUESTS_PER_ADDRESS: u32 = 20;
+/// Reset mails to one e-mail address per [`RESET_WINDOW`], whoever asks: beyond that the
+/// request gets the same 202 and no mail, so nobody can fill a mailbox, and the answer still
+/// says nothing about whether the account exists.
+pub const RESET_MAILS_PER_ACCOUNT: u32 = 3;
+pub const RESET_WINDOW: Duration = Duration::from_secs(60 * 60);
 /// A limiter forgets its expired keys once it holds this many, so memory stays bounded.
 const PRUNE_ABOVE: usize = 100_000;
 
@@ -279,6 +286,10 @@ pub struct Limits {
     pub register_address: RateLimiter,
     /// "That e-mail has an account" answers per client address.
     pub email_taken: RateLimiter,
+    /// Password reset requests per client address.
+    pub reset_address: RateLimiter,
+    /// Password reset mails per (normalised) e-mail address.
+    pub reset_account: RateLimiter,
 }
 
 impl Default for Limits {
@@ -287,6 +298,8 @@ impl Default for Limits {
             login: LoginThrottle::default(),
             register_address: RateLimiter::new(REGISTRATIONS_PER_ADDRESS, REGISTRATION_WINDOW),
             email_taken: RateLimiter::new(EMAIL_TAKEN_ANSWERS_PER_ADDRESS, REGISTRATION_WINDOW),
+            reset_address: RateLimiter::new(RESET_REQUESTS_PER_ADDRESS, RESET_WINDOW),
+            reset_account: RateLimiter::new(RESET_MAILS_PER_ACCOUNT, RESET_WINDOW),
         }
     }
 }

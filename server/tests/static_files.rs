@@ -168,6 +168,8 @@ async fn a_missing_or_empty_dist_is_a_startup_error() {
             data: data.path().to_owned(),
             dist: dist.clone(),
             demo: false,
+            public_url: None,
+            mail: Default::default(),
         };
         let err = samskab_server::run(listener, config, std::future::pending())
             .await

@@ -91,6 +91,10 @@ test("no page scrolls sideways at 320, 390, 820 or 1366 px, logged out or as any
   problems.push(...(await overflows(loggedOut, "logged out: Opret konto")));
   await visit(loggedOut, "/invitation/ukendt-kode");
   problems.push(...(await overflows(loggedOut, "logged out: Invitation")));
+  await visit(loggedOut, "/glemt-adgangskode");
+  problems.push(...(await overflows(loggedOut, "logged out: Glemt adgangskode")));
+  await visit(loggedOut, `/nulstil-adgangskode#${"0".repeat(64)}`);
+  problems.push(...(await overflows(loggedOut, "logged out: Nulstil adgangskode")));
 
   const common = ["/opgaver", "/cv", "/konto", "/koordinering", "/moeder", "/ideer", "/kaffepulje", "/findes-ikke"];
   const roles = [

@@ -170,3 +170,50 @@ export async function storedDocuments(page) {
       }),
   );
 }
+
+/** A real SMTP server (tests/smtp_sink.py, aiosmtpd) on a port the OS picks. */
+export class SmtpSink {
+  async start() {
+    const { fileURLToPath } = await import("node:url");
+    this.dir = await tempDir("smtp");
+    const script = fileURLToPath(new URL("../smtp_sink.py", import.meta.url));
+    this.proc = spawn("python3", [script, this.dir], { stdio: ["pipe", "pipe", "inherit"] });
+    this.port = await new Promise((resolve, reject) => {
+      let out = "";
+      this.proc.stdout.on("data", (chunk) => {
+        out += chunk;
+        const m = out.match(/PORT (\d+)/);
+        if (m) resolve(Number(m[1]));
+      });
+      this.proc.once("exit", (code) => reject(new Error(`the SMTP sink exited (${code}); is aiosmtpd installed?`)));
+    });
+    return this;
+  }
+
+  /** Every message received so far, decoded: {rcpt_tos, from, to, subject, body}. */
+  async messages() {
+    const { readdir, readFile } = await import("node:fs/promises");
+    const names = (await readdir(this.dir)).filter((n) => n.endsWith(".json")).sort();
+    return Promise.all(names.map(async (n) => JSON.parse(await readFile(join(this.dir, n), "utf8"))));
+  }
+
+  /** Resolves with all messages once `n` have arrived (at most 20 s). */
+  async waitFor(n, timeoutMs = 20_000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const got = await this.messages();
+      if (got.length >= n) return got;
+      if (Date.now() > deadline) throw new Error(`${got.length} of ${n} mails arrived in ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  async stop() {
+    if (!this.proc || this.proc.exitCode !== null) return;
+    const done = new Promise((resolve) => this.proc.once("exit", resolve));
+    this.proc.stdin.end();
+    this.proc.kill();
+    await done;
+    await rm(this.dir, { recursive: true, force: true });
+  }
+}

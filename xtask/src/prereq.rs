@@ -1,7 +1,7 @@
 //! What the tests need beyond cargo, installed when missing: Debian's Chromium and
 //! ChromeDriver (apt, when running as root), Node.js packages for the browser tests (npm, from
-//! the lock file), and `wasm-bindgen-test-runner` at exactly the locked wasm-bindgen version
-//! (cargo install). Each step says what it does; a step that cannot succeed stops with the
+//! the lock file), Python's `aiosmtpd` for the SMTP sink the mail tests run (pip, pinned), and
+//! `wasm-bindgen-test-runner` at exactly the locked wasm-bindgen version (cargo install). Each step says what it does; a step that cannot succeed stops with the
 //! command to run by hand.
 
 use std::path::Path;
@@ -13,12 +13,15 @@ use crate::{cargo, run_cmd, workspace_root};
 
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+/// The SMTP server the mail tests start (`tests/smtp_sink.py`), pinned.
+pub const AIOSMTPD: &str = "aiosmtpd==1.4.6";
 
 pub fn ensure_all() -> anyhow::Result<()> {
     ensure_wasm_target()?;
     ensure_browser()?;
     ensure_node()?;
     ensure_npm_packages(&workspace_root().join("tests").join("e2e"))?;
+    ensure_aiosmtpd()?;
     ensure_wasm_bindgen_test_runner()?;
     Ok(())
 }
@@ -133,6 +136,49 @@ fn ensure_npm_packages(dir: &Path) -> anyhow::Result<()> {
             .args(["install", "--no-audit", "--no-fund"]),
     )
     .context("npm install failed in tests/e2e (is the npm registry reachable?)")
+}
+
+fn python_imports_aiosmtpd() -> bool {
+    Command::new("python3")
+        .args(["-c", "import aiosmtpd"])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// `aiosmtpd`, the SMTP server behind `tests/smtp_sink.py` (the relay's mail tests and the
+/// browser test of "Glemt adgangskode" read what it received).
+fn ensure_aiosmtpd() -> anyhow::Result<()> {
+    if python_imports_aiosmtpd() {
+        return Ok(());
+    }
+    let has_python = Command::new("python3")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_python {
+        apt_install(&["python3", "python3-pip"])?;
+    }
+    eprintln!("xtask: installing {AIOSMTPD} (python3 -m pip install)");
+    run_cmd(Command::new("python3").args([
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        AIOSMTPD,
+    ]))
+    .with_context(|| {
+        format!(
+            "cannot install {AIOSMTPD} for the mail tests' SMTP sink. Install it for python3 by \
+             hand: `python3 -m pip install {AIOSMTPD}` (a Python that refuses as \"externally \
+             managed\" takes `apt-get install python3-aiosmtpd`, or run the tests from a venv \
+             with it installed)"
+        )
+    })?;
+    if !python_imports_aiosmtpd() {
+        bail!("pip installed {AIOSMTPD}, but `python3 -c 'import aiosmtpd'` still fails");
+    }
+    Ok(())
 }
 
 fn ensure_wasm_bindgen_test_runner() -> anyhow::Result<()> {

@@ -198,10 +198,6 @@ define_messages! {
     FieldPhoneOptional => { da: "Telefon (valgfrit)", en: "Phone (optional)" },
     PasswordHint => { da: "Mindst 10 tegn.", en: "At least 10 characters." },
     BadCredentials => { da: "Forkert e-mail eller adgangskode.", en: "Wrong email or password." },
-    TooManyAttempts => {
-        da: "For mange forsøg. Vent et kvarter, og prøv igen.",
-        en: "Too many attempts. Wait a quarter of an hour and try again.",
-    },
     EmailTaken => {
         da: "Der findes allerede en konto med den e-mail. Log ind i stedet.",
         en: "An account with that email exists. Log in instead.",
@@ -241,6 +237,56 @@ define_messages! {
     InvitationLink => {
         da: "Send dette link til den nye koordinator (virker én gang i 14 dage)",
         en: "Send this link to the new coordinator (works once, for 14 days)",
+    },
+
+    ForgotPassword => { da: "Glemt adgangskode?", en: "Forgot your password?" },
+    ForgotTitle => { da: "Glemt adgangskode", en: "Forgotten password" },
+    ForgotIntro => {
+        da: "Skriv den e-mail, du bruger i Samskab. Så sender vi dig et link, så du kan vælge en ny adgangskode.",
+        en: "Enter the email you use in Samskab. We will send you a link to choose a new password.",
+    },
+    SendResetLink => { da: "Send link", en: "Send link" },
+    ResetLinkSent => {
+        da: "Hvis der findes en konto med den e-mail, har vi sendt et link. Se i din indbakke (også uønsket post).",
+        en: "If there is an account with that email, we have sent a link. Look in your inbox (and the spam folder).",
+    },
+    BackToLogin => { da: "Tilbage til log ind", en: "Back to log in" },
+    EmailInvalid => { da: "Skriv en gyldig e-mail-adresse, fx navn@eksempel.dk.", en: "Enter a valid email address, e.g. name@example.com." },
+    PasswordTooLong => { da: "Adgangskoden er for lang.", en: "The password is too long." },
+    ResetTitle => { da: "Vælg en ny adgangskode", en: "Choose a new password" },
+    ResetIntro => {
+        da: "Skriv din nye adgangskode. Bagefter er du logget ind, og dine andre enheder bliver logget ud.",
+        en: "Enter your new password. Afterwards you are logged in, and your other devices are logged out.",
+    },
+    ShowPassword => { da: "Vis adgangskode", en: "Show password" },
+    SaveNewPassword => { da: "Gem ny adgangskode", en: "Save new password" },
+    ResetInvalid => {
+        da: "Linket er brugt eller udløbet. Bed om et nyt link.",
+        en: "The link has been used or has expired. Ask for a new link.",
+    },
+    ResetLinkIncomplete => {
+        da: "Linket er ikke helt. Åbn hele linket fra mailen, eller bed om et nyt.",
+        en: "The link is incomplete. Open the whole link from the email, or ask for a new one.",
+    },
+    AskForNewLink => { da: "Bed om et nyt link", en: "Ask for a new link" },
+    ResetWhileSignedIn => {
+        da: "Du er logget ind på denne enhed. Log ud først, hvis du vil bruge linket til at nulstille en adgangskode.",
+        en: "You are logged in on this device. Log out first if you want to use the link to reset a password.",
+    },
+    HandOutTitle => { da: "Nulstil adgangskode for en frivillig", en: "Reset a volunteer's password" },
+    HandOutIntro => {
+        da: "Lav et link, som du giver personen, fx på skærmen eller på papir. Linket virker én gang i 24 timer.",
+        en: "Make a link to give the person, e.g. on screen or on paper. The link works once, for 24 hours.",
+    },
+    HandOutEmail => { da: "Den frivilliges e-mail", en: "The volunteer's email" },
+    MakeResetLink => { da: "Lav link", en: "Make link" },
+    CopyLink => { da: "Kopiér link", en: "Copy link" },
+    LinkCopied => { da: "Linket er kopieret.", en: "The link is copied." },
+    CopyByHand => { da: "Linket er markeret. Kopiér det med Ctrl+C.", en: "The link is selected. Copy it with Ctrl+C." },
+    NoSuchAccount => { da: "Der findes ingen konto med den e-mail.", en: "There is no account with that email." },
+    HandOutNotAllowed => {
+        da: "Du kan ikke nulstille adgangskoden for den konto.",
+        en: "You cannot reset the password of that account.",
     },
 
     MyAccount => { da: "Min konto", en: "My account" },

@@ -280,3 +280,41 @@ pub fn invited_to(when: &str, lang: Lang) -> String {
         Lang::En => format!("You are invited to the shift {when}."),
     }
 }
+
+/// "For mange forsøg. Vent 2 minutter, og prøv igen." with the relay's real wait, rounded up
+/// to whole minutes from a minute on and to whole hours from an hour on.
+pub fn too_many_attempts(seconds: u64, lang: Lang) -> String {
+    let (n, unit_da, units_da, unit_en) = if seconds < 60 {
+        (seconds.max(1), "sekund", "sekunder", "second")
+    } else if seconds < 3600 {
+        (seconds.div_ceil(60), "minut", "minutter", "minute")
+    } else {
+        (seconds.div_ceil(3600), "time", "timer", "hour")
+    };
+    match lang {
+        Lang::Da => {
+            let unit = if n == 1 { unit_da } else { units_da };
+            format!("For mange forsøg. Vent {n} {unit}, og prøv igen.")
+        }
+        Lang::En => {
+            let s = if n == 1 { "" } else { "s" };
+            format!("Too many attempts. Wait {n} {unit_en}{s} and try again.")
+        }
+    }
+}
+
+/// "Linket virker til lør. 12. dec. kl. 14.00." / in English.
+pub fn link_works_until(when: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Da => format!("Linket virker én gang, til {when}."),
+        Lang::En => format!("The link works once, until {when}."),
+    }
+}
+
+/// "Link til at nulstille adgangskoden for Anna" / in English.
+pub fn reset_link_for(name: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Da => format!("Link til at nulstille adgangskoden for {name}"),
+        Lang::En => format!("Link to reset the password of {name}"),
+    }
+}

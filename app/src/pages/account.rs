@@ -4,20 +4,24 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::i18n::{Msg, use_i18n};
+use crate::i18n::{self, Lang, Msg, use_i18n};
 use crate::session::{self, SignInError};
 
-fn message(error: SignInError) -> Msg {
-    match error {
+/// The sentence for a failed account request, with the relay's real wait for a 429.
+pub(crate) fn describe(error: SignInError, lang: Lang) -> String {
+    let msg = match error {
+        SignInError::TooManyAttempts(seconds) => return i18n::too_many_attempts(seconds, lang),
         SignInError::BadCredentials => Msg::BadCredentials,
-        SignInError::TooManyAttempts => Msg::TooManyAttempts,
         SignInError::EmailTaken => Msg::EmailTaken,
         SignInError::PasswordTooShort => Msg::PasswordTooShort,
         SignInError::Invalid => Msg::InvalidInput,
         SignInError::Offline => Msg::SignInOffline,
         SignInError::InvitationInvalid => Msg::InvitationInvalid,
         SignInError::Forbidden => Msg::NotAllowed,
-    }
+        SignInError::ResetInvalid => Msg::ResetInvalid,
+        SignInError::NoSuchAccount => Msg::NoSuchAccount,
+    };
+    msg.text(lang).to_owned()
 }
 
 /// A field for choosing a password, with the length rule as its description.
@@ -43,7 +47,7 @@ pub fn InvitationPage(code: String) -> impl IntoView {
     let name = RwSignal::new(String::new());
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<Msg>);
+    let error = RwSignal::new(None::<SignInError>);
     let busy = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -60,7 +64,7 @@ pub fn InvitationPage(code: String) -> impl IntoView {
             busy.set(false);
             match result {
                 Ok(_) => enter_app(),
-                Err(e) => error.set(Some(message(e))),
+                Err(e) => error.set(Some(e)),
             }
         });
     };
@@ -68,7 +72,7 @@ pub fn InvitationPage(code: String) -> impl IntoView {
         <section class="page login" aria-labelledby="page-title">
             <h1 id="page-title">{move || i18n.t(Msg::InvitationTitle)}</h1>
             <p class="lead">{move || i18n.t(Msg::InvitationIntro)}</p>
-            {move || error.get().map(|m| view! { <p class="error" role="alert" data-testid="login-error">{i18n.t(m)}</p> })}
+            {move || error.get().map(|m| view! { <p class="error" role="alert" data-testid="login-error">{describe(m, i18n.lang())}</p> })}
             <form class="task-form" on:submit=submit>
                 <div class="field field-wide">
                     <label for="invite-name">{move || i18n.t(Msg::FieldName)}</label>
@@ -94,7 +98,7 @@ pub fn InvitationPage(code: String) -> impl IntoView {
 pub fn InviteCoordinator(organisation: String) -> impl IntoView {
     let i18n = use_i18n();
     let link = RwSignal::new(None::<String>);
-    let error = RwSignal::new(None::<Msg>);
+    let error = RwSignal::new(None::<SignInError>);
     let on_click = move |_| {
         let organisation = organisation.clone();
         spawn_local(async move {
@@ -103,14 +107,14 @@ pub fn InviteCoordinator(organisation: String) -> impl IntoView {
                     error.set(None);
                     link.set(Some(url));
                 }
-                Err(e) => error.set(Some(message(e))),
+                Err(e) => error.set(Some(e)),
             }
         });
     };
     view! {
         <div class="invite">
             <button type="button" class="button secondary" on:click=on_click>{move || i18n.t(Msg::InviteCoordinator)}</button>
-            {move || error.get().map(|m| view! { <p class="error" role="alert">{i18n.t(m)}</p> })}
+            {move || error.get().map(|m| view! { <p class="error" role="alert">{describe(m, i18n.lang())}</p> })}
             {move || link.get().map(|url| view! {
                 <div class="field field-wide">
                     <label for="invite-link">{i18n.t(Msg::InvitationLink)}</label>
@@ -169,7 +173,7 @@ pub fn LoginPage() -> impl IntoView {
     let email = RwSignal::new(String::new());
     let phone = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<Msg>);
+    let error = RwSignal::new(None::<SignInError>);
     let busy = RwSignal::new(false);
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -191,7 +195,7 @@ pub fn LoginPage() -> impl IntoView {
             busy.set(false);
             match result {
                 Ok(_) => enter_app(),
-                Err(e) => error.set(Some(message(e))),
+                Err(e) => error.set(Some(e)),
             }
         });
     };
@@ -201,7 +205,7 @@ pub fn LoginPage() -> impl IntoView {
             <h1 id="page-title">{move || i18n.t(if registering.get() { Msg::CreateAccount } else { Msg::LogIn })}</h1>
             <p class="lead">{move || i18n.t(if registering.get() { Msg::RegisterIntro } else { Msg::LoginIntro })}</p>
             {returns_somewhere().then(|| view! { <p data-testid="login-returns">{move || i18n.t(Msg::LogInToContinue)}</p> })}
-            {move || error.get().map(|m| view! { <p class="error" role="alert" data-testid="login-error">{i18n.t(m)}</p> })}
+            {move || error.get().map(|m| view! { <p class="error" role="alert" data-testid="login-error">{describe(m, i18n.lang())}</p> })}
             <form class="task-form" on:submit=submit>
                 {move || registering.get().then(|| view! {
                     <div class="field field-wide">
@@ -240,6 +244,12 @@ pub fn LoginPage() -> impl IntoView {
                     </button>
                 </p>
             </form>
+            // A full page load (rel="external"): signed out, the page is chosen from the path.
+            {move || (!registering.get()).then(|| view! {
+                <p class="links">
+                    <a href=crate::pages::password_reset::FORGOT_PATH rel="external">{i18n.t(Msg::ForgotPassword)}</a>
+                </p>
+            })}
         </section>
     }
 }
@@ -249,7 +259,7 @@ pub fn LoginPage() -> impl IntoView {
 pub fn SessionExpiredBanner(expired: RwSignal<bool>) -> impl IntoView {
     let i18n = use_i18n();
     let password = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<Msg>);
+    let error = RwSignal::new(None::<SignInError>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(user) = session::current() else {
@@ -262,7 +272,7 @@ pub fn SessionExpiredBanner(expired: RwSignal<bool>) -> impl IntoView {
                     error.set(None);
                     crate::sync_client::resume();
                 }
-                Err(e) => error.set(Some(message(e))),
+                Err(e) => error.set(Some(e)),
             }
         });
     };
@@ -270,7 +280,7 @@ pub fn SessionExpiredBanner(expired: RwSignal<bool>) -> impl IntoView {
         {move || expired.get().then(|| view! {
             <form class="expired-banner" role="alert" data-testid="session-expired" on:submit=submit>
                 <p>{i18n.t(Msg::SessionExpired)}</p>
-                {move || error.get().map(|m| view! { <p class="error">{i18n.t(m)}</p> })}
+                {move || error.get().map(|m| view! { <p class="error">{describe(m, i18n.lang())}</p> })}
                 <div class="field">
                     <label for="expired-password">{i18n.t(Msg::FieldPassword)}</label>
                     <input id="expired-password" type="password" autocomplete="current-password" required bind:value=password/>
@@ -281,15 +291,21 @@ pub fn SessionExpiredBanner(expired: RwSignal<bool>) -> impl IntoView {
     }
 }
 
-/// `/konto`: who is signed in, and changing the password.
+/// `/konto`: who is signed in, changing the password, and (staff) a reset link for a volunteer.
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let i18n = use_i18n();
     super::page_title(Msg::MyAccount);
     let user = session::current();
+    let staff = user.as_ref().is_some_and(|u| {
+        matches!(
+            u.role,
+            samskab_model::authz::Role::Staff | samskab_model::authz::Role::Admin
+        )
+    });
     let old = RwSignal::new(String::new());
     let new = RwSignal::new(String::new());
-    let outcome = RwSignal::new(None::<Result<(), Msg>>);
+    let outcome = RwSignal::new(None::<Result<(), SignInError>>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         spawn_local(async move {
@@ -298,7 +314,7 @@ pub fn AccountPage() -> impl IntoView {
                 old.set(String::new());
                 new.set(String::new());
             }
-            outcome.set(Some(result.map_err(message)));
+            outcome.set(Some(result));
         });
     };
     view! {
@@ -308,7 +324,7 @@ pub fn AccountPage() -> impl IntoView {
             <h2>{move || i18n.t(Msg::ChangePassword)}</h2>
             {move || outcome.get().map(|o| match o {
                 Ok(()) => view! { <p class="badge badge-ok" role="status">{i18n.t(Msg::PasswordChanged)}</p> }.into_any(),
-                Err(m) => view! { <p class="error" role="alert">{i18n.t(m)}</p> }.into_any(),
+                Err(m) => view! { <p class="error" role="alert">{describe(m, i18n.lang())}</p> }.into_any(),
             })}
             <form class="task-form" on:submit=submit>
                 <div class="field field-wide">
@@ -320,6 +336,7 @@ pub fn AccountPage() -> impl IntoView {
                     <button type="submit" class="button primary">{move || i18n.t(Msg::ChangePassword)}</button>
                 </p>
             </form>
+            {staff.then(|| view! { <super::password_reset::HandOutResetLink/> })}
         </section>
     }
 }

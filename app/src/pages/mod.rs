@@ -5,6 +5,7 @@ pub mod account;
 pub mod coordinate;
 pub mod cv;
 pub mod cvbank;
+pub mod password_reset;
 pub mod tasks;
 
 use leptos::prelude::*;

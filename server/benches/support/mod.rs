@@ -34,6 +34,8 @@ impl BenchRelay {
             data,
             dist: dist.to_owned(),
             demo,
+            public_url: None,
+            mail: Default::default(),
         };
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let serving = tokio::spawn(samskab_server::run(listener, config, async {

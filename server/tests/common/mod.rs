@@ -3,6 +3,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 pub mod device;
+pub mod smtp;
 
 use reqwest::header;
 use samskab_server::Config;
@@ -61,16 +62,28 @@ impl Relay {
 
     /// Starts a relay on `data`, seeding the demo tasks if `demo`.
     pub async fn start_with(data: tempfile::TempDir, demo: bool) -> Self {
+        Self::start_configured(data, demo, |_| {}).await
+    }
+
+    /// Starts a relay on `data` with the configuration `configure` leaves (mail, public URL).
+    pub async fn start_configured(
+        data: tempfile::TempDir,
+        demo: bool,
+        configure: impl FnOnce(&mut Config),
+    ) -> Self {
         let dist = tempfile::tempdir().unwrap();
         fixture_dist(dist.path());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let config = Config {
+        let mut config = Config {
             addr: listener.local_addr().unwrap(),
             data: data.path().to_owned(),
             dist: dist.path().to_owned(),
             demo,
+            public_url: None,
+            mail: Default::default(),
         };
+        configure(&mut config);
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(samskab_server::run(listener, config, async {
             let _ = stopped.await;
