@@ -24,7 +24,7 @@ use std::time::Duration;
 use axum::Json;
 use axum::Router;
 use axum::extract::{ConnectInfo, State};
-use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use rusqlite::{OptionalExtension, params};
@@ -38,7 +38,7 @@ use crate::accounts::{
     AccountError, Accounts, Password, User, check_password, hash_password, now_ms, random_hex,
     token_hash,
 };
-use crate::api::{AppJson, blocking, current_user, limited, signed_in};
+use crate::api::{AppJson, CurrentUser, blocking, limited, signed_in};
 use crate::error::ApiError;
 use crate::limits::address_key;
 use crate::mail::OutgoingMail;
@@ -302,11 +302,9 @@ struct HandedLink {
 
 async fn reset_link(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    uri: Uri,
+    CurrentUser { user: maker, .. }: CurrentUser,
     AppJson(body): AppJson<ResetLinkBody>,
 ) -> Result<Response, ApiError> {
-    let (maker, _) = current_user(&state, &headers, &uri).await?;
     if !matches!(maker.role, Role::Staff | Role::Admin) {
         return Err(ApiError::Forbidden);
     }
