@@ -26,8 +26,12 @@ fn task() -> Task {
         Area::Sport,
         1,
     );
-    task.shifts
-        .insert("s1".parse::<ShiftId>().unwrap(), Shift::new(10, 20, 1));
+    // In 2100: a shift that has not started, so the relay takes sign-ups for it.
+    const START: i64 = 4_102_444_800_000;
+    task.shifts.insert(
+        "s1".parse::<ShiftId>().unwrap(),
+        Shift::new(START, START + 3_600_000, 1),
+    );
     task.status = TaskStatus::Published;
     task
 }
