@@ -4,7 +4,6 @@
 //! organisation created through the API shows up on the next start with a connection.
 
 use gloo_storage::{LocalStorage, Storage};
-use js_sys::Reflect;
 use leptos::prelude::*;
 use samskab_model::OrganisationId;
 use samskab_model::authz::Role;
@@ -74,22 +73,11 @@ pub fn use_directory() -> Directory {
 
 /// The relay's list, or `None` when it cannot be had now (offline, session expired).
 async fn fetch() -> Option<Vec<Organisation>> {
-    let (status, json) = session::call("GET", "/api/organisations", None)
+    let (status, text) = session::call("GET", "/api/organisations", None)
         .await
         .ok()?;
     if status != 200 {
         return None;
     }
-    let list = js_sys::Array::from(&json)
-        .iter()
-        .filter_map(|o| {
-            let text = |k: &str| Reflect::get(&o, &k.into()).ok()?.as_string();
-            Some(Organisation {
-                id: text("id")?.parse().ok()?,
-                name: text("name")?,
-                kind: text("kind").unwrap_or_default(),
-            })
-        })
-        .collect();
-    Some(list)
+    session::parse(&text).ok()
 }

@@ -11,38 +11,16 @@
 //! stays.
 
 use gloo_storage::{LocalStorage, Storage};
-use js_sys::{Object, Reflect};
-use samskab_model::authz::{Principal, Role};
-use samskab_model::{OrganisationId, PersonId};
-use serde::{Deserialize, Serialize};
+use samskab_model::api::{ErrorBody, ErrorCode};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Request, RequestInit, Response};
 
 pub const USER_KEY: &str = "samskab.user";
 
-/// The signed-in user as this device remembers them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SignedIn {
-    pub id: PersonId,
-    pub name: String,
-    pub email: String,
-    /// Absent in users remembered before the phone was kept.
-    #[serde(default)]
-    pub phone: String,
-    pub role: Role,
-    pub organisations: Vec<OrganisationId>,
-}
-
-impl SignedIn {
-    pub fn principal(&self) -> Principal {
-        Principal {
-            person: self.id.clone(),
-            role: self.role,
-            organisations: self.organisations.clone(),
-        }
-    }
-}
+/// The signed-in user as this device remembers them: the API's own user type, so what the
+/// relay answers is what the device keeps.
+pub type SignedIn = samskab_model::api::User;
 
 /// The user this device is signed in as, if any.
 pub fn current() -> Option<SignedIn> {
@@ -71,42 +49,23 @@ pub enum SignInError {
     NoSuchAccount,
 }
 
-/// The user in an API answer (`{user: ...}` or the user itself).
-fn user_of(value: &JsValue) -> Option<SignedIn> {
-    let user = Reflect::get(value, &"user".into())
-        .ok()
-        .filter(|u| u.is_object())
-        .unwrap_or_else(|| value.clone());
-    let text = |k: &str| Reflect::get(&user, &k.into()).ok()?.as_string();
-    let organisations = Reflect::get(&user, &"organisations".into())
-        .ok()
-        .map(|v| js_sys::Array::from(&v))
-        .map(|a| {
-            a.iter()
-                .filter_map(|o| o.as_string()?.parse().ok())
-                .collect()
-        })
-        .unwrap_or_default();
-    Some(SignedIn {
-        id: text("id")?.parse().ok()?,
-        name: text("name")?,
-        email: text("email")?,
-        phone: text("phone").unwrap_or_default(),
-        role: text("role")?.parse().ok()?,
-        organisations,
-    })
-}
-
+/// Sends a request to the API: `body` as a JSON object of text fields. Answers the status
+/// and the body's text; `Err(Offline)` when the relay cannot be reached.
 pub(crate) async fn call(
     method: &str,
     path: &str,
-    body: Option<&Object>,
-) -> Result<(u16, JsValue), SignInError> {
+    body: Option<&[(&str, &str)]>,
+) -> Result<(u16, String), SignInError> {
     let init = RequestInit::new();
     init.set_method(method);
-    if let Some(body) = body {
-        let json = js_sys::JSON::stringify(body).map_err(|_| SignInError::Invalid)?;
-        init.set_body(&json);
+    if let Some(fields) = body {
+        let object: serde_json::Map<String, serde_json::Value> = fields
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), serde_json::Value::from(*v)))
+            .collect();
+        init.set_body(&JsValue::from_str(
+            &serde_json::Value::Object(object).to_string(),
+        ));
     }
     let request = Request::new_with_str_and_init(path, &init).map_err(|_| SignInError::Invalid)?;
     if body.is_some() {
@@ -119,60 +78,51 @@ pub(crate) async fn call(
         .dyn_into()
         .map_err(|_| SignInError::Offline)?;
     let status = response.status();
-    let json = match response.json() {
-        Ok(promise) => JsFuture::from(promise).await.unwrap_or(JsValue::NULL),
-        Err(_) => JsValue::NULL,
+    let text = match response.text() {
+        Ok(promise) => JsFuture::from(promise)
+            .await
+            .ok()
+            .and_then(|t| t.as_string())
+            .unwrap_or_default(),
+        Err(_) => String::new(),
     };
-    Ok((status, json))
+    Ok((status, text))
 }
 
-fn error_of(status: u16, body: &JsValue) -> SignInError {
-    let code = Reflect::get(body, &"error".into())
-        .ok()
-        .and_then(|c| c.as_string())
-        .unwrap_or_default();
-    let wait = Reflect::get(body, &"retry_after".into())
-        .ok()
-        .and_then(|w| w.as_f64())
-        .filter(|w| w.is_finite() && *w >= 0.0);
-    match (status, code.as_str()) {
+/// `body` read as `T`, or `Invalid` (the relay answered something this app does not know).
+pub(crate) fn parse<T: serde::de::DeserializeOwned>(body: &str) -> Result<T, SignInError> {
+    serde_json::from_str(body).map_err(|_| SignInError::Invalid)
+}
+
+/// What an error answer means for the person, from its status and the relay's error code.
+fn error_of(status: u16, body: &str) -> SignInError {
+    let body: Option<ErrorBody> = serde_json::from_str(body).ok();
+    match (status, body.as_ref().map(|b| b.error)) {
         // A 429 without the number (a proxy's) waits a minute.
-        (429, _) => SignInError::TooManyAttempts(wait.map_or(60, |w| w.ceil() as u64)),
+        (429, _) => SignInError::TooManyAttempts(body.and_then(|b| b.retry_after).unwrap_or(60)),
         (410, _) => SignInError::InvitationInvalid,
         (403, _) => SignInError::Forbidden,
-        (_, "email_taken") => SignInError::EmailTaken,
-        (_, "password_too_short") => SignInError::PasswordTooShort,
-        (_, "reset_invalid") => SignInError::ResetInvalid,
-        (_, "no_such_account") => SignInError::NoSuchAccount,
+        (_, Some(ErrorCode::EmailTaken)) => SignInError::EmailTaken,
+        (_, Some(ErrorCode::PasswordTooShort)) => SignInError::PasswordTooShort,
+        (_, Some(ErrorCode::ResetInvalid)) => SignInError::ResetInvalid,
+        (_, Some(ErrorCode::NoSuchAccount)) => SignInError::NoSuchAccount,
         (401, _) => SignInError::BadCredentials,
         _ => SignInError::Invalid,
     }
 }
 
-fn object(fields: &[(&str, &str)]) -> Object {
-    let o = Object::new();
-    for (k, v) in fields {
-        let _ = Reflect::set(&o, &(*k).into(), &(*v).into());
-    }
-    o
-}
-
-async fn sign_in_with(path: &str, body: &Object) -> Result<SignedIn, SignInError> {
-    let (status, json) = call("POST", path, Some(body)).await?;
+async fn sign_in_with(path: &str, body: &[(&str, &str)]) -> Result<SignedIn, SignInError> {
+    let (status, text) = call("POST", path, Some(body)).await?;
     if !(200..300).contains(&status) {
-        return Err(error_of(status, &json));
+        return Err(error_of(status, &text));
     }
-    let user = user_of(&json).ok_or(SignInError::Invalid)?;
-    remember(&user);
-    Ok(user)
+    let answer: samskab_model::api::SignedIn = parse(&text)?;
+    remember(&answer.user);
+    Ok(answer.user)
 }
 
 pub async fn login(email: &str, password: &str) -> Result<SignedIn, SignInError> {
-    sign_in_with(
-        "/api/login",
-        &object(&[("email", email), ("password", password)]),
-    )
-    .await
+    sign_in_with("/api/login", &[("email", email), ("password", password)]).await
 }
 
 pub async fn register(
@@ -181,22 +131,22 @@ pub async fn register(
     phone: &str,
     password: &str,
 ) -> Result<SignedIn, SignInError> {
-    let body = object(&[
+    let body = [
         ("name", name),
         ("email", email),
         ("phone", phone),
         ("password", password),
-    ]);
+    ];
     sign_in_with("/api/register", &body).await
 }
 
 /// Asks the relay who the session cookie belongs to: `Ok(None)` when it has none or it
 /// expired, `Err` when the relay cannot be reached.
 pub async fn me() -> Result<Option<SignedIn>, SignInError> {
-    let (status, json) = call("GET", "/api/me", None).await?;
+    let (status, text) = call("GET", "/api/me", None).await?;
     match status {
         200 => {
-            let user = user_of(&json);
+            let user: Option<SignedIn> = serde_json::from_str(&text).ok();
             if let Some(user) = &user {
                 remember(user);
             }
@@ -231,26 +181,23 @@ pub async fn accept_invitation(
     email: &str,
     password: &str,
 ) -> Result<SignedIn, SignInError> {
-    let body = object(&[
+    let body = [
         ("code", code),
         ("name", name),
         ("email", email),
         ("password", password),
-    ]);
+    ];
     sign_in_with("/api/invitations/accept", &body).await
 }
 
 /// Asks the relay for an invitation link for a new coordinator of `organisation`; the full URL.
 pub async fn invite_coordinator(organisation: &str) -> Result<String, SignInError> {
-    let body = object(&[("role", "koordinator"), ("organisation", organisation)]);
-    let (status, json) = call("POST", "/api/invitations", Some(&body)).await?;
+    let body = [("role", "koordinator"), ("organisation", organisation)];
+    let (status, text) = call("POST", "/api/invitations", Some(&body)).await?;
     if status != 201 {
-        return Err(error_of(status, &json));
+        return Err(error_of(status, &text));
     }
-    let path = Reflect::get(&json, &"url".into())
-        .ok()
-        .and_then(|u| u.as_string())
-        .ok_or(SignInError::Invalid)?;
+    let path = parse::<HandedLink>(&text)?.url;
     let origin = web_sys::window()
         .and_then(|w| w.location().origin().ok())
         .unwrap_or_default();
@@ -259,7 +206,7 @@ pub async fn invite_coordinator(organisation: &str) -> Result<String, SignInErro
 
 /// Changes the password; the relay ends every other session (other devices must log in again).
 pub async fn change_password(old: &str, new: &str) -> Result<(), SignInError> {
-    sign_in_with("/api/password", &object(&[("old", old), ("new", new)]))
+    sign_in_with("/api/password", &[("old", old), ("new", new)])
         .await
         .map(drop)
 }
@@ -267,14 +214,9 @@ pub async fn change_password(old: &str, new: &str) -> Result<(), SignInError> {
 /// "Glemt adgangskode": asks the relay to mail a reset link. The relay answers the same
 /// whether or not an account has the e-mail, so `Ok` says only that the request was taken.
 pub async fn forgot_password(email: &str) -> Result<(), SignInError> {
-    let (status, json) = call(
-        "POST",
-        "/api/password/forgot",
-        Some(&object(&[("email", email)])),
-    )
-    .await?;
+    let (status, text) = call("POST", "/api/password/forgot", Some(&[("email", email)])).await?;
     if status != 202 {
-        return Err(error_of(status, &json));
+        return Err(error_of(status, &text));
     }
     Ok(())
 }
@@ -284,80 +226,37 @@ pub async fn forgot_password(email: &str) -> Result<(), SignInError> {
 pub async fn reset_password(token: &str, password: &str) -> Result<SignedIn, SignInError> {
     sign_in_with(
         "/api/password/reset",
-        &object(&[("token", token), ("password", password)]),
+        &[("token", token), ("password", password)],
     )
     .await
 }
 
-/// A one-time reset link made by staff, to hand over in person.
-#[derive(Debug, Clone, PartialEq)]
-pub struct HandedLink {
-    pub url: String,
-    /// Milliseconds since the epoch.
-    pub expires_at: i64,
-    pub name: String,
-}
+/// A link made to hand over in person: an invitation, or a staff reset link (with its expiry
+/// and the account's name).
+pub use samskab_model::api::HandedLink;
 
 /// Asks the relay for a reset link for the account with `email` (staff and admins).
 pub async fn reset_link(email: &str) -> Result<HandedLink, SignInError> {
-    let (status, json) = call(
+    let (status, text) = call(
         "POST",
         "/api/password/reset-link",
-        Some(&object(&[("email", email)])),
+        Some(&[("email", email)]),
     )
     .await?;
     if status != 201 {
-        return Err(error_of(status, &json));
+        return Err(error_of(status, &text));
     }
-    let text = |k: &str| Reflect::get(&json, &k.into()).ok()?.as_string();
-    Ok(HandedLink {
-        url: text("url").ok_or(SignInError::Invalid)?,
-        expires_at: Reflect::get(&json, &"expires_at".into())
-            .ok()
-            .and_then(|v| v.as_f64())
-            .ok_or(SignInError::Invalid)? as i64,
-        name: text("name").unwrap_or_default(),
-    })
+    parse(&text)
 }
 
 /// One read of the user's profile, from the relay's audit log.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ReadEntry {
-    pub name: String,
-    pub role: Role,
-    pub organisations: Vec<String>,
-    pub at: i64,
-    pub device: String,
-    pub user_agent: String,
-}
+pub use samskab_model::api::ProfileRead as ReadEntry;
 
 /// "Hvem har set mit CV": the audit log of the user's profile, newest first.
 pub async fn profile_reads() -> Result<Vec<ReadEntry>, SignInError> {
-    let (status, json) = call("GET", "/api/profile/reads", None).await?;
+    let (status, text) = call("GET", "/api/profile/reads", None).await?;
     if status != 200 {
-        return Err(error_of(status, &json));
+        return Err(error_of(status, &text));
     }
-    let entries = js_sys::Array::from(&json)
-        .iter()
-        .filter_map(|e| {
-            let text = |k: &str| Reflect::get(&e, &k.into()).ok()?.as_string();
-            Some(ReadEntry {
-                name: text("reader_name")?,
-                role: text("reader_role")?.parse().ok()?,
-                organisations: Reflect::get(&e, &"organisations".into())
-                    .ok()
-                    .map(|v| {
-                        js_sys::Array::from(&v)
-                            .iter()
-                            .filter_map(|o| o.as_string())
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-                at: Reflect::get(&e, &"at".into()).ok()?.as_f64()? as i64,
-                device: text("device")?,
-                user_agent: text("user_agent").unwrap_or_default(),
-            })
-        })
-        .collect();
-    Ok(entries)
+    parse(&text)
 }

@@ -6,6 +6,7 @@
 //! client would never have produced.
 //!
 //! Layout:
+//! - [`api`]: the HTTP API's answers and error codes, shared by the relay and the app.
 //! - [`authz`]: roles, and who may read and write what (checked by the relay).
 //! - [`judge`]: how the relay judges the changes of an incoming sync message, sans-IO.
 //! - [`kinds`]: what each kind of document declares (its word, schema, root fields), and
@@ -33,6 +34,7 @@
 //! The schemas are written out in `docs/documents.md`, the protocol in `docs/protocol.md`.
 
 pub mod account_fields;
+pub mod api;
 pub mod authz;
 pub mod cv_search;
 pub mod demo;

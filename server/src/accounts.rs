@@ -22,7 +22,7 @@ use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use rusqlite::{Connection, OptionalExtension, params};
 use samskab_model::account_fields::{self, FieldError};
-use samskab_model::authz::{Principal, Role};
+use samskab_model::authz::Role;
 use samskab_model::{OrganisationId, PersonId};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -34,26 +34,8 @@ pub const MAX_PASSWORD: usize = account_fields::MAX_PASSWORD_BYTES;
 pub const SESSION_DAYS: i64 = 30;
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
-/// A user as the API shows it (never the password hash).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct User {
-    pub id: PersonId,
-    pub email: String,
-    pub name: String,
-    pub phone: String,
-    pub role: Role,
-    pub organisations: Vec<OrganisationId>,
-}
-
-impl User {
-    pub fn principal(&self) -> Principal {
-        Principal {
-            person: self.id.clone(),
-            role: self.role,
-            organisations: self.organisations.clone(),
-        }
-    }
-}
+/// A user as the API shows it (never the password hash): the type the app reads too.
+pub use samskab_model::api::User;
 
 /// What registering or creating a user needs.
 #[derive(Clone)]

@@ -165,12 +165,6 @@ fn cookie(token: &str, max_age: i64, secure: bool) -> HeaderValue {
     HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
-#[derive(Debug, Serialize)]
-struct Session {
-    user: User,
-    token: String,
-}
-
 pub(crate) fn signed_in(user: User, token: String, headers: &HeaderMap) -> Response {
     let set = cookie(&token, SESSION_DAYS * 24 * 60 * 60, secure(headers));
     (
@@ -178,7 +172,7 @@ pub(crate) fn signed_in(user: User, token: String, headers: &HeaderMap) -> Respo
             (header::SET_COOKIE, set),
             (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
         ],
-        Json(Session { user, token }),
+        Json(samskab_model::api::SignedIn { user, token }),
     )
         .into_response()
 }

@@ -10,7 +10,6 @@
 use rusqlite::params;
 use samskab_model::PersonId;
 use samskab_model::authz::Role;
-use serde::Serialize;
 
 use crate::accounts::{AccountError, Accounts};
 
@@ -27,19 +26,8 @@ pub struct ProfileRead {
     pub user_agent: String,
 }
 
-/// An entry as its volunteer sees it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ReadEntry {
-    pub reader: PersonId,
-    /// The reader's name, as their account has it.
-    pub reader_name: String,
-    pub reader_role: Role,
-    /// The organisations the reader coordinates (for coordinators).
-    pub organisations: Vec<String>,
-    pub at: i64,
-    pub device: String,
-    pub user_agent: String,
-}
+/// An entry as its volunteer sees it: the type the app reads too.
+pub use samskab_model::api::ProfileRead as ReadEntry;
 
 /// How many entries a volunteer is shown (newest first).
 pub const SHOWN: usize = 500;

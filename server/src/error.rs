@@ -6,7 +6,7 @@ use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
+use samskab_model::api::{ErrorBody, ErrorCode};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -50,43 +50,41 @@ pub enum ApiError {
     Internal(#[from] anyhow::Error),
 }
 
-/// The body of every API error: a stable machine-readable code and an English message for
-/// developers. The app shows its own translated sentence for each code. A 429 also says how
-/// many seconds to wait, as its `Retry-After` header does.
-#[derive(Debug, Serialize)]
-struct ErrorBody {
-    error: &'static str,
-    message: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    retry_after: Option<u64>,
-}
-
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code) = match &self {
-            ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
-            ApiError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
-            ApiError::BadCredentials => (StatusCode::UNAUTHORIZED, "bad_credentials"),
-            ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
-            ApiError::TooManyAttempts(_) => (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"),
-            ApiError::EmailTaken => (StatusCode::CONFLICT, "email_taken"),
-            ApiError::PasswordTooShort { .. } => (StatusCode::BAD_REQUEST, "password_too_short"),
-            ApiError::Invalid(_) => (StatusCode::BAD_REQUEST, "invalid"),
-            ApiError::BadJson { status, .. } => (*status, "invalid_json"),
-            ApiError::UnsupportedMediaType => {
-                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
+            ApiError::NotFound => (StatusCode::NOT_FOUND, ErrorCode::NotFound),
+            ApiError::MethodNotAllowed => {
+                (StatusCode::METHOD_NOT_ALLOWED, ErrorCode::MethodNotAllowed)
             }
-            ApiError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
-            ApiError::BodyTimeout => (StatusCode::REQUEST_TIMEOUT, "body_timeout"),
-            ApiError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
-            ApiError::ForeignOrigin => (StatusCode::FORBIDDEN, "foreign_origin"),
-            ApiError::InvitationInvalid => (StatusCode::GONE, "invitation_invalid"),
-            ApiError::ResetInvalid => (StatusCode::BAD_REQUEST, "reset_invalid"),
-            ApiError::NoSuchAccount => (StatusCode::NOT_FOUND, "no_such_account"),
+            ApiError::BadCredentials => (StatusCode::UNAUTHORIZED, ErrorCode::BadCredentials),
+            ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized),
+            ApiError::TooManyAttempts(_) => {
+                (StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyAttempts)
+            }
+            ApiError::EmailTaken => (StatusCode::CONFLICT, ErrorCode::EmailTaken),
+            ApiError::PasswordTooShort { .. } => {
+                (StatusCode::BAD_REQUEST, ErrorCode::PasswordTooShort)
+            }
+            ApiError::Invalid(_) => (StatusCode::BAD_REQUEST, ErrorCode::Invalid),
+            ApiError::BadJson { status, .. } => (*status, ErrorCode::InvalidJson),
+            ApiError::UnsupportedMediaType => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                ErrorCode::UnsupportedMediaType,
+            ),
+            ApiError::PayloadTooLarge => {
+                (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge)
+            }
+            ApiError::BodyTimeout => (StatusCode::REQUEST_TIMEOUT, ErrorCode::BodyTimeout),
+            ApiError::Forbidden => (StatusCode::FORBIDDEN, ErrorCode::Forbidden),
+            ApiError::ForeignOrigin => (StatusCode::FORBIDDEN, ErrorCode::ForeignOrigin),
+            ApiError::InvitationInvalid => (StatusCode::GONE, ErrorCode::InvitationInvalid),
+            ApiError::ResetInvalid => (StatusCode::BAD_REQUEST, ErrorCode::ResetInvalid),
+            ApiError::NoSuchAccount => (StatusCode::NOT_FOUND, ErrorCode::NoSuchAccount),
             ApiError::Internal(e) => {
                 // `{:#}`: the whole chain of causes, in the log only.
                 tracing::error!(error = format!("{e:#}"), "internal error");
-                (StatusCode::INTERNAL_SERVER_ERROR, "internal")
+                (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal)
             }
         };
         let message = match &self {

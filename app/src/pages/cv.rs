@@ -530,12 +530,12 @@ fn ReadLog() -> impl IntoView {
                     </tr></thead>
                     <tbody>
                         {entries.into_iter().map(|e| {
-                            let role = e.role;
+                            let role = e.reader_role;
                             let directory = crate::organisations::use_directory();
                             let orgs = e.organisations.iter().map(|o| o.parse().map_or_else(|_| o.clone(), |id| directory.name(&id))).collect::<Vec<_>>().join(", ");
                             view! {
                                 <tr>
-                                    <td>{e.name.clone()} " (" {move || i18n::role_label(role, i18n.lang())} {(!orgs.is_empty()).then(|| format!(", {orgs}"))} ")"</td>
+                                    <td>{e.reader_name.clone()} " (" {move || i18n::role_label(role, i18n.lang())} {(!orgs.is_empty()).then(|| format!(", {orgs}"))} ")"</td>
                                     <td>{move || i18n::when(e.at, i18n.lang())}</td>
                                     <td>{i18n::device_label(&e.user_agent)} " · " <code>{e.device.clone()}</code></td>
                                 </tr>

@@ -326,6 +326,8 @@ pub fn HandOutResetLink() -> impl IntoView {
             <div role="status" data-testid="handout-result">
                 {move || link.get().map(|made| {
                     let session::HandedLink { url, expires_at, name } = made;
+                    let name = name.unwrap_or_default();
+                    let expires_at = expires_at.unwrap_or_default();
                     view! {
                         <div class="field">
                             <label for="handout-link">{move || i18n::reset_link_for(&name, i18n.lang())}</label>

@@ -373,7 +373,7 @@ mod tests {
             vec![crate::profile::profile_document_id(&vera)]
         );
         let mut profile = automerge::AutoCommit::new();
-        autosurgeon::reconcile(&mut profile, &Profile::new(vera, "Vera", 0)).unwrap();
+        autosurgeon::reconcile(&mut profile, Profile::new(vera, "Vera", 0)).unwrap();
         assert!(facts_of(profile.document()).is_empty());
     }
 
