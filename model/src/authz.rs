@@ -618,7 +618,8 @@ mod tests {
 
     fn task() -> Task {
         let mut t = Task::draft("klub".parse().unwrap(), "Kiosk", Area::Sport, NOW - 1000);
-        t.shifts.insert(vagt(), Shift::new(START, START + 7_200_000, 1));
+        t.shifts
+            .insert(vagt(), Shift::new(START, START + 7_200_000, 1));
         t.status = TaskStatus::Published;
         t
     }
@@ -886,7 +887,13 @@ mod tests {
         );
         let (signed_up, paths) = write(Some(&before), |t| sign_up(t, "anna", START - 1));
         assert_eq!(
-            check_task_write_within(&anna, Some(&before), &signed_up, &paths, window(after_start)),
+            check_task_write_within(
+                &anna,
+                Some(&before),
+                &signed_up,
+                &paths,
+                window(after_start)
+            ),
             Ok(()),
             "signed up offline just before the start, arriving after it"
         );
@@ -905,7 +912,13 @@ mod tests {
         };
         let (withdrawn, paths) = write(Some(&signed_up), withdraw);
         assert_eq!(
-            check_task_write_within(&anna, Some(&signed_up), &withdrawn, &paths, window(after_start)),
+            check_task_write_within(
+                &anna,
+                Some(&signed_up),
+                &withdrawn,
+                &paths,
+                window(after_start)
+            ),
             Ok(())
         );
         let (again, paths) = write(Some(&withdrawn), |t| sign_up(t, "anna", START + 120_000));
@@ -916,7 +929,13 @@ mod tests {
         // Undoing a withdrawal made before the start restores a time before it: allowed.
         let (undone, paths) = write(Some(&withdrawn), |t| sign_up(t, "anna", START - 1));
         assert_eq!(
-            check_task_write_within(&anna, Some(&withdrawn), &undone, &paths, window(after_start)),
+            check_task_write_within(
+                &anna,
+                Some(&withdrawn),
+                &undone,
+                &paths,
+                window(after_start)
+            ),
             Ok(())
         );
         // A withdrawn entry written after the start takes no place.
