@@ -3,25 +3,35 @@
 // background and waits until the app asks it to take over (the "Ny version klar" banner).
 //
 // Strategy:
-// - install: precache every file of this version into a cache named after the version;
+// - install: precache every file of this version into a cache named after the version. Files
+//   whose names carry a content hash are taken from the HTTP cache when the page has just
+//   downloaded them (they never change under their name), so a first visit transfers the app
+//   once; the others (index.html, the manifest, icons) are revalidated with the relay, so the
+//   precache never holds a stale copy;
 // - activate: delete the caches of other versions, take control of open pages;
+// - navigations: the cached shell at once, whatever the network does (a dead router that
+//   answers nothing must not hold the screen blank). The shell belongs to this version; a new
+//   version arrives as a new worker: the browser checks for one after every navigation, and
+//   the worker asks once more itself, both in the background;
 // - hashed assets (and the rest of the precache list): cache first, network as fallback;
-// - navigations: network first so a new index.html is seen at once, the cached shell when
-//   the network or the relay is down;
-// - anything else (/api, /healthz, /sync): straight to the network, never cached.
+// - anything else (/api, /healthz, /readyz, /sync): straight to the network, never cached.
 "use strict";
 
 const VERSION = "__SAMSKAB_VERSION__";
 const PRECACHE = ["__SAMSKAB_PRECACHE__"];
 const CACHE = `samskab-${VERSION}`;
 const SHELL = "/index.html";
-const NAVIGATION_TIMEOUT_MS = 4000;
+// Paths the relay answers itself: never the app shell, even when navigated to.
+const NETWORK_ONLY = /^\/(api|healthz|readyz|sync)(\/|$)/;
+// `name-<16 hex digits>.ext`, as `cargo xtask dist` names content-hashed files.
+const HASHED = /-[0-9a-f]{16}\.[^/]+$/;
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
     caches.open(CACHE).then((cache) =>
-      // `reload` bypasses the HTTP cache so the precache never holds a stale index.html.
-      cache.addAll(PRECACHE.map((url) => new Request(url, { cache: "reload" }))),
+      cache.addAll(
+        PRECACHE.map((url) => new Request(url, { cache: HASHED.test(url) ? "default" : "no-cache" })),
+      ),
     ),
   );
 });
@@ -49,29 +59,34 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET") return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
+  if (NETWORK_ONLY.test(url.pathname)) return;
 
   if (request.mode === "navigate") {
-    event.respondWith(navigation(request));
+    event.respondWith(navigation(request, url.pathname));
+    // Look for a new version without holding the page: a waiting worker shows the banner.
+    event.waitUntil(self.registration.update().catch(() => {}));
   } else if (PRECACHE.includes(url.pathname)) {
     event.respondWith(cacheFirst(request, url.pathname));
   }
   // Everything else goes to the network untouched.
 });
 
-async function navigation(request) {
+async function navigation(request, path) {
+  // A file of the app opened directly (the manifest, an icon) is that file; every other path
+  // is a route of the app, which the shell routes on the device.
+  const cached =
+    (PRECACHE.includes(path) && (await caches.match(path, { cacheName: CACHE }))) ||
+    (await caches.match(SHELL, { cacheName: CACHE }));
+  if (cached) return cached;
+  // The cache was evicted under us: the network is all there is.
   try {
-    const response = await fetchWithTimeout(request, NAVIGATION_TIMEOUT_MS);
-    if (response.ok) return response;
-    // A relay that answers but fails (5xx while restarting, say) is no better than none.
-    if (response.status < 500) return response;
+    return await fetch(request);
   } catch (_) {
-    // Offline or relay down: fall through to the cached shell.
+    return new Response("Samskab er offline, og appen er ikke gemt på enheden endnu.", {
+      status: 503,
+      headers: { "Content-Type": "text/plain; charset=utf-8" },
+    });
   }
-  const cached = await caches.match(SHELL, { cacheName: CACHE });
-  return cached || new Response("Samskab er offline, og appen er ikke gemt på enheden endnu.", {
-    status: 503,
-    headers: { "Content-Type": "text/plain; charset=utf-8" },
-  });
 }
 
 async function cacheFirst(request, path) {
@@ -83,10 +98,4 @@ async function cacheFirst(request, path) {
     await cache.put(path, response.clone());
   }
   return response;
-}
-
-function fetchWithTimeout(request, ms) {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), ms);
-  return fetch(request, { signal: controller.signal }).finally(() => clearTimeout(timer));
 }

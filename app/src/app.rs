@@ -295,25 +295,30 @@ fn ProblemBanner(sync: SyncView) -> impl IntoView {
 }
 
 /// Where this device's changes are: "Alt er gemt på serveren", "N ændringer venter", ...
+/// Whether the relay is reachable is the connection indicator's to say, once: this line is
+/// empty when the device is not connected and nothing waits.
 #[component]
 fn SyncStatusLine(sync: SyncView) -> impl IntoView {
     let i18n = use_i18n();
     let text = move || match sync.status.get() {
-        SyncStatus::Offline => i18n.t(Msg::SyncOffline).to_owned(),
-        SyncStatus::Pending(n) => i18n::pending_changes(n, i18n.lang()),
-        SyncStatus::Syncing => i18n.t(Msg::SyncSyncing).to_owned(),
-        SyncStatus::AllSaved => i18n.t(Msg::SyncAllSaved).to_owned(),
+        SyncStatus::Idle => None,
+        SyncStatus::Pending(n) => Some(i18n::pending_changes(n, i18n.lang())),
+        SyncStatus::Syncing => Some(i18n.t(Msg::SyncSyncing).to_owned()),
+        SyncStatus::AllSaved => Some(i18n.t(Msg::SyncAllSaved).to_owned()),
     };
     let state = move || match sync.status.get() {
-        SyncStatus::Offline => "offline",
+        SyncStatus::Idle => "idle",
         SyncStatus::Pending(_) => "pending",
         SyncStatus::Syncing => "syncing",
         SyncStatus::AllSaved => "saved",
     };
     view! {
+        // The live region stays in place; only its words come and go.
         <p class="sync-status" role="status" data-testid="sync-status" data-state=state>
-            <span class="visually-hidden">{move || i18n.t(Msg::SyncLabel)} ": "</span>
-            <span data-testid="sync-text">{text}</span>
+            {move || text().map(|text| view! {
+                <span class="visually-hidden">{move || i18n.t(Msg::SyncLabel)} ": "</span>
+                <span data-testid="sync-text">{text}</span>
+            })}
         </p>
     }
 }

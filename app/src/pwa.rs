@@ -6,7 +6,9 @@
 //! The update flow: a new `sw.js` installs in the background and waits. The app shows
 //! "Ny version klar - genindlæs"; a tap posts `skip-waiting` to the waiting worker, which
 //! activates and takes control; on `controllerchange` the page reloads into the new version.
-//! Nothing reloads unless the user asked for it, so no half-typed form is lost.
+//! Nothing reloads unless the user asked for it, so no half-typed form is lost. The worker
+//! answers navigations from its cache and looks for a new version at the same time, so the new
+//! one may already be installing (or waiting) when the app registers: both are watched.
 
 use std::cell::RefCell;
 
@@ -44,22 +46,17 @@ async fn register_worker(set_update_ready: WriteSignal<bool>) -> Result<(), wasm
     if registration.waiting().is_some() && container.controller().is_some() {
         set_update_ready.set(true);
     }
+    // A worker installing already: the service worker looks for a new version as it answers
+    // the navigation from its cache, so the update is often found before this code runs.
+    if let Some(installing) = registration.installing() {
+        watch_install(&installing, set_update_ready);
+    }
     // A worker that starts installing while the app is open.
     let reg = registration.clone();
     let on_update_found = Closure::<dyn FnMut()>::new(move || {
-        let Some(installing) = reg.installing() else {
-            return;
-        };
-        let worker = installing.clone();
-        let on_state = Closure::<dyn FnMut()>::new(move || {
-            let has_controller = window().navigator().service_worker().controller().is_some();
-            // With no controller this is the first install, not an update.
-            if worker.state() == ServiceWorkerState::Installed && has_controller {
-                set_update_ready.set(true);
-            }
-        });
-        installing.set_onstatechange(Some(on_state.as_ref().unchecked_ref()));
-        on_state.forget();
+        if let Some(installing) = reg.installing() {
+            watch_install(&installing, set_update_ready);
+        }
     });
     registration.set_onupdatefound(Some(on_update_found.as_ref().unchecked_ref()));
     on_update_found.forget();
@@ -74,6 +71,26 @@ async fn register_worker(set_update_ready: WriteSignal<bool>) -> Result<(), wasm
 
     REGISTRATION.with(|r| *r.borrow_mut() = Some(registration));
     Ok(())
+}
+
+/// Announces the update once `worker` has installed and waits (unless it is the first worker
+/// of this origin, which takes over by itself and is no update).
+fn watch_install(worker: &web_sys::ServiceWorker, set_update_ready: WriteSignal<bool>) {
+    let watched = worker.clone();
+    let on_state = Closure::<dyn FnMut()>::new(move || {
+        let has_controller = window().navigator().service_worker().controller().is_some();
+        if watched.state() == ServiceWorkerState::Installed && has_controller {
+            set_update_ready.set(true);
+        }
+    });
+    worker.set_onstatechange(Some(on_state.as_ref().unchecked_ref()));
+    on_state.forget();
+    // It may have installed between being found and this handler.
+    if worker.state() == ServiceWorkerState::Installed
+        && window().navigator().service_worker().controller().is_some()
+    {
+        set_update_ready.set(true);
+    }
 }
 
 /// Activates the waiting version and reloads into it. Called when the user taps the banner.

@@ -12,7 +12,12 @@
 //!   offered to the relay. It stays "pending" (kept across reloads in localStorage) until the
 //!   relay's reply shows it holds those heads.
 //! - A closed connection is retried after 1, 2, 4 ... 30 s with jitter, at once on the
-//!   browser's `online` event or when the app becomes visible.
+//!   browser's `online` event, when the app becomes visible, and when the connectivity probe
+//!   finds the relay again. A socket the relay has not answered within
+//!   [`HANDSHAKE_TIMEOUT_MS`] is given up (a network that accepts connections and never
+//!   answers would otherwise hold it "connecting" forever).
+//! - The socket's state goes to [`crate::connectivity`], which shows the one connection state
+//!   of the header; the status line here says only where the device's changes are.
 
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeSet, HashMap};
@@ -31,15 +36,17 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{BinaryType, MessageEvent, WebSocket};
 
+use crate::connectivity::{self, Socket};
 use crate::store::{Store, StoreError};
 
 pub const PENDING_KEY: &str = "samskab.pending";
 
-/// What the sync status line shows.
+/// What the sync status line shows. Whether the relay is reachable is the connection
+/// indicator's to say ([`crate::connectivity`]), not this line's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SyncStatus {
-    /// Not connected; nothing waits.
-    Offline,
+    /// Not connected, and nothing waits: nothing to say.
+    Idle,
     /// Not connected, or connected and not yet acknowledged: this many documents have changes
     /// the relay has not confirmed.
     Pending(usize),
@@ -87,6 +94,8 @@ struct Client {
     stopped: Cell<bool>,
     /// Set at logout: nothing more is written to this device's storage.
     forgotten: Cell<bool>,
+    /// Counts sockets, so a handshake timer knows whether its socket is still the current one.
+    generation: Cell<u64>,
 }
 
 enum Incoming {
@@ -109,7 +118,7 @@ pub fn start() -> SyncView {
     }
     let view = SyncView {
         version: RwSignal::new(0),
-        status: RwSignal::new(SyncStatus::Offline),
+        status: RwSignal::new(SyncStatus::Idle),
         problem: RwSignal::new(None),
         expired: RwSignal::new(false),
         loaded: RwSignal::new(false),
@@ -135,8 +144,12 @@ pub fn start() -> SyncView {
         bump_scheduled: Cell::new(false),
         stopped: Cell::new(false),
         forgotten: Cell::new(false),
+        generation: Cell::new(0),
     });
     CLIENT.with(|c| *c.borrow_mut() = Some(client.clone()));
+    // It connects as soon as the documents are loaded: "connecting" from the start, so the
+    // header does not say "online" on the probe's word meanwhile.
+    connectivity::report_socket(Some(Socket::Connecting));
     spawn_local(run(client, rx));
 
     let _ = window_event_listener(leptos::ev::online, |_| reconnect_now());
@@ -225,6 +238,7 @@ async fn run(client: Rc<Client>, mut rx: mpsc::UnboundedReceiver<Incoming>) {
                 client.ws.borrow_mut().take();
                 update_status(&client);
                 if client.stopped.get() {
+                    connectivity::report_socket(None);
                     continue;
                 }
                 if joined.is_none() && session_expired().await {
@@ -232,6 +246,7 @@ async fn run(client: Rc<Client>, mut rx: mpsc::UnboundedReceiver<Incoming>) {
                     // the password (unsent changes stay in IndexedDB meanwhile).
                     client.stopped.set(true);
                     client.view.expired.set(true);
+                    connectivity::report_socket(None);
                     continue;
                 }
                 schedule_reconnect(&client);
@@ -251,8 +266,20 @@ fn sync_url() -> String {
 }
 
 /// Whether the relay answers that this device has no valid session (not merely unreachable).
+/// A relay that does not answer within a few seconds has not said so: this runs between a
+/// failed connection and the next attempt, which must not wait on a network that never answers.
 async fn session_expired() -> bool {
-    matches!(crate::session::me().await, Ok(None))
+    use futures::FutureExt;
+    let answer = crate::session::me().fuse();
+    let give_up = gloo_timers::future::sleep(std::time::Duration::from_millis(u64::from(
+        connectivity::PROBE_TIMEOUT_MS,
+    )))
+    .fuse();
+    futures::pin_mut!(answer, give_up);
+    futures::select! {
+        me = answer => matches!(me, Ok(None)),
+        () = give_up => false,
+    }
 }
 
 /// After signing in again: sync resumes at once.
@@ -274,6 +301,7 @@ pub async fn stop_and_forget() {
         if let Some(ws) = client.ws.borrow_mut().take() {
             let _ = ws.close();
         }
+        connectivity::report_socket(None);
         client.pending.borrow_mut().clear();
         client.tasks.borrow_mut().clear();
         *client.hub.borrow_mut() = Hub::new(new_peer_id(), Role::Client);
@@ -309,10 +337,13 @@ fn connect(client: &Rc<Client>) {
         return;
     };
     ws.set_binary_type(BinaryType::Arraybuffer);
+    let generation = client.generation.get().wrapping_add(1);
+    client.generation.set(generation);
     let me = client.hub.borrow().me().clone();
     let on_open = {
         let ws = ws.clone();
         Closure::<dyn FnMut()>::new(move || {
+            connectivity::report_socket(Some(Socket::Open));
             CONNECTED_AT.set(Some(crate::time::now()));
             let join = Message::Join {
                 sender_id: me.clone(),
@@ -330,6 +361,8 @@ fn connect(client: &Rc<Client>) {
     });
     let tx = client.incoming.clone();
     let on_close = Closure::<dyn FnMut()>::new(move || {
+        // The header hears of it at once, not after the frames still queued.
+        connectivity::report_socket(Some(Socket::Closed));
         let _ = tx.unbounded_send(Incoming::Closed);
     });
     ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
@@ -340,8 +373,24 @@ fn connect(client: &Rc<Client>) {
     on_message.forget();
     on_close.forget();
     *client.ws.borrow_mut() = Some(ws);
-    client.view.status.set(SyncStatus::Syncing);
+    connectivity::report_socket(Some(Socket::Connecting));
+    // Until the relay's `peer` arrives the device is not syncing; give the attempt up if it
+    // does not come (its close is handled like any other).
+    let waiting = client.clone();
+    gloo_timers::callback::Timeout::new(HANDSHAKE_TIMEOUT_MS, move || {
+        if waiting.generation.get() == generation
+            && waiting.relay.borrow().is_none()
+            && let Some(ws) = waiting.ws.borrow().as_ref()
+        {
+            leptos::logging::warn!("the relay did not answer the sync connection in time");
+            let _ = ws.close();
+        }
+    })
+    .forget();
 }
+
+/// How long a new sync connection may take until the relay's `peer` message.
+pub const HANDSHAKE_TIMEOUT_MS: u32 = 10_000;
 
 fn schedule_reconnect(client: &Rc<Client>) {
     let attempt = {
@@ -357,10 +406,21 @@ fn schedule_reconnect(client: &Rc<Client>) {
     gloo_timers::callback::Timeout::new(delay, move || connect(&client)).forget();
 }
 
-fn reconnect_now() {
+/// Connects at once if not connected (and not stopped), without waiting out the back-off.
+pub fn reconnect_now() {
     if let Some(client) = client() {
         *client.attempts.borrow_mut() = 0;
         connect(&client);
+    }
+}
+
+/// Closes the connection (the browser says there is no network, so it is dead even if the
+/// socket has not noticed); it is retried as after any close.
+pub fn drop_connection() {
+    if let Some(client) = client()
+        && let Some(ws) = client.ws.borrow().as_ref()
+    {
+        let _ = ws.close();
     }
 }
 
@@ -524,7 +584,7 @@ fn update_status(client: &Rc<Client>) {
         pending.len()
     };
     let status = match (relay.is_some(), pending_count) {
-        (false, 0) => SyncStatus::Offline,
+        (false, 0) => SyncStatus::Idle,
         (false, n) => SyncStatus::Pending(n),
         (true, 0) => SyncStatus::AllSaved,
         (true, _) => SyncStatus::Syncing,

@@ -1,6 +1,7 @@
 //! The client's own tests, compiled to wasm and run in headless Chromium by
 //! wasm-bindgen-test-runner (`cargo xtask test` sets it up): the text catalog, the remembered
-//! language in real localStorage, and the shell mounted into a real DOM.
+//! language in real localStorage, the shell mounted into a real DOM, and the header's
+//! connection state.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -139,4 +140,40 @@ fn too_many_attempts_says_the_relays_real_wait() {
         too_many_attempts(3600, Lang::En),
         "Too many attempts. Wait 1 hour and try again."
     );
+}
+
+/// The header's one connection state from its two witnesses: an open sync socket is online
+/// whatever the probe said; without one, a failed probe is offline, and a relay that answers
+/// while the socket is still opening is not called online yet. With no sync client (nobody
+/// signed in) the probe alone decides.
+#[wasm_bindgen_test]
+fn the_connection_state_combines_the_socket_and_the_probe() {
+    use samskab_app::connectivity::{Connection, Probe, Socket, combine};
+    let (open, closed, opening) = (
+        Some(Socket::Open),
+        Some(Socket::Closed),
+        Some(Socket::Connecting),
+    );
+    let (yes, no, unknown) = (Probe::Reachable, Probe::Unreachable, Probe::Unknown);
+    let (online, offline, checking) = (
+        Connection::Online,
+        Connection::Offline,
+        Connection::Checking,
+    );
+    let table = [
+        (open, no, online),
+        (open, unknown, online),
+        (open, yes, online),
+        (closed, no, offline),
+        (opening, no, offline),
+        (closed, yes, checking),
+        (opening, yes, checking),
+        (opening, unknown, checking),
+        (None, yes, online),
+        (None, no, offline),
+        (None, unknown, checking),
+    ];
+    for (socket, probe, expected) in table {
+        assert_eq!(combine(socket, probe), expected, "{socket:?} and {probe:?}");
+    }
 }

@@ -490,3 +490,90 @@ async fn a_stock_client_whose_change_is_refused_gets_an_error_and_is_disconnecte
     let error = error.expect("an error before the close");
     assert!(error.contains("refused"), "{error}");
 }
+
+/// A sign-up takes a place only if it was made before the shift started: one dated at or after
+/// the start is refused (`shift-started`), one made offline before the start still counts
+/// when it arrives after it, withdrawing after the start is allowed, and signing up again then
+/// is refused. The relay keeps only what it accepted.
+#[tokio::test]
+async fn a_place_is_taken_only_before_the_shift_starts() {
+    let relay = Relay::start_with(tempfile::tempdir().unwrap(), true).await;
+    let anna_id = "demo-anna";
+    let mut bo = device(&relay, "bo@demo.samskab.dk", "bo").await;
+    let start = now() - 120_000;
+    let mut started = task(TaskStatus::Published);
+    started.created_at = now() - 3_600_000;
+    started.updated_at = started.created_at;
+    started
+        .shifts
+        .insert(shift(), Shift::new(start, start + 3 * 3_600_000, 2));
+    let id = DocumentId::random();
+    bo.change(id, |d| write(d, &started)).await;
+    bo.acknowledged(id).await;
+
+    // Each attempt from a device of Anna's that starts from the relay's version.
+    let sign = |state: SignupState, at: i64| {
+        move |t: &mut Task| {
+            t.shifts
+                .get_mut(&shift())
+                .unwrap()
+                .signups
+                .insert(anna_id.parse().unwrap(), Signup { state, at });
+        }
+    };
+    type Edit = Box<dyn FnOnce(&mut Task)>;
+    let cases: Vec<(&str, Edit, Option<&str>)> = vec![
+        (
+            "signing up now, after the start",
+            Box::new(sign(SignupState::SignedUp, now())),
+            Some("shift-started"),
+        ),
+        (
+            "signing up at the start",
+            Box::new(sign(SignupState::SignedUp, start)),
+            Some("shift-started"),
+        ),
+        (
+            "a sign-up made offline a minute before the start",
+            Box::new(sign(SignupState::SignedUp, start - 60_000)),
+            None,
+        ),
+        (
+            "withdrawing after the start",
+            Box::new(sign(SignupState::Withdrawn, now())),
+            None,
+        ),
+        (
+            "signing up again after the start",
+            Box::new(sign(SignupState::SignedUp, now())),
+            Some("shift-started"),
+        ),
+    ];
+    for (n, (what, edit, expected)) in cases.into_iter().enumerate() {
+        let mut anna = device(&relay, "anna@demo.samskab.dk", &format!("anna-{n}")).await;
+        anna.pump_until("the task", |hub| !hub.heads(&id).is_empty())
+            .await;
+        let mut t = read(&anna, &id);
+        edit(&mut t);
+        let (_, refused) = attempt(&mut anna, id, |doc| write(doc, &t)).await;
+        assert_eq!(refused.as_deref(), expected, "{what}");
+    }
+
+    // What the relay holds: the sign-up made before the start, then withdrawn.
+    let mut carla = device(&relay, "carla@demo.samskab.dk", "carla").await;
+    let anna = anna_id.parse().unwrap();
+    carla
+        .pump_until("Anna's withdrawn entry", |hub| {
+            hub.document(&id)
+                .and_then(|d| autosurgeon::hydrate::<_, Task>(d).ok())
+                .is_some_and(|t| {
+                    t.shifts[&shift()]
+                        .signups
+                        .get(&anna)
+                        .is_some_and(|s| s.state == SignupState::Withdrawn)
+                })
+        })
+        .await;
+    assert_eq!(read(&carla, &id).shifts[&shift()].signups.len(), 1);
+    relay.shutdown().await;
+}

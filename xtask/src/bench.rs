@@ -7,7 +7,10 @@
 //! 3. browser (tests/e2e/bench.mjs): the release app in headless Chromium syncing those tasks
 //!    from empty, then opening the list from IndexedDB alone; then a staff device syncing the
 //!    CV bank (the profiles the sync benchmark left in `target/bench-profile-data`) and the
-//!    search's time per keystroke.
+//!    search's time per keystroke;
+//! 4. bad networks (tests/e2e/bench-networks.mjs): first-visit bytes, the header when the relay
+//!    dies, and cold starts with the relay's port refusing or swallowing connections, with and
+//!    without 4x CPU throttling.
 
 use std::process::Command;
 
@@ -53,6 +56,17 @@ pub fn all() -> anyhow::Result<()> {
             .env("SAMSKAB_BENCH_DATA", &data)
             .env("SAMSKAB_BENCH_PROFILE_DATA", &profile_data)
             .env("SAMSKAB_BENCH_TASKS", &tasks)
+            .env("CHROMIUM", CHROMIUM),
+    )?;
+    run_cmd(
+        Command::new("node")
+            .current_dir(root.join("tests").join("e2e"))
+            .arg("bench-networks.mjs")
+            .env(
+                "SAMSKAB_SERVER_BIN",
+                target_dir().join("debug").join("samskab-server"),
+            )
+            .env("SAMSKAB_DIST", root.join("dist"))
             .env("CHROMIUM", CHROMIUM),
     )
 }

@@ -28,32 +28,50 @@ pub fn ensure_all() -> anyhow::Result<()> {
 
 /// The wasm target of `rust-toolchain.toml`. Fresh machines set `RUSTUP_AUTO_INSTALL=0`, so
 /// rustup does not add it by itself and the first wasm build fails with E0463 ("can't find
-/// crate for core"); adding it here is what lets the README's commands work there.
+/// crate for core"); adding it here is what lets the README's commands work there. Every
+/// command that builds the wasm comes through here: `dist` and `run` in [`crate::dist::build`],
+/// `test` and `bench` in [`ensure_all`] (before their first wasm build).
 pub fn ensure_wasm_target() -> anyhow::Result<()> {
-    let installed = Command::new("rustup")
+    ensure_wasm_target_with(Path::new("rustup"), &workspace_root())
+}
+
+/// [`ensure_wasm_target`] with the rustup program to run and the directory to run it in (whose
+/// `rust-toolchain.toml` picks the toolchain), so a test can pass a fake one.
+fn ensure_wasm_target_with(rustup: &Path, dir: &Path) -> anyhow::Result<()> {
+    let target = crate::dist::WASM_TARGET;
+    let installed = Command::new(rustup)
         .args(["target", "list", "--installed"])
-        .current_dir(workspace_root())
+        .current_dir(dir)
         .output()
-        .context("cannot run rustup (the build needs rustup to manage the wasm target)")?;
+        .with_context(|| {
+            format!(
+                "cannot run {} (the build needs rustup to manage the wasm target)",
+                rustup.display()
+            )
+        })?;
+    if !installed.status.success() {
+        bail!(
+            "`{} target list --installed` failed ({}): {}",
+            rustup.display(),
+            installed.status,
+            String::from_utf8_lossy(&installed.stderr).trim()
+        );
+    }
     let list = String::from_utf8_lossy(&installed.stdout);
-    if list.lines().any(|l| l.trim() == crate::dist::WASM_TARGET) {
+    if list.lines().any(|l| l.trim() == target) {
         return Ok(());
     }
-    eprintln!(
-        "xtask: installing the Rust target {} (rustup target add)",
-        crate::dist::WASM_TARGET
-    );
-    run_cmd(Command::new("rustup").current_dir(workspace_root()).args([
-        "target",
-        "add",
-        crate::dist::WASM_TARGET,
-    ]))
+    eprintln!("xtask: installing the Rust target {target} (rustup target add)");
+    run_cmd(
+        Command::new(rustup)
+            .current_dir(dir)
+            .args(["target", "add", target]),
+    )
     .with_context(|| {
         format!(
-            "cannot install the Rust target {t}; with network access to the Rust distribution \
-             server run `rustup target add {t}` in {}",
-            workspace_root().display(),
-            t = crate::dist::WASM_TARGET
+            "cannot install the Rust target {target}; with network access to the Rust \
+             distribution server run `rustup target add {target}` in {}",
+            dir.display()
         )
     })
 }
@@ -205,4 +223,132 @@ fn ensure_wasm_bindgen_test_runner() -> anyhow::Result<()> {
             .arg(format!("={wanted}")),
     )
     .context("cannot install wasm-bindgen-cli")
+}
+
+#[cfg(all(test, unix))]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    //! The target-install path on a "fresh machine": a fake `rustup` (a shell script in a
+    //! temporary directory) that lists no wasm target and records what it is asked to do.
+    use super::*;
+    use std::fs;
+    use std::os::unix::fs::PermissionsExt;
+    use std::path::PathBuf;
+    use std::sync::Mutex;
+
+    /// Writing a script and executing it while another test thread forks can fail with "text
+    /// file busy"; the fake-rustup tests take turns.
+    static SCRIPTS: Mutex<()> = Mutex::new(());
+
+    struct FakeRustup {
+        dir: PathBuf,
+    }
+
+    impl FakeRustup {
+        /// A rustup whose `target list --installed` prints `installed` and whose `target add`
+        /// exits with `add_status`; every call's arguments are appended to `calls`.
+        fn new(name: &str, installed: &[&str], add_status: i32) -> Self {
+            let dir = std::env::temp_dir().join(format!(
+                "samskab-xtask-{name}-{}-{}",
+                std::process::id(),
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.as_nanos())
+                    .unwrap_or_default()
+            ));
+            fs::create_dir_all(&dir).unwrap();
+            let script = format!(
+                "#!/bin/sh\n\
+                 echo \"$*\" >> \"$(dirname \"$0\")/calls\"\n\
+                 case \"$1 $2\" in\n\
+                 \x20 \"target list\") printf '%s\\n' {installed} ;;\n\
+                 \x20 \"target add\") {add} ;;\n\
+                 esac\n",
+                installed = installed
+                    .iter()
+                    .map(|t| format!("'{t}'"))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                add = if add_status == 0 {
+                    "exit 0".to_owned()
+                } else {
+                    format!("echo 'error: could not download the component' >&2; exit {add_status}")
+                },
+            );
+            let path = dir.join("rustup");
+            fs::write(&path, script).unwrap();
+            fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).unwrap();
+            FakeRustup { dir }
+        }
+
+        fn program(&self) -> PathBuf {
+            self.dir.join("rustup")
+        }
+
+        fn calls(&self) -> Vec<String> {
+            fs::read_to_string(self.dir.join("calls"))
+                .unwrap_or_default()
+                .lines()
+                .map(str::to_owned)
+                .collect()
+        }
+    }
+
+    impl Drop for FakeRustup {
+        fn drop(&mut self) {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+
+    #[test]
+    fn a_missing_wasm_target_is_added() {
+        let _turn = SCRIPTS.lock().unwrap_or_else(|e| e.into_inner());
+        let rustup = FakeRustup::new("missing", &["x86_64-unknown-linux-gnu"], 0);
+        ensure_wasm_target_with(&rustup.program(), &rustup.dir).unwrap();
+        assert_eq!(
+            rustup.calls(),
+            [
+                "target list --installed",
+                "target add wasm32-unknown-unknown"
+            ]
+        );
+    }
+
+    #[test]
+    fn an_installed_wasm_target_is_left_alone() {
+        let _turn = SCRIPTS.lock().unwrap_or_else(|e| e.into_inner());
+        let rustup = FakeRustup::new(
+            "installed",
+            &["wasm32-unknown-unknown", "x86_64-unknown-linux-gnu"],
+            0,
+        );
+        ensure_wasm_target_with(&rustup.program(), &rustup.dir).unwrap();
+        assert_eq!(rustup.calls(), ["target list --installed"]);
+    }
+
+    #[test]
+    fn a_failed_install_says_what_to_run() {
+        let _turn = SCRIPTS.lock().unwrap_or_else(|e| e.into_inner());
+        let rustup = FakeRustup::new("offline", &[], 1);
+        let error = ensure_wasm_target_with(&rustup.program(), &rustup.dir).unwrap_err();
+        let message = format!("{error:#}");
+        assert!(
+            message.contains("run `rustup target add wasm32-unknown-unknown` in"),
+            "{message}"
+        );
+        assert_eq!(
+            rustup.calls(),
+            [
+                "target list --installed",
+                "target add wasm32-unknown-unknown"
+            ]
+        );
+    }
+
+    #[test]
+    fn no_rustup_at_all_is_named() {
+        let missing = std::env::temp_dir().join("samskab-no-such-rustup");
+        let error = ensure_wasm_target_with(&missing, &std::env::temp_dir()).unwrap_err();
+        assert!(format!("{error:#}").contains("cannot run"), "{error:#}");
+    }
 }

@@ -54,7 +54,6 @@ define_messages! {
         en: "That address does not exist in Samskab. Use the menu to go on.",
     },
 
-    SyncOffline => { da: "Offline", en: "Offline" },
     SyncSyncing => { da: "Synkroniserer …", en: "Syncing …" },
     SyncAllSaved => { da: "Alt er gemt på serveren", en: "Everything is saved on the server" },
     SyncLabel => { da: "Synkronisering", en: "Sync" },

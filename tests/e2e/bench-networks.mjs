@@ -1,0 +1,97 @@
+// Bad-network benchmark (prints numbers, asserts nothing): the release app in headless
+// Chromium against the real relay process, with and without 4x CPU throttling (CDP
+// Emulation.setCPUThrottlingRate):
+// - first visit: bytes on the wire, the page's and the service worker's, and the wasm's share;
+// - relay killed while the app is open: time until the header says "Offline", and whether it
+//   ever said "Online" and "Offline" at once;
+// - offline cold start (the relay's port refuses connections) and lie-fi cold start (a
+//   listener on the port that accepts and never answers): a new tab opening /opgaver, time
+//   from navigation start to the task list and to "Offline" in the header (median of 3).
+// Run by `cargo xtask bench`; by hand: SAMSKAB_SERVER_BIN=... SAMSKAB_DIST=... node bench-networks.mjs
+import { rm } from "node:fs/promises";
+import { Relay, freePort, launchDevice, signIn, tempDir, waitControlled } from "./support.mjs";
+import {
+  blackHole, connectionIs, headerLog, msUntil, recordHeader, recordWire, saysBoth, taskListed, wireSummary,
+} from "./networks.mjs";
+
+const TASK = "Kioskvagt til hjemmekamp";
+const RUNS = Number(process.env.SAMSKAB_BENCH_RUNS ?? 3);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const data = await tempDir("bench-networks");
+const relay = await new Relay({ port: await freePort(), data, args: ["--demo"] }).start();
+const device = await launchDevice();
+let hole = null;
+
+/** A new tab opening the app, CPU slowed `rate` times; when the list shows and when "Offline". */
+async function coldStart(rate) {
+  const page = await device.context.newPage();
+  try {
+    const cdp = await device.context.newCDPSession(page);
+    await cdp.send("Emulation.setCPUThrottlingRate", { rate });
+    await page.goto(`${relay.url}/opgaver`, { waitUntil: "commit" });
+    const listed = await msUntil(page, taskListed, TASK, 60_000);
+    const offline = await msUntil(page, connectionIs, "offline", 60_000).catch(() => NaN);
+    const log = await headerLog(page);
+    return { listed, offline, online: log.some((e) => e.state === "online"), both: log.some(saysBoth) };
+  } finally {
+    await page.close();
+  }
+}
+
+function report(name, results) {
+  const listed = results.map((r) => r.listed);
+  const offline = results.map((r) => r.offline);
+  console.log(
+    `${name}: task list ${median(listed)} ms (runs ${listed.join(", ")}), "Offline" ${median(offline)} ms ` +
+      `(runs ${offline.join(", ")})${results.some((r) => r.online) ? ', said "Online" in a run' : ""}` +
+      `${results.some((r) => r.both) ? ', said "Online" and "Offline" at once in a run' : ""}`,
+  );
+}
+
+try {
+  await recordHeader(device.context);
+  const wire = recordWire(device.context);
+  await signIn(device.context, relay.url, "anna@demo.samskab.dk");
+  const page = await device.context.newPage();
+  await page.goto(`${relay.url}/opgaver`);
+  await page.getByRole("link", { name: TASK }).waitFor();
+  await page.locator('[data-testid="sync-status"][data-state="saved"]').waitFor({ timeout: 60_000 });
+  await waitControlled(page);
+  // Let the service worker's precache settle (an older worker may still be fetching).
+  await page.waitForTimeout(1_000);
+  const first = wireSummary(await wire.entries());
+  console.log(`first visit: ${first.totalBytes} bytes on the wire in all; the wasm ${first.fileBytes} bytes in ${first.downloads} download(s)`);
+  for (const line of first.detail) console.log(`  ${line}`);
+
+  await page.locator('[data-testid="connection"][data-state="online"]').waitFor({ timeout: 30_000 });
+  const since = (await headerLog(page)).length;
+  const killed = Date.now();
+  await relay.stop("SIGKILL");
+  const offlineAfter = await page
+    .locator('[data-testid="connection"][data-state="offline"]')
+    .waitFor({ timeout: 40_000 })
+    .then(() => `${Date.now() - killed} ms`, () => "not within 40 s");
+  await page.waitForTimeout(1_000);
+  const log = (await headerLog(page)).slice(since);
+  console.log(`relay killed while open: header "Offline" after ${offlineAfter}; said "Online" and "Offline" at once: ${log.some(saysBoth) ? "yes" : "no"}`);
+  await page.close();
+
+  for (const rate of [1, 4]) {
+    const cpu = rate === 1 ? "" : `, CPU ${rate}x slower`;
+    const refused = [];
+    for (let i = 0; i < RUNS; i++) refused.push(await coldStart(rate));
+    report(`offline cold start (connection refused${cpu})`, refused);
+    hole = await blackHole(relay.port);
+    const liefi = [];
+    for (let i = 0; i < RUNS; i++) liefi.push(await coldStart(rate));
+    await hole.close();
+    hole = null;
+    report(`lie-fi cold start (connections accepted, never answered${cpu})`, liefi);
+  }
+} finally {
+  await device.close();
+  await hole?.close();
+  await relay.stop();
+  await rm(data, { recursive: true, force: true });
+}
