@@ -395,6 +395,20 @@ impl Task {
         !self.shifts.is_empty() && self.shifts.values().all(|s| s.end <= now)
     }
 
+    /// Everyone with an active sign-up (`tilmeldt`) on any of its shifts, each once, sorted.
+    pub fn signed_up_people(&self) -> Vec<PersonId> {
+        let mut people: Vec<PersonId> = self
+            .shifts
+            .values()
+            .flat_map(|s| s.signups.iter())
+            .filter(|(_, signup)| signup.state == SignupState::SignedUp)
+            .map(|(person, _)| person.clone())
+            .collect();
+        people.sort();
+        people.dedup();
+        people
+    }
+
     /// The earliest shift start, for sorting lists by date.
     pub fn first_start(&self) -> Option<Millis> {
         self.shifts.values().map(|s| s.start).min()

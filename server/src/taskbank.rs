@@ -21,7 +21,6 @@ use axum::{Json, Router};
 use samskab_model::DocumentId;
 use samskab_model::public_task::{self, PublicCatalog};
 use samskab_model::roster_contact::{RosterContact, RosterContacts};
-use samskab_model::task::SignupState;
 use sha2::{Digest, Sha256};
 
 use crate::AppState;
@@ -138,15 +137,7 @@ async fn contacts(
         .await
         .filter(|t| user.principal().coordinates(&t.organisation))
         .ok_or(ApiError::NotFound)?;
-    let mut people: Vec<_> = task
-        .shifts
-        .values()
-        .flat_map(|s| s.signups.iter())
-        .filter(|(_, s)| s.state == SignupState::SignedUp)
-        .map(|(p, _)| p.clone())
-        .collect();
-    people.sort();
-    people.dedup();
+    let people = task.signed_up_people();
     let accounts = state.accounts.clone();
     let contacts = tokio::task::spawn_blocking(move || {
         people

@@ -7,7 +7,7 @@ use automerge::{Automerge, ROOT};
 use super::{DocumentKind, Fact, Facts, Write};
 use crate::authz::{self, Principal, Refusal};
 use crate::ids::OrganisationId;
-use crate::task::{SignupState, Task, TaskStatus};
+use crate::task::{Task, TaskStatus};
 
 /// The task as a kind of document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,16 +71,7 @@ impl DocumentKind for TaskKind {
     /// Everyone with an active sign-up on one of its shifts has signed up with its
     /// organisation (a draft's sign-ups count too: they were made while it was published).
     fn facts(task: &Task) -> Vec<Fact> {
-        let mut people: Vec<_> = task
-            .shifts
-            .values()
-            .flat_map(|s| s.signups.iter())
-            .filter(|(_, signup)| signup.state == SignupState::SignedUp)
-            .map(|(person, _)| person.clone())
-            .collect();
-        people.sort();
-        people.dedup();
-        people
+        task.signed_up_people()
             .into_iter()
             .map(|person| Fact::SignedUp {
                 person,
