@@ -50,7 +50,14 @@ fn the_chosen_language_survives_in_local_storage() {
 async fn signed_out_the_shell_shows_a_labelled_login_form_and_no_menu() {
     LocalStorage::delete(settings::LANG_KEY);
     LocalStorage::delete(samskab_app::session::USER_KEY);
-    let document = web_sys::window().unwrap().document().unwrap();
+    // At the login page's address: a signed-out device shows the open task bank at "/" now.
+    let window = web_sys::window().unwrap();
+    let history = window.history().unwrap();
+    let here = window.location().href().unwrap();
+    history
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/log-ind"))
+        .unwrap();
+    let document = window.document().unwrap();
     let root = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&root).unwrap();
     let _handle = leptos::mount::mount_to(root.clone().unchecked_into(), samskab_app::app::App);
@@ -69,6 +76,9 @@ async fn signed_out_the_shell_shows_a_labelled_login_form_and_no_menu() {
         assert!(root.query_selector(&format!("#{id}")).unwrap().is_some());
     }
     root.remove();
+    history
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&here))
+        .unwrap();
 }
 
 #[wasm_bindgen_test]
