@@ -87,7 +87,9 @@ async function logIn(page, email, password) {
 test("a volunteer resets a forgotten password with the mailed link and logs in with it", async () => {
   const email = await volunteer("Ditte");
   const { page } = await newPage();
+  // Logging in from the open task bank's header.
   await page.goto(relay.url);
+  await page.getByRole("banner").getByRole("link", { name: "Log ind" }).click();
   await page.getByRole("heading", { name: "Log ind" }).waitFor();
   await page.getByRole("link", { name: "Glemt adgangskode?" }).click();
   await page.getByRole("heading", { name: "Glemt adgangskode" }).waitFor();
@@ -131,6 +133,7 @@ test("a volunteer resets a forgotten password with the mailed link and logs in w
   await page.getByRole("button", { name: "Log ud" }).waitFor();
   await page.getByText("Ditte").first().waitFor();
   await page.getByRole("button", { name: "Log ud" }).click();
+  await page.getByRole("banner").getByRole("link", { name: "Log ind" }).click();
   await page.getByRole("heading", { name: "Log ind" }).waitFor();
   await logIn(page, email, "den gamle kode");
   await page.getByText("Forkert e-mail eller adgangskode.").waitFor();

@@ -414,7 +414,18 @@ fn SignedInTaskDetail(sync: SyncView) -> impl IntoView {
     view! {
         <section class="page" aria-labelledby="page-title">
             <p><A href="/opgaver" attr:class="standalone">"← " {move || i18n.t(Msg::BackToTasks)}</A></p>
-            {move || match task() {
+            {move || {
+                // The task re-renders whenever its document changes (someone else signs up);
+                // a sign-up button that had focus must have it again afterwards, or keyboard
+                // and screen-reader users are thrown back to the top of the page.
+                let refocus = document()
+                    .active_element()
+                    .map(|e| e.id())
+                    .filter(|id| id.starts_with("signup-"));
+                if let Some(id) = refocus {
+                    focus_soon(id);
+                }
+                match task() {
                 // Not on this device yet: a new device (just logged in from a link) is still
                 // receiving its documents.
                 None if sync.status.get() != SyncStatus::AllSaved => view! {
@@ -426,7 +437,7 @@ fn SignedInTaskDetail(sync: SyncView) -> impl IntoView {
                     <p class="lead">{i18n.t(Msg::TaskNotFound)}</p>
                 }.into_any(),
                 Some((id, t)) => view! { <TaskBody id task=t error ui/> }.into_any(),
-            }}
+            }}}
             // Outside the part that re-renders, so that screen readers hear every change.
             <p class="signup-notice" role="status" data-testid="signup-notice">{move || ui.notice.get()}</p>
         </section>
