@@ -470,14 +470,7 @@ impl Accounts {
         {
             let mut conn = self.conn();
             let tx = conn.transaction()?;
-            tx.execute(
-                "UPDATE users SET password_hash = ?1 WHERE id = ?2",
-                params![new_hash, user.as_str()],
-            )?;
-            tx.execute(
-                "DELETE FROM sessions WHERE user_id = ?1",
-                params![user.as_str()],
-            )?;
+            replace_password(&tx, user, &new_hash)?;
             tx.commit()?;
         }
         self.open_session(user)
@@ -725,6 +718,24 @@ impl Accounts {
         }
         Ok(created)
     }
+}
+
+/// Within `tx`: sets `user`'s password hash and ends every session of theirs (a changed or
+/// reset password must not leave an old session working).
+pub(crate) fn replace_password(
+    tx: &rusqlite::Transaction<'_>,
+    user: &PersonId,
+    hash: &str,
+) -> Result<(), AccountError> {
+    tx.execute(
+        "UPDATE users SET password_hash = ?1 WHERE id = ?2",
+        params![hash, user.as_str()],
+    )?;
+    tx.execute(
+        "DELETE FROM sessions WHERE user_id = ?1",
+        params![user.as_str()],
+    )?;
+    Ok(())
 }
 
 #[cfg(test)]

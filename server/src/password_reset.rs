@@ -141,16 +141,9 @@ impl Accounts {
             if claimed != 1 {
                 return Err(AccountError::ResetInvalid);
             }
-            tx.execute(
-                "UPDATE users SET password_hash = ?1 WHERE id = ?2",
-                params![new_hash, user.as_str()],
-            )?;
+            crate::accounts::replace_password(&tx, &user, &new_hash)?;
             tx.execute(
                 "DELETE FROM password_resets WHERE user_id = ?1",
-                params![user.as_str()],
-            )?;
-            tx.execute(
-                "DELETE FROM sessions WHERE user_id = ?1",
                 params![user.as_str()],
             )?;
             tx.commit()?;

@@ -19,17 +19,6 @@ async fn post(relay: &Relay, path: &str, body: Value) -> reqwest::Response {
         .unwrap()
 }
 
-async fn me(relay: &Relay, token: &str) -> StatusCode {
-    relay
-        .client
-        .get(format!("{}/api/me", relay.base))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .status()
-}
-
 #[tokio::test]
 async fn register_log_in_and_out() {
     let relay = Relay::start().await;
@@ -98,7 +87,7 @@ async fn register_log_in_and_out() {
             .unwrap()
             .contains("Max-Age=0")
     );
-    assert_eq!(me(&relay, &token).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(relay.me_status(&token).await, StatusCode::UNAUTHORIZED);
     // The catalog for tools needs a session too.
     assert_eq!(
         relay.get("/api/catalog", None).await.status(),
@@ -121,7 +110,7 @@ async fn demo_accounts_log_in_and_bad_credentials_look_the_same() {
     assert_eq!(body["user"]["role"], "koordinator");
     assert_eq!(body["user"]["organisations"], json!(["haslev-fodbold"]));
     assert_eq!(
-        me(&relay, body["token"].as_str().unwrap()).await,
+        relay.me_status(body["token"].as_str().unwrap()).await,
         StatusCode::OK
     );
 
@@ -144,7 +133,10 @@ async fn demo_accounts_log_in_and_bad_credentials_look_the_same() {
         unknown.text().await.unwrap(),
         "one answer for both"
     );
-    assert_eq!(me(&relay, &"0".repeat(64)).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        relay.me_status(&"0".repeat(64)).await,
+        StatusCode::UNAUTHORIZED
+    );
     relay.shutdown().await;
 }
 
@@ -172,10 +164,10 @@ async fn a_password_change_ends_the_other_sessions() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     let fresh: Value = res.json().await.unwrap();
-    assert_eq!(me(&relay, phone).await, StatusCode::UNAUTHORIZED);
-    assert_eq!(me(&relay, tablet).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(relay.me_status(phone).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(relay.me_status(tablet).await, StatusCode::UNAUTHORIZED);
     assert_eq!(
-        me(&relay, fresh["token"].as_str().unwrap()).await,
+        relay.me_status(fresh["token"].as_str().unwrap()).await,
         StatusCode::OK
     );
     relay.shutdown().await;

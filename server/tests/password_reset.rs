@@ -53,17 +53,6 @@ async fn post_as(relay: &Relay, token: &str, path: &str, body: Value) -> reqwest
         .unwrap()
 }
 
-async fn me(relay: &Relay, token: &str) -> StatusCode {
-    relay
-        .client
-        .get(format!("{}/api/me", relay.base))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .status()
-}
-
 async fn login_status(relay: &Relay, email: &str, password: &str) -> StatusCode {
     post(
         relay,
@@ -161,9 +150,13 @@ async fn a_mailed_link_resets_the_password_once_and_ends_every_session() {
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["user"]["email"], ANNA);
     let new_session = body["token"].as_str().unwrap().to_owned();
-    assert_eq!(me(&relay, &new_session).await, StatusCode::OK, "signed in");
     assert_eq!(
-        me(&relay, &old_session).await,
+        relay.me_status(&new_session).await,
+        StatusCode::OK,
+        "signed in"
+    );
+    assert_eq!(
+        relay.me_status(&old_session).await,
         StatusCode::UNAUTHORIZED,
         "old sessions end"
     );
@@ -338,7 +331,7 @@ async fn staff_hand_out_links_and_volunteers_and_coordinators_may_not() {
     )
     .await;
     assert_eq!(res.status(), StatusCode::OK);
-    assert_eq!(me(&relay, &anna).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(relay.me_status(&anna).await, StatusCode::UNAUTHORIZED);
     assert_eq!(
         login_status(&relay, ANNA, "min nye lange kode").await,
         StatusCode::OK

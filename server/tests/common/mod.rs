@@ -210,6 +210,17 @@ impl Relay {
         body["token"].as_str().unwrap().to_owned()
     }
 
+    /// The status of `GET /api/me` with this session token (200 signed in, 401 not).
+    pub async fn me_status(&self, token: &str) -> reqwest::StatusCode {
+        self.client
+            .get(format!("{}/api/me", self.base))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .status()
+    }
+
     /// Logs a session out; the answer's status.
     pub async fn logout(&self, token: &str) -> reqwest::StatusCode {
         self.client
