@@ -17,7 +17,7 @@ use crate::sync::{Hub, Parked, PeerId};
 
 /// The document as its kind, or the refusal for a document of no known kind.
 fn judged(doc: &Automerge) -> Result<AnyDoc, Refusal> {
-    kinds::hydrate_any(doc).ok_or(Refusal::NotATask)
+    kinds::hydrate_any(doc).ok_or(Refusal::UnknownKind)
 }
 
 /// The document a message is judged against.

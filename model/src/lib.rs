@@ -45,16 +45,18 @@ pub mod lang;
 pub mod local_time;
 pub mod matching;
 pub mod organisation;
-pub mod profile;
 pub mod public_task;
 pub mod roster;
 pub mod roster_contact;
 pub mod sync;
-pub mod task;
 pub mod task_form;
 pub mod task_search;
 mod text_enum;
 pub mod towns;
+
+// Each kind's schema lives in its folder under `kinds`; these keep the short paths.
+pub use kinds::profile::schema as profile;
+pub use kinds::task::schema as task;
 
 pub use ids::{DocumentId, IdError, OrganisationId, PersonId, ShiftId};
 pub use lang::{Lang, UnknownLang};

@@ -315,7 +315,8 @@ async fn profile_reads(
 }
 
 /// "Hent mine data": everything Samskab holds about the caller, as one JSON download: the
-/// account, the profile, every sign-up, and the audit log of who read the profile.
+/// account, each kind's part (the profile, every sign-up), and the audit log of who read
+/// the profile.
 async fn export(
     State(state): State<Arc<AppState>>,
     CurrentUser { user, .. }: CurrentUser,
@@ -324,13 +325,15 @@ async fn export(
     let accounts = state.accounts.clone();
     let id = user.id.clone();
     let reads = blocking(move || accounts.reads_of(&id, None)).await?;
-    let body = serde_json::json!({
+    let mut body = serde_json::json!({
         "exported_at": crate::accounts::now_ms(),
         "account": user,
-        "profile": documents.profile,
-        "signups": documents.signups,
         "profile_reads": reads,
     });
+    if let Some(body) = body.as_object_mut() {
+        // Each kind's part, under its own key (`profile`, `signups`).
+        body.extend(documents);
+    }
     Ok((
         [
             (header::CACHE_CONTROL, "no-store"),

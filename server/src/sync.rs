@@ -13,14 +13,13 @@ use std::thread;
 use automerge::{ActorId, Automerge, ChangeHash};
 use samskab_model::authz::{self, Principal, ReadView, Refusal};
 pub use samskab_model::judge::{Incoming, Trial, Verdict, Writer, admit, judge};
-use samskab_model::kinds::profile::ProfileView;
 use samskab_model::kinds::task::TaskView;
 use samskab_model::kinds::{self, Fact, Facts};
-use samskab_model::profile::{Profile, profile_document_id};
+use samskab_model::profile::profile_document_id;
 use samskab_model::public_task::PublicTask;
 use samskab_model::sync::{Effect, Hub, Message, PeerId, Role, limits};
-use samskab_model::task::{SignupState, TaskStatus};
-use samskab_model::{DocumentId, OrganisationId, PersonId, Task};
+use samskab_model::task::TaskStatus;
+use samskab_model::{DocumentId, PersonId, Task};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::accounts::Accounts;
@@ -538,24 +537,9 @@ struct Engine {
     public: HashMap<DocumentId, (Vec<ChangeHash>, Option<PublicTask>)>,
 }
 
-/// What the documents hold about one person ("Hent mine data").
-#[derive(Debug, Default, serde::Serialize)]
-pub struct Export {
-    pub profile: Option<Profile>,
-    pub signups: Vec<SignupRecord>,
-}
-
-/// One of the person's sign-ups, with the task it is for.
-#[derive(Debug, serde::Serialize)]
-pub struct SignupRecord {
-    pub task: String,
-    pub title: String,
-    pub organisation: OrganisationId,
-    pub shift_start: i64,
-    pub shift_end: i64,
-    pub state: SignupState,
-    pub at: i64,
-}
+/// What the documents hold about one person ("Hent mine data"): one key per kind that
+/// exports something (`profile`, `signups`), as each kind says ([`kinds::export`]).
+pub type Export = serde_json::Map<String, serde_json::Value>;
 
 /// How long the list of account profile ids is used before it is read again.
 const PROFILE_IDS_TTL: std::time::Duration = std::time::Duration::from_secs(10);
@@ -790,38 +774,12 @@ impl Engine {
     }
 
     fn export(&self, person: &PersonId) -> Export {
-        let profile = self
+        let views: Vec<(DocumentId, &Automerge, ReadView)> = self
             .hub
-            .document(&profile_document_id(person))
-            .and_then(|doc| autosurgeon::hydrate(doc).ok());
-        let mut signups = Vec::new();
-        for (id, doc) in self.hub.documents() {
-            if !matches!(self.readers.view(id, doc), Some(ReadView::Task(_))) {
-                continue;
-            }
-            let Some(task) = as_task(doc) else { continue };
-            for shift in task.shifts.values() {
-                if let Some(signup) = shift.signups.get(person) {
-                    signups.push(SignupRecord {
-                        task: id.to_string(),
-                        // A draft is its organisation's business, even to those signed up
-                        // for it before it went back to draft.
-                        title: if task.status == TaskStatus::Draft {
-                            String::new()
-                        } else {
-                            task.title.clone()
-                        },
-                        organisation: task.organisation.clone(),
-                        shift_start: shift.start,
-                        shift_end: shift.end,
-                        state: signup.state,
-                        at: signup.at,
-                    });
-                }
-            }
-        }
-        signups.sort_by_key(|s| s.shift_start);
-        Export { profile, signups }
+            .documents()
+            .filter_map(|(id, doc)| Some((*id, doc, self.readers.view(id, doc)?)))
+            .collect();
+        kinds::export(person, views.iter().map(|(id, doc, view)| (id, *doc, view)))
     }
 
     /// After documents changed: the facts they make true may change who may read other
@@ -864,11 +822,8 @@ impl Engine {
             return None;
         };
         let doc = self.hub.document(document_id)?;
-        let Some(ReadView::Profile(ProfileView { owner, .. })) =
-            self.readers.view(document_id, doc)
-        else {
-            return None;
-        };
+        let view = self.readers.view(document_id, doc)?;
+        let owner = view.audited_owner()?.clone();
         let clients = lock(&self.readers.clients);
         let client = clients.get(target_id)?;
         if client.principal.person == owner {

@@ -484,7 +484,7 @@ async fn a_sign_up_cannot_be_back_dated_to_jump_the_queue() {
     drop(effects);
     let heads = anna.hub.heads(&id);
     let code = send_changes(&mut anna, id, heads, &changes).await;
-    assert_eq!(code.as_deref(), Some("implausible"));
+    assert_eq!(code.as_deref(), Some("opgave.implausible"));
     relay.shutdown().await;
 }
 

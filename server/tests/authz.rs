@@ -347,7 +347,7 @@ async fn writes_follow_the_role_table() {
             "bo@demo.samskab.dk",
             "an invalid task",
             Box::new(|t| t.title = " ".into()),
-            Some("invalid"),
+            Some("opgave.invalid"),
         ),
     ];
     for (email, what, edit, expected) in cases {
@@ -526,12 +526,12 @@ async fn a_place_is_taken_only_before_the_shift_starts() {
         (
             "signing up now, after the start",
             Box::new(sign(SignupState::SignedUp, now())),
-            Some("shift-started"),
+            Some("opgave.shift-started"),
         ),
         (
             "signing up at the start",
             Box::new(sign(SignupState::SignedUp, start)),
-            Some("shift-started"),
+            Some("opgave.shift-started"),
         ),
         (
             "a sign-up made offline a minute before the start",
@@ -546,7 +546,7 @@ async fn a_place_is_taken_only_before_the_shift_starts() {
         (
             "signing up again after the start",
             Box::new(sign(SignupState::SignedUp, now())),
-            Some("shift-started"),
+            Some("opgave.shift-started"),
         ),
     ];
     for (n, (what, edit, expected)) in cases.into_iter().enumerate() {

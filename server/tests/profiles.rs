@@ -430,7 +430,7 @@ async fn only_the_owner_writes_a_profile() {
     edited.offer = "Skrevet af en anden".into();
     staff.change(id, |d| write(d, &edited)).await;
     let code = refusal(&mut staff, id).await;
-    assert_eq!(code, "not-your-profile");
+    assert_eq!(code, "profil.not-your-profile");
 
     // A volunteer cannot create a profile at someone else's id, nor their own profile owned
     // by someone else.
@@ -441,15 +441,21 @@ async fn only_the_owner_writes_a_profile() {
     let forged = Profile::new(stranger.clone(), "Falsk", now());
     let forged_id = profile_document_id(&stranger);
     volunteer.change(forged_id, |d| write(d, &forged)).await;
-    assert_eq!(refusal(&mut volunteer, forged_id).await, "not-your-profile");
+    assert_eq!(
+        refusal(&mut volunteer, forged_id).await,
+        "profil.not-your-profile"
+    );
     let own_id = profile_document_id(&viggo_id);
     volunteer.change(own_id, |d| write(d, &forged)).await;
-    assert_eq!(refusal(&mut volunteer, own_id).await, "not-your-profile");
+    assert_eq!(
+        refusal(&mut volunteer, own_id).await,
+        "profil.not-your-profile"
+    );
     // An invalid profile of one's own is refused as invalid.
     let nameless = Profile::new(viggo_id, " ", now());
     let mut fresh = Device::connect(&world.relay.ws_url_as(&viggo), "viggo-2").await;
     fresh.change(own_id, |d| write(d, &nameless)).await;
-    assert_eq!(refusal(&mut fresh, own_id).await, "invalid");
+    assert_eq!(refusal(&mut fresh, own_id).await, "profil.invalid");
 
     // The owner's profile is untouched at the relay.
     let token = world

@@ -13,10 +13,13 @@
 //!   generates [`AnyView`], [`AnyDoc`], [`read_view`], [`may_read`], [`hydrate_any`] and
 //!   [`check_write`], which the relay and the judge call without naming a kind.
 //!
-//! Each kind lives in its own file here (`task.rs`, `profile.rs`). Their path rules are still
-//! in [`crate::authz`]; moving them, and the relay's per-kind export and audit, behind the trait
-//! is the next step (issue #12).
+//! Each kind is a folder here: `schema.rs` (the document, its validation), `rules.rs` (who
+//! may read and write it, and its own refusals with their sentences) and `mod.rs` (its
+//! [`DocumentKind`]: the word, fields, view, facts, export and audit). Adding a kind is a
+//! folder and one line in the registry below; the relay dispatches through the registry and
+//! needs no edit. See `docs/architecture.md`, "How to add a document kind".
 
+pub mod organisation;
 pub mod profile;
 pub mod task;
 
@@ -29,6 +32,7 @@ use autosurgeon::{Hydrate, HydrateError, Reconcile, Reconciler};
 
 use crate::authz::{Path, Principal, Refusal, SignupWindow};
 use crate::ids::{DocumentId, OrganisationId, PersonId};
+use crate::lang::Lang;
 
 /// What a kind of document is, as the rest of the code needs to know it.
 pub trait DocumentKind: Sized + 'static {
@@ -47,6 +51,8 @@ pub trait DocumentKind: Sized + 'static {
     type Doc: Hydrate + Clone + fmt::Debug;
     /// What reading depends on, read without hydrating the whole document.
     type View: Clone + PartialEq + Eq + fmt::Debug;
+    /// This kind's own reasons to refuse a write (sent as `<KIND>.<code>`).
+    type Refusal: KindRefusal;
 
     /// The view of `doc`, known to be of this kind (`None` if it is malformed).
     fn read_view(doc: &Automerge) -> Option<Self::View>;
@@ -67,6 +73,39 @@ pub trait DocumentKind: Sized + 'static {
     fn watches(_fact: &Fact) -> Option<DocumentId> {
         None
     }
+
+    /// The person whose document this is, if reads of it by anyone else are logged in the
+    /// audit log the person sees in Min konto (a profile: its owner). The relay holds such a
+    /// message until its audit entry is committed.
+    fn audited_owner(_view: &Self::View) -> Option<&PersonId> {
+        None
+    }
+
+    /// "Hent mine data": the key under which this kind's part of a person's export appears
+    /// (`None`: documents of this kind hold nothing about a person).
+    const EXPORT_KEY: Option<&'static str> = None;
+    /// Whether a document with this view may hold something about `person` (so the relay
+    /// hydrates only those for an export).
+    fn may_concern(_view: &Self::View, _person: &PersonId) -> bool {
+        true
+    }
+    /// This kind's part of `person`'s export, from every document of this kind that may
+    /// concern them (`None`: nothing).
+    fn export(_person: &PersonId, _docs: &[(DocumentId, Self::Doc)]) -> Option<serde_json::Value> {
+        None
+    }
+}
+
+/// A kind's own reasons to refuse a write, each with a stable code and a sentence in each
+/// language. On the wire the code is `<kind>.<code>` (`opgave.not-open`), so two kinds may
+/// use the same word.
+pub trait KindRefusal: std::error::Error + Clone + PartialEq + Eq + 'static {
+    /// The code within the kind: lower-case words joined by `-`.
+    fn code(&self) -> &'static str;
+    /// A sentence for the user whose change was refused.
+    fn describe(&self, lang: Lang) -> String;
+    /// The sentence for a code of this kind received from the relay (`None`: not one).
+    fn describe_code(code: &str, lang: Lang) -> Option<String>;
 }
 
 /// A write to judge: who, which document, before (`None` when the write creates it) and after,
@@ -114,6 +153,145 @@ fn kind_word(doc: &Automerge) -> Option<String> {
 /// Lists the kinds once; generates the enums and the dispatch over them.
 macro_rules! registry {
     ($($variant:ident => $kind:ty),+ $(,)?) => {
+        /// The kinds of document.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Kind {
+            $($variant,)+
+        }
+
+        impl Kind {
+            /// Every kind, in registry order.
+            pub const ALL: &'static [Kind] = &[$(Kind::$variant,)+];
+
+            /// The kind of `doc`, by the word at its `/kind` (`None`: no kind Samskab knows).
+            pub fn of(doc: &Automerge) -> Option<Kind> {
+                Kind::from_word(&kind_word(doc)?)
+            }
+
+            /// The kind whose word this is.
+            pub fn from_word(word: &str) -> Option<Kind> {
+                $(if word == <$kind as DocumentKind>::KIND {
+                    return Some(Kind::$variant);
+                })+
+                None
+            }
+
+            /// The word at `/kind`.
+            pub fn word(self) -> &'static str {
+                match self {
+                    $(Kind::$variant => <$kind as DocumentKind>::KIND,)+
+                }
+            }
+
+            /// The root fields documents of this kind may hold.
+            pub fn fields(self) -> &'static [&'static str] {
+                match self {
+                    $(Kind::$variant => <$kind as DocumentKind>::FIELDS,)+
+                }
+            }
+        }
+
+        /// A kind's own refusal.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub enum AnyRefusal {
+            $($variant(<$kind as DocumentKind>::Refusal),)+
+        }
+
+        impl AnyRefusal {
+            /// `<kind>.<code>`.
+            pub fn code(&self) -> String {
+                match self {
+                    $(AnyRefusal::$variant(r) => {
+                        format!("{}.{}", <$kind as DocumentKind>::KIND, KindRefusal::code(r))
+                    })+
+                }
+            }
+
+            /// A sentence for the user whose change was refused.
+            pub fn describe(&self, lang: Lang) -> String {
+                match self {
+                    $(AnyRefusal::$variant(r) => KindRefusal::describe(r, lang),)+
+                }
+            }
+        }
+
+        impl fmt::Display for AnyRefusal {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match self {
+                    $(AnyRefusal::$variant(r) => fmt::Display::fmt(r, f),)+
+                }
+            }
+        }
+
+        $(
+            impl From<<$kind as DocumentKind>::Refusal> for Refusal {
+                fn from(refusal: <$kind as DocumentKind>::Refusal) -> Self {
+                    Refusal::Kind(AnyRefusal::$variant(refusal))
+                }
+            }
+        )+
+
+        /// The sentence for the code `code` of the kind whose word is `kind` (`None`: unknown).
+        pub fn describe_kind_code(kind: &str, code: &str, lang: Lang) -> Option<String> {
+            match Kind::from_word(kind)? {
+                $(Kind::$variant => {
+                    <<$kind as DocumentKind>::Refusal as KindRefusal>::describe_code(code, lang)
+                })+
+            }
+        }
+
+        impl AnyView {
+            /// The person whose reads of this document are not logged, everyone else's are
+            /// (see [`DocumentKind::audited_owner`]).
+            pub fn audited_owner(&self) -> Option<&PersonId> {
+                match self {
+                    $(AnyView::$variant(v) => <$kind as DocumentKind>::audited_owner(v),)+
+                }
+            }
+
+            fn may_concern(&self, person: &PersonId) -> bool {
+                match self {
+                    $(AnyView::$variant(v) => {
+                        <$kind as DocumentKind>::EXPORT_KEY.is_some()
+                            && <$kind as DocumentKind>::may_concern(v, person)
+                    })+
+                }
+            }
+        }
+
+        /// "Hent mine data": what the documents hold about `person`, one key per kind that
+        /// exports something. `documents` are every document with its read view; only those
+        /// that may concern the person are hydrated.
+        pub fn export<'a>(
+            person: &PersonId,
+            documents: impl IntoIterator<Item = (&'a DocumentId, &'a Automerge, &'a AnyView)>,
+        ) -> serde_json::Map<String, serde_json::Value> {
+            $(
+                #[allow(non_snake_case)]
+                let mut $variant: Vec<(DocumentId, <$kind as DocumentKind>::Doc)> = Vec::new();
+            )+
+            for (id, doc, view) in documents {
+                if !view.may_concern(person) {
+                    continue;
+                }
+                match view {
+                    $(AnyView::$variant(_) => {
+                        if let Ok(d) = autosurgeon::hydrate(doc) {
+                            $variant.push((*id, d));
+                        }
+                    })+
+                }
+            }
+            let mut out = serde_json::Map::new();
+            $(
+                if let Some(key) = <$kind as DocumentKind>::EXPORT_KEY {
+                    let part = <$kind as DocumentKind>::export(person, &$variant)
+                        .unwrap_or(serde_json::Value::Null);
+                    out.insert(key.to_owned(), part);
+                }
+            )+
+            out
+        }
         /// What reading a document of any kind depends on.
         #[derive(Debug, Clone, PartialEq, Eq)]
         pub enum AnyView {
@@ -209,7 +387,8 @@ macro_rules! registry {
                         })
                     }
                 )+
-                _ => Err(Refusal::NotATask),
+                // A document never changes its kind.
+                _ => Err(Refusal::Forbidden { path: "kind".into() }),
             }
         }
     };
@@ -219,6 +398,7 @@ macro_rules! registry {
 registry! {
     Task => task::TaskKind,
     Profile => profile::ProfileKind,
+    Organisation => organisation::OrganisationKind,
 }
 
 /// The `kind` field of a document of kind `K`: always `K::KIND`.
@@ -400,5 +580,70 @@ mod tests {
             reconciled_root_keys(&profile),
             declared_fields::<ProfileKind>()
         );
+        let organisation = organisation::Organisation::new(
+            "haslev-fodbold".parse().unwrap(),
+            "Haslev Fodboldklub",
+            organisation::Category::Association,
+            0,
+        );
+        assert_eq!(
+            reconciled_root_keys(&organisation),
+            declared_fields::<organisation::OrganisationKind>()
+        );
+    }
+
+    #[test]
+    fn every_refusal_code_reads_back_as_its_own_sentence() {
+        use crate::kinds::organisation::OrganisationRefusal;
+        use crate::kinds::profile::ProfileRefusal;
+        use crate::kinds::task::TaskRefusal;
+        let refusals: Vec<Refusal> = vec![
+            TaskRefusal::OthersSignup.into(),
+            TaskRefusal::DecisionNotByYou.into(),
+            TaskRefusal::NotOpen.into(),
+            TaskRefusal::Implausible.into(),
+            TaskRefusal::ShiftStarted.into(),
+            ProfileRefusal::NotYourProfile.into(),
+            OrganisationRefusal::NotYours.into(),
+            OrganisationRefusal::WrongId.into(),
+            Refusal::ForeignActor,
+            Refusal::UnknownObject,
+            Refusal::TooLarge,
+            Refusal::DocumentTooLarge,
+            Refusal::ReservedId,
+            Refusal::UnknownKind,
+        ];
+        let mut codes = std::collections::HashSet::new();
+        for refusal in &refusals {
+            let code = refusal.code();
+            assert!(codes.insert(code.clone()), "{code} twice");
+            for lang in [Lang::Da, Lang::En] {
+                assert_eq!(
+                    Refusal::describe_code(&code, lang),
+                    refusal.describe(lang),
+                    "{code}"
+                );
+            }
+        }
+        // A kind's code is namespaced: the same word in two kinds stays apart.
+        assert_eq!(refusals[5].code(), "profil.not-your-profile");
+        assert_ne!(
+            Refusal::describe_code("opgave.invalid", Lang::Da),
+            Refusal::describe_code("profil.invalid", Lang::Da)
+        );
+        // A code from a newer relay still reads as a sentence.
+        assert!(!Refusal::describe_code("moede.ukendt", Lang::Da).is_empty());
+    }
+
+    #[test]
+    fn the_kind_of_a_document_is_read_from_its_word() {
+        let task = Task::draft("klub".parse().unwrap(), "Kiosk", crate::Area::Sport, 0);
+        let mut doc = automerge::AutoCommit::new();
+        autosurgeon::reconcile(&mut doc, &task).unwrap();
+        assert_eq!(Kind::of(doc.document()), Some(Kind::Task));
+        assert_eq!(Kind::of(&Automerge::new()), None);
+        for kind in Kind::ALL {
+            assert_eq!(Kind::from_word(kind.word()), Some(*kind));
+        }
     }
 }

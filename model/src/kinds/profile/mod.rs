@@ -1,13 +1,19 @@
 //! The volunteer's profile (CV) as a kind of document: its word, root fields and size bound,
-//! what reading it depends on (owner and consent), who may read it, and how a write is judged
-//! (the rules themselves are in [`crate::authz`] for now). The schema is [`crate::profile`].
+//! what reading it depends on (owner and consent), who may read it and how a write is judged
+//! ([`rules`]), its audit (every read by someone other than the owner is logged) and its part
+//! of the owner's export. The schema is [`schema`] (also `crate::profile`).
+
+pub mod rules;
+pub mod schema;
 
 use automerge::{Automerge, ROOT};
 
 use super::{DocumentKind, Fact, Facts, Write};
-use crate::authz::{self, Principal, Refusal};
+use crate::authz::{Principal, Refusal};
 use crate::ids::{DocumentId, PersonId};
-use crate::profile::{Consent, Profile, profile_document_id};
+use schema::{Consent, Profile, profile_document_id};
+
+pub use rules::ProfileRefusal;
 
 /// The volunteer's profile as a kind of document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,6 +54,7 @@ impl DocumentKind for ProfileKind {
     const MAX_BYTES: usize = crate::sync::limits::PROFILE_BYTES;
     type Doc = Profile;
     type View = ProfileView;
+    type Refusal = ProfileRefusal;
 
     fn read_view(doc: &Automerge) -> Option<ProfileView> {
         Some(ProfileView {
@@ -56,10 +63,10 @@ impl DocumentKind for ProfileKind {
         })
     }
 
-    /// As the owner's consent says ([`authz::may_read_profile`]); "my organisations" asks
+    /// As the owner's consent says ([`rules::may_read_profile`]); "my organisations" asks
     /// the relay's facts whether the owner signed up with the reader's organisation.
     fn may_read(who: &Principal, view: &ProfileView, facts: &dyn Facts) -> bool {
-        authz::may_read_profile(who, &view.owner, view.consent, |person, organisation| {
+        rules::may_read_profile(who, &view.owner, view.consent, |person, organisation| {
             facts.holds(&Fact::SignedUp {
                 person: person.clone(),
                 organisation: organisation.clone(),
@@ -68,7 +75,7 @@ impl DocumentKind for ProfileKind {
     }
 
     fn check_write(w: &Write<'_, Self>) -> Result<(), Refusal> {
-        authz::check_profile_write(w.who, w.id, w.before, w.after, w.paths)
+        rules::check_profile_write(w.who, w.id, w.before, w.after, w.paths)
     }
 
     /// A sign-up with an organisation can make the person's profile readable to its
@@ -77,5 +84,21 @@ impl DocumentKind for ProfileKind {
         match fact {
             Fact::SignedUp { person, .. } => Some(profile_document_id(person)),
         }
+    }
+
+    fn audited_owner(view: &ProfileView) -> Option<&PersonId> {
+        Some(&view.owner)
+    }
+
+    const EXPORT_KEY: Option<&'static str> = Some("profile");
+
+    fn may_concern(view: &ProfileView, person: &PersonId) -> bool {
+        view.owner == *person
+    }
+
+    /// The person's own profile, whole (`null` if they have none).
+    fn export(person: &PersonId, profiles: &[(DocumentId, Profile)]) -> Option<serde_json::Value> {
+        let own = profiles.iter().find(|(_, p)| p.owner == *person)?;
+        serde_json::to_value(&own.1).ok()
     }
 }

@@ -1,13 +1,19 @@
 //! The task (opgave) as a kind of document: its word, root fields and size bound, what reading
-//! it depends on, who may read it, and how a write is judged (the path rules themselves are in
-//! [`crate::authz`] for now). The schema is [`crate::task`].
+//! it depends on, who may read it, how a write is judged ([`rules`]), the facts its sign-ups
+//! make true, and what it holds about a person. The schema is [`schema`] (also
+//! `crate::task`).
+
+pub mod rules;
+pub mod schema;
 
 use automerge::{Automerge, ROOT};
 
 use super::{DocumentKind, Fact, Facts, Write};
-use crate::authz::{self, Principal, Refusal};
-use crate::ids::OrganisationId;
-use crate::task::{Task, TaskStatus};
+use crate::authz::{Principal, Refusal};
+use crate::ids::{DocumentId, OrganisationId, PersonId};
+use schema::{SignupState, Task, TaskStatus};
+
+pub use rules::TaskRefusal;
 
 /// The task as a kind of document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,6 +50,7 @@ impl DocumentKind for TaskKind {
     const MAX_BYTES: usize = crate::sync::limits::TASK_BYTES;
     type Doc = Task;
     type View = TaskView;
+    type Refusal = TaskRefusal;
 
     fn read_view(doc: &Automerge) -> Option<TaskView> {
         Some(TaskView {
@@ -63,7 +70,7 @@ impl DocumentKind for TaskKind {
         if w.before.is_none() && w.reserved {
             return Err(Refusal::ReservedId);
         }
-        authz::check_task_write_within(w.who, w.before, w.after, w.paths, w.window)
+        rules::check_task_write_within(w.who, w.before, w.after, w.paths, w.window)
     }
 
     const HAS_FACTS: bool = true;
@@ -79,4 +86,46 @@ impl DocumentKind for TaskKind {
             })
             .collect()
     }
+
+    const EXPORT_KEY: Option<&'static str> = Some("signups");
+
+    /// Every sign-up of the person's, with its task and shift, by the shift's start.
+    fn export(person: &PersonId, tasks: &[(DocumentId, Task)]) -> Option<serde_json::Value> {
+        let mut signups = Vec::new();
+        for (id, task) in tasks {
+            for shift in task.shifts.values() {
+                if let Some(signup) = shift.signups.get(person) {
+                    signups.push(SignupRecord {
+                        task: id.to_string(),
+                        // A draft is its organisation's business, even to those signed up
+                        // for it before it went back to draft.
+                        title: if task.status == TaskStatus::Draft {
+                            String::new()
+                        } else {
+                            task.title.clone()
+                        },
+                        organisation: task.organisation.clone(),
+                        shift_start: shift.start,
+                        shift_end: shift.end,
+                        state: signup.state,
+                        at: signup.at,
+                    });
+                }
+            }
+        }
+        signups.sort_by_key(|s| s.shift_start);
+        serde_json::to_value(signups).ok()
+    }
+}
+
+/// One of the person's sign-ups in their export, with the task it is for.
+#[derive(Debug, serde::Serialize)]
+struct SignupRecord {
+    task: String,
+    title: String,
+    organisation: OrganisationId,
+    shift_start: i64,
+    shift_end: i64,
+    state: SignupState,
+    at: i64,
 }
