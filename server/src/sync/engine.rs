@@ -1,0 +1,411 @@
+//! The engine: the one thread that owns the hub and the store and carries out the hub's
+//! effects in order (persist before acknowledging, hold audited messages, fan out). Judging
+//! is in [`super::judging`], the audit hold in [`super::audit_hold`], the read policy in
+//! [`super::readers`]. Driven through [`Engine::command`], so it can be tested without
+//! sockets or a thread.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use automerge::{ActorId, Automerge, ChangeHash};
+use samskab_model::authz::{ReadView, Refusal};
+use samskab_model::kinds;
+use samskab_model::kinds::task::TaskView;
+use samskab_model::public_task::PublicTask;
+use samskab_model::sync::{Effect, Hub, Message, PeerId, limits};
+use samskab_model::task::TaskStatus;
+use samskab_model::{DocumentId, PersonId, Task};
+use tokio::sync::mpsc;
+
+use super::health::Gauge;
+use super::outbox::{Outbox, Outgoing};
+use super::readers::Readers;
+use super::{AUDIT_BATCH, AUDIT_WAIT, Command, ConnectionId, Export, lock, now_ms};
+use crate::accounts::Accounts;
+use crate::audit::ProfileRead;
+use crate::storage::Store;
+
+pub(super) struct Engine {
+    pub(super) hub: Hub,
+    pub(super) store: Box<dyn Store>,
+    pub(super) outboxes: HashMap<PeerId, Outbox>,
+    /// The current connection of each connected peer id.
+    pub(super) connections: HashMap<PeerId, ConnectionId>,
+    pub(super) next_connection: ConnectionId,
+    /// When the relay last received a message from each connected peer (ms).
+    pub(super) last_heard: HashMap<PeerId, i64>,
+    /// Bytes held of each document (stored saves plus appended changes).
+    pub(super) sizes: HashMap<DocumentId, usize>,
+    /// Derived profile ids of every account, refreshed now and then.
+    pub(super) profile_ids: HashSet<DocumentId>,
+    pub(super) profile_ids_at: Option<std::time::Instant>,
+    pub(super) gauge: Arc<Gauge>,
+    pub(super) readers: Arc<Readers>,
+    pub(super) accounts: Arc<Accounts>,
+    /// Actor ids known to be bound, and to whom (saves a database write per change).
+    pub(super) actors: HashMap<ActorId, PersonId>,
+    /// Messages carrying profiles to readers other than their owners, held until their audit
+    /// entries are committed (see [`crate::audit`]), in the order they are to be sent.
+    pub(super) held: Vec<(Message, Option<ProfileRead>)>,
+    /// The peers with held messages: anything else for them waits behind those.
+    pub(super) holding_for: HashSet<PeerId>,
+    /// When the oldest held message was held.
+    pub(super) held_since: Option<std::time::Instant>,
+    /// The open projection of each task by the heads it was made at: a task is hydrated for
+    /// the public catalog only when it changed.
+    pub(super) public: HashMap<DocumentId, (Vec<ChangeHash>, Option<PublicTask>)>,
+}
+
+fn as_task(doc: &Automerge) -> Option<Task> {
+    // A document of another kind does not hydrate as a task (its `kind` says so).
+    autosurgeon::hydrate(doc).ok()
+}
+
+impl Engine {
+    pub(super) fn run(mut self, mut rx: mpsc::UnboundedReceiver<Command>) {
+        while let Some(command) = rx.blocking_recv() {
+            self.command(command);
+            self.gauge
+                .queued
+                .fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+            self.gauge
+                .last_done
+                .store(now_ms(), std::sync::atomic::Ordering::Relaxed);
+            // Held profile messages go out in batches: when nothing else is waiting, when the
+            // batch is full, or when the oldest has waited long enough.
+            let waited = self
+                .held_since
+                .is_some_and(|since| since.elapsed() >= AUDIT_WAIT);
+            if !self.held.is_empty() && (rx.is_empty() || self.held.len() >= AUDIT_BATCH || waited)
+            {
+                self.flush_held();
+            }
+        }
+    }
+
+    pub(super) fn command(&mut self, command: Command) {
+        {
+            match command {
+                Command::Connect {
+                    peer,
+                    mut client,
+                    outbox,
+                    done,
+                } => {
+                    let now = now_ms();
+                    let result = match crate::peers::bind(
+                        &self.accounts,
+                        &peer,
+                        &client.principal.person,
+                        now,
+                    ) {
+                        Ok(crate::peers::Binding::Foreign) => {
+                            Err(format!("peer id {peer} belongs to another device"))
+                        }
+                        Err(e) => {
+                            tracing::error!(error = %e, "cannot bind a peer id");
+                            Err("the relay cannot accept connections right now".into())
+                        }
+                        Ok(crate::peers::Binding::Yours { .. }) => {
+                            if self.outboxes.contains_key(&peer) {
+                                self.close(
+                                    &peer,
+                                    "replaced by a newer connection of this device".into(),
+                                );
+                            }
+                            // Read before this connection counts as contact.
+                            let session_start =
+                                crate::peers::session_started(&self.accounts, &client.session)
+                                    .unwrap_or(None)
+                                    .unwrap_or(now);
+                            let contact =
+                                crate::peers::session_contact(&self.accounts, &client.session)
+                                    .unwrap_or(None);
+                            client.last_contact = contact.unwrap_or(i64::MIN).max(session_start);
+                            let _ = crate::peers::touch(&self.accounts, &peer, now);
+                            let _ =
+                                crate::peers::touch_session(&self.accounts, &client.session, now);
+                            let connection = self.next_connection;
+                            self.next_connection += 1;
+                            self.connections.insert(peer.clone(), connection);
+                            self.outboxes.insert(peer.clone(), outbox);
+                            lock(&self.readers.clients).insert(peer.clone(), client);
+                            let effects = self.hub.connect(peer);
+                            self.apply(None, effects);
+                            Ok(connection)
+                        }
+                    };
+                    let _ = done.send(result);
+                }
+                Command::Disconnect { peer, connection } => {
+                    if self.connections.get(&peer) == Some(&connection) {
+                        self.drop_peer(&peer);
+                    }
+                }
+                Command::EndSessions { session, user } => {
+                    let ended: Vec<PeerId> = lock(&self.readers.clients)
+                        .iter()
+                        .filter(|(_, c)| {
+                            session.as_ref() == Some(&c.session)
+                                || user.as_ref() == Some(&c.principal.person)
+                        })
+                        .map(|(peer, _)| peer.clone())
+                        .collect();
+                    for peer in ended {
+                        self.close(&peer, "the session has ended; log in again".into());
+                    }
+                }
+                Command::Receive {
+                    peer,
+                    connection,
+                    message,
+                    _permit,
+                } => {
+                    if self.connections.get(&peer) != Some(&connection) {
+                        return; // from a connection that was replaced or closed
+                    }
+                    self.last_heard.insert(peer.clone(), now_ms());
+                    let span = tracing::debug_span!("sync", peer = %peer, kind = message.kind(), document = ?message.document_id().map(|d| d.to_string()));
+                    let _enter = span.enter();
+                    tracing::debug!("received");
+                    let mut message = message;
+                    if let Message::Sync {
+                        document_id, data, ..
+                    }
+                    | Message::Request {
+                        document_id, data, ..
+                    } = &mut message
+                    {
+                        match self.authorize(&peer, *document_id, data) {
+                            Ok(Some(judged)) => *data = judged,
+                            Ok(None) => {}
+                            Err(Refusal::Malformed(reason)) => {
+                                tracing::warn!(%reason, "malformed sync message; closing connection");
+                                self.close(
+                                    &peer,
+                                    format!("bad sync message for {document_id}: {reason}"),
+                                );
+                                return;
+                            }
+                            Err(Refusal::TooLarge) if !self.hub.is_follower(&peer) => {
+                                self.close(&peer, Refusal::TooLarge.to_string());
+                                return;
+                            }
+                            Err(refusal) => {
+                                self.refuse(&peer, *document_id, &refusal);
+                                return;
+                            }
+                        }
+                        let (count, bytes) = self.hub.parked_bytes(&peer);
+                        if count > limits::PARKED_CHANGES || bytes > limits::PARKED_BYTES {
+                            tracing::warn!(
+                                count,
+                                bytes,
+                                "too many changes waiting for their dependencies; closing connection"
+                            );
+                            self.close(&peer, "too many changes wait for changes the relay does not have; reconnect to sync again".into());
+                            return;
+                        }
+                    }
+                    match self.hub.receive(&peer, message) {
+                        Ok(effects) => self.apply(Some(&peer), effects),
+                        Err(e) => {
+                            tracing::warn!(error = %e, "refused message; closing connection");
+                            self.close(&peer, e.to_string());
+                        }
+                    }
+                }
+                Command::Catalog { reader, reply } => {
+                    let catalog = self
+                        .hub
+                        .documents()
+                        .filter(|(id, doc)| self.readers.may_read(&reader, id, doc))
+                        .map(|(id, doc)| {
+                            (*id, doc.get_heads().iter().map(|h| h.to_string()).collect())
+                        })
+                        .collect();
+                    let _ = reply.send(catalog);
+                }
+                Command::Export { person, reply } => {
+                    let _ = reply.send(self.export(&person));
+                }
+                Command::PublicTasks { reply } => {
+                    let _ = reply.send(self.public_tasks());
+                }
+                Command::Task { id, reply } => {
+                    let _ = reply.send(self.hub.document(&id).and_then(as_task));
+                }
+                Command::Seed { id, bytes, done } => {
+                    let result = if self.hub.document(&id).is_some() {
+                        Ok(false)
+                    } else {
+                        self.store
+                            .append(&id, &bytes)
+                            .map_err(|e| e.to_string())
+                            .and_then(|()| self.hub.load(id, &bytes).map_err(|e| e.to_string()))
+                            .map(|()| true)
+                    };
+                    if result == Ok(true) {
+                        self.sizes.insert(id, bytes.len());
+                        self.changed(&[id]);
+                    }
+                    let _ = done.send(result);
+                }
+            }
+        }
+    }
+
+    /// Every task that is not a draft, as [`PublicTask`]s (names empty), from the cache where
+    /// the task has not changed. Only documents whose read view is a task are hydrated.
+    pub(super) fn public_tasks(&mut self) -> Vec<PublicTask> {
+        let mut out = Vec::new();
+        let mut seen = HashSet::new();
+        for (id, doc) in self.hub.documents() {
+            if !matches!(self.readers.view(id, doc), Some(ReadView::Task(TaskView { status, .. })) if status != TaskStatus::Draft)
+            {
+                continue;
+            }
+            seen.insert(*id);
+            let heads = doc.get_heads();
+            let entry = self.public.entry(*id).or_insert_with(|| (Vec::new(), None));
+            if entry.0 != heads || entry.1.is_none() {
+                *entry = (
+                    heads,
+                    as_task(doc).and_then(|t| PublicTask::of(*id, &t, "")),
+                );
+            }
+            out.extend(entry.1.clone());
+        }
+        self.public.retain(|id, _| seen.contains(id));
+        out
+    }
+
+    pub(super) fn export(&self, person: &PersonId) -> Export {
+        let views: Vec<(DocumentId, &Automerge, ReadView)> = self
+            .hub
+            .documents()
+            .filter_map(|(id, doc)| Some((*id, doc, self.readers.view(id, doc)?)))
+            .collect();
+        kinds::export(person, views.iter().map(|(id, doc, view)| (id, *doc, view)))
+    }
+
+    /// After documents changed: the facts they make true may change who may read other
+    /// documents (a task's sign-ups, the profiles whose consent is "my organisations"), so the
+    /// documents that watch a fact that came or went are re-evaluated for every follower.
+    pub(super) fn changed(&mut self, documents: &[DocumentId]) {
+        let mut touched = Vec::new();
+        for id in documents {
+            let Some(doc) = self.hub.document(id) else {
+                continue;
+            };
+            touched.extend(lock(&self.readers.facts).update(*id, kinds::facts_of(doc)));
+        }
+        let mut watchers: Vec<DocumentId> = touched.iter().flat_map(kinds::watchers).collect();
+        watchers.sort();
+        watchers.dedup();
+        for id in watchers {
+            let effects = self.hub.reevaluate(id);
+            self.apply(None, effects);
+        }
+    }
+
+    pub(super) fn deliver(&mut self, message: Message) {
+        let Some(target) = message.target_id().cloned() else {
+            return;
+        };
+        let Some(outbox) = self.outboxes.get(&target) else {
+            return;
+        };
+        tracing::debug!(to = %target, kind = message.kind(), "sending");
+        if !outbox.push(message) {
+            // A reader this far behind is disconnected, not buffered: one slow or stalled
+            // device must not hold the relay's memory or delay anyone else.
+            tracing::warn!(peer = %target, limit = limits::OUTBOX_BYTES, "outbox full; disconnecting a slow reader");
+            self.drop_peer(&target);
+        }
+    }
+
+    /// Carries out effects in order. If persisting fails, nothing after it is sent: the
+    /// document is reloaded from the store and everyone syncing it is disconnected, so no one
+    /// is told of a change the relay does not durably have.
+    ///
+    /// A message carrying a profile to someone other than its owner is held until its audit
+    /// entry is written; anything else for that peer waits behind it, so each peer still gets
+    /// its messages in order.
+    pub(super) fn apply(&mut self, origin: Option<&PeerId>, effects: Vec<Effect>) {
+        let mut changed = Vec::new();
+        for effect in effects {
+            match effect {
+                Effect::Persist { document, bytes } => {
+                    if let Err(e) = self.store.append(&document, &bytes) {
+                        tracing::error!(document = %document, error = %e, "cannot persist a change; dropping it");
+                        self.recover(document, origin);
+                        return;
+                    }
+                }
+                Effect::Send(message) => {
+                    let Some(target) = message.target_id().cloned() else {
+                        continue;
+                    };
+                    if let Some(read) = self.audit_of(&message) {
+                        self.held_since.get_or_insert_with(std::time::Instant::now);
+                        self.holding_for.insert(target);
+                        self.held.push((message, read));
+                    } else if self.holding_for.contains(&target) {
+                        self.held.push((message, None));
+                    } else {
+                        self.deliver(message);
+                    }
+                }
+                Effect::Changed { document } => changed.push(document),
+                Effect::Unavailable { .. } | Effect::Refused { .. } | Effect::Revoked { .. } => {}
+            }
+        }
+        if !changed.is_empty() {
+            self.changed(&changed);
+        }
+    }
+
+    pub(super) fn recover(&mut self, document: DocumentId, origin: Option<&PeerId>) {
+        let stored = match self.store.load(&document) {
+            Ok(bytes) => bytes.unwrap_or_default(),
+            Err(e) => {
+                tracing::error!(document = %document, error = %e, "cannot reload the document either");
+                Vec::new()
+            }
+        };
+        let mut affected = self.hub.reload(document, &stored).unwrap_or_default();
+        if let Some(origin) = origin {
+            affected.push(origin.clone());
+        }
+        for peer in affected {
+            self.close(
+                &peer,
+                "the relay could not store the change; try again later".into(),
+            );
+        }
+    }
+
+    pub(super) fn close(&mut self, peer: &PeerId, reason: String) {
+        if let Some(outbox) = self.outboxes.get(peer) {
+            // Past any bound: the reason goes last, after what is queued.
+            let _ = outbox.sender.send(Outgoing::Close(reason));
+        }
+        self.drop_peer(peer);
+    }
+
+    /// Forgets a peer's connection: its sync states, parked changes and outbox (which ends the
+    /// connection's writer), and records when the device was last heard from.
+    pub(super) fn drop_peer(&mut self, peer: &PeerId) {
+        self.hub.disconnect(peer);
+        self.outboxes.remove(peer);
+        self.connections.remove(peer);
+        let client = lock(&self.readers.clients).remove(peer);
+        if let Some(at) = self.last_heard.remove(peer) {
+            let _ = crate::peers::touch(&self.accounts, peer, at);
+            if let Some(client) = client {
+                let _ = crate::peers::touch_session(&self.accounts, &client.session, at);
+            }
+        }
+    }
+}

@@ -1,0 +1,124 @@
+//! Judging an incoming sync message before the hub applies it: the writer's principal, the
+//! relay's bounds on sign-up times, the ids reserved for another kind, the actor binding, and
+//! what a refused writer is told. The rules themselves are the kinds' ([`admit`]).
+
+use std::collections::{HashMap, HashSet};
+
+use automerge::ActorId;
+use samskab_model::authz::{self, Principal, Refusal};
+use samskab_model::judge::{Incoming, Writer, admit};
+use samskab_model::profile::profile_document_id;
+use samskab_model::sync::{Effect, Message, PeerId};
+use samskab_model::{DocumentId, PersonId};
+
+use super::engine::Engine;
+use super::{PROFILE_IDS_TTL, lock, now_ms};
+use crate::accounts::Accounts;
+
+impl Engine {
+    /// Judges the changes a sync message carries before the hub applies any of them
+    /// ([`admit`]); returns the message to hand to the hub (`None`: as it came).
+    pub(super) fn authorize(
+        &mut self,
+        peer: &PeerId,
+        id: DocumentId,
+        data: &[u8],
+    ) -> Result<Option<Vec<u8>>, Refusal> {
+        let Some(client) = lock(&self.readers.clients).get(peer).cloned() else {
+            return Err(Refusal::Forbidden {
+                path: String::new(),
+            });
+        };
+        // Only a creation can take another kind's id; the list is not consulted otherwise.
+        let reserved = self.hub.heads(&id).is_empty() && self.accounts_profile_ids().contains(&id);
+        let window = authz::SignupWindow {
+            now: now_ms(),
+            not_before: client.last_contact,
+        };
+        let size = self.sizes.get(&id).copied().unwrap_or(0);
+        let (actors, accounts) = (&mut self.actors, &self.accounts);
+        let admitted = admit(
+            &mut self.hub,
+            Incoming { peer, id, data },
+            Writer {
+                who: &client.principal,
+                window,
+                reserved,
+                size,
+            },
+            |actor| bind_actor(actors, accounts, actor, &client.principal),
+        )?;
+        Ok(admitted.map(|(data, bytes)| {
+            *self.sizes.entry(id).or_insert(0) += bytes;
+            data
+        }))
+    }
+
+    /// The derived document ids of every account's profile: no other kind may be created at
+    /// one, or that person's CV could never be created.
+    pub(super) fn accounts_profile_ids(&mut self) -> &HashSet<DocumentId> {
+        if self
+            .profile_ids_at
+            .is_none_or(|at| at.elapsed() > PROFILE_IDS_TTL)
+        {
+            match crate::peers::person_ids(&self.accounts) {
+                Ok(people) => {
+                    self.profile_ids = people.iter().map(profile_document_id).collect();
+                    self.profile_ids_at = Some(std::time::Instant::now());
+                }
+                Err(e) => tracing::error!(error = %e, "cannot list accounts for reserved ids"),
+            }
+        }
+        &self.profile_ids
+    }
+
+    /// A refused change is dropped. A Samskab client is told which document and why (it
+    /// resets that document to the relay's version); a stock client gets `error` and is
+    /// disconnected.
+    pub(super) fn refuse(&mut self, peer: &PeerId, id: DocumentId, refusal: &Refusal) {
+        tracing::warn!(document = %id, code = refusal.code(), reason = %refusal, "refused a change");
+        self.hub.forget(peer, &id);
+        if self.hub.is_follower(peer) {
+            let message = Message::ChangeRefused {
+                sender_id: self.hub.me().clone(),
+                target_id: peer.clone(),
+                document_id: id,
+                code: refusal.code().into(),
+                message: refusal.to_string(),
+            };
+            self.apply(None, vec![Effect::Send(message)]);
+        } else {
+            self.close(peer, format!("change to {id} refused: {refusal}"));
+        }
+    }
+}
+
+/// Binds an actor id to the writer on its first use, or refuses it if another user's
+/// (`actors` caches what the accounts store says, saving a database write per change).
+fn bind_actor(
+    actors: &mut HashMap<ActorId, PersonId>,
+    accounts: &Accounts,
+    actor: &ActorId,
+    who: &Principal,
+) -> Result<(), Refusal> {
+    if let Some(owner) = actors.get(actor) {
+        return if *owner == who.person {
+            Ok(())
+        } else {
+            Err(Refusal::ForeignActor)
+        };
+    }
+    match accounts.bind_actor(actor.to_bytes(), &who.person) {
+        Ok(true) => {
+            actors.insert(actor.clone(), who.person.clone());
+            Ok(())
+        }
+        Ok(false) => Err(Refusal::ForeignActor),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot bind an actor id; refusing the change");
+            Err(Refusal::Forbidden {
+                path: String::new(),
+            })
+        }
+    }
+}

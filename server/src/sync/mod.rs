@@ -1,0 +1,363 @@
+//! The relay's sync engine: one thread that owns the shared [`Hub`] and the [`Store`], and
+//! carries out the hub's effects in order. Connections talk to it through a channel.
+//!
+//! One owner, no locks: every message from every connection is processed in arrival order, and
+//! a change is appended to the store (fsynced) before the messages that acknowledge it are
+//! handed to the connections. A dedicated thread rather than a tokio task, because SQLite
+//! calls block and must not stall the async runtime.
+//!
+//! By concern:
+//! - this file: the handle ([`SyncEngine`]) and the commands connections and the HTTP API send;
+//! - [`engine`]: the engine itself, carrying out the hub's effects (IO only through the
+//!   [`Store`] and [`Accounts`] it is given, so tests drive it without sockets);
+//! - [`judging`]: judging incoming changes (the rules are the kinds', in `model`);
+//! - [`readers`]: the read policy; [`facts`]: the facts index the kinds' read rules consult;
+//! - [`audit_hold`]: audited messages wait for their audit entry;
+//! - [`outbox`]: each connection's bounded queue; [`health`]: how far behind the engine is.
+//!
+//! Nothing here names a kind of document except the open task bank (`public_tasks`), which
+//! is a projection of tasks by nature.
+
+mod audit_hold;
+mod engine;
+mod facts;
+mod health;
+mod judging;
+mod outbox;
+mod readers;
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread;
+
+use samskab_model::authz::Principal;
+pub use samskab_model::judge::{Incoming, Trial, Verdict, Writer, admit, judge};
+use samskab_model::kinds;
+use samskab_model::public_task::PublicTask;
+use samskab_model::sync::{Hub, Message, PeerId, Role};
+use samskab_model::{DocumentId, PersonId, Task};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::accounts::Accounts;
+use crate::storage::{Store, StoreError};
+use engine::Engine;
+pub use facts::FactIndex;
+use health::Gauge;
+pub use health::{HEALTH_MAX_QUEUED, HEALTH_MAX_STALL_MS, Health};
+pub use outbox::{Outbox, Outgoing, weight, written};
+use readers::Readers;
+
+/// Who opened a sync connection, and from what.
+#[derive(Debug, Clone)]
+pub struct Client {
+    pub principal: Principal,
+    /// SHA-256 of the session token the connection was opened with.
+    pub session: Vec<u8>,
+    /// The browser's `User-Agent` (for the audit log), at most 200 characters.
+    pub user_agent: String,
+    /// When this device was last in contact with the relay, or its session began, whichever
+    /// is later (ms; set by the engine at connect): sign-ups it made offline cannot be older.
+    pub last_contact: i64,
+}
+
+/// Tells one connection of a peer id from a later one that replaced it.
+pub type ConnectionId = u64;
+
+pub(super) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+pub(super) enum Command {
+    Connect {
+        peer: PeerId,
+        client: Client,
+        outbox: Outbox,
+        done: oneshot::Sender<Result<ConnectionId, String>>,
+    },
+    Disconnect {
+        peer: PeerId,
+        connection: ConnectionId,
+    },
+    Receive {
+        peer: PeerId,
+        connection: ConnectionId,
+        message: Message,
+        /// Held until the engine is done with the message: the connection reads no more than
+        /// [`limits::INFLIGHT_MESSAGES`] ahead of the engine.
+        _permit: tokio::sync::OwnedSemaphorePermit,
+    },
+    Catalog {
+        reader: Principal,
+        reply: oneshot::Sender<Vec<(DocumentId, Vec<String>)>>,
+    },
+    /// Close the connections opened with this session, or with any session of this user.
+    EndSessions {
+        session: Option<Vec<u8>>,
+        user: Option<PersonId>,
+    },
+    Export {
+        person: PersonId,
+        reply: oneshot::Sender<Export>,
+    },
+    Seed {
+        id: DocumentId,
+        bytes: Vec<u8>,
+        done: oneshot::Sender<Result<bool, String>>,
+    },
+    /// The open task bank: every task that is not a draft, as anyone may see it.
+    PublicTasks {
+        reply: oneshot::Sender<Vec<PublicTask>>,
+    },
+    /// One task as the relay holds it (for checks the HTTP API makes itself).
+    Task {
+        id: DocumentId,
+        reply: oneshot::Sender<Option<Task>>,
+    },
+}
+
+/// A handle to the engine; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct SyncEngine {
+    commands: mpsc::UnboundedSender<Command>,
+    me: PeerId,
+    gauge: Arc<Gauge>,
+}
+
+impl std::fmt::Debug for Command {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Command::Connect { .. } => "Connect",
+            Command::Disconnect { .. } => "Disconnect",
+            Command::Receive { .. } => "Receive",
+            Command::Catalog { .. } => "Catalog",
+            Command::Seed { .. } => "Seed",
+            Command::Export { .. } => "Export",
+            Command::EndSessions { .. } => "EndSessions",
+            Command::PublicTasks { .. } => "PublicTasks",
+            Command::Task { .. } => "Task",
+        })
+    }
+}
+
+impl SyncEngine {
+    /// Loads every stored document and starts the engine thread. Documents stored in many
+    /// chunks are compacted into one save on the way.
+    pub fn start(mut store: Box<dyn Store>, accounts: Arc<Accounts>) -> Result<Self, StoreError> {
+        crate::peers::open(&accounts).map_err(|e| StoreError::Engine(e.to_string()))?;
+        match crate::peers::prune(&accounts, now_ms()) {
+            Ok(forgotten) => tracing::info!(forgotten, "old device bindings forgotten"),
+            Err(e) => tracing::warn!(error = %e, "cannot forget old device bindings"),
+        }
+        let me: PeerId = crate::peers::RELAY_PEER
+            .parse()
+            .map_err(|_| StoreError::Engine("invalid relay peer id".into()))?;
+        let mut hub = Hub::new(me.clone(), Role::Relay);
+        let readers: Arc<Readers> = Arc::default();
+        let policy = readers.clone();
+        hub.set_read_policy(Box::new(move |peer, id, doc| {
+            let Some(who) = lock(&policy.clients).get(peer).map(|c| c.principal.clone()) else {
+                return false;
+            };
+            policy.may_read(&who, id, doc)
+        }));
+        let docs = store.load_all()?;
+        let count = docs.len();
+        let mut sizes = HashMap::new();
+        for stored in docs {
+            sizes.insert(stored.id, stored.bytes.len());
+            if let Err(e) = hub.load(stored.id, &stored.bytes) {
+                // A document that does not load is kept in the store untouched for inspection
+                // and left out of sync, rather than stopping the relay for everyone.
+                tracing::error!(document = %stored.id, error = %e, "stored document does not load; skipped");
+                continue;
+            }
+            if stored.chunks > 16
+                && let Some(doc) = hub.document(&stored.id)
+            {
+                store.compact(&stored.id, &doc.save())?;
+            }
+        }
+        {
+            let mut facts = lock(&readers.facts);
+            for (id, doc) in hub.documents() {
+                facts.update(*id, kinds::facts_of(doc));
+            }
+        }
+        tracing::info!(documents = count, "documents loaded");
+        let (commands, rx) = mpsc::unbounded_channel();
+        let gauge = Arc::new(Gauge::default());
+        gauge
+            .last_done
+            .store(now_ms(), std::sync::atomic::Ordering::Relaxed);
+        let engine_gauge = gauge.clone();
+        thread::Builder::new()
+            .name("sync-engine".into())
+            .spawn(move || {
+                Engine {
+                    hub,
+                    store,
+                    outboxes: HashMap::new(),
+                    readers,
+                    accounts,
+                    actors: HashMap::new(),
+                    held: Vec::new(),
+                    holding_for: HashSet::new(),
+                    held_since: None,
+                    public: HashMap::new(),
+                    sizes,
+                    connections: HashMap::new(),
+                    next_connection: 1,
+                    last_heard: HashMap::new(),
+                    profile_ids: HashSet::new(),
+                    profile_ids_at: None,
+                    gauge: engine_gauge,
+                }
+                .run(rx)
+            })
+            .map_err(|e| StoreError::Engine(e.to_string()))?;
+        Ok(Self {
+            commands,
+            me,
+            gauge,
+        })
+    }
+
+    /// How far behind the engine is.
+    pub fn health(&self) -> Health {
+        use std::sync::atomic::Ordering::Relaxed;
+        Health::at(
+            self.gauge.queued.load(Relaxed),
+            self.gauge.last_done.load(Relaxed),
+            now_ms(),
+        )
+    }
+
+    pub fn me(&self) -> &PeerId {
+        &self.me
+    }
+
+    /// Registers a connection's peer. Fails if the peer id is another user's (or the relay's);
+    /// a connection of the same user with the same peer id is replaced (the device is back
+    /// before its old socket timed out).
+    pub async fn connect(
+        &self,
+        peer: PeerId,
+        client: Client,
+        outbox: Outbox,
+    ) -> Result<ConnectionId, String> {
+        let (done, result) = oneshot::channel();
+        self.send(Command::Connect {
+            peer,
+            client,
+            outbox,
+            done,
+        });
+        result
+            .await
+            .unwrap_or_else(|_| Err("the sync engine stopped".into()))
+    }
+
+    /// Closes the sync connections opened with a session that just ended (logout).
+    pub fn end_session(&self, session: Vec<u8>) {
+        self.send(Command::EndSessions {
+            session: Some(session),
+            user: None,
+        });
+    }
+
+    /// Closes every sync connection of a user (their sessions ended: password change).
+    pub fn end_user_sessions(&self, user: PersonId) {
+        self.send(Command::EndSessions {
+            session: None,
+            user: Some(user),
+        });
+    }
+
+    pub fn disconnect(&self, peer: PeerId, connection: ConnectionId) {
+        self.send(Command::Disconnect { peer, connection });
+    }
+
+    /// Hands the engine a message from a connection, with one of that connection's permits
+    /// (see [`limits::INFLIGHT_MESSAGES`]), released when the engine is done with it.
+    pub fn receive(
+        &self,
+        peer: PeerId,
+        connection: ConnectionId,
+        message: Message,
+        permit: tokio::sync::OwnedSemaphorePermit,
+    ) {
+        self.send(Command::Receive {
+            peer,
+            connection,
+            message,
+            _permit: permit,
+        });
+    }
+
+    /// Every document `reader` may read, with its heads (hex change hashes).
+    pub async fn catalog(&self, reader: Principal) -> Vec<(DocumentId, Vec<String>)> {
+        let (reply, rx) = oneshot::channel();
+        self.send(Command::Catalog { reader, reply });
+        rx.await.unwrap_or_default()
+    }
+
+    /// Everything the documents hold about `person`: their profile and their sign-ups.
+    pub async fn export(&self, person: PersonId) -> Export {
+        let (reply, rx) = oneshot::channel();
+        self.send(Command::Export { person, reply });
+        rx.await.unwrap_or_default()
+    }
+
+    /// The open task bank: every task that is not a draft, projected to what anyone may see
+    /// (organisation names left empty: the caller knows them), in no particular order.
+    pub async fn public_tasks(&self) -> Vec<PublicTask> {
+        let (reply, rx) = oneshot::channel();
+        self.send(Command::PublicTasks { reply });
+        rx.await.unwrap_or_default()
+    }
+
+    /// The task with this id, if the relay holds one.
+    pub async fn task(&self, id: DocumentId) -> Option<Task> {
+        let (reply, rx) = oneshot::channel();
+        self.send(Command::Task { id, reply });
+        rx.await.ok().flatten()
+    }
+
+    /// Stores a document unless one with this id exists. True if it was added.
+    pub async fn seed(&self, id: DocumentId, bytes: Vec<u8>) -> Result<bool, String> {
+        let (done, result) = oneshot::channel();
+        self.send(Command::Seed { id, bytes, done });
+        result
+            .await
+            .unwrap_or_else(|_| Err("the sync engine stopped".into()))
+    }
+
+    fn send(&self, command: Command) {
+        use std::sync::atomic::Ordering::Relaxed;
+        self.gauge.queued.fetch_add(1, Relaxed);
+        if self.commands.send(command).is_err() {
+            self.gauge.queued.fetch_sub(1, Relaxed);
+            tracing::error!("the sync engine has stopped");
+        }
+    }
+}
+
+/// What the documents hold about one person ("Hent mine data"): one key per kind that
+/// exports something (`profile`, `signups`), as each kind says ([`kinds::export`]).
+pub type Export = serde_json::Map<String, serde_json::Value>;
+
+/// How long the list of account profile ids is used before it is read again.
+pub(super) const PROFILE_IDS_TTL: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// How many held profile messages the engine batches into one audit transaction at most.
+pub(super) const AUDIT_BATCH: usize = 256;
+/// How long a held profile message waits for its batch at most while the engine is busy.
+pub(super) const AUDIT_WAIT: std::time::Duration = std::time::Duration::from_millis(50);
+
+pub(super) fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}

@@ -1,0 +1,49 @@
+//! The read policy: who may read which document, asked by the hub for every message it would
+//! send and by the catalog. Reading depends on each document's read view (cached by heads:
+//! a catalog of thousands of documents must not read thousands of documents each time), the
+//! reader's principal, and the facts index.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use automerge::{Automerge, ChangeHash};
+use samskab_model::DocumentId;
+use samskab_model::authz::{self, Principal, ReadView};
+use samskab_model::sync::PeerId;
+
+use super::facts::FactIndex;
+use super::{Client, lock};
+
+/// A document's [`ReadView`] at the heads it was read at.
+type CachedView = (Vec<ChangeHash>, Option<ReadView>);
+
+/// What the hub's read policy consults, shared with the engine: who is behind each connected
+/// peer, what reading each document depends on (cached by heads: a catalog of thousands of
+/// documents must not read thousands of documents each time), and the facts index.
+/// Locked in this order when more than one is needed.
+#[derive(Debug, Default)]
+pub(super) struct Readers {
+    pub(super) clients: Mutex<HashMap<PeerId, Client>>,
+    pub(super) views: Mutex<HashMap<DocumentId, CachedView>>,
+    pub(super) facts: Mutex<FactIndex>,
+}
+
+impl Readers {
+    pub(super) fn view(&self, id: &DocumentId, doc: &Automerge) -> Option<ReadView> {
+        let mut views = lock(&self.views);
+        let heads = doc.get_heads();
+        let entry = views.entry(*id).or_insert_with(|| (Vec::new(), None));
+        if entry.0 != heads {
+            *entry = (heads, authz::read_view(doc));
+        }
+        entry.1.clone()
+    }
+
+    pub(super) fn may_read(&self, who: &Principal, id: &DocumentId, doc: &Automerge) -> bool {
+        let Some(view) = self.view(id, doc) else {
+            return false;
+        };
+        let facts = lock(&self.facts);
+        authz::may_read(who, &view, &*facts)
+    }
+}
