@@ -119,10 +119,10 @@ impl Refusal {
     /// The Danish (or English) sentence for a refusal code received from the relay. A code
     /// this build does not know (a newer relay's) still gets a sentence.
     pub fn describe_code(code: &str, lang: Lang) -> String {
-        if let Some((kind, code)) = code.split_once('.') {
-            if let Some(sentence) = crate::kinds::describe_kind_code(kind, code, lang) {
-                return sentence;
-            }
+        if let Some((kind, code)) = code.split_once('.')
+            && let Some(sentence) = crate::kinds::describe_kind_code(kind, code, lang)
+        {
+            return sentence;
         }
         let sample = [
             Refusal::UnknownKind,

@@ -108,7 +108,8 @@ impl Organisation {
         check_len("contact phone", &self.contact.phone, limits::CONTACT_FIELD);
         check_len("contact e-mail", &self.contact.email, limits::CONTACT_FIELD);
         let cvr = self.cvr.trim();
-        if !cvr.is_empty() && !(cvr.len() == 8 && cvr.bytes().all(|b| b.is_ascii_digit())) {
+        let eight_digits = cvr.len() == 8 && cvr.bytes().all(|b| b.is_ascii_digit());
+        if !cvr.is_empty() && !eight_digits {
             problems.push(OrganisationError::Cvr);
         }
         problems
