@@ -337,7 +337,7 @@ impl World {
                         sender_id: relay_id(),
                         target_id: from.clone(),
                         document_id: id,
-                        code: refusal.code().into(),
+                        code: refusal.code(),
                         message: refusal.to_string(),
                     })]);
                     return;

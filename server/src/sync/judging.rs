@@ -83,7 +83,7 @@ impl Engine {
                 sender_id: self.hub.me().clone(),
                 target_id: peer.clone(),
                 document_id: id,
-                code: refusal.code().into(),
+                code: refusal.code(),
                 message: refusal.to_string(),
             };
             self.apply(None, vec![Effect::Send(message)]);
