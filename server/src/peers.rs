@@ -12,8 +12,9 @@
 //! id: a session is one browser (its tabs share it, and each tab has its own peer id), and an
 //! offline browser's sign-ups are all made under its session.
 //!
-//! Kept in the accounts' store ([`crate::storage::accounts::DeviceStore`]), so bindings survive restarts: a restart must
-//! not give an attacker a window to claim someone else's device id first.
+//! Kept in the accounts' store ([`crate::storage::accounts::DeviceStore`]), so bindings survive
+//! restarts: a restart must not give an attacker a window to claim someone else's device id
+//! first.
 
 use samskab_model::PersonId;
 use samskab_model::sync::PeerId;
