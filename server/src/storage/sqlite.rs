@@ -3,7 +3,7 @@
 //! and the accounts each have their own connection to it; WAL lets them (and another relay on
 //! the same file) read while one writes, and `busy_timeout` makes a writer wait its turn.
 //!
-//! Opening a connection applies the schema's [`migrations`](super::migrations) first.
+//! Opening a connection applies the schema's [`migrations`] first.
 
 mod accounts;
 mod documents;
