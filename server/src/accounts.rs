@@ -1,5 +1,6 @@
-//! Accounts, organisation memberships, sessions and actor bindings, in the relay's SQLite
-//! database (its own connection beside the document store's; WAL lets both work).
+//! Accounts, organisation memberships, sessions, invitations and actor bindings: the rules,
+//! over an [`AccountStore`] that keeps their state (SQLite, or any other implementation; see
+//! [`crate::storage::accounts`] for what a store guarantees).
 //!
 //! - Passwords: argon2id (RFC 9106's second recommended parameters, the `argon2` crate's
 //!   default), at least [`MIN_PASSWORD`] characters. A login for an unknown email verifies
@@ -13,21 +14,23 @@
 //!   the app's form follows too. Passwords never appear in `Debug` output ([`Password`], and
 //!   [`NewUser`]'s own `Debug`).
 //!
-//! Every method is blocking (SQLite, argon2): call them from `spawn_blocking`.
+//! Hashing and checking passwords, making tokens and judging expiry happen here; the store
+//! only keeps hashes. Every method is blocking (storage, argon2): call them from
+//! `spawn_blocking`.
 
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::Arc;
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use rusqlite::{Connection, OptionalExtension, params};
 use samskab_model::account_fields::{self, FieldError};
 use samskab_model::authz::Role;
 use samskab_model::{OrganisationId, PersonId};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::storage::SqliteStore;
+use crate::storage::accounts::{Acceptance, InvitationRecord, UserRecord};
+use crate::storage::{AccountStore, SqliteAccounts, StoreError};
 
 pub const MIN_PASSWORD: usize = account_fields::MIN_PASSWORD;
 pub const MAX_PASSWORD: usize = account_fields::MAX_PASSWORD_BYTES;
@@ -107,14 +110,15 @@ pub enum AccountError {
     #[error("the reset link is unknown, used or expired")]
     ResetInvalid,
     #[error("storage: {0}")]
-    Storage(#[from] rusqlite::Error),
+    Storage(#[from] StoreError),
     #[error("password hashing: {0}")]
     Hash(String),
 }
 
 /// The relay's accounts.
 pub struct Accounts {
-    conn: Mutex<Connection>,
+    store: Arc<dyn AccountStore>,
+    /// What a login for an unknown e-mail verifies against, so it costs what a known one does.
     dummy_hash: String,
 }
 
@@ -181,121 +185,31 @@ pub fn normalise_email(email: &str) -> String {
 }
 
 impl Accounts {
-    /// Opens the accounts tables in the relay's database in `dir`, creating them if needed.
-    pub fn open(dir: &Path) -> Result<Self, AccountError> {
-        let conn = Connection::open(dir.join(SqliteStore::FILE_NAME))?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        conn.execute_batch(
-            "CREATE TABLE IF NOT EXISTS users (
-                 id TEXT PRIMARY KEY,
-                 email TEXT NOT NULL UNIQUE,
-                 name TEXT NOT NULL,
-                 phone TEXT NOT NULL DEFAULT '',
-                 password_hash TEXT NOT NULL,
-                 role TEXT NOT NULL,
-                 created_at INTEGER NOT NULL
-             );
-             CREATE TABLE IF NOT EXISTS memberships (
-                 user_id TEXT NOT NULL REFERENCES users(id),
-                 organisation TEXT NOT NULL,
-                 PRIMARY KEY (user_id, organisation)
-             );
-             CREATE TABLE IF NOT EXISTS sessions (
-                 token_hash BLOB PRIMARY KEY,
-                 user_id TEXT NOT NULL REFERENCES users(id),
-                 created_at INTEGER NOT NULL,
-                 expires_at INTEGER NOT NULL
-             );
-             CREATE INDEX IF NOT EXISTS sessions_by_user ON sessions(user_id);
-             CREATE TABLE IF NOT EXISTS actors (
-                 actor BLOB PRIMARY KEY,
-                 user_id TEXT NOT NULL REFERENCES users(id)
-             );
-             CREATE TABLE IF NOT EXISTS organisations (
-                 id TEXT PRIMARY KEY,
-                 name TEXT NOT NULL,
-                 kind TEXT NOT NULL,
-                 created_at INTEGER NOT NULL
-             );
-             CREATE TABLE IF NOT EXISTS invitations (
-                 code_hash BLOB PRIMARY KEY,
-                 role TEXT NOT NULL,
-                 organisation TEXT,
-                 invited_by TEXT NOT NULL REFERENCES users(id),
-                 expires_at INTEGER NOT NULL,
-                 used_by TEXT
-             );
-             CREATE TABLE IF NOT EXISTS profile_reads (
-                 id INTEGER PRIMARY KEY,
-                 owner TEXT NOT NULL,
-                 document TEXT NOT NULL,
-                 reader TEXT NOT NULL,
-                 reader_role TEXT NOT NULL,
-                 at INTEGER NOT NULL,
-                 device TEXT NOT NULL,
-                 user_agent TEXT NOT NULL
-             );
-             CREATE INDEX IF NOT EXISTS profile_reads_by_owner ON profile_reads(owner, at);
-             CREATE TABLE IF NOT EXISTS password_resets (
-                 token_hash BLOB PRIMARY KEY,
-                 user_id TEXT NOT NULL REFERENCES users(id),
-                 made_by TEXT,
-                 created_at INTEGER NOT NULL,
-                 expires_at INTEGER NOT NULL
-             );
-             CREATE INDEX IF NOT EXISTS password_resets_by_user ON password_resets(user_id);",
-        )?;
+    /// The accounts kept in `store`.
+    pub fn new(store: Arc<dyn AccountStore>) -> Result<Self, AccountError> {
         Ok(Self {
-            conn: Mutex::new(conn),
+            store,
             dummy_hash: hash_password(&random_hex(16))?,
         })
     }
 
-    pub(crate) fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
-        // A panic while holding the lock leaves SQLite consistent (transactions roll back).
-        self.conn
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    /// The accounts in the relay's SQLite database in `dir`, created or migrated if needed.
+    pub fn open(dir: &Path) -> Result<Self, AccountError> {
+        Self::new(Arc::new(SqliteAccounts::open(dir)?))
+    }
+
+    /// Where the accounts are kept.
+    pub fn store(&self) -> &dyn AccountStore {
+        &*self.store
     }
 
     /// Creates a user with a random id, or with `id` (demo accounts have fixed ids).
     pub fn create_user(&self, new: &NewUser, id: Option<PersonId>) -> Result<User, AccountError> {
-        let email = account_fields::email(&new.email)?;
-        let name = account_fields::name(&new.name)?;
-        let phone = account_fields::phone(&new.phone)?;
-        check_password(&new.password)?;
-        let hash = hash_password(&new.password)?;
-        let id = match id {
-            Some(id) => id,
-            None => format!("u-{}", random_hex(8))
-                .parse()
-                .map_err(|_| AccountError::Corrupt("generated id"))?,
-        };
-        let inserted = self.conn().execute(
-            "INSERT INTO users (id, email, name, phone, password_hash, role, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![
-                id.as_str(),
-                email,
-                name,
-                phone,
-                hash,
-                new.role.as_str(),
-                now_ms()
-            ],
-        );
-        match inserted {
-            Ok(_) => {}
-            Err(rusqlite::Error::SqliteFailure(e, _))
-                if e.code == rusqlite::ErrorCode::ConstraintViolation =>
-            {
-                return Err(AccountError::EmailTaken);
-            }
-            Err(e) => return Err(e.into()),
+        let record = user_record(new, id)?;
+        if !self.store.insert_user(&record)? {
+            return Err(AccountError::EmailTaken);
         }
-        self.user(&id)?
+        self.user(&record.id)?
             .ok_or(AccountError::Corrupt("user vanished"))
     }
 
@@ -304,87 +218,27 @@ impl Accounts {
         user: &PersonId,
         org: &OrganisationId,
     ) -> Result<(), AccountError> {
-        self.conn().execute(
-            "INSERT OR IGNORE INTO memberships (user_id, organisation) VALUES (?1, ?2)",
-            params![user.as_str(), org.as_str()],
-        )?;
-        Ok(())
+        Ok(self.store.add_membership(user, org)?)
     }
 
     pub fn user(&self, id: &PersonId) -> Result<Option<User>, AccountError> {
-        let conn = self.conn();
-        let row = conn
-            .query_row(
-                "SELECT email, name, phone, role FROM users WHERE id = ?1",
-                params![id.as_str()],
-                |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, String>(3)?,
-                    ))
-                },
-            )
-            .optional()?;
-        let Some((email, name, phone, role)) = row else {
-            return Ok(None);
-        };
-        let mut stmt =
-            conn.prepare("SELECT organisation FROM memberships WHERE user_id = ?1 ORDER BY 1")?;
-        let organisations = stmt
-            .query_map(params![id.as_str()], |r| r.get::<_, String>(0))?
-            .filter_map(|o| o.ok().and_then(|o| o.parse().ok()))
-            .collect();
-        Ok(Some(User {
-            id: id.clone(),
-            email,
-            name,
-            phone,
-            role: role
-                .parse()
-                .map_err(|_| AccountError::Corrupt("stored role"))?,
-            organisations,
-        }))
+        Ok(self.store.user(id)?)
     }
 
     /// The user with this e-mail (compared trimmed and lowercased), if there is one.
     pub fn user_by_email(&self, email: &str) -> Result<Option<User>, AccountError> {
-        let id = self
-            .conn()
-            .query_row(
-                "SELECT id FROM users WHERE email = ?1",
-                params![normalise_email(email)],
-                |r| r.get::<_, String>(0),
-            )
-            .optional()?;
-        match id {
-            Some(id) => {
-                let id: PersonId = id.parse().map_err(|_| AccountError::Corrupt("user id"))?;
-                self.user(&id)
-            }
-            None => Ok(None),
-        }
+        Ok(self.store.user_by_email(&normalise_email(email))?)
     }
 
     /// Checks the password and opens a session. Unknown email and wrong password cost the
     /// same argon2 verification and give the same error.
     pub fn login(&self, email: &str, password: &str) -> Result<(User, String), AccountError> {
-        let email = normalise_email(email);
-        let row = self
-            .conn()
-            .query_row(
-                "SELECT id, password_hash FROM users WHERE email = ?1",
-                params![email],
-                |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)),
-            )
-            .optional()?;
-        let (id, hash) = row.unwrap_or_else(|| (String::new(), self.dummy_hash.clone()));
-        let ok = password.len() <= MAX_PASSWORD && verify_password(password, &hash);
-        if !ok || id.is_empty() {
+        let found = self.store.credentials(&normalise_email(email))?;
+        let hash = found.as_ref().map_or(&self.dummy_hash, |(_, hash)| hash);
+        let ok = password.len() <= MAX_PASSWORD && verify_password(password, hash);
+        let (true, Some((id, _))) = (ok, found) else {
             return Err(AccountError::BadCredentials);
-        }
-        let id: PersonId = id.parse().map_err(|_| AccountError::BadCredentials)?;
+        };
         let user = self.user(&id)?.ok_or(AccountError::BadCredentials)?;
         let token = self.open_session(&id)?;
         Ok((user, token))
@@ -393,10 +247,8 @@ impl Accounts {
     pub(crate) fn open_session(&self, user: &PersonId) -> Result<String, AccountError> {
         let token = random_hex(32);
         let now = now_ms();
-        self.conn().execute(
-            "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
-            params![token_hash(&token), user.as_str(), now, now + SESSION_DAYS * DAY_MS],
-        )?;
+        self.store
+            .insert_session(&token_hash(&token), user, now, now + SESSION_DAYS * DAY_MS)?;
         Ok(token)
     }
 
@@ -411,42 +263,23 @@ impl Accounts {
             return Ok(None);
         }
         let hash = token_hash(token);
-        let row = self
-            .conn()
-            .query_row(
-                "SELECT user_id, expires_at FROM sessions WHERE token_hash = ?1",
-                params![hash],
-                |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)),
-            )
-            .optional()?;
-        let Some((user, expires_at)) = row else {
+        let Some(session) = self.store.session(&hash)? else {
             return Ok(None);
         };
-        if expires_at <= now {
-            self.conn()
-                .execute("DELETE FROM sessions WHERE token_hash = ?1", params![hash])?;
+        if session.expires_at <= now {
+            self.store.delete_session(&hash)?;
             return Ok(None);
         }
         // Extend at most once a day, not on every request.
         let renewed = now + SESSION_DAYS * DAY_MS;
-        if renewed - expires_at > DAY_MS {
-            self.conn().execute(
-                "UPDATE sessions SET expires_at = ?1 WHERE token_hash = ?2",
-                params![renewed, hash],
-            )?;
+        if renewed - session.expires_at > DAY_MS {
+            self.store.extend_session(&hash, renewed)?;
         }
-        let Ok(id) = user.parse::<PersonId>() else {
-            return Ok(None);
-        };
-        self.user(&id)
+        self.user(&session.user)
     }
 
     pub fn logout(&self, token: &str) -> Result<(), AccountError> {
-        self.conn().execute(
-            "DELETE FROM sessions WHERE token_hash = ?1",
-            params![token_hash(token)],
-        )?;
-        Ok(())
+        Ok(self.store.delete_session(&token_hash(token))?)
     }
 
     /// Changes the password after checking the old one; ends every session of the user and
@@ -458,38 +291,46 @@ impl Accounts {
         new: &str,
     ) -> Result<String, AccountError> {
         check_password(new)?;
-        let hash: String = self.conn().query_row(
-            "SELECT password_hash FROM users WHERE id = ?1",
-            params![user.as_str()],
-            |r| r.get(0),
-        )?;
+        let hash = self
+            .store
+            .password_hash(user)?
+            .ok_or(AccountError::Corrupt("user vanished"))?;
         if !verify_password(old, &hash) {
             return Err(AccountError::BadCredentials);
         }
         let new_hash = hash_password(new)?;
-        {
-            let mut conn = self.conn();
-            let tx = conn.transaction()?;
-            replace_password(&tx, user, &new_hash)?;
-            tx.commit()?;
-        }
+        self.store.replace_password(user, &new_hash)?;
         self.open_session(user)
     }
 
     /// Binds an automerge actor id to `user` if it is new; false if it belongs to another user.
     pub fn bind_actor(&self, actor: &[u8], user: &PersonId) -> Result<bool, AccountError> {
-        let conn = self.conn();
-        conn.execute(
-            "INSERT OR IGNORE INTO actors (actor, user_id) VALUES (?1, ?2)",
-            params![actor, user.as_str()],
-        )?;
-        let owner: String = conn.query_row(
-            "SELECT user_id FROM actors WHERE actor = ?1",
-            params![actor],
-            |r| r.get(0),
-        )?;
-        Ok(owner == user.as_str())
+        Ok(self.store.bind_actor(actor, user)?)
     }
+}
+
+/// A new user's record: its fields checked by the account rules, its password hashed, its id
+/// `id` or a random one.
+fn user_record(new: &NewUser, id: Option<PersonId>) -> Result<UserRecord, AccountError> {
+    let email = account_fields::email(&new.email)?;
+    let name = account_fields::name(&new.name)?;
+    let phone = account_fields::phone(&new.phone)?;
+    check_password(&new.password)?;
+    let id = match id {
+        Some(id) => id,
+        None => format!("u-{}", random_hex(8))
+            .parse()
+            .map_err(|_| AccountError::Corrupt("generated id"))?,
+    };
+    Ok(UserRecord {
+        id,
+        email,
+        name,
+        phone,
+        password_hash: hash_password(&new.password)?,
+        role: new.role,
+        created_at: now_ms(),
+    })
 }
 
 /// An association or a municipal centre.
@@ -514,54 +355,23 @@ impl Accounts {
         if !matches!(org.kind.as_str(), "forening" | "center") {
             return Err(AccountError::Invalid("kind must be forening or center"));
         }
-        let inserted = self.conn().execute(
-            "INSERT INTO organisations (id, name, kind, created_at) VALUES (?1, ?2, ?3, ?4)",
-            params![org.id.as_str(), org.name.trim(), org.kind, now_ms()],
-        );
-        match inserted {
-            Ok(_) => Ok(()),
-            Err(rusqlite::Error::SqliteFailure(e, _))
-                if e.code == rusqlite::ErrorCode::ConstraintViolation =>
-            {
-                Err(AccountError::Invalid("an organisation with that id exists"))
-            }
-            Err(e) => Err(e.into()),
+        let trimmed = Organisation {
+            name: org.name.trim().to_owned(),
+            ..org.clone()
+        };
+        if self.store.insert_organisation(&trimmed, now_ms())? {
+            Ok(())
+        } else {
+            Err(AccountError::Invalid("an organisation with that id exists"))
         }
     }
 
     pub fn organisations(&self) -> Result<Vec<Organisation>, AccountError> {
-        let conn = self.conn();
-        let mut stmt = conn.prepare("SELECT id, name, kind FROM organisations ORDER BY name")?;
-        let rows = stmt
-            .query_map([], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                ))
-            })?
-            .filter_map(Result::ok)
-            .filter_map(|(id, name, kind)| {
-                Some(Organisation {
-                    id: id.parse().ok()?,
-                    name,
-                    kind,
-                })
-            })
-            .collect();
-        Ok(rows)
+        Ok(self.store.organisations()?)
     }
 
     pub fn organisation_exists(&self, id: &OrganisationId) -> Result<bool, AccountError> {
-        Ok(self
-            .conn()
-            .query_row(
-                "SELECT 1 FROM organisations WHERE id = ?1",
-                params![id.as_str()],
-                |_| Ok(()),
-            )
-            .optional()?
-            .is_some())
+        Ok(self.store.organisation_exists(id)?)
     }
 
     /// Stores an invitation and returns its one-time code (128 random bits, hex; only its
@@ -573,16 +383,15 @@ impl Accounts {
         organisation: Option<&OrganisationId>,
     ) -> Result<String, AccountError> {
         let code = random_hex(16);
-        self.conn().execute(
-            "INSERT INTO invitations (code_hash, role, organisation, invited_by, expires_at)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![
-                token_hash(&code),
-                role.as_str(),
-                organisation.map(OrganisationId::as_str),
-                by.as_str(),
-                now_ms() + INVITATION_DAYS * DAY_MS
-            ],
+        self.store.insert_invitation(
+            &token_hash(&code),
+            &InvitationRecord {
+                role,
+                organisation: organisation.cloned(),
+                invited_by: by.clone(),
+                expires_at: now_ms() + INVITATION_DAYS * DAY_MS,
+                used_by: None,
+            },
         )?;
         Ok(code)
     }
@@ -595,51 +404,27 @@ impl Accounts {
         new: &NewUser,
     ) -> Result<(User, String), AccountError> {
         let hash = token_hash(code);
-        let row = self
-            .conn()
-            .query_row(
-                "SELECT role, organisation, expires_at, used_by FROM invitations WHERE code_hash = ?1",
-                params![hash],
-                |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, Option<String>>(1)?,
-                        r.get::<_, i64>(2)?,
-                        r.get::<_, Option<String>>(3)?,
-                    ))
-                },
-            )
-            .optional()?;
-        let Some((role, organisation, expires_at, used_by)) = row else {
+        let now = now_ms();
+        let Some(invitation) = self.store.invitation(&hash)? else {
             return Err(AccountError::InvitationInvalid);
         };
-        if used_by.is_some() || expires_at <= now_ms() {
+        if invitation.used_by.is_some() || invitation.expires_at <= now {
             return Err(AccountError::InvitationInvalid);
         }
-        let role: Role = role
-            .parse()
-            .map_err(|_| AccountError::Corrupt("stored role"))?;
-        let user = self.create_user(
+        let record = user_record(
             &NewUser {
-                role,
+                role: invitation.role,
                 ..new.clone()
             },
             None,
         )?;
-        // Mark it used; if another acceptance won the race, this one does not count.
-        let claimed = self.conn().execute(
-            "UPDATE invitations SET used_by = ?1 WHERE code_hash = ?2 AND used_by IS NULL",
-            params![user.id.as_str(), hash],
-        )?;
-        if claimed != 1 {
-            self.conn()
-                .execute("DELETE FROM users WHERE id = ?1", params![user.id.as_str()])?;
-            return Err(AccountError::InvitationInvalid);
+        match self.store.accept_invitation(&hash, &record, now)? {
+            Acceptance::Accepted => {}
+            // Another acceptance won the race.
+            Acceptance::Invalid => return Err(AccountError::InvitationInvalid),
+            Acceptance::EmailTaken => return Err(AccountError::EmailTaken),
         }
-        if let Some(org) = organisation.and_then(|o| o.parse().ok()) {
-            self.add_membership(&user.id, &org)?;
-        }
-        self.login(&user.email, &new.password)
+        self.login(&record.email, &new.password)
     }
 }
 
@@ -718,24 +503,6 @@ impl Accounts {
         }
         Ok(created)
     }
-}
-
-/// Within `tx`: sets `user`'s password hash and ends every session of theirs (a changed or
-/// reset password must not leave an old session working).
-pub(crate) fn replace_password(
-    tx: &rusqlite::Transaction<'_>,
-    user: &PersonId,
-    hash: &str,
-) -> Result<(), AccountError> {
-    tx.execute(
-        "UPDATE users SET password_hash = ?1 WHERE id = ?2",
-        params![hash, user.as_str()],
-    )?;
-    tx.execute(
-        "DELETE FROM sessions WHERE user_id = ?1",
-        params![user.as_str()],
-    )?;
-    Ok(())
 }
 
 #[cfg(test)]

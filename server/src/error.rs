@@ -159,7 +159,7 @@ mod tests {
         for e in [
             AccountError::Corrupt("stored role"),
             AccountError::Hash("out of memory".into()),
-            AccountError::Storage(rusqlite::Error::InvalidQuery),
+            AccountError::Storage(rusqlite::Error::InvalidQuery.into()),
         ] {
             let response = ApiError::from(e).into_response();
             assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);

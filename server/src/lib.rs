@@ -8,12 +8,14 @@
 //! - [`http`]: the router: static files with client-side routing fallback, `/healthz`, the
 //!   `/api` namespace, and the security headers every response carries.
 //! - [`error`]: the one error type HTTP handlers return, mapped to a response once.
-//! - [`storage`]: durable storage of documents (SQLite in WAL mode) behind a trait.
+//! - [`storage`]: durable storage behind traits (documents, and the accounts' state), their
+//!   SQLite implementation, the numbered schema migrations.
 //! - [`sync`]: the sync engine: the shared sans-IO hub from `model` plus the store, on one
 //!   thread, persisting before acknowledging.
 //! - [`ws`]: the `/sync` WebSocket endpoint (automerge-repo protocol version "1").
 //!
-//! - [`accounts`]: users, memberships, sessions and actor bindings (SQLite, argon2id).
+//! - [`accounts`]: users, memberships, sessions and actor bindings: the rules (argon2id,
+//!   tokens, expiry) over the accounts' store.
 //! - [`api`]: the accounts API under `/api` and how a request's session is found.
 //! - [`limits`]: rate limits on login and registration.
 //! - [`peers`]: devices: peer ids bound to their user, last contact, device labels.
@@ -159,10 +161,16 @@ pub async fn run(
             config.data.display()
         )
     })?;
+    // The one place that chooses the storage implementation.
     let store = storage::SqliteStore::open(&config.data)?;
     let data = config.data.clone();
-    let accounts =
-        Arc::new(tokio::task::spawn_blocking(move || accounts::Accounts::open(&data)).await??);
+    let accounts = Arc::new(
+        tokio::task::spawn_blocking(move || {
+            let store = storage::SqliteAccounts::open(&data)?;
+            accounts::Accounts::new(Arc::new(store))
+        })
+        .await??,
+    );
     let engine = sync::SyncEngine::start(Box::new(store), accounts.clone())?;
     if config.demo {
         seed_demo(&engine).await?;

@@ -27,7 +27,6 @@ use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use rusqlite::{OptionalExtension, params};
 use samskab_model::PersonId;
 use samskab_model::account_fields;
 use samskab_model::authz::Role;
@@ -43,6 +42,7 @@ use crate::error::ApiError;
 use crate::limits::address_key;
 use crate::mail::OutgoingMail;
 use crate::secret::Secret;
+use crate::storage::accounts::ResetRecord;
 
 /// How long a mailed link works.
 pub const MAIL_LINK_LIFETIME: Duration = Duration::from_secs(60 * 60);
@@ -81,24 +81,16 @@ impl Accounts {
         now: i64,
     ) -> Result<String, AccountError> {
         let token = random_hex(32);
-        let mut conn = self.conn();
-        let tx = conn.transaction()?;
-        tx.execute(
-            "DELETE FROM password_resets WHERE user_id = ?1 OR expires_at <= ?2",
-            params![user.as_str(), now],
+        self.store().replace_reset(
+            &token_hash(&token),
+            &ResetRecord {
+                user: user.clone(),
+                made_by: made_by.cloned(),
+                created_at: now,
+                expires_at: now.saturating_add(millis(lifetime)),
+            },
+            now,
         )?;
-        tx.execute(
-            "INSERT INTO password_resets (token_hash, user_id, made_by, created_at, expires_at)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![
-                token_hash(&token),
-                user.as_str(),
-                made_by.map(PersonId::as_str),
-                now,
-                now.saturating_add(millis(lifetime))
-            ],
-        )?;
-        tx.commit()?;
         Ok(token)
     }
 
@@ -116,37 +108,13 @@ impl Accounts {
             return Err(AccountError::ResetInvalid);
         }
         let hash = token_hash(token);
-        let row = self
-            .conn()
-            .query_row(
-                "SELECT user_id FROM password_resets WHERE token_hash = ?1 AND expires_at > ?2",
-                params![hash, now],
-                |r| r.get::<_, String>(0),
-            )
-            .optional()?;
-        let Some(user) = row else {
+        let Some(user) = self.store().reset_user(&hash, now)? else {
             return Err(AccountError::ResetInvalid);
         };
-        let user: PersonId = user.parse().map_err(|_| AccountError::Corrupt("user id"))?;
-        // argon2 outside the lock: it takes a while and others need the connection.
+        // argon2 before the store's transaction: it takes a while and others need the store.
         let new_hash = hash_password(password)?;
-        {
-            let mut conn = self.conn();
-            let tx = conn.transaction()?;
-            // Whoever deletes the row uses the token; a parallel reset with it finds none.
-            let claimed = tx.execute(
-                "DELETE FROM password_resets WHERE token_hash = ?1 AND expires_at > ?2",
-                params![hash, now],
-            )?;
-            if claimed != 1 {
-                return Err(AccountError::ResetInvalid);
-            }
-            crate::accounts::replace_password(&tx, &user, &new_hash)?;
-            tx.execute(
-                "DELETE FROM password_resets WHERE user_id = ?1",
-                params![user.as_str()],
-            )?;
-            tx.commit()?;
+        if !self.store().use_reset(&hash, &user, &new_hash, now)? {
+            return Err(AccountError::ResetInvalid);
         }
         let account = self
             .user(&user)?

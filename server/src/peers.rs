@@ -12,10 +12,10 @@
 //! id: a session is one browser (its tabs share it, and each tab has its own peer id), and an
 //! offline browser's sign-ups are all made under its session.
 //!
-//! Stored beside the accounts (same SQLite file), so bindings survive restarts: a restart must
-//! not give an attacker a window to claim someone else's device id first.
+//! Kept in the accounts' store ([`crate::storage::accounts::DeviceStore`]), so bindings survive
+//! restarts: a restart must not give an attacker a window to claim someone else's device id
+//! first.
 
-use rusqlite::{OptionalExtension, params};
 use samskab_model::PersonId;
 use samskab_model::sync::PeerId;
 use sha2::{Digest, Sha256};
@@ -38,55 +38,20 @@ pub enum Binding {
     Foreign,
 }
 
-/// Creates the table (idempotent).
-pub fn open(accounts: &Accounts) -> Result<(), AccountError> {
-    accounts.conn().execute_batch(
-        "CREATE TABLE IF NOT EXISTS peers (
-             peer TEXT PRIMARY KEY,
-             user_id TEXT NOT NULL,
-             last_contact INTEGER NOT NULL
-         );
-         CREATE TABLE IF NOT EXISTS session_contacts (
-             session BLOB PRIMARY KEY,
-             last_contact INTEGER NOT NULL
-         );",
-    )?;
-    Ok(())
-}
-
 /// Forgets peer bindings and session contacts unused since `FORGET_AFTER_DAYS` before `now`.
 pub fn prune(accounts: &Accounts, now: i64) -> Result<usize, AccountError> {
     let cutoff = now - FORGET_AFTER_DAYS * 86_400_000;
-    let conn = accounts.conn();
-    let peers = conn.execute("DELETE FROM peers WHERE last_contact < ?1", params![cutoff])?;
-    let sessions = conn.execute(
-        "DELETE FROM session_contacts WHERE last_contact < ?1",
-        params![cutoff],
-    )?;
-    Ok(peers + sessions)
+    Ok(accounts.store().forget_contacts(cutoff)?)
 }
 
 /// When a connection of this session last sent the relay anything (ms), if ever.
 pub fn session_contact(accounts: &Accounts, session: &[u8]) -> Result<Option<i64>, AccountError> {
-    let at = accounts
-        .conn()
-        .query_row(
-            "SELECT last_contact FROM session_contacts WHERE session = ?1",
-            params![session],
-            |r| r.get(0),
-        )
-        .optional()?;
-    Ok(at)
+    Ok(accounts.store().session_contact(session)?)
 }
 
 /// Records that a connection of this session was in contact at `at`.
 pub fn touch_session(accounts: &Accounts, session: &[u8], at: i64) -> Result<(), AccountError> {
-    accounts.conn().execute(
-        "INSERT INTO session_contacts (session, last_contact) VALUES (?1, ?2)
-         ON CONFLICT(session) DO UPDATE SET last_contact = MAX(last_contact, excluded.last_contact)",
-        params![session, at],
-    )?;
-    Ok(())
+    Ok(accounts.store().touch_session(session, at)?)
 }
 
 /// Binds `peer` to `user` if it is new, and says whose it is.
@@ -99,61 +64,22 @@ pub fn bind(
     if peer.as_str() == RELAY_PEER {
         return Ok(Binding::Foreign);
     }
-    let conn = accounts.conn();
-    let existing: Option<(String, i64)> = conn
-        .query_row(
-            "SELECT user_id, last_contact FROM peers WHERE peer = ?1",
-            params![peer.as_str()],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
-    match existing {
-        Some((owner, last)) if owner == user.as_str() => Ok(Binding::Yours {
-            last_contact: Some(last),
-        }),
-        Some(_) => Ok(Binding::Foreign),
-        None => {
-            conn.execute(
-                "INSERT INTO peers (peer, user_id, last_contact) VALUES (?1, ?2, ?3)",
-                params![peer.as_str(), user.as_str(), now],
-            )?;
-            Ok(Binding::Yours { last_contact: None })
-        }
-    }
+    Ok(accounts.store().bind_peer(peer, user, now)?)
 }
 
 /// Records that `peer` was in contact at `now` (at connect and at disconnect).
 pub fn touch(accounts: &Accounts, peer: &PeerId, now: i64) -> Result<(), AccountError> {
-    accounts.conn().execute(
-        "UPDATE peers SET last_contact = MAX(last_contact, ?2) WHERE peer = ?1",
-        params![peer.as_str(), now],
-    )?;
-    Ok(())
+    Ok(accounts.store().touch_peer(peer, now)?)
 }
 
 /// When the session with this token hash began (ms), if it exists.
 pub fn session_started(accounts: &Accounts, session: &[u8]) -> Result<Option<i64>, AccountError> {
-    let started = accounts
-        .conn()
-        .query_row(
-            "SELECT created_at FROM sessions WHERE token_hash = ?1",
-            params![session],
-            |r| r.get(0),
-        )
-        .optional()?;
-    Ok(started)
+    Ok(accounts.store().session(session)?.map(|s| s.created_at))
 }
 
 /// The ids of every account (for the profile ids no other kind may take).
 pub fn person_ids(accounts: &Accounts) -> Result<Vec<PersonId>, AccountError> {
-    let conn = accounts.conn();
-    let mut statement = conn.prepare("SELECT id FROM users")?;
-    let ids = statement
-        .query_map([], |r| r.get::<_, String>(0))?
-        .filter_map(Result::ok)
-        .filter_map(|id| id.parse().ok())
-        .collect();
-    Ok(ids)
+    Ok(accounts.store().person_ids()?)
 }
 
 /// How a device is named to others (the audit log "Hvem har set mit CV"): the browser and
@@ -198,7 +124,6 @@ mod tests {
     fn a_peer_id_belongs_to_its_first_user_and_the_relays_to_no_one() {
         let dir = tempfile::tempdir().unwrap();
         let accounts = Accounts::open(dir.path()).unwrap();
-        open(&accounts).unwrap();
         let (anna, bent): (PersonId, PersonId) = ("anna".parse().unwrap(), "bent".parse().unwrap());
         let phone: PeerId = "phone-1".parse().unwrap();
         assert_eq!(

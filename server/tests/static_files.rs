@@ -177,3 +177,33 @@ async fn a_missing_or_empty_dist_is_a_startup_error() {
         assert!(err.to_string().contains("cargo xtask dist"), "{err}");
     }
 }
+
+#[tokio::test]
+async fn a_database_from_a_newer_relay_is_a_startup_error() {
+    let data = tempfile::tempdir().unwrap();
+    let dist = tempfile::tempdir().unwrap();
+    common::fixture_dist(dist.path());
+    // What a relay with more migrations than this one would leave behind.
+    rusqlite::Connection::open(
+        data.path()
+            .join(samskab_server::storage::SqliteStore::FILE_NAME),
+    )
+    .unwrap()
+    .pragma_update(None, "user_version", 9_999)
+    .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let config = Config {
+        addr: listener.local_addr().unwrap(),
+        data: data.path().to_owned(),
+        dist: dist.path().to_owned(),
+        demo: false,
+        public_url: None,
+        mail: Default::default(),
+    };
+    let err = samskab_server::run(listener, config, std::future::pending())
+        .await
+        .unwrap_err();
+    let message = format!("{err:#}");
+    assert!(message.contains("schema version 9999"), "{message}");
+    assert!(message.contains("newer than this relay knows"), "{message}");
+}

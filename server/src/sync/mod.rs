@@ -145,7 +145,6 @@ impl SyncEngine {
     /// Loads every stored document and starts the engine thread. Documents stored in many
     /// chunks are compacted into one save on the way.
     pub fn start(mut store: Box<dyn Store>, accounts: Arc<Accounts>) -> Result<Self, StoreError> {
-        crate::peers::open(&accounts).map_err(|e| StoreError::Engine(e.to_string()))?;
         match crate::peers::prune(&accounts, now_ms()) {
             Ok(forgotten) => tracing::info!(forgotten, "old device bindings forgotten"),
             Err(e) => tracing::warn!(error = %e, "cannot forget old device bindings"),
@@ -176,7 +175,7 @@ impl SyncEngine {
             if stored.chunks > 16
                 && let Some(doc) = hub.document(&stored.id)
             {
-                store.compact(&stored.id, &doc.save())?;
+                store.compact(&stored.id, &doc.save(), stored.through)?;
             }
         }
         {
