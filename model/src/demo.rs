@@ -9,6 +9,7 @@ mod synthetic;
 pub use synthetic::{XorShift, synthetic_profiles};
 
 use crate::ids::{DocumentId, PersonId, ShiftId};
+use crate::kinds::organisation::{Category, Organisation};
 use crate::local_time;
 use crate::profile::{
     Availability, CertificateStatus, ChildCertificate, Consent, CoordinatorConsent, DayPart,
@@ -21,8 +22,8 @@ use Area::{ChildrenYouth as Kids, Culture, Elderly, Health, Nature, Other, Socia
 const HOUR: Millis = 60 * 60 * 1000;
 const DAY: Millis = 24 * HOUR;
 
-/// The demo organisations: (id, name). Until organisations are documents of their own
-/// (accounts), coordinators pick from these.
+/// The demo organisations: (id, name). The relay creates them in its organisation table
+/// (membership) and seeds their documents ([`organisation_documents`]).
 pub const ORGANISATIONS: &[(&str, &str)] = &[
     ("haslev-fodbold", "Haslev Fodboldklub"),
     (
@@ -37,6 +38,90 @@ pub const ORGANISATIONS: &[(&str, &str)] = &[
     ),
     ("dalby-borgerforening", "Dalby Borgerforening"),
 ];
+
+/// How the demo organisations describe themselves: (id, category, town, description,
+/// contact name, phone, e-mail). The relay seeds their documents with `--demo`.
+const ORGANISATION_DETAILS: &[(&str, Category, &str, &str, &str, &str, &str)] = &[
+    (
+        "haslev-fodbold",
+        Category::Association,
+        "Haslev",
+        "Fodbold for børn, unge og voksne på Haslev Stadion. Frivillige står for kiosk, \
+         kampdage, stævner og kørsel til udekampe.",
+        "Mette Holm",
+        "20 11 22 33",
+        "frivillig@haslev-fodbold.dk",
+    ),
+    (
+        "faxe-plejecenter-venner",
+        Category::Association,
+        "Faxe",
+        "Vi giver beboerne på Plejecenter Solgården gode stunder: gåture, højtlæsning, \
+         sang, udflugter og en kop kaffe.",
+        "Birthe Lund",
+        "30 44 55 66",
+        "venner@solgaarden.dk",
+    ),
+    (
+        "haslev-bibliotek",
+        Category::MunicipalCentre,
+        "Haslev",
+        "Bibliotekets frivillige hjælper med lektiecafé, it-hjælp og arrangementer.",
+        "Jonas Berg",
+        "56 20 30 40",
+        "bibliotek@faxekommune.dk",
+    ),
+    (
+        "naturgruppen-karise",
+        Category::Association,
+        "Karise",
+        "Naturpleje, affaldsindsamling og naturvandringer omkring Karise.",
+        "Søren Dahl",
+        "40 12 34 56",
+        "natur@karise.dk",
+    ),
+    (
+        "aktivitetscenter-haslev",
+        Category::MunicipalCentre,
+        "Haslev",
+        "Kommunalt aktivitetscenter for ældre med værksteder, motion og fællesspisning.",
+        "Anne Kjær",
+        "56 20 50 60",
+        "aktivitetscenter@faxekommune.dk",
+    ),
+    (
+        "dalby-borgerforening",
+        Category::Association,
+        "Dalby",
+        "Borgerforeningen samler byen om fester, byforskønnelse og forsamlingshuset.",
+        "Lars Mikkelsen",
+        "22 33 44 55",
+        "kontakt@dalby-borgerforening.dk",
+    ),
+];
+
+/// The demo organisations' own documents, as they describe themselves.
+pub fn organisation_documents(now: Millis) -> Vec<Organisation> {
+    ORGANISATIONS
+        .iter()
+        .filter_map(|(id, name)| {
+            let organisation = id.parse().ok()?;
+            let details = ORGANISATION_DETAILS.iter().find(|d| d.0 == *id);
+            let category = details.map_or(Category::Association, |d| d.1);
+            let mut doc = Organisation::new(organisation, name, category, now);
+            if let Some((_, _, town, description, contact, phone, email)) = details {
+                doc.town = (*town).into();
+                doc.description = (*description).into();
+                doc.contact = Contact {
+                    name: (*contact).into(),
+                    phone: (*phone).into(),
+                    email: (*email).into(),
+                };
+            }
+            Some(doc)
+        })
+        .collect()
+}
 
 /// An organisation's name, or its id when it is not a demo organisation.
 pub fn organisation_name(id: &str) -> &str {
@@ -1019,6 +1104,16 @@ mod tests {
         for (_, task) in &tasks {
             let found = volunteers_for(task, &profiles, now);
             assert!(!found.is_empty(), "no one for {}", task.title);
+        }
+    }
+
+    #[test]
+    fn every_demo_organisation_has_a_valid_document() {
+        let docs = organisation_documents(0);
+        assert_eq!(docs.len(), ORGANISATIONS.len());
+        for doc in &docs {
+            assert_eq!(doc.validate(), Ok(()), "{}", doc.name);
+            assert!(!doc.description.is_empty(), "{}", doc.name);
         }
     }
 }

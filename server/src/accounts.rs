@@ -352,8 +352,10 @@ impl Accounts {
                 "a name of 1 to 120 characters is required",
             ));
         }
-        if !matches!(org.kind.as_str(), "forening" | "center") {
-            return Err(AccountError::Invalid("kind must be forening or center"));
+        if !matches!(org.kind.as_str(), "forening" | "center" | "anden") {
+            return Err(AccountError::Invalid(
+                "kind must be forening, center or anden",
+            ));
         }
         let trimmed = Organisation {
             name: org.name.trim().to_owned(),

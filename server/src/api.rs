@@ -433,6 +433,9 @@ async fn create_organisation(
     let accounts = state.accounts.clone();
     let created = org.clone();
     blocking(move || accounts.create_organisation(&created)).await?;
+    crate::organisation_documents::create(&state.sync, &org, crate::accounts::now_ms())
+        .await
+        .map_err(ApiError::Internal)?;
     tracing::info!(by = %user.id, organisation = %org.id, "organisation created");
     Ok((StatusCode::CREATED, Json(org)).into_response())
 }

@@ -34,6 +34,7 @@ pub mod error;
 pub mod http;
 pub mod limits;
 pub mod mail;
+pub mod organisation_documents;
 pub mod password_reset;
 pub mod peers;
 pub mod secret;
@@ -178,6 +179,8 @@ pub async fn run(
         let created = tokio::task::spawn_blocking(move || demo.seed_demo()).await??;
         tracing::info!(created, "demo accounts seeded");
     }
+    let made = organisation_documents::ensure(&engine, accounts.clone(), config.demo).await?;
+    tracing::info!(made, "organisation documents made");
     let (closing, shutdown_rx) = watch::channel(false);
     let state = Arc::new(AppState {
         assets,

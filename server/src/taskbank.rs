@@ -10,6 +10,7 @@
 //!   Anyone else, and any id that is not a task, gets the same 404, so the endpoint tells
 //!   nobody else which tasks exist or who is on them.
 
+use samskab_model::kinds::organisation::OrganisationKind;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -91,11 +92,20 @@ async fn made_catalog(state: &AppState) -> Result<Made, ApiError> {
         .await
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("task failed: {e}")))?
         .map_err(ApiError::from)?;
+    // The name an organisation gives itself in its document; the table's name for one that
+    // has no document yet.
+    let documents = state.sync.documents::<OrganisationKind>().await;
     for task in &mut tasks {
-        task.organisation_name = organisations
+        let named = documents
             .iter()
-            .find(|o| o.id == task.organisation)
-            .map_or_else(|| task.organisation.to_string(), |o| o.name.clone());
+            .find(|(_, o)| o.organisation == task.organisation)
+            .map(|(_, o)| o.name.clone());
+        task.organisation_name = named.unwrap_or_else(|| {
+            organisations
+                .iter()
+                .find(|o| o.id == task.organisation)
+                .map_or_else(|| task.organisation.to_string(), |o| o.name.clone())
+        });
     }
     public_task::sort(&mut tasks);
     let json = serde_json::to_vec(&PublicCatalog { tasks })

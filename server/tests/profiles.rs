@@ -7,7 +7,7 @@
 mod common;
 
 use automerge::Automerge;
-use common::device::{Device, PATIENCE, next_message};
+use common::device::{Device, PATIENCE, can_read, next_message};
 use common::{Relay, now};
 use samskab_model::profile::{Consent, CoordinatorConsent, Profile, profile_document_id};
 use samskab_model::sync::Message;
@@ -22,47 +22,6 @@ fn write<T: autosurgeon::Reconcile>(doc: &mut Automerge, value: &T) {
 
 fn shift() -> ShiftId {
     "vagt-1".parse().unwrap()
-}
-
-/// Whether a fresh device of the user behind `token` can read `id`, asked twice: is it in the
-/// catalog, and does an explicit request get it (or `doc-unavailable`)? Both must agree.
-async fn can_read(relay: &Relay, token: &str, id: DocumentId, name: &str) -> bool {
-    let mut device = Device::connect(&relay.ws_url_as(token), name).await;
-    let listed = loop {
-        match tokio::time::timeout(PATIENCE, next_message(&mut device.ws))
-            .await
-            .unwrap()
-            .unwrap()
-        {
-            Message::Catalog { documents, .. } => {
-                break documents.iter().any(|e| e.document_id == id);
-            }
-            other => {
-                let effects = device.hub.receive(&device.relay, other).unwrap();
-                device.send(effects).await;
-            }
-        }
-    };
-    // A device that never listed it asks for it outright.
-    let mut asking = Device::connect(&relay.ws_url_as(token), &format!("{name}-asks")).await;
-    let effects = asking.hub.request(id);
-    asking.send(effects).await;
-    let requested = loop {
-        if !asking.hub.heads(&id).is_empty() {
-            break true;
-        }
-        let message = tokio::time::timeout(PATIENCE, next_message(&mut asking.ws))
-            .await
-            .unwrap()
-            .unwrap();
-        if matches!(&message, Message::DocUnavailable { document_id, .. } if *document_id == id) {
-            break false;
-        }
-        let effects = asking.hub.receive(&asking.relay, message).unwrap();
-        asking.send(effects).await;
-    };
-    assert_eq!(listed, requested, "{name}: catalog and request disagree");
-    requested
 }
 
 struct World {

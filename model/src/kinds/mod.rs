@@ -74,6 +74,13 @@ pub trait DocumentKind: Sized + 'static {
         None
     }
 
+    /// The ids this kind derives from the people and organisations the relay knows (a
+    /// person's profile, an organisation's own document): no other kind may be created at
+    /// one, or the document it is meant for could never be made.
+    fn derived_ids(_people: &[PersonId], _organisations: &[OrganisationId]) -> Vec<DocumentId> {
+        Vec::new()
+    }
+
     /// The person whose document this is, if reads of it by anyone else are logged in the
     /// audit log the person sees in Min konto (a profile: its owner). The relay holds such a
     /// message until its audit entry is committed.
@@ -119,7 +126,8 @@ pub struct Write<'a, K: DocumentKind> {
     pub paths: &'a [Path],
     /// The relay's bounds on sign-up times.
     pub window: SignupWindow,
-    /// The id is another kind's derived id (a person's profile).
+    /// The id is one some kind derives ([`DocumentKind::derived_ids`]): a kind that does
+    /// not derive its ids refuses to be created at one.
     pub reserved: bool,
 }
 
@@ -176,6 +184,11 @@ macro_rules! registry {
                 None
             }
 
+            /// The kind `K` (`None` only for a kind left out of the registry).
+            pub fn of_kind<K: DocumentKind>() -> Option<Kind> {
+                Kind::from_word(K::KIND)
+            }
+
             /// The word at `/kind`.
             pub fn word(self) -> &'static str {
                 match self {
@@ -230,6 +243,17 @@ macro_rules! registry {
                 }
             }
         )+
+
+        /// Every id some kind derives from these people and organisations
+        /// ([`DocumentKind::derived_ids`]).
+        pub fn derived_ids(
+            people: &[PersonId],
+            organisations: &[OrganisationId],
+        ) -> std::collections::HashSet<DocumentId> {
+            let mut ids = std::collections::HashSet::new();
+            $(ids.extend(<$kind as DocumentKind>::derived_ids(people, organisations));)+
+            ids
+        }
 
         /// The sentence for the code `code` of the kind whose word is `kind` (`None`: unknown).
         pub fn describe_kind_code(kind: &str, code: &str, lang: Lang) -> Option<String> {

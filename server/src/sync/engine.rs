@@ -36,9 +36,9 @@ pub(super) struct Engine {
     pub(super) last_heard: HashMap<PeerId, i64>,
     /// Bytes held of each document (stored saves plus appended changes).
     pub(super) sizes: HashMap<DocumentId, usize>,
-    /// Derived profile ids of every account, refreshed now and then.
-    pub(super) profile_ids: HashSet<DocumentId>,
-    pub(super) profile_ids_at: Option<std::time::Instant>,
+    /// The ids the kinds derive from every account and organisation, refreshed now and then.
+    pub(super) reserved_ids: HashSet<DocumentId>,
+    pub(super) reserved_ids_at: Option<std::time::Instant>,
     pub(super) gauge: Arc<Gauge>,
     pub(super) readers: Arc<Readers>,
     pub(super) accounts: Arc<Accounts>,
@@ -232,6 +232,7 @@ impl Engine {
                 Command::PublicTasks { reply } => {
                     let _ = reply.send(self.public_tasks());
                 }
+                Command::Read(read) => read(&self.hub),
                 Command::Task { id, reply } => {
                     let _ = reply.send(self.hub.document(&id).and_then(as_task));
                 }

@@ -7,12 +7,12 @@ use std::collections::{HashMap, HashSet};
 use automerge::ActorId;
 use samskab_model::authz::{self, Principal, Refusal};
 use samskab_model::judge::{Incoming, Writer, admit};
-use samskab_model::profile::profile_document_id;
+use samskab_model::kinds;
 use samskab_model::sync::{Effect, Message, PeerId};
 use samskab_model::{DocumentId, PersonId};
 
 use super::engine::Engine;
-use super::{PROFILE_IDS_TTL, lock, now_ms};
+use super::{RESERVED_IDS_TTL, lock, now_ms};
 use crate::accounts::Accounts;
 
 impl Engine {
@@ -30,7 +30,7 @@ impl Engine {
             });
         };
         // Only a creation can take another kind's id; the list is not consulted otherwise.
-        let reserved = self.hub.heads(&id).is_empty() && self.accounts_profile_ids().contains(&id);
+        let reserved = self.hub.heads(&id).is_empty() && self.reserved_ids().contains(&id);
         let window = authz::SignupWindow {
             now: now_ms(),
             not_before: client.last_contact,
@@ -54,22 +54,28 @@ impl Engine {
         }))
     }
 
-    /// The derived document ids of every account's profile: no other kind may be created at
-    /// one, or that person's CV could never be created.
-    pub(super) fn accounts_profile_ids(&mut self) -> &HashSet<DocumentId> {
+    /// The ids the kinds derive from every account and organisation (a person's profile, an
+    /// organisation's document): no other kind may be created at one, or the document it is
+    /// meant for could never be made. Read again every [`RESERVED_IDS_TTL`].
+    pub(super) fn reserved_ids(&mut self) -> &HashSet<DocumentId> {
         if self
-            .profile_ids_at
-            .is_none_or(|at| at.elapsed() > PROFILE_IDS_TTL)
+            .reserved_ids_at
+            .is_none_or(|at| at.elapsed() > RESERVED_IDS_TTL)
         {
-            match crate::peers::person_ids(&self.accounts) {
-                Ok(people) => {
-                    self.profile_ids = people.iter().map(profile_document_id).collect();
-                    self.profile_ids_at = Some(std::time::Instant::now());
+            let directory = crate::peers::person_ids(&self.accounts).and_then(|people| {
+                let organisations = self.accounts.organisations()?;
+                Ok((people, organisations))
+            });
+            match directory {
+                Ok((people, organisations)) => {
+                    let organisations: Vec<_> = organisations.into_iter().map(|o| o.id).collect();
+                    self.reserved_ids = kinds::derived_ids(&people, &organisations);
+                    self.reserved_ids_at = Some(std::time::Instant::now());
                 }
                 Err(e) => tracing::error!(error = %e, "cannot list accounts for reserved ids"),
             }
         }
-        &self.profile_ids
+        &self.reserved_ids
     }
 
     /// A refused change is dropped. A Samskab client is told which document and why (it

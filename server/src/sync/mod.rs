@@ -32,7 +32,7 @@ use std::thread;
 
 use samskab_model::authz::Principal;
 pub use samskab_model::judge::{Incoming, Trial, Verdict, Writer, admit, judge};
-use samskab_model::kinds;
+use samskab_model::kinds::{self, DocumentKind};
 use samskab_model::public_task::PublicTask;
 use samskab_model::sync::{Hub, Message, PeerId, Role};
 use samskab_model::{DocumentId, PersonId, Task};
@@ -110,6 +110,8 @@ pub(super) enum Command {
     PublicTasks {
         reply: oneshot::Sender<Vec<PublicTask>>,
     },
+    /// Runs a read of the documents on the engine thread (see [`SyncEngine::documents`]).
+    Read(Box<dyn FnOnce(&Hub) + Send>),
     /// One task as the relay holds it (for checks the HTTP API makes itself).
     Task {
         id: DocumentId,
@@ -137,6 +139,7 @@ impl std::fmt::Debug for Command {
             Command::EndSessions { .. } => "EndSessions",
             Command::PublicTasks { .. } => "PublicTasks",
             Command::Task { .. } => "Task",
+            Command::Read(_) => "Read",
         })
     }
 }
@@ -209,8 +212,8 @@ impl SyncEngine {
                     connections: HashMap::new(),
                     next_connection: 1,
                     last_heard: HashMap::new(),
-                    profile_ids: HashSet::new(),
-                    profile_ids_at: None,
+                    reserved_ids: HashSet::new(),
+                    reserved_ids_at: None,
                     gauge: engine_gauge,
                 }
                 .run(rx)
@@ -324,6 +327,24 @@ impl SyncEngine {
         rx.await.ok().flatten()
     }
 
+    /// Every document of kind `K` the relay holds, hydrated (those that do not hydrate are
+    /// left out), in no particular order.
+    pub async fn documents<K: DocumentKind>(&self) -> Vec<(DocumentId, K::Doc)>
+    where
+        K::Doc: Send,
+    {
+        let (reply, rx) = oneshot::channel();
+        self.send(Command::Read(Box::new(move |hub: &Hub| {
+            let found = hub
+                .documents()
+                .filter(|(_, doc)| kinds::Kind::of(doc) == kinds::Kind::of_kind::<K>())
+                .filter_map(|(id, doc)| Some((*id, autosurgeon::hydrate(doc).ok()?)))
+                .collect();
+            let _ = reply.send(found);
+        })));
+        rx.await.unwrap_or_default()
+    }
+
     /// Stores a document unless one with this id exists. True if it was added.
     pub async fn seed(&self, id: DocumentId, bytes: Vec<u8>) -> Result<bool, String> {
         let (done, result) = oneshot::channel();
@@ -347,8 +368,8 @@ impl SyncEngine {
 /// exports something (`profile`, `signups`), as each kind says ([`kinds::export`]).
 pub type Export = serde_json::Map<String, serde_json::Value>;
 
-/// How long the list of account profile ids is used before it is read again.
-pub(super) const PROFILE_IDS_TTL: std::time::Duration = std::time::Duration::from_secs(10);
+/// How long the reserved ids are used before the accounts are read again.
+pub(super) const RESERVED_IDS_TTL: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// How many held profile messages the engine batches into one audit transaction at most.
 pub(super) const AUDIT_BATCH: usize = 256;

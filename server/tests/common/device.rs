@@ -74,6 +74,30 @@ impl Device {
         self.send(effects).await;
     }
 
+    /// Waits for the relay's answer to a change of `doc` just sent: `None` when the relay
+    /// acknowledged it (in sync), or the refusal's code.
+    pub async fn verdict(&mut self, doc: DocumentId) -> Option<String> {
+        let relay = self.relay.clone();
+        loop {
+            if self.hub.in_sync_with(&relay, &doc) {
+                return None;
+            }
+            let message = tokio::time::timeout(PATIENCE, next_message(&mut self.ws))
+                .await
+                .expect("an answer in time")
+                .expect("the connection stays open");
+            if let Message::ChangeRefused {
+                document_id, code, ..
+            } = &message
+                && *document_id == doc
+            {
+                return Some(code.clone());
+            }
+            let effects = self.hub.receive(&relay, message).unwrap();
+            self.send(effects).await;
+        }
+    }
+
     pub async fn acknowledged(&mut self, doc: DocumentId) {
         let relay = self.relay.clone();
         self.pump_until("the relay's acknowledgement", |hub| {
@@ -91,4 +115,45 @@ pub async fn next_message(ws: &mut Socket) -> Option<Message> {
             Ok(_) => {}
         }
     }
+}
+
+/// Whether a fresh device of the user behind `token` can read `id`, asked twice: is it in the
+/// catalog, and does an explicit request get it (or `doc-unavailable`)? Both must agree.
+pub async fn can_read(relay: &super::Relay, token: &str, id: DocumentId, name: &str) -> bool {
+    let mut device = Device::connect(&relay.ws_url_as(token), name).await;
+    let listed = loop {
+        match tokio::time::timeout(PATIENCE, next_message(&mut device.ws))
+            .await
+            .unwrap()
+            .unwrap()
+        {
+            Message::Catalog { documents, .. } => {
+                break documents.iter().any(|e| e.document_id == id);
+            }
+            other => {
+                let effects = device.hub.receive(&device.relay, other).unwrap();
+                device.send(effects).await;
+            }
+        }
+    };
+    // A device that never listed it asks for it outright.
+    let mut asking = Device::connect(&relay.ws_url_as(token), &format!("{name}-asks")).await;
+    let effects = asking.hub.request(id);
+    asking.send(effects).await;
+    let requested = loop {
+        if !asking.hub.heads(&id).is_empty() {
+            break true;
+        }
+        let message = tokio::time::timeout(PATIENCE, next_message(&mut asking.ws))
+            .await
+            .unwrap()
+            .unwrap();
+        if matches!(&message, Message::DocUnavailable { document_id, .. } if *document_id == id) {
+            break false;
+        }
+        let effects = asking.hub.receive(&asking.relay, message).unwrap();
+        asking.send(effects).await;
+    };
+    assert_eq!(listed, requested, "{name}: catalog and request disagree");
+    requested
 }

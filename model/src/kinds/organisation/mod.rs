@@ -11,7 +11,7 @@ use automerge::{Automerge, ROOT};
 
 use super::{DocumentKind, Facts, Write};
 use crate::authz::{Principal, Refusal};
-use crate::ids::OrganisationId;
+use crate::ids::{DocumentId, OrganisationId, PersonId};
 
 pub use rules::OrganisationRefusal;
 pub use schema::{Category, Organisation, OrganisationError, organisation_document_id};
@@ -60,5 +60,9 @@ impl DocumentKind for OrganisationKind {
 
     fn check_write(w: &Write<'_, Self>) -> Result<(), Refusal> {
         rules::check_organisation_write(w.who, w.id, w.before, w.after, w.paths)
+    }
+
+    fn derived_ids(_: &[PersonId], organisations: &[OrganisationId]) -> Vec<DocumentId> {
+        organisations.iter().map(organisation_document_id).collect()
     }
 }

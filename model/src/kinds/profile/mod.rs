@@ -10,7 +10,7 @@ use automerge::{Automerge, ROOT};
 
 use super::{DocumentKind, Fact, Facts, Write};
 use crate::authz::{Principal, Refusal};
-use crate::ids::{DocumentId, PersonId};
+use crate::ids::{DocumentId, OrganisationId, PersonId};
 use schema::{Consent, Profile, profile_document_id};
 
 pub use rules::ProfileRefusal;
@@ -84,6 +84,10 @@ impl DocumentKind for ProfileKind {
         match fact {
             Fact::SignedUp { person, .. } => Some(profile_document_id(person)),
         }
+    }
+
+    fn derived_ids(people: &[PersonId], _: &[OrganisationId]) -> Vec<DocumentId> {
+        people.iter().map(profile_document_id).collect()
     }
 
     fn audited_owner(view: &ProfileView) -> Option<&PersonId> {
