@@ -12,7 +12,7 @@ use samskab_model::authz::{ReadView, Refusal};
 use samskab_model::kinds;
 use samskab_model::kinds::task::TaskView;
 use samskab_model::public_task::PublicTask;
-use samskab_model::sync::{Effect, Hub, Message, PeerId, limits};
+use samskab_model::sync::{Effect, Hub, Message, PeerId, Role, limits};
 use samskab_model::task::TaskStatus;
 use samskab_model::{DocumentId, PersonId, Task};
 use tokio::sync::mpsc;
@@ -23,7 +23,7 @@ use super::readers::Readers;
 use super::{AUDIT_BATCH, AUDIT_WAIT, Command, ConnectionId, Export, lock, now_ms};
 use crate::accounts::Accounts;
 use crate::audit::ProfileRead;
-use crate::storage::Store;
+use crate::storage::{Store, StoreError};
 
 pub(super) struct Engine {
     pub(super) hub: Hub,
@@ -62,6 +62,70 @@ fn as_task(doc: &Automerge) -> Option<Task> {
 }
 
 impl Engine {
+    /// The engine over `store`'s documents (those stored in many chunks compacted on the
+    /// way), with its read policy and facts index built. Nothing runs until commands come.
+    pub(super) fn load(
+        mut store: Box<dyn Store>,
+        accounts: Arc<Accounts>,
+        gauge: Arc<Gauge>,
+    ) -> Result<Self, StoreError> {
+        let me: PeerId = crate::peers::RELAY_PEER
+            .parse()
+            .map_err(|_| StoreError::Engine("invalid relay peer id".into()))?;
+        let mut hub = Hub::new(me, Role::Relay);
+        let readers: Arc<Readers> = Arc::default();
+        let policy = readers.clone();
+        hub.set_read_policy(Box::new(move |peer, id, doc| {
+            let Some(who) = lock(&policy.clients).get(peer).map(|c| c.principal.clone()) else {
+                return false;
+            };
+            policy.may_read(&who, id, doc)
+        }));
+        let docs = store.load_all()?;
+        let count = docs.len();
+        let mut sizes = HashMap::new();
+        for stored in docs {
+            sizes.insert(stored.id, stored.bytes.len());
+            if let Err(e) = hub.load(stored.id, &stored.bytes) {
+                // A document that does not load is kept in the store untouched for inspection
+                // and left out of sync, rather than stopping the relay for everyone.
+                tracing::error!(document = %stored.id, error = %e, "stored document does not load; skipped");
+                continue;
+            }
+            if stored.chunks > 16
+                && let Some(doc) = hub.document(&stored.id)
+            {
+                store.compact(&stored.id, &doc.save(), stored.through)?;
+            }
+        }
+        {
+            let mut facts = lock(&readers.facts);
+            for (id, doc) in hub.documents() {
+                facts.update(*id, kinds::facts_of(doc));
+            }
+        }
+        tracing::info!(documents = count, "documents loaded");
+        Ok(Engine {
+            hub,
+            store,
+            outboxes: HashMap::new(),
+            readers,
+            accounts,
+            actors: HashMap::new(),
+            held: Vec::new(),
+            holding_for: HashSet::new(),
+            held_since: None,
+            public: HashMap::new(),
+            sizes,
+            connections: HashMap::new(),
+            next_connection: 1,
+            last_heard: HashMap::new(),
+            reserved_ids: HashSet::new(),
+            reserved_ids_at: None,
+            gauge,
+        })
+    }
+
     pub(super) fn run(mut self, mut rx: mpsc::UnboundedReceiver<Command>) {
         while let Some(command) = rx.blocking_recv() {
             self.command(command);

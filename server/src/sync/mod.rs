@@ -26,7 +26,6 @@ mod judging;
 mod outbox;
 mod readers;
 
-use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread;
 
@@ -34,7 +33,7 @@ use samskab_model::authz::Principal;
 pub use samskab_model::judge::{Incoming, Trial, Verdict, Writer, admit, judge};
 use samskab_model::kinds::{self, DocumentKind};
 use samskab_model::public_task::PublicTask;
-use samskab_model::sync::{Hub, Message, PeerId, Role};
+use samskab_model::sync::{Hub, Message, PeerId};
 use samskab_model::{DocumentId, PersonId, Task};
 use tokio::sync::{mpsc, oneshot};
 
@@ -45,7 +44,6 @@ pub use facts::FactIndex;
 use health::Gauge;
 pub use health::{HEALTH_MAX_QUEUED, HEALTH_MAX_STALL_MS, Health};
 pub use outbox::{Outbox, Outgoing, weight, written};
-use readers::Readers;
 
 /// Who opened a sync connection, and from what.
 #[derive(Debug, Clone)]
@@ -147,77 +145,21 @@ impl std::fmt::Debug for Command {
 impl SyncEngine {
     /// Loads every stored document and starts the engine thread. Documents stored in many
     /// chunks are compacted into one save on the way.
-    pub fn start(mut store: Box<dyn Store>, accounts: Arc<Accounts>) -> Result<Self, StoreError> {
+    pub fn start(store: Box<dyn Store>, accounts: Arc<Accounts>) -> Result<Self, StoreError> {
         match crate::peers::prune(&accounts, now_ms()) {
             Ok(forgotten) => tracing::info!(forgotten, "old device bindings forgotten"),
             Err(e) => tracing::warn!(error = %e, "cannot forget old device bindings"),
         }
-        let me: PeerId = crate::peers::RELAY_PEER
-            .parse()
-            .map_err(|_| StoreError::Engine("invalid relay peer id".into()))?;
-        let mut hub = Hub::new(me.clone(), Role::Relay);
-        let readers: Arc<Readers> = Arc::default();
-        let policy = readers.clone();
-        hub.set_read_policy(Box::new(move |peer, id, doc| {
-            let Some(who) = lock(&policy.clients).get(peer).map(|c| c.principal.clone()) else {
-                return false;
-            };
-            policy.may_read(&who, id, doc)
-        }));
-        let docs = store.load_all()?;
-        let count = docs.len();
-        let mut sizes = HashMap::new();
-        for stored in docs {
-            sizes.insert(stored.id, stored.bytes.len());
-            if let Err(e) = hub.load(stored.id, &stored.bytes) {
-                // A document that does not load is kept in the store untouched for inspection
-                // and left out of sync, rather than stopping the relay for everyone.
-                tracing::error!(document = %stored.id, error = %e, "stored document does not load; skipped");
-                continue;
-            }
-            if stored.chunks > 16
-                && let Some(doc) = hub.document(&stored.id)
-            {
-                store.compact(&stored.id, &doc.save(), stored.through)?;
-            }
-        }
-        {
-            let mut facts = lock(&readers.facts);
-            for (id, doc) in hub.documents() {
-                facts.update(*id, kinds::facts_of(doc));
-            }
-        }
-        tracing::info!(documents = count, "documents loaded");
-        let (commands, rx) = mpsc::unbounded_channel();
         let gauge = Arc::new(Gauge::default());
         gauge
             .last_done
             .store(now_ms(), std::sync::atomic::Ordering::Relaxed);
-        let engine_gauge = gauge.clone();
+        let engine = Engine::load(store, accounts, gauge.clone())?;
+        let me = engine.hub.me().clone();
+        let (commands, rx) = mpsc::unbounded_channel();
         thread::Builder::new()
             .name("sync-engine".into())
-            .spawn(move || {
-                Engine {
-                    hub,
-                    store,
-                    outboxes: HashMap::new(),
-                    readers,
-                    accounts,
-                    actors: HashMap::new(),
-                    held: Vec::new(),
-                    holding_for: HashSet::new(),
-                    held_since: None,
-                    public: HashMap::new(),
-                    sizes,
-                    connections: HashMap::new(),
-                    next_connection: 1,
-                    last_heard: HashMap::new(),
-                    reserved_ids: HashSet::new(),
-                    reserved_ids_at: None,
-                    gauge: engine_gauge,
-                }
-                .run(rx)
-            })
+            .spawn(move || engine.run(rx))
             .map_err(|e| StoreError::Engine(e.to_string()))?;
         Ok(Self {
             commands,
@@ -381,3 +323,6 @@ pub(super) fn now_ms() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,326 @@
+//! The engine driven through its commands, without sockets or a thread: devices are the
+//! model's client hubs, their messages handed to [`Engine::command`] and the engine's outboxes
+//! read back. Documents are kept in memory; accounts in a SQLite file in a temporary directory.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use automerge::Automerge;
+use samskab_model::authz::{Principal, Role};
+use samskab_model::profile::{Consent, CoordinatorConsent, Profile, profile_document_id};
+use samskab_model::sync::{Effect, Hub, Message, PeerId, Role as HubRole};
+use samskab_model::task::{Shift, Signup, SignupState};
+use samskab_model::{Area, DocumentId, Task, TaskStatus};
+use tokio::sync::{Semaphore, mpsc, oneshot};
+
+use super::engine::Engine;
+use super::health::Gauge;
+use super::outbox::{Outbox, Outgoing};
+use super::{Client, Command, ConnectionId, now_ms};
+use crate::accounts::Accounts;
+use crate::storage::{ChunkSeq, Store, StoreError, StoredDocument};
+
+/// Documents in memory, appended and compacted as the SQLite store does.
+#[derive(Debug, Default, Clone)]
+struct MemoryStore {
+    chunks: Arc<std::sync::Mutex<HashMap<DocumentId, Vec<Vec<u8>>>>>,
+}
+
+impl Store for MemoryStore {
+    fn load_all(&mut self) -> Result<Vec<StoredDocument>, StoreError> {
+        let chunks = self.chunks.lock().unwrap();
+        Ok(chunks
+            .iter()
+            .map(|(id, c)| StoredDocument {
+                id: *id,
+                bytes: c.concat(),
+                chunks: c.len(),
+                through: ChunkSeq(i64::try_from(c.len()).unwrap()),
+            })
+            .collect())
+    }
+
+    fn append(&mut self, id: &DocumentId, bytes: &[u8]) -> Result<(), StoreError> {
+        let mut chunks = self.chunks.lock().unwrap();
+        chunks.entry(*id).or_default().push(bytes.to_vec());
+        Ok(())
+    }
+
+    fn compact(
+        &mut self,
+        id: &DocumentId,
+        bytes: &[u8],
+        _through: ChunkSeq,
+    ) -> Result<(), StoreError> {
+        let mut chunks = self.chunks.lock().unwrap();
+        chunks.insert(*id, vec![bytes.to_vec()]);
+        Ok(())
+    }
+
+    fn load(&mut self, id: &DocumentId) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self.chunks.lock().unwrap().get(id).map(|c| c.concat()))
+    }
+}
+
+impl MemoryStore {
+    fn stored(&self, id: &DocumentId) -> bool {
+        self.chunks.lock().unwrap().contains_key(id)
+    }
+}
+
+/// A device: a client hub, its connection and its outbox's receiving end.
+struct Device {
+    hub: Hub,
+    connection: ConnectionId,
+    inbox: mpsc::UnboundedReceiver<Outgoing>,
+    refused: Vec<String>,
+}
+
+struct World {
+    engine: Engine,
+    store: MemoryStore,
+    accounts: Arc<Accounts>,
+    devices: HashMap<PeerId, Device>,
+    relay: PeerId,
+    /// Whether held messages are flushed after each command (as the engine's loop does when
+    /// nothing else waits); off, they stay held until the test flushes them.
+    flush: bool,
+    _dir: tempfile::TempDir,
+}
+
+fn who(name: &str, role: Role, orgs: &[&str]) -> Principal {
+    Principal {
+        person: name.parse().unwrap(),
+        role,
+        organisations: orgs.iter().map(|o| o.parse().unwrap()).collect(),
+    }
+}
+
+fn write<T: autosurgeon::Reconcile>(doc: &mut Automerge, value: &T) {
+    doc.transact::<_, _, autosurgeon::ReconcileError>(|tx| autosurgeon::reconcile(tx, value))
+        .unwrap();
+}
+
+impl World {
+    fn new() -> World {
+        let dir = tempfile::tempdir().unwrap();
+        let accounts = Arc::new(Accounts::open(dir.path()).unwrap());
+        let store = MemoryStore::default();
+        let engine = Engine::load(
+            Box::new(store.clone()),
+            accounts.clone(),
+            Arc::new(Gauge::default()),
+        )
+        .unwrap();
+        let relay = engine.hub.me().clone();
+        World {
+            engine,
+            store,
+            accounts,
+            devices: HashMap::new(),
+            relay,
+            flush: true,
+            _dir: dir,
+        }
+    }
+
+    /// Runs a command as the engine's loop does, flushing held messages after it.
+    fn command(&mut self, command: Command) {
+        self.engine.command(command);
+        if self.flush && !self.engine.held.is_empty() {
+            self.engine.flush_held();
+        }
+    }
+
+    /// Connects a device of `principal`'s, creating their account (actor ids bind to one).
+    fn connect(&mut self, name: &str, principal: Principal) -> PeerId {
+        self.accounts
+            .create_user(
+                &crate::accounts::NewUser {
+                    email: format!("{name}@example.dk"),
+                    name: name.into(),
+                    phone: String::new(),
+                    password: "et langt kodeord".into(),
+                    role: principal.role,
+                },
+                Some(principal.person.clone()),
+            )
+            .unwrap();
+        let peer: PeerId = name.parse().unwrap();
+        let (outbox, inbox) = Outbox::new();
+        let (done, mut result) = oneshot::channel();
+        self.command(Command::Connect {
+            peer: peer.clone(),
+            client: Client {
+                principal,
+                session: name.as_bytes().to_vec(),
+                user_agent: "test".into(),
+                last_contact: 0,
+            },
+            outbox,
+            done,
+        });
+        let connection = result.try_recv().unwrap().unwrap();
+        let mut hub = Hub::new(peer.clone(), HubRole::Client);
+        let effects = hub.connect(self.relay.clone());
+        self.devices.insert(
+            peer.clone(),
+            Device {
+                hub,
+                connection,
+                inbox,
+                refused: Vec::new(),
+            },
+        );
+        self.send(&peer, effects);
+        self.settle();
+        peer
+    }
+
+    fn send(&mut self, peer: &PeerId, effects: Vec<Effect>) {
+        let connection = self.devices[peer].connection;
+        for effect in effects {
+            if let Effect::Send(message) = effect {
+                let permit = Arc::new(Semaphore::new(1)).try_acquire_owned().unwrap();
+                self.command(Command::Receive {
+                    peer: peer.clone(),
+                    connection,
+                    message,
+                    _permit: permit,
+                });
+            }
+        }
+    }
+
+    /// Delivers what the engine queued to the devices, and their answers back, until quiet.
+    fn settle(&mut self) {
+        loop {
+            let mut moved = false;
+            let peers: Vec<PeerId> = self.devices.keys().cloned().collect();
+            for peer in peers {
+                while let Ok(outgoing) = self.devices.get_mut(&peer).unwrap().inbox.try_recv() {
+                    moved = true;
+                    let Outgoing::Message(message) = outgoing else {
+                        panic!("{peer} was disconnected")
+                    };
+                    let device = self.devices.get_mut(&peer).unwrap();
+                    if let Message::ChangeRefused { code, .. } = &message {
+                        device.refused.push(code.clone());
+                    }
+                    let effects = device.hub.receive(&self.relay, message).unwrap();
+                    self.send(&peer, effects);
+                }
+            }
+            if !moved {
+                return;
+            }
+        }
+    }
+
+    fn change<T: autosurgeon::Reconcile>(&mut self, peer: &PeerId, id: DocumentId, value: &T) {
+        let device = self.devices.get_mut(peer).unwrap();
+        let ((), effects) = device.hub.change(id, |d| write(d, value));
+        self.send(peer, effects);
+        self.settle();
+    }
+
+    fn holds(&self, peer: &PeerId, id: &DocumentId) -> bool {
+        !self.devices[peer].hub.heads(id).is_empty()
+    }
+}
+
+fn published_task() -> Task {
+    let mut task = Task::draft(
+        "haslev-fodbold".parse().unwrap(),
+        "Kioskvagt",
+        Area::Sport,
+        now_ms() - 60_000,
+    );
+    task.shifts.insert(
+        "vagt-1".parse().unwrap(),
+        Shift::new(now_ms() + 86_400_000, now_ms() + 90_000_000, 2),
+    );
+    task.status = TaskStatus::Published;
+    task
+}
+
+#[test]
+fn writes_are_judged_stored_and_fanned_out_by_the_read_policy() {
+    let mut w = World::new();
+    let bo = w.connect("bo", who("bo", Role::Coordinator, &["haslev-fodbold"]));
+    let anna = w.connect("anna", who("anna", Role::Volunteer, &[]));
+
+    // A draft reaches no volunteer; published, it reaches Anna and is stored.
+    let id = DocumentId::random();
+    let mut task = published_task();
+    task.status = TaskStatus::Draft;
+    w.change(&bo, id, &task);
+    assert!(w.store.stored(&id));
+    assert!(!w.holds(&anna, &id), "a draft is its organisation's");
+    task.status = TaskStatus::Published;
+    w.change(&bo, id, &task);
+    assert!(w.holds(&anna, &id), "pushed to Anna once published");
+
+    // Anna signs up for herself: kept. She changes the title: refused with the kind's code,
+    // and Bo's copy never sees it.
+    let mut signed = task.clone();
+    signed
+        .shifts
+        .get_mut(&"vagt-1".parse().unwrap())
+        .unwrap()
+        .signups
+        .insert(
+            "anna".parse().unwrap(),
+            Signup {
+                state: SignupState::SignedUp,
+                at: now_ms(),
+            },
+        );
+    w.change(&anna, id, &signed);
+    assert!(w.devices[&anna].refused.is_empty());
+    let mut taken = signed.clone();
+    taken.title = "Overtaget".into();
+    w.change(&anna, id, &taken);
+    assert_eq!(w.devices[&anna].refused, vec!["forbidden".to_owned()]);
+    let at_bo: Task = autosurgeon::hydrate(w.devices[&bo].hub.document(&id).unwrap()).unwrap();
+    assert_eq!(at_bo.title, "Kioskvagt");
+    assert_eq!(at_bo.signed_up_people(), vec!["anna".parse().unwrap()]);
+}
+
+#[test]
+fn a_profile_reaches_a_reader_only_after_its_audit_entry() {
+    let mut w = World::new();
+    let vera = w.connect("vera", who("vera", Role::Volunteer, &[]));
+    let mut profile = Profile::new("vera".parse().unwrap(), "Vera", now_ms());
+    profile.consent = Consent {
+        staff: true,
+        coordinators: CoordinatorConsent::Nobody,
+    };
+    let id = profile_document_id(&profile.owner);
+    w.change(&vera, id, &profile);
+    let owner = profile.owner.clone();
+    assert!(
+        w.accounts.reads_of(&owner, None).unwrap().is_empty(),
+        "the owner's own"
+    );
+
+    let eva = w.connect("eva", who("eva", Role::Coordinator, &["bibliotek"]));
+    assert!(
+        !w.holds(&eva, &id),
+        "coordinators do not read without consent"
+    );
+
+    // Staff may (consent): the message carrying it waits for its audit entry.
+    w.flush = false;
+    let carla = w.connect("carla", who("carla", Role::Staff, &[]));
+    assert!(!w.engine.held.is_empty(), "held");
+    assert!(!w.holds(&carla, &id), "not sent before its entry");
+    assert!(w.accounts.reads_of(&owner, None).unwrap().is_empty());
+    w.engine.flush_held();
+    w.settle();
+    assert!(w.holds(&carla, &id), "sent once its entry is committed");
+    let reads = w.accounts.reads_of(&owner, None).unwrap();
+    assert_eq!(reads.len(), 1, "{reads:?}");
+    assert_eq!(reads[0].reader, "carla".parse().unwrap());
+}
