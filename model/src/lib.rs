@@ -8,6 +8,7 @@
 //! Layout:
 //! - [`api`]: the HTTP API's answers and error codes, shared by the relay and the app.
 //! - [`authz`]: roles, and who may read and write what (checked by the relay).
+//! - [`clock`]: the [`clock::Timestamp`] and the [`clock::Clock`] "now" is read from.
 //! - [`judge`]: how the relay judges the changes of an incoming sync message, sans-IO.
 //! - [`kinds`]: what each kind of document declares (its word, schema, root fields), and
 //!   the tag that makes hydrating one kind as another fail.
@@ -36,6 +37,7 @@
 pub mod account_fields;
 pub mod api;
 pub mod authz;
+pub mod clock;
 pub mod cv_search;
 pub mod demo;
 pub mod ids;

@@ -25,6 +25,7 @@ use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use samskab_model::account_fields::{self, FieldError};
 use samskab_model::authz::Role;
+use samskab_model::clock::{Clock, SystemClock};
 use samskab_model::{OrganisationId, PersonId};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -118,6 +119,8 @@ pub enum AccountError {
 /// The relay's accounts.
 pub struct Accounts {
     store: Arc<dyn AccountStore>,
+    /// Where "now" comes from, for everything the relay dates (shared with the sync engine).
+    clock: Arc<dyn Clock>,
     /// What a login for an unknown e-mail verifies against, so it costs what a known one does.
     dummy_hash: String,
 }
@@ -126,12 +129,6 @@ impl std::fmt::Debug for Accounts {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Accounts")
     }
-}
-
-pub(crate) fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
 pub(crate) fn hash_password(password: &str) -> Result<String, AccountError> {
@@ -187,10 +184,29 @@ pub fn normalise_email(email: &str) -> String {
 impl Accounts {
     /// The accounts kept in `store`.
     pub fn new(store: Arc<dyn AccountStore>) -> Result<Self, AccountError> {
+        Self::with_clock(store, Arc::new(SystemClock))
+    }
+
+    /// Accounts that read the time from `clock` (tests set it).
+    pub fn with_clock(
+        store: Arc<dyn AccountStore>,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, AccountError> {
         Ok(Self {
             store,
+            clock,
             dummy_hash: hash_password(&random_hex(16))?,
         })
+    }
+
+    /// The relay's clock.
+    pub fn clock(&self) -> Arc<dyn Clock> {
+        self.clock.clone()
+    }
+
+    /// Now, in milliseconds since the epoch, by the relay's clock.
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now().millis()
     }
 
     /// The accounts in the relay's SQLite database in `dir`, created or migrated if needed.
@@ -205,7 +221,7 @@ impl Accounts {
 
     /// Creates a user with a random id, or with `id` (demo accounts have fixed ids).
     pub fn create_user(&self, new: &NewUser, id: Option<PersonId>) -> Result<User, AccountError> {
-        let record = user_record(new, id)?;
+        let record = user_record(new, id, self.now_ms())?;
         if !self.store.insert_user(&record)? {
             return Err(AccountError::EmailTaken);
         }
@@ -246,7 +262,7 @@ impl Accounts {
 
     pub(crate) fn open_session(&self, user: &PersonId) -> Result<String, AccountError> {
         let token = random_hex(32);
-        let now = now_ms();
+        let now = self.now_ms();
         self.store
             .insert_session(&token_hash(&token), user, now, now + SESSION_DAYS * DAY_MS)?;
         Ok(token)
@@ -254,7 +270,7 @@ impl Accounts {
 
     /// The user a session token belongs to, if it is valid; extends it (sliding expiry).
     pub fn session(&self, token: &str) -> Result<Option<User>, AccountError> {
-        self.session_at(token, now_ms())
+        self.session_at(token, self.now_ms())
     }
 
     /// [`Accounts::session`] at a given time (tests move the clock).
@@ -311,7 +327,7 @@ impl Accounts {
 
 /// A new user's record: its fields checked by the account rules, its password hashed, its id
 /// `id` or a random one.
-fn user_record(new: &NewUser, id: Option<PersonId>) -> Result<UserRecord, AccountError> {
+fn user_record(new: &NewUser, id: Option<PersonId>, now: i64) -> Result<UserRecord, AccountError> {
     let email = account_fields::email(&new.email)?;
     let name = account_fields::name(&new.name)?;
     let phone = account_fields::phone(&new.phone)?;
@@ -329,7 +345,7 @@ fn user_record(new: &NewUser, id: Option<PersonId>) -> Result<UserRecord, Accoun
         phone,
         password_hash: hash_password(&new.password)?,
         role: new.role,
-        created_at: now_ms(),
+        created_at: now,
     })
 }
 
@@ -361,7 +377,7 @@ impl Accounts {
             name: org.name.trim().to_owned(),
             ..org.clone()
         };
-        if self.store.insert_organisation(&trimmed, now_ms())? {
+        if self.store.insert_organisation(&trimmed, self.now_ms())? {
             Ok(())
         } else {
             Err(AccountError::Invalid("an organisation with that id exists"))
@@ -391,7 +407,7 @@ impl Accounts {
                 role,
                 organisation: organisation.cloned(),
                 invited_by: by.clone(),
-                expires_at: now_ms() + INVITATION_DAYS * DAY_MS,
+                expires_at: self.now_ms() + INVITATION_DAYS * DAY_MS,
                 used_by: None,
             },
         )?;
@@ -406,7 +422,7 @@ impl Accounts {
         new: &NewUser,
     ) -> Result<(User, String), AccountError> {
         let hash = token_hash(code);
-        let now = now_ms();
+        let now = self.now_ms();
         let Some(invitation) = self.store.invitation(&hash)? else {
             return Err(AccountError::InvitationInvalid);
         };
@@ -419,6 +435,7 @@ impl Accounts {
                 ..new.clone()
             },
             None,
+            self.now_ms(),
         )?;
         match self.store.accept_invitation(&hash, &record, now)? {
             Acceptance::Accepted => {}
@@ -604,7 +621,7 @@ mod tests {
         let (_dir, a) = accounts();
         a.create_user(&anna(), None).unwrap();
         let (_, token) = a.login("anna@example.dk", "korrekt hest").unwrap();
-        let now = now_ms();
+        let now = a.now_ms();
         // Used after 20 days: still valid, and extended.
         assert!(a.session_at(&token, now + 20 * DAY_MS).unwrap().is_some());
         assert!(a.session_at(&token, now + 45 * DAY_MS).unwrap().is_some());

@@ -326,7 +326,7 @@ async fn export(
     let id = user.id.clone();
     let reads = blocking(move || accounts.reads_of(&id, None)).await?;
     let mut body = serde_json::json!({
-        "exported_at": crate::accounts::now_ms(),
+        "exported_at": state.accounts.now_ms(),
         "account": user,
         "profile_reads": reads,
     });
@@ -433,7 +433,7 @@ async fn create_organisation(
     let accounts = state.accounts.clone();
     let created = org.clone();
     blocking(move || accounts.create_organisation(&created)).await?;
-    crate::organisation_documents::create(&state.sync, &org, crate::accounts::now_ms())
+    crate::organisation_documents::create(&state.sync, &org, state.accounts.now_ms())
         .await
         .map_err(ApiError::Internal)?;
     tracing::info!(by = %user.id, organisation = %org.id, "organisation created");

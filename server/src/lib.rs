@@ -63,13 +63,9 @@ const DEMO_SIGNUP_TASKS: &[&str] = &[
 ];
 
 /// Adds the demo tasks and the demo volunteers' profiles that are not stored yet.
-async fn seed_demo(engine: &sync::SyncEngine) -> anyhow::Result<()> {
+async fn seed_demo(engine: &sync::SyncEngine, now: i64) -> anyhow::Result<()> {
     use samskab_model::profile::{CoordinatorConsent, profile_document_id};
     use samskab_model::task::{Signup, SignupState};
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-        .unwrap_or_default();
     let profiles = samskab_model::demo::profiles(now);
     let joiners: Vec<_> = profiles
         .iter()
@@ -174,7 +170,7 @@ pub async fn run(
     );
     let engine = sync::SyncEngine::start(Box::new(store), accounts.clone())?;
     if config.demo {
-        seed_demo(&engine).await?;
+        seed_demo(&engine, accounts.now_ms()).await?;
         let demo = accounts.clone();
         let created = tokio::task::spawn_blocking(move || demo.seed_demo()).await??;
         tracing::info!(created, "demo accounts seeded");

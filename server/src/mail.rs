@@ -252,7 +252,7 @@ async fn write_outbox(dir: &Path, bytes: &[u8]) -> Result<PathBuf, MailError> {
     getrandom::fill(&mut tag).map_err(|e| std::io::Error::other(e.to_string()))?;
     let name = format!(
         "{}-{}.eml",
-        crate::accounts::now_ms(),
+        samskab_model::clock::Clock::now(&samskab_model::clock::SystemClock).millis(),
         tag.iter().map(|b| format!("{b:02x}")).collect::<String>()
     );
     let path = dir.join(name);

@@ -47,7 +47,7 @@ pub async fn ensure(
     accounts: Arc<Accounts>,
     demo: bool,
 ) -> anyhow::Result<usize> {
-    let now = accounts::now_ms();
+    let now = accounts.now_ms();
     let rows = tokio::task::spawn_blocking(move || accounts.organisations()).await??;
     let mut made = 0;
     if demo {

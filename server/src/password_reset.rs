@@ -34,8 +34,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::AppState;
 use crate::accounts::{
-    AccountError, Accounts, Password, User, check_password, hash_password, now_ms, random_hex,
-    token_hash,
+    AccountError, Accounts, Password, User, check_password, hash_password, random_hex, token_hash,
 };
 use crate::api::{AppJson, CurrentUser, blocking, limited, signed_in};
 use crate::error::ApiError;
@@ -211,7 +210,7 @@ async fn mail_reset_link(state: &AppState, email: &str) -> anyhow::Result<()> {
         let Some(user) = accounts.user_by_email(&email)? else {
             return Ok(None);
         };
-        let token = accounts.create_reset(&user.id, None, MAIL_LINK_LIFETIME, now_ms())?;
+        let token = accounts.create_reset(&user.id, None, MAIL_LINK_LIFETIME, accounts.now_ms())?;
         Ok::<_, AccountError>(Some((user, token)))
     })
     .await??;
@@ -238,7 +237,11 @@ async fn reset(
 ) -> Result<Response, ApiError> {
     let accounts = state.accounts.clone();
     let (user, session) = blocking(move || {
-        accounts.reset_password(body.token.expose(), body.password.expose(), now_ms())
+        accounts.reset_password(
+            body.token.expose(),
+            body.password.expose(),
+            accounts.now_ms(),
+        )
     })
     .await?;
     state.sync.end_user_sessions(user.id.clone());
@@ -280,7 +283,7 @@ async fn reset_link(
     }
     let accounts = state.accounts.clone();
     let (target_id, maker_id) = (target.id.clone(), maker.id.clone());
-    let now = now_ms();
+    let now = accounts.now_ms();
     let token = blocking(move || {
         accounts.create_reset(&target_id, Some(&maker_id), HANDED_LINK_LIFETIME, now)
     })
@@ -328,7 +331,7 @@ mod tests {
     fn a_token_works_once_and_ends_every_session() {
         let (_dir, a, anna) = accounts_with_anna();
         let (_, old_session) = a.login("anna@example.dk", "korrekt hest").unwrap();
-        let now = now_ms();
+        let now = a.now_ms();
         let token = a
             .create_reset(&anna.id, None, MAIL_LINK_LIFETIME, now)
             .unwrap();
@@ -350,7 +353,7 @@ mod tests {
     #[test]
     fn tokens_expire_and_a_newer_one_replaces_the_older() {
         let (_dir, a, anna) = accounts_with_anna();
-        let now = now_ms();
+        let now = a.now_ms();
         let mailed = a
             .create_reset(&anna.id, None, MAIL_LINK_LIFETIME, now)
             .unwrap();

@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use samskab_model::sync::{Message, PeerId};
 
 use super::engine::Engine;
-use super::{lock, now_ms};
+use super::lock;
 use crate::audit::ProfileRead;
 
 impl Engine {
@@ -44,7 +44,7 @@ impl Engine {
             document: document_id.to_string(),
             reader: client.principal.person.clone(),
             reader_role: client.principal.role,
-            at: now_ms(),
+            at: self.accounts.now_ms(),
             device: crate::peers::device_label(target_id, &client.user_agent),
             user_agent: client.user_agent.clone(),
         }))

@@ -20,7 +20,7 @@ use tokio::sync::mpsc;
 use super::health::Gauge;
 use super::outbox::{Outbox, Outgoing};
 use super::readers::Readers;
-use super::{AUDIT_BATCH, AUDIT_WAIT, Command, ConnectionId, Export, lock, now_ms};
+use super::{AUDIT_BATCH, AUDIT_WAIT, Command, ConnectionId, Export, lock};
 use crate::accounts::Accounts;
 use crate::audit::ProfileRead;
 use crate::storage::{Store, StoreError};
@@ -134,7 +134,7 @@ impl Engine {
                 .fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
             self.gauge
                 .last_done
-                .store(now_ms(), std::sync::atomic::Ordering::Relaxed);
+                .store(self.accounts.now_ms(), std::sync::atomic::Ordering::Relaxed);
             // Held profile messages go out in batches: when nothing else is waiting, when the
             // batch is full, or when the oldest has waited long enough.
             let waited = self
@@ -156,7 +156,7 @@ impl Engine {
                     outbox,
                     done,
                 } => {
-                    let now = now_ms();
+                    let now = self.accounts.now_ms();
                     let result = match crate::peers::bind(
                         &self.accounts,
                         &peer,
@@ -228,7 +228,7 @@ impl Engine {
                     if self.connections.get(&peer) != Some(&connection) {
                         return; // from a connection that was replaced or closed
                     }
-                    self.last_heard.insert(peer.clone(), now_ms());
+                    self.last_heard.insert(peer.clone(), self.accounts.now_ms());
                     let span = tracing::debug_span!("sync", peer = %peer, kind = message.kind(), document = ?message.document_id().map(|d| d.to_string()));
                     let _enter = span.enter();
                     tracing::debug!("received");

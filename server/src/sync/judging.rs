@@ -12,7 +12,7 @@ use samskab_model::sync::{Effect, Message, PeerId};
 use samskab_model::{DocumentId, PersonId};
 
 use super::engine::Engine;
-use super::{RESERVED_IDS_TTL, lock, now_ms};
+use super::{RESERVED_IDS_TTL, lock};
 use crate::accounts::Accounts;
 
 impl Engine {
@@ -32,7 +32,7 @@ impl Engine {
         // Only a creation can take another kind's id; the list is not consulted otherwise.
         let reserved = self.hub.heads(&id).is_empty() && self.reserved_ids().contains(&id);
         let window = authz::SignupWindow {
-            now: now_ms(),
+            now: self.accounts.now_ms(),
             not_before: client.last_contact,
         };
         let size = self.sizes.get(&id).copied().unwrap_or(0);

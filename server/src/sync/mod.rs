@@ -30,6 +30,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread;
 
 use samskab_model::authz::Principal;
+use samskab_model::clock::Clock;
 pub use samskab_model::judge::{Incoming, Trial, Verdict, Writer, admit, judge};
 use samskab_model::kinds::{self, DocumentKind};
 use samskab_model::public_task::PublicTask;
@@ -123,6 +124,7 @@ pub struct SyncEngine {
     commands: mpsc::UnboundedSender<Command>,
     me: PeerId,
     gauge: Arc<Gauge>,
+    clock: Arc<dyn Clock>,
 }
 
 impl std::fmt::Debug for Command {
@@ -146,14 +148,15 @@ impl SyncEngine {
     /// Loads every stored document and starts the engine thread. Documents stored in many
     /// chunks are compacted into one save on the way.
     pub fn start(store: Box<dyn Store>, accounts: Arc<Accounts>) -> Result<Self, StoreError> {
-        match crate::peers::prune(&accounts, now_ms()) {
+        let clock = accounts.clock();
+        match crate::peers::prune(&accounts, accounts.now_ms()) {
             Ok(forgotten) => tracing::info!(forgotten, "old device bindings forgotten"),
             Err(e) => tracing::warn!(error = %e, "cannot forget old device bindings"),
         }
         let gauge = Arc::new(Gauge::default());
         gauge
             .last_done
-            .store(now_ms(), std::sync::atomic::Ordering::Relaxed);
+            .store(accounts.now_ms(), std::sync::atomic::Ordering::Relaxed);
         let engine = Engine::load(store, accounts, gauge.clone())?;
         let me = engine.hub.me().clone();
         let (commands, rx) = mpsc::unbounded_channel();
@@ -165,6 +168,7 @@ impl SyncEngine {
             commands,
             me,
             gauge,
+            clock,
         })
     }
 
@@ -174,7 +178,7 @@ impl SyncEngine {
         Health::at(
             self.gauge.queued.load(Relaxed),
             self.gauge.last_done.load(Relaxed),
-            now_ms(),
+            self.clock.now().millis(),
         )
     }
 
@@ -317,12 +321,6 @@ pub(super) const RESERVED_IDS_TTL: std::time::Duration = std::time::Duration::fr
 pub(super) const AUDIT_BATCH: usize = 256;
 /// How long a held profile message waits for its batch at most while the engine is busy.
 pub(super) const AUDIT_WAIT: std::time::Duration = std::time::Duration::from_millis(50);
-
-pub(super) fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-}
 
 #[cfg(test)]
 mod tests;

@@ -1,6 +1,7 @@
 //! The engine driven through its commands, without sockets or a thread: devices are the
 //! model's client hubs, their messages handed to [`Engine::command`] and the engine's outboxes
-//! read back. Documents are kept in memory; accounts in a SQLite file in a temporary directory.
+//! read back. Documents are kept in memory; accounts in a SQLite file in a temporary directory;
+//! the relay's clock is a [`ManualClock`] the test sets.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::HashMap;
@@ -17,9 +18,10 @@ use tokio::sync::{Semaphore, mpsc, oneshot};
 use super::engine::Engine;
 use super::health::Gauge;
 use super::outbox::{Outbox, Outgoing};
-use super::{Client, Command, ConnectionId, now_ms};
+use super::{Client, Command, ConnectionId};
 use crate::accounts::Accounts;
 use crate::storage::{ChunkSeq, Store, StoreError, StoredDocument};
+use samskab_model::clock::{ManualClock, Timestamp};
 
 /// Documents in memory, appended and compacted as the SQLite store does.
 #[derive(Debug, Default, Clone)]
@@ -77,8 +79,16 @@ struct Device {
     refused: Vec<String>,
 }
 
+/// When the tests' relay clock starts (2027-01-15).
+const T0: i64 = 1_800_000_000_000;
+
+fn now_ms() -> i64 {
+    T0
+}
+
 struct World {
     engine: Engine,
+    clock: Arc<ManualClock>,
     store: MemoryStore,
     accounts: Arc<Accounts>,
     devices: HashMap<PeerId, Device>,
@@ -105,7 +115,9 @@ fn write<T: autosurgeon::Reconcile>(doc: &mut Automerge, value: &T) {
 impl World {
     fn new() -> World {
         let dir = tempfile::tempdir().unwrap();
-        let accounts = Arc::new(Accounts::open(dir.path()).unwrap());
+        let clock = Arc::new(ManualClock::at(Timestamp(T0)));
+        let store = crate::storage::SqliteAccounts::open(dir.path()).unwrap();
+        let accounts = Arc::new(Accounts::with_clock(Arc::new(store), clock.clone()).unwrap());
         let store = MemoryStore::default();
         let engine = Engine::load(
             Box::new(store.clone()),
@@ -116,6 +128,7 @@ impl World {
         let relay = engine.hub.me().clone();
         World {
             engine,
+            clock,
             store,
             accounts,
             devices: HashMap::new(),
@@ -135,18 +148,20 @@ impl World {
 
     /// Connects a device of `principal`'s, creating their account (actor ids bind to one).
     fn connect(&mut self, name: &str, principal: Principal) -> PeerId {
-        self.accounts
-            .create_user(
-                &crate::accounts::NewUser {
-                    email: format!("{name}@example.dk"),
-                    name: name.into(),
-                    phone: String::new(),
-                    password: "et langt kodeord".into(),
-                    role: principal.role,
-                },
-                Some(principal.person.clone()),
-            )
-            .unwrap();
+        if self.accounts.user(&principal.person).unwrap().is_none() {
+            self.accounts
+                .create_user(
+                    &crate::accounts::NewUser {
+                        email: format!("{}@example.dk", principal.person),
+                        name: name.into(),
+                        phone: String::new(),
+                        password: "et langt kodeord".into(),
+                        role: principal.role,
+                    },
+                    Some(principal.person.clone()),
+                )
+                .unwrap();
+        }
         let peer: PeerId = name.parse().unwrap();
         let (outbox, inbox) = Outbox::new();
         let (done, mut result) = oneshot::channel();
@@ -323,4 +338,43 @@ fn a_profile_reaches_a_reader_only_after_its_audit_entry() {
     let reads = w.accounts.reads_of(&owner, None).unwrap();
     assert_eq!(reads.len(), 1, "{reads:?}");
     assert_eq!(reads[0].reader, "carla".parse().unwrap());
+}
+
+#[test]
+fn sign_up_times_are_judged_by_the_relays_clock() {
+    let mut w = World::new();
+    let bo = w.connect("bo", who("bo", Role::Coordinator, &["haslev-fodbold"]));
+    let anna = w.connect("anna", who("anna", Role::Volunteer, &[]));
+    let id = DocumentId::random();
+    let task = published_task();
+    w.change(&bo, id, &task);
+    // Anna's device says it is T0 + 1 hour; the relay's clock says T0: a sign-up from the
+    // future is refused with the task's own code.
+    let mut early = task.clone();
+    early
+        .shifts
+        .get_mut(&"vagt-1".parse().unwrap())
+        .unwrap()
+        .signups
+        .insert(
+            "anna".parse().unwrap(),
+            Signup {
+                state: SignupState::SignedUp,
+                at: T0 + 3_600_000,
+            },
+        );
+    w.change(&anna, id, &early);
+    assert_eq!(
+        w.devices[&anna].refused,
+        vec!["opgave.implausible".to_owned()]
+    );
+    // An hour later by the relay's clock the same time is plausible.
+    w.clock.advance_ms(3_600_000);
+    let anna2 = w.connect("anna-2", who("anna", Role::Volunteer, &[]));
+    w.change(&anna2, id, &early);
+    assert!(
+        w.devices[&anna2].refused.is_empty(),
+        "{:?}",
+        w.devices[&anna2].refused
+    );
 }
