@@ -1,6 +1,7 @@
-//! An organisation as the relay lists it (`GET /api/organisations`): its id, its name and its
-//! kind. The relay keeps organisations in its account store, not in documents; the app keeps a
-//! copy of the list on the device so that names show offline. This type is what both read.
+//! An organisation as the relay's organisation table lists it (`GET /api/organisations`): its
+//! id, the name it was created with and its kind. The table is the source of which
+//! organisations exist and who belongs to them; what an organisation says about itself (and
+//! the name it goes by now) is its document ([`crate::kinds::organisation`]).
 
 use serde::{Deserialize, Serialize};
 

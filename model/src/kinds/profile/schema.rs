@@ -1,6 +1,6 @@
 //! The volunteer's profile document (frivillig-CV): what they offer, when, where, and who may
 //! see it. Owned by the volunteer alone: only they write it, and the relay lets others read it
-//! only as its consent says (see [`crate::authz::may_read_profile`]).
+//! only as its consent says (see [`crate::kinds::profile::rules::may_read_profile`]).
 //!
 //! Each person has at most one profile, at a document id derived from their person id
 //! ([`profile_document_id`]), so a device finds its user's profile without asking anyone and
