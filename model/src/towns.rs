@@ -65,9 +65,109 @@ pub fn distance_km(a: &str, b: &str) -> Option<f64> {
     Some(haversine_km(coordinates(a)?, coordinates(b)?))
 }
 
+/// One town of the municipality, with the approximate centre distances are measured from.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Town {
+    pub name: String,
+    pub lat: f64,
+    pub lon: f64,
+}
+
+/// The municipality's towns: configuration of the relay (`--towns`), delivered to every
+/// device (`GET /api/towns`), largest first.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Towns {
+    pub towns: Vec<Town>,
+}
+
+/// The most towns a municipality may configure (the CV bank's search keeps them as bits).
+pub const MAX_TOWNS: usize = 64;
+
+impl Towns {
+    /// The demo municipality's towns (Faxe Kommune).
+    pub fn demo() -> Self {
+        Towns {
+            towns: DEMO_TOWN_COORDINATES
+                .iter()
+                .map(|(name, lat, lon)| Town {
+                    name: (*name).to_owned(),
+                    lat: *lat,
+                    lon: *lon,
+                })
+                .collect(),
+        }
+    }
+
+    /// Why this list cannot be a municipality's towns, if it cannot.
+    pub fn problem(&self) -> Option<String> {
+        if self.towns.is_empty() {
+            return Some("no towns".into());
+        }
+        if self.towns.len() > MAX_TOWNS {
+            return Some(format!("more than {MAX_TOWNS} towns"));
+        }
+        for (i, town) in self.towns.iter().enumerate() {
+            let name = town.name.trim();
+            if name.is_empty() || name.chars().count() > 60 {
+                return Some(format!("town {}: a name of 1 to 60 characters", i + 1));
+            }
+            if !(-90.0..=90.0).contains(&town.lat) || !(-180.0..=180.0).contains(&town.lon) {
+                return Some(format!("{name}: latitude or longitude out of range"));
+            }
+            if self.towns[..i].iter().any(|t| same_name(&t.name, name)) {
+                return Some(format!("{name} is listed twice"));
+            }
+        }
+        None
+    }
+
+    /// The names, in order.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.towns.iter().map(|t| t.name.as_str())
+    }
+
+    /// A town's coordinates, by name (case and surrounding spaces ignored).
+    pub fn coordinates(&self, town: &str) -> Option<(f64, f64)> {
+        self.towns
+            .iter()
+            .find(|t| same_name(&t.name, town))
+            .map(|t| (t.lat, t.lon))
+    }
+
+    /// The index of a town by name (case and surrounding spaces ignored).
+    pub fn index(&self, town: &str) -> Option<usize> {
+        self.towns.iter().position(|t| same_name(&t.name, town))
+    }
+}
+
+fn same_name(a: &str, b: &str) -> bool {
+    a.trim()
+        .chars()
+        .flat_map(char::to_lowercase)
+        .eq(b.trim().chars().flat_map(char::to_lowercase))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_list_of_towns_is_checked_and_read_by_name() {
+        let demo = Towns::demo();
+        assert_eq!(demo.problem(), None);
+        assert_eq!(demo.coordinates(" haslev"), coordinates("Haslev"));
+        assert_eq!(demo.index("FAXE"), Some(1));
+        assert_eq!(demo.names().count(), DEMO_TOWNS.len());
+        let mut twice = demo.clone();
+        twice.towns.push(demo.towns[0].clone());
+        assert!(twice.problem().is_some());
+        let mut far = demo.clone();
+        far.towns[0].lat = 123.0;
+        assert!(far.problem().is_some());
+        assert!(Towns { towns: Vec::new() }.problem().is_some());
+        let json = serde_json::to_string(&demo).unwrap();
+        assert_eq!(serde_json::from_str::<Towns>(&json).unwrap(), demo);
+    }
 
     #[test]
     fn every_demo_town_has_coordinates() {

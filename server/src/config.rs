@@ -33,6 +33,11 @@ pub struct Config {
     #[arg(long, env = "SAMSKAB_PUBLIC_URL")]
     pub public_url: Option<String>,
 
+    /// The municipality's towns: a JSON file `{"towns": [{"name", "lat", "lon"}, …]}`,
+    /// largest first [default: the demo municipality's (Faxe Kommune)].
+    #[arg(long, env = "SAMSKAB_TOWNS")]
+    pub towns: Option<PathBuf>,
+
     #[command(flatten)]
     pub mail: MailConfig,
 }

@@ -71,6 +71,7 @@ fn api() -> Router<Arc<AppState>> {
         .route("/catalog", get(catalog))
         .merge(crate::api::routes())
         .merge(crate::taskbank::routes())
+        .merge(crate::towns::routes())
         .merge(crate::password_reset::routes())
         // After the routes: it applies to those registered before it.
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })

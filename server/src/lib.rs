@@ -41,6 +41,7 @@ pub mod secret;
 pub mod storage;
 pub mod sync;
 pub mod taskbank;
+pub mod towns;
 pub mod ws;
 
 use std::future::Future;
@@ -136,6 +137,8 @@ pub struct AppState {
     pub shutdown: watch::Receiver<bool>,
     /// The open task bank's last answer (see [`taskbank`]).
     pub public_catalog: taskbank::PublicCache,
+    /// The municipality's towns (see [`towns`]).
+    pub towns: towns::ServedTowns,
 }
 
 /// Runs the relay on `listener` until `shutdown` resolves, then finishes the requests in
@@ -151,6 +154,7 @@ pub async fn run(
 ) -> anyhow::Result<()> {
     let assets = Assets::load(&config.dist)?;
     let public_url = config.public_url()?;
+    let towns = towns::ServedTowns::load(config.towns.as_deref())?;
     let mailer = mail::Mailer::from_config(&config.mail, &config.data)?;
     std::fs::create_dir_all(&config.data).map_err(|e| {
         anyhow::anyhow!(
@@ -187,6 +191,7 @@ pub async fn run(
         public_url,
         shutdown: shutdown_rx,
         public_catalog: taskbank::PublicCache::default(),
+        towns,
     });
     let local = listener.local_addr()?;
     tracing::info!(addr = %local, dist = %config.dist.display(), data = %config.data.display(), public_url = %state.public_url, mail = %state.mailer.describe(), "relay listening");

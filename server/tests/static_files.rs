@@ -169,6 +169,7 @@ async fn a_missing_or_empty_dist_is_a_startup_error() {
             dist: dist.clone(),
             demo: false,
             public_url: None,
+            towns: None,
             mail: Default::default(),
         };
         let err = samskab_server::run(listener, config, std::future::pending())
@@ -198,6 +199,7 @@ async fn a_database_from_a_newer_relay_is_a_startup_error() {
         dist: dist.path().to_owned(),
         demo: false,
         public_url: None,
+        towns: None,
         mail: Default::default(),
     };
     let err = samskab_server::run(listener, config, std::future::pending())

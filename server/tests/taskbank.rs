@@ -275,3 +275,44 @@ async fn the_roster_s_names_and_phones_go_only_to_the_task_s_coordinators() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }
+
+/// The municipality's towns reach every device, visitors included, and cost a 304 when
+/// unchanged; a relay started with its own towns file serves those.
+#[tokio::test]
+async fn the_towns_are_served_to_anyone_from_the_relays_configuration() {
+    let relay = Relay::start().await;
+    let res = reqwest::get(format!("{}/api/towns", relay.base))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let etag = res.headers()["etag"].to_str().unwrap().to_owned();
+    let body: samskab_model::towns::Towns = res.json().await.unwrap();
+    assert_eq!(body, samskab_model::towns::Towns::demo());
+    let again = reqwest::Client::new()
+        .get(format!("{}/api/towns", relay.base))
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 304);
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("byer.json");
+    std::fs::write(
+        &file,
+        r#"{"towns":[{"name":"Ringsted","lat":55.44,"lon":11.79}]}"#,
+    )
+    .unwrap();
+    let own = Relay::start_configured(tempfile::tempdir().unwrap(), false, |c| {
+        c.towns = Some(file.clone());
+    })
+    .await;
+    let body: serde_json::Value = reqwest::get(format!("{}/api/towns", own.base))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(body["towns"][0]["name"], "Ringsted");
+    assert_eq!(body["towns"].as_array().unwrap().len(), 1);
+}

@@ -35,6 +35,7 @@ impl BenchRelay {
             dist: dist.to_owned(),
             demo,
             public_url: None,
+            towns: None,
             mail: Default::default(),
         };
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

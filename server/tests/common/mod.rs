@@ -81,6 +81,7 @@ impl Relay {
             dist: dist.path().to_owned(),
             demo,
             public_url: None,
+            towns: None,
             mail: Default::default(),
         };
         configure(&mut config);
