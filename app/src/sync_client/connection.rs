@@ -16,17 +16,11 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{BinaryType, MessageEvent, WebSocket};
 
-use super::Client;
+use super::client::{Client, Incoming};
 use crate::connectivity::{self, Socket};
 
 /// How long a new sync connection may take until the relay's `peer` message.
 pub const HANDSHAKE_TIMEOUT_MS: u32 = 10_000;
-
-/// What the socket puts on the driver's queue.
-pub(super) enum Incoming {
-    Frame(Vec<u8>),
-    Closed,
-}
 
 /// Reconnects when the browser says the network or the app is back, and lets the
 /// connectivity probe reconnect or drop the socket. These are callbacks from the browser and

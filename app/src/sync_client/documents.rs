@@ -6,17 +6,16 @@
 //! app's [`Editable`] (implemented beside the kind's pages) says how it is checked before a
 //! write and how its problems read.
 
-use std::any::{Any, TypeId};
-use std::collections::HashMap;
 use std::fmt;
 
-use automerge::{Automerge, ChangeHash};
+use automerge::Automerge;
 use autosurgeon::Reconcile;
 use samskab_model::kinds::DocumentKind;
 use samskab_model::profile::{Profile, ProfileKind, profile_document_id};
 use samskab_model::{DocumentId, Lang, PersonId};
 
-use super::{SyncClient, driver};
+use super::client::SyncClient;
+use super::driver::{self, CommitError};
 use crate::i18n::Msg;
 use crate::store::StoreError;
 
@@ -54,6 +53,15 @@ impl<K: Editable> ChangeError<K> {
     }
 }
 
+impl<K: Editable> From<CommitError<ChangeError<K>>> for ChangeError<K> {
+    fn from(e: CommitError<ChangeError<K>>) -> Self {
+        match e {
+            CommitError::Change(e) => e,
+            CommitError::Storage(e) => ChangeError::Storage(e),
+        }
+    }
+}
+
 // By hand: a derive would ask `K` itself to be Debug.
 impl<K: Editable> fmt::Debug for ChangeError<K> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -62,40 +70,6 @@ impl<K: Editable> fmt::Debug for ChangeError<K> {
             ChangeError::Invalid(problems) => f.debug_tuple("Invalid").field(problems).finish(),
             ChangeError::Storage(e) => f.debug_tuple("Storage").field(e).finish(),
         }
-    }
-}
-
-/// A document as hydrated at these heads (`None` if it is not of that kind).
-type Cached<T> = (Vec<ChangeHash>, Option<T>);
-
-/// The hydrated documents of one kind.
-type Docs<K> = HashMap<DocumentId, Cached<<K as DocumentKind>::Doc>>;
-
-/// Hydrated documents by kind and by document, with the heads they were read at: a document
-/// is hydrated again only when it changed, so re-reading a thousand after one changed
-/// hydrates one.
-#[derive(Default)]
-pub(super) struct Cache(HashMap<TypeId, Box<dyn Any>>);
-
-impl Cache {
-    /// Runs `f` on kind `K`'s documents.
-    fn with<K: DocumentKind, R>(&mut self, f: impl FnOnce(&mut Docs<K>) -> R) -> R
-    where
-        K::Doc: 'static,
-    {
-        let slot = self
-            .0
-            .entry(TypeId::of::<K>())
-            .or_insert_with(|| Box::new(Docs::<K>::new()));
-        if let Some(docs) = slot.downcast_mut::<Docs<K>>() {
-            return f(docs);
-        }
-        // Not reached: the slot of `K`'s type id only ever holds `Docs<K>`. Were it otherwise,
-        // starting that kind's cache afresh would still be correct.
-        let mut fresh = Docs::<K>::new();
-        let result = f(&mut fresh);
-        *slot = Box::new(fresh);
-        result
     }
 }
 
@@ -164,13 +138,14 @@ impl SyncClient {
         edit: impl FnOnce(&mut K::Doc) -> Result<(), Vec<K::Problem>>,
     ) -> Result<(), ChangeError<K>> {
         let client = self.client().ok_or(ChangeError::NotLoaded)?;
-        driver::commit(&client, id, |doc| {
+        let committed = driver::commit(&client, id, |doc| {
             let mut value: K::Doc =
                 autosurgeon::hydrate(&*doc).map_err(|_| ChangeError::NotLoaded)?;
             edit(&mut value).map_err(ChangeError::Invalid)?;
             write::<K>(doc, &value)
         })
-        .await
+        .await;
+        committed.map_err(ChangeError::from)
     }
 
     /// Creates a new document of kind `K` here (saved, then offered to the relay) and returns
@@ -194,7 +169,8 @@ impl SyncClient {
             return Err(ChangeError::Invalid(problems));
         }
         let client = self.client().ok_or(ChangeError::NotLoaded)?;
-        driver::commit(&client, id, |doc| write::<K>(doc, &value)).await
+        let committed = driver::commit(&client, id, |doc| write::<K>(doc, &value)).await;
+        committed.map_err(ChangeError::from)
     }
 }
 

@@ -15,11 +15,11 @@ use leptos::prelude::*;
 use samskab_model::DocumentId;
 use samskab_model::sync::{Effect, Message};
 
-use super::connection::{self, Incoming};
-use super::status::{bump_soon, report_store_error, update_status};
-use super::{ChangeError, Client, Editable};
+use super::client::{Client, Incoming};
+use super::connection;
+use super::status::SyncStatus;
 use crate::connectivity;
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 
 /// The localStorage key of the pending list.
 pub const PENDING_KEY: &str = "samskab.pending";
@@ -232,16 +232,23 @@ async fn apply(client: &Rc<Client>, effects: Vec<Effect>) {
     update_status(client);
 }
 
+/// Why a local change was not committed: the change itself gave up (nothing was written), or
+/// the save to IndexedDB failed.
+pub(super) enum CommitError<E> {
+    Change(E),
+    Storage(StoreError),
+}
+
 /// Applies `change` to document `id` through the hub, saves the result to IndexedDB (the call
 /// returns only after that, and reports a failed save), marks it pending, and offers it to the
 /// relay.
-pub(super) async fn commit<K: Editable>(
+pub(super) async fn commit<E>(
     client: &Rc<Client>,
     id: DocumentId,
-    change: impl FnOnce(&mut automerge::Automerge) -> Result<(), ChangeError<K>>,
-) -> Result<(), ChangeError<K>> {
+    change: impl FnOnce(&mut automerge::Automerge) -> Result<(), E>,
+) -> Result<(), CommitError<E>> {
     let (result, effects) = client.hub.borrow_mut().change(id, change);
-    result?;
+    result.map_err(CommitError::Change)?;
     client.pending.borrow_mut().insert(id);
     // Save first, and report a failed save to the caller rather than only to the log.
     let bytes = client.hub.borrow().document(&id).map(|d| d.save());
@@ -249,7 +256,7 @@ pub(super) async fn commit<K: Editable>(
     if let (Some(bytes), Some(store)) = (bytes, store) {
         store.save(&id, &bytes).await.map_err(|e| {
             report_store_error(client, &e);
-            ChangeError::Storage(e)
+            CommitError::Storage(e)
         })?;
     }
     let sends: Vec<Effect> = effects
@@ -259,4 +266,54 @@ pub(super) async fn commit<K: Editable>(
     apply(client, sends).await;
     client.view.version.update(|v| *v += 1);
     Ok(())
+}
+
+/// Pages re-read the documents when `version` changes. Changes from the relay come in bursts
+/// (a new device receives hundreds of documents), so they are announced at most every 200 ms
+/// rather than once per message; the device's own changes are announced at once.
+pub(super) fn bump_soon(client: &Rc<Client>) {
+    if client.bump_scheduled.replace(true) {
+        return;
+    }
+    let client = client.clone();
+    gloo_timers::callback::Timeout::new(200, move || {
+        client.bump_scheduled.set(false);
+        client.view.version.update(|v| *v += 1);
+    })
+    .forget();
+}
+
+/// Logs a failed save and tells the user (the banner says whether the device is full).
+pub(super) fn report_store_error(client: &Rc<Client>, e: &StoreError) {
+    leptos::logging::warn!("cannot save to IndexedDB: {}", e.0);
+    client.view.problem.set(Some(if e.is_quota() {
+        "quota".into()
+    } else {
+        "storage".into()
+    }));
+}
+
+/// Drops from the pending list what the relay now holds, remembers the rest, and sets the
+/// status line.
+pub(super) fn update_status(client: &Rc<Client>) {
+    let relay = client.relay.borrow().clone();
+    let pending_count = {
+        let hub = client.hub.borrow();
+        let mut pending = client.pending.borrow_mut();
+        if let Some(relay) = &relay {
+            pending.retain(|id| !hub.in_sync_with(relay, id));
+        }
+        if !client.forgotten.get() {
+            let list: Vec<String> = pending.iter().map(ToString::to_string).collect();
+            let _ = LocalStorage::set(PENDING_KEY, list);
+        }
+        pending.len()
+    };
+    let status = match (relay.is_some(), pending_count) {
+        (false, 0) => SyncStatus::Idle,
+        (false, n) => SyncStatus::Pending(n),
+        (true, 0) => SyncStatus::AllSaved,
+        (true, _) => SyncStatus::Syncing,
+    };
+    client.view.status.set(status);
 }

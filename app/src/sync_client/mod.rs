@@ -16,9 +16,10 @@
 //!   of the header; the status line here says only where the device's changes are.
 //!
 //! By concern:
+//! - [`client`]: the state shared by all of these, and the handle pages hold.
 //! - [`connection`]: the WebSocket, the handshake timeout and reconnecting.
 //! - [`driver`]: feeding the hub (frames in, effects out in order), local commits, the pending
-//!   list.
+//!   list, and what the status signals say.
 //! - [`status`]: the signals the header and the pages read ([`SyncView`]).
 //! - [`documents`]: typed access to the documents by [`DocumentKind`]
 //!   (`sync.documents::<TaskKind>()`, `sync.change::<TaskKind>(id, ..)`), over a cache that
@@ -30,69 +31,28 @@
 //!
 //! [`DocumentKind`]: samskab_model::kinds::DocumentKind
 
+mod client;
 mod connection;
 mod documents;
 mod driver;
 mod status;
 
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use futures::channel::mpsc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use samskab_model::DocumentId;
-use samskab_model::sync::{Hub, PeerId, Role};
-use web_sys::WebSocket;
+use samskab_model::sync::{Hub, Role};
 
 use crate::connectivity::{self, Socket};
-use crate::store::Store;
+use client::{Cache, Client};
 
+pub use client::SyncClient;
 pub use connection::HANDSHAKE_TIMEOUT_MS;
 pub use documents::{ChangeError, Editable};
 pub use driver::PENDING_KEY;
 pub use status::{SyncStatus, SyncView};
-
-/// The sync client as pages hold it: its signals, and a handle on the state it drives.
-#[derive(Debug, Clone, Copy)]
-pub struct SyncClient {
-    /// What the header and the pages watch.
-    pub view: SyncView,
-    /// Kept in the reactive arena as a local (not `Send`) value: the handle stays `Copy` and
-    /// travels through context, while the state itself never leaves the browser's thread.
-    client: StoredValue<Rc<Client>, LocalStorage>,
-}
-
-/// The sync client from context (provided by the shell for a signed-in device).
-pub fn use_sync() -> SyncClient {
-    expect_context::<SyncClient>()
-}
-
-/// What the client keeps between events: shared by the socket's callbacks, the timers and the
-/// pages' handle.
-struct Client {
-    hub: RefCell<Hub>,
-    store: RefCell<Option<Store>>,
-    ws: RefCell<Option<WebSocket>>,
-    relay: RefCell<Option<PeerId>>,
-    pending: RefCell<BTreeSet<DocumentId>>,
-    attempts: Cell<u32>,
-    incoming: mpsc::UnboundedSender<connection::Incoming>,
-    view: SyncView,
-    /// Hydrated documents of every kind (see [`documents`]).
-    cache: RefCell<documents::Cache>,
-    /// Whether a `version` bump is already scheduled (see [`status::bump_soon`]).
-    bump_scheduled: Cell<bool>,
-    /// Set at logout or when the session expired: no reconnecting until told.
-    stopped: Cell<bool>,
-    /// Set at logout: nothing more is written to this device's storage.
-    forgotten: Cell<bool>,
-    /// Counts sockets, so a handshake timer knows whether its socket is still the current one.
-    generation: Cell<u64>,
-    /// When this page's current (or last) sync connection opened, on the device's clock.
-    connected_at: Cell<Option<i64>>,
-}
 
 impl SyncClient {
     /// Starts the sync client: loads the stored documents, then connects. Called once, by the
@@ -109,7 +69,7 @@ impl SyncClient {
             attempts: Cell::new(0),
             incoming: tx,
             view,
-            cache: RefCell::new(documents::Cache::default()),
+            cache: RefCell::new(Cache::default()),
             bump_scheduled: Cell::new(false),
             stopped: Cell::new(false),
             forgotten: Cell::new(false),
@@ -125,11 +85,6 @@ impl SyncClient {
             view,
             client: StoredValue::new_local(client),
         }
-    }
-
-    /// The shared state, unless the app that made this handle is gone.
-    fn client(&self) -> Option<Rc<Client>> {
-        self.client.try_get_value()
     }
 
     /// After signing in again: sync resumes at once.
@@ -154,7 +109,7 @@ impl SyncClient {
             }
             connectivity::report_socket(None);
             client.pending.borrow_mut().clear();
-            *client.cache.borrow_mut() = documents::Cache::default();
+            *client.cache.borrow_mut() = Cache::default();
             *client.hub.borrow_mut() = Hub::new(connection::new_peer_id(), Role::Client);
         }
         let store = client.and_then(|c| c.store.borrow_mut().take());
@@ -175,11 +130,7 @@ impl SyncClient {
     }
 }
 
-impl std::fmt::Debug for Client {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Client")
-            .field("relay", &self.relay.borrow())
-            .field("pending", &self.pending.borrow())
-            .finish_non_exhaustive()
-    }
+/// The sync client from context (provided by the shell for a signed-in device).
+pub fn use_sync() -> SyncClient {
+    expect_context::<SyncClient>()
 }

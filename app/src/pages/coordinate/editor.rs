@@ -13,7 +13,7 @@ use samskab_model::{
 };
 use wasm_bindgen::JsCast;
 
-use super::chosen_org;
+use super::org_tasks::chosen_org;
 use crate::components::page_title;
 use crate::i18n::{self, Msg, use_i18n};
 use crate::organisations::use_directory;

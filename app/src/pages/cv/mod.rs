@@ -5,7 +5,6 @@
 //!
 //! Contact details are stored only when the volunteer shares them: a document travels whole,
 //! so a detail hidden from readers must not be in it.
-
 //!
 //! - this file: the page and its form.
 //! - [`reads`]: "Hvem har set mit CV", from the relay's audit log.
