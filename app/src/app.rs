@@ -47,8 +47,6 @@ pub fn App() -> impl IntoView {
     let sync = user.as_ref().map(|_| SyncClient::start());
     if let Some(sync) = sync {
         provide_context(sync);
-        // The signals alone, for what only shows the state.
-        provide_context(sync.view);
         provide_context(crate::organisations::Directory::start());
     } else {
         // A visitor without an account browses the open task bank.

@@ -7,7 +7,7 @@ use samskab_model::organisation::Organisation;
 use samskab_model::task::TaskKind;
 use samskab_model::{DocumentId, OrganisationId, Task};
 
-use crate::components::page_title;
+use crate::components::{TaskCard, page_title};
 use crate::i18n::{self, Msg, use_i18n};
 use crate::organisations::use_directory;
 use crate::pages::account::InviteCoordinator;
@@ -107,13 +107,12 @@ pub fn CoordinationPage() -> impl IntoView {
                                     let status = t.status;
                                     let start = t.first_start();
                                     view! {
-                                        <li class="task-card">
-                                            <h2><A href=format!("/opgaver/{id}")>{t.title.clone()}</A></h2>
+                                        <TaskCard id title=t.title.clone()>
                                             <p class="task-meta">
                                                 <span class="badge">{move || i18n::status_label(status, i18n.lang())}</span>
                                                 {start.map(|s| view! { " · " {move || i18n::when(s, i18n.lang())} })}
                                             </p>
-                                        </li>
+                                        </TaskCard>
                                     }
                                 }).collect_view()}
                             </ul>

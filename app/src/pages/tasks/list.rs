@@ -9,7 +9,7 @@ use samskab_model::towns::DEMO_TOWNS;
 use samskab_model::{Area, DocumentId, Place, Roster, Task};
 
 use super::for_you::ForYou;
-use crate::components::{HonestBadge, page_title};
+use crate::components::{HonestBadge, TaskCard, page_title};
 use crate::i18n::{self, Msg, use_i18n};
 use crate::open_catalog::OpenCatalog;
 use crate::session::use_session;
@@ -17,7 +17,7 @@ use crate::sync_client::SyncClient;
 use crate::time;
 
 /// The tasks on this device that the list may show (drafts are the coordinators' business).
-pub(super) fn visible_tasks(sync: SyncClient) -> Vec<(DocumentId, Task)> {
+fn visible_tasks(sync: SyncClient) -> Vec<(DocumentId, Task)> {
     sync.view.version.track();
     let mut tasks: Vec<(DocumentId, Task)> = sync
         .documents::<TaskKind>()
@@ -233,7 +233,7 @@ pub fn TaskList() -> impl IntoView {
                 } else {
                     view! {
                         <ul class="task-list" data-testid="task-list">
-                            {tasks.into_iter().map(|t| view! { <TaskCard task=t/> }).collect_view()}
+                            {tasks.into_iter().map(|t| view! { <PublicTaskCard task=t/> }).collect_view()}
                         </ul>
                     }.into_any()
                 }
@@ -243,8 +243,10 @@ pub fn TaskList() -> impl IntoView {
     }
 }
 
+/// A task of the list as anyone may see it: area, town, when, and its free places (or that it
+/// is called off or over).
 #[component]
-fn TaskCard(task: PublicTask) -> impl IntoView {
+fn PublicTaskCard(task: PublicTask) -> impl IntoView {
     let i18n = use_i18n();
     let id = task.id;
     let free = task.free_places();
@@ -256,8 +258,7 @@ fn TaskCard(task: PublicTask) -> impl IntoView {
         _ => None,
     };
     view! {
-        <li class="task-card">
-            <h2><A href=format!("/opgaver/{id}")>{task.title.clone()}</A></h2>
+        <TaskCard id title=task.title.clone()>
             <p class="task-meta">
                 {move || task.area.label(i18n.lang())} " · " {task.town.clone()}
                 {start.map(|s| view! { " · " {move || i18n::when(s, i18n.lang())} })}
@@ -268,6 +269,6 @@ fn TaskCard(task: PublicTask) -> impl IntoView {
                     None => i18n::free_places(free, i18n.lang()),
                 }}
             </p>
-        </li>
+        </TaskCard>
     }
 }
