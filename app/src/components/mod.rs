@@ -22,7 +22,7 @@ pub use cv_card::CvCard;
 pub use focus::focus_soon;
 pub use task_card::TaskCard;
 
-/// Sets the document title to "<page> – Samskab" while the page is shown.
+/// Sets the document title to `<page> – Samskab` while the page is shown.
 pub fn page_title(title: Msg) {
     let i18n = use_i18n();
     Effect::new(move |_| {

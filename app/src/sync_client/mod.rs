@@ -1,5 +1,5 @@
 //! The device's side of sync: the shared sans-IO [`Hub`] from `model`, driven over one
-//! WebSocket to the relay, with every document kept in IndexedDB ([`Store`]).
+//! WebSocket to the relay, with every document kept in IndexedDB ([`Store`](crate::store::Store)).
 //!
 //! - Start: open IndexedDB, load every document into the hub, connect.
 //! - Connect: `join`, wait for `peer`, then the hub sends a catalog request with the heads of
@@ -11,23 +11,24 @@
 //! - A local change (signing up, say) is saved to IndexedDB before the call returns, then
 //!   offered to the relay. It stays "pending" (kept across reloads in localStorage) until the
 //!   relay's reply shows it holds those heads.
-//! - A closed connection is retried with back-off (see [`connection`]).
+//! - A closed connection is retried with back-off (see `connection`).
 //! - The socket's state goes to [`crate::connectivity`], which shows the one connection state
 //!   of the header; the status line here says only where the device's changes are.
 //!
 //! By concern:
-//! - [`client`]: the state shared by all of these, and the handle pages hold.
-//! - [`connection`]: the WebSocket, the handshake timeout and reconnecting.
-//! - [`driver`]: feeding the hub (frames in, effects out in order), local commits, the pending
+//! - `client`: the state shared by all of these, and the handle pages hold.
+//! - `connection`: the WebSocket, the handshake timeout and reconnecting.
+//! - `driver`: feeding the hub (frames in, effects out in order), local commits, the pending
 //!   list, and what the status signals say.
-//! - [`status`]: the signals the header and the pages read ([`SyncView`]).
-//! - [`documents`]: typed access to the documents by [`DocumentKind`]
+//! - `status`: the signals the header and the pages read ([`SyncView`]).
+//! - `documents`: typed access to the documents by [`DocumentKind`]
 //!   (`sync.documents::<TaskKind>()`, `sync.change::<TaskKind>(id, ..)`), over a cache that
 //!   hydrates a document again only when it changed.
 //!
 //! The client is one [`SyncClient`] per app, made by the shell and passed to the pages as
 //! context ([`use_sync`]); it is `Copy`, so closures and async blocks capture it freely.
-//! The JS callbacks (socket events, timers, window events) hold the shared state directly.
+//! The JS callbacks (socket events, timers, window events) run outside any component, where
+//! there is no context: they hold the shared state itself (an `Rc`). No global is left here.
 //!
 //! [`DocumentKind`]: samskab_model::kinds::DocumentKind
 

@@ -24,7 +24,7 @@ pub struct SyncView {
     /// Bumped whenever any document changes here.
     pub version: RwSignal<u64>,
     pub status: RwSignal<SyncStatus>,
-    /// A problem to show the user, if any: "quota", "storage", or "refused:<code>".
+    /// A problem to show the user, if any: `quota`, `storage`, or `refused:<code>`.
     pub problem: RwSignal<Option<String>>,
     /// The relay no longer accepts this device's session: ask for the password again.
     pub expired: RwSignal<bool>,

@@ -9,9 +9,9 @@
 //! Who sees these views follows the signed-in user's role (a coordinator's own organisations,
 //! every organisation for staff and admins); the relay checks every change anyway.
 //!
-//! - [`org_tasks`]: the Koordinering page (the organisation's tasks).
-//! - [`editor`]: the task form.
-//! - [`panel`]: the coordinator's panel on a task's page (status, roster, decisions).
+//! - `org_tasks`: the Koordinering page (the organisation's tasks).
+//! - `editor`: the task form.
+//! - `panel`: the coordinator's panel on a task's page (status, roster, decisions).
 
 mod editor;
 mod org_tasks;

@@ -7,7 +7,7 @@
 //! so a detail hidden from readers must not be in it.
 //!
 //! - this file: the page and its form.
-//! - [`reads`]: "Hvem har set mit CV", from the relay's audit log.
+//! - `reads`: "Hvem har set mit CV", from the relay's audit log.
 //!
 //! The profile kind's side of the app ([`Editable`] for `ProfileKind`) is here too.
 

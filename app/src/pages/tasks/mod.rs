@@ -6,10 +6,10 @@
 //! in IndexedDB before the button says it is done. A visitor without an account sees the same
 //! list and pages from the relay's open catalog.
 //!
-//! - [`list`]: the list, its search and filters, "Mine opgaver".
-//! - [`detail`]: a task's page, signed in or not.
-//! - [`signup`]: signing up for a shift, withdrawing, answering an invitation.
-//! - [`for_you`]: invitations and suggestions for the signed-in volunteer.
+//! - `list`: the list, its search and filters, "Mine opgaver".
+//! - `detail`: a task's page, signed in or not.
+//! - `signup`: signing up for a shift, withdrawing, answering an invitation.
+//! - `for_you`: invitations and suggestions for the signed-in volunteer.
 //!
 //! The task kind's side of the app ([`Editable`] for `TaskKind`) is here too: the sync client
 //! writes tasks through it.
