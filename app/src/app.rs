@@ -1,4 +1,5 @@
-//! The root component: provides the app-wide contexts (language, connection, update state)
+//! The root component: provides the app-wide contexts (language, the session, and for a
+//! signed-in device the sync client and the organisations; for a visitor the open task bank)
 //! and lays out the shell around the routed page.
 
 use leptos::prelude::*;
@@ -14,8 +15,9 @@ use crate::pages::cv::MyCvPage;
 use crate::pages::cvbank::CvBankPage;
 use crate::pages::tasks::{TaskDetail, TaskList};
 use crate::pages::{Area, AreaPage, NotFound};
-use crate::sync_client::{self, SyncStatus, SyncView};
-use crate::{i18n, pwa, session, settings};
+use crate::session::{self, Session};
+use crate::sync_client::{SyncClient, SyncStatus, SyncView};
+use crate::{i18n, pwa, settings, sign_out};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -30,7 +32,9 @@ pub fn App() -> impl IntoView {
     });
     let connection = connectivity::watch();
     let update_ready = pwa::register();
-    let user = session::current();
+    let session = Session::start();
+    provide_context(session);
+    let user = session.user();
     if user.is_none() {
         // Signed in elsewhere on this browser (or by a tool through the cookie), or the
         // remembered user was cleared: ask the relay once.
@@ -40,7 +44,7 @@ pub fn App() -> impl IntoView {
             }
         });
     }
-    let sync = user.as_ref().map(|_| sync_client::start());
+    let sync = user.as_ref().map(|_| SyncClient::start());
     if let Some(sync) = sync {
         provide_context(sync);
         provide_context(crate::organisations::Directory::start());
@@ -66,7 +70,7 @@ pub fn App() -> impl IntoView {
                     </div>
                 </div>
                 <ConnectionStatus connection/>
-                {sync.map(|sync| view! { <SyncStatusLine sync/> })}
+                {sync.map(|sync| view! { <SyncStatusLine sync=sync.view/> })}
                 <LanguageSwitch/>
                 {match user.clone() {
                     Some(user) => view! { <UserMenu user sync/> }.into_any(),
@@ -75,8 +79,8 @@ pub fn App() -> impl IntoView {
             </header>
             <UpdateBanner update_ready/>
             {sync.map(|sync| view! {
-                <SessionExpiredBanner expired=sync.expired/>
-                <ProblemBanner sync/>
+                <SessionExpiredBanner expired=sync.view.expired/>
+                <ProblemBanner sync=sync.view/>
             })}
             {user.is_some().then(|| view! { <Navigation/> })}
             <main id="main" tabindex="-1">
@@ -240,12 +244,13 @@ fn ConnectionStatus(connection: ReadSignal<Connection>) -> impl IntoView {
 
 /// Who is signed in, and logging out (which removes their data from this device).
 #[component]
-fn UserMenu(user: session::SignedIn, sync: Option<SyncView>) -> impl IntoView {
+fn UserMenu(user: session::SignedIn, sync: Option<SyncClient>) -> impl IntoView {
     let i18n = use_i18n();
+    let session = session::use_session();
     let busy = RwSignal::new(false);
     let logout = move |_| {
         let pending =
-            sync.is_some_and(|s| matches!(s.status.get_untracked(), SyncStatus::Pending(_)));
+            sync.is_some_and(|s| matches!(s.view.status.get_untracked(), SyncStatus::Pending(_)));
         if pending
             && !window()
                 .confirm_with_message(i18n.t(Msg::LogoutPending))
@@ -255,7 +260,7 @@ fn UserMenu(user: session::SignedIn, sync: Option<SyncView>) -> impl IntoView {
         }
         busy.set(true);
         leptos::task::spawn_local(async move {
-            session::logout().await;
+            sign_out::sign_out(session, sync).await;
             let _ = window().location().replace("/");
         });
     };

@@ -15,7 +15,11 @@
 //! the relay is unreachable it retries after 1, 2, 4, 8 s (with jitter); while reachable and
 //! the socket is not open, every 20 s; while the socket is open it does not run. When the relay
 //! becomes reachable again the sync client reconnects at once instead of waiting out its
-//! back-off.
+//! back-off (it registers what to do with [`on_relay_back`] and [`on_network_lost`], so this
+//! module does not know the sync client).
+//!
+//! The state is kept in thread-locals rather than context: it is written from callbacks of the
+//! browser (socket and window events, timers) that run outside any component.
 
 use std::cell::{Cell, RefCell};
 use std::time::Duration;
@@ -95,11 +99,40 @@ struct Link {
     wake: mpsc::UnboundedSender<()>,
 }
 
+/// What the sync client asked to be told.
+#[derive(Default)]
+struct Hooks {
+    relay_back: Option<Box<dyn Fn()>>,
+    network_lost: Option<Box<dyn Fn()>>,
+}
+
 thread_local! {
     static SOCKET: Cell<Option<Socket>> = const { Cell::new(None) };
     static PROBE: Cell<Probe> = const { Cell::new(Probe::Unknown) };
     static LINK: RefCell<Option<Link>> = const { RefCell::new(None) };
     static SHOWN: Cell<Option<Connection>> = const { Cell::new(None) };
+    static HOOKS: RefCell<Hooks> = RefCell::new(Hooks::default());
+}
+
+/// Runs `f` when the probe finds the relay again after it was not reachable (the sync client
+/// reconnects at once instead of waiting out its back-off).
+pub fn on_relay_back(f: impl Fn() + 'static) {
+    HOOKS.with(|h| h.borrow_mut().relay_back = Some(Box::new(f)));
+}
+
+/// Runs `f` when the browser says the network is gone (the sync client closes its socket,
+/// which may not notice for minutes).
+pub fn on_network_lost(f: impl Fn() + 'static) {
+    HOOKS.with(|h| h.borrow_mut().network_lost = Some(Box::new(f)));
+}
+
+/// Calls the hook `pick` chooses, if one is registered.
+fn call_hook(pick: impl Fn(&Hooks) -> Option<&dyn Fn()>) {
+    HOOKS.with(|h| {
+        if let Some(f) = pick(&h.borrow()) {
+            f();
+        }
+    });
 }
 
 /// Shows the combination of what the socket and the probe said last.
@@ -154,7 +187,7 @@ pub fn watch() -> ReadSignal<Connection> {
     let _ = window_event_listener(leptos::ev::offline, |_| {
         PROBE.set(Probe::Unreachable);
         // The socket may not notice for minutes; the browser knows there is no network.
-        crate::sync_client::drop_connection();
+        call_hook(|h| h.network_lost.as_deref());
         publish();
     });
     let _ = window_event_listener(leptos::ev::visibilitychange, |_| {
@@ -185,7 +218,7 @@ async fn probe_loop(mut wake: mpsc::UnboundedReceiver<()>) {
                 failures = 0;
                 if was != Probe::Reachable {
                     // Back: sync need not wait out its back-off.
-                    crate::sync_client::reconnect_now();
+                    call_hook(|h| h.relay_back.as_deref());
                 }
                 Some(REACHABLE_RECHECK)
             } else {

@@ -1,20 +1,26 @@
-//! Who is signed in on this device.
+//! Who is signed in on this device, and the relay's account API (log in, register, passwords,
+//! invitations).
 //!
 //! The relay gives the session as an HttpOnly cookie, which the page never sees; the app keeps
 //! only the user (id, name, role, organisations) in localStorage, so that it opens offline
-//! with that person's data. A session that expired while offline shows up when the sync
-//! connection is refused: the app asks for the password again and loses nothing (unsent
-//! changes wait in IndexedDB).
+//! with that person's data. The shell reads it once at start into the [`Session`] context,
+//! which the pages read ([`use_session`]). A session that expired while offline shows up when
+//! the sync connection is refused: the app asks for the password again and loses nothing
+//! (unsent changes wait in IndexedDB).
 //!
-//! Logging out on a shared device deletes that user's documents (the whole IndexedDB
-//! database), the pending-changes list and the user's settings; only the device's language
-//! stays.
+//! Logging out, which also deletes the user's data from the device, is
+//! [`crate::sign_out`]'s: it reaches into the sync client and the other stores, which this
+//! module does not know.
 
 use gloo_storage::{LocalStorage, Storage};
+use leptos::prelude::*;
+use samskab_model::PersonId;
 use samskab_model::api::{ErrorBody, ErrorCode};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Request, RequestInit, Response};
+
+use crate::i18n::{self, Lang, Msg};
 
 pub const USER_KEY: &str = "samskab.user";
 
@@ -22,11 +28,62 @@ pub const USER_KEY: &str = "samskab.user";
 /// relay answers is what the device keeps.
 pub type SignedIn = samskab_model::api::User;
 
-/// The user this device is signed in as, if any.
-pub fn current() -> Option<SignedIn> {
-    LocalStorage::get(USER_KEY).ok()
+/// Who is signed in, as context: read from localStorage once when the app starts, set again
+/// when the person signs in anew (the session-expired prompt) and cleared at logout. Signing
+/// in from the login page and logging out reload the app, so a page reads it once.
+#[derive(Debug, Clone, Copy)]
+pub struct Session {
+    user: StoredValue<Option<SignedIn>>,
 }
 
+impl Session {
+    /// The user this device remembers, if any.
+    pub fn start() -> Self {
+        Session {
+            user: StoredValue::new(LocalStorage::get(USER_KEY).ok()),
+        }
+    }
+
+    /// The signed-in user, if any.
+    pub fn user(&self) -> Option<SignedIn> {
+        self.user.try_get_value().flatten()
+    }
+
+    /// The signed-in person's id, if any.
+    pub fn person(&self) -> Option<PersonId> {
+        self.user
+            .try_with_value(|u| u.as_ref().map(|u| u.id.clone()))
+            .flatten()
+    }
+
+    /// Whether the signed-in user coordinates, is staff or admin (not only a volunteer).
+    pub fn runs_tasks(&self) -> bool {
+        self.user
+            .try_with_value(|u| {
+                u.as_ref()
+                    .is_some_and(|u| u.role != samskab_model::authz::Role::Volunteer)
+            })
+            .unwrap_or(false)
+    }
+
+    /// After signing in (again): the relay's answer becomes the session.
+    pub fn signed_in(&self, user: SignedIn) {
+        self.user.try_set_value(Some(user));
+    }
+
+    /// At logout: nobody is signed in, here or at the next start.
+    pub fn forget(&self) {
+        LocalStorage::delete(USER_KEY);
+        self.user.try_set_value(None);
+    }
+}
+
+/// The session from context (the shell provides it on every device, signed in or not).
+pub fn use_session() -> Session {
+    expect_context::<Session>()
+}
+
+/// Keeps the user for the next start (the relay answered who this is).
 fn remember(user: &SignedIn) {
     let _ = LocalStorage::set(USER_KEY, user);
 }
@@ -47,6 +104,25 @@ pub enum SignInError {
     ResetInvalid,
     /// No account has that e-mail (answered to staff only).
     NoSuchAccount,
+}
+
+impl SignInError {
+    /// The sentence for it, with the relay's real wait for a 429.
+    pub fn describe(self, lang: Lang) -> String {
+        let msg = match self {
+            SignInError::TooManyAttempts(seconds) => return i18n::too_many_attempts(seconds, lang),
+            SignInError::BadCredentials => Msg::BadCredentials,
+            SignInError::EmailTaken => Msg::EmailTaken,
+            SignInError::PasswordTooShort => Msg::PasswordTooShort,
+            SignInError::Invalid => Msg::InvalidInput,
+            SignInError::Offline => Msg::SignInOffline,
+            SignInError::InvitationInvalid => Msg::InvitationInvalid,
+            SignInError::Forbidden => Msg::NotAllowed,
+            SignInError::ResetInvalid => Msg::ResetInvalid,
+            SignInError::NoSuchAccount => Msg::NoSuchAccount,
+        };
+        msg.text(lang).to_owned()
+    }
 }
 
 /// Sends a request to the API: `body` as a JSON object of text fields. Answers the status
@@ -157,21 +233,10 @@ pub async fn me() -> Result<Option<SignedIn>, SignInError> {
     }
 }
 
-/// Ends the session at the relay (if it can be reached) and removes this user's data from the
-/// device. Resolves once IndexedDB is deleted.
-pub async fn logout() {
+/// Ends the session at the relay, if it can be reached (the rest of logging out is
+/// [`crate::sign_out`]'s).
+pub async fn end_at_relay() {
     let _ = call("POST", "/api/logout", None).await;
-    crate::sync_client::stop_and_forget().await;
-    for key in [
-        USER_KEY,
-        crate::sync_client::PENDING_KEY,
-        crate::settings::PERSON_KEY,
-        crate::settings::ORG_KEY,
-        crate::organisations::KEY,
-        crate::roster_contacts::KEY,
-    ] {
-        LocalStorage::delete(key);
-    }
 }
 
 /// Creates an account from an invitation link's code, and signs it in.

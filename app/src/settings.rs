@@ -26,40 +26,11 @@ pub fn initial_lang() -> Lang {
     stored_lang().unwrap_or_default()
 }
 
-/// The localStorage key of this device's volunteer id.
+/// The localStorage key of the random volunteer id a device had before accounts existed;
+/// still deleted at logout, where older versions may have left it.
 pub const PERSON_KEY: &str = "samskab.person";
 
-/// Who signs up from this device. Until accounts exist (the accounts work binds it to a
-/// signed-in user) each device is one volunteer with a random id, kept in localStorage.
-pub fn person_id() -> samskab_model::PersonId {
-    if let Some(user) = crate::session::current() {
-        return user.id;
-    }
-    if let Some(id) = LocalStorage::get::<String>(PERSON_KEY)
-        .ok()
-        .and_then(|s| s.parse().ok())
-    {
-        return id;
-    }
-    let random = samskab_model::DocumentId::random()
-        .to_string()
-        .to_ascii_lowercase();
-    let id: samskab_model::PersonId = format!("frivillig-{}", &random[..10])
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
-        .collect::<String>()
-        .parse()
-        .unwrap_or_else(|_| fallback_person());
-    let _ = LocalStorage::set(PERSON_KEY, id.as_str());
-    id
-}
-
-fn fallback_person() -> samskab_model::PersonId {
-    // "frivillig" is a valid id; reached only if the random part were somehow empty.
-    #[allow(clippy::expect_used)]
-    "frivillig".parse().expect("a valid literal id")
-}
-
+/// The localStorage key of the organisation last chosen (see [`coordinated_org`]).
 pub const ORG_KEY: &str = "samskab.org";
 
 /// The organisation last chosen on Koordinering or in the task form, for someone who runs

@@ -4,25 +4,11 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::i18n::{self, Lang, Msg, use_i18n};
-use crate::session::{self, SignInError};
-
-/// The sentence for a failed account request, with the relay's real wait for a 429.
-pub(crate) fn describe(error: SignInError, lang: Lang) -> String {
-    let msg = match error {
-        SignInError::TooManyAttempts(seconds) => return i18n::too_many_attempts(seconds, lang),
-        SignInError::BadCredentials => Msg::BadCredentials,
-        SignInError::EmailTaken => Msg::EmailTaken,
-        SignInError::PasswordTooShort => Msg::PasswordTooShort,
-        SignInError::Invalid => Msg::InvalidInput,
-        SignInError::Offline => Msg::SignInOffline,
-        SignInError::InvitationInvalid => Msg::InvitationInvalid,
-        SignInError::Forbidden => Msg::NotAllowed,
-        SignInError::ResetInvalid => Msg::ResetInvalid,
-        SignInError::NoSuchAccount => Msg::NoSuchAccount,
-    };
-    msg.text(lang).to_owned()
-}
+use crate::components::page_title;
+use crate::i18n::{Msg, use_i18n};
+use crate::pages::password_reset::{FORGOT_PATH, HandOutResetLink};
+use crate::session::{self, SignInError, use_session};
+use crate::sync_client::use_sync;
 
 /// A field for choosing a password, with the length rule as its description.
 #[component]
@@ -43,7 +29,7 @@ fn NewPasswordField(id: &'static str, label: Msg, value: RwSignal<String>) -> im
 #[component]
 pub fn InvitationPage(code: String) -> impl IntoView {
     let i18n = use_i18n();
-    super::page_title(Msg::InvitationTitle);
+    page_title(Msg::InvitationTitle);
     let name = RwSignal::new(String::new());
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
@@ -72,7 +58,7 @@ pub fn InvitationPage(code: String) -> impl IntoView {
         <section class="page login" aria-labelledby="page-title">
             <h1 id="page-title">{move || i18n.t(Msg::InvitationTitle)}</h1>
             <p class="lead">{move || i18n.t(Msg::InvitationIntro)}</p>
-            {move || error.get().map(|m| view! { <p class="error" role="alert" data-testid="login-error">{describe(m, i18n.lang())}</p> })}
+            {move || error.get().map(|m| view! { <p class="error" role="alert" data-testid="login-error">{m.describe(i18n.lang())}</p> })}
             <form class="task-form" on:submit=submit>
                 <div class="field field-wide">
                     <label for="invite-name">{move || i18n.t(Msg::FieldName)}</label>
@@ -114,7 +100,7 @@ pub fn InviteCoordinator(organisation: String) -> impl IntoView {
     view! {
         <div class="invite">
             <button type="button" class="button secondary" on:click=on_click>{move || i18n.t(Msg::InviteCoordinator)}</button>
-            {move || error.get().map(|m| view! { <p class="error" role="alert">{describe(m, i18n.lang())}</p> })}
+            {move || error.get().map(|m| view! { <p class="error" role="alert">{m.describe(i18n.lang())}</p> })}
             {move || link.get().map(|url| view! {
                 <div class="field field-wide">
                     <label for="invite-link">{i18n.t(Msg::InvitationLink)}</label>
@@ -167,7 +153,7 @@ fn returns_somewhere() -> bool {
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let i18n = use_i18n();
-    super::page_title(Msg::LogIn);
+    page_title(Msg::LogIn);
     let registering = RwSignal::new(false);
     let name = RwSignal::new(String::new());
     let email = RwSignal::new(String::new());
@@ -205,7 +191,7 @@ pub fn LoginPage() -> impl IntoView {
             <h1 id="page-title">{move || i18n.t(if registering.get() { Msg::CreateAccount } else { Msg::LogIn })}</h1>
             <p class="lead">{move || i18n.t(if registering.get() { Msg::RegisterIntro } else { Msg::LoginIntro })}</p>
             {returns_somewhere().then(|| view! { <p data-testid="login-returns">{move || i18n.t(Msg::LogInToContinue)}</p> })}
-            {move || error.get().map(|m| view! { <p class="error" role="alert" data-testid="login-error">{describe(m, i18n.lang())}</p> })}
+            {move || error.get().map(|m| view! { <p class="error" role="alert" data-testid="login-error">{m.describe(i18n.lang())}</p> })}
             <form class="task-form" on:submit=submit>
                 {move || registering.get().then(|| view! {
                     <div class="field field-wide">
@@ -247,7 +233,7 @@ pub fn LoginPage() -> impl IntoView {
             // A full page load (rel="external"): signed out, the page is chosen from the path.
             {move || (!registering.get()).then(|| view! {
                 <p class="links">
-                    <a href=crate::pages::password_reset::FORGOT_PATH rel="external">{i18n.t(Msg::ForgotPassword)}</a>
+                    <a href=FORGOT_PATH rel="external">{i18n.t(Msg::ForgotPassword)}</a>
                 </p>
             })}
         </section>
@@ -258,19 +244,22 @@ pub fn LoginPage() -> impl IntoView {
 #[component]
 pub fn SessionExpiredBanner(expired: RwSignal<bool>) -> impl IntoView {
     let i18n = use_i18n();
+    let session = use_session();
+    let sync = use_sync();
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<SignInError>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Some(user) = session::current() else {
+        let Some(user) = session.user() else {
             return;
         };
         spawn_local(async move {
             match session::login(&user.email, &password.get_untracked()).await {
-                Ok(_) => {
+                Ok(user) => {
                     password.set(String::new());
                     error.set(None);
-                    crate::sync_client::resume();
+                    session.signed_in(user);
+                    sync.resume();
                 }
                 Err(e) => error.set(Some(e)),
             }
@@ -280,7 +269,7 @@ pub fn SessionExpiredBanner(expired: RwSignal<bool>) -> impl IntoView {
         {move || expired.get().then(|| view! {
             <form class="expired-banner" role="alert" data-testid="session-expired" on:submit=submit>
                 <p>{i18n.t(Msg::SessionExpired)}</p>
-                {move || error.get().map(|m| view! { <p class="error">{describe(m, i18n.lang())}</p> })}
+                {move || error.get().map(|m| view! { <p class="error">{m.describe(i18n.lang())}</p> })}
                 <div class="field">
                     <label for="expired-password">{i18n.t(Msg::FieldPassword)}</label>
                     <input id="expired-password" type="password" autocomplete="current-password" required bind:value=password/>
@@ -295,8 +284,8 @@ pub fn SessionExpiredBanner(expired: RwSignal<bool>) -> impl IntoView {
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let i18n = use_i18n();
-    super::page_title(Msg::MyAccount);
-    let user = session::current();
+    page_title(Msg::MyAccount);
+    let user = use_session().user();
     let staff = user.as_ref().is_some_and(|u| {
         matches!(
             u.role,
@@ -324,7 +313,7 @@ pub fn AccountPage() -> impl IntoView {
             <h2>{move || i18n.t(Msg::ChangePassword)}</h2>
             {move || outcome.get().map(|o| match o {
                 Ok(()) => view! { <p class="badge badge-ok" role="status">{i18n.t(Msg::PasswordChanged)}</p> }.into_any(),
-                Err(m) => view! { <p class="error" role="alert">{describe(m, i18n.lang())}</p> }.into_any(),
+                Err(m) => view! { <p class="error" role="alert">{m.describe(i18n.lang())}</p> }.into_any(),
             })}
             <form class="task-form" on:submit=submit>
                 <div class="field field-wide">
@@ -336,7 +325,7 @@ pub fn AccountPage() -> impl IntoView {
                     <button type="submit" class="button primary">{move || i18n.t(Msg::ChangePassword)}</button>
                 </p>
             </form>
-            {staff.then(|| view! { <super::password_reset::HandOutResetLink/> })}
+            {staff.then(|| view! { <HandOutResetLink/> })}
         </section>
     }
 }

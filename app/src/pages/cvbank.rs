@@ -13,13 +13,15 @@ use leptos::task::spawn_local;
 use samskab_model::cv_search::{CvIndex, CvQuery};
 use samskab_model::local_time;
 use samskab_model::matching;
-use samskab_model::profile::{DayPart, Profile, SKILLS, Weekday, skill_label};
-use samskab_model::task::{Invitation, InvitationAnswer, TaskStatus};
+use samskab_model::profile::{DayPart, Profile, ProfileKind, SKILLS, Weekday, skill_label};
+use samskab_model::task::{Invitation, InvitationAnswer, TaskKind, TaskStatus};
 use samskab_model::towns::DEMO_TOWNS;
 use samskab_model::{Area, DocumentId, PersonId, Roster, ShiftId, Task};
 
+use crate::components::{CvCard, page_title};
 use crate::i18n::{self, Msg, use_i18n};
-use crate::sync_client::{self, SyncView};
+use crate::session::{Session, use_session};
+use crate::sync_client::{ChangeError, SyncClient, use_sync};
 use crate::time;
 
 /// How many results the page renders at once (the count says how many matched).
@@ -40,9 +42,11 @@ impl PartialEq for Bank {
 }
 
 /// Others' profiles on this device (the user's own is not in the bank).
-fn others_profiles(me: &PersonId) -> Vec<Profile> {
-    let mut profiles: Vec<Profile> = sync_client::profiles()
+fn others_profiles(sync: SyncClient, me: &PersonId) -> Vec<Profile> {
+    let mut profiles: Vec<Profile> = sync
+        .documents::<ProfileKind>()
         .into_iter()
+        .map(|(_, p)| p)
         .filter(|p| p.owner != *me)
         .collect();
     profiles.sort_by_cached_key(|p| p.name.to_lowercase());
@@ -52,9 +56,9 @@ fn others_profiles(me: &PersonId) -> Vec<Profile> {
 #[component]
 pub fn CvBankPage() -> impl IntoView {
     let i18n = use_i18n();
-    let sync = expect_context::<SyncView>();
-    super::page_title(Msg::NavCvBank);
-    let Some(user) = crate::session::current() else {
+    let sync = use_sync();
+    page_title(Msg::NavCvBank);
+    let Some(user) = use_session().user() else {
         return ().into_any();
     };
     if user.role == samskab_model::authz::Role::Volunteer {
@@ -68,8 +72,8 @@ pub fn CvBankPage() -> impl IntoView {
     }
     let me = user.id.clone();
     let bank = Memo::new(move |_| {
-        let version = sync.version.get();
-        let profiles = others_profiles(&me);
+        let version = sync.view.version.get();
+        let profiles = others_profiles(sync, &me);
         let index = CvIndex::new(profiles.iter());
         Bank {
             version,
@@ -202,9 +206,9 @@ pub fn CvBankPage() -> impl IntoView {
                     let person = profile.owner.clone();
                     view! {
                         <li>
-                            <super::cv::CvCard profile>
+                            <CvCard profile>
                                 <InviteToTask person/>
-                            </super::cv::CvCard>
+                            </CvCard>
                         </li>
                     }
                 }).collect_view()}
@@ -215,13 +219,14 @@ pub fn CvBankPage() -> impl IntoView {
 }
 
 /// Published tasks with a shift still to come that the user runs: what one can invite to.
-fn invitable_tasks() -> Vec<(DocumentId, Task)> {
-    let Some(user) = crate::session::current() else {
+fn invitable_tasks(sync: SyncClient, session: Session) -> Vec<(DocumentId, Task)> {
+    let Some(user) = session.user() else {
         return Vec::new();
     };
     let principal = user.principal();
     let now = time::now();
-    let mut tasks: Vec<(DocumentId, Task)> = sync_client::tasks()
+    let mut tasks: Vec<(DocumentId, Task)> = sync
+        .documents::<TaskKind>()
         .into_iter()
         .filter(|(_, t)| {
             t.status == TaskStatus::Published && principal.coordinates(&t.organisation)
@@ -232,22 +237,21 @@ fn invitable_tasks() -> Vec<(DocumentId, Task)> {
     tasks
 }
 
-/// Writes an invitation into the task, in the coordinator's name.
+/// Writes an invitation into the task, in the name of the coordinator `by`.
 async fn invite(
+    sync: SyncClient,
+    by: PersonId,
     task: DocumentId,
     person: PersonId,
     shift: ShiftId,
-) -> Result<(), sync_client::ChangeError> {
-    let Some(user) = crate::session::current() else {
-        return Err(sync_client::ChangeError::NotLoaded);
-    };
+) -> Result<(), ChangeError<TaskKind>> {
     let at = time::now();
-    sync_client::change_task(task, move |t| {
+    sync.change::<TaskKind>(task, move |t| {
         t.invitations.insert(
             person,
             Invitation {
                 shift,
-                by: user.id,
+                by,
                 at,
                 answer: InvitationAnswer::Pending,
             },
@@ -260,15 +264,17 @@ async fn invite(
 #[component]
 fn InviteToTask(person: PersonId) -> impl IntoView {
     let i18n = use_i18n();
+    let sync = use_sync();
+    let session = use_session();
     let open = RwSignal::new(false);
     let task = RwSignal::new(String::new());
     let shift = RwSignal::new(String::new());
     let done = RwSignal::new(None::<bool>);
     let key = person.to_string();
-    let tasks = move || invitable_tasks();
+    let tasks = move || invitable_tasks(sync, session);
     let shifts = move || {
         let id: Option<DocumentId> = task.get().parse().ok();
-        id.and_then(|id| sync_client::task(&id))
+        id.and_then(|id| sync.document::<TaskKind>(&id))
             .map(|t| {
                 let now = time::now();
                 t.shifts
@@ -289,8 +295,12 @@ fn InviteToTask(person: PersonId) -> impl IntoView {
             return;
         };
         let person = person.clone();
+        let Some(by) = session.person() else {
+            done.set(Some(false));
+            return;
+        };
         spawn_local(async move {
-            let ok = invite(task_id, person, shift_id).await.is_ok();
+            let ok = invite(sync, by, task_id, person, shift_id).await.is_ok();
             done.set(Some(ok));
             if ok {
                 open.set(false);
@@ -341,15 +351,16 @@ fn InviteToTask(person: PersonId) -> impl IntoView {
 #[component]
 pub fn PossibleVolunteers(id: DocumentId, task: Task) -> impl IntoView {
     let i18n = use_i18n();
-    let sync = expect_context::<SyncView>();
-    let Some(user) = crate::session::current() else {
+    let sync = use_sync();
+    let Some(user) = use_session().user() else {
         return ().into_any();
     };
     let me = user.id.clone();
+    let by = user.id.clone();
     let invited: std::collections::BTreeSet<PersonId> = task.invitations.keys().cloned().collect();
     let suggestions = move || {
-        sync.version.track();
-        let profiles = others_profiles(&me);
+        sync.view.version.track();
+        let profiles = others_profiles(sync, &me);
         matching::volunteers_for(&task, profiles.iter(), time::now())
             .into_iter()
             .take(10)
@@ -376,7 +387,7 @@ pub fn PossibleVolunteers(id: DocumentId, task: Task) -> impl IntoView {
                         {list.into_iter().map(|(s, name)| {
                             let already = invited.contains(&s.item);
                             let line = s.reason_line(i18n.lang());
-                            let (person, shift) = (s.item.clone(), s.shift.clone());
+                            let (person, shift, by) = (s.item.clone(), s.shift.clone(), by.clone());
                             let sent = RwSignal::new(already);
                             view! {
                                 <li>
@@ -385,12 +396,12 @@ pub fn PossibleVolunteers(id: DocumentId, task: Task) -> impl IntoView {
                                     {move || if sent.get() {
                                         view! { <span class="badge">{move || i18n.t(Msg::Invited)}</span> }.into_any()
                                     } else {
-                                        let (person, shift) = (person.clone(), shift.clone());
+                                        let (person, shift, by) = (person.clone(), shift.clone(), by.clone());
                                         view! {
                                             <button type="button" class="button secondary" on:click=move |_| {
-                                                let (person, shift) = (person.clone(), shift.clone());
+                                                let (person, shift, by) = (person.clone(), shift.clone(), by.clone());
                                                 spawn_local(async move {
-                                                    if invite(id, person, shift).await.is_ok() {
+                                                    if invite(sync, by, id, person, shift).await.is_ok() {
                                                         sent.set(true);
                                                     }
                                                 });

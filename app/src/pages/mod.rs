@@ -1,5 +1,15 @@
-//! The app's pages. Each area of the strategy gets its own module as it is built; until then
-//! [`AreaPage`] says what will be there.
+//! The app's pages. Each area of the strategy gets its own module (a folder once it has more
+//! than one screen) as it is built; until then [`AreaPage`] says what will be there.
+//!
+//! - [`tasks`]: Opgaver, the task bank as a volunteer (or a visitor) sees it.
+//! - [`coordinate`]: Koordinering, the organisation's tasks, the task form and the roster.
+//! - [`cv`]: Mit CV, the volunteer's own profile.
+//! - [`cvbank`]: CV-banken, searching the profiles staff and coordinators may read.
+//! - [`account`], [`password_reset`]: logging in, invitations, Min konto, passwords.
+//!
+//! Pages depend on the shared [`crate::components`], never on each other's insides; where one
+//! page shows another's panel (a task's page shows the coordinator's panel) the dependency
+//! goes one way.
 
 pub mod account;
 pub mod coordinate;
@@ -10,6 +20,7 @@ pub mod tasks;
 
 use leptos::prelude::*;
 
+use crate::components::page_title;
 use crate::i18n::{Msg, use_i18n};
 
 /// The areas in the main menu, in menu order.
@@ -74,14 +85,6 @@ impl Area {
     }
 }
 
-/// Sets the document title to "<page> – Samskab" while the page is shown.
-pub(crate) fn page_title(title: Msg) {
-    let i18n = use_i18n();
-    Effect::new(move |_| {
-        document().set_title(&format!("{} – {}", i18n.t(title), i18n.t(Msg::AppName)));
-    });
-}
-
 /// The placeholder page of an area that is not built yet.
 #[component]
 pub fn AreaPage(area: Area) -> impl IntoView {
@@ -105,22 +108,5 @@ pub fn NotFound() -> impl IntoView {
             <h1 id="page-title">{move || i18n.t(Msg::NotFoundTitle)}</h1>
             <p class="lead">{move || i18n.t(Msg::NotFoundBody)}</p>
         </section>
-    }
-}
-
-/// The sentences for a failed change to a document: the model's problems, or why storage
-/// failed.
-pub(crate) fn describe_change_error(
-    error: &crate::sync_client::ChangeError,
-    lang: crate::i18n::Lang,
-) -> Vec<String> {
-    use crate::sync_client::ChangeError;
-    match error {
-        ChangeError::Invalid(problems) => problems.iter().map(|p| p.describe(lang)).collect(),
-        ChangeError::InvalidProfile(problems) => {
-            problems.iter().map(|p| p.describe(lang)).collect()
-        }
-        ChangeError::Storage(e) if e.is_quota() => vec![Msg::StorageFull.text(lang).into()],
-        _ => vec![Msg::StorageFailed.text(lang).into()],
     }
 }

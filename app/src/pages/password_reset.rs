@@ -12,24 +12,12 @@ use leptos::task::spawn_local;
 use samskab_model::account_fields::{self, PasswordError};
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::account::describe;
+use crate::components::{focus_soon, page_title};
 use crate::i18n::{self, Msg, use_i18n};
 use crate::session::{self, SignInError};
 
 pub const FORGOT_PATH: &str = "/glemt-adgangskode";
 pub const RESET_PATH: &str = "/nulstil-adgangskode";
-
-/// Moves focus to the element `id` once the page has drawn its problem marks.
-fn focus(id: &'static str) {
-    request_animation_frame(move || {
-        if let Some(el) = document()
-            .get_element_by_id(id)
-            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-        {
-            let _ = el.focus();
-        }
-    });
-}
 
 /// An e-mail field whose problem (if any) is shown beside it and tied to it.
 #[component]
@@ -58,7 +46,7 @@ fn EmailField(
 #[component]
 pub fn ForgotPasswordPage() -> impl IntoView {
     let i18n = use_i18n();
-    super::page_title(Msg::ForgotTitle);
+    page_title(Msg::ForgotTitle);
     let email = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<Msg>);
     let failure = RwSignal::new(None::<SignInError>);
@@ -71,7 +59,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
         let value = email.get_untracked();
         if account_fields::email(&value).is_err() {
             problem.set(Some(Msg::EmailInvalid));
-            focus("forgot-email");
+            focus_soon("forgot-email".into());
             return;
         }
         problem.set(None);
@@ -83,7 +71,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                 Ok(()) => sent.set(true),
                 Err(SignInError::Invalid) => {
                     problem.set(Some(Msg::EmailInvalid));
-                    focus("forgot-email");
+                    focus_soon("forgot-email".into());
                 }
                 Err(e) => failure.set(Some(e)),
             }
@@ -105,7 +93,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                 {move || sent.get().then(|| i18n.t(Msg::ResetLinkSent))}
             </p>
             <div role="alert">
-                {move || failure.get().map(|e| view! { <p class="error">{describe(e, i18n.lang())}</p> })}
+                {move || failure.get().map(|e| view! { <p class="error">{e.describe(i18n.lang())}</p> })}
             </div>
             <p class="links"><a href="/" rel="external">{move || i18n.t(Msg::BackToLogin)}</a></p>
         </section>
@@ -131,7 +119,7 @@ fn take_token() -> Option<String> {
 #[component]
 pub fn ResetPasswordPage() -> impl IntoView {
     let i18n = use_i18n();
-    super::page_title(Msg::ResetTitle);
+    page_title(Msg::ResetTitle);
     let Some(token) = take_token() else {
         return view! {
             <section class="page login" aria-labelledby="page-title">
@@ -158,7 +146,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
         };
         problem.set(rule);
         if rule.is_some() {
-            focus("reset-password");
+            focus_soon("reset-password".into());
             return;
         }
         busy.set(true);
@@ -173,7 +161,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
                 }
                 Err(SignInError::PasswordTooShort) => {
                     problem.set(Some(Msg::PasswordTooShort));
-                    focus("reset-password");
+                    focus_soon("reset-password".into());
                 }
                 Err(e) => failure.set(Some(e)),
             }
@@ -206,7 +194,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
             </form>
             <div role="alert" data-testid="reset-error">
                 {move || failure.get().map(|e| view! {
-                    <p class="error">{describe(e, i18n.lang())}</p>
+                    <p class="error">{e.describe(i18n.lang())}</p>
                     {(e == SignInError::ResetInvalid).then(|| view! {
                         <p class="links"><a href=FORGOT_PATH rel="external">{i18n.t(Msg::AskForNewLink)}</a></p>
                     })}
@@ -222,7 +210,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
 #[component]
 pub fn ResetWhileSignedIn() -> impl IntoView {
     let i18n = use_i18n();
-    super::page_title(Msg::ResetTitle);
+    page_title(Msg::ResetTitle);
     view! {
         <section class="page" aria-labelledby="page-title">
             <h1 id="page-title">{move || i18n.t(Msg::ResetTitle)}</h1>
@@ -262,7 +250,7 @@ pub fn HandOutResetLink() -> impl IntoView {
         let value = email.get_untracked();
         if account_fields::email(&value).is_err() {
             problem.set(Some(Msg::EmailInvalid));
-            focus("handout-email");
+            focus_soon("handout-email".into());
             return;
         }
         problem.set(None);
@@ -283,7 +271,7 @@ pub fn HandOutResetLink() -> impl IntoView {
                     match beside {
                         Some(m) => {
                             problem.set(Some(m));
-                            focus("handout-email");
+                            focus_soon("handout-email".into());
                         }
                         None => failure.set(Some(e)),
                     }
@@ -345,7 +333,7 @@ pub fn HandOutResetLink() -> impl IntoView {
                 <p class="muted">{move || copied.get().map(|m| i18n.t(m))}</p>
             </div>
             <div role="alert">
-                {move || failure.get().map(|e| view! { <p class="error">{describe(e, i18n.lang())}</p> })}
+                {move || failure.get().map(|e| view! { <p class="error">{e.describe(i18n.lang())}</p> })}
             </div>
         </section>
     }

@@ -1,154 +1,26 @@
-//! Koordinering: the task bank as a coordinator uses it. The organisation's tasks (drafts
-//! too), the task form for creating and editing, and on a task's page the status actions and
-//! the sign-ups per shift with confirm and decline.
-//!
-//! Like everything else it works on the device's documents, offline included: an edit is laid
-//! onto the task as it is now ([`samskab_model::TaskForm`]), so sign-ups that arrive while the
-//! coordinator types are kept, and it is saved in IndexedDB before the page says so.
-//!
-//! Who sees these views follows the signed-in user's role (a coordinator's own organisations,
-//! every organisation for staff and admins); the relay checks every change anyway.
+//! The task form: `/opgaver/ny` creates, `/opgaver/:id/rediger` edits. The model's rules are
+//! checked on a scratch task before saving, so every problem shows at once beside its field;
+//! an edit is laid onto the task as it is now, keeping sign-ups that arrived meanwhile.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
-use samskab_model::organisation::Organisation;
-use samskab_model::task::{Contact, Decision, DecisionEntry, TaskStatus};
+use samskab_model::task::{Contact, TaskKind, TaskStatus};
 use samskab_model::towns::DEMO_TOWNS;
 use samskab_model::{
-    Area, DocumentId, OrganisationId, PersonId, Roster, ShiftForm, ShiftId, Task, TaskError,
-    TaskForm,
+    Area, DocumentId, OrganisationId, ShiftForm, ShiftId, Task, TaskError, TaskForm,
 };
 use wasm_bindgen::JsCast;
 
+use super::org_tasks::chosen_org;
+use crate::components::page_title;
 use crate::i18n::{self, Msg, use_i18n};
 use crate::organisations::use_directory;
-use crate::sync_client::{self, ChangeError, SyncView};
-use crate::{settings, time};
-
-use super::describe_change_error as describe;
-
-#[component]
-pub fn CoordinationPage() -> impl IntoView {
-    let i18n = use_i18n();
-    let sync = expect_context::<SyncView>();
-    let directory = use_directory();
-    super::page_title(Msg::NavCoordinate);
-    let user = crate::session::current();
-    let is_volunteer = user
-        .as_ref()
-        .is_none_or(|u| u.role == samskab_model::authz::Role::Volunteer);
-    if is_volunteer {
-        return view! {
-            <section class="page" aria-labelledby="page-title">
-                <h1 id="page-title">{move || i18n.t(Msg::NavCoordinate)}</h1>
-                <p class="lead">{move || i18n.t(Msg::OnlyCoordinators)}</p>
-            </section>
-        }
-        .into_any();
-    }
-    // The organisations this user runs, from the relay's list (a coordinator's own ones are
-    // known from the session even before the list arrives).
-    let choices = Memo::new(move |_| {
-        user.as_ref()
-            .map(|u| directory.coordinated_by(u))
-            .unwrap_or_default()
-    });
-    let picked = RwSignal::new(settings::coordinated_org());
-    // The chosen one while it is among the choices; the only one when there is one.
-    let org = Memo::new(move |_| chosen_org(&choices.get(), picked.get()));
-    let tasks = move || {
-        sync.version.track();
-        let Some(org) = org.get() else {
-            return Vec::new();
-        };
-        let mut tasks: Vec<(DocumentId, Task)> = sync_client::tasks()
-            .into_iter()
-            .filter(|(_, t)| t.organisation == org)
-            .collect();
-        tasks.sort_by_key(|(id, t)| (t.first_start().unwrap_or(i64::MAX), *id));
-        tasks
-    };
-
-    view! {
-        <section class="page" aria-labelledby="page-title">
-            <h1 id="page-title">{move || i18n.t(Msg::NavCoordinate)}</h1>
-            <p class="lead">{move || i18n.t(Msg::CoordinateIntro)}</p>
-            {move || {
-                let list = choices.get();
-                match list.len() {
-                    0 => view! { <p class="muted">{i18n.t(Msg::NoOrganisationsYet)}</p> }.into_any(),
-                    1 => view! {
-                        <p class="field-static" data-testid="coordinated-org">
-                            <span class="field-static-label">{i18n.t(Msg::CoordinateFor)}</span>
-                            " "<strong>{list[0].name.clone()}</strong>
-                        </p>
-                    }.into_any(),
-                    _ => view! {
-                        <div class="field">
-                            <label for="coordinate-org">{move || i18n.t(Msg::CoordinateFor)}</label>
-                            <select id="coordinate-org"
-                                on:change=move |ev| {
-                                    let chosen = event_target_value(&ev).parse::<OrganisationId>().ok();
-                                    settings::set_coordinated_org(chosen.as_ref());
-                                    picked.set(chosen);
-                                }>
-                                <option value="">{move || i18n.t(Msg::ChooseOrg)}</option>
-                                {list.into_iter().map(|o| {
-                                    let selected = org.get_untracked().as_ref() == Some(&o.id);
-                                    view! { <option value=o.id.to_string() selected=selected>{o.name}</option> }
-                                }).collect_view()}
-                            </select>
-                        </div>
-                    }.into_any(),
-                }
-            }}
-            {move || org.get().map(|o| view! {
-                <p class="form-actions">
-                    <A href="/opgaver/ny" attr:class="button primary">{move || i18n.t(Msg::NewTask)}</A>
-                </p>
-                <super::account::InviteCoordinator organisation=o.to_string()/>
-                {move || {
-                    let tasks = tasks();
-                    if tasks.is_empty() {
-                        view! { <p class="muted">{i18n.t(Msg::NoOrgTasks)}</p> }.into_any()
-                    } else {
-                        view! {
-                            <ul class="task-list" data-testid="org-tasks">
-                                {tasks.into_iter().map(|(id, t)| {
-                                    let status = t.status;
-                                    let start = t.first_start();
-                                    view! {
-                                        <li class="task-card">
-                                            <h2><A href=format!("/opgaver/{id}")>{t.title.clone()}</A></h2>
-                                            <p class="task-meta">
-                                                <span class="badge">{move || i18n::status_label(status, i18n.lang())}</span>
-                                                {start.map(|s| view! { " · " {move || i18n::when(s, i18n.lang())} })}
-                                            </p>
-                                        </li>
-                                    }
-                                }).collect_view()}
-                            </ul>
-                        }.into_any()
-                    }
-                }}
-            })}
-        </section>
-    }
-    .into_any()
-}
-
-/// The organisation a new task is for: `picked` while it is among `choices`, else the only
-/// choice when there is exactly one, else none (the person must choose).
-fn chosen_org(choices: &[Organisation], picked: Option<OrganisationId>) -> Option<OrganisationId> {
-    picked
-        .filter(|p| choices.iter().any(|o| &o.id == p))
-        .or_else(|| match choices {
-            [only] => Some(only.id.clone()),
-            _ => None,
-        })
-}
+use crate::session::use_session;
+use crate::settings;
+use crate::sync_client::{ChangeError, SyncClient, use_sync};
+use crate::time;
 
 /// One shift row of the form, as typed.
 #[derive(Clone, Copy)]
@@ -226,9 +98,9 @@ fn fallback_shift_id() -> ShiftId {
 #[component]
 pub fn TaskEditor() -> impl IntoView {
     let i18n = use_i18n();
-    let sync = expect_context::<SyncView>();
+    let sync = use_sync();
     move || {
-        if sync.loaded.get() {
+        if sync.view.loaded.get() {
             view! { <TaskEditorForm/> }.into_any()
         } else {
             view! { <section class="page"><p>{move || i18n.t(Msg::Loading)}</p></section> }
@@ -311,19 +183,21 @@ fn focus_first_problem() {
 #[component]
 fn TaskEditorForm() -> impl IntoView {
     let i18n = use_i18n();
+    let sync = use_sync();
+    let session = use_session();
     let directory = use_directory();
     let params = use_params_map();
     let editing: Option<DocumentId> = params
         .read_untracked()
         .get("id")
         .and_then(|s| s.parse().ok());
-    super::page_title(if editing.is_some() {
+    page_title(if editing.is_some() {
         Msg::EditTask
     } else {
         Msg::NewTask
     });
-    let user = crate::session::current();
-    let existing = editing.and_then(|id| sync_client::task(&id));
+    let user = session.user();
+    let existing = editing.and_then(|id| sync.document::<TaskKind>(&id));
     let form = existing.as_ref().map(TaskForm::of);
     // Whom the task is for: fixed for an existing task; for a new one the only organisation
     // the user runs, or the one chosen in the form (starting from the Koordinering page's).
@@ -358,7 +232,8 @@ fn TaskEditorForm() -> impl IntoView {
     // A new task's contact is the coordinator, until they write someone else.
     let contact = form.as_ref().map_or_else(
         || {
-            crate::session::current()
+            session
+                .user()
                 .map(|u| Contact {
                     name: u.name,
                     phone: u.phone,
@@ -431,7 +306,7 @@ fn TaskEditorForm() -> impl IntoView {
         };
         let now = time::now();
         // The model's rules, checked on a scratch task, so that every problem shows at once.
-        let mut scratch = existing_or_draft(editing, org.clone(), &form, now);
+        let mut scratch = existing_or_draft(sync, editing, org.clone(), &form, now);
         let model = scratch
             .apply_form(&form, now, fresh_shift_id)
             .and_then(|()| {
@@ -466,22 +341,23 @@ fn TaskEditorForm() -> impl IntoView {
         spawn_local(async move {
             let now = time::now();
             let result = match editing {
-                Some(id) => sync_client::update_task(id, |task| {
-                    task.apply_form(&form, now, fresh_shift_id)?;
-                    if publish {
-                        task.publish(now)?;
-                    }
-                    Ok(())
-                })
-                .await
-                .map(|()| id),
+                Some(id) => sync
+                    .update::<TaskKind>(id, |task| {
+                        task.apply_form(&form, now, fresh_shift_id)?;
+                        if publish {
+                            task.publish(now)?;
+                        }
+                        Ok(())
+                    })
+                    .await
+                    .map(|()| id),
                 None => {
                     let mut task = Task::draft(org, &form.title, form.area, now);
                     let ready = task
                         .apply_form(&form, now, fresh_shift_id)
                         .and_then(|()| if publish { task.publish(now) } else { Ok(()) });
                     match ready {
-                        Ok(()) => sync_client::create_task(task).await,
+                        Ok(()) => sync.create::<TaskKind>(task).await,
                         Err(p) => Err(ChangeError::Invalid(p)),
                     }
                 }
@@ -503,7 +379,7 @@ fn TaskEditorForm() -> impl IntoView {
                 }
                 Err(e) => {
                     problems.set(
-                        describe(&e, lang)
+                        e.sentences(lang)
                             .into_iter()
                             .map(|text| Problem { field: None, text })
                             .collect(),
@@ -730,13 +606,14 @@ fn ShiftInput(
 /// new draft for `org` (a placeholder organisation when none is chosen yet: only the form's
 /// own fields are judged here).
 fn existing_or_draft(
+    sync: SyncClient,
     editing: Option<DocumentId>,
     org: Option<OrganisationId>,
     form: &TaskForm,
     now: i64,
 ) -> Task {
     editing
-        .and_then(|id| sync_client::task(&id))
+        .and_then(|id| sync.document::<TaskKind>(&id))
         .unwrap_or_else(|| {
             let org = org.unwrap_or_else(placeholder_org);
             Task::draft(org, &form.title, form.area, now)
@@ -746,198 +623,4 @@ fn existing_or_draft(
 fn placeholder_org() -> OrganisationId {
     #[allow(clippy::expect_used)]
     "organisation".parse().expect("a valid literal id")
-}
-
-/// On a task's page, for the organisation's coordinator: status actions and sign-ups.
-#[component]
-pub fn CoordinatorPanel(id: DocumentId, task: Task) -> impl IntoView {
-    let i18n = use_i18n();
-    let error = RwSignal::new(Vec::<String>::new());
-    let busy = RwSignal::new(false);
-    let set_status = move |status: TaskStatus| {
-        if status == TaskStatus::Cancelled
-            && !window()
-                .confirm_with_message(i18n.t(Msg::ConfirmCancelTask))
-                .unwrap_or(false)
-        {
-            return;
-        }
-        busy.set(true);
-        spawn_local(async move {
-            let now = time::now();
-            let result = sync_client::update_task(id, |t| {
-                if status == TaskStatus::Published {
-                    // Not with a shift that has started: that one could not be signed up for.
-                    return t.publish(now);
-                }
-                t.status = status;
-                t.updated_at = now;
-                let problems = t.problems();
-                if problems.is_empty() {
-                    Ok(())
-                } else {
-                    Err(problems)
-                }
-            })
-            .await;
-            busy.set(false);
-            error.set(
-                result
-                    .err()
-                    .map(|e| describe(&e, i18n.lang()))
-                    .unwrap_or_default(),
-            );
-        });
-    };
-    let status = task.status;
-    let contacts = crate::roster_contacts::of(id);
-    let mut shifts: Vec<(ShiftId, samskab_model::task::Shift)> = task.shifts.into_iter().collect();
-    shifts.sort_by_key(|(_, s)| s.start);
-
-    view! {
-        <section class="coordinator" aria-labelledby="coordinator-title" data-testid="coordinator">
-            <h2 id="coordinator-title">{move || i18n.t(Msg::Coordinator)}</h2>
-            <p>
-                <span class="badge" data-testid="task-status">{move || i18n::status_label(status, i18n.lang())}</span>
-            </p>
-            {move || {
-                let e = error.get();
-                (!e.is_empty()).then(|| view! {
-                    <div class="error" role="alert"><ul>{e.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul></div>
-                })
-            }}
-            <p class="form-actions">
-                <A href=format!("/opgaver/{id}/rediger") attr:class="button secondary">{move || i18n.t(Msg::EditTask)}</A>
-                {(status == TaskStatus::Draft).then(|| view! {
-                    <button type="button" class="button primary" disabled=move || busy.get()
-                        on:click=move |_| set_status(TaskStatus::Published)>{move || i18n.t(Msg::Publish)}</button>
-                })}
-                {(status == TaskStatus::Published).then(|| view! {
-                    <button type="button" class="button secondary" disabled=move || busy.get()
-                        on:click=move |_| set_status(TaskStatus::Finished)>{move || i18n.t(Msg::FinishTask)}</button>
-                    <button type="button" class="button danger" disabled=move || busy.get()
-                        on:click=move |_| set_status(TaskStatus::Cancelled)>{move || i18n.t(Msg::CancelTask)}</button>
-                })}
-            </p>
-            <h3>{move || i18n.t(Msg::SignupsHeading)}</h3>
-            <p class="muted">{move || i18n.t(Msg::SignupsHint)}</p>
-            {shifts.into_iter().enumerate().map(|(n, (sid, shift))| {
-                let roster = Roster::of(&shift);
-                let start = shift.start;
-                let capacity = shift.capacity;
-                let rows: Vec<(PersonId, samskab_model::Place, Option<Decision>)> = roster
-                    .confirmed
-                    .iter()
-                    .chain(&roster.waitlist)
-                    .chain(&roster.declined)
-                    .map(|p| (p.clone(), roster.place_of(&shift, p), shift.decisions.get(p).map(|d| d.decision)))
-                    .collect();
-                let taken = roster.confirmed.len();
-                view! {
-                    <section class="shift" data-testid="manage-shift" aria-label=move || i18n::shift_label(n + 1, i18n.lang())>
-                        <p class="shift-time">{move || i18n::shift_label(n + 1, i18n.lang())} " · " {move || i18n::when(start, i18n.lang())}</p>
-                        <p>{move || i18n::places_taken(taken, capacity, i18n.lang())}</p>
-                        {if rows.is_empty() {
-                            view! { <p class="muted">{move || i18n.t(Msg::NoSignups)}</p> }.into_any()
-                        } else {
-                            view! {
-                                <ul class="roster">
-                                    {rows.into_iter().map(|(person, place, decision)| {
-                                        view! { <RosterRow id shift=sid.clone() person place decision contacts error/> }
-                                    }).collect_view()}
-                                </ul>
-                            }.into_any()
-                        }}
-                    </section>
-                }
-            }).collect_view()}
-        </section>
-    }
-}
-
-#[component]
-fn RosterRow(
-    id: DocumentId,
-    shift: ShiftId,
-    person: PersonId,
-    place: samskab_model::Place,
-    decision: Option<Decision>,
-    /// Names and phones of those signed up, as the relay gives them to this coordinator.
-    contacts: ReadSignal<samskab_model::roster_contact::RosterContacts>,
-    error: RwSignal<Vec<String>>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let label = person.to_string();
-    let who = person.clone();
-    let contact = move || contacts.with(|c| c.of(&who).cloned());
-    let phone = {
-        let contact = contact.clone();
-        move || contact().map(|c| c.phone).filter(|p| !p.is_empty())
-    };
-    let decide = move |decision: Option<Decision>| {
-        let (shift, person) = (shift.clone(), person.clone());
-        spawn_local(async move {
-            let me = settings::person_id();
-            let at = time::now();
-            let result = sync_client::change_task(id, |t| {
-                if let Some(s) = t.shifts.get_mut(&shift) {
-                    match decision {
-                        Some(decision) => {
-                            s.decisions.insert(
-                                person,
-                                DecisionEntry {
-                                    decision,
-                                    by: me,
-                                    at,
-                                },
-                            );
-                        }
-                        None => {
-                            s.decisions.remove(&person);
-                        }
-                    }
-                }
-            })
-            .await;
-            error.set(
-                result
-                    .err()
-                    .map(|e| describe(&e, i18n.lang()))
-                    .unwrap_or_default(),
-            );
-        });
-    };
-    let decide_confirm = decide.clone();
-    let decide_decline = decide.clone();
-    view! {
-        <li class="roster-row" data-testid="roster-row">
-            // The name the volunteer shared by signing up; else (offline, never fetched) the
-            // name on their CV if it is on this device; else a short id.
-            <span class="roster-name" data-testid="roster-name">{move || {
-                contact().map(|c| c.name).or_else(|| {
-                    label.parse().ok().and_then(|p| sync_client::profile(&p)).map(|p| p.name)
-                })
-                .unwrap_or_else(|| i18n::volunteer_label(&label, i18n.lang()))
-            }}</span>
-            {move || phone().map(|p| view! {
-                <a class="roster-phone" href=format!("tel:{}", p.replace(' ', ""))
-                    aria-label=format!("{} {p}", i18n.t(Msg::Call))>{p.clone()}</a>
-            })}
-            <super::tasks::PlaceBadge place/>
-            <span class="roster-actions">
-                {(decision != Some(Decision::Confirmed)).then(|| view! {
-                    <button type="button" class="button small secondary"
-                        on:click=move |_| decide_confirm(Some(Decision::Confirmed))>{move || i18n.t(Msg::ConfirmPerson)}</button>
-                })}
-                {(decision != Some(Decision::Declined)).then(|| view! {
-                    <button type="button" class="button small secondary"
-                        on:click=move |_| decide_decline(Some(Decision::Declined))>{move || i18n.t(Msg::DeclinePerson)}</button>
-                })}
-                {decision.is_some().then(|| view! {
-                    <button type="button" class="button small secondary"
-                        on:click=move |_| decide(None)>{move || i18n.t(Msg::ResetDecision)}</button>
-                })}
-            </span>
-        </li>
-    }
 }

@@ -5,22 +5,43 @@
 //!
 //! Contact details are stored only when the volunteer shares them: a document travels whole,
 //! so a detail hidden from readers must not be in it.
+//!
+//! - this file: the page and its form.
+//! - `reads`: "Hvem har set mit CV", from the relay's audit log.
+//!
+//! The profile kind's side of the app ([`Editable`] for `ProfileKind`) is here too.
+
+mod reads;
 
 use std::collections::BTreeSet;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use samskab_model::Area;
-use samskab_model::local_time;
 use samskab_model::profile::{
     CertificateStatus, ChildCertificate, Consent, CoordinatorConsent, DayPart, Experience, Period,
-    Profile, SKILLS, Weekday, skill_label,
+    Profile, ProfileError, ProfileKind, SKILLS, Weekday, profile_document_id, skill_label,
 };
 use samskab_model::towns::DEMO_TOWNS;
+use samskab_model::{Area, Lang};
 
+use crate::components::{CvCard, page_title};
 use crate::i18n::{self, Msg, use_i18n};
-use crate::sync_client::{self, SyncView};
+use crate::session::use_session;
+use crate::sync_client::{Editable, use_sync};
 use crate::time;
+use reads::ReadLog;
+
+impl Editable for ProfileKind {
+    type Problem = ProfileError;
+
+    fn problems(profile: &Profile) -> Vec<ProfileError> {
+        profile.problems()
+    }
+
+    fn describe(problem: &ProfileError, lang: Lang) -> String {
+        problem.describe(lang)
+    }
+}
 
 /// Words separated by commas, trimmed, without empties or repeats.
 fn words(text: &str) -> Vec<String> {
@@ -53,16 +74,14 @@ impl Row {
     }
 }
 
-use super::describe_change_error as describe;
-
 #[component]
 pub fn MyCvPage() -> impl IntoView {
     let i18n = use_i18n();
-    let sync = expect_context::<SyncView>();
-    super::page_title(Msg::NavCv);
+    let sync = use_sync();
+    page_title(Msg::NavCv);
     // The form starts from the stored profile, so it waits until storage has been read.
     move || {
-        if sync.loaded.get() {
+        if sync.view.loaded.get() {
             view! { <CvForm/> }.into_any()
         } else {
             view! { <section class="page"><p>{move || i18n.t(Msg::Loading)}</p></section> }
@@ -74,12 +93,12 @@ pub fn MyCvPage() -> impl IntoView {
 #[component]
 fn CvForm() -> impl IntoView {
     let i18n = use_i18n();
-    let sync = expect_context::<SyncView>();
-    let Some(user) = crate::session::current() else {
+    let sync = use_sync();
+    let Some(user) = use_session().user() else {
         return view! { <section class="page"><p>{move || i18n.t(Msg::Loading)}</p></section> }
             .into_any();
     };
-    let existing = sync_client::profile(&user.id);
+    let existing = sync.profile(&user.id);
     let base = existing
         .clone()
         .unwrap_or_else(|| Profile::new(user.id.clone(), &user.name, time::now()));
@@ -144,7 +163,7 @@ fn CvForm() -> impl IntoView {
     // which tracks what it needs itself).
     let owner = user.id.clone();
     let read_form = move || {
-        let mut profile = sync_client::profile(&owner).unwrap_or_else(|| base.clone());
+        let mut profile = sync.profile(&owner).unwrap_or_else(|| base.clone());
         profile.name = name.get().trim().to_owned();
         profile.offer = offer.get().trim().to_owned();
         profile.phone = if share_phone.get() {
@@ -207,17 +226,19 @@ fn CvForm() -> impl IntoView {
         saved.set(false);
         problems.set(Vec::new());
         spawn_local(async move {
-            let result = sync_client::save_profile(profile).await;
+            // A profile lives at the id derived from its owner.
+            let id = profile_document_id(&profile.owner);
+            let result = sync.put::<ProfileKind>(id, profile).await;
             busy.set(false);
             match result {
                 Ok(()) => saved.set(true),
-                Err(e) => problems.set(describe(&e, lang)),
+                Err(e) => problems.set(e.sentences(lang)),
             }
         });
     };
 
     let preview = move || {
-        sync.version.track();
+        sync.view.version.track();
         read_form.with_value(|f| f())
     };
 
@@ -504,135 +525,4 @@ fn CvForm() -> impl IntoView {
         </section>
     }
     .into_any()
-}
-
-/// "Hvem har set mit CV": the relay's audit log of reads of this user's profile (needs the
-/// network; it lives at the relay, where the reads happen).
-#[component]
-fn ReadLog() -> impl IntoView {
-    let i18n = use_i18n();
-    let reads = LocalResource::new(crate::session::profile_reads);
-    view! {
-        <h2>{move || i18n.t(Msg::CvWhoHasSeen)}</h2>
-        <p class="hint">{move || i18n.t(Msg::CvWhoHasSeenHint)}</p>
-        {move || match reads.get() {
-            None => view! { <p>{move || i18n.t(Msg::Loading)}</p> }.into_any(),
-            Some(Err(_)) => view! { <p>{move || i18n.t(Msg::CvReadsOffline)}</p> }.into_any(),
-            Some(Ok(entries)) if entries.is_empty() => {
-                view! { <p data-testid="cv-reads-empty">{move || i18n.t(Msg::CvNoReads)}</p> }.into_any()
-            }
-            Some(Ok(entries)) => view! {
-                <table class="reads" data-testid="cv-reads">
-                    <thead><tr>
-                        <th scope="col">{move || i18n.t(Msg::CvReadWho)}</th>
-                        <th scope="col">{move || i18n.t(Msg::CvReadWhen)}</th>
-                        <th scope="col">{move || i18n.t(Msg::CvReadDevice)}</th>
-                    </tr></thead>
-                    <tbody>
-                        {entries.into_iter().map(|e| {
-                            let role = e.reader_role;
-                            let directory = crate::organisations::use_directory();
-                            let orgs = e.organisations.iter().map(|o| o.parse().map_or_else(|_| o.clone(), |id| directory.name(&id))).collect::<Vec<_>>().join(", ");
-                            view! {
-                                <tr>
-                                    <td>{e.reader_name.clone()} " (" {move || i18n::role_label(role, i18n.lang())} {(!orgs.is_empty()).then(|| format!(", {orgs}"))} ")"</td>
-                                    <td>{move || i18n::when(e.at, i18n.lang())}</td>
-                                    <td>{i18n::device_label(&e.user_agent)} " · " <code>{e.device.clone()}</code></td>
-                                </tr>
-                            }
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            }.into_any(),
-        }}
-    }
-}
-
-/// A profile as a reader sees it: in the CV bank, and in the owner's preview.
-#[component]
-pub fn CvCard(profile: Profile, #[prop(optional)] children: Option<Children>) -> impl IntoView {
-    let i18n = use_i18n();
-    let today = local_time::date(time::now());
-    let certified = profile.child_certificate.valid_on(&today);
-    let requested = profile.child_certificate.status == CertificateStatus::Requested;
-    let until = profile.child_certificate.valid_until.clone();
-    let p = profile.clone();
-    let slots = move || {
-        p.availability
-            .slots()
-            .map(|(d, part)| format!("{} {}", d.label(i18n.lang()), part.label(i18n.lang())))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let p = profile.clone();
-    let skills = move || {
-        p.skills
-            .iter()
-            .map(|s| skill_label(s, i18n.lang()).to_owned())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let p = profile.clone();
-    let areas = move || {
-        p.areas
-            .iter()
-            .map(|a| a.label(i18n.lang()))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let towns = profile.towns.join(", ");
-    let travel = profile.travel_km;
-    let away = profile
-        .away
-        .iter()
-        .map(|p| format!("{} – {}", p.from, p.to))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let experience = profile.experience.clone();
-    let has_availability = !profile.availability.is_empty();
-    view! {
-        <article class="card cv-card" data-testid="cv-card" aria-label=profile.name.clone()>
-            <h3>{profile.name.clone()}</h3>
-            {(!profile.offer.is_empty()).then(|| view! { <p class="description">{profile.offer.clone()}</p> })}
-            <dl class="facts">
-                {(!towns.is_empty()).then(|| view! {
-                    <dt>{move || i18n.t(Msg::CvWhere)}</dt>
-                    <dd>{towns.clone()} " " {move || i18n::travel_label(travel, i18n.lang())}</dd>
-                })}
-                {(!profile.areas.is_empty()).then(|| view! { <dt>{move || i18n.t(Msg::CvInterests)}</dt><dd>{areas}</dd> })}
-                {(!profile.skills.is_empty()).then(|| view! { <dt>{move || i18n.t(Msg::CvSkills)}</dt><dd data-testid="cv-skills">{skills}</dd> })}
-                {(!profile.languages.is_empty()).then(|| view! { <dt>{move || i18n.t(Msg::CvLanguagesShort)}</dt><dd>{profile.languages.join(", ")}</dd> })}
-                {has_availability.then(|| view! { <dt>{move || i18n.t(Msg::CvWhen)}</dt><dd>{slots}</dd> })}
-                {(!away.is_empty()).then(|| view! { <dt>{move || i18n.t(Msg::CvAway)}</dt><dd>{away.clone()}</dd> })}
-                {(!experience.is_empty()).then(|| view! {
-                    <dt>{move || i18n.t(Msg::CvExperience)}</dt>
-                    <dd><ul>{experience.iter().map(|e| view! {
-                        <li>{e.organisation.clone()} {(!e.role.is_empty()).then(|| format!(", {}", e.role))}
-                            " (" {e.from.clone()} "–" {e.to.clone()} ")"</li>
-                    }).collect_view()}</ul></dd>
-                })}
-                {certified.then(|| view! {
-                    <dt>{move || i18n.t(Msg::CvCertificate)}</dt>
-                    <dd>{move || i18n::certificate_valid_until(&until, i18n.lang())}</dd>
-                })}
-                {requested.then(|| view! {
-                    <dt>{move || i18n.t(Msg::CvCertificate)}</dt>
-                    <dd>{move || i18n::certificate_label(CertificateStatus::Requested, i18n.lang())}</dd>
-                })}
-                {(!profile.phone.is_empty() || !profile.email.is_empty()).then(|| view! {
-                    <dt>{move || i18n.t(Msg::Contact)}</dt>
-                    <dd>
-                        {(!profile.phone.is_empty()).then(|| view! {
-                            <a href=format!("tel:{}", profile.phone.replace(' ', ""))>{profile.phone.clone()}</a>
-                        })}
-                        {(!profile.phone.is_empty() && !profile.email.is_empty()).then_some(" · ")}
-                        {(!profile.email.is_empty()).then(|| view! {
-                            <a href=format!("mailto:{}", profile.email)>{profile.email.clone()}</a>
-                        })}
-                    </dd>
-                })}
-            </dl>
-            {children.map(|c| c())}
-        </article>
-    }
 }

@@ -1,0 +1,31 @@
+//! Widgets and small helpers that several pages share. A piece used by one page stays in that
+//! page's module; it comes here when a second page needs it (so pages never import each
+//! other's insides).
+//!
+//! - [`badges`]: one's place on a shift, honest about cancelled and finished tasks.
+//! - [`cv_card`]: a profile as a reader sees it (CV bank, and the preview on Mit CV).
+//! - [`focus`]: moving focus once the page has re-rendered.
+//! - [`task_card`]: a task in a list (the task list, Koordinering).
+//! - [`page_title`]: the browser's title while a page is shown.
+
+pub mod badges;
+pub mod cv_card;
+pub mod focus;
+pub mod task_card;
+
+use leptos::prelude::*;
+
+use crate::i18n::{Msg, use_i18n};
+
+pub use badges::{HonestBadge, PlaceBadge};
+pub use cv_card::CvCard;
+pub use focus::focus_soon;
+pub use task_card::TaskCard;
+
+/// Sets the document title to `<page> – Samskab` while the page is shown.
+pub fn page_title(title: Msg) {
+    let i18n = use_i18n();
+    Effect::new(move |_| {
+        document().set_title(&format!("{} – {}", i18n.t(title), i18n.t(Msg::AppName)));
+    });
+}

@@ -1,0 +1,291 @@
+//! A task's page: the facts, the shifts with one's place and the sign-up buttons, an open
+//! invitation, and for the organisation's coordinator their panel. A visitor sees the open
+//! catalog's view of it, with sign-up leading through logging in.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+use samskab_model::public_task::PublicTask;
+use samskab_model::task::{InvitationAnswer, TaskKind, TaskStatus};
+use samskab_model::{DocumentId, PersonId, Place, Roster, Task};
+
+use super::signup::{InvitationPanel, SignupControls, SignupUi};
+use crate::components::{HonestBadge, focus_soon};
+use crate::i18n::{self, Msg, use_i18n};
+use crate::open_catalog::OpenCatalog;
+use crate::pages::coordinate::CoordinatorPanel;
+use crate::pages::cvbank::PossibleVolunteers;
+use crate::session::use_session;
+use crate::sync_client::{SyncClient, SyncStatus};
+use crate::time;
+
+/// A task's page: with the device's document when signed in, else the open catalog's view.
+#[component]
+pub fn TaskDetail() -> impl IntoView {
+    match (use_context::<SyncClient>(), use_session().person()) {
+        (Some(sync), Some(me)) => view! { <SignedInTaskDetail sync me/> }.into_any(),
+        _ => view! { <OpenTaskDetail/> }.into_any(),
+    }
+}
+
+/// The id in the page's address.
+fn task_id_param() -> impl Fn() -> Option<DocumentId> + Copy + Send + Sync + 'static {
+    let params = use_params_map();
+    move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| s.parse::<DocumentId>().ok())
+    }
+}
+
+/// Keeps the browser's title to the task's title.
+fn title_follows(title: impl Fn() -> String + Send + Sync + 'static) {
+    Effect::new(move |_| {
+        let t = title();
+        if !t.is_empty() {
+            document().set_title(&format!("{t} – Samskab"));
+        }
+    });
+}
+
+#[component]
+fn SignedInTaskDetail(sync: SyncClient, me: PersonId) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = task_id_param();
+    let task = move || {
+        sync.view.version.track();
+        id().and_then(|id| sync.document::<TaskKind>(&id).map(|t| (id, t)))
+    };
+    title_follows(move || task().map(|(_, t)| t.title).unwrap_or_default());
+    let error = RwSignal::new(None::<String>);
+    let ui = SignupUi {
+        asking: RwSignal::new(None),
+        undo: RwSignal::new(None),
+        notice: RwSignal::new(String::new()),
+    };
+    // Back from logging in to sign up for a shift (`?vagt=<shift>`): once the task is here,
+    // that shift's button gets focus and the person is told it takes one more tap. Nothing
+    // is signed up on their behalf: they see the shift and what signing up shares first.
+    let query = leptos_router::hooks::use_query_map();
+    let wanted = StoredValue::new(query.read_untracked().get("vagt"));
+    let me_here = me.clone();
+    Effect::new(move |_| {
+        let Some((_, t)) = task() else { return };
+        let Some(shift) = wanted.get_value() else {
+            return;
+        };
+        wanted.set_value(None);
+        let me = &me_here;
+        let open_for_me = t.status == TaskStatus::Published
+            && t.shifts.iter().any(|(sid, s)| {
+                sid.as_str() == shift
+                    && !s.has_started(time::now())
+                    && Roster::of(s).place_of(s, me) == Place::NotSignedUp
+            });
+        if open_for_me {
+            ui.notice.set(i18n.t(Msg::SignUpAfterLogin).to_owned());
+            focus_soon(format!("signup-{shift}"));
+        }
+    });
+
+    view! {
+        <section class="page" aria-labelledby="page-title">
+            <p><A href="/opgaver" attr:class="standalone">"← " {move || i18n.t(Msg::BackToTasks)}</A></p>
+            {move || {
+                // The task re-renders whenever its document changes (someone else signs up);
+                // a sign-up button that had focus must have it again afterwards, or keyboard
+                // and screen-reader users are thrown back to the top of the page.
+                let refocus = document()
+                    .active_element()
+                    .map(|e| e.id())
+                    .filter(|id| id.starts_with("signup-"));
+                if let Some(id) = refocus {
+                    focus_soon(id);
+                }
+                match task() {
+                // Not on this device yet: a new device (just logged in from a link) is still
+                // receiving its documents.
+                None if sync.view.status.get() != SyncStatus::AllSaved => view! {
+                    <h1 id="page-title">{i18n.t(Msg::NavTasks)}</h1>
+                    <p class="lead" role="status">{i18n.t(Msg::LoadingTask)}</p>
+                }.into_any(),
+                None => view! {
+                    <h1 id="page-title">{i18n.t(Msg::NavTasks)}</h1>
+                    <p class="lead">{i18n.t(Msg::TaskNotFound)}</p>
+                }.into_any(),
+                Some((id, t)) => view! { <TaskBody id task=t me=me.clone() error ui/> }.into_any(),
+            }}}
+            // Outside the part that re-renders, so that screen readers hear every change.
+            <p class="signup-notice" role="status" data-testid="signup-notice">{move || ui.notice.get()}</p>
+        </section>
+    }
+}
+
+#[component]
+fn TaskBody(
+    id: DocumentId,
+    task: Task,
+    /// The signed-in person.
+    me: PersonId,
+    error: RwSignal<Option<String>>,
+    ui: SignupUi,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let now = time::now();
+    let open = task.status == TaskStatus::Published;
+    let status = task.status;
+    let coordinating = use_session()
+        .user()
+        .is_some_and(|u| u.principal().coordinates(&task.organisation));
+    let panel = coordinating.then(|| task.clone());
+    let facts = PublicTask::project(
+        id,
+        &task,
+        &crate::organisations::use_directory().name(&task.organisation),
+    );
+    let invitation = task
+        .invitations
+        .get(&me)
+        .filter(|i| i.answer == InvitationAnswer::Pending && open)
+        .and_then(|i| Some((i.shift.clone(), task.shifts.get(&i.shift)?.start)))
+        // An invitation to a shift that has started can no longer be taken up.
+        .filter(|(_, start)| *start > now);
+    view! {
+        <TaskFacts task=facts/>
+        <h2>{move || i18n.t(Msg::Shifts)}</h2>
+        {open.then(|| view! { <p class="muted" data-testid="signup-shares">{move || i18n.t(Msg::SignupSharesContact)}</p> })}
+        {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+        <ul class="shift-list">
+            {task.shifts.iter().map(|(sid, shift)| {
+                let roster = Roster::of(shift);
+                let place = roster.place_of(shift, &me);
+                let taken = roster.confirmed.len();
+                let full = roster.free(shift) == 0;
+                let started = shift.has_started(now);
+                let at = shift.signups.get(&me).map(|s| s.at);
+                let (start, end, capacity) = (shift.start, shift.end, shift.capacity);
+                let sid = sid.clone();
+                view! {
+                    <li class="shift" data-testid="shift">
+                        <p class="shift-time">{move || i18n::when(start, i18n.lang())} " – " {move || i18n::when(end, i18n.lang())}</p>
+                        <p>{move || i18n::places_taken(taken, capacity, i18n.lang())}</p>
+                        <HonestBadge status place/>
+                        {(open && started).then(|| view! {
+                            <p class="muted" data-testid="signup-closed">{move || i18n.t(Msg::ShiftStartedClosed)}</p>
+                        })}
+                        {(open && !started).then(|| view! {
+                            <SignupControls id shift=sid.clone() me=me.clone() place full at error ui/>
+                        })}
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+        {invitation.map(|(shift, start)| view! { <InvitationPanel id shift me=me.clone() start error/> })}
+        {panel.map(|task| view! {
+            <CoordinatorPanel id task=task.clone() me=me.clone()/>
+            {(task.status == TaskStatus::Published).then(|| view! { <PossibleVolunteers id task/> })}
+        })}
+    }
+}
+
+/// The top of a task's page: title, state, who, where, what, and whom to call.
+#[component]
+fn TaskFacts(task: PublicTask) -> impl IntoView {
+    let i18n = use_i18n();
+    let status = task.status;
+    let skills = task.skills.join(", ");
+    let contact = task.contact;
+    let area = task.area;
+    view! {
+        <h1 id="page-title">{task.title}</h1>
+        {(status == TaskStatus::Cancelled).then(|| view! { <p class="badge badge-no">{move || i18n.t(Msg::Cancelled)}</p> })}
+        {matches!(status, TaskStatus::Draft | TaskStatus::Finished).then(|| view! {
+            <p class="badge">{move || i18n::status_label(status, i18n.lang())}</p>
+        })}
+        <p class="task-meta">
+            {task.organisation_name} " · "
+            {move || area.label(i18n.lang())} " · " {task.town}
+        </p>
+        <p class="description" data-testid="description">{task.description}</p>
+        <dl class="facts">
+            <dt>{move || i18n.t(Msg::Place)}</dt><dd>{task.place}</dd>
+            {(!skills.is_empty()).then(|| view! { <dt>{move || i18n.t(Msg::Skills)}</dt><dd>{skills.clone()}</dd> })}
+            <dt>{move || i18n.t(Msg::Contact)}</dt>
+            <dd>
+                {contact.name.clone()}
+                {(!contact.phone.is_empty()).then(|| view! { " · " <a href=format!("tel:{}", contact.phone.replace(' ', ""))>{contact.phone.clone()}</a> })}
+                {(!contact.email.is_empty()).then(|| view! { " · " <a href=format!("mailto:{}", contact.email)>{contact.email.clone()}</a> })}
+            </dd>
+        </dl>
+    }
+}
+
+/// A task's page for a visitor without an account: the open catalog's view of it, and for
+/// each open shift a way to sign up that goes through logging in (or creating an account)
+/// and comes back here.
+#[component]
+fn OpenTaskDetail() -> impl IntoView {
+    let i18n = use_i18n();
+    let open = expect_context::<OpenCatalog>();
+    let id = task_id_param();
+    let task = move || id().and_then(|id| open.task(&id));
+    title_follows(move || task().map(|t| t.title).unwrap_or_default());
+    view! {
+        <section class="page" aria-labelledby="page-title">
+            <p><A href="/opgaver" attr:class="standalone">"← " {move || i18n.t(Msg::BackToTasks)}</A></p>
+            {move || match task() {
+                None if !open.loaded.get() => view! {
+                    <h1 id="page-title">{i18n.t(Msg::NavTasks)}</h1>
+                    <p class="lead" role="status">{i18n.t(if open.unreachable.get() { Msg::OpenTasksUnreachable } else { Msg::LoadingTask })}</p>
+                }.into_any(),
+                None => view! {
+                    <h1 id="page-title">{i18n.t(Msg::NavTasks)}</h1>
+                    <p class="lead">{i18n.t(Msg::TaskNotFound)}</p>
+                }.into_any(),
+                Some(t) => view! { <OpenTaskBody task=t/> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn OpenTaskBody(task: PublicTask) -> impl IntoView {
+    let i18n = use_i18n();
+    let now = time::now();
+    let id = task.id;
+    let status = task.status;
+    let open = status == TaskStatus::Published;
+    let shifts = task.shifts.clone();
+    view! {
+        <TaskFacts task/>
+        <h2>{move || i18n.t(Msg::Shifts)}</h2>
+        {open.then(|| view! {
+            <p class="muted" data-testid="signup-shares">{move || i18n.t(Msg::SignupSharesContact)}</p>
+            <p>{move || i18n.t(Msg::LogInToSignUp)}</p>
+        })}
+        <ul class="shift-list">
+            {shifts.into_iter().map(|shift| {
+                let (start, end, capacity) = (shift.start, shift.end, shift.capacity);
+                let taken = usize::try_from(shift.taken).unwrap_or(usize::MAX);
+                let started = shift.has_started(now);
+                let label = if shift.free() == 0 { Msg::SignUpWaitlist } else { Msg::SignUp };
+                let next = format!("/opgaver/{id}?vagt={}", shift.id);
+                let href = format!("/log-ind?next={}", String::from(js_sys::encode_uri_component(&next)));
+                view! {
+                    <li class="shift" data-testid="shift">
+                        <p class="shift-time">{move || i18n::when(start, i18n.lang())} " – " {move || i18n::when(end, i18n.lang())}</p>
+                        <p>{move || i18n::places_taken(taken, capacity, i18n.lang())}</p>
+                        <HonestBadge status place=Place::NotSignedUp/>
+                        {(open && started).then(|| view! {
+                            <p class="muted" data-testid="signup-closed">{move || i18n.t(Msg::ShiftStartedClosed)}</p>
+                        })}
+                        {(open && !started).then(|| view! {
+                            <A href=href attr:class="button primary">{move || i18n.t(label)}</A>
+                        })}
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+}

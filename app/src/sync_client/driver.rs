@@ -1,0 +1,319 @@
+//! Drives the model's [`Hub`]: loads the stored documents, passes every frame from the relay
+//! through one queue in order, carries out the hub's effects (saves before the sends that
+//! follow them), commits local changes, and keeps the list of changes the relay has not
+//! confirmed yet ("pending", remembered across reloads).
+//!
+//! [`Hub`]: samskab_model::sync::Hub
+
+use std::collections::BTreeSet;
+use std::rc::Rc;
+
+use futures::StreamExt;
+use futures::channel::mpsc;
+use gloo_storage::{LocalStorage, Storage};
+use leptos::prelude::*;
+use samskab_model::DocumentId;
+use samskab_model::sync::{Effect, Message};
+
+use super::client::{Client, Incoming};
+use super::connection;
+use super::status::SyncStatus;
+use crate::connectivity;
+use crate::store::{Store, StoreError};
+
+/// The localStorage key of the pending list.
+pub const PENDING_KEY: &str = "samskab.pending";
+
+/// How many effects one batch gathers at most before it is applied.
+const MAX_BATCH: usize = 2_000;
+
+/// The pending list as the last page left it.
+pub(super) fn remembered_pending() -> BTreeSet<DocumentId> {
+    LocalStorage::get::<Vec<String>>(PENDING_KEY)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|s| s.parse().ok())
+        .collect()
+}
+
+/// The client's life: load, connect, then handle the queue until the page goes.
+pub(super) async fn run(client: Rc<Client>, mut rx: mpsc::UnboundedReceiver<Incoming>) {
+    match Store::open().await {
+        Ok(store) => {
+            match store.load_all().await {
+                Ok(docs) => {
+                    let mut hub = client.hub.borrow_mut();
+                    for (id, bytes) in docs {
+                        if let Err(e) = hub.load(id, &bytes) {
+                            leptos::logging::warn!("document {id} does not load: {e}");
+                        }
+                    }
+                }
+                Err(e) => leptos::logging::warn!("cannot read documents: {}", e.0),
+            }
+            *client.store.borrow_mut() = Some(store);
+        }
+        Err(e) => {
+            leptos::logging::warn!("IndexedDB unavailable: {}", e.0);
+            client.view.problem.set(Some(e.0));
+        }
+    }
+    client.view.version.update(|v| *v += 1);
+    client.view.loaded.set(true);
+    connection::connect(&client);
+    update_status(&client);
+
+    let mut queued: Option<Incoming> = None;
+    loop {
+        let incoming = match queued.take() {
+            Some(next) => next,
+            None => match rx.next().await {
+                Some(next) => next,
+                None => break,
+            },
+        };
+        match incoming {
+            Incoming::Frame(bytes) => {
+                // Every frame already waiting is handled in one go, so that a burst (a new
+                // device receiving thousands of documents) is saved in few transactions.
+                let mut effects = handle_frame(&client, &bytes);
+                while effects.len() < MAX_BATCH {
+                    match rx.try_recv() {
+                        Ok(Incoming::Frame(bytes)) => {
+                            effects.extend(handle_frame(&client, &bytes));
+                        }
+                        Ok(other) => {
+                            queued = Some(other);
+                            break;
+                        }
+                        _ => break,
+                    }
+                }
+                apply(&client, effects).await;
+            }
+            Incoming::Closed => {
+                let joined = client.relay.borrow_mut().take();
+                if let Some(relay) = &joined {
+                    client.hub.borrow_mut().disconnect(relay);
+                }
+                client.ws.borrow_mut().take();
+                update_status(&client);
+                if client.stopped.get() {
+                    connectivity::report_socket(None);
+                    continue;
+                }
+                if joined.is_none() && connection::session_expired().await {
+                    // The relay refused the upgrade because the session is gone: wait for
+                    // the password (unsent changes stay in IndexedDB meanwhile).
+                    client.stopped.set(true);
+                    client.view.expired.set(true);
+                    connectivity::report_socket(None);
+                    continue;
+                }
+                connection::schedule_reconnect(&client);
+            }
+        }
+    }
+}
+
+/// Passes one frame to the hub and returns what to do (the caller applies a batch).
+fn handle_frame(client: &Rc<Client>, bytes: &[u8]) -> Vec<Effect> {
+    let message = match Message::decode(bytes) {
+        Ok(m) => m,
+        Err(e) => {
+            leptos::logging::warn!("bad message from the relay: {e}");
+            return Vec::new();
+        }
+    };
+    match message {
+        Message::Peer { sender_id, .. } => {
+            client.attempts.set(0);
+            *client.relay.borrow_mut() = Some(sender_id.clone());
+            // The hub sends the catalog request; the relay's catalog then decides what syncs.
+            client.hub.borrow_mut().connect(sender_id)
+        }
+        Message::Error { message } => {
+            leptos::logging::warn!("the relay closed the connection: {message}");
+            Vec::new()
+        }
+        other => {
+            let Some(relay) = client.relay.borrow().clone() else {
+                return Vec::new();
+            };
+            let result = client.hub.borrow_mut().receive(&relay, other);
+            match result {
+                Ok(effects) => effects,
+                Err(e) => {
+                    leptos::logging::warn!("sync error: {e}");
+                    connection::close(client);
+                    Vec::new()
+                }
+            }
+        }
+    }
+}
+
+/// Saves the documents changed so far in one transaction, then sends what waited for them.
+async fn flush(client: &Rc<Client>, saves: &mut BTreeSet<DocumentId>, sends: &mut Vec<Message>) {
+    if !saves.is_empty() {
+        let docs: Vec<(DocumentId, Vec<u8>)> = {
+            let hub = client.hub.borrow();
+            saves
+                .iter()
+                .filter_map(|id| Some((*id, hub.document(id)?.save())))
+                .collect()
+        };
+        saves.clear();
+        let store = client.store.borrow().clone();
+        if let Some(store) = store
+            && let Err(e) = store.save_all(&docs).await
+        {
+            report_store_error(client, &e);
+        }
+    }
+    if let Some(ws) = client.ws.borrow().as_ref() {
+        for message in sends.drain(..) {
+            let _ = ws.send_with_u8_array(&message.encode());
+        }
+    }
+    sends.clear();
+}
+
+/// Carries out the hub's effects in order, with saves before the sends that follow them.
+/// Consecutive saves go into one IndexedDB transaction, and sends wait for the saves before
+/// them (sending later is always safe; acknowledging a change before it is stored is not).
+async fn apply(client: &Rc<Client>, effects: Vec<Effect>) {
+    let mut changed = false;
+    let mut saves = BTreeSet::new();
+    let mut sends = Vec::new();
+    for effect in effects {
+        // Deleting a document must come after the saves before it.
+        if matches!(effect, Effect::Refused { .. } | Effect::Revoked { .. }) {
+            flush(client, &mut saves, &mut sends).await;
+        }
+        match effect {
+            Effect::Persist { document, .. } => {
+                saves.insert(document);
+                changed = true;
+            }
+            Effect::Send(message) => sends.push(message),
+            Effect::Changed { .. } => changed = true,
+            Effect::Unavailable { .. } => {}
+            Effect::Refused { document, code, .. } => {
+                // The relay has the true version; drop ours (the hub already did) and show why.
+                let store = client.store.borrow().clone();
+                if let Some(store) = store
+                    && let Err(e) = store.delete(&document).await
+                {
+                    leptos::logging::warn!("cannot delete a refused document: {}", e.0);
+                }
+                client.pending.borrow_mut().remove(&document);
+                client.view.problem.set(Some(format!("refused:{code}")));
+                changed = true;
+            }
+            Effect::Revoked { document } => {
+                // This user may no longer read it (its owner withdrew consent): the hub has
+                // dropped it; the stored copy goes too.
+                let store = client.store.borrow().clone();
+                if let Some(store) = store
+                    && let Err(e) = store.delete(&document).await
+                {
+                    leptos::logging::warn!("cannot delete a revoked document: {}", e.0);
+                }
+                client.pending.borrow_mut().remove(&document);
+                changed = true;
+            }
+        }
+    }
+    flush(client, &mut saves, &mut sends).await;
+    if changed {
+        bump_soon(client);
+    }
+    update_status(client);
+}
+
+/// Why a local change was not committed: the change itself gave up (nothing was written), or
+/// the save to IndexedDB failed.
+pub(super) enum CommitError<E> {
+    Change(E),
+    Storage(StoreError),
+}
+
+/// Applies `change` to document `id` through the hub, saves the result to IndexedDB (the call
+/// returns only after that, and reports a failed save), marks it pending, and offers it to the
+/// relay.
+pub(super) async fn commit<E>(
+    client: &Rc<Client>,
+    id: DocumentId,
+    change: impl FnOnce(&mut automerge::Automerge) -> Result<(), E>,
+) -> Result<(), CommitError<E>> {
+    let (result, effects) = client.hub.borrow_mut().change(id, change);
+    result.map_err(CommitError::Change)?;
+    client.pending.borrow_mut().insert(id);
+    // Save first, and report a failed save to the caller rather than only to the log.
+    let bytes = client.hub.borrow().document(&id).map(|d| d.save());
+    let store = client.store.borrow().clone();
+    if let (Some(bytes), Some(store)) = (bytes, store) {
+        store.save(&id, &bytes).await.map_err(|e| {
+            report_store_error(client, &e);
+            CommitError::Storage(e)
+        })?;
+    }
+    let sends: Vec<Effect> = effects
+        .into_iter()
+        .filter(|e| matches!(e, Effect::Send(_)))
+        .collect();
+    apply(client, sends).await;
+    client.view.version.update(|v| *v += 1);
+    Ok(())
+}
+
+/// Pages re-read the documents when `version` changes. Changes from the relay come in bursts
+/// (a new device receives hundreds of documents), so they are announced at most every 200 ms
+/// rather than once per message; the device's own changes are announced at once.
+pub(super) fn bump_soon(client: &Rc<Client>) {
+    if client.bump_scheduled.replace(true) {
+        return;
+    }
+    let client = client.clone();
+    gloo_timers::callback::Timeout::new(200, move || {
+        client.bump_scheduled.set(false);
+        client.view.version.update(|v| *v += 1);
+    })
+    .forget();
+}
+
+/// Logs a failed save and tells the user (the banner says whether the device is full).
+pub(super) fn report_store_error(client: &Rc<Client>, e: &StoreError) {
+    leptos::logging::warn!("cannot save to IndexedDB: {}", e.0);
+    client.view.problem.set(Some(if e.is_quota() {
+        "quota".into()
+    } else {
+        "storage".into()
+    }));
+}
+
+/// Drops from the pending list what the relay now holds, remembers the rest, and sets the
+/// status line.
+pub(super) fn update_status(client: &Rc<Client>) {
+    let relay = client.relay.borrow().clone();
+    let pending_count = {
+        let hub = client.hub.borrow();
+        let mut pending = client.pending.borrow_mut();
+        if let Some(relay) = &relay {
+            pending.retain(|id| !hub.in_sync_with(relay, id));
+        }
+        if !client.forgotten.get() {
+            let list: Vec<String> = pending.iter().map(ToString::to_string).collect();
+            let _ = LocalStorage::set(PENDING_KEY, list);
+        }
+        pending.len()
+    };
+    let status = match (relay.is_some(), pending_count) {
+        (false, 0) => SyncStatus::Idle,
+        (false, n) => SyncStatus::Pending(n),
+        (true, 0) => SyncStatus::AllSaved,
+        (true, _) => SyncStatus::Syncing,
+    };
+    client.view.status.set(status);
+}
