@@ -13,6 +13,7 @@ use crate::pages::account::{AccountPage, InvitationPage, LoginPage, SessionExpir
 use crate::pages::coordinate::{CoordinationPage, TaskEditor};
 use crate::pages::cv::MyCvPage;
 use crate::pages::cvbank::CvBankPage;
+use crate::pages::organisations::{OrganisationPage, OrganisationsPage};
 use crate::pages::tasks::{TaskDetail, TaskList};
 use crate::pages::{Area, AreaPage, NotFound};
 use crate::session::{self, Session};
@@ -44,10 +45,11 @@ pub fn App() -> impl IntoView {
             }
         });
     }
+    provide_context(crate::towns::TownList::start());
     let sync = user.as_ref().map(|_| SyncClient::start());
     if let Some(sync) = sync {
         provide_context(sync);
-        provide_context(crate::organisations::Directory::start());
+        provide_context(crate::organisations::Directory::start(sync));
     } else {
         // A visitor without an account browses the open task bank.
         provide_context(crate::open_catalog::OpenCatalog::start());
@@ -113,6 +115,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/nulstil-adgangskode") view=crate::pages::password_reset::ResetWhileSignedIn/>
                     <Route path=path!("/cv") view=MyCvPage/>
                     <Route path=path!("/cv-banken") view=CvBankPage/>
+                    <Route path=path!("/organisationer") view=OrganisationsPage/>
+                    <Route path=path!("/organisationer/:id") view=OrganisationPage/>
                     <Route path=path!("/moeder") view=|| view! { <AreaPage area=Area::Meetings/> }/>
                     <Route path=path!("/ideer") view=|| view! { <AreaPage area=Area::Ideas/> }/>
                     <Route path=path!("/kaffepulje") view=|| view! { <AreaPage area=Area::Grants/> }/>

@@ -23,6 +23,7 @@
 //! - [`settings`]: small per-device settings in localStorage (the language, the organisation
 //!   last chosen).
 //! - [`time`]: local dates and times for forms.
+//! - [`towns`]: the municipality's towns, as the relay is configured with them.
 //! - [`pwa`]: service worker registration, the "new version ready" flow, persistent storage.
 //!
 
@@ -41,6 +42,7 @@ pub mod sign_out;
 pub mod store;
 pub mod sync_client;
 pub mod time;
+pub mod towns;
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::wasm_bindgen;

@@ -1,7 +1,8 @@
-//! The organisations the relay knows, for names and for the coordinator's choice of whom a
-//! task is for. Fetched from `GET /api/organisations` when the app starts signed in, and kept
-//! in localStorage (a small, non-personal list) so that names and choices work offline. An
-//! organisation created through the API shows up on the next start with a connection.
+//! The organisations, for names and for the coordinator's choice of whom a task is for. The
+//! name an organisation goes by is its own document's ([`OrganisationKind`], synced like every
+//! document, so it reads offline and a rename arrives at once); the relay's list of
+//! organisations (`GET /api/organisations`, kept in localStorage) covers one whose document
+//! has not reached the device yet, and lists every organisation staff may create tasks for.
 
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
@@ -9,7 +10,10 @@ use samskab_model::OrganisationId;
 use samskab_model::authz::Role;
 use samskab_model::organisation::{self, Organisation};
 
+use samskab_model::kinds::organisation::OrganisationKind;
+
 use crate::session::{self, SignedIn};
+use crate::sync_client::SyncClient;
 
 /// The localStorage key of the remembered list.
 pub const KEY: &str = "samskab.organisations";
@@ -18,25 +22,39 @@ pub const KEY: &str = "samskab.organisations";
 #[derive(Debug, Clone, Copy)]
 pub struct Directory {
     list: RwSignal<Vec<Organisation>>,
+    /// The names the organisations' documents on the device give, by id.
+    named: Memo<Vec<(OrganisationId, String)>>,
 }
 
 impl Directory {
     /// The remembered list at once, the relay's as soon as it answers.
-    pub fn start() -> Self {
+    pub fn start(sync: SyncClient) -> Self {
         let list = RwSignal::new(LocalStorage::get::<Vec<Organisation>>(KEY).unwrap_or_default());
+        let named = Memo::new(move |_| {
+            sync.view.version.track();
+            sync.documents::<OrganisationKind>()
+                .into_iter()
+                .map(|(_, o)| (o.organisation, o.name))
+                .collect()
+        });
         leptos::task::spawn_local(async move {
             if let Some(fresh) = fetch().await {
                 let _ = LocalStorage::set(KEY, &fresh);
                 list.set(fresh);
             }
         });
-        Directory { list }
+        Directory { list, named }
     }
 
     /// The name of `id` (reactive), the id itself while the list does not know it.
     pub fn name(&self, id: &OrganisationId) -> String {
-        self.list
-            .with(|list| organisation::name_of(list, id).to_owned())
+        let own = self
+            .named
+            .with(|named| named.iter().find(|(o, _)| o == id).map(|(_, n)| n.clone()));
+        own.unwrap_or_else(|| {
+            self.list
+                .with(|list| organisation::name_of(list, id).to_owned())
+        })
     }
 
     /// Every listed organisation (reactive).
@@ -59,7 +77,14 @@ impl Directory {
                     kind: String::new(),
                 })
                 .collect(),
-            Role::Staff | Role::Admin => self.all(),
+            Role::Staff | Role::Admin => self
+                .all()
+                .into_iter()
+                .map(|o| Organisation {
+                    name: self.name(&o.id),
+                    ..o
+                })
+                .collect(),
         }
     }
 }
@@ -68,6 +93,7 @@ impl Directory {
 pub fn use_directory() -> Directory {
     use_context::<Directory>().unwrap_or_else(|| Directory {
         list: RwSignal::new(Vec::new()),
+        named: Memo::new(|_| Vec::new()),
     })
 }
 

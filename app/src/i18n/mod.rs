@@ -4,7 +4,8 @@
 //! Danish and English wording side by side:
 //! - [`shell`]: the header, menu, status lines, banners and placeholder pages;
 //! - [`common`]: the few words several areas share;
-//! - [`tasks`], [`coordinate`], [`cv`] (Mit CV and CV-banken), [`account`].
+//! - [`tasks`], [`coordinate`], [`cv`] (Mit CV and CV-banken), [`account`],
+//!   [`organisations`].
 //!
 //! Each file's `define_messages!` makes both wordings mandatory, so a missing translation is a
 //! compile error rather than a blank on screen, and a lookup is a `match` compiled into the
@@ -24,6 +25,7 @@ pub mod account;
 pub mod common;
 pub mod coordinate;
 pub mod cv;
+pub mod organisations;
 pub mod shell;
 pub mod tasks;
 
@@ -32,6 +34,7 @@ pub use samskab_model::Lang;
 
 pub use account::{Account, link_works_until, reset_link_for, role_label, too_many_attempts};
 pub use common::Common;
+pub use organisations::Organisations;
 pub use coordinate::Coordinate;
 pub use cv::{
     Cv, certificate_label, certificate_valid_until, coordinator_consent_label, device_label,
@@ -170,7 +173,7 @@ macro_rules! catalog {
 }
 
 // The areas, in the order `Msg::ALL` lists them. A new area is one line here and one file.
-catalog!(Shell, Common, Tasks, Coordinate, Cv, Account);
+catalog!(Shell, Common, Tasks, Coordinate, Cv, Account, Organisations);
 
 /// A local date and time, e.g. "lør. 12. dec. kl. 14.00", in the browser's time zone.
 pub fn when(millis: i64, lang: Lang) -> String {

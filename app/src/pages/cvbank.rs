@@ -15,7 +15,6 @@ use samskab_model::local_time;
 use samskab_model::matching;
 use samskab_model::profile::{DayPart, Profile, ProfileKind, SKILLS, Weekday, skill_label};
 use samskab_model::task::{Invitation, InvitationAnswer, TaskKind, TaskStatus};
-use samskab_model::towns::DEMO_TOWNS;
 use samskab_model::{Area, DocumentId, PersonId, Roster, ShiftId, Task};
 
 use crate::components::{CvCard, page_title};
@@ -168,7 +167,7 @@ pub fn CvBankPage() -> impl IntoView {
                     <label for="cvbank-town">{move || i18n.t(Msg::FilterTown)}</label>
                     <select id="cvbank-town" on:change=move |ev| town.set(event_target_value(&ev))>
                         <option value="">{move || i18n.t(Msg::All)}</option>
-                        {DEMO_TOWNS.iter().map(|t| view! { <option value=*t>{*t}</option> }).collect_view()}
+                        {move || crate::towns::use_towns().names().into_iter().map(|t| view! { <option value=t.clone()>{t.clone()}</option> }).collect_view()}
                     </select>
                 </div>
                 <div class="field">

@@ -5,6 +5,7 @@
 //! - [`coordinate`]: Koordinering, the organisation's tasks, the task form and the roster.
 //! - [`cv`]: Mit CV, the volunteer's own profile.
 //! - [`cvbank`]: CV-banken, searching the profiles staff and coordinators may read.
+//! - [`organisations`]: Organisationer, each organisation's own page and its form.
 //! - [`account`], [`password_reset`]: logging in, invitations, Min konto, passwords.
 //!
 //! Pages depend on the shared [`crate::components`], never on each other's insides; where one
@@ -15,6 +16,7 @@ pub mod account;
 pub mod coordinate;
 pub mod cv;
 pub mod cvbank;
+pub mod organisations;
 pub mod password_reset;
 pub mod tasks;
 

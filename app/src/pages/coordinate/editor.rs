@@ -7,7 +7,6 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use samskab_model::task::{Contact, TaskKind, TaskStatus};
-use samskab_model::towns::DEMO_TOWNS;
 use samskab_model::{
     Area, DocumentId, OrganisationId, ShiftForm, ShiftId, Task, TaskError, TaskForm,
 };
@@ -182,6 +181,7 @@ fn focus_first_problem() {
 
 #[component]
 fn TaskEditorForm() -> impl IntoView {
+    let towns = crate::towns::use_towns();
     let i18n = use_i18n();
     let sync = use_sync();
     let session = use_session();
@@ -225,8 +225,16 @@ fn TaskEditorForm() -> impl IntoView {
     let area = RwSignal::new(form.as_ref().map_or(Area::Other, |f| f.area));
     let town = RwSignal::new(
         form.as_ref()
-            .map_or_else(|| DEMO_TOWNS[0].to_owned(), |f| f.town.clone()),
+            .map_or_else(|| towns.names().into_iter().next().unwrap_or_default(), |f| f.town.clone()),
     );
+    // A new task's town is the largest town, once the device knows the towns.
+    Effect::new(move |_| {
+        if town.get_untracked().is_empty()
+            && let Some(first) = towns.names().into_iter().next()
+        {
+            town.set(first);
+        }
+    });
     let place = RwSignal::new(form.as_ref().map(|f| f.place.clone()).unwrap_or_default());
     let skills = RwSignal::new(form.as_ref().map(|f| f.skills.clone()).unwrap_or_default());
     // A new task's contact is the coordinator, until they write someone else.
@@ -488,7 +496,17 @@ fn TaskEditorForm() -> impl IntoView {
                     <select id="task-town" prop:value=move || town.get()
                         aria-invalid=bad("task-town") aria-describedby=described("task-town")
                         on:change=move |ev| town.set(event_target_value(&ev))>
-                        {DEMO_TOWNS.iter().map(|t| view! { <option value=*t>{*t}</option> }).collect_view()}
+                        {move || {
+                            let mut names = towns.names();
+                            let current = town.get_untracked();
+                            if !current.is_empty() && !names.contains(&current) {
+                                names.push(current);
+                            }
+                            names.into_iter().map(|t| {
+                                let chosen = t.clone();
+                                view! { <option value=t.clone() prop:selected=move || town.get() == chosen>{t.clone()}</option> }
+                            }).collect_view()
+                        }}
                     </select>
                     <FieldError field="task-town" problems/>
                 </div>

@@ -94,6 +94,8 @@ pub fn CoordinationPage() -> impl IntoView {
             {move || org.get().map(|o| view! {
                 <p class="form-actions">
                     <A href="/opgaver/ny" attr:class="button primary">{move || i18n.t(Msg::NewTask)}</A>
+                    " "
+                    <A href=format!("/organisationer/{o}") attr:class="button secondary">{move || i18n.t(Msg::OrganisationPage)}</A>
                 </p>
                 <InviteCoordinator organisation=o.to_string()/>
                 {move || {

@@ -21,7 +21,6 @@ use samskab_model::profile::{
     CertificateStatus, ChildCertificate, Consent, CoordinatorConsent, DayPart, Experience, Period,
     Profile, ProfileError, ProfileKind, SKILLS, Weekday, profile_document_id, skill_label,
 };
-use samskab_model::towns::DEMO_TOWNS;
 use samskab_model::{Area, Lang};
 
 use crate::components::{CvCard, page_title};
@@ -93,6 +92,7 @@ pub fn MyCvPage() -> impl IntoView {
 #[component]
 fn CvForm() -> impl IntoView {
     let i18n = use_i18n();
+    let town_names = crate::towns::use_towns();
     let sync = use_sync();
     let Some(user) = use_session().user() else {
         return view! { <section class="page"><p>{move || i18n.t(Msg::Loading)}</p></section> }
@@ -293,8 +293,7 @@ fn CvForm() -> impl IntoView {
                 <fieldset class="field-wide">
                     <legend>{move || i18n.t(Msg::CvWhere)}</legend>
                     <div class="checks">
-                        {DEMO_TOWNS.iter().map(|town| {
-                            let town = (*town).to_owned();
+                        {move || town_names.names().into_iter().map(|town| {
                             let t2 = town.clone();
                             let t3 = town.clone();
                             view! {

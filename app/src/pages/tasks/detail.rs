@@ -193,6 +193,8 @@ fn TaskBody(
 #[component]
 fn TaskFacts(task: PublicTask) -> impl IntoView {
     let i18n = use_i18n();
+    // Signed in, the organisation's name leads to its page (its document is on the device).
+    let signed_in = use_session().user().is_some();
     let status = task.status;
     let skills = task.skills.join(", ");
     let contact = task.contact;
@@ -204,7 +206,12 @@ fn TaskFacts(task: PublicTask) -> impl IntoView {
             <p class="badge">{move || i18n::status_label(status, i18n.lang())}</p>
         })}
         <p class="task-meta">
-            {task.organisation_name} " · "
+            {if signed_in {
+                view! { <A href=format!("/organisationer/{}", task.organisation)>{task.organisation_name}</A> }.into_any()
+            } else {
+                view! { <span>{task.organisation_name}</span> }.into_any()
+            }}
+            " · "
             {move || area.label(i18n.lang())} " · " {task.town}
         </p>
         <p class="description" data-testid="description">{task.description}</p>

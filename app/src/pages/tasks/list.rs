@@ -5,7 +5,6 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use samskab_model::public_task::PublicTask;
 use samskab_model::task::{TaskKind, TaskStatus};
-use samskab_model::towns::DEMO_TOWNS;
 use samskab_model::{Area, DocumentId, Place, Roster, Task};
 
 use super::for_you::ForYou;
@@ -187,7 +186,7 @@ pub fn TaskList() -> impl IntoView {
                     <label for="filter-town">{move || i18n.t(Msg::FilterTown)}</label>
                     <select id="filter-town" on:change=move |ev| town.set(event_target_value(&ev))>
                         <option value="">{move || i18n.t(Msg::FilterAll)}</option>
-                        {DEMO_TOWNS.iter().map(|t| view! { <option value=*t>{*t}</option> }).collect_view()}
+                        {move || crate::towns::use_towns().names().into_iter().map(|t| view! { <option value=t.clone()>{t.clone()}</option> }).collect_view()}
                     </select>
                 </div>
                 <div class="field">

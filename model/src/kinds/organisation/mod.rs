@@ -14,7 +14,7 @@ use crate::authz::{Principal, Refusal};
 use crate::ids::{DocumentId, OrganisationId, PersonId};
 
 pub use rules::OrganisationRefusal;
-pub use schema::{Category, Organisation, OrganisationError, organisation_document_id};
+pub use schema::{Category, Organisation, OrganisationError, limits, organisation_document_id};
 
 /// The organisation as a kind of document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

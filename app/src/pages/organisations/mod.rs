@@ -1,0 +1,205 @@
+//! Organisationer: every organisation's own page, from its document on the device (so it reads
+//! offline), and the form with which its coordinators and the municipality's staff keep it up
+//! to date (saved on the device first, like every change).
+//!
+//! - this file: the list, one organisation's page, and the organisation kind's side of the app
+//!   ([`Editable`] for `OrganisationKind`).
+//! - `form`: the edit form.
+
+mod form;
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+use samskab_model::kinds::organisation::{
+    Organisation, OrganisationError, OrganisationKind, organisation_document_id,
+};
+use samskab_model::{Lang, OrganisationId, TaskStatus};
+
+use crate::components::{TaskCard, page_title};
+use crate::i18n::{Msg, use_i18n};
+use crate::session::use_session;
+use crate::sync_client::{Editable, use_sync};
+use form::OrganisationForm;
+
+impl Editable for OrganisationKind {
+    type Problem = OrganisationError;
+
+    fn problems(organisation: &Organisation) -> Vec<OrganisationError> {
+        organisation.problems()
+    }
+
+    fn describe(problem: &OrganisationError, lang: Lang) -> String {
+        problem.describe(lang)
+    }
+}
+
+/// The address of an organisation's page.
+pub fn path(organisation: &OrganisationId) -> String {
+    format!("/organisationer/{organisation}")
+}
+
+/// Every organisation on the device, by name.
+#[component]
+pub fn OrganisationsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = use_sync();
+    page_title(Msg::OrganisationsTitle);
+    let organisations = move || {
+        sync.view.version.track();
+        let mut list: Vec<Organisation> = sync
+            .documents::<OrganisationKind>()
+            .into_iter()
+            .map(|(_, o)| o)
+            .collect();
+        list.sort_by_key(|o| o.name.to_lowercase());
+        list
+    };
+    view! {
+        <section class="page" aria-labelledby="page-title">
+            <h1 id="page-title">{move || i18n.t(Msg::OrganisationsTitle)}</h1>
+            <p class="lead">{move || i18n.t(Msg::OrganisationsIntro)}</p>
+            {move || {
+                let list = organisations();
+                if list.is_empty() {
+                    view! { <p>{move || i18n.t(Msg::OrganisationsNone)}</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="task-list" data-testid="organisations">
+                            {list.into_iter().map(|o| {
+                                let category = o.category;
+                                view! {
+                                    <li class="task-card">
+                                        <h2><A href=path(&o.organisation)>{o.name.clone()}</A></h2>
+                                        <p class="task-meta">
+                                            {move || category.label(i18n.lang())}
+                                            {(!o.town.is_empty()).then(|| format!(" · {}", o.town))}
+                                        </p>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }
+            }}
+        </section>
+    }
+}
+
+/// One organisation: what it says about itself, its published tasks, and for those who run
+/// it the form to change it.
+#[component]
+pub fn OrganisationPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = use_sync();
+    let params = use_params_map();
+    let organisation = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<OrganisationId>().ok())
+    };
+    let document = move || {
+        sync.view.version.track();
+        let id = organisation()?;
+        sync.document::<OrganisationKind>(&organisation_document_id(&id))
+    };
+    Effect::new(move |_| {
+        if let Some(o) = document() {
+            document_title(&o.name);
+        }
+    });
+    move || match document() {
+        None => view! {
+            <section class="page" aria-labelledby="page-title">
+                <h1 id="page-title">{move || i18n.t(Msg::OrganisationsTitle)}</h1>
+                <p>{move || i18n.t(Msg::OrganisationNotHere)}</p>
+                <p><A href="/organisationer">{move || i18n.t(Msg::OrganisationsTitle)}</A></p>
+            </section>
+        }
+        .into_any(),
+        Some(o) => view! { <OrganisationView organisation=o/> }.into_any(),
+    }
+}
+
+fn document_title(name: &str) {
+    document().set_title(&format!("{name} · Samskab"));
+}
+
+#[component]
+fn OrganisationView(organisation: Organisation) -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = use_sync();
+    let runs_it = use_session()
+        .user()
+        .is_some_and(|u| u.principal().coordinates(&organisation.organisation));
+    let editing = RwSignal::new(false);
+    let org = organisation.organisation.clone();
+    let tasks = move || {
+        sync.view.version.track();
+        let mut tasks: Vec<_> = sync
+            .documents::<samskab_model::kinds::task::TaskKind>()
+            .into_iter()
+            .filter(|(_, t)| t.organisation == org && t.status == TaskStatus::Published)
+            .collect();
+        tasks.sort_by_key(|(_, t)| t.shifts.values().map(|s| s.start).min());
+        tasks
+    };
+    let category = organisation.category;
+    let contact = organisation.contact.clone();
+    let phone_href = format!("tel:{}", contact.phone.replace(' ', ""));
+    let email_href = format!("mailto:{}", contact.email);
+    let for_form = organisation.clone();
+    view! {
+        <section class="page" aria-labelledby="page-title">
+            <h1 id="page-title">{organisation.name.clone()}</h1>
+            <p class="task-meta">
+                {move || category.label(i18n.lang())}
+                {(!organisation.town.is_empty()).then(|| format!(" · {}", organisation.town))}
+            </p>
+            {(!organisation.description.is_empty()).then(|| view! {
+                <p class="description" data-testid="organisation-description">{organisation.description.clone()}</p>
+            })}
+            <dl class="facts">
+                {(!organisation.cvr.is_empty()).then(|| view! {
+                    <dt>{move || i18n.t(Msg::OrganisationCvrShort)}</dt><dd>{organisation.cvr.clone()}</dd>
+                })}
+                {(!contact.name.is_empty() || !contact.phone.is_empty() || !contact.email.is_empty()).then(|| view! {
+                    <dt>{move || i18n.t(Msg::OrganisationContact)}</dt>
+                    <dd>
+                        {contact.name.clone()}
+                        {(!contact.phone.is_empty()).then(|| view! { " · " <a href=phone_href.clone()>{contact.phone.clone()}</a> })}
+                        {(!contact.email.is_empty()).then(|| view! { " · " <a href=email_href.clone()>{contact.email.clone()}</a> })}
+                    </dd>
+                })}
+            </dl>
+            <h2>{move || i18n.t(Msg::OrganisationTasks)}</h2>
+            {move || {
+                let tasks = tasks();
+                if tasks.is_empty() {
+                    view! { <p class="muted">{move || i18n.t(Msg::OrganisationNoTasks)}</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="task-list">
+                            {tasks.into_iter().map(|(id, t)| view! {
+                                <TaskCard id title=t.title.clone()>
+                                    <p class="task-meta">{t.town.clone()}</p>
+                                </TaskCard>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }
+            }}
+            {runs_it.then(|| view! {
+                <p>
+                    <button type="button" class="button secondary"
+                        aria-expanded=move || editing.get().to_string()
+                        on:click=move |_| editing.update(|e| *e = !*e)>
+                        {move || i18n.t(Msg::OrganisationEdit)}
+                    </button>
+                </p>
+                {move || editing.get().then(|| view! { <OrganisationForm organisation=for_form.clone()/> })}
+            })}
+        </section>
+    }
+}
