@@ -98,6 +98,7 @@ fn main() {
     let today = local_time::date(NOW);
     let started = Instant::now();
     let people = synthetic_profiles(n, PROFILE_SEED, NOW);
+    let towns = samskab_model::towns::Towns::demo();
     let work = tasks(1_000);
     println!(
         "{n} profiles and {} tasks generated in {:.1?}",
@@ -106,9 +107,9 @@ fn main() {
     );
 
     println!("\n## CV bank search ({n} profiles)");
-    let build = median_ms(7, || CvIndex::new(&people));
+    let build = median_ms(7, || CvIndex::new(&people, &towns));
     println!("CvIndex::new: {build:.2} ms (median of 7)");
-    let index = CvIndex::new(&people);
+    let index = CvIndex::new(&people, &towns);
 
     println!(
         "\nTyping \"førstehjælp\", one search per keystroke (median of 21 each): a full search, \
@@ -168,17 +169,17 @@ fn main() {
     println!("\n## Matching");
     let volunteer = &people[0];
     let ms = median_ms(11, || {
-        tasks_for(volunteer, work.iter().map(|(id, t)| (id, t)), NOW)
+        tasks_for(volunteer, work.iter().map(|(id, t)| (id, t)), &towns, NOW)
     });
-    let found = tasks_for(volunteer, work.iter().map(|(id, t)| (id, t)), NOW);
+    let found = tasks_for(volunteer, work.iter().map(|(id, t)| (id, t)), &towns, NOW);
     println!(
         "tasks_for: one profile against {} tasks: {ms:.2} ms (median of 11), {} suggested",
         work.len(),
         found.len()
     );
     let (_, task) = &work[0];
-    let ms = median_ms(11, || volunteers_for(task, &people, NOW));
-    let found = volunteers_for(task, &people, NOW);
+    let ms = median_ms(11, || volunteers_for(task, &people, &towns, NOW));
+    let found = volunteers_for(task, &people, &towns, NOW);
     println!(
         "volunteers_for: one task against {n} profiles: {ms:.2} ms (median of 11), {} suggested",
         found.len()

@@ -11,10 +11,11 @@
 //! Which profiles a device holds is the relay's business (by each profile's consent; the
 //! rules are in [`crate::authz`]); the search shows whatever it is given.
 
-use crate::matching::{same_text, skill_key};
+use crate::matching::skill_key;
 use crate::profile::{Availability, CertificateStatus, Profile, skill_label};
 use crate::task::Area;
-use crate::{Lang, towns};
+use crate::towns::{self, Towns};
+use crate::Lang;
 
 /// What to look for. Every part that is set must hold (AND); an empty query finds everyone.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -55,8 +56,8 @@ impl CvQuery {
     }
 }
 
-// Known towns are bits of a `u32`.
-const _: () = assert!(towns::DEMO_TOWN_COORDINATES.len() <= 32);
+// Known towns are bits of a `u64`.
+const _: () = assert!(towns::MAX_TOWNS <= 64);
 
 /// One profile, prepared for searching.
 #[derive(Debug, Clone)]
@@ -67,9 +68,8 @@ struct Entry {
     text: String,
     skills: Vec<String>,
     languages: Vec<String>,
-    /// The known towns ([`towns::DEMO_TOWN_COORDINATES`]) the person lists or can travel to,
-    /// as bits.
-    reach: u32,
+    /// The municipality's towns ([`Towns`]) the person lists or can travel to, as bits.
+    reach: u64,
     /// Towns the person lists that are not known towns, lowercased.
     other_towns: Vec<String>,
     areas: u16,
@@ -86,7 +86,7 @@ fn area_bits(areas: &[Area]) -> u16 {
 }
 
 impl Entry {
-    fn new(at: usize, p: &Profile) -> Self {
+    fn new(at: usize, p: &Profile, known: &Towns) -> Self {
         let mut text = String::with_capacity(256 + p.offer.len());
         let mut add = |s: &str| {
             text.push_str(s);
@@ -113,12 +113,12 @@ impl Entry {
         // Travel distances are whole km and small; the cast is exact.
         let km = p.travel_km as f64;
         for town in &p.towns {
-            let Some(home) = towns::coordinates(town) else {
+            let Some(home) = known.coordinates(town) else {
                 other_towns.push(town.trim().to_lowercase());
                 continue;
             };
-            for (i, (_, lat, lon)) in towns::DEMO_TOWN_COORDINATES.iter().enumerate() {
-                if towns::haversine_km(home, (*lat, *lon)) <= km {
+            for (i, t) in known.towns.iter().take(towns::MAX_TOWNS).enumerate() {
+                if towns::haversine_km(home, (t.lat, t.lon)) <= km {
                     reach |= 1 << i;
                 }
             }
@@ -148,7 +148,7 @@ struct Prepared {
     skills: Vec<String>,
     areas: u16,
     /// Known towns asked for, as bits (see [`Entry::reach`]).
-    towns: u32,
+    towns: u64,
     /// Other towns asked for, lowercased.
     other_towns: Vec<String>,
     availability: Availability,
@@ -157,7 +157,7 @@ struct Prepared {
 }
 
 impl Prepared {
-    fn new(q: &CvQuery) -> Self {
+    fn new(q: &CvQuery, known: &Towns) -> Self {
         let lower = |v: &[String]| -> Vec<String> {
             v.iter()
                 .map(|s| s.trim().to_lowercase())
@@ -167,10 +167,7 @@ impl Prepared {
         let mut towns = 0;
         let mut other_towns = Vec::new();
         for town in lower(&q.towns) {
-            match towns::DEMO_TOWN_COORDINATES
-                .iter()
-                .position(|(name, _, _)| same_text(name, &town))
-            {
+            match known.index(&town).filter(|i| *i < towns::MAX_TOWNS) {
                 Some(i) => towns |= 1 << i,
                 None => other_towns.push(town),
             }
@@ -221,14 +218,17 @@ pub struct CvIndex {
     entries: Vec<Entry>,
     /// For each position in the input, its entry.
     by_position: Vec<usize>,
+    /// The municipality's towns the index measured reach against.
+    towns: Towns,
 }
 
 impl CvIndex {
-    pub fn new<'a>(profiles: impl IntoIterator<Item = &'a Profile>) -> Self {
+    /// The index over `profiles`, with travel distances measured between `towns`.
+    pub fn new<'a>(profiles: impl IntoIterator<Item = &'a Profile>, towns: &Towns) -> Self {
         let mut keyed: Vec<(String, &'a Profile, Entry)> = profiles
             .into_iter()
             .enumerate()
-            .map(|(at, p)| (p.name.trim().to_lowercase(), p, Entry::new(at, p)))
+            .map(|(at, p)| (p.name.trim().to_lowercase(), p, Entry::new(at, p, towns)))
             .collect();
         // Plain lowercase order (æ, ø and å after z, as in Danish, though å sorts first of
         // the three); the owner breaks ties so the order is the same on every device.
@@ -241,6 +241,7 @@ impl CvIndex {
         CvIndex {
             entries,
             by_position,
+            towns: towns.clone(),
         }
     }
 
@@ -255,7 +256,7 @@ impl CvIndex {
     /// The positions (in the sequence the index was built from) of the profiles the query
     /// finds, in name order. `today` is the local date, `YYYY-MM-DD`, for the børneattest.
     pub fn search(&self, query: &CvQuery, today: &str) -> Vec<usize> {
-        let q = Prepared::new(query);
+        let q = Prepared::new(query, &self.towns);
         self.entries
             .iter()
             .filter(|e| q.admits(e, today))
@@ -269,7 +270,7 @@ impl CvIndex {
     /// [narrows](CvQuery::narrows) the one that found them: typing a word letter by letter,
     /// each keystroke looks through fewer profiles. The result is in the order of `previous`.
     pub fn refine(&self, previous: &[usize], query: &CvQuery, today: &str) -> Vec<usize> {
-        let q = Prepared::new(query);
+        let q = Prepared::new(query, &self.towns);
         previous
             .iter()
             .filter_map(|at| self.entries.get(*self.by_position.get(*at)?))
@@ -281,8 +282,13 @@ impl CvIndex {
 
 /// The profiles `query` finds, in name order: a one-off [`CvIndex`]. To search again as the
 /// user types, keep the index instead.
-pub fn search<'a>(profiles: &'a [Profile], query: &CvQuery, today: &str) -> Vec<&'a Profile> {
-    CvIndex::new(profiles)
+pub fn search<'a>(
+    profiles: &'a [Profile],
+    towns: &Towns,
+    query: &CvQuery,
+    today: &str,
+) -> Vec<&'a Profile> {
+    CvIndex::new(profiles, towns)
         .search(query, today)
         .into_iter()
         .filter_map(|i| profiles.get(i))
@@ -361,7 +367,7 @@ mod tests {
     }
 
     fn names(query: &CvQuery) -> Vec<String> {
-        search(&people(), query, TODAY)
+        search(&people(), &Towns::demo(), query, TODAY)
             .into_iter()
             .map(|p| p.owner.to_string())
             .collect()
@@ -381,8 +387,8 @@ mod tests {
             vec!["amira", "bent", "ole", "olena"]
         );
         assert_eq!(names(&text("   ")), vec!["amira", "bent", "ole", "olena"]);
-        assert!(search(&[], &CvQuery::default(), TODAY).is_empty());
-        assert!(CvIndex::new(&[]).is_empty());
+        assert!(search(&[], &Towns::demo(), &CvQuery::default(), TODAY).is_empty());
+        assert!(CvIndex::new(&[], &Towns::demo()).is_empty());
     }
 
     #[test]
@@ -469,7 +475,7 @@ mod tests {
         };
         assert_eq!(names(&q), vec!["ole"]);
         // Amira's was valid until yesterday.
-        let index = CvIndex::new(&people());
+        let index = CvIndex::new(&people(), &Towns::demo());
         assert_eq!(index.search(&q, "2026-11-19"), vec![1, 0]);
     }
 
@@ -506,7 +512,7 @@ mod tests {
     #[test]
     fn typing_on_refines_the_previous_results() {
         let people = people();
-        let index = CvIndex::new(&people);
+        let index = CvIndex::new(&people, &Towns::demo());
         let mut previous = CvQuery::default();
         let mut found = index.search(&previous, TODAY);
         for typed in ["o", "ol", "ole", "ole ", "ole s", "ole sø", "ole sør"] {
@@ -531,7 +537,7 @@ mod tests {
     #[test]
     fn positions_refer_to_the_input_order() {
         let people = people();
-        let index = CvIndex::new(people.iter());
+        let index = CvIndex::new(people.iter(), &Towns::demo());
         assert_eq!(index.len(), 4);
         let found = index.search(&text("haslev"), TODAY);
         assert_eq!(found, vec![0, 3]);

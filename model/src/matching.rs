@@ -18,7 +18,7 @@ use crate::local_time;
 use crate::profile::{Availability, DayPart, Profile, SKILLS, Weekday, skill_label};
 use crate::roster::Roster;
 use crate::task::{Area, Millis, Task, TaskStatus};
-use crate::towns;
+use crate::towns::{self, Towns};
 
 /// How much each kind of fit adds to a suggestion's score.
 ///
@@ -172,6 +172,8 @@ struct OpenShift<'t> {
 /// A task with what matching needs of it worked out once.
 struct Prepared<'t> {
     task: &'t Task,
+    /// The municipality's towns, for the volunteer's travel distance.
+    known: &'t Towns,
     skills: Vec<WantedSkill>,
     needs_certificate: bool,
     /// Where the task's town is, when it is a known town.
@@ -205,7 +207,7 @@ fn dates(start: Millis, end: Millis) -> Vec<String> {
 }
 
 impl<'t> Prepared<'t> {
-    fn new(task: &'t Task, now: Millis) -> Self {
+    fn new(task: &'t Task, known: &'t Towns, now: Millis) -> Self {
         let mut skills = Vec::new();
         let mut needs_certificate = false;
         for skill in &task.skills {
@@ -233,9 +235,10 @@ impl<'t> Prepared<'t> {
         shifts.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.id.cmp(b.id)));
         Prepared {
             task,
+            known,
             skills,
             needs_certificate,
-            town: towns::coordinates(&task.town),
+            town: known.coordinates(&task.town),
             shifts,
         }
     }
@@ -275,7 +278,7 @@ impl<'t> Prepared<'t> {
                 reasons.push(Reason::Skill(wanted.key.clone()));
             }
         }
-        let town = town_fit(profile, &task.town, self.town);
+        let town = town_fit(profile, self.known, &task.town, self.town);
         let mut best: Option<(usize, u32)> = None;
         for (i, shift) in self.shifts.iter().enumerate() {
             if shift.dates.iter().any(|d| profile.away_on(d)) {
@@ -313,7 +316,7 @@ impl<'t> Prepared<'t> {
 
 /// Whether a task in `town` (at `at`, when known) is in one of the volunteer's towns or
 /// within their travel distance of one, and what that adds.
-fn town_fit(profile: &Profile, town: &str, at: Option<(f64, f64)>) -> Option<u32> {
+fn town_fit(profile: &Profile, known: &Towns, town: &str, at: Option<(f64, f64)>) -> Option<u32> {
     let town = town.trim();
     if town.is_empty() {
         return None;
@@ -327,7 +330,7 @@ fn town_fit(profile: &Profile, town: &str, at: Option<(f64, f64)>) -> Option<u32
     profile
         .towns
         .iter()
-        .filter_map(|t| towns::coordinates(t))
+        .filter_map(|t| known.coordinates(t))
         .any(|home| towns::haversine_km(home, at) <= reach)
         .then_some(weights::NEARBY_TOWN)
 }
@@ -339,12 +342,13 @@ fn town_fit(profile: &Profile, town: &str, at: Option<(f64, f64)>) -> Option<u32
 pub fn tasks_for<'t>(
     profile: &Profile,
     tasks: impl IntoIterator<Item = (&'t DocumentId, &'t Task)>,
+    towns: &Towns,
     now: Millis,
 ) -> Vec<Suggestion<DocumentId>> {
     let mut found: Vec<Suggestion<DocumentId>> = tasks
         .into_iter()
         .filter(|(_, task)| task.status == TaskStatus::Published)
-        .filter_map(|(id, task)| Prepared::new(task, now).suggest(*id, profile))
+        .filter_map(|(id, task)| Prepared::new(task, towns, now).suggest(*id, profile))
         .collect();
     rank(&mut found);
     found
@@ -369,12 +373,13 @@ fn rank<T: Ord>(found: &mut [Suggestion<T>]) {
 pub fn volunteers_for<'p>(
     task: &Task,
     profiles: impl IntoIterator<Item = &'p Profile>,
+    towns: &Towns,
     now: Millis,
 ) -> Vec<Suggestion<PersonId>> {
     if matches!(task.status, TaskStatus::Cancelled | TaskStatus::Finished) {
         return Vec::new();
     }
-    let prepared = Prepared::new(task, now);
+    let prepared = Prepared::new(task, towns, now);
     if prepared.shifts.is_empty() {
         return Vec::new();
     }
@@ -461,7 +466,7 @@ mod tests {
     }
 
     fn suggest(profile: &Profile, tasks: &[(DocumentId, Task)]) -> Vec<Suggestion<DocumentId>> {
-        tasks_for(profile, tasks.iter().map(|(id, t)| (id, t)), NOW)
+        tasks_for(profile, tasks.iter().map(|(id, t)| (id, t)), &Towns::demo(), NOW)
     }
 
     #[test]
@@ -531,11 +536,11 @@ mod tests {
         let t = task(Area::Sport, "Haslev", &["førstehjælp"], &[(s, e, 2)]);
         let tasks = vec![(doc(1), t.clone())];
         assert!(suggest(&empty, &tasks).is_empty());
-        assert!(volunteers_for(&t, [&empty], NOW).is_empty());
+        assert!(volunteers_for(&t, [&empty], &Towns::demo(), NOW).is_empty());
         // And nothing to match against is no problem either.
         assert!(suggest(&anna(), &[]).is_empty());
         let shiftless = task(Area::Sport, "Haslev", &[], &[]);
-        assert!(volunteers_for(&shiftless, [&anna()], NOW).is_empty());
+        assert!(volunteers_for(&shiftless, [&anna()], &Towns::demo(), NOW).is_empty());
     }
 
     #[test]
@@ -618,7 +623,7 @@ mod tests {
         );
         sign_up(&mut mine, "vagt-2", "anna", SignupState::Withdrawn);
         assert!(suggest(&anna(), &[(doc(1), mine.clone())]).is_empty());
-        assert!(volunteers_for(&mine, [&anna()], NOW).is_empty());
+        assert!(volunteers_for(&mine, [&anna()], &Towns::demo(), NOW).is_empty());
 
         // A shift that has begun is not offered.
         let past = task(Area::Sport, "Haslev", &[], &[(NOW - HOUR, NOW + HOUR, 5)]);
@@ -712,7 +717,7 @@ mod tests {
         eva.owner = person("eva");
         sign_up(&mut t, "vagt-1", "eva", SignupState::SignedUp);
         let profiles = [&dan, &cim, &eva, &bo, &anna];
-        let got: Vec<_> = volunteers_for(&t, profiles, NOW)
+        let got: Vec<_> = volunteers_for(&t, profiles, &Towns::demo(), NOW)
             .into_iter()
             .map(|g| (g.item.to_string(), g.score))
             .collect();
@@ -721,7 +726,7 @@ mod tests {
             vec![("anna".into(), 11), ("bo".into(), 2), ("cim".into(), 2)]
         );
         t.status = TaskStatus::Cancelled;
-        assert!(volunteers_for(&t, profiles, NOW).is_empty());
+        assert!(volunteers_for(&t, profiles, &Towns::demo(), NOW).is_empty());
     }
 
     #[test]

@@ -75,7 +75,7 @@ pub struct Town {
 
 /// The municipality's towns: configuration of the relay (`--towns`), delivered to every
 /// device (`GET /api/towns`), largest first.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Towns {
     pub towns: Vec<Town>,
 }

@@ -70,10 +70,11 @@ pub fn CvBankPage() -> impl IntoView {
         .into_any();
     }
     let me = user.id.clone();
+    let town_list = crate::towns::use_towns();
     let bank = Memo::new(move |_| {
         let version = sync.view.version.get();
         let profiles = others_profiles(sync, &me);
-        let index = CvIndex::new(profiles.iter());
+        let index = CvIndex::new(profiles.iter(), &town_list.get().unwrap_or_default());
         Bank {
             version,
             profiles: Arc::new(profiles),
@@ -355,12 +356,14 @@ pub fn PossibleVolunteers(id: DocumentId, task: Task) -> impl IntoView {
         return ().into_any();
     };
     let me = user.id.clone();
+    let town_list = crate::towns::use_towns();
     let by = user.id.clone();
     let invited: std::collections::BTreeSet<PersonId> = task.invitations.keys().cloned().collect();
     let suggestions = move || {
         sync.view.version.track();
         let profiles = others_profiles(sync, &me);
-        matching::volunteers_for(&task, profiles.iter(), time::now())
+        let towns = town_list.get().unwrap_or_default();
+        matching::volunteers_for(&task, profiles.iter(), &towns, time::now())
             .into_iter()
             .take(10)
             .map(|s| {

@@ -50,7 +50,8 @@ pub(super) fn ForYou(
         let tasks = sync.documents::<TaskKind>();
         let titles: std::collections::HashMap<DocumentId, String> =
             tasks.iter().map(|(id, t)| (*id, t.title.clone())).collect();
-        let list = matching::tasks_for(&profile, tasks.iter().map(|(id, t)| (id, t)), time::now())
+        let towns = crate::towns::use_towns().get().unwrap_or_default();
+        let list = matching::tasks_for(&profile, tasks.iter().map(|(id, t)| (id, t)), &towns, time::now())
             .into_iter()
             .take(5)
             .map(|s| {
