@@ -11,11 +11,11 @@
 //! Which profiles a device holds is the relay's business (by each profile's consent; the
 //! rules are in [`crate::authz`]); the search shows whatever it is given.
 
+use crate::Lang;
 use crate::matching::skill_key;
 use crate::profile::{Availability, CertificateStatus, Profile, skill_label};
 use crate::task::Area;
 use crate::towns::{self, Towns};
-use crate::Lang;
 
 /// What to look for. Every part that is set must hold (AND); an empty query finds everyone.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

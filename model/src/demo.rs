@@ -1098,7 +1098,15 @@ mod tests {
         let profiles = profiles(now);
         let suggested = profiles
             .iter()
-            .filter(|p| !tasks_for(p, tasks.iter().map(|(id, t)| (id, t)), &crate::towns::Towns::demo(), now).is_empty())
+            .filter(|p| {
+                !tasks_for(
+                    p,
+                    tasks.iter().map(|(id, t)| (id, t)),
+                    &crate::towns::Towns::demo(),
+                    now,
+                )
+                .is_empty()
+            })
             .count();
         assert!(suggested >= 30, "{suggested} of 40 get suggestions");
         for (_, task) in &tasks {

@@ -466,7 +466,12 @@ mod tests {
     }
 
     fn suggest(profile: &Profile, tasks: &[(DocumentId, Task)]) -> Vec<Suggestion<DocumentId>> {
-        tasks_for(profile, tasks.iter().map(|(id, t)| (id, t)), &Towns::demo(), NOW)
+        tasks_for(
+            profile,
+            tasks.iter().map(|(id, t)| (id, t)),
+            &Towns::demo(),
+            NOW,
+        )
     }
 
     #[test]

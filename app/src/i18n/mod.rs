@@ -34,12 +34,12 @@ pub use samskab_model::Lang;
 
 pub use account::{Account, link_works_until, reset_link_for, role_label, too_many_attempts};
 pub use common::Common;
-pub use organisations::Organisations;
 pub use coordinate::Coordinate;
 pub use cv::{
     Cv, certificate_label, certificate_valid_until, coordinator_consent_label, device_label,
     travel_label, volunteers_found,
 };
+pub use organisations::Organisations;
 pub use shell::{Shell, pending_changes};
 pub use tasks::{
     Tasks, free_places, invited_to, places_taken, shift_label, signup_result, status_label,

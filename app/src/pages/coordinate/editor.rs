@@ -223,10 +223,10 @@ fn TaskEditorForm() -> impl IntoView {
             .unwrap_or_default(),
     );
     let area = RwSignal::new(form.as_ref().map_or(Area::Other, |f| f.area));
-    let town = RwSignal::new(
-        form.as_ref()
-            .map_or_else(|| towns.names().into_iter().next().unwrap_or_default(), |f| f.town.clone()),
-    );
+    let town = RwSignal::new(form.as_ref().map_or_else(
+        || towns.names().into_iter().next().unwrap_or_default(),
+        |f| f.town.clone(),
+    ));
     // A new task's town is the largest town, once the device knows the towns.
     Effect::new(move |_| {
         if town.get_untracked().is_empty()

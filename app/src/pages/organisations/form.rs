@@ -59,7 +59,11 @@ pub fn OrganisationForm(organisation: Organisation) -> impl IntoView {
         });
     };
 
-    let text_field = move |id: &'static str, label: Msg, value: RwSignal<String>, max: usize, kind: &'static str| {
+    let text_field = move |id: &'static str,
+                           label: Msg,
+                           value: RwSignal<String>,
+                           max: usize,
+                           kind: &'static str| {
         view! {
             <div class="field">
                 <label for=id>{move || i18n.t(label)}</label>

@@ -87,54 +87,62 @@ pub fn OrganisationsPage() -> impl IntoView {
 }
 
 /// One organisation: what it says about itself, its published tasks, and for those who run
-/// it the form to change it.
+/// it the form to change it. The page stays while the document changes (someone else's edit
+/// arriving, or one's own save): only the facts that changed re-render, and an open form
+/// keeps what is typed into it.
 #[component]
 pub fn OrganisationPage() -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
     let params = use_params_map();
-    let organisation = move || {
+    let organisation = Memo::new(move |_| {
         params
             .read()
             .get("id")
             .and_then(|id| id.parse::<OrganisationId>().ok())
-    };
-    let document = move || {
+    });
+    let doc = Memo::new(move |_| {
         sync.view.version.track();
-        let id = organisation()?;
+        let id = organisation.get()?;
         sync.document::<OrganisationKind>(&organisation_document_id(&id))
-    };
+    });
+    let present = Memo::new(move |_| doc.with(Option::is_some));
     Effect::new(move |_| {
-        if let Some(o) = document() {
-            document_title(&o.name);
+        if let Some(name) = doc.with(|d| d.as_ref().map(|o| o.name.clone())) {
+            document().set_title(&format!("{name} · Samskab"));
         }
     });
-    move || match document() {
-        None => view! {
-            <section class="page" aria-labelledby="page-title">
-                <h1 id="page-title">{move || i18n.t(Msg::OrganisationsTitle)}</h1>
-                <p>{move || i18n.t(Msg::OrganisationNotHere)}</p>
-                <p><A href="/organisationer">{move || i18n.t(Msg::OrganisationsTitle)}</A></p>
-            </section>
+    move || {
+        if present.get() {
+            view! { <OrganisationView doc/> }.into_any()
+        } else {
+            view! {
+                <section class="page" aria-labelledby="page-title">
+                    <h1 id="page-title">{move || i18n.t(Msg::OrganisationsTitle)}</h1>
+                    <p>{move || i18n.t(Msg::OrganisationNotHere)}</p>
+                    <p><A href="/organisationer">{move || i18n.t(Msg::OrganisationsTitle)}</A></p>
+                </section>
+            }
+            .into_any()
         }
-        .into_any(),
-        Some(o) => view! { <OrganisationView organisation=o/> }.into_any(),
     }
 }
 
-fn document_title(name: &str) {
-    document().set_title(&format!("{name} · Samskab"));
-}
-
 #[component]
-fn OrganisationView(organisation: Organisation) -> impl IntoView {
+fn OrganisationView(doc: Memo<Option<Organisation>>) -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
+    let field = move |f: fn(&Organisation) -> String| {
+        move || doc.with(|d| d.as_ref().map(f).unwrap_or_default())
+    };
+    let Some(snapshot) = doc.get_untracked() else {
+        return ().into_any();
+    };
+    let org = snapshot.organisation.clone();
     let runs_it = use_session()
         .user()
-        .is_some_and(|u| u.principal().coordinates(&organisation.organisation));
+        .is_some_and(|u| u.principal().coordinates(&org));
     let editing = RwSignal::new(false);
-    let org = organisation.organisation.clone();
     let tasks = move || {
         sync.view.version.track();
         let mut tasks: Vec<_> = sync
@@ -145,33 +153,38 @@ fn OrganisationView(organisation: Organisation) -> impl IntoView {
         tasks.sort_by_key(|(_, t)| t.shifts.values().map(|s| s.start).min());
         tasks
     };
-    let category = organisation.category;
-    let contact = organisation.contact.clone();
-    let phone_href = format!("tel:{}", contact.phone.replace(' ', ""));
-    let email_href = format!("mailto:{}", contact.email);
-    let for_form = organisation.clone();
+    let category = move || doc.with(|d| d.as_ref().map(|o| o.category));
+    let town = field(|o| o.town.clone());
+    let description = field(|o| o.description.clone());
+    let cvr = field(|o| o.cvr.clone());
+    let contact = move || doc.with(|d| d.as_ref().map(|o| o.contact.clone()).unwrap_or_default());
     view! {
         <section class="page" aria-labelledby="page-title">
-            <h1 id="page-title">{organisation.name.clone()}</h1>
+            <h1 id="page-title">{field(|o| o.name.clone())}</h1>
             <p class="task-meta">
-                {move || category.label(i18n.lang())}
-                {(!organisation.town.is_empty()).then(|| format!(" · {}", organisation.town))}
+                {move || category().map(|c| c.label(i18n.lang()))}
+                {move || { let t = town(); (!t.is_empty()).then(|| format!(" · {t}")) }}
             </p>
-            {(!organisation.description.is_empty()).then(|| view! {
-                <p class="description" data-testid="organisation-description">{organisation.description.clone()}</p>
-            })}
+            {move || { let d = description(); (!d.is_empty()).then(|| view! {
+                <p class="description" data-testid="organisation-description">{d}</p>
+            })}}
             <dl class="facts">
-                {(!organisation.cvr.is_empty()).then(|| view! {
-                    <dt>{move || i18n.t(Msg::OrganisationCvrShort)}</dt><dd>{organisation.cvr.clone()}</dd>
-                })}
-                {(!contact.name.is_empty() || !contact.phone.is_empty() || !contact.email.is_empty()).then(|| view! {
-                    <dt>{move || i18n.t(Msg::OrganisationContact)}</dt>
-                    <dd>
-                        {contact.name.clone()}
-                        {(!contact.phone.is_empty()).then(|| view! { " · " <a href=phone_href.clone()>{contact.phone.clone()}</a> })}
-                        {(!contact.email.is_empty()).then(|| view! { " · " <a href=email_href.clone()>{contact.email.clone()}</a> })}
-                    </dd>
-                })}
+                {move || { let c = cvr(); (!c.is_empty()).then(|| view! {
+                    <dt>{move || i18n.t(Msg::OrganisationCvrShort)}</dt><dd>{c}</dd>
+                })}}
+                {move || {
+                    let contact = contact();
+                    let phone_href = format!("tel:{}", contact.phone.replace(' ', ""));
+                    let email_href = format!("mailto:{}", contact.email);
+                    (!contact.name.is_empty() || !contact.phone.is_empty() || !contact.email.is_empty()).then(|| view! {
+                        <dt>{move || i18n.t(Msg::OrganisationContact)}</dt>
+                        <dd>
+                            {contact.name.clone()}
+                            {(!contact.phone.is_empty()).then(|| view! { " · " <a href=phone_href.clone()>{contact.phone.clone()}</a> })}
+                            {(!contact.email.is_empty()).then(|| view! { " · " <a href=email_href.clone()>{contact.email.clone()}</a> })}
+                        </dd>
+                    })
+                }}
             </dl>
             <h2>{move || i18n.t(Msg::OrganisationTasks)}</h2>
             {move || {
@@ -198,8 +211,13 @@ fn OrganisationView(organisation: Organisation) -> impl IntoView {
                         {move || i18n.t(Msg::OrganisationEdit)}
                     </button>
                 </p>
-                {move || editing.get().then(|| view! { <OrganisationForm organisation=for_form.clone()/> })}
+                // Opened from the document as it is then; what is typed stays while others'
+                // changes arrive.
+                {move || editing.get().then(|| doc.get_untracked().map(|organisation| view! {
+                    <OrganisationForm organisation/>
+                }))}
             })}
         </section>
     }
+    .into_any()
 }

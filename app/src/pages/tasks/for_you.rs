@@ -51,14 +51,19 @@ pub(super) fn ForYou(
         let titles: std::collections::HashMap<DocumentId, String> =
             tasks.iter().map(|(id, t)| (*id, t.title.clone())).collect();
         let towns = crate::towns::use_towns().get().unwrap_or_default();
-        let list = matching::tasks_for(&profile, tasks.iter().map(|(id, t)| (id, t)), &towns, time::now())
-            .into_iter()
-            .take(5)
-            .map(|s| {
-                let title = titles.get(&s.item).cloned().unwrap_or_default();
-                (s.item, title, s.start, s.reason_line(i18n.lang()))
-            })
-            .collect::<Vec<_>>();
+        let list = matching::tasks_for(
+            &profile,
+            tasks.iter().map(|(id, t)| (id, t)),
+            &towns,
+            time::now(),
+        )
+        .into_iter()
+        .take(5)
+        .map(|s| {
+            let title = titles.get(&s.item).cloned().unwrap_or_default();
+            (s.item, title, s.start, s.reason_line(i18n.lang()))
+        })
+        .collect::<Vec<_>>();
         Some(list)
     };
     let invitations_view = move || {
