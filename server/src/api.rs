@@ -102,8 +102,8 @@ pub fn session_token(headers: &HeaderMap, uri: &Uri) -> Option<String> {
 }
 
 /// The signed-in user of a request, as a handler's argument: a handler that takes one answers
-/// 401 without a valid session before its body runs. (The WebSocket upgrade calls
-/// [`current_user`] itself, after checking the origin.)
+/// 401 without a valid session before its body runs. (The WebSocket upgrade takes it as a
+/// `Result`, so that it checks the origin before it answers anything.)
 #[derive(Debug, Clone)]
 pub struct CurrentUser {
     pub user: User,
@@ -124,7 +124,7 @@ impl FromRequestParts<Arc<AppState>> for CurrentUser {
 }
 
 /// The signed-in user of a request, or 401.
-pub async fn current_user(
+async fn current_user(
     state: &AppState,
     headers: &HeaderMap,
     uri: &Uri,

@@ -20,6 +20,8 @@ use tokio::sync::watch;
 use tracing::Instrument;
 
 use crate::AppState;
+use crate::api::CurrentUser;
+use crate::error::ApiError;
 use crate::sync::{Client, Outbox, Outgoing, SyncEngine};
 
 /// How long a new connection may take to send `join`.
@@ -34,14 +36,15 @@ const POLICY_VIOLATION: u16 = 1008;
 pub async fn upgrade(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
-    uri: axum::http::Uri,
+    signed_in: Result<CurrentUser, ApiError>,
     ws: WebSocketUpgrade,
 ) -> Response {
+    // The origin first: a foreign page learns nothing, not even whether its cookie was valid.
     if !same_origin(&headers) {
         tracing::warn!(origin = ?headers.get(header::ORIGIN), "refused a sync connection from a foreign origin");
         return (StatusCode::FORBIDDEN, "foreign origin").into_response();
     }
-    let (user, token) = match crate::api::current_user(&state, &headers, &uri).await {
+    let CurrentUser { user, token } = match signed_in {
         Ok(found) => found,
         Err(e) => return e.into_response(),
     };

@@ -447,7 +447,8 @@ async fn demo_tasks_are_seeded_once_and_sync_like_any_other() {
         .iter()
         .map(|d| d["id"].as_str().unwrap().parse().unwrap())
         .collect();
-    // The admin's catalog: the 12 demo tasks, and the demo profiles that consent to staff.
+    // The admin's catalog: the 12 demo tasks, the demo profiles that consent to staff, and
+    // the demo organisations' documents.
     let tasks: Vec<DocumentId> = samskab_model::demo::tasks(0)
         .into_iter()
         .map(|(id, _)| id)
@@ -458,7 +459,17 @@ async fn demo_tasks_are_seeded_once_and_sync_like_any_other() {
         .count();
     assert_eq!(tasks.len(), 12);
     assert!(tasks.iter().all(|t| ids.contains(t)));
-    assert_eq!(ids.len(), tasks.len() + staff_profiles);
+    let organisations: Vec<DocumentId> = samskab_model::demo::ORGANISATIONS
+        .iter()
+        .map(|(id, _)| {
+            samskab_model::kinds::organisation::organisation_document_id(&id.parse().unwrap())
+        })
+        .collect();
+    assert!(organisations.iter().all(|o| ids.contains(o)));
+    assert_eq!(
+        ids.len(),
+        tasks.len() + staff_profiles + organisations.len()
+    );
 
     let anna = relay.ws_url_as(&relay.login("anna@demo.samskab.dk").await);
     let mut device = Device::connect(&anna, "browser").await;
@@ -477,7 +488,7 @@ async fn demo_tasks_are_seeded_once_and_sync_like_any_other() {
     let catalog: serde_json::Value = relay.catalog().await;
     assert_eq!(
         catalog["documents"].as_array().unwrap().len(),
-        tasks.len() + staff_profiles
+        tasks.len() + staff_profiles + organisations.len()
     );
     relay.shutdown().await;
 }
