@@ -6,12 +6,14 @@
 //! - [`cv_card`]: a profile as a reader sees it (CV bank, and the preview on Mit CV).
 //! - [`focus`]: moving focus once the page has re-rendered.
 //! - [`task_card`]: a task in a list (the task list, Koordinering).
+//! - [`town_options`]: the municipality's towns as a select's options.
 //! - [`page_title`]: the browser's title while a page is shown.
 
 pub mod badges;
 pub mod cv_card;
 pub mod focus;
 pub mod task_card;
+pub mod town_options;
 
 use leptos::prelude::*;
 
@@ -21,6 +23,7 @@ pub use badges::{HonestBadge, PlaceBadge};
 pub use cv_card::CvCard;
 pub use focus::focus_soon;
 pub use task_card::TaskCard;
+pub use town_options::TownOptions;
 
 /// Sets the document title to `<page> – Samskab` while the page is shown.
 pub fn page_title(title: Msg) {

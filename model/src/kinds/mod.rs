@@ -153,6 +153,15 @@ impl<F: Fn(&Fact) -> bool> Facts for F {
     }
 }
 
+/// The first of a document's problems as an error, `Ok` when it has none: every kind's
+/// `validate`, over the `problems` the app shows all of.
+pub fn first_problem<E>(problems: Vec<E>) -> Result<(), E> {
+    match problems.into_iter().next() {
+        Some(problem) => Err(problem),
+        None => Ok(()),
+    }
+}
+
 /// The word at a document's `/kind`, if it has one.
 fn kind_word(doc: &Automerge) -> Option<String> {
     autosurgeon::hydrate_prop(doc, automerge::ROOT, "kind").ok()

@@ -496,17 +496,7 @@ fn TaskEditorForm() -> impl IntoView {
                     <select id="task-town" prop:value=move || town.get()
                         aria-invalid=bad("task-town") aria-describedby=described("task-town")
                         on:change=move |ev| town.set(event_target_value(&ev))>
-                        {move || {
-                            let mut names = towns.names();
-                            let current = town.get_untracked();
-                            if !current.is_empty() && !names.contains(&current) {
-                                names.push(current);
-                            }
-                            names.into_iter().map(|t| {
-                                let chosen = t.clone();
-                                view! { <option value=t.clone() prop:selected=move || town.get() == chosen>{t.clone()}</option> }
-                            }).collect_view()
-                        }}
+                        <crate::components::TownOptions chosen=town/>
                     </select>
                     <FieldError field="task-town" problems/>
                 </div>

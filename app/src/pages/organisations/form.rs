@@ -7,16 +7,15 @@ use samskab_model::kinds::organisation::{
     Category, Organisation, OrganisationKind, limits, organisation_document_id,
 };
 
+use crate::components::TownOptions;
 use crate::i18n::{Msg, use_i18n};
 use crate::sync_client::use_sync;
 use crate::time;
-use crate::towns::use_towns;
 
 #[component]
 pub fn OrganisationForm(organisation: Organisation) -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
-    let towns = use_towns();
     let name = RwSignal::new(organisation.name.clone());
     let category = RwSignal::new(organisation.category);
     let cvr = RwSignal::new(organisation.cvr.clone());
@@ -100,17 +99,7 @@ pub fn OrganisationForm(organisation: Organisation) -> impl IntoView {
                 <select id="organisation-town" prop:value=move || town.get()
                     on:change=move |ev| town.set(event_target_value(&ev))>
                     <option value="">{move || i18n.t(Msg::NoTown)}</option>
-                    {move || {
-                        let mut names = towns.names();
-                        let current = town.get_untracked();
-                        if !current.is_empty() && !names.contains(&current) {
-                            names.push(current);
-                        }
-                        names.into_iter().map(|t| {
-                            let chosen = t.clone();
-                            view! { <option value=t.clone() prop:selected=move || town.get() == chosen>{t.clone()}</option> }
-                        }).collect_view()
-                    }}
+                    <TownOptions chosen=town/>
                 </select>
             </div>
             {text_field("organisation-cvr", Msg::OrganisationCvr, cvr, 8, "text")}

@@ -186,7 +186,7 @@ pub fn TaskList() -> impl IntoView {
                     <label for="filter-town">{move || i18n.t(Msg::FilterTown)}</label>
                     <select id="filter-town" on:change=move |ev| town.set(event_target_value(&ev))>
                         <option value="">{move || i18n.t(Msg::FilterAll)}</option>
-                        {move || crate::towns::use_towns().names().into_iter().map(|t| view! { <option value=t.clone()>{t.clone()}</option> }).collect_view()}
+                        <crate::components::TownOptions chosen=town/>
                     </select>
                 </div>
                 <div class="field">

@@ -117,10 +117,7 @@ impl Organisation {
 
     /// The first problem, if any.
     pub fn validate(&self) -> Result<(), OrganisationError> {
-        match self.problems().into_iter().next() {
-            Some(problem) => Err(problem),
-            None => Ok(()),
-        }
+        crate::kinds::first_problem(self.problems())
     }
 }
 

@@ -530,10 +530,7 @@ impl Profile {
     }
 
     pub fn validate(&self) -> Result<(), ProfileError> {
-        match self.problems().into_iter().next() {
-            Some(problem) => Err(problem),
-            None => Ok(()),
-        }
+        crate::kinds::first_problem(self.problems())
     }
 
     /// Whether the volunteer is away on `date` (`YYYY-MM-DD`).

@@ -355,10 +355,7 @@ impl Task {
 
     /// `Ok` when the task breaks no rule, else the first rule it breaks.
     pub fn validate(&self) -> Result<(), TaskError> {
-        match self.problems().into_iter().next() {
-            Some(problem) => Err(problem),
-            None => Ok(()),
-        }
+        crate::kinds::first_problem(self.problems())
     }
 
     /// What stops the task from being published at `now`: the rules every task follows as a
