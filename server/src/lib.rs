@@ -37,6 +37,7 @@ pub mod mail;
 pub mod organisation_documents;
 pub mod password_reset;
 pub mod peers;
+pub mod revalidated;
 pub mod secret;
 pub mod storage;
 pub mod sync;

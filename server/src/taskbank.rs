@@ -15,14 +15,13 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use samskab_model::DocumentId;
 use samskab_model::public_task::{self, PublicCatalog};
 use samskab_model::roster_contact::{RosterContact, RosterContacts};
-use sha2::{Digest, Sha256};
 
 use crate::AppState;
 use crate::api::CurrentUser;
@@ -53,29 +52,7 @@ async fn public_tasks(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let made = made_catalog(&state).await?;
-    let tag = HeaderValue::from_str(&made.etag)
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!("entity tag: {e}")))?;
-    // Revalidate every time: a visitor must not see a full shift as free from a stale copy.
-    let caching = [
-        (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
-        (header::ETAG, tag),
-    ];
-    let unchanged = headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == made.etag));
-    if unchanged {
-        return Ok((StatusCode::NOT_MODIFIED, caching).into_response());
-    }
-    Ok((
-        caching,
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        )],
-        made.json.as_ref().clone(),
-    )
-        .into_response())
+    Ok(crate::revalidated::json(&headers, &made.etag, &made.json))
 }
 
 /// The catalog made within [`PUBLIC_TTL`], or a new one.
@@ -110,14 +87,7 @@ async fn made_catalog(state: &AppState) -> Result<Made, ApiError> {
     public_task::sort(&mut tasks);
     let json = serde_json::to_vec(&PublicCatalog { tasks })
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("catalog JSON: {e}")))?;
-    let digest = Sha256::digest(&json);
-    let etag = format!(
-        "\"{}\"",
-        digest[..12]
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-    );
+    let etag = crate::revalidated::entity_tag(&json);
     let made = Made {
         at: Instant::now(),
         etag,

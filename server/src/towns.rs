@@ -8,11 +8,10 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use axum::routing::get;
 use samskab_model::towns::Towns;
-use sha2::{Digest, Sha256};
 
 use crate::AppState;
 
@@ -46,14 +45,7 @@ impl ServedTowns {
             anyhow::bail!("the towns cannot be used: {problem}");
         }
         let json = serde_json::to_vec(&towns)?;
-        let digest = Sha256::digest(&json);
-        let etag = format!(
-            "\"{}\"",
-            digest[..12]
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect::<String>()
-        );
+        let etag = crate::revalidated::entity_tag(&json);
         Ok(Self { towns, json, etag })
     }
 }
@@ -63,30 +55,7 @@ pub fn routes() -> Router<Arc<AppState>> {
 }
 
 async fn towns(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
-    let served = &state.towns;
-    let caching = [
-        (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
-        (
-            header::ETAG,
-            HeaderValue::from_str(&served.etag).unwrap_or(HeaderValue::from_static("\"\"")),
-        ),
-    ];
-    let unchanged = headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == served.etag));
-    if unchanged {
-        return (StatusCode::NOT_MODIFIED, caching).into_response();
-    }
-    (
-        caching,
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        )],
-        served.json.clone(),
-    )
-        .into_response()
+    crate::revalidated::json(&headers, &state.towns.etag, &state.towns.json)
 }
 
 #[cfg(test)]
