@@ -48,6 +48,8 @@ test("a coordinator keeps the club's page up to date from a phone", async () => 
   assert.equal(await edit.getAttribute("aria-expanded"), "false");
   await edit.click();
   assert.equal(await edit.getAttribute("aria-expanded"), "true");
+  // Focus moves into the form it opened.
+  await page.waitForFunction(() => document.activeElement?.id === "organisation-name");
 
   // A CVR number of two digits is refused before anything is saved.
   await page.getByLabel("CVR-nummer (valgfrit)").fill("12");

@@ -44,4 +44,5 @@ define_messages! {
     },
     OrganisationPage => { da: "Organisationens side", en: "The organisation's page" },
     NoTown => { da: "Ingen by", en: "No town" },
+    AllOrganisations => { da: "Alle organisationer", en: "All organisations" },
 }

@@ -16,7 +16,7 @@ use samskab_model::kinds::organisation::{
 };
 use samskab_model::{Lang, OrganisationId, TaskStatus};
 
-use crate::components::{TaskCard, page_title};
+use crate::components::{TaskCard, focus_soon, page_title};
 use crate::i18n::{Msg, use_i18n};
 use crate::session::use_session;
 use crate::sync_client::{Editable, use_sync};
@@ -207,7 +207,13 @@ fn OrganisationView(doc: Memo<Option<Organisation>>) -> impl IntoView {
                 <p>
                     <button type="button" class="button secondary"
                         aria-expanded=move || editing.get().to_string()
-                        on:click=move |_| editing.update(|e| *e = !*e)>
+                        on:click=move |_| {
+                            editing.update(|e| *e = !*e);
+                            // Into the form it opened, at its first field.
+                            if editing.get_untracked() {
+                                focus_soon("organisation-name".into());
+                            }
+                        }>
                         {move || i18n.t(Msg::OrganisationEdit)}
                     </button>
                 </p>
@@ -217,6 +223,7 @@ fn OrganisationView(doc: Memo<Option<Organisation>>) -> impl IntoView {
                     <OrganisationForm organisation/>
                 }))}
             })}
+            <p><A href="/organisationer">{move || i18n.t(Msg::AllOrganisations)}</A></p>
         </section>
     }
     .into_any()
