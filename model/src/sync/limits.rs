@@ -14,8 +14,6 @@ pub const CHANGE_OPS: usize = 20_000;
 pub const TASK_BYTES: usize = 2 * 1024 * 1024;
 /// Bytes the relay keeps of one profile document.
 pub const PROFILE_BYTES: usize = 512 * 1024;
-/// Most bytes kept of one organisation document.
-pub const ORGANISATION_BYTES: usize = 256 * 1024;
 /// Changes a connection may have parked (waiting for dependencies the relay lacks), over all
 /// documents; past this, or past [`PARKED_BYTES`], the connection is closed.
 pub const PARKED_CHANGES: usize = 256;

@@ -42,7 +42,8 @@ impl DocumentKind for OrganisationKind {
         "created_at",
         "updated_at",
     ];
-    const MAX_BYTES: usize = crate::sync::limits::ORGANISATION_BYTES;
+    /// An organisation's description and contact: small, and rarely edited.
+    const MAX_BYTES: usize = 256 * 1024;
     type Doc = Organisation;
     type View = OrganisationView;
     type Refusal = OrganisationRefusal;

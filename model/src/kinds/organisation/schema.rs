@@ -49,7 +49,7 @@ pub mod limits {
 }
 
 /// An organisation as it describes itself.
-#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
 pub struct Organisation {
     pub kind: KindTag<OrganisationKind>,
     pub schema: u64,

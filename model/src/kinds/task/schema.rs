@@ -144,7 +144,7 @@ pub struct Invitation {
 }
 
 /// How to reach the task's contact person.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Reconcile, Hydrate)]
 pub struct Contact {
     pub name: String,
     pub phone: String,
