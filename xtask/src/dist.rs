@@ -63,17 +63,30 @@ pub fn build(profile: &Profile) -> anyhow::Result<Vec<DistFile>> {
         .join(profile.dir())
         .join(format!("{APP_LIB}.wasm"));
 
+    // A release wasm ships without its `name` section (function names: over a third of the
+    // raw file, and nothing a phone needs). A twin that keeps them is written beside it, out
+    // of dist, for reading a crash report's `wasm-function[N]` frames: removing a custom
+    // section changes no function index.
+    let strip = *profile == Profile::Release;
+    let bindgen = |out: &Path, strip: bool| -> anyhow::Result<()> {
+        let _ = fs::remove_dir_all(out);
+        wasm_bindgen_cli_support::Bindgen::new()
+            .input_path(&wasm_in)
+            .web(true)?
+            .typescript(false)
+            .omit_default_module_path(false)
+            .debug(*profile == Profile::Dev)
+            .keep_debug(*profile == Profile::Dev)
+            .remove_name_section(strip)
+            .generate(out)
+            .with_context(|| format!("wasm-bindgen failed on {}", wasm_in.display()))
+    };
     let staging = target_dir().join("xtask").join("bindgen");
-    let _ = fs::remove_dir_all(&staging);
-    wasm_bindgen_cli_support::Bindgen::new()
-        .input_path(&wasm_in)
-        .web(true)?
-        .typescript(false)
-        .omit_default_module_path(false)
-        .debug(*profile == Profile::Dev)
-        .keep_debug(*profile == Profile::Dev)
-        .generate(&staging)
-        .with_context(|| format!("wasm-bindgen failed on {}", wasm_in.display()))?;
+    bindgen(&staging, strip)?;
+    let symbols = target_dir().join("xtask").join("bindgen-symbols");
+    if strip {
+        bindgen(&symbols, false)?;
+    }
 
     let dist = root.join("dist");
     let _ = fs::remove_dir_all(&dist);
@@ -85,6 +98,15 @@ pub fn build(profile: &Profile) -> anyhow::Result<Vec<DistFile>> {
         "wasm",
         read(&staging.join(format!("{APP_LIB}_bg.wasm")))?,
     )?;
+    if strip {
+        // Named as the file it explains: a crash report names the hashed wasm.
+        let dir = target_dir().join("symbols");
+        fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        let twin = dir.join(wasm.trim_start_matches('/'));
+        fs::copy(symbols.join(format!("{APP_LIB}_bg.wasm")), &twin)
+            .with_context(|| format!("cannot write {}", twin.display()))?;
+        eprintln!("xtask: the wasm with its function names: {}", twin.display());
+    }
     let glue = out.hashed(APP_LIB, "js", read(&staging.join(format!("{APP_LIB}.js")))?)?;
     // Inline JS snippets of dependencies, if any, keep their relative paths from the glue.
     let snippets = staging.join("snippets");
