@@ -105,7 +105,10 @@ pub fn build(profile: &Profile) -> anyhow::Result<Vec<DistFile>> {
         let twin = dir.join(wasm.trim_start_matches('/'));
         fs::copy(symbols.join(format!("{APP_LIB}_bg.wasm")), &twin)
             .with_context(|| format!("cannot write {}", twin.display()))?;
-        eprintln!("xtask: the wasm with its function names: {}", twin.display());
+        eprintln!(
+            "xtask: the wasm with its function names: {}",
+            twin.display()
+        );
     }
     let glue = out.hashed(APP_LIB, "js", read(&staging.join(format!("{APP_LIB}.js")))?)?;
     // Inline JS snippets of dependencies, if any, keep their relative paths from the glue.
