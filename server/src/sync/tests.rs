@@ -260,6 +260,21 @@ fn published_task() -> Task {
     task
 }
 
+/// `task` with `person` signed up for its shift at `at`.
+fn signed_up(task: &Task, person: &str, at: i64) -> Task {
+    let mut task = task.clone();
+    if let Some(shift) = task.shifts.get_mut(&"vagt-1".parse().unwrap()) {
+        shift.signups.insert(
+            person.parse().unwrap(),
+            Signup {
+                state: SignupState::SignedUp,
+                at,
+            },
+        );
+    }
+    task
+}
+
 #[test]
 fn writes_are_judged_stored_and_fanned_out_by_the_read_policy() {
     let mut w = World::new();
@@ -279,19 +294,7 @@ fn writes_are_judged_stored_and_fanned_out_by_the_read_policy() {
 
     // Anna signs up for herself: kept. She changes the title: refused with the kind's code,
     // and Bo's copy never sees it.
-    let mut signed = task.clone();
-    signed
-        .shifts
-        .get_mut(&"vagt-1".parse().unwrap())
-        .unwrap()
-        .signups
-        .insert(
-            "anna".parse().unwrap(),
-            Signup {
-                state: SignupState::SignedUp,
-                at: now_ms(),
-            },
-        );
+    let signed = signed_up(&task, "anna", now_ms());
     w.change(&anna, id, &signed);
     assert!(w.devices[&anna].refused.is_empty());
     let mut taken = signed.clone();
@@ -350,19 +353,7 @@ fn sign_up_times_are_judged_by_the_relays_clock() {
     w.change(&bo, id, &task);
     // Anna's device says it is T0 + 1 hour; the relay's clock says T0: a sign-up from the
     // future is refused with the task's own code.
-    let mut early = task.clone();
-    early
-        .shifts
-        .get_mut(&"vagt-1".parse().unwrap())
-        .unwrap()
-        .signups
-        .insert(
-            "anna".parse().unwrap(),
-            Signup {
-                state: SignupState::SignedUp,
-                at: T0 + 3_600_000,
-            },
-        );
+    let early = signed_up(&task, "anna", T0 + 3_600_000);
     w.change(&anna, id, &early);
     assert_eq!(
         w.devices[&anna].refused,
