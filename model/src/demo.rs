@@ -4,8 +4,10 @@
 //! and periods away fall around them. [`synthetic_profiles`] generates any number more, for
 //! benchmarks.
 
+mod meetings;
 mod synthetic;
 
+pub use meetings::{COORDINATION_GROUP, ELDER_CARE_GROUP, ELDER_CARE_SERIES, groups, meetings};
 pub use synthetic::{XorShift, synthetic_profiles};
 
 use crate::ids::{DocumentId, PersonId, ShiftId};

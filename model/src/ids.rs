@@ -184,6 +184,19 @@ slug_id!(
     ShiftId,
     "shift id"
 );
+slug_id!(
+    /// A group of people and organisations (the coordination group, an area's associations);
+    /// its document's id derives from it.
+    GroupId,
+    "group id"
+);
+slug_id!(
+    /// An entry within a document's map (an agenda item, a decision, an action item, a
+    /// walk-in's check-in), unique within that document; made at random by the device that
+    /// adds it, so two devices offline never pick the same one.
+    ItemId,
+    "item id"
+);
 
 #[cfg(test)]
 mod tests {

@@ -60,7 +60,7 @@ pub mod towns;
 pub use kinds::profile::schema as profile;
 pub use kinds::task::schema as task;
 
-pub use ids::{DocumentId, IdError, OrganisationId, PersonId, ShiftId};
+pub use ids::{DocumentId, GroupId, IdError, ItemId, OrganisationId, PersonId, ShiftId};
 pub use lang::{Lang, UnknownLang};
 pub use profile::{Profile, ProfileError};
 pub use roster::{Place, Roster};

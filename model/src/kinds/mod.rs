@@ -19,6 +19,8 @@
 //! folder and one line in the registry below; the relay dispatches through the registry and
 //! needs no edit. See `docs/architecture.md`, "How to add a document kind".
 
+pub mod group;
+pub mod meeting;
 pub mod organisation;
 pub mod profile;
 pub mod task;
@@ -31,7 +33,7 @@ use autosurgeon::reconcile::NoKey;
 use autosurgeon::{Hydrate, HydrateError, Reconcile, Reconciler};
 
 use crate::authz::{Path, Principal, Refusal, SignupWindow};
-use crate::ids::{DocumentId, OrganisationId, PersonId};
+use crate::ids::{DocumentId, GroupId, OrganisationId, PersonId};
 use crate::lang::Lang;
 
 /// What a kind of document is, as the rest of the code needs to know it.
@@ -138,6 +140,13 @@ pub enum Fact {
     SignedUp {
         person: PersonId,
         organisation: OrganisationId,
+    },
+    /// `person` is a member of `group` in their own right.
+    InGroup { person: PersonId, group: GroupId },
+    /// `organisation` is a member of `group` (its coordinators count as members).
+    OrganisationInGroup {
+        organisation: OrganisationId,
+        group: GroupId,
     },
 }
 
@@ -432,6 +441,8 @@ registry! {
     Task => task::TaskKind,
     Profile => profile::ProfileKind,
     Organisation => organisation::OrganisationKind,
+    Group => group::GroupKind,
+    Meeting => meeting::MeetingKind,
 }
 
 /// The `kind` field of a document of kind `K`: always `K::KIND`.
@@ -623,6 +634,23 @@ mod tests {
             reconciled_root_keys(&organisation),
             declared_fields::<organisation::OrganisationKind>()
         );
+        let group = group::Group::new("koordinationsgruppen".parse().unwrap(), "Gruppen", 0);
+        assert_eq!(
+            reconciled_root_keys(&group),
+            declared_fields::<group::GroupKind>()
+        );
+        let meeting = meeting::Meeting::draft(
+            "carla".parse().unwrap(),
+            "Dialogmøde",
+            meeting::MeetingType::Dialogue,
+            10,
+            20,
+            0,
+        );
+        assert_eq!(
+            reconciled_root_keys(&meeting),
+            declared_fields::<meeting::MeetingKind>()
+        );
     }
 
     #[test]
@@ -639,6 +667,13 @@ mod tests {
             ProfileRefusal::NotYourProfile.into(),
             OrganisationRefusal::NotYours.into(),
             OrganisationRefusal::WrongId.into(),
+            group::GroupRefusal::NotStaff.into(),
+            group::GroupRefusal::WrongId.into(),
+            meeting::MeetingRefusal::NotHost.into(),
+            meeting::MeetingRefusal::NotYours.into(),
+            meeting::MeetingRefusal::NotByYou.into(),
+            meeting::MeetingRefusal::Closed.into(),
+            meeting::MeetingRefusal::Implausible.into(),
             Refusal::ForeignActor,
             Refusal::UnknownObject,
             Refusal::TooLarge,

@@ -83,6 +83,7 @@ impl DocumentKind for ProfileKind {
     fn watches(fact: &Fact) -> Option<DocumentId> {
         match fact {
             Fact::SignedUp { person, .. } => Some(profile_document_id(person)),
+            _ => None,
         }
     }
 
