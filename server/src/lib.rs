@@ -120,6 +120,31 @@ async fn seed_demo(engine: &sync::SyncEngine, now: i64) -> anyhow::Result<()> {
         }
     }
     tracing::info!(added, "demo profiles seeded");
+    let mut added = 0;
+    for group in samskab_model::demo::groups(now) {
+        let mut doc = automerge::AutoCommit::new();
+        autosurgeon::reconcile(&mut doc, &group)?;
+        let id = samskab_model::kinds::group::group_document_id(&group.group);
+        if engine
+            .seed(id, doc.save())
+            .await
+            .map_err(anyhow::Error::msg)?
+        {
+            added += 1;
+        }
+    }
+    for (id, meeting) in samskab_model::demo::meetings(now) {
+        let mut doc = automerge::AutoCommit::new();
+        autosurgeon::reconcile(&mut doc, &meeting)?;
+        if engine
+            .seed(id, doc.save())
+            .await
+            .map_err(anyhow::Error::msg)?
+        {
+            added += 1;
+        }
+    }
+    tracing::info!(added, "demo groups and meetings seeded");
     Ok(())
 }
 
