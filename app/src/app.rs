@@ -117,7 +117,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/cv-banken") view=CvBankPage/>
                     <Route path=path!("/organisationer") view=OrganisationsPage/>
                     <Route path=path!("/organisationer/:id") view=OrganisationPage/>
-                    <Route path=path!("/moeder") view=|| view! { <AreaPage area=Area::Meetings/> }/>
+                    <Route path=path!("/moeder") view=crate::pages::meetings::MeetingsPage/>
+                    <Route path=path!("/moeder/ny") view=crate::pages::meetings::NewMeetingPage/>
+                    <Route path=path!("/moeder/:id") view=crate::pages::meetings::MeetingPage/>
+                    <Route path=path!("/moeder/:id/rediger") view=crate::pages::meetings::EditMeetingPage/>
+                    <Route path=path!("/grupper") view=crate::pages::meetings::GroupsPage/>
+                    <Route path=path!("/grupper/:id") view=crate::pages::meetings::GroupPage/>
                     <Route path=path!("/ideer") view=|| view! { <AreaPage area=Area::Ideas/> }/>
                     <Route path=path!("/kaffepulje") view=|| view! { <AreaPage area=Area::Grants/> }/>
                 </Routes>

@@ -74,6 +74,7 @@ fn apply(m: &mut Meeting, e: &Edit, who: &PersonId, salt: usize) {
                 who.clone(),
                 Rsvp {
                     answer,
+                    name: who.to_string(),
                     on_behalf: None,
                     at: NOW - 1_000 + at,
                 },

@@ -187,6 +187,7 @@ async fn each_writes_only_their_part_of_a_meeting_and_staff_keep_the_groups() {
         anna_id.clone(),
         Rsvp {
             answer: RsvpAnswer::Maybe,
+            name: "Anna".into(),
             on_behalf: None,
             at: now,
         },
@@ -201,6 +202,7 @@ async fn each_writes_only_their_part_of_a_meeting_and_staff_keep_the_groups() {
                     "demo-carla".parse().unwrap(),
                     Rsvp {
                         answer: RsvpAnswer::No,
+                        name: "Anna".into(),
                         on_behalf: None,
                         at: common::now(),
                     },

@@ -25,6 +25,7 @@ pub mod account;
 pub mod common;
 pub mod coordinate;
 pub mod cv;
+pub mod meetings;
 pub mod organisations;
 pub mod shell;
 pub mod tasks;
@@ -38,6 +39,11 @@ pub use coordinate::Coordinate;
 pub use cv::{
     Cv, certificate_label, certificate_valid_until, coordinator_consent_label, device_label,
     travel_label, volunteers_found,
+};
+pub use meetings::{
+    Meetings, action_state_label, agenda_accept_label, agenda_decline_label, check_in_label,
+    checked_in_count, due_label, group_members, group_people, meeting_seats,
+    meeting_waitlist_place, meeting_when, minutes_planned, remove_member_label, task_from_meeting,
 };
 pub use organisations::Organisations;
 pub use shell::{Shell, pending_changes};
@@ -173,7 +179,16 @@ macro_rules! catalog {
 }
 
 // The areas, in the order `Msg::ALL` lists them. A new area is one line here and one file.
-catalog!(Shell, Common, Tasks, Coordinate, Cv, Account, Organisations);
+catalog!(
+    Shell,
+    Common,
+    Tasks,
+    Coordinate,
+    Cv,
+    Account,
+    Organisations,
+    Meetings
+);
 
 /// A local date and time, e.g. "lør. 12. dec. kl. 14.00", in the browser's time zone.
 pub fn when(millis: i64, lang: Lang) -> String {

@@ -38,8 +38,8 @@ define_messages! {
         en: "This is where the task bank will be: volunteer tasks in associations and municipal centres. You will be able to sign up for a shift, even without a network.",
     },
     MeetingsIntro => {
-        da: "Her kommer dialogmøderne mellem foreninger, ildsjæle og kommunen: tid, sted, dagsorden og referat.",
-        en: "Dialogue meetings between associations, initiators and the municipality will be here: time, place, agenda and minutes.",
+        da: "Dialogmøder og koordinering mellem foreninger, ildsjæle og kommunen: tid, sted, dagsorden, referat og opfølgning. Virker også uden net.",
+        en: "Dialogue and coordination meetings between associations, initiators and the municipality: time, place, agenda, minutes and follow-up. Works without a network too.",
     },
     IdeasIntro => {
         da: "Her kommer idékonkurrencerne: foreslå en idé, kommentér og støt andres.",

@@ -148,6 +148,41 @@ impl SyncClient {
         committed.map_err(ChangeError::from)
     }
 
+    /// The heads of document `id` on this device (empty if it is not here): what an edit
+    /// that takes a while (the minutes) starts from, for [`SyncClient::update_from`].
+    pub fn heads(&self, id: &DocumentId) -> Vec<automerge::ChangeHash> {
+        self.client()
+            .and_then(|c| c.hub.borrow().document(id).map(|d| d.get_heads()))
+            .unwrap_or_default()
+    }
+
+    /// Changes document `id` as it was at `heads` (what the person saw when they began to
+    /// edit), and merges that into the document as it is now. For long edits of a text (the
+    /// minutes): the edit's splices are computed against what the person saw, so whatever
+    /// others wrote since is kept, where [`SyncClient::update`] would diff against the
+    /// current text and undo their words. The edit is made on a fork with an actor of its
+    /// own (a fork at older heads cannot continue this device's actor's sequence); the relay
+    /// binds that actor to the same person on first use.
+    pub async fn update_from<K: Editable>(
+        self,
+        id: DocumentId,
+        heads: Vec<automerge::ChangeHash>,
+        edit: impl FnOnce(&mut K::Doc),
+    ) -> Result<(), ChangeError<K>> {
+        let client = self.client().ok_or(ChangeError::NotLoaded)?;
+        let committed = driver::commit(&client, id, |doc| {
+            let mut fork = doc.fork_at(&heads).map_err(|_| ChangeError::NotLoaded)?;
+            let mut value: K::Doc =
+                autosurgeon::hydrate(&fork).map_err(|_| ChangeError::NotLoaded)?;
+            edit(&mut value);
+            write::<K>(&mut fork, &value)?;
+            doc.merge(&mut fork).map_err(|_| ChangeError::NotLoaded)?;
+            Ok(())
+        })
+        .await;
+        committed.map_err(ChangeError::from)
+    }
+
     /// Creates a new document of kind `K` here (saved, then offered to the relay) and returns
     /// its id.
     pub async fn create<K: Editable>(self, value: K::Doc) -> Result<DocumentId, ChangeError<K>> {

@@ -109,6 +109,7 @@ pub fn meetings(now: Millis) -> Vec<(DocumentId, Meeting)> {
         anna.clone(),
         Rsvp {
             answer: RsvpAnswer::Yes,
+            name: "Anna Frivillig".into(),
             on_behalf: None,
             at: now - 20 * DAY,
         },
@@ -251,6 +252,7 @@ pub fn meetings(now: Millis) -> Vec<(DocumentId, Meeting)> {
         anna.clone(),
         Rsvp {
             answer: RsvpAnswer::Yes,
+            name: "Anna Frivillig".into(),
             on_behalf: None,
             at: now - 5 * DAY,
         },

@@ -106,7 +106,7 @@ fn meeting_shape(path: &[&str]) -> bool {
                 "rsvps" | "agenda" | "attendance" | "decisions" | "actions" | "approvals",
                 _
             ]
-            | ["rsvps", _, "answer" | "on_behalf" | "at"]
+            | ["rsvps", _, "answer" | "name" | "on_behalf" | "at"]
             | [
                 "agenda",
                 _,
@@ -395,6 +395,7 @@ mod tests {
             person(name),
             Rsvp {
                 answer,
+                name: name.into(),
                 on_behalf: None,
                 at,
             },

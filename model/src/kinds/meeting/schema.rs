@@ -218,6 +218,10 @@ pub struct Place {
 #[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate)]
 pub struct Rsvp {
     pub answer: RsvpAnswer,
+    /// The name the person answers under: shown to everyone who reads the meeting, and what
+    /// the host finds them by at the door (offline, so it is here rather than asked of the
+    /// relay).
+    pub name: String,
     /// The organisation they come for, if any.
     pub on_behalf: Option<OrganisationId>,
     /// When they answered, on their device's clock: "yes" answers are seated in this order

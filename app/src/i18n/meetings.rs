@@ -1,0 +1,268 @@
+//! Møder and Grupper: meetings from planning to follow-up, and the groups they belong to.
+
+use super::{Lang, Msg, define_messages};
+
+define_messages! {
+    /// The texts of the meeting and group pages.
+    Meetings;
+
+    MeetingsComing => { da: "Kommende møder", en: "Coming meetings" },
+    MeetingsPast => { da: "Afholdte møder", en: "Past meetings" },
+    MeetingsNoneComing => { da: "Ingen kommende møder på enheden.", en: "No coming meetings on this device." },
+    MeetingsNonePast => { da: "Ingen afholdte møder på enheden.", en: "No past meetings on this device." },
+    MeetingsAll => { da: "Alle møder", en: "All meetings" },
+    MeetingPlan => { da: "Planlæg et møde", en: "Plan a meeting" },
+    MeetingNotHere => { da: "Mødet findes ikke på enheden (endnu).", en: "The meeting is not on this device (yet)." },
+    MeetingDraft => { da: "Kladde", en: "Draft" },
+    MeetingPublished => { da: "Offentliggjort", en: "Published" },
+    MeetingHeld => { da: "Afholdt", en: "Held" },
+    MeetingMinutesPublished => { da: "Referat offentliggjort", en: "Minutes published" },
+    MeetingCancelled => { da: "Aflyst", en: "Cancelled" },
+    MeetingIsCancelled => { da: "Mødet er aflyst.", en: "The meeting is cancelled." },
+    MeetingYouCome => { da: "Du kommer", en: "You are coming" },
+    MeetingYouMaybe => { da: "Du kommer måske", en: "You might come" },
+    MeetingYouDont => { da: "Du kommer ikke", en: "You are not coming" },
+    MeetingWhen => { da: "Tid", en: "When" },
+    MeetingWhere => { da: "Sted", en: "Where" },
+    MeetingStepFree => { da: "Niveaufri adgang", en: "Step-free access" },
+    MeetingHearingLoop => { da: "Teleslynge", en: "Hearing loop" },
+    MeetingOnline => { da: "Online", en: "Online" },
+    MeetingGroups => { da: "Grupper", en: "Groups" },
+    MeetingSeats => { da: "Pladser", en: "Seats" },
+    MeetingAnswerTitle => { da: "Kommer du?", en: "Are you coming?" },
+    MeetingYes => { da: "Ja, jeg kommer", en: "Yes, I am coming" },
+    MeetingMaybe => { da: "Måske", en: "Maybe" },
+    MeetingNo => { da: "Nej", en: "No" },
+    MeetingOnBehalf => { da: "Jeg kommer for", en: "I am coming for" },
+    MeetingOnBehalfMyself => { da: "Mig selv", en: "Myself" },
+    MeetingNameShown => {
+        da: "Dit navn og dit svar kan ses af alle, der kan se mødet.",
+        en: "Your name and your answer can be seen by everyone who can see the meeting.",
+    },
+    AgendaTitle => { da: "Dagsorden", en: "Agenda" },
+    AgendaEmpty => { da: "Dagsordenen er ikke lagt endnu.", en: "The agenda is not set yet." },
+    AgendaProposals => { da: "Forslag til dagsordenen", en: "Proposals for the agenda" },
+    AgendaAccept => { da: "Tag med", en: "Accept" },
+    AgendaDecline => { da: "Afvis", en: "Decline" },
+    AgendaAccepted => { da: "Punktet er på dagsordenen.", en: "The item is on the agenda." },
+    AgendaDeclined => { da: "Forslaget er afvist.", en: "The proposal is declined." },
+    AgendaPropose => { da: "Foreslå et punkt", en: "Propose an item" },
+    AgendaItemTitle => { da: "Punkt", en: "Item" },
+    AgendaItemNote => { da: "Uddybning (valgfri)", en: "Details (optional)" },
+    AgendaSend => { da: "Send forslaget", en: "Send the proposal" },
+    AgendaProposed => {
+        da: "Forslaget er gemt på enheden. Værterne ser det, når der er forbindelse.",
+        en: "The proposal is saved on this device. The hosts see it when there is a connection.",
+    },
+    AgendaTitleMissing => { da: "Skriv punktet.", en: "Write the item." },
+    AgendaWithdraw => { da: "Træk tilbage", en: "Withdraw" },
+    AgendaWithdrawn => { da: "Forslaget er trukket tilbage.", en: "The proposal is withdrawn." },
+    MeetingHostTitle => { da: "For værter", en: "For hosts" },
+    MeetingEdit => { da: "Ret mødet", en: "Edit the meeting" },
+    MeetingPublish => { da: "Offentliggør mødet", en: "Publish the meeting" },
+    MeetingPublishedNotice => { da: "Mødet er offentliggjort.", en: "The meeting is published." },
+    MeetingMarkHeld => { da: "Marker som afholdt", en: "Mark as held" },
+    MeetingHeldNotice => { da: "Mødet er afholdt. Skriv og godkend referatet.", en: "The meeting is held. Write and approve the minutes." },
+    MinutesApprove => { da: "Godkend og offentliggør referatet", en: "Approve and publish the minutes" },
+    MinutesApproved => { da: "Referatet er godkendt og offentliggjort.", en: "The minutes are approved and published." },
+    MeetingCancel => { da: "Aflys mødet", en: "Cancel the meeting" },
+    MeetingCancelQuestion => {
+        da: "Vil du aflyse mødet? Alle, der har svaret, kan se, at det er aflyst.",
+        en: "Cancel the meeting? Everyone who answered can see that it is cancelled.",
+    },
+    MeetingCancelYes => { da: "Ja, aflys mødet", en: "Yes, cancel the meeting" },
+    MeetingCancelNo => { da: "Nej, behold mødet", en: "No, keep the meeting" },
+    MeetingCancelledNotice => { da: "Mødet er aflyst.", en: "The meeting is cancelled." },
+    MeetingNextWeeks => { da: "Næste møde om (uger)", en: "Next meeting in (weeks)" },
+    MeetingPlanNext => { da: "Planlæg næste møde i serien", en: "Plan the next meeting of the series" },
+    CheckInTitle => { da: "Tjek ind ved døren", en: "Check in at the door" },
+    CheckInSearch => { da: "Søg efter navn", en: "Search by name" },
+    CheckIn => { da: "Tjek ind", en: "Check in" },
+    CheckedIn => { da: "Tjekket ind", en: "Checked in" },
+    CheckInDone => { da: "Tjekket ind.", en: "Checked in." },
+    WalkInName => { da: "Deltager uden tilmelding", en: "Walk-in" },
+    WalkInAdd => { da: "Tilføj og tjek ind", en: "Add and check in" },
+    MinutesTitle => { da: "Referat", en: "Minutes" },
+    MinutesLabel => {
+        da: "Referat (gemmes på enheden; flere kan skrive samtidig)",
+        en: "Minutes (saved on this device; several people can write at once)",
+    },
+    MinutesSave => { da: "Gem referatet", en: "Save the minutes" },
+    MinutesSaved => { da: "Referatet er gemt på enheden.", en: "The minutes are saved on this device." },
+    DecisionsTitle => { da: "Beslutninger", en: "Decisions" },
+    DecisionsNone => { da: "Ingen beslutninger endnu.", en: "No decisions yet." },
+    DecisionText => { da: "Beslutning", en: "Decision" },
+    DecisionAdd => { da: "Tilføj beslutning", en: "Add decision" },
+    DecisionAdded => { da: "Beslutningen er tilføjet.", en: "The decision is added." },
+    ActionsTitle => { da: "Opfølgning", en: "Action items" },
+    ActionsNone => { da: "Ingen åbne opfølgningspunkter.", en: "No open action items." },
+    ActionAddTitle => { da: "Nyt opfølgningspunkt", en: "New action item" },
+    ActionTitle => { da: "Hvad skal gøres", en: "What is to be done" },
+    ActionOwner => { da: "Ansvarlig", en: "Owner" },
+    ActionNoOwner => { da: "Ingen endnu", en: "No one yet" },
+    ActionDue => { da: "Frist (valgfri)", en: "Due (optional)" },
+    ActionAdd => { da: "Tilføj opfølgningspunkt", en: "Add action item" },
+    ActionAdded => { da: "Opfølgningspunktet er tilføjet.", en: "The action item is added." },
+    ActionStateSaved => { da: "Status er gemt.", en: "The state is saved." },
+    ActionMakeTask => { da: "Opret som opgave", en: "Create as a task" },
+    ActionTaskLink => { da: "Se opgaven", en: "See the task" },
+    MeetingTitleLabel => { da: "Mødets titel", en: "The meeting's title" },
+    MeetingTypeLabel => { da: "Slags møde", en: "Kind of meeting" },
+    MeetingPurpose => { da: "Formål", en: "Purpose" },
+    MeetingDate => { da: "Dato", en: "Date" },
+    MeetingFrom => { da: "Fra", en: "From" },
+    MeetingTo => { da: "Til", en: "To" },
+    MeetingAddress => { da: "Adresse", en: "Address" },
+    MeetingRoom => { da: "Lokale", en: "Room" },
+    MeetingOnlineLabel => { da: "Link til at deltage online (valgfrit)", en: "Link to join online (optional)" },
+    MeetingAudience => { da: "Hvem er mødet for?", en: "Who is the meeting for?" },
+    MeetingAudiencePublic => { da: "Alle i Samskab", en: "Everyone in Samskab" },
+    MeetingAudienceGroups => { da: "Medlemmerne af de valgte grupper", en: "The members of the chosen groups" },
+    MeetingGroupsHint => { da: "Mødet hører til disse grupper:", en: "The meeting belongs to these groups:" },
+    MeetingCapacity => { da: "Antal pladser (tom: ingen grænse)", en: "Seats (empty: no limit)" },
+    MeetingSave => { da: "Gem mødet", en: "Save the meeting" },
+    MeetingTimeInvalid => { da: "Skriv dato og tidspunkter.", en: "Enter the date and times." },
+    GroupsTitle => { da: "Grupper", en: "Groups" },
+    GroupsIntro => {
+        da: "Koordinationsgruppen og områdernes grupper af foreninger. Du ser de grupper, du er med i.",
+        en: "The coordination group and the areas' groups of associations. You see the groups you are in.",
+    },
+    GroupsNone => { da: "Du er ikke med i nogen grupper på enheden.", en: "You are in no groups on this device." },
+    GroupNotHere => { da: "Gruppen findes ikke på enheden (endnu).", en: "The group is not on this device (yet)." },
+    GroupNewName => { da: "Ny gruppes navn", en: "New group's name" },
+    GroupCreate => { da: "Opret gruppe", en: "Create group" },
+    GroupOrganisations => { da: "Medlemsorganisationer", en: "Member organisations" },
+    GroupAddOrganisation => { da: "Tilføj organisation", en: "Add organisation" },
+    GroupChoose => { da: "Vælg", en: "Choose" },
+    GroupAdd => { da: "Tilføj", en: "Add" },
+    GroupRemove => { da: "Fjern", en: "Remove" },
+    GroupSaved => { da: "Gruppen er gemt.", en: "The group is saved." },
+    GroupMinutes => { da: "Referater", en: "Minutes" },
+    GroupNoMinutes => { da: "Ingen offentliggjorte referater endnu.", en: "No published minutes yet." },
+    GroupOpenActions => { da: "Åbne opfølgningspunkter", en: "Open action items" },
+}
+
+/// "Nr. 2 på ventelisten".
+pub fn meeting_waitlist_place(n: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Da => format!("Nr. {n} på ventelisten"),
+        Lang::En => format!("Number {n} on the waitlist"),
+    }
+}
+
+/// "12 af 30 pladser taget · 2 på venteliste" / "12 kommer".
+pub fn meeting_seats(taken: usize, capacity: u64, waiting: usize, lang: Lang) -> String {
+    let mut out = match (capacity, lang) {
+        (0, Lang::Da) => format!("{taken} kommer (ingen grænse)"),
+        (0, Lang::En) => format!("{taken} coming (no limit)"),
+        (c, Lang::Da) => format!("{taken} af {c} pladser taget"),
+        (c, Lang::En) => format!("{taken} of {c} seats taken"),
+    };
+    if waiting > 0 {
+        out += &match lang {
+            Lang::Da => format!(" · {waiting} på venteliste"),
+            Lang::En => format!(" · {waiting} on the waitlist"),
+        };
+    }
+    out
+}
+
+/// "tor. 17. dec. kl. 16.00 til 18.00".
+pub fn meeting_when(start: i64, end: i64, lang: Lang) -> String {
+    let until = crate::time::time_input(end).replace(':', ".");
+    match lang {
+        Lang::Da => format!("{} til {until}", super::when(start, lang)),
+        Lang::En => format!(
+            "{} to {}",
+            super::when(start, lang),
+            crate::time::time_input(end)
+        ),
+    }
+}
+
+pub fn minutes_planned(minutes: u64, lang: Lang) -> String {
+    match lang {
+        Lang::Da => format!(" ({minutes} min.)"),
+        Lang::En => format!(" ({minutes} min)"),
+    }
+}
+
+pub fn agenda_accept_label(title: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Da => format!("Tag «{title}» med på dagsordenen"),
+        Lang::En => format!("Accept «{title}» on the agenda"),
+    }
+}
+
+pub fn agenda_decline_label(title: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Da => format!("Afvis «{title}»"),
+        Lang::En => format!("Decline «{title}»"),
+    }
+}
+
+pub fn checked_in_count(n: usize, lang: Lang) -> String {
+    match (lang, n) {
+        (Lang::Da, 1) => "1 er tjekket ind".into(),
+        (Lang::Da, n) => format!("{n} er tjekket ind"),
+        (Lang::En, 1) => "1 checked in".into(),
+        (Lang::En, n) => format!("{n} checked in"),
+    }
+}
+
+pub fn check_in_label(name: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Da => format!("Tjek {name} ind"),
+        Lang::En => format!("Check {name} in"),
+    }
+}
+
+/// A due date `YYYY-MM-DD` as people write it: "frist 15.01.2027".
+pub fn due_label(due: &str, lang: Lang) -> String {
+    let mut parts = due.split('-');
+    let (y, m, d) = (
+        parts.next().unwrap_or(""),
+        parts.next().unwrap_or(""),
+        parts.next().unwrap_or(""),
+    );
+    match lang {
+        Lang::Da => format!("frist {d}.{m}.{y}"),
+        Lang::En => format!("due {d}/{m}/{y}"),
+    }
+}
+
+pub fn action_state_label(title: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Da => format!("Status for «{title}»"),
+        Lang::En => format!("State of «{title}»"),
+    }
+}
+
+/// The description of a task made from an action item.
+pub fn task_from_meeting(meeting: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Da => format!("Opfølgning fra mødet «{meeting}»."),
+        Lang::En => format!("Follow-up from the meeting «{meeting}»."),
+    }
+}
+
+pub fn group_members(people: usize, organisations: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Da => format!("{organisations} organisationer · {people} personer"),
+        Lang::En => format!("{organisations} organisations · {people} people"),
+    }
+}
+
+pub fn group_people(people: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Da => format!("Desuden {people} personer som medlemmer i egen ret."),
+        Lang::En => format!("Also {people} people as members in their own right."),
+    }
+}
+
+pub fn remove_member_label(name: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Da => format!("Fjern {name} fra gruppen"),
+        Lang::En => format!("Remove {name} from the group"),
+    }
+}

@@ -1,0 +1,178 @@
+// Dialogue meetings in real browsers against the real relay: staff plan a meeting for the
+// elder-care associations' group and publish it; a member answers and proposes an agenda item
+// on her phone without a network; the host accepts the proposal; at the meeting two tablets
+// with no network check people in (a walk-in too) and write the minutes at once, and both
+// tablets' words survive; a decision becomes an action item, and that a task-bank draft; the
+// minutes are approved and reach the member; the next meeting of the series starts with the
+// open action items.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { rm } from "node:fs/promises";
+import { Relay, freePort, launchDevice, signIn, tempDir } from "./support.mjs";
+
+const TITLE = "Dialogmøde om vinterens aktiviteter";
+let relay, data, carla, tablet, anna;
+
+before(async () => {
+  data = await tempDir("data");
+  relay = await new Relay({ port: await freePort(), data, args: ["--demo"] }).start();
+  carla = await openDevice("/moeder", "carla@demo.samskab.dk", { width: 800, height: 1100 });
+  anna = await openDevice("/moeder", "anna@demo.samskab.dk", { width: 360, height: 740 });
+});
+
+after(async () => {
+  for (const d of [carla, tablet, anna]) await d?.device.close();
+  await relay?.stop();
+  await rm(data, { recursive: true, force: true });
+});
+
+async function openDevice(path, email, viewport) {
+  const device = await launchDevice();
+  await signIn(device.context, relay.url, email);
+  const page = await device.context.newPage();
+  await page.setViewportSize(viewport);
+  await page.goto(`${relay.url}${path}`);
+  await saved(page);
+  return { device, page };
+}
+
+async function saved(page, timeout = 45_000) {
+  await page.locator('[data-testid="sync-status"][data-state="saved"]').waitFor({ timeout });
+}
+
+/** `days` from today as the date input wants it. */
+function inDays(days) {
+  const d = new Date(Date.now() + days * 86_400_000);
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+async function noOverflow(page) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the page is ${overflow} px wider than the screen`);
+}
+
+test("staff plan a meeting for a group; a member answers and proposes offline; the host accepts", async () => {
+  const page = carla.page;
+  await page.getByRole("link", { name: "Planlæg et møde" }).click();
+  await page.getByRole("heading", { level: 1, name: "Planlæg et møde" }).waitFor();
+  // A meeting without a title is refused with the model's sentence, nothing saved.
+  await page.getByLabel("Dato").fill(inDays(10));
+  await page.getByRole("button", { name: "Gem mødet" }).click();
+  await page.getByRole("alert").getByText("Skriv en titel på mødet.").waitFor();
+
+  await page.getByLabel("Mødets titel").fill(TITLE);
+  await page.getByLabel("Formål").fill("Vi planlægger vinterens aktiviteter for ældre sammen.");
+  await page.getByLabel("Fra").fill("16:00");
+  await page.getByLabel("Til").fill("18:00");
+  await page.getByLabel("Adresse").fill("Aktivitetscenter Haslev, Jernbanegade 7");
+  await page.getByLabel("Niveaufri adgang").check();
+  await page.getByLabel("Teleslynge").check();
+  await page.getByLabel("Medlemmerne af de valgte grupper").check();
+  await page.getByLabel("Ældreområdets foreninger").check();
+  await page.getByLabel("Antal pladser (tom: ingen grænse)").fill("20");
+  await page.getByRole("button", { name: "Gem mødet" }).click();
+  await page.getByRole("heading", { level: 1, name: TITLE }).waitFor();
+  await page.getByText("Niveaufri adgang · Teleslynge").waitFor();
+  await page.getByRole("button", { name: "Offentliggør mødet" }).click();
+  await page.getByTestId("meeting-status").getByText("Offentliggjort").waitFor();
+  await saved(page);
+
+  // Anna, a member of the group, finds it; on her phone without a network she answers and
+  // proposes an item.
+  const phone = anna.page;
+  await phone.getByRole("link", { name: TITLE }).waitFor({ timeout: 30_000 });
+  await phone.getByRole("link", { name: TITLE }).click();
+  await phone.getByRole("heading", { level: 1, name: TITLE }).waitFor();
+  await anna.device.context.setOffline(true);
+  await phone.getByRole("button", { name: "Ja, jeg kommer" }).click();
+  await phone.getByTestId("meeting-notice").getByText("Du kommer").waitFor();
+  assert.equal(await phone.getByRole("button", { name: "Ja, jeg kommer" }).getAttribute("aria-pressed"), "true");
+  await phone.getByLabel("Punkt", { exact: true }).fill("Kørsel til møderne");
+  await phone.getByRole("button", { name: "Send forslaget" }).click();
+  await phone.getByTestId("proposals").getByText("Kørsel til møderne").waitFor();
+  await noOverflow(phone);
+  await anna.device.context.setOffline(false);
+  await saved(phone);
+
+  // The host sees the answer and the proposal, and takes it onto the agenda.
+  await page.getByTestId("meeting-seats").getByText("1 af 20 pladser taget").waitFor({ timeout: 30_000 });
+  await page.getByRole("button", { name: "Tag «Kørsel til møderne» med på dagsordenen" }).click();
+  await page.getByTestId("agenda").getByText("Kørsel til møderne").waitFor();
+  await saved(page);
+  await phone.getByTestId("agenda").getByText("Kørsel til møderne").waitFor({ timeout: 30_000 });
+});
+
+test("at the door with no network: two tablets check in and write the minutes at once", async () => {
+  const page = carla.page;
+  const url = page.url();
+  tablet = await openDevice(new URL(url).pathname, "carla@demo.samskab.dk", { width: 800, height: 1100 });
+  const second = tablet.page;
+  await second.getByRole("heading", { level: 1, name: TITLE }).waitFor();
+  await carla.device.context.setOffline(true);
+  await tablet.device.context.setOffline(true);
+
+  // Tablet one checks Anna in by name, and a walk-in.
+  await page.getByLabel("Søg efter navn").fill("anna");
+  await page.getByRole("button", { name: "Tjek Anna Frivillig ind" }).click();
+  await page.getByTestId("checkin-count").getByText("1 er tjekket ind").waitFor();
+  await page.getByLabel("Deltager uden tilmelding").fill("Birthe Lund");
+  await page.getByRole("button", { name: "Tilføj og tjek ind" }).click();
+  await page.getByTestId("checkin-count").getByText("2 er tjekket ind").waitFor();
+
+  // Both tablets write the minutes, each offline.
+  await page.getByLabel(/^Referat/).fill("Punkt 1: Kørsel aftales med Flextur.");
+  await page.getByRole("button", { name: "Gem referatet" }).click();
+  await page.getByTestId("meeting-notice").getByText("Referatet er gemt på enheden.").waitFor();
+  await second.getByLabel(/^Referat/).fill("Punkt 2: Julefrokost den 18. december.");
+  await second.getByRole("button", { name: "Gem referatet" }).click();
+  await second.getByTestId("meeting-notice").getByText("Referatet er gemt på enheden.").waitFor();
+
+  // A decision and an action item owned by an association.
+  await page.getByLabel("Beslutning", { exact: true }).fill("Vi søger chauffører gennem opgavebanken.");
+  await page.getByRole("button", { name: "Tilføj beslutning" }).click();
+  await page.getByTestId("decisions").getByText("Vi søger chauffører").waitFor();
+  await page.getByLabel("Hvad skal gøres").fill("Find chauffører");
+  await page.getByLabel("Ansvarlig").selectOption({ label: "Vennekredsen ved Plejecenter Solgården" });
+  await page.getByLabel("Frist (valgfri)").fill(inDays(30));
+  await page.getByRole("button", { name: "Tilføj opfølgningspunkt" }).click();
+  await page.getByTestId("actions").getByText("Find chauffører").waitFor();
+
+  // Back online: each tablet's words are in the merged minutes, on both.
+  await carla.device.context.setOffline(false);
+  await tablet.device.context.setOffline(false);
+  for (const p of [page, second]) {
+    await p.waitForFunction(() => {
+      const text = document.getElementById("minutes")?.value ?? "";
+      return text.includes("Punkt 1: Kørsel") && text.includes("Punkt 2: Julefrokost");
+    }, null, { timeout: 30_000 });
+  }
+  await saved(page);
+  await second.getByTestId("checkin-count").getByText("2 er tjekket ind").waitFor({ timeout: 30_000 });
+});
+
+test("an action item becomes a task; the minutes are published; the next meeting follows up", async () => {
+  const page = carla.page;
+  const meetingUrl = page.url();
+  await page.getByRole("button", { name: "Opret som opgave" }).click();
+  await page.waitForURL(/\/opgaver\/.+\/rediger$/);
+  assert.equal(await page.getByLabel("Titel").inputValue(), "Find chauffører");
+  await page.goto(meetingUrl);
+  await page.getByTestId("actions").getByRole("link", { name: "Se opgaven" }).waitFor();
+
+  await page.getByRole("button", { name: "Marker som afholdt" }).click();
+  await page.getByTestId("meeting-status").getByText("Afholdt").waitFor();
+  await page.getByRole("button", { name: "Godkend og offentliggør referatet" }).click();
+  await page.getByTestId("meeting-status").getByText("Referat offentliggjort").waitFor();
+  await saved(page);
+  // The member reads the published minutes.
+  await anna.page.getByTestId("minutes").getByText("Punkt 2: Julefrokost").waitFor({ timeout: 30_000 });
+
+  // The next meeting of the series opens with the open action item first.
+  await page.getByLabel("Næste møde om (uger)").fill("4");
+  await page.getByRole("button", { name: "Planlæg næste møde i serien" }).click();
+  await page.getByTestId("meeting-status").getByText("Kladde").waitFor();
+  const first = page.getByTestId("agenda").getByRole("listitem").first();
+  assert.match(await first.innerText(), /Opfølgning: Find chauffører/);
+  await noOverflow(page);
+});
