@@ -9,7 +9,7 @@ use proptest::prelude::*;
 use samskab_model::authz::{Principal, Role, SignupWindow, change_paths};
 use samskab_model::kinds::meeting::rules::check_meeting_write;
 use samskab_model::kinds::meeting::{
-    AgendaItem, AgendaState, Meeting, MeetingStatus, MeetingType, Rsvp, RsvpAnswer,
+    AgendaItem, AgendaState, Meeting, MeetingStatus, MeetingType, MergedText, Rsvp, RsvpAnswer,
 };
 use samskab_model::{ItemId, PersonId};
 
@@ -97,7 +97,9 @@ fn apply(m: &mut Meeting, e: &Edit, who: &PersonId, salt: usize) {
         }
         Edit::Type { at, text, .. } => {
             let len = m.minutes.as_str().len();
-            m.minutes.splice((*at).min(len), 0, text);
+            let mut words = m.minutes.as_str().to_owned();
+            words.insert_str((*at).min(len), text);
+            m.minutes.update(words);
         }
     }
 }
@@ -112,7 +114,7 @@ proptest! {
     ) {
         let mut doc = AutoCommit::new();
         let mut start = base();
-        start.minutes = autosurgeon::Text::with_value("Referat: ");
+        start.minutes = MergedText::from("Referat: ");
         autosurgeon::reconcile(&mut doc, &start).unwrap();
         doc.commit();
         let window = SignupWindow { now: NOW, not_before: i64::MIN };

@@ -252,7 +252,6 @@ async fn each_writes_only_their_part_of_a_meeting_and_staff_keep_the_groups() {
         .insert("anna-forslag".parse().unwrap(), proposal.clone());
     anna.change(id, |d| write(d, &m)).await;
     assert_eq!(anna.verdict(id).await, None, "a proposal in her own name");
-    // (A hydrated text belongs to the heads it was read at: read again before editing again.)
     let mut m: Meeting = autosurgeon::hydrate(anna.hub.document(&id).unwrap()).unwrap();
     m.agenda.insert(
         "falsk".parse().unwrap(),

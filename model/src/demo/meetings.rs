@@ -7,7 +7,7 @@ use crate::ids::{DocumentId, GroupId, ItemId, OrganisationId, PersonId};
 use crate::kinds::group::{Group, Membership};
 use crate::kinds::meeting::{
     ActionItem, ActionState, AgendaItem, AgendaState, Audience, CheckIn, DecisionNote, Meeting,
-    MeetingStatus, MeetingType, Place, Rsvp, RsvpAnswer,
+    MeetingStatus, MeetingType, MergedText, Place, Rsvp, RsvpAnswer,
 };
 use crate::local_time;
 use crate::task::Millis;
@@ -150,7 +150,7 @@ pub fn meetings(now: Millis) -> Vec<(DocumentId, Meeting)> {
             },
         );
     }
-    held.minutes = autosurgeon::Text::with_value(
+    held.minutes = MergedText::from(
         "1. Velkomst og runde\nOtte deltog, heraf én ny vennekreds.\n\n\
          2. Besøgsvenner til plejecentrene\nDer mangler besøgsvenner på Solgården om \
          eftermiddagen. Vennekredsen laver en opgave i opgavebanken.\n\n\

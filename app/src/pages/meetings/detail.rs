@@ -59,6 +59,8 @@ pub fn MeetingPage() -> impl IntoView {
 }
 
 /// A change to the meeting, its outcome announced in `notice` (or its problems in `error`).
+/// It does not touch `updated_at`, which only hosts may write: their edits stamp it
+/// themselves ([`hosts_edit`]).
 pub(super) fn save(
     id: DocumentId,
     notice: RwSignal<String>,
@@ -70,15 +72,21 @@ pub(super) fn save(
     let i18n = use_i18n();
     error.set(None);
     spawn_local(async move {
-        let stamped = move |m: &mut Meeting| {
-            edit(m);
-            m.updated_at = m.updated_at.max(time::now());
-        };
-        match sync.change::<MeetingKind>(id, stamped).await {
+        match sync.change::<MeetingKind>(id, edit).await {
             Ok(()) => notice.set(i18n.t(done).to_owned()),
             Err(e) => error.set(Some(e.sentences(i18n.lang()).join(" "))),
         }
     });
+}
+
+/// A hosts' edit: also stamps `updated_at` (what a calendar's SEQUENCE follows).
+pub(super) fn hosts_edit(
+    edit: impl FnOnce(&mut Meeting) + 'static,
+) -> impl FnOnce(&mut Meeting) + 'static {
+    move |m: &mut Meeting| {
+        edit(m);
+        m.updated_at = m.updated_at.max(time::now());
+    }
 }
 
 #[component]
@@ -332,19 +340,25 @@ fn Agenda(
         } else {
             Msg::AgendaDeclined
         };
-        save(id, notice, error, done, move |m| {
-            let last = m
-                .agenda
-                .values()
-                .filter(|i| i.state == AgendaState::Accepted)
-                .map(|i| i.position)
-                .max()
-                .unwrap_or(0);
-            if let Some(i) = m.agenda.get_mut(&item) {
-                i.state = state;
-                i.position = last + 1;
-            }
-        });
+        save(
+            id,
+            notice,
+            error,
+            done,
+            hosts_edit(move |m| {
+                let last = m
+                    .agenda
+                    .values()
+                    .filter(|i| i.state == AgendaState::Accepted)
+                    .map(|i| i.position)
+                    .max()
+                    .unwrap_or(0);
+                if let Some(i) = m.agenda.get_mut(&item) {
+                    i.state = state;
+                    i.position = last + 1;
+                }
+            }),
+        );
     };
     let propose = {
         let me = me.clone();
@@ -473,16 +487,22 @@ fn HostActions(
     let weeks = RwSignal::new(String::from("4"));
     let status = Memo::new(move |_| doc.with(|d| d.as_ref().map(|m| m.status)));
     let set_status = move |to: MeetingStatus, done: Msg| {
-        save(id, notice, error, done, move |m| m.status = to);
+        save(id, notice, error, done, hosts_edit(move |m| m.status = to));
     };
     let approve = {
         let me = me.clone();
         move |_| {
             let Some(me) = me.clone() else { return };
-            save(id, notice, error, Msg::MinutesApproved, move |m| {
-                m.approvals.insert(me, time::now());
-                m.status = MeetingStatus::MinutesPublished;
-            });
+            save(
+                id,
+                notice,
+                error,
+                Msg::MinutesApproved,
+                hosts_edit(move |m| {
+                    m.approvals.insert(me, time::now());
+                    m.status = MeetingStatus::MinutesPublished;
+                }),
+            );
         }
     };
     let plan_next = {

@@ -158,7 +158,7 @@ fn MeetingForm(meeting: Meeting, id: Option<DocumentId>) -> impl IntoView {
             })}}
             <form class="stack" on:submit=submit>
                 <label for="meeting-title">{move || i18n.t(Msg::MeetingTitleLabel)}</label>
-                <input id="meeting-title" type="text" required maxlength="120" autocomplete="off"
+                <input id="meeting-title" type="text" maxlength="120" autocomplete="off"
                     prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev))/>
                 <label for="meeting-type">{move || i18n.t(Msg::MeetingTypeLabel)}</label>
                 <select id="meeting-type" on:change=move |ev| if let Ok(t) = event_target_value(&ev).parse() { category.set(t) }>
@@ -172,11 +172,11 @@ fn MeetingForm(meeting: Meeting, id: Option<DocumentId>) -> impl IntoView {
                 <fieldset>
                     <legend>{move || i18n.t(Msg::MeetingWhen)}</legend>
                     <label for="meeting-date">{move || i18n.t(Msg::MeetingDate)}</label>
-                    <input id="meeting-date" type="date" required prop:value=move || date.get() on:input=move |ev| date.set(event_target_value(&ev))/>
+                    <input id="meeting-date" type="date" prop:value=move || date.get() on:input=move |ev| date.set(event_target_value(&ev))/>
                     <label for="meeting-from">{move || i18n.t(Msg::MeetingFrom)}</label>
-                    <input id="meeting-from" type="time" required prop:value=move || from.get() on:input=move |ev| from.set(event_target_value(&ev))/>
+                    <input id="meeting-from" type="time" prop:value=move || from.get() on:input=move |ev| from.set(event_target_value(&ev))/>
                     <label for="meeting-to">{move || i18n.t(Msg::MeetingTo)}</label>
-                    <input id="meeting-to" type="time" required prop:value=move || to.get() on:input=move |ev| to.set(event_target_value(&ev))/>
+                    <input id="meeting-to" type="time" prop:value=move || to.get() on:input=move |ev| to.set(event_target_value(&ev))/>
                 </fieldset>
                 <fieldset>
                     <legend>{move || i18n.t(Msg::MeetingWhere)}</legend>

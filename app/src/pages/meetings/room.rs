@@ -211,24 +211,33 @@ fn MinutesEditor(
         }
         let value = text.get_untracked();
         let heads = base.get_value();
+        // Not dirty from here: a second save of the same words (the button's click after
+        // the field's blur) would otherwise insert them twice.
+        dirty.set(false);
         error.set(None);
         spawn_local(async move {
             let result = sync
                 .update_from::<MeetingKind>(id, heads, move |m| {
                     m.minutes.update(&value);
-                    m.updated_at = m.updated_at.max(time::now());
                 })
                 .await;
             match result {
-                Ok(()) => {
-                    dirty.set(false);
+                Ok(()) if !dirty.get_untracked() => {
                     base.set_value(sync.heads(&id));
                     if let Some(m) = sync.document::<MeetingKind>(&id) {
                         text.set(m.minutes.as_str().to_owned());
                     }
                     notice.set(i18n.t(Msg::MinutesSaved).to_owned());
                 }
-                Err(e) => error.set(Some(e.sentences(i18n.lang()).join(" "))),
+                // Typed on while saving: the next save starts from what this one wrote.
+                Ok(()) => {
+                    base.set_value(sync.heads(&id));
+                    notice.set(i18n.t(Msg::MinutesSaved).to_owned());
+                }
+                Err(e) => {
+                    dirty.set(true);
+                    error.set(Some(e.sentences(i18n.lang()).join(" ")));
+                }
             }
         });
     };

@@ -13,7 +13,7 @@ use crate::ids::{DocumentId, GroupId, PersonId};
 pub use rules::MeetingRefusal;
 pub use schema::{
     ActionItem, ActionState, AgendaItem, AgendaState, Audience, CheckIn, DecisionNote, Meeting,
-    MeetingError, MeetingStatus, MeetingType, Place, Rsvp, RsvpAnswer, Seats, limits,
+    MeetingError, MeetingStatus, MeetingType, MergedText, Place, Rsvp, RsvpAnswer, Seats, limits,
 };
 
 /// The meeting as a kind of document.

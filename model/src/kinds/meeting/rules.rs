@@ -363,10 +363,7 @@ mod tests {
     /// them (hydrated from a document, so the minutes text is edited, not replaced).
     fn write(before: &Meeting, edit: impl FnOnce(&mut Meeting)) -> (Meeting, Vec<Path>) {
         let mut doc = AutoCommit::new();
-        // A hydrated text belongs to the document it came from: start this one afresh.
-        let mut before = before.clone();
-        before.minutes = autosurgeon::Text::with_value(before.minutes.as_str());
-        autosurgeon::reconcile(&mut doc, &before).unwrap();
+        autosurgeon::reconcile(&mut doc, before).unwrap();
         doc.commit();
         let mut after: Meeting = autosurgeon::hydrate(&doc).unwrap();
         edit(&mut after);

@@ -11,7 +11,8 @@
 
 use std::collections::BTreeMap;
 
-use autosurgeon::{Hydrate, Reconcile, Text};
+use autosurgeon::reconcile::{NoKey, TextReconciler};
+use autosurgeon::{Hydrate, HydrateError, Reconcile, Reconciler};
 
 use crate::ids::{GroupId, ItemId, OrganisationId, PersonId};
 use crate::kinds::{DocumentKind, KindTag};
@@ -186,7 +187,7 @@ pub struct Meeting {
     /// tablets checking the same person in make one entry), by a random id for walk-ins.
     #[autosurgeon(with = "autosurgeon::map_with_parseable_keys")]
     pub attendance: BTreeMap<ItemId, CheckIn>,
-    pub minutes: Text,
+    pub minutes: MergedText,
     #[autosurgeon(with = "autosurgeon::map_with_parseable_keys")]
     pub decisions: BTreeMap<ItemId, DecisionNote>,
     #[autosurgeon(with = "autosurgeon::map_with_parseable_keys")]
@@ -201,6 +202,49 @@ pub struct Meeting {
     pub created_by: PersonId,
     pub created_at: Millis,
     pub updated_at: Millis,
+}
+
+/// An automerge text, read as a string and written as the splices that turn the text the
+/// document holds *at the moment of writing* into this value (automerge's `update_text`). So
+/// an unchanged value writes nothing, two writers who each add words keep both (each writes
+/// only their splices), and an edit made on a fork at older heads (what the writer saw) keeps
+/// what others wrote since once merged. Unlike `autosurgeon::Text` it remembers no heads, so
+/// a value read from one document can be written to another, or after the document moved on.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MergedText(String);
+
+impl MergedText {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Sets the whole text; written as the difference from what the document holds.
+    pub fn update(&mut self, value: impl Into<String>) {
+        self.0 = value.into();
+    }
+}
+
+impl From<&str> for MergedText {
+    fn from(s: &str) -> Self {
+        MergedText(s.to_owned())
+    }
+}
+
+impl Reconcile for MergedText {
+    type Key<'a> = NoKey;
+
+    fn reconcile<R: Reconciler>(&self, mut reconciler: R) -> Result<(), R::Error> {
+        reconciler.text()?.update(&self.0)
+    }
+}
+
+impl Hydrate for MergedText {
+    fn hydrate_text<D: autosurgeon::ReadDoc>(
+        doc: &D,
+        obj: &automerge::ObjId,
+    ) -> Result<Self, HydrateError> {
+        Ok(MergedText(doc.text(obj)?))
+    }
 }
 
 /// Where the meeting is, with what a person with a disability needs to know.
@@ -320,7 +364,7 @@ impl Meeting {
             rsvps: BTreeMap::new(),
             agenda: BTreeMap::new(),
             attendance: BTreeMap::new(),
-            minutes: Text::default(),
+            minutes: MergedText::default(),
             decisions: BTreeMap::new(),
             actions: BTreeMap::new(),
             approvals: BTreeMap::new(),
