@@ -122,10 +122,10 @@ test("at the door with no network: two tablets check in and write the minutes at
   await page.getByTestId("checkin-count").getByText("2 er tjekket ind").waitFor();
 
   // Both tablets write the minutes, each offline.
-  await page.getByLabel(/^Referat/).fill("Punkt 1: Kørsel aftales med Flextur.");
+  await page.getByRole("textbox", { name: /^Referat/ }).fill("Punkt 1: Kørsel aftales med Flextur.");
   await page.getByRole("button", { name: "Gem referatet" }).click();
   await page.getByTestId("meeting-notice").getByText("Referatet er gemt på enheden.").waitFor();
-  await second.getByLabel(/^Referat/).fill("Punkt 2: Julefrokost den 18. december.");
+  await second.getByRole("textbox", { name: /^Referat/ }).fill("Punkt 2: Julefrokost den 18. december.");
   await second.getByRole("button", { name: "Gem referatet" }).click();
   await second.getByTestId("meeting-notice").getByText("Referatet er gemt på enheden.").waitFor();
 
@@ -137,7 +137,7 @@ test("at the door with no network: two tablets check in and write the minutes at
   await page.getByLabel("Ansvarlig").selectOption({ label: "Vennekredsen ved Plejecenter Solgården" });
   await page.getByLabel("Frist (valgfri)").fill(inDays(30));
   await page.getByRole("button", { name: "Tilføj opfølgningspunkt" }).click();
-  await page.getByTestId("actions").getByText("Find chauffører").waitFor();
+  await page.getByTestId("actions").getByText("Find chauffører", { exact: true }).waitFor();
 
   // Back online: each tablet's words are in the merged minutes, on both.
   await carla.device.context.setOffline(false);
