@@ -319,6 +319,28 @@ impl Accounts {
         self.open_session(user)
     }
 
+    /// Makes a new calendar feed secret (its hash) the person's; returns when.
+    pub fn replace_calendar_feed(&self, person: &PersonId, hash: &[u8]) -> Result<i64, AccountError> {
+        let now = self.now_ms();
+        self.store.replace_calendar_feed(person, hash, now)?;
+        Ok(now)
+    }
+
+    /// Whose calendar feed secret has this hash.
+    pub fn calendar_feed_by_hash(&self, hash: &[u8]) -> Result<Option<(PersonId, i64)>, AccountError> {
+        Ok(self.store.calendar_feed(hash)?)
+    }
+
+    /// When the person's calendar feed was made, if they have one.
+    pub fn calendar_feed_of(&self, person: &PersonId) -> Result<Option<i64>, AccountError> {
+        Ok(self.store.calendar_feed_of(person)?)
+    }
+
+    /// Ends the person's calendar feed.
+    pub fn delete_calendar_feed(&self, person: &PersonId) -> Result<(), AccountError> {
+        Ok(self.store.delete_calendar_feed(person)?)
+    }
+
     /// Binds an automerge actor id to `user` if it is new; false if it belongs to another user.
     pub fn bind_actor(&self, actor: &[u8], user: &PersonId) -> Result<bool, AccountError> {
         Ok(self.store.bind_actor(actor, user)?)

@@ -43,6 +43,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/readyz", get(readyz))
         .route("/sync", get(crate::ws::upgrade))
         .nest("/api", api())
+        .merge(crate::calendar::feed_routes())
         .fallback(static_file)
         .with_state(state)
         // Nothing the relay serves takes more; chunked bodies are cut off at the same size.
@@ -72,6 +73,7 @@ fn api() -> Router<Arc<AppState>> {
         .merge(crate::api::routes())
         .merge(crate::taskbank::routes())
         .merge(crate::towns::routes())
+        .merge(crate::calendar::api_routes())
         .merge(crate::password_reset::routes())
         // After the routes: it applies to those registered before it.
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })

@@ -27,6 +27,7 @@
 
 pub mod accounts;
 pub mod api;
+pub mod calendar;
 pub mod assets;
 pub mod audit;
 pub mod config;

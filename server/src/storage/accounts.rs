@@ -215,6 +215,19 @@ pub trait AuditStore {
     fn read_count(&self) -> Result<u64, StoreError>;
 }
 
+/// The calendar feeds: one secret per person, kept as its hash.
+pub trait CalendarStore {
+    /// Makes `token_hash` the person's feed secret, replacing any earlier one.
+    fn replace_calendar_feed(&self, person: &PersonId, token_hash: &[u8], now: i64)
+    -> Result<(), StoreError>;
+    /// Whose feed secret this is, and since when.
+    fn calendar_feed(&self, token_hash: &[u8]) -> Result<Option<(PersonId, i64)>, StoreError>;
+    /// When the person's feed was made, if they have one.
+    fn calendar_feed_of(&self, person: &PersonId) -> Result<Option<i64>, StoreError>;
+    /// Ends the person's feed.
+    fn delete_calendar_feed(&self, person: &PersonId) -> Result<(), StoreError>;
+}
+
 /// All of the accounts' state.
 pub trait AccountStore:
     UserStore
@@ -225,6 +238,7 @@ pub trait AccountStore:
     + ActorStore
     + DeviceStore
     + AuditStore
+    + CalendarStore
     + Send
     + Sync
     + std::fmt::Debug
@@ -240,6 +254,7 @@ impl<T> AccountStore for T where
         + ActorStore
         + DeviceStore
         + AuditStore
+        + CalendarStore
         + Send
         + Sync
         + std::fmt::Debug

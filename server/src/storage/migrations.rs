@@ -37,6 +37,11 @@ pub const SQLITE: &[Migration] = &[
         name: "devices",
         sql: include_str!("migrations/0003_devices.sql"),
     },
+    Migration {
+        version: 4,
+        name: "calendar",
+        sql: include_str!("migrations/0004_calendar.sql"),
+    },
 ];
 
 /// The version a database has once every migration here is applied.

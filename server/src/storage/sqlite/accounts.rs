@@ -14,7 +14,7 @@ use crate::audit::{ProfileRead, ReadEntry};
 use crate::peers::Binding;
 use crate::storage::StoreError;
 use crate::storage::accounts::{
-    Acceptance, ActorStore, AuditStore, DeviceStore, InvitationRecord, InvitationStore,
+    Acceptance, ActorStore, AuditStore, CalendarStore, DeviceStore, InvitationRecord, InvitationStore,
     OrganisationStore, ResetRecord, ResetStore, SessionRecord, SessionStore, UserRecord, UserStore,
 };
 
@@ -622,5 +622,58 @@ impl AuditStore for SqliteAccounts {
         Ok(self
             .conn()
             .query_row("SELECT count(*) FROM profile_reads", [], |r| r.get(0))?)
+    }
+}
+
+impl CalendarStore for SqliteAccounts {
+    fn replace_calendar_feed(
+        &self,
+        person: &PersonId,
+        token_hash: &[u8],
+        now: i64,
+    ) -> Result<(), StoreError> {
+        self.conn().execute(
+            "INSERT INTO calendar_feeds (person, token_hash, created_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT(person) DO UPDATE SET token_hash = excluded.token_hash,
+                                               created_at = excluded.created_at",
+            params![person.as_str(), token_hash, now],
+        )?;
+        Ok(())
+    }
+
+    fn calendar_feed(&self, token_hash: &[u8]) -> Result<Option<(PersonId, i64)>, StoreError> {
+        let row: Option<(String, i64)> = self
+            .conn()
+            .query_row(
+                "SELECT person, created_at FROM calendar_feeds WHERE token_hash = ?1",
+                params![token_hash],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        row.map(|(p, at)| {
+            p.parse()
+                .map(|p| (p, at))
+                .map_err(|_| StoreError::Corrupt("calendar feed person"))
+        })
+        .transpose()
+    }
+
+    fn calendar_feed_of(&self, person: &PersonId) -> Result<Option<i64>, StoreError> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT created_at FROM calendar_feeds WHERE person = ?1",
+                params![person.as_str()],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    fn delete_calendar_feed(&self, person: &PersonId) -> Result<(), StoreError> {
+        self.conn().execute(
+            "DELETE FROM calendar_feeds WHERE person = ?1",
+            params![person.as_str()],
+        )?;
+        Ok(())
     }
 }
