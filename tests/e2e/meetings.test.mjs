@@ -4,10 +4,12 @@
 // with no network check people in (a walk-in too) and write the minutes at once, and both
 // tablets' words survive; a decision becomes an action item, and that a task-bank draft; the
 // minutes are approved and reach the member; the next meeting of the series starts with the
-// open action items.
+// open action items. The member's calendar app reads her meetings from her private feed (parsed
+// here by ical.js, Mozilla's iCalendar parser) and sees a cancellation.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
+import ICAL from "ical.js";
 import { Relay, freePort, launchDevice, signIn, tempDir } from "./support.mjs";
 
 const TITLE = "Dialogmøde om vinterens aktiviteter";
@@ -176,4 +178,66 @@ test("an action item becomes a task; the minutes are published; the next meeting
   const first = page.getByTestId("agenda").getByRole("listitem").first();
   assert.match(await first.innerText(), /Opfølgning: Find chauffører/);
   await noOverflow(page);
+});
+
+/** The events of an iCalendar text, by summary, as ical.js reads them. */
+function eventsOf(text) {
+  const calendar = new ICAL.Component(ICAL.parse(text));
+  const zone = calendar.getFirstSubcomponent("vtimezone");
+  assert.ok(zone, "the feed carries its VTIMEZONE");
+  assert.equal(zone.getFirstPropertyValue("tzid"), "Europe/Copenhagen");
+  return calendar.getAllSubcomponents("vevent").map((v) => ({ vevent: v, event: new ICAL.Event(v) }));
+}
+
+test("the member's calendar feed shows her meetings in Danish time, and a cancellation", async () => {
+  const phone = anna.page;
+  await phone.goto(`${relay.url}/konto`);
+  await phone.getByRole("heading", { name: "Min kalender" }).waitFor();
+  await phone.getByRole("button", { name: "Lav et kalenderlink" }).click();
+  const field = phone.getByLabel("Dit kalenderlink (abonnér på det i din kalender-app)");
+  await field.waitFor();
+  const url = await field.inputValue();
+  assert.match(url, /\/cal\/[0-9a-f]{64}\.ics$/);
+  await noOverflow(phone);
+
+  // A calendar app fetches it without a session.
+  const res = await fetch(url);
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get("content-type"), /^text\/calendar/);
+  const events = eventsOf(await res.text());
+  const mine = events.find((e) => e.event.summary === TITLE);
+  assert.ok(mine, `the meeting she answered is in her feed: ${events.map((e) => e.event.summary)}`);
+  // 16:00 Danish time, whatever the machine's zone.
+  assert.equal(mine.event.startDate.timezone, "Europe/Copenhagen");
+  assert.equal(mine.event.startDate.hour, 16);
+  assert.equal(mine.event.endDate.hour, 18);
+  const alarm = mine.vevent.getFirstSubcomponent("valarm");
+  assert.equal(alarm.getFirstPropertyValue("trigger").toSeconds(), -24 * 3600);
+  assert.match(mine.vevent.getFirstPropertyValue("url"), /\/moeder\//);
+  // The coordination group's meeting is not hers.
+  assert.ok(!events.some((e) => /Koordinationsgruppens/.test(e.event.summary)));
+
+  // Staff cancel the demo series' next meeting, which she said yes to: the feed says so,
+  // under the same UID with a higher SEQUENCE.
+  const upcoming = "Dialogmøde for ældreområdets foreninger";
+  const before = events.filter((e) => e.event.summary === upcoming && e.vevent.getFirstPropertyValue("status") === "CONFIRMED");
+  assert.equal(before.length, 1, "the demo's next meeting, answered yes");
+  const uid = before[0].event.uid;
+  const sequence = before[0].event.sequence;
+  const page = carla.page;
+  await page.goto(`${relay.url}/moeder`);
+  await page.getByTestId("meetings-coming").getByRole("link", { name: upcoming }).click();
+  await page.getByRole("button", { name: "Aflys mødet" }).click();
+  await page.getByRole("button", { name: "Ja, aflys mødet" }).click();
+  await page.getByTestId("meeting-status").getByText("Aflyst").waitFor();
+  await saved(page);
+  const after = eventsOf(await (await fetch(url)).text()).find((e) => e.event.uid === uid);
+  assert.equal(after.vevent.getFirstPropertyValue("status"), "CANCELLED");
+  assert.ok(after.event.sequence > sequence, `SEQUENCE ${after.event.sequence} > ${sequence}`);
+
+  // A new link replaces the old one, which stops working at once.
+  await phone.getByRole("button", { name: /Lav et nyt kalenderlink/ }).click();
+  await phone.getByRole("status").getByText("Dit kalenderlink er klar").waitFor();
+  await phone.waitForFunction((old) => document.getElementById("calendar-url")?.value !== old, url);
+  assert.equal((await fetch(url)).status, 404);
 });

@@ -140,6 +140,24 @@ define_messages! {
     GroupMinutes => { da: "Referater", en: "Minutes" },
     GroupNoMinutes => { da: "Ingen offentliggjorte referater endnu.", en: "No published minutes yet." },
     GroupOpenActions => { da: "Åbne opfølgningspunkter", en: "Open action items" },
+    CalendarTitle => { da: "Min kalender", en: "My calendar" },
+    CalendarIntro => {
+        da: "Få dine møder og vagter i din egen kalender (Google, Outlook, iPhone) med en påmindelse dagen før. Linket er privat: del det ikke.",
+        en: "Get your meetings and shifts in your own calendar (Google, Outlook, iPhone) with a reminder the day before. The link is private: do not share it.",
+    },
+    CalendarMake => { da: "Lav et kalenderlink", en: "Make a calendar link" },
+    CalendarRenew => { da: "Lav et nyt kalenderlink (det gamle holder op med at virke)", en: "Make a new calendar link (the old one stops working)" },
+    CalendarStop => { da: "Stop kalenderlinket", en: "Stop the calendar link" },
+    CalendarUrl => { da: "Dit kalenderlink (abonnér på det i din kalender-app)", en: "Your calendar link (subscribe to it in your calendar app)" },
+    CalendarCopy => { da: "Kopiér linket", en: "Copy the link" },
+    CalendarCopied => { da: "Linket er kopieret.", en: "The link is copied." },
+    CalendarMade => {
+        da: "Dit kalenderlink er klar. Det vises kun nu: kopiér det til din kalender-app.",
+        en: "Your calendar link is ready. It is shown only now: copy it to your calendar app.",
+    },
+    CalendarStopped => { da: "Kalenderlinket virker ikke længere.", en: "The calendar link no longer works." },
+    CalendarFailed => { da: "Kalenderlinket kunne ikke laves. Prøv igen.", en: "The calendar link could not be made. Try again." },
+    MeetingAddToCalendar => { da: "Tilføj til kalender", en: "Add to calendar" },
 }
 
 /// "Nr. 2 på ventelisten".

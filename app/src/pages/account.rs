@@ -325,6 +325,7 @@ pub fn AccountPage() -> impl IntoView {
                     <button type="submit" class="button primary">{move || i18n.t(Msg::ChangePassword)}</button>
                 </p>
             </form>
+            <crate::pages::meetings::CalendarFeed/>
             {staff.then(|| view! { <HandOutResetLink/> })}
         </section>
     }

@@ -177,6 +177,11 @@ fn MeetingView(id: DocumentId, doc: Memo<Option<Meeting>>) -> impl IntoView {
             {move || { let purpose = get(|m| m.purpose.clone())(); (!purpose.is_empty()).then(|| view! {
                 <p class="description">{purpose}</p>
             })}}
+            {move || matches!(status.get(), Some(MeetingStatus::Published)).then(|| view! {
+                <p><a class="button secondary" href=format!("/api/calendar/meetings/{id}.ics") download="moede.ics">
+                    {move || i18n.t(Msg::MeetingAddToCalendar)}
+                </a></p>
+            })}
             <p role="status" aria-live="polite" class="notice" data-testid="meeting-notice">{move || notice.get()}</p>
             {move || error.get().map(|e| view! { <p role="alert" class="notice error">{e}</p> })}
             {me.clone().map(|me| view! { <Answer id doc me notice error/> })}

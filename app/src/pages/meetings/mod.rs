@@ -9,13 +9,16 @@
 //! - `room`: what happens in the room (check-in at the door, minutes, decisions, action
 //!   items);
 //! - `form`: planning a meeting and changing it;
-//! - `groups`: the groups, each with its meetings and open action items.
+//! - `groups`: the groups, each with its meetings and open action items;
+//! - `calendar`: the person's calendar feed URL, in Min konto.
 
+mod calendar;
 mod detail;
 mod form;
 mod groups;
 mod room;
 
+pub use calendar::CalendarFeed;
 pub use detail::MeetingPage;
 pub use form::{EditMeetingPage, NewMeetingPage};
 pub use groups::{GroupPage, GroupsPage};
