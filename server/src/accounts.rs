@@ -320,14 +320,21 @@ impl Accounts {
     }
 
     /// Makes a new calendar feed secret (its hash) the person's; returns when.
-    pub fn replace_calendar_feed(&self, person: &PersonId, hash: &[u8]) -> Result<i64, AccountError> {
+    pub fn replace_calendar_feed(
+        &self,
+        person: &PersonId,
+        hash: &[u8],
+    ) -> Result<i64, AccountError> {
         let now = self.now_ms();
         self.store.replace_calendar_feed(person, hash, now)?;
         Ok(now)
     }
 
     /// Whose calendar feed secret has this hash.
-    pub fn calendar_feed_by_hash(&self, hash: &[u8]) -> Result<Option<(PersonId, i64)>, AccountError> {
+    pub fn calendar_feed_by_hash(
+        &self,
+        hash: &[u8],
+    ) -> Result<Option<(PersonId, i64)>, AccountError> {
         Ok(self.store.calendar_feed(hash)?)
     }
 

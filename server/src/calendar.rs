@@ -52,11 +52,12 @@ DTSTART:19701025T030000\r\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\nEND:STANDA
 END:VTIMEZONE\r\n";
 
 pub fn api_routes() -> Router<Arc<AppState>> {
-    Router::new().route(
-        "/calendar",
-        get(feed_status).post(new_feed).delete(end_feed),
-    )
-    .route("/calendar/meetings/{file}", get(one_meeting))
+    Router::new()
+        .route(
+            "/calendar",
+            get(feed_status).post(new_feed).delete(end_feed),
+        )
+        .route("/calendar/meetings/{file}", get(one_meeting))
 }
 
 /// `/cal/<secret>.ics`: outside `/api`, as calendar apps fetch it with no session and no
@@ -120,7 +121,10 @@ async fn blocking<T: Send + 'static>(
 fn ics(body: String, filename: Option<&str>) -> Response {
     let mut response = (
         [
-            (header::CONTENT_TYPE, HeaderValue::from_static("text/calendar; charset=utf-8")),
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/calendar; charset=utf-8"),
+            ),
             (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
         ],
         body,
@@ -129,14 +133,22 @@ fn ics(body: String, filename: Option<&str>) -> Response {
     if let Some(name) = filename
         && let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
     {
-        response.headers_mut().insert(header::CONTENT_DISPOSITION, value);
+        response
+            .headers_mut()
+            .insert(header::CONTENT_DISPOSITION, value);
     }
     response
 }
 
 /// The feed. An unknown or revoked secret is a 404 like any other.
-async fn feed(State(state): State<Arc<AppState>>, Path(file): Path<String>) -> Result<Response, ApiError> {
-    let token = file.strip_suffix(".ics").ok_or(ApiError::NotFound)?.to_owned();
+async fn feed(
+    State(state): State<Arc<AppState>>,
+    Path(file): Path<String>,
+) -> Result<Response, ApiError> {
+    let token = file
+        .strip_suffix(".ics")
+        .ok_or(ApiError::NotFound)?
+        .to_owned();
     if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(ApiError::NotFound);
     }

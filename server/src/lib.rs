@@ -27,9 +27,9 @@
 
 pub mod accounts;
 pub mod api;
-pub mod calendar;
 pub mod assets;
 pub mod audit;
+pub mod calendar;
 pub mod config;
 pub mod error;
 pub mod http;

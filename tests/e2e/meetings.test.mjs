@@ -30,7 +30,8 @@ after(async () => {
 });
 
 async function openDevice(path, email, viewport) {
-  const device = await launchDevice();
+  // Danish devices: the times typed and shown are Danish local times.
+  const device = await launchDevice({ timezoneId: "Europe/Copenhagen" });
   await signIn(device.context, relay.url, email);
   const page = await device.context.newPage();
   await page.setViewportSize(viewport);
@@ -207,8 +208,8 @@ test("the member's calendar feed shows her meetings in Danish time, and a cancel
   const events = eventsOf(await res.text());
   const mine = events.find((e) => e.event.summary === TITLE);
   assert.ok(mine, `the meeting she answered is in her feed: ${events.map((e) => e.event.summary)}`);
-  // 16:00 Danish time, whatever the machine's zone.
-  assert.equal(mine.event.startDate.timezone, "Europe/Copenhagen");
+  // Typed as 16:00 on a Danish device: 16:00 Danish time in the feed, whatever the machine's zone.
+  assert.equal(mine.vevent.getFirstProperty("dtstart").getParameter("tzid"), "Europe/Copenhagen");
   assert.equal(mine.event.startDate.hour, 16);
   assert.equal(mine.event.endDate.hour, 18);
   const alarm = mine.vevent.getFirstSubcomponent("valarm");
@@ -220,8 +221,10 @@ test("the member's calendar feed shows her meetings in Danish time, and a cancel
   // Staff cancel the demo series' next meeting, which she said yes to: the feed says so,
   // under the same UID with a higher SEQUENCE.
   const upcoming = "Dialogmøde for ældreområdets foreninger";
-  const before = events.filter((e) => e.event.summary === upcoming && e.vevent.getFirstPropertyValue("status") === "CONFIRMED");
+  // (The series' held meeting, two weeks ago, is in the feed too: a calendar keeps its past.)
+  const before = events.filter((e) => e.event.summary === upcoming && e.event.startDate.toJSDate() > new Date());
   assert.equal(before.length, 1, "the demo's next meeting, answered yes");
+  assert.equal(before[0].vevent.getFirstPropertyValue("status"), "CONFIRMED");
   const uid = before[0].event.uid;
   const sequence = before[0].event.sequence;
   const page = carla.page;

@@ -82,13 +82,15 @@ export class Relay {
   }
 }
 
-/** Chromium with a fresh profile of its own, as a separate device would be. */
-export async function launchDevice() {
+/** Chromium with a fresh profile of its own, as a separate device would be (`timezoneId`:
+ * the device's time zone, e.g. "Europe/Copenhagen"; the machine's by default). */
+export async function launchDevice({ timezoneId } = {}) {
   const profile = await tempDir("profile");
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     locale: "da-DK",
+    ...(timezoneId ? { timezoneId } : {}),
     args: [
       "--no-sandbox",
       "--disable-gpu",

@@ -218,8 +218,12 @@ pub trait AuditStore {
 /// The calendar feeds: one secret per person, kept as its hash.
 pub trait CalendarStore {
     /// Makes `token_hash` the person's feed secret, replacing any earlier one.
-    fn replace_calendar_feed(&self, person: &PersonId, token_hash: &[u8], now: i64)
-    -> Result<(), StoreError>;
+    fn replace_calendar_feed(
+        &self,
+        person: &PersonId,
+        token_hash: &[u8],
+        now: i64,
+    ) -> Result<(), StoreError>;
     /// Whose feed secret this is, and since when.
     fn calendar_feed(&self, token_hash: &[u8]) -> Result<Option<(PersonId, i64)>, StoreError>;
     /// When the person's feed was made, if they have one.

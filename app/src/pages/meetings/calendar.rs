@@ -42,7 +42,9 @@ pub fn CalendarFeed() -> impl IntoView {
                     url.set(status.url);
                     notice.set(i18n.t(Msg::CalendarMade).to_owned());
                 }
-                Ok(None) | Err(SignInError::Invalid) => notice.set(i18n.t(Msg::CalendarFailed).to_owned()),
+                Ok(None) | Err(SignInError::Invalid) => {
+                    notice.set(i18n.t(Msg::CalendarFailed).to_owned())
+                }
                 Err(e) => notice.set(e.describe(i18n.lang())),
             }
         });

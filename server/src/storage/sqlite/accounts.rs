@@ -14,8 +14,9 @@ use crate::audit::{ProfileRead, ReadEntry};
 use crate::peers::Binding;
 use crate::storage::StoreError;
 use crate::storage::accounts::{
-    Acceptance, ActorStore, AuditStore, CalendarStore, DeviceStore, InvitationRecord, InvitationStore,
-    OrganisationStore, ResetRecord, ResetStore, SessionRecord, SessionStore, UserRecord, UserStore,
+    Acceptance, ActorStore, AuditStore, CalendarStore, DeviceStore, InvitationRecord,
+    InvitationStore, OrganisationStore, ResetRecord, ResetStore, SessionRecord, SessionStore,
+    UserRecord, UserStore,
 };
 
 pub struct SqliteAccounts {
