@@ -17,6 +17,9 @@ use samskab_model::kinds::meeting::{
 };
 use samskab_model::{DocumentId, PersonId};
 
+/// An edit of a meeting a test tries.
+type Edit = Box<dyn Fn(&mut Meeting)>;
+
 fn write<T: autosurgeon::Reconcile>(doc: &mut Automerge, value: &T) {
     doc.transact::<_, _, autosurgeon::ReconcileError>(|tx| autosurgeon::reconcile(tx, value))
         .unwrap();
@@ -194,7 +197,7 @@ async fn each_writes_only_their_part_of_a_meeting_and_staff_keep_the_groups() {
     );
     anna.change(id, |d| write(d, &m)).await;
     assert_eq!(anna.verdict(id).await, None, "her own answer");
-    let cases: [(&str, Box<dyn Fn(&mut Meeting)>, &str); 4] = [
+    let cases: [(&str, Edit, &str); 4] = [
         (
             "answers for someone else",
             Box::new(|m: &mut Meeting| {
