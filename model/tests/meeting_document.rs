@@ -158,12 +158,20 @@ proptest! {
         prop_assert_eq!(&left, &right);
         prop_assert_eq!(left.seats(), right.seats());
         prop_assert_eq!(left.validate(), Ok(()));
-        // Every note-taker's words are in the merged minutes.
+        // No note-taker's character is lost: each one's words are in the merged minutes, in
+        // their order. (Not necessarily side by side: a text edit is written as the splices of
+        // a diff, and two writers' splices at the same place may interleave.)
+        let is_subsequence = |needle: &str, hay: &str| {
+            let mut hay = hay.chars();
+            needle.chars().all(|c| hay.any(|h| h == c))
+        };
         for e in &edits {
             if let Edit::Type { text, .. } = e {
-                prop_assert!(left.minutes.as_str().contains(text.as_str()), "{:?} lost", text);
+                prop_assert!(is_subsequence(text, left.minutes.as_str()), "{:?} lost from {:?}", text, left.minutes.as_str());
             }
         }
+        let typed: usize = edits.iter().map(|e| match e { Edit::Type { text, .. } => text.chars().count(), _ => 0 }).sum();
+        prop_assert_eq!(left.minutes.as_str().chars().count(), "Referat: ".len() + typed, "nothing lost, nothing doubled");
         // Seats never exceed the capacity, and the waitlist holds the rest of the "yes".
         let seats = left.seats();
         let yes = left.rsvps.values().filter(|r| r.answer == RsvpAnswer::Yes).count();
