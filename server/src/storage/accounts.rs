@@ -243,6 +243,8 @@ pub trait AccountStore:
     + DeviceStore
     + AuditStore
     + CalendarStore
+    + super::erasure::ErasureStore
+    + super::erasure::RetentionStore
     + Send
     + Sync
     + std::fmt::Debug
@@ -259,6 +261,8 @@ impl<T> AccountStore for T where
         + DeviceStore
         + AuditStore
         + CalendarStore
+        + super::erasure::ErasureStore
+        + super::erasure::RetentionStore
         + Send
         + Sync
         + std::fmt::Debug
