@@ -19,7 +19,8 @@ pub struct AccountErasure {
     /// Audit entries of the person's reads of others' profiles: kept, the reader replaced by a
     /// pseudonym and the browser's User-Agent dropped.
     pub audit_pseudonymised: usize,
-    /// Actor ids bound to the person: kept, bound to no one (refused forever).
+    /// Actor ids bound to the person: retired (kept as ids only, bound to no one, refused
+    /// forever).
     pub actors_retired: usize,
     pub devices: usize,
     pub invitations: usize,
@@ -45,9 +46,9 @@ pub trait ErasureStore {
     fn actors_of(&self, user: &PersonId) -> Result<Vec<Vec<u8>>, StoreError>;
     /// In one transaction: deletes the user, their memberships, sessions (and their contact
     /// times), password resets, device bindings, invitations they accepted and unused ones
-    /// they made (used ones keep their effect, `invited_by` set to `pseudonym`), the audit
-    /// entries of reads of their profile; pseudonymises their reads of others (reader =
-    /// `pseudonym`, no User-Agent); binds their actor ids to no one. Idempotent.
+    /// they made or accepted, the audit entries of reads of their profile; pseudonymises their
+    /// reads of others (reader = `pseudonym`, no User-Agent); retires their actor ids (they
+    /// never bind again, to anyone). Idempotent.
     fn erase_account(
         &self,
         user: &PersonId,

@@ -27,6 +27,9 @@ CREATE TABLE IF NOT EXISTS erasures (
     audit_removed INTEGER NOT NULL,
     audit_pseudonymised INTEGER NOT NULL
 );
--- The actor id fresh histories are written under ("samskab-rewrite!") belongs to no one: no
--- user can bind it and write as the relay. '' is no person id.
-INSERT OR IGNORE INTO actors (actor, user_id) VALUES (X'73616d736b61622d7265777269746521', '');
+-- Actor ids that bind to no one, forever: an erased person's (moved here from `actors`), and
+-- the one fresh histories are written under ("samskab-rewrite!"), so no user writes as the relay.
+CREATE TABLE IF NOT EXISTS retired_actors (
+    actor BLOB PRIMARY KEY
+);
+INSERT OR IGNORE INTO retired_actors (actor) VALUES (X'73616d736b61622d7265777269746521');

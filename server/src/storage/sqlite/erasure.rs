@@ -23,10 +23,8 @@ impl ErasureStore for SqliteAccounts {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         let u = user.as_str();
-        let mut out = AccountErasure {
-            account: tx.execute("DELETE FROM users WHERE id = ?1", params![u])? > 0,
-            ..AccountErasure::default()
-        };
+        // Children first: the tables refer to `users`.
+        let mut out = AccountErasure::default();
         tx.execute("DELETE FROM memberships WHERE user_id = ?1", params![u])?;
         tx.execute(
             "DELETE FROM session_contacts WHERE session IN
@@ -36,21 +34,24 @@ impl ErasureStore for SqliteAccounts {
         out.sessions = tx.execute("DELETE FROM sessions WHERE user_id = ?1", params![u])?;
         tx.execute("DELETE FROM password_resets WHERE user_id = ?1", params![u])?;
         out.devices = tx.execute("DELETE FROM peers WHERE user_id = ?1", params![u])?;
+        // Invitations they made or accepted: an accepted one's effect (the account, the
+        // membership) stands without it.
         out.invitations = tx.execute(
-            "DELETE FROM invitations WHERE used_by = ?1 OR (invited_by = ?1 AND used_by IS NULL)",
+            "DELETE FROM invitations WHERE used_by = ?1 OR invited_by = ?1",
             params![u],
-        )?;
-        tx.execute(
-            "UPDATE invitations SET invited_by = ?2 WHERE invited_by = ?1",
-            params![u, pseudonym.as_str()],
         )?;
         out.audit_removed = tx.execute("DELETE FROM profile_reads WHERE owner = ?1", params![u])?;
         out.audit_pseudonymised = tx.execute(
             "UPDATE profile_reads SET reader = ?2, user_agent = '' WHERE reader = ?1",
             params![u, pseudonym.as_str()],
         )?;
-        out.actors_retired =
-            tx.execute("UPDATE actors SET user_id = '' WHERE user_id = ?1", params![u])?;
+        tx.execute(
+            "INSERT OR IGNORE INTO retired_actors (actor)
+             SELECT actor FROM actors WHERE user_id = ?1",
+            params![u],
+        )?;
+        out.actors_retired = tx.execute("DELETE FROM actors WHERE user_id = ?1", params![u])?;
+        out.account = tx.execute("DELETE FROM users WHERE id = ?1", params![u])? > 0;
         tx.commit()?;
         Ok(out)
     }
