@@ -329,7 +329,12 @@ pub async fn profile_reads() -> Result<Vec<ReadEntry>, SignInError> {
 /// "Slet min konto": the relay erases the account and everything of it, confirmed with the
 /// password. The caller then empties this device ([`crate::sign_out`]).
 pub async fn delete_account(password: &str) -> Result<(), SignInError> {
-    let (status, text) = call("POST", "/api/account/delete", Some(&[("password", password)])).await?;
+    let (status, text) = call(
+        "POST",
+        "/api/account/delete",
+        Some(&[("password", password)]),
+    )
+    .await?;
     if status != 204 {
         return Err(error_of(status, &text));
     }

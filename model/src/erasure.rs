@@ -8,7 +8,7 @@
 //! decides when to call these and stores what they return. See `docs/protocol.md`,
 //! "Erasure and rewritten documents".
 
-use automerge::{ActorId, Automerge, AutoCommit, ChangeHash};
+use automerge::{ActorId, AutoCommit, Automerge, ChangeHash};
 use autosurgeon::Reconcile;
 
 use crate::ids::PersonId;
@@ -98,8 +98,8 @@ pub fn fresh_history<T: Reconcile>(state: &T) -> Result<(Vec<u8>, Vec<ChangeHash
 /// compared lower-cased). Reads every change: costs in proportion to the history, which is
 /// why the relay asks it only during an erasure.
 pub fn history_mentions(doc: &Automerge, needles: &[String], actors: &[ActorId]) -> bool {
-    use automerge::legacy::{Key, OpType};
     use automerge::ScalarValue;
+    use automerge::legacy::{Key, OpType};
     let lowered: Vec<String> = needles.iter().map(|n| n.to_lowercase()).collect();
     let hit = |s: &str| {
         let s = s.to_lowercase();
@@ -139,10 +139,13 @@ mod tests {
     #[test]
     fn a_fresh_history_has_one_change_and_none_of_the_old_values() {
         let mut old = AutoCommit::new();
-        autosurgeon::reconcile(&mut old, &std::collections::BTreeMap::from([("a", "vera@x.dk")]))
-            .unwrap();
+        autosurgeon::reconcile(
+            &mut old,
+            std::collections::BTreeMap::from([("a", "vera@x.dk")]),
+        )
+        .unwrap();
         old.commit();
-        autosurgeon::reconcile(&mut old, &std::collections::BTreeMap::from([("a", "x")])).unwrap();
+        autosurgeon::reconcile(&mut old, std::collections::BTreeMap::from([("a", "x")])).unwrap();
         old.commit();
         let needles = vec!["vera@x.dk".to_owned()];
         assert!(history_mentions(old.document(), &needles, &[]));
@@ -168,7 +171,10 @@ mod tests {
             phone: "+45 12 34 56 78".into(),
         };
         assert!(p.is_contact("Vera@X.dk", ""));
-        assert!(!p.is_contact("", "12345678"), "the country code is part of the number");
+        assert!(
+            !p.is_contact("", "12345678"),
+            "the country code is part of the number"
+        );
         assert!(p.is_contact("", "+45 12345678"));
         assert!(!p.is_contact("bo@x.dk", "87654321"));
         assert_eq!(p.needles().len(), 4);

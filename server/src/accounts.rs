@@ -30,7 +30,6 @@ use samskab_model::{OrganisationId, PersonId};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-
 use crate::storage::accounts::{Acceptance, InvitationRecord, UserRecord};
 use crate::storage::{AccountStore, SqliteAccounts, StoreError};
 

@@ -45,10 +45,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::AppState;
 use crate::accounts::{Accounts, Password, random_hex};
-use crate::sync::SyncEngine;
 use crate::api::{AppJson, CurrentUser, blocking};
 use crate::error::ApiError;
 use crate::storage::erasure::{AccountErasure, ErasureRecord};
+use crate::sync::SyncEngine;
 use crate::sync::erasure::Subject;
 
 /// The longest reason kept in the log.
@@ -178,7 +178,10 @@ async fn delete_own_account(
         StatusCode::NO_CONTENT,
         [(
             header::SET_COOKIE,
-            format!("{}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0", crate::api::COOKIE),
+            format!(
+                "{}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0",
+                crate::api::COOKIE
+            ),
         )],
     )
         .into_response())

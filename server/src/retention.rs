@@ -135,7 +135,8 @@ async fn inactive_accounts(
 ) {
     let notice_from = now - (config.inactive_account_days - config.inactivity_notice_days) * DAY_MS;
     let store = accounts.clone();
-    let found = tokio::task::spawn_blocking(move || store.store().inactive_users(notice_from)).await;
+    let found =
+        tokio::task::spawn_blocking(move || store.store().inactive_users(notice_from)).await;
     let Ok(Ok(found)) = found else {
         tracing::error!("retention: cannot list inactive accounts");
         return;
@@ -151,7 +152,9 @@ async fn inactive_accounts(
             Some(at) if at <= now - config.inactivity_notice_days * DAY_MS => {
                 match erase_person(accounts, sync, &user, Requester::Retention).await {
                     Ok(_) => removed.accounts_erased += 1,
-                    Err(e) => tracing::error!(error = %e, "retention: cannot erase an inactive account"),
+                    Err(e) => {
+                        tracing::error!(error = %e, "retention: cannot erase an inactive account")
+                    }
                 }
             }
             Some(_) => {}
@@ -189,7 +192,12 @@ fn notice_mail(name: &str, email: &str, days: i64) -> OutgoingMail {
 }
 
 /// Runs the job now and then every 24 hours, until the relay stops.
-pub fn spawn_daily(accounts: Arc<Accounts>, sync: SyncEngine, mailer: Mailer, config: RetentionConfig) {
+pub fn spawn_daily(
+    accounts: Arc<Accounts>,
+    sync: SyncEngine,
+    mailer: Mailer,
+    config: RetentionConfig,
+) {
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(24 * 60 * 60));
         loop {

@@ -89,18 +89,35 @@ async fn slet_min_konto_leaves_nothing_of_the_person_anywhere() {
     let bo_token = relay.login("bo@demo.samskab.dk").await;
     let mut bo = Device::connect(&relay.ws_url_as(&bo_token), "bo").await;
     let task_id = DocumentId::random();
-    let mut task = Task::draft("haslev-fodbold".parse().unwrap(), "Kioskvagt", Area::Sport, now() - 60_000);
-    task.shifts.insert(shift(), Shift::new(now() + 86_400_000, now() + 90_000_000, 1));
+    let mut task = Task::draft(
+        "haslev-fodbold".parse().unwrap(),
+        "Kioskvagt",
+        Area::Sport,
+        now() - 60_000,
+    );
+    task.shifts.insert(
+        shift(),
+        Shift::new(now() + 86_400_000, now() + 90_000_000, 1),
+    );
     task.status = TaskStatus::Published;
     bo.change(task_id, |d| write(d, &task)).await;
     bo.acknowledged(task_id).await;
-    for (who, token, name) in [(&vera, &vera_token, "vera"), (&viggo, &viggo_token, "viggo")] {
+    for (who, token, name) in [
+        (&vera, &vera_token, "vera"),
+        (&viggo, &viggo_token, "viggo"),
+    ] {
         let mut device = Device::connect(&relay.ws_url_as(token), name).await;
-        device.pump_until("the task", |hub| !hub.heads(&task_id).is_empty()).await;
-        let mut signed: Task = autosurgeon::hydrate(device.hub.document(&task_id).unwrap()).unwrap();
+        device
+            .pump_until("the task", |hub| !hub.heads(&task_id).is_empty())
+            .await;
+        let mut signed: Task =
+            autosurgeon::hydrate(device.hub.document(&task_id).unwrap()).unwrap();
         signed.shifts.get_mut(&shift()).unwrap().signups.insert(
             who.clone(),
-            Signup { state: SignupState::SignedUp, at: now() },
+            Signup {
+                state: SignupState::SignedUp,
+                at: now(),
+            },
         );
         device.change(task_id, |d| write(d, &signed)).await;
         device.acknowledged(task_id).await;
@@ -112,7 +129,10 @@ async fn slet_min_konto_leaves_nothing_of_the_person_anywhere() {
     let mut profile = Profile::new(vera.clone(), NAME, now());
     profile.phone = PHONE.into();
     profile.email = EMAIL.into();
-    profile.consent = Consent { staff: true, coordinators: CoordinatorConsent::Nobody };
+    profile.consent = Consent {
+        staff: true,
+        coordinators: CoordinatorConsent::Nobody,
+    };
     let profile_id = profile_document_id(&vera);
     owner.change(profile_id, |d| write(d, &profile)).await;
     owner.acknowledged(profile_id).await;
@@ -123,7 +143,10 @@ async fn slet_min_konto_leaves_nothing_of_the_person_anywhere() {
     // Bo's phone goes offline with the task's old history too.
     let bo_offline = synced(&relay, &bo_token, "bo-phone", &[task_id]).await;
     let before = database_bytes(&relay);
-    assert!(contains(&before, EMAIL), "the check below can fail: the e-mail is stored now");
+    assert!(
+        contains(&before, EMAIL),
+        "the check below can fail: the e-mail is stored now"
+    );
 
     // A wrong password deletes nothing.
     let delete = |password: &str| {
@@ -134,12 +157,26 @@ async fn slet_min_konto_leaves_nothing_of_the_person_anywhere() {
             .json(&serde_json::json!({"password": password}))
             .send()
     };
-    assert_eq!(delete("forkert kode!").await.unwrap().status(), reqwest::StatusCode::UNAUTHORIZED);
-    assert_eq!(delete(PASSWORD).await.unwrap().status(), reqwest::StatusCode::NO_CONTENT);
-    assert_eq!(relay.me_status(&vera_token).await, reqwest::StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        delete("forkert kode!").await.unwrap().status(),
+        reqwest::StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        delete(PASSWORD).await.unwrap().status(),
+        reqwest::StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        relay.me_status(&vera_token).await,
+        reqwest::StatusCode::UNAUTHORIZED
+    );
 
     // Every document the relay serves, whole history, holds nothing of her.
-    let person = ErasedPerson { id: vera.clone(), name: NAME.into(), email: EMAIL.into(), phone: PHONE.into() };
+    let person = ErasedPerson {
+        id: vera.clone(),
+        name: NAME.into(),
+        email: EMAIL.into(),
+        phone: PHONE.into(),
+    };
     let admin = relay.login("admin@demo.samskab.dk").await;
     let catalog = relay.catalog().await;
     let ids: Vec<DocumentId> = catalog["documents"]
@@ -152,7 +189,10 @@ async fn slet_min_konto_leaves_nothing_of_the_person_anywhere() {
     assert!(ids.contains(&task_id));
     let everything = synced(&relay, &admin, "admin", &ids).await;
     for (id, doc) in everything.documents() {
-        assert!(!history_mentions(doc, &person.needles(), &[]), "{id} still mentions her");
+        assert!(
+            !history_mentions(doc, &person.needles(), &[]),
+            "{id} still mentions her"
+        );
     }
     // The task keeps its shape: one place held (by a pseudonym), Viggo still waiting.
     let after: Task = autosurgeon::hydrate(everything.document(&task_id).unwrap()).unwrap();
@@ -160,29 +200,45 @@ async fn slet_min_konto_leaves_nothing_of_the_person_anywhere() {
     assert_eq!(roster.waitlist, vec![viggo.clone()]);
     assert_eq!(roster.confirmed.len(), 1);
     assert!(roster.confirmed[0].as_str().starts_with("slettet-"));
-    assert_eq!(everything.document(&task_id).unwrap().get_changes(&[]).len(), 1, "a fresh history");
+    assert_eq!(
+        everything
+            .document(&task_id)
+            .unwrap()
+            .get_changes(&[])
+            .len(),
+        1,
+        "a fresh history"
+    );
 
     // The database file keeps none of her identifiers (the audit entry of Carla's read is gone).
     let stored = database_bytes(&relay);
     for needle in [EMAIL, NAME, vera.as_str()] {
-        assert!(!contains(&stored, needle), "{needle} is still in the database file");
+        assert!(
+            !contains(&stored, needle),
+            "{needle} is still in the database file"
+        );
     }
 
     // Carla's tablet comes back: it deletes the profile and swaps the task for the new one.
     let url = relay.ws_url_as(&carla);
     let mut back = Device::reconnect(offline, &url).await;
     back.pump_until("the erasure", |hub| {
-        hub.document(&profile_id).is_none()
-            && hub.heads(&task_id) == everything.heads(&task_id)
+        hub.document(&profile_id).is_none() && hub.heads(&task_id) == everything.heads(&task_id)
     })
     .await;
-    assert!(!history_mentions(back.hub.document(&task_id).unwrap(), &person.needles(), &[]));
+    assert!(!history_mentions(
+        back.hub.document(&task_id).unwrap(),
+        &person.needles(),
+        &[]
+    ));
 
     // Bo's old phone, ignoring the revocation, pushes the old history with a new edit on top:
     // refused, and the relay's task is unchanged.
     let old_bytes = bo_offline.document(&task_id).unwrap().save();
     let mut old_phone = Device::reconnect(bo_offline, &relay.ws_url_as(&bo_token)).await;
-    old_phone.pump_until("the revocation", |hub| hub.document(&task_id).is_none()).await;
+    old_phone
+        .pump_until("the revocation", |hub| hub.document(&task_id).is_none())
+        .await;
     old_phone.hub.load(task_id, &old_bytes).unwrap();
     old_phone
         .change(task_id, |d| {
@@ -191,14 +247,16 @@ async fn slet_min_konto_leaves_nothing_of_the_person_anywhere() {
             write(d, &t);
         })
         .await;
-    assert_eq!(old_phone.verdict(task_id).await.as_deref(), Some("rewritten"));
+    assert_eq!(
+        old_phone.verdict(task_id).await.as_deref(),
+        Some("rewritten")
+    );
     let served = synced(&relay, &admin, "admin-2", &[task_id]).await;
     assert_eq!(served.heads(&task_id), everything.heads(&task_id));
 
     // Her old device cannot sync at all, and nothing can be written at the profile's id again.
     let refused = tokio_tungstenite::connect_async(relay.ws_url_as(&vera_token)).await;
     assert!(refused.is_err(), "her session is gone");
-
 }
 
 #[tokio::test]
@@ -214,10 +272,18 @@ async fn staff_erase_on_request_with_a_reason_and_it_is_logged() {
             .json(&serde_json::json!({"email": "walter@example.dk", "reason": reason}))
             .send()
     };
-    assert_eq!(erase(carla.clone(), "  ").await.unwrap().status(), reqwest::StatusCode::BAD_REQUEST);
+    assert_eq!(
+        erase(carla.clone(), "  ").await.unwrap().status(),
+        reqwest::StatusCode::BAD_REQUEST
+    );
     let (_, viggo) = register(&relay, "Viggo", "viggo@example.dk", "").await;
-    assert_eq!(erase(viggo, "fordi").await.unwrap().status(), reqwest::StatusCode::FORBIDDEN);
-    let res = erase(carla.clone(), "Anmodning pr. telefon 3. dec.").await.unwrap();
+    assert_eq!(
+        erase(viggo, "fordi").await.unwrap().status(),
+        reqwest::StatusCode::FORBIDDEN
+    );
+    let res = erase(carla.clone(), "Anmodning pr. telefon 3. dec.")
+        .await
+        .unwrap();
     assert_eq!(res.status(), reqwest::StatusCode::OK);
     let log: serde_json::Value = relay
         .client
@@ -231,7 +297,10 @@ async fn staff_erase_on_request_with_a_reason_and_it_is_logged() {
         .unwrap();
     assert_eq!(log[0]["reason"], "Anmodning pr. telefon 3. dec.");
     assert_eq!(log[0]["by_role"], "personale");
-    assert!(!log.to_string().contains("walter"), "the log names no erased person");
+    assert!(
+        !log.to_string().contains("walter"),
+        "the log names no erased person"
+    );
     let login = relay
         .client
         .post(format!("{}/api/login", relay.base))

@@ -31,9 +31,11 @@ async fn the_daily_job_removes_what_has_aged_and_counts_it() {
         )
         .unwrap(),
     );
-    let engine =
-        SyncEngine::start(Box::new(SqliteStore::open(dir.path()).unwrap()), accounts.clone())
-            .unwrap();
+    let engine = SyncEngine::start(
+        Box::new(SqliteStore::open(dir.path()).unwrap()),
+        accounts.clone(),
+    )
+    .unwrap();
     let mailer = Mailer::from_config(&Default::default(), dir.path()).unwrap();
     let config = RetentionConfig::default();
 
@@ -44,9 +46,15 @@ async fn the_daily_job_removes_what_has_aged_and_counts_it() {
         password: "en god lang kode".into(),
         role,
     };
-    let ingrid = accounts.create_user(&new("ingrid@example.dk", Role::Volunteer), None).unwrap();
-    let (_, _token) = accounts.login("ingrid@example.dk", "en god lang kode").unwrap();
-    let staff = accounts.create_user(&new("sten@kommune.dk", Role::Staff), None).unwrap();
+    let ingrid = accounts
+        .create_user(&new("ingrid@example.dk", Role::Volunteer), None)
+        .unwrap();
+    let (_, _token) = accounts
+        .login("ingrid@example.dk", "en god lang kode")
+        .unwrap();
+    let staff = accounts
+        .create_user(&new("sten@kommune.dk", Role::Staff), None)
+        .unwrap();
     accounts
         .store()
         .record_reads(&[ProfileRead {
@@ -64,8 +72,17 @@ async fn the_daily_job_removes_what_has_aged_and_counts_it() {
     let shift: ShiftId = "vagt-1".parse().unwrap();
     let mut task = Task::draft("klub".parse().unwrap(), "Loppemarked", Area::Culture, START);
     let mut s = Shift::new(START + DAY / 2, START + DAY, 1);
-    for (who, at) in [(ingrid.id.clone(), START + 1), ("bent".parse().unwrap(), START + 2)] {
-        s.signups.insert(who, Signup { state: SignupState::SignedUp, at });
+    for (who, at) in [
+        (ingrid.id.clone(), START + 1),
+        ("bent".parse().unwrap(), START + 2),
+    ] {
+        s.signups.insert(
+            who,
+            Signup {
+                state: SignupState::SignedUp,
+                at,
+            },
+        );
     }
     task.shifts.insert(shift.clone(), s);
     task.status = TaskStatus::Finished;
@@ -77,7 +94,14 @@ async fn the_daily_job_removes_what_has_aged_and_counts_it() {
     // The day after: nothing has aged yet but nothing is lost either.
     clock.set(Timestamp(START + DAY));
     let first = run_once(&accounts, &engine, &mailer, &config).await;
-    assert_eq!((first.audit_entries, first.tasks_rewritten, first.accounts_notified), (0, 0, 0));
+    assert_eq!(
+        (
+            first.audit_entries,
+            first.tasks_rewritten,
+            first.accounts_notified
+        ),
+        (0, 0, 0)
+    );
 
     // Three years less 30 days without activity: told by e-mail, not erased; the audit entry
     // (over a year old) and the session (expired) are gone.
@@ -87,12 +111,19 @@ async fn the_daily_job_removes_what_has_aged_and_counts_it() {
     assert_eq!(told.accounts_erased, 0);
     assert_eq!(told.audit_entries, 1);
     assert_eq!(told.sessions, 1);
-    let mails = std::fs::read_dir(dir.path().join("outbox")).unwrap().count();
+    let mails = std::fs::read_dir(dir.path().join("outbox"))
+        .unwrap()
+        .count();
     assert_eq!(mails, 1, "the notice went to the outbox");
     assert!(accounts.user(&ingrid.id).unwrap().is_some());
     // Told once, not every day.
     clock.set(Timestamp(START + (3 * 365 - 29) * DAY));
-    assert_eq!(run_once(&accounts, &engine, &mailer, &config).await.accounts_notified, 0);
+    assert_eq!(
+        run_once(&accounts, &engine, &mailer, &config)
+            .await
+            .accounts_notified,
+        0
+    );
 
     // Past three years since the task's last shift, and 30 days after the notice: the task
     // keeps its counts without its people, Ingrid's account is erased; staff are never.
@@ -106,7 +137,11 @@ async fn the_daily_job_removes_what_has_aged_and_counts_it() {
     let roster = Roster::of(&now.shifts[&shift]);
     assert_eq!((roster.confirmed.len(), roster.waitlist.len()), (1, 1));
     assert!(
-        roster.confirmed.iter().chain(&roster.waitlist).all(|p| p.as_str().starts_with("slettet-")),
+        roster
+            .confirmed
+            .iter()
+            .chain(&roster.waitlist)
+            .all(|p| p.as_str().starts_with("slettet-")),
         "{roster:?}"
     );
 }

@@ -34,6 +34,14 @@ pub enum Subject {
     Before(i64),
 }
 
+/// One document an erasure changes: its id, what becomes of it (a fresh history's bytes and
+/// heads, or deletion) and its old history's hashes.
+type Planned = (
+    DocumentId,
+    Erasure<(Vec<u8>, Vec<ChangeHash>)>,
+    Vec<ChangeHash>,
+);
+
 /// What an erasure did to the documents.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct DocumentErasure {
@@ -67,7 +75,12 @@ impl Tombstones {
 
     /// Whether `hash` is a change of `id`'s replaced history (and not in its current one: a
     /// state rewritten back to an earlier one has the same fresh change again).
-    fn retired(&self, id: &DocumentId, hash: &ChangeHash, current: Option<&automerge::Automerge>) -> bool {
+    fn retired(
+        &self,
+        id: &DocumentId,
+        hash: &ChangeHash,
+        current: Option<&automerge::Automerge>,
+    ) -> bool {
         self.retired.get(hash) == Some(id)
             && current.is_none_or(|doc| doc.get_change_by_hash(hash).is_none())
     }
@@ -122,7 +135,11 @@ impl Engine {
     /// the catalog as a document the device does not hold, so it fetches the fresh history.
     /// Only heads the relay really retired count (hashes cannot be guessed), so a made-up
     /// entry learns nothing.
-    pub(super) fn drop_stale_catalog_entries(&mut self, peer: &PeerId, message: Message) -> Message {
+    pub(super) fn drop_stale_catalog_entries(
+        &mut self,
+        peer: &PeerId,
+        message: Message,
+    ) -> Message {
         let Message::CatalogRequest {
             sender_id,
             target_id,
@@ -132,7 +149,11 @@ impl Engine {
             return message;
         };
         if self.tombstones.retired.is_empty() {
-            return Message::CatalogRequest { sender_id, target_id, have };
+            return Message::CatalogRequest {
+                sender_id,
+                target_id,
+                have,
+            };
         }
         let (stale, kept): (Vec<_>, Vec<_>) = have.into_iter().partition(|entry| {
             let current = self.hub.document(&entry.document_id);
@@ -165,7 +186,10 @@ impl Engine {
     /// rewritten one closes their connection, and at reconnect they drop the old history and
     /// fetch the new one). A failure stops the erasure with the error; running it again
     /// finishes it (every step is idempotent).
-    pub(super) fn erase_documents(&mut self, subject: &Subject) -> Result<DocumentErasure, StoreError> {
+    pub(super) fn erase_documents(
+        &mut self,
+        subject: &Subject,
+    ) -> Result<DocumentErasure, StoreError> {
         let started = std::time::Instant::now();
         if let Subject::Person { person, actors } = subject {
             self.tombstones.erasing.insert(person.id.clone());
@@ -185,8 +209,7 @@ impl Engine {
             Subject::Person { person, .. } => person.needles(),
             Subject::Before(_) => Vec::new(),
         };
-        let mut plan: Vec<(DocumentId, Erasure<(Vec<u8>, Vec<ChangeHash>)>, Vec<ChangeHash>)> =
-            Vec::new();
+        let mut plan: Vec<Planned> = Vec::new();
         for (id, doc) in self.hub.documents() {
             let decision = match subject {
                 Subject::Person { person, actors } => match kinds::erase_any(doc, person) {
@@ -213,7 +236,9 @@ impl Engine {
                         .record_tombstones(&[id], &[(id, hashes)], now)?;
                     self.store.delete(&id)?;
                     self.tombstones.erased.insert(id);
-                    self.tombstones.retired.extend(old.into_iter().map(|h| (h, id)));
+                    self.tombstones
+                        .retired
+                        .extend(old.into_iter().map(|h| (h, id)));
                     let affected = self.hub.reload(id, &[]).unwrap_or_default();
                     self.hub.reset(&id);
                     self.sizes.remove(&id);
@@ -230,7 +255,9 @@ impl Engine {
                         .store()
                         .record_tombstones(&[], &[(id, hashes)], now)?;
                     self.store.replace(&id, &bytes)?;
-                    self.tombstones.retired.extend(old.into_iter().map(|h| (h, id)));
+                    self.tombstones
+                        .retired
+                        .extend(old.into_iter().map(|h| (h, id)));
                     let affected = match self.hub.reload(id, &bytes) {
                         Ok(affected) => affected,
                         Err(e) => {

@@ -10,8 +10,8 @@ pub mod schema;
 use automerge::{Automerge, ROOT};
 
 use super::{DocumentKind, Facts, Write};
-use crate::erasure::{ErasedPerson, Erasure};
 use crate::authz::{Principal, Refusal};
+use crate::erasure::{ErasedPerson, Erasure};
 use crate::ids::{DocumentId, OrganisationId, PersonId};
 
 pub use rules::OrganisationRefusal;

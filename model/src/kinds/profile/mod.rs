@@ -9,8 +9,8 @@ pub mod schema;
 use automerge::{Automerge, ROOT};
 
 use super::{DocumentKind, Fact, Facts, Write};
-use crate::erasure::{ErasedPerson, Erasure};
 use crate::authz::{Principal, Refusal};
+use crate::erasure::{ErasedPerson, Erasure};
 use crate::ids::{DocumentId, OrganisationId, PersonId};
 use schema::{Consent, Profile, profile_document_id};
 

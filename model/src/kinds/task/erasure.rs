@@ -101,7 +101,7 @@ fn free_pseudonym(task: &Task) -> PersonId {
             || task.invitations.values().any(|i| i.by == *p)
     };
     (1u32..)
-        .map(|n| pseudonym(n))
+        .map(pseudonym)
         .find(|p| !taken(p))
         .unwrap_or_else(|| pseudonym(0))
 }
@@ -157,9 +157,13 @@ fn write_out(shift: &mut Shift, person: &PersonId, pseudonym: &PersonId, created
     }
     let mut chosen = None;
     for at in candidates {
-        shift
-            .signups
-            .insert(pseudonym.clone(), crate::task::Signup { state: signup.state, at });
+        shift.signups.insert(
+            pseudonym.clone(),
+            crate::task::Signup {
+                state: signup.state,
+                at,
+            },
+        );
         if let Some(d) = &decision {
             shift.decisions.insert(pseudonym.clone(), d.clone());
         }
@@ -170,9 +174,13 @@ fn write_out(shift: &mut Shift, person: &PersonId, pseudonym: &PersonId, created
         chosen.get_or_insert(at);
     }
     if let Some(at) = chosen {
-        shift
-            .signups
-            .insert(pseudonym.clone(), crate::task::Signup { state: signup.state, at });
+        shift.signups.insert(
+            pseudonym.clone(),
+            crate::task::Signup {
+                state: signup.state,
+                at,
+            },
+        );
     }
 }
 
@@ -224,7 +232,13 @@ mod tests {
         let mut task = Task::draft("klub".parse().unwrap(), "Kiosk", crate::Area::Sport, 0);
         let mut shift = Shift::new(1_000, 2_000, capacity);
         for (who, at, state) in signups {
-            shift.signups.insert(p(who), Signup { state: *state, at: *at });
+            shift.signups.insert(
+                p(who),
+                Signup {
+                    state: *state,
+                    at: *at,
+                },
+            );
         }
         task.shifts.insert("vagt-1".parse().unwrap(), shift);
         task
@@ -241,7 +255,12 @@ mod tests {
         // Every position in a line of four, with a tie in the middle.
         for who in ["a", "b", "c", "d"] {
             let before = task(
-                &[("a", 10, SignedUp), ("b", 20, SignedUp), ("c", 20, SignedUp), ("d", 25, SignedUp)],
+                &[
+                    ("a", 10, SignedUp),
+                    ("b", 20, SignedUp),
+                    ("c", 20, SignedUp),
+                    ("d", 25, SignedUp),
+                ],
                 2,
             );
             let erased = person(who);
@@ -262,29 +281,81 @@ mod tests {
     fn withdrawn_sign_ups_invitations_and_decisions_go_or_lose_the_name() {
         let mut t = task(&[("vera", 5, Withdrawn), ("bo", 6, SignedUp)], 1);
         let shift = t.shifts.values_mut().next().unwrap();
-        shift.decisions.insert(p("bo"), DecisionEntry { decision: Decision::Confirmed, by: p("vera"), at: 7 });
-        t.invitations.insert(p("vera"), Invitation { shift: "vagt-1".parse().unwrap(), by: p("bo"), at: 1, answer: InvitationAnswer::Pending });
-        t.invitations.insert(p("ida"), Invitation { shift: "vagt-1".parse().unwrap(), by: p("vera"), at: 1, answer: InvitationAnswer::Pending });
-        t.contact = Contact { name: "V".into(), phone: "".into(), email: "VERA@example.dk".into() };
-        let Erasure::Rewrite(after) = erase_person(&person("vera"), &t) else { panic!() };
+        shift.decisions.insert(
+            p("bo"),
+            DecisionEntry {
+                decision: Decision::Confirmed,
+                by: p("vera"),
+                at: 7,
+            },
+        );
+        t.invitations.insert(
+            p("vera"),
+            Invitation {
+                shift: "vagt-1".parse().unwrap(),
+                by: p("bo"),
+                at: 1,
+                answer: InvitationAnswer::Pending,
+            },
+        );
+        t.invitations.insert(
+            p("ida"),
+            Invitation {
+                shift: "vagt-1".parse().unwrap(),
+                by: p("vera"),
+                at: 1,
+                answer: InvitationAnswer::Pending,
+            },
+        );
+        t.contact = Contact {
+            name: "V".into(),
+            phone: "".into(),
+            email: "VERA@example.dk".into(),
+        };
+        let Erasure::Rewrite(after) = erase_person(&person("vera"), &t) else {
+            panic!()
+        };
         assert!(!people_in(&after).contains_key(&p("vera")));
         assert_eq!(after.invitations[&p("ida")].by, p("slettet-1"));
-        assert_eq!(after.shifts.values().next().unwrap().decisions[&p("bo")].by, p("slettet-1"));
+        assert_eq!(
+            after.shifts.values().next().unwrap().decisions[&p("bo")].by,
+            p("slettet-1")
+        );
         assert_eq!(after.contact, Contact::default());
         assert_eq!(roster(&after), roster(&t));
         assert!(after.problems().is_empty());
         // Someone not in the task leaves it untouched.
-        assert_eq!(erase_person(&person("nobody"), &task(&[("bo", 1, SignedUp)], 1)), Erasure::Untouched);
+        assert_eq!(
+            erase_person(&person("nobody"), &task(&[("bo", 1, SignedUp)], 1)),
+            Erasure::Untouched
+        );
     }
 
     #[test]
     fn a_task_long_past_keeps_its_counts_and_loses_its_people() {
-        let t = task(&[("a", 1, SignedUp), ("b", 2, SignedUp), ("c", 3, Withdrawn)], 1);
-        assert_eq!(expire(&t, 2_000), Erasure::Untouched, "ended at the cut-off: kept");
-        let Erasure::Rewrite(after) = expire(&t, 2_001) else { panic!() };
-        assert!(people_in(&after).keys().all(is_pseudonym), "{:?}", people_in(&after));
+        let t = task(
+            &[("a", 1, SignedUp), ("b", 2, SignedUp), ("c", 3, Withdrawn)],
+            1,
+        );
+        assert_eq!(
+            expire(&t, 2_000),
+            Erasure::Untouched,
+            "ended at the cut-off: kept"
+        );
+        let Erasure::Rewrite(after) = expire(&t, 2_001) else {
+            panic!()
+        };
+        assert!(
+            people_in(&after).keys().all(is_pseudonym),
+            "{:?}",
+            people_in(&after)
+        );
         let r = roster(&after);
         assert_eq!((r.confirmed.len(), r.waitlist.len()), (1, 1));
-        assert_eq!(expire(&after, 2_001), Erasure::Untouched, "nothing left to remove");
+        assert_eq!(
+            expire(&after, 2_001),
+            Erasure::Untouched,
+            "nothing left to remove"
+        );
     }
 }

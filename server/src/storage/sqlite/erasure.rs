@@ -94,7 +94,9 @@ impl ErasureStore for SqliteAccounts {
             .collect::<Result<Vec<_>, _>>()?;
         let mut stmt = conn.prepare("SELECT doc, hash FROM retired_changes")?;
         let retired = stmt
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?)))?
+            .query_map([], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?))
+            })?
             .map(|r| {
                 let (doc, hash) = r?;
                 let hash: [u8; 32] = hash
@@ -175,15 +177,17 @@ impl RetentionStore for SqliteAccounts {
     }
 
     fn remove_invitations_expired_before(&self, cutoff: i64) -> Result<usize, StoreError> {
-        Ok(self
-            .conn()
-            .execute("DELETE FROM invitations WHERE expires_at < ?1", params![cutoff])?)
+        Ok(self.conn().execute(
+            "DELETE FROM invitations WHERE expires_at < ?1",
+            params![cutoff],
+        )?)
     }
 
     fn remove_expired_resets(&self, now: i64) -> Result<usize, StoreError> {
-        Ok(self
-            .conn()
-            .execute("DELETE FROM password_resets WHERE expires_at <= ?1", params![now])?)
+        Ok(self.conn().execute(
+            "DELETE FROM password_resets WHERE expires_at <= ?1",
+            params![now],
+        )?)
     }
 
     fn touch_user(&self, user: &PersonId, at: i64) -> Result<(), StoreError> {
