@@ -80,7 +80,9 @@ pub fn AccountDeletedPage() -> impl IntoView {
     page_title(Msg::AccountDeleted);
     view! {
         <section class="page login" aria-labelledby="page-title">
-            <h1 id="page-title" role="status">{move || i18n.t(Msg::AccountDeleted)}</h1>
+            <div role="status">
+                <h1 id="page-title">{move || i18n.t(Msg::AccountDeleted)}</h1>
+            </div>
         </section>
     }
 }
