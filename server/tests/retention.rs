@@ -145,3 +145,85 @@ async fn the_daily_job_removes_what_has_aged_and_counts_it() {
         "{roster:?}"
     );
 }
+
+/// Measures an erasure and a retention pass over many documents with real histories (run with
+/// `--ignored --nocapture`; prints the times). 2,000 tasks of 20 sign-ups each, one change per
+/// sign-up, the erased person in 100 of them.
+#[tokio::test]
+#[ignore]
+async fn measure_erasure_over_many_documents() {
+    use samskab_model::erasure::ErasedPerson;
+    use samskab_server::sync::erasure::Subject;
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::at(Timestamp(START)));
+    let accounts = Arc::new(
+        Accounts::with_clock(
+            Arc::new(SqliteAccounts::open(dir.path()).unwrap()),
+            clock.clone(),
+        )
+        .unwrap(),
+    );
+    let engine = SyncEngine::start(
+        Box::new(SqliteStore::open(dir.path()).unwrap()),
+        accounts.clone(),
+    )
+    .unwrap();
+    let shift: ShiftId = "vagt-1".parse().unwrap();
+    let erased: samskab_model::PersonId = "erased-person".parse().unwrap();
+    let built = std::time::Instant::now();
+    for n in 0..2_000 {
+        let mut task = Task::draft("klub".parse().unwrap(), "Opgave", Area::Sport, START);
+        task.shifts
+            .insert(shift.clone(), Shift::new(START + DAY, START + 2 * DAY, 10));
+        task.status = TaskStatus::Published;
+        let mut doc = automerge::AutoCommit::new();
+        autosurgeon::reconcile(&mut doc, &task).unwrap();
+        doc.commit();
+        for i in 0..20 {
+            let who: samskab_model::PersonId = if n % 20 == 0 && i == 7 {
+                erased.clone()
+            } else {
+                format!("frivillig-{n}-{i}").parse().unwrap()
+            };
+            task.shifts.get_mut(&shift).unwrap().signups.insert(
+                who,
+                Signup {
+                    state: SignupState::SignedUp,
+                    at: START + i,
+                },
+            );
+            autosurgeon::reconcile(&mut doc, &task).unwrap();
+            doc.commit();
+        }
+        assert!(engine.seed(DocumentId::random(), doc.save()).await.unwrap());
+    }
+    eprintln!("seeded 2,000 tasks in {:?}", built.elapsed());
+    let person = ErasedPerson {
+        id: erased,
+        name: "Erna Eriksen".into(),
+        email: "erna@example.dk".into(),
+        phone: "11223344".into(),
+    };
+    let started = std::time::Instant::now();
+    let done = engine
+        .erase(Subject::Person {
+            person,
+            actors: Vec::new(),
+        })
+        .await
+        .unwrap();
+    eprintln!(
+        "erasure: {} rewritten, {} deleted, in {:?}",
+        done.rewritten.len(),
+        done.deleted.len(),
+        started.elapsed()
+    );
+    assert_eq!(done.rewritten.len(), 100);
+    let started = std::time::Instant::now();
+    let none = engine.erase(Subject::Before(START)).await.unwrap();
+    eprintln!(
+        "retention pass, nothing due: {:?} ({} rewritten)",
+        started.elapsed(),
+        none.rewritten.len()
+    );
+}
