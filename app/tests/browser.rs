@@ -110,7 +110,10 @@ async fn the_shell_mounts_with_a_labelled_menu_and_a_connection_status() {
     // Let the first effects run (they set <html lang>).
     gloo_timers::future::TimeoutFuture::new(0).await;
 
-    let nav = root.query_selector("nav.app-nav").unwrap().expect("a nav element");
+    let nav = root
+        .query_selector("nav.app-nav")
+        .unwrap()
+        .expect("a nav element");
     assert_eq!(
         nav.get_attribute("aria-label").as_deref(),
         Some("Hovedmenu")

@@ -36,6 +36,7 @@ define_messages! {
         en: "Your account and your data have been deleted.",
     },
 
+    ErasedReader => { da: "Slettet bruger", en: "Deleted user" },
     EraseTitle => { da: "Slet en person efter anmodning", en: "Erase a person on request" },
     EraseIntro => {
         da: "Sletter personens konto, CV og tilmeldinger overalt. Skriv grunden; den gemmes i sletteloggen. Skriv ikke personens navn i grunden.",
