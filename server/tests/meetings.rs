@@ -194,6 +194,7 @@ async fn each_writes_only_their_part_of_a_meeting_and_staff_keep_the_groups() {
     );
     anna.change(id, |d| write(d, &m)).await;
     assert_eq!(anna.verdict(id).await, None, "her own answer");
+    #[allow(clippy::type_complexity)]
     let cases: [(&str, Box<dyn Fn(&mut Meeting)>, &str); 4] = [
         (
             "answers for someone else",

@@ -97,7 +97,7 @@ fn CheckInList(
                             (p.clone(), r.name.clone(), checked)
                         })
                         .collect();
-                    list.sort_by(|a, b| a.1.to_lowercase().cmp(&b.1.to_lowercase()));
+                    list.sort_by_key(|a| a.1.to_lowercase());
                     list
                 })
                 .unwrap_or_default()

@@ -530,8 +530,7 @@ impl Meeting {
             problems.push(MeetingError::NoGroup);
         }
         let online = self.online.trim();
-        if !online.is_empty() && !(online.starts_with("https://") || online.starts_with("http://"))
-        {
+        if !(online.is_empty() || online.starts_with("https://") || online.starts_with("http://")) {
             problems.push(MeetingError::Link);
         }
         let mut too_long = Vec::new();
