@@ -45,7 +45,7 @@ pub trait ErasureStore {
     /// The automerge actor ids bound to `user` (to find their changes in histories).
     fn actors_of(&self, user: &PersonId) -> Result<Vec<Vec<u8>>, StoreError>;
     /// In one transaction: deletes the user, their memberships, sessions (and their contact
-    /// times), password resets, device bindings, invitations they accepted and unused ones
+    /// times), password resets, calendar feed, device bindings, invitations they accepted and unused ones
     /// they made or accepted, the audit entries of reads of their profile; pseudonymises their
     /// reads of others (reader = `pseudonym`, no User-Agent); retires their actor ids (they
     /// never bind again, to anyone). Idempotent.

@@ -33,6 +33,8 @@ impl ErasureStore for SqliteAccounts {
         )?;
         out.sessions = tx.execute("DELETE FROM sessions WHERE user_id = ?1", params![u])?;
         tx.execute("DELETE FROM password_resets WHERE user_id = ?1", params![u])?;
+        // Also cascades from `users`; said here so no store relies on foreign keys for it.
+        tx.execute("DELETE FROM calendar_feeds WHERE person = ?1", params![u])?;
         out.devices = tx.execute("DELETE FROM peers WHERE user_id = ?1", params![u])?;
         // Invitations they made or accepted: an accepted one's effect (the account, the
         // membership) stands without it.
