@@ -99,6 +99,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/invitation/:code") view=InvitationRoute/>
                     <Route path=path!("/glemt-adgangskode") view=crate::pages::password_reset::ForgotPasswordPage/>
                     <Route path=path!("/nulstil-adgangskode") view=crate::pages::password_reset::ResetPasswordPage/>
+                    <Route path=path!("/privatlivspolitik") view=crate::pages::privacy::PrivacyPage/>
+                    <Route path=path!("/tilgaengelighed") view=crate::pages::privacy::AccessibilityPage/>
+                    <Route path=path!("/konto-slettet") view=crate::pages::privacy::AccountDeletedPage/>
                 </Routes>
                     }.into_any()
                 } else {
@@ -125,10 +128,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/grupper/:id") view=crate::pages::meetings::GroupPage/>
                     <Route path=path!("/ideer") view=|| view! { <AreaPage area=Area::Ideas/> }/>
                     <Route path=path!("/kaffepulje") view=|| view! { <AreaPage area=Area::Grants/> }/>
+                    <Route path=path!("/privatlivspolitik") view=crate::pages::privacy::PrivacyPage/>
+                    <Route path=path!("/tilgaengelighed") view=crate::pages::privacy::AccessibilityPage/>
                 </Routes>
                     }.into_any()
                 }}
             </main>
+            <crate::pages::privacy::Footer/>
         </Router>
     }
 }

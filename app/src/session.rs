@@ -325,3 +325,32 @@ pub async fn profile_reads() -> Result<Vec<ReadEntry>, SignInError> {
     }
     parse(&text)
 }
+
+/// "Slet min konto": the relay erases the account and everything of it, confirmed with the
+/// password. The caller then empties this device ([`crate::sign_out`]).
+pub async fn delete_account(password: &str) -> Result<(), SignInError> {
+    let (status, text) = call(
+        "POST",
+        "/api/account/delete",
+        Some(&[("password", password)]),
+    )
+    .await?;
+    if status != 204 {
+        return Err(error_of(status, &text));
+    }
+    Ok(())
+}
+
+/// Staff: erases the person with `email` on their request, with the reason for the log.
+pub async fn erase_on_request(email: &str, reason: &str) -> Result<(), SignInError> {
+    let (status, text) = call(
+        "POST",
+        "/api/erasures",
+        Some(&[("email", email), ("reason", reason)]),
+    )
+    .await?;
+    if status != 200 {
+        return Err(error_of(status, &text));
+    }
+    Ok(())
+}

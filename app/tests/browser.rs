@@ -63,7 +63,13 @@ async fn signed_out_the_shell_shows_a_labelled_login_form_and_no_menu() {
     let _handle = leptos::mount::mount_to(root.clone().unchecked_into(), samskab_app::app::App);
     gloo_timers::future::TimeoutFuture::new(0).await;
 
-    assert!(root.query_selector("nav").unwrap().is_none());
+    // No menu; the footer's links to the legal pages are there for everyone.
+    assert!(root.query_selector("nav.app-nav").unwrap().is_none());
+    assert!(
+        root.query_selector("footer a[href='/privatlivspolitik']")
+            .unwrap()
+            .is_some()
+    );
     for (id, label) in [
         ("account-email", "E-mail"),
         ("account-password", "Adgangskode"),
@@ -104,7 +110,10 @@ async fn the_shell_mounts_with_a_labelled_menu_and_a_connection_status() {
     // Let the first effects run (they set <html lang>).
     gloo_timers::future::TimeoutFuture::new(0).await;
 
-    let nav = root.query_selector("nav").unwrap().expect("a nav element");
+    let nav = root
+        .query_selector("nav.app-nav")
+        .unwrap()
+        .expect("a nav element");
     assert_eq!(
         nav.get_attribute("aria-label").as_deref(),
         Some("Hovedmenu")

@@ -90,6 +90,13 @@ pub enum Refusal {
     ReservedId,
     #[error("the message could not be read: {0}")]
     Malformed(String),
+    /// The document was erased (a person's data, GDPR art. 17): its id is refused forever.
+    #[error("this document was erased and cannot be written again")]
+    Erased,
+    /// The change belongs to (or builds on) a history the relay replaced when it wrote a
+    /// person out of the document: the device drops its copy and fetches the new one.
+    #[error("the document was rewritten; this change builds on its old history")]
+    Rewritten,
 }
 
 impl Refusal {
@@ -113,6 +120,8 @@ impl Refusal {
             Refusal::DocumentTooLarge => "document-too-large",
             Refusal::ReservedId => "reserved-id",
             Refusal::Malformed(_) => "malformed",
+            Refusal::Erased => "erased",
+            Refusal::Rewritten => "rewritten",
         }
     }
 
@@ -132,6 +141,8 @@ impl Refusal {
             Refusal::DocumentTooLarge,
             Refusal::ReservedId,
             Refusal::Malformed(String::new()),
+            Refusal::Erased,
+            Refusal::Rewritten,
         ]
         .into_iter()
         .find(|r| r.general_code() == code)
@@ -167,6 +178,12 @@ impl Refusal {
             }
             (Refusal::Malformed(_), Lang::Da) => {
                 "Serveren kunne ikke læse ændringen, og den blev afvist.".into()
+            }
+            (Refusal::Erased, Lang::Da) => {
+                "Dokumentet er slettet og kan ikke gendannes. Din kopi er fjernet.".into()
+            }
+            (Refusal::Rewritten, Lang::Da) => {
+                "Dokumentet er blevet renset for en slettet persons oplysninger. Din kopi er hentet på ny; ændringer lavet før det er ikke gemt.".into()
             }
             (other, Lang::En) => crate::lang::sentence(&other.to_string()),
         }

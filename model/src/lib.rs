@@ -40,6 +40,7 @@ pub mod authz;
 pub mod clock;
 pub mod cv_search;
 pub mod demo;
+pub mod erasure;
 pub mod ids;
 pub mod judge;
 pub mod kinds;

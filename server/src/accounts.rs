@@ -263,6 +263,8 @@ impl Accounts {
     pub(crate) fn open_session(&self, user: &PersonId) -> Result<String, AccountError> {
         let token = random_hex(32);
         let now = self.now_ms();
+        // Activity, for the retention of inactive accounts (`retention`).
+        self.store.touch_user(user, now)?;
         self.store
             .insert_session(&token_hash(&token), user, now, now + SESSION_DAYS * DAY_MS)?;
         Ok(token)
@@ -290,6 +292,7 @@ impl Accounts {
         let renewed = now + SESSION_DAYS * DAY_MS;
         if renewed - session.expires_at > DAY_MS {
             self.store.extend_session(&hash, renewed)?;
+            self.store.touch_user(&session.user, now)?;
         }
         self.user(&session.user)
     }
@@ -346,6 +349,20 @@ impl Accounts {
     /// Ends the person's calendar feed.
     pub fn delete_calendar_feed(&self, person: &PersonId) -> Result<(), AccountError> {
         Ok(self.store.delete_calendar_feed(person)?)
+    }
+
+    /// Checks `user`'s password (to confirm something irreversible, such as deleting the
+    /// account): `BadCredentials` if it is wrong.
+    pub fn check_password(&self, user: &PersonId, password: &str) -> Result<(), AccountError> {
+        let hash = self
+            .store
+            .password_hash(user)?
+            .ok_or(AccountError::BadCredentials)?;
+        if password.len() <= MAX_PASSWORD && verify_password(password, &hash) {
+            Ok(())
+        } else {
+            Err(AccountError::BadCredentials)
+        }
     }
 
     /// Binds an automerge actor id to `user` if it is new; false if it belongs to another user.

@@ -40,6 +40,9 @@ pub struct Config {
 
     #[command(flatten)]
     pub mail: MailConfig,
+
+    #[command(flatten)]
+    pub retention: crate::retention::RetentionConfig,
 }
 
 impl Config {

@@ -75,6 +75,7 @@ fn api() -> Router<Arc<AppState>> {
         .merge(crate::towns::routes())
         .merge(crate::calendar::api_routes())
         .merge(crate::password_reset::routes())
+        .merge(crate::erasure::routes())
         // After the routes: it applies to those registered before it.
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .fallback(|| async { ApiError::NotFound })

@@ -31,6 +31,7 @@ pub mod assets;
 pub mod audit;
 pub mod calendar;
 pub mod config;
+pub mod erasure;
 pub mod error;
 pub mod http;
 pub mod limits;
@@ -38,6 +39,7 @@ pub mod mail;
 pub mod organisation_documents;
 pub mod password_reset;
 pub mod peers;
+pub mod retention;
 pub mod revalidated;
 pub mod secret;
 pub mod storage;
@@ -208,6 +210,12 @@ pub async fn run(
     }
     let made = organisation_documents::ensure(&engine, accounts.clone(), config.demo).await?;
     tracing::info!(made, "organisation documents made");
+    retention::spawn_daily(
+        accounts.clone(),
+        engine.clone(),
+        mailer.clone(),
+        config.retention.clone(),
+    );
     let (closing, shutdown_rx) = watch::channel(false);
     let state = Arc::new(AppState {
         assets,

@@ -117,7 +117,8 @@ pub enum Delivery {
     Outbox(PathBuf),
 }
 
-/// Sends mail, through SMTP or into the outbox folder.
+/// Sends mail, through SMTP or into the outbox folder. Cloning shares the SMTP transport.
+#[derive(Clone)]
 pub enum Mailer {
     Smtp {
         transport: AsyncSmtpTransport<Tokio1Executor>,

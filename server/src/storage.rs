@@ -8,6 +8,8 @@
 //!   memberships, sessions, invitations, password resets, actor bindings, devices, the audit
 //!   log), as a few small traits by concept. The rules (password hashing, token making,
 //!   expiry) live in [`crate::accounts::Accounts`], which holds an `Arc<dyn AccountStore>`.
+//! - [`erasure`]: erasing an account, the tombstones and the erasure log; retention's deletions
+//!   (part of [`AccountStore`]).
 //! - [`migrations`]: the numbered schema, applied in order at open.
 //! - [`sqlite`]: the SQLite implementation of both (WAL, `synchronous = FULL`).
 //! - `conformance` (tests only): one suite written against the traits, run for every
@@ -21,6 +23,7 @@ pub mod accounts;
 #[cfg(test)]
 pub mod conformance;
 pub mod documents;
+pub mod erasure;
 pub mod migrations;
 pub mod sqlite;
 

@@ -171,6 +171,7 @@ async fn a_missing_or_empty_dist_is_a_startup_error() {
             public_url: None,
             towns: None,
             mail: Default::default(),
+            retention: Default::default(),
         };
         let err = samskab_server::run(listener, config, std::future::pending())
             .await
@@ -201,6 +202,7 @@ async fn a_database_from_a_newer_relay_is_a_startup_error() {
         public_url: None,
         towns: None,
         mail: Default::default(),
+        retention: Default::default(),
     };
     let err = samskab_server::run(listener, config, std::future::pending())
         .await

@@ -27,6 +27,7 @@ pub mod coordinate;
 pub mod cv;
 pub mod meetings;
 pub mod organisations;
+pub mod privacy;
 pub mod shell;
 pub mod tasks;
 
@@ -46,6 +47,7 @@ pub use meetings::{
     meeting_waitlist_place, meeting_when, minutes_planned, remove_member_label, task_from_meeting,
 };
 pub use organisations::Organisations;
+pub use privacy::Privacy;
 pub use shell::{Shell, pending_changes};
 pub use tasks::{
     Tasks, free_places, invited_to, places_taken, shift_label, signup_result, status_label,
@@ -187,7 +189,8 @@ catalog!(
     Cv,
     Account,
     Organisations,
-    Meetings
+    Meetings,
+    Privacy
 );
 
 /// A local date and time, e.g. "lør. 12. dec. kl. 14.00", in the browser's time zone.

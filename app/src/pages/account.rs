@@ -327,6 +327,8 @@ pub fn AccountPage() -> impl IntoView {
             </form>
             <crate::pages::meetings::CalendarFeed/>
             {staff.then(|| view! { <HandOutResetLink/> })}
+            {staff.then(|| view! { <crate::pages::privacy::EraseOnRequest/> })}
+            <crate::pages::privacy::DeleteAccount/>
         </section>
     }
 }

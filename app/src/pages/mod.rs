@@ -20,6 +20,7 @@ pub mod cvbank;
 pub mod meetings;
 pub mod organisations;
 pub mod password_reset;
+pub mod privacy;
 pub mod tasks;
 
 use leptos::prelude::*;

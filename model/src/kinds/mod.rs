@@ -33,6 +33,7 @@ use autosurgeon::reconcile::NoKey;
 use autosurgeon::{Hydrate, HydrateError, Reconcile, Reconciler};
 
 use crate::authz::{Path, Principal, Refusal, SignupWindow};
+use crate::erasure::{ErasedPerson, Erasure};
 use crate::ids::{DocumentId, GroupId, OrganisationId, PersonId};
 use crate::lang::Lang;
 
@@ -50,7 +51,7 @@ pub trait DocumentKind: Sized + 'static {
     /// The most bytes (stored saves and changes) the relay keeps of one such document.
     const MAX_BYTES: usize;
     /// The schema: hydrates only from a document of this kind.
-    type Doc: Hydrate + Clone + fmt::Debug;
+    type Doc: Hydrate + Reconcile + Clone + fmt::Debug;
     /// What reading depends on, read without hydrating the whole document.
     type View: Clone + PartialEq + Eq + fmt::Debug;
     /// This kind's own reasons to refuse a write (sent as `<KIND>.<code>`).
@@ -102,6 +103,27 @@ pub trait DocumentKind: Sized + 'static {
     /// concern them (`None`: nothing).
     fn export(_person: &PersonId, _docs: &[(DocumentId, Self::Doc)]) -> Option<serde_json::Value> {
         None
+    }
+
+    /// Erasure (GDPR art. 17): what erasing `person` does to `doc`. Return
+    /// [`Erasure::Delete`] for a document that is the person's own (a profile), or
+    /// [`Erasure::Rewrite`] with the document as it is to stay, with the person written out:
+    /// no id, name, e-mail, phone or time of theirs left in the *current state* (keep what
+    /// others rely on, such as a roster's counts and order, under a pseudonym). The relay
+    /// replaces a rewritten document's history by a fresh one, so the history needs no care
+    /// here; it also rewrites the history of a document this returns
+    /// [`Erasure::Untouched`] for when that history mentions the person. The default,
+    /// `Untouched`, is right only for a kind whose documents never name a person.
+    fn erase(_person: &ErasedPerson, _doc: &Self::Doc) -> Erasure<Self::Doc> {
+        Erasure::Untouched
+    }
+
+    /// Retention (GDPR art. 5(1)(e)): what becomes of `doc` once personal data in it older
+    /// than `cutoff` (ms since the epoch) is no longer needed; the relay's daily retention job
+    /// passes now less the configured period (`--retain-signups-days`). Same answers as
+    /// [`Self::erase`]. The default keeps everything.
+    fn expire(_doc: &Self::Doc, _cutoff: i64) -> Erasure<Self::Doc> {
+        Erasure::Untouched
     }
 }
 
@@ -168,6 +190,21 @@ pub fn first_problem<E>(problems: Vec<E>) -> Result<(), E> {
     match problems.into_iter().next() {
         Some(problem) => Err(problem),
         None => Ok(()),
+    }
+}
+
+/// A rewrite as a fresh history. A state that cannot be reconciled (never seen: the state came
+/// from hydrating the same type) is left untouched rather than deleted: erasure must never
+/// lose a whole document by accident; the relay still rewrites a history that mentions the
+/// person.
+fn fresh<D: Reconcile>(erasure: Erasure<D>) -> Erasure<(Vec<u8>, Vec<automerge::ChangeHash>)> {
+    match erasure {
+        Erasure::Untouched => Erasure::Untouched,
+        Erasure::Delete => Erasure::Delete,
+        Erasure::Rewrite(d) => match crate::erasure::fresh_history(&d) {
+            Ok(fresh) => Erasure::Rewrite(fresh),
+            Err(_) => Erasure::Untouched,
+        },
     }
 }
 
@@ -404,6 +441,61 @@ macro_rules! registry {
                     $(AnyDoc::$variant(_) => <$kind as DocumentKind>::MAX_BYTES,)+
                 }
             }
+        }
+
+        /// What erasing `person` does to `doc` (of any kind; see [`DocumentKind::erase`]):
+        /// the rewritten state comes back as a fresh history's bytes and heads. A document of
+        /// no known kind, or one that does not hydrate, is `Untouched` (the relay checks its
+        /// history all the same).
+        pub fn erase_any(
+            doc: &Automerge,
+            person: &ErasedPerson,
+        ) -> Erasure<(Vec<u8>, Vec<automerge::ChangeHash>)> {
+            let Some(word) = kind_word(doc) else {
+                return Erasure::Untouched;
+            };
+            $(
+                if word == <$kind as DocumentKind>::KIND {
+                    let Ok(d) = autosurgeon::hydrate::<_, <$kind as DocumentKind>::Doc>(doc) else {
+                        return Erasure::Untouched;
+                    };
+                    return fresh(<$kind as DocumentKind>::erase(person, &d));
+                }
+            )+
+            Erasure::Untouched
+        }
+
+        /// `doc`'s current state as a fresh history (for a document whose state is untouched
+        /// by an erasure but whose history mentions the person). `None`: of no known kind, or
+        /// malformed.
+        pub fn fresh_any(doc: &Automerge) -> Option<(Vec<u8>, Vec<automerge::ChangeHash>)> {
+            let word = kind_word(doc)?;
+            $(
+                if word == <$kind as DocumentKind>::KIND {
+                    let d = autosurgeon::hydrate::<_, <$kind as DocumentKind>::Doc>(doc).ok()?;
+                    return crate::erasure::fresh_history(&d).ok();
+                }
+            )+
+            None
+        }
+
+        /// What the retention cut-off `cutoff` does to `doc` (see [`DocumentKind::expire`]).
+        pub fn expire_any(
+            doc: &Automerge,
+            cutoff: i64,
+        ) -> Erasure<(Vec<u8>, Vec<automerge::ChangeHash>)> {
+            let Some(word) = kind_word(doc) else {
+                return Erasure::Untouched;
+            };
+            $(
+                if word == <$kind as DocumentKind>::KIND {
+                    let Ok(d) = autosurgeon::hydrate::<_, <$kind as DocumentKind>::Doc>(doc) else {
+                        return Erasure::Untouched;
+                    };
+                    return fresh(<$kind as DocumentKind>::expire(&d, cutoff));
+                }
+            )+
+            Erasure::Untouched
         }
 
         /// Judges a write of `who` that turns `before` into `after` (see [`DocumentKind::check_write`]).
@@ -680,6 +772,8 @@ mod tests {
             Refusal::DocumentTooLarge,
             Refusal::ReservedId,
             Refusal::UnknownKind,
+            Refusal::Erased,
+            Refusal::Rewritten,
         ];
         let mut codes = std::collections::HashSet::new();
         for refusal in &refusals {

@@ -37,6 +37,7 @@ impl BenchRelay {
             public_url: None,
             towns: None,
             mail: Default::default(),
+            retention: Default::default(),
         };
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let serving = tokio::spawn(samskab_server::run(listener, config, async {

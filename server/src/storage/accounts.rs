@@ -179,7 +179,8 @@ pub trait ResetStore {
 /// Automerge actor ids and whose they are.
 pub trait ActorStore {
     /// Binds `actor` to `user` if it is unbound; says whether it is `user`'s. An actor id binds
-    /// to at most one person, forever: a binding is never changed or deleted.
+    /// to at most one person, forever: a binding is never changed, and is deleted only when
+    /// the person is erased, when the id is retired and binds to no one ever again.
     fn bind_actor(&self, actor: &[u8], user: &PersonId) -> Result<bool, StoreError>;
 }
 
@@ -243,6 +244,8 @@ pub trait AccountStore:
     + DeviceStore
     + AuditStore
     + CalendarStore
+    + super::erasure::ErasureStore
+    + super::erasure::RetentionStore
     + Send
     + Sync
     + std::fmt::Debug
@@ -259,6 +262,8 @@ impl<T> AccountStore for T where
         + DeviceStore
         + AuditStore
         + CalendarStore
+        + super::erasure::ErasureStore
+        + super::erasure::RetentionStore
         + Send
         + Sync
         + std::fmt::Debug

@@ -46,6 +46,12 @@ pub trait Store: Send {
         bytes: &[u8],
         through: ChunkSeq,
     ) -> Result<(), StoreError>;
+    /// Replaces all of a document's chunks by `bytes` in one transaction (an erasure's fresh
+    /// history): afterwards nothing of the old chunks is stored (nor left readable in the
+    /// file: deleted rows are overwritten).
+    fn replace(&mut self, id: &DocumentId, bytes: &[u8]) -> Result<(), StoreError>;
+    /// Deletes every chunk of a document (erased whole).
+    fn delete(&mut self, id: &DocumentId) -> Result<(), StoreError>;
     /// A document's bytes, or `None` if it has none.
     fn load(&mut self, id: &DocumentId) -> Result<Option<Vec<u8>>, StoreError>;
 }

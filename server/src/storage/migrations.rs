@@ -42,6 +42,11 @@ pub const SQLITE: &[Migration] = &[
         name: "calendar",
         sql: include_str!("migrations/0004_calendar.sql"),
     },
+    Migration {
+        version: 5,
+        name: "erasure",
+        sql: include_str!("migrations/0005_erasure.sql"),
+    },
 ];
 
 /// The version a database has once every migration here is applied.

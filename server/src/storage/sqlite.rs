@@ -7,6 +7,7 @@
 
 mod accounts;
 mod documents;
+mod erasure;
 
 use std::path::Path;
 
@@ -27,6 +28,9 @@ pub(crate) fn connect(dir: &Path) -> Result<Connection, StoreError> {
     let mut conn = Connection::open(&path)?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
+    // Deleted rows are overwritten, not left in free pages: an erased person's data must not
+    // be readable from the file afterwards (see `erasure`).
+    conn.pragma_update(None, "secure_delete", "ON")?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     migrate(&mut conn, &path.display().to_string(), migrations::SQLITE)?;
     Ok(conn)

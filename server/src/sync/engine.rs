@@ -54,6 +54,8 @@ pub(super) struct Engine {
     /// The open projection of each task by the heads it was made at: a task is hydrated for
     /// the public catalog only when it changed.
     pub(super) public: HashMap<DocumentId, (Vec<ChangeHash>, Option<PublicTask>)>,
+    /// Erased documents and replaced histories, refused forever ([`super::erasure`]).
+    pub(super) tombstones: super::erasure::Tombstones,
 }
 
 fn as_task(doc: &Automerge) -> Option<Task> {
@@ -105,7 +107,9 @@ impl Engine {
             }
         }
         tracing::info!(documents = count, "documents loaded");
+        let tombstones = super::erasure::Tombstones::load(&accounts)?;
         Ok(Engine {
+            tombstones,
             hub,
             store,
             outboxes: HashMap::new(),
@@ -156,6 +160,11 @@ impl Engine {
                     outbox,
                     done,
                 } => {
+                    // Erasure hook: no connection for a person being erased.
+                    if self.refuses_connect(&client.principal.person) {
+                        let _ = done.send(Err("the account has been deleted".into()));
+                        return;
+                    }
                     let now = self.accounts.now_ms();
                     let result = match crate::peers::bind(
                         &self.accounts,
@@ -232,7 +241,8 @@ impl Engine {
                     let span = tracing::debug_span!("sync", peer = %peer, kind = message.kind(), document = ?message.document_id().map(|d| d.to_string()));
                     let _enter = span.enter();
                     tracing::debug!("received");
-                    let mut message = message;
+                    // Erasure hook: erased and rewritten documents are revoked at connect.
+                    let mut message = self.drop_stale_catalog_entries(&peer, message);
                     if let Message::Sync {
                         document_id, data, ..
                     }
@@ -297,6 +307,9 @@ impl Engine {
                     let _ = reply.send(self.public_tasks());
                 }
                 Command::Read(read) => read(&self.hub),
+                Command::Erase { subject, reply } => {
+                    let _ = reply.send(self.erase_documents(&subject).map_err(|e| e.to_string()));
+                }
                 Command::Task { id, reply } => {
                     let _ = reply.send(self.hub.document(&id).and_then(as_task));
                 }

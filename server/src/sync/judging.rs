@@ -24,6 +24,10 @@ impl Engine {
         id: DocumentId,
         data: &[u8],
     ) -> Result<Option<Vec<u8>>, Refusal> {
+        // Erasure hook: erased documents and replaced histories are refused first.
+        if let Some(refusal) = self.tombstone_refusal(id, data) {
+            return Err(refusal);
+        }
         let Some(client) = lock(&self.readers.clients).get(peer).cloned() else {
             return Err(Refusal::Forbidden {
                 path: String::new(),

@@ -13,6 +13,7 @@
 //! - [`judging`]: judging incoming changes (the rules are the kinds', in `model`);
 //! - [`readers`]: the read policy; [`facts`]: the facts index the kinds' read rules consult;
 //! - [`audit_hold`]: audited messages wait for their audit entry;
+//! - [`erasure`]: erasure and retention in the documents, and the tombstones;
 //! - [`outbox`]: each connection's bounded queue; [`health`]: how far behind the engine is.
 //!
 //! Nothing here names a kind of document except the open task bank (`public_tasks`), which
@@ -20,6 +21,7 @@
 
 mod audit_hold;
 mod engine;
+pub mod erasure;
 mod facts;
 mod health;
 mod judging;
@@ -111,6 +113,12 @@ pub(super) enum Command {
     },
     /// Runs a read of the documents on the engine thread (see [`SyncEngine::documents`]).
     Read(Box<dyn FnOnce(&Hub) + Send>),
+    /// Writes a person (or, for retention, everyone before a cut-off) out of every document
+    /// ([`erasure`]).
+    Erase {
+        subject: erasure::Subject,
+        reply: oneshot::Sender<Result<erasure::DocumentErasure, String>>,
+    },
     /// One task as the relay holds it (for checks the HTTP API makes itself).
     Task {
         id: DocumentId,
@@ -140,6 +148,7 @@ impl std::fmt::Debug for Command {
             Command::PublicTasks { .. } => "PublicTasks",
             Command::Task { .. } => "Task",
             Command::Read(_) => "Read",
+            Command::Erase { .. } => "Erase",
         })
     }
 }
@@ -289,6 +298,17 @@ impl SyncEngine {
             let _ = reply.send(found);
         })));
         rx.await.unwrap_or_default()
+    }
+
+    /// Writes `subject` out of every document (see [`erasure`]); what went.
+    pub async fn erase(
+        &self,
+        subject: erasure::Subject,
+    ) -> Result<erasure::DocumentErasure, String> {
+        let (reply, rx) = oneshot::channel();
+        self.send(Command::Erase { subject, reply });
+        rx.await
+            .unwrap_or_else(|_| Err("the sync engine stopped".into()))
     }
 
     /// Stores a document unless one with this id exists. True if it was added.

@@ -60,6 +60,17 @@ impl Store for MemoryStore {
         Ok(())
     }
 
+    fn replace(&mut self, id: &DocumentId, bytes: &[u8]) -> Result<(), StoreError> {
+        let mut chunks = self.chunks.lock().unwrap();
+        chunks.insert(*id, vec![bytes.to_vec()]);
+        Ok(())
+    }
+
+    fn delete(&mut self, id: &DocumentId) -> Result<(), StoreError> {
+        self.chunks.lock().unwrap().remove(id);
+        Ok(())
+    }
+
     fn load(&mut self, id: &DocumentId) -> Result<Option<Vec<u8>>, StoreError> {
         Ok(self.chunks.lock().unwrap().get(id).map(|c| c.concat()))
     }

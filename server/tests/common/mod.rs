@@ -83,6 +83,7 @@ impl Relay {
             public_url: None,
             towns: None,
             mail: Default::default(),
+            retention: Default::default(),
         };
         configure(&mut config);
         let (stop, stopped) = oneshot::channel::<()>();

@@ -29,11 +29,14 @@ pub(super) fn ReadLog() -> impl IntoView {
                     <tbody>
                         {entries.into_iter().map(|e| {
                             let role = e.reader_role;
+                            // A reader who has since been erased is kept in the log without a name.
+                            let erased = e.reader_name.is_empty();
+                            let name = e.reader_name.clone();
                             let directory = crate::organisations::use_directory();
                             let orgs = e.organisations.iter().map(|o| o.parse().map_or_else(|_| o.clone(), |id| directory.name(&id))).collect::<Vec<_>>().join(", ");
                             view! {
                                 <tr>
-                                    <td>{e.reader_name.clone()} " (" {move || i18n::role_label(role, i18n.lang())} {(!orgs.is_empty()).then(|| format!(", {orgs}"))} ")"</td>
+                                    <td>{move || if erased { i18n.t(Msg::ErasedReader).to_owned() } else { name.clone() }} " (" {move || i18n::role_label(role, i18n.lang())} {(!orgs.is_empty()).then(|| format!(", {orgs}"))} ")"</td>
                                     <td>{move || i18n::when(e.at, i18n.lang())}</td>
                                     <td>{i18n::device_label(&e.user_agent)} " · " <code>{e.device.clone()}</code></td>
                                 </tr>

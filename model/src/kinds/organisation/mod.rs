@@ -11,6 +11,7 @@ use automerge::{Automerge, ROOT};
 
 use super::{DocumentKind, Facts, Write};
 use crate::authz::{Principal, Refusal};
+use crate::erasure::{ErasedPerson, Erasure};
 use crate::ids::{DocumentId, OrganisationId, PersonId};
 
 pub use rules::OrganisationRefusal;
@@ -65,5 +66,18 @@ impl DocumentKind for OrganisationKind {
 
     fn derived_ids(_: &[PersonId], organisations: &[OrganisationId]) -> Vec<DocumentId> {
         organisations.iter().map(organisation_document_id).collect()
+    }
+
+    /// The document holds no person id; only its published contact can be a person. When
+    /// that contact is the erased person (same e-mail or phone), it is emptied: their name
+    /// and number must not stay public, and the organisation writes a new contact.
+    fn erase(person: &ErasedPerson, org: &Organisation) -> Erasure<Organisation> {
+        if person.is_contact(&org.contact.email, &org.contact.phone) {
+            let mut out = org.clone();
+            out.contact = Default::default();
+            Erasure::Rewrite(out)
+        } else {
+            Erasure::Untouched
+        }
     }
 }

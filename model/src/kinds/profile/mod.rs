@@ -10,6 +10,7 @@ use automerge::{Automerge, ROOT};
 
 use super::{DocumentKind, Fact, Facts, Write};
 use crate::authz::{Principal, Refusal};
+use crate::erasure::{ErasedPerson, Erasure};
 use crate::ids::{DocumentId, OrganisationId, PersonId};
 use schema::{Consent, Profile, profile_document_id};
 
@@ -105,5 +106,14 @@ impl DocumentKind for ProfileKind {
     fn export(person: &PersonId, profiles: &[(DocumentId, Profile)]) -> Option<serde_json::Value> {
         let own = profiles.iter().find(|(_, p)| p.owner == *person)?;
         serde_json::to_value(&own.1).ok()
+    }
+
+    /// The person's own profile goes, whole; nobody else's names them.
+    fn erase(person: &ErasedPerson, profile: &Profile) -> Erasure<Profile> {
+        if profile.owner == person.id {
+            Erasure::Delete
+        } else {
+            Erasure::Untouched
+        }
     }
 }

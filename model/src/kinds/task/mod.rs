@@ -3,6 +3,7 @@
 //! make true, and what it holds about a person. The schema is [`schema`] (also
 //! `crate::task`).
 
+pub mod erasure;
 pub mod rules;
 pub mod schema;
 
@@ -10,6 +11,7 @@ use automerge::{Automerge, ROOT};
 
 use super::{DocumentKind, Fact, Facts, Write};
 use crate::authz::{Principal, Refusal};
+use crate::erasure::{ErasedPerson, Erasure};
 use crate::ids::{DocumentId, OrganisationId, PersonId};
 use schema::{SignupState, Task, TaskStatus};
 
@@ -115,6 +117,16 @@ impl DocumentKind for TaskKind {
         }
         signups.sort_by_key(|s| s.shift_start);
         serde_json::to_value(signups).ok()
+    }
+
+    /// The person is written out, the roster keeping its shape ([`erasure`]).
+    fn erase(person: &ErasedPerson, task: &Task) -> Erasure<Task> {
+        erasure::erase_person(person, task)
+    }
+
+    /// A task whose shifts all ended before the cut-off keeps its counts, not its people.
+    fn expire(task: &Task, cutoff: i64) -> Erasure<Task> {
+        erasure::expire(task, cutoff)
     }
 }
 

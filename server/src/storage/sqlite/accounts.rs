@@ -37,7 +37,7 @@ impl SqliteAccounts {
         })
     }
 
-    fn conn(&self) -> MutexGuard<'_, Connection> {
+    pub(super) fn conn(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock leaves SQLite consistent (transactions roll back).
         self.conn
             .lock()
@@ -467,16 +467,20 @@ impl ResetStore for SqliteAccounts {
 impl ActorStore for SqliteAccounts {
     fn bind_actor(&self, actor: &[u8], user: &PersonId) -> Result<bool, StoreError> {
         let conn = self.conn();
+        // A retired actor id (an erased person's, or the relay's own) binds to no one, ever.
         conn.execute(
-            "INSERT OR IGNORE INTO actors (actor, user_id) VALUES (?1, ?2)",
+            "INSERT OR IGNORE INTO actors (actor, user_id)
+             SELECT ?1, ?2 WHERE NOT EXISTS (SELECT 1 FROM retired_actors WHERE actor = ?1)",
             params![actor, user.as_str()],
         )?;
-        let owner: String = conn.query_row(
-            "SELECT user_id FROM actors WHERE actor = ?1",
-            params![actor],
-            |r| r.get(0),
-        )?;
-        Ok(owner == user.as_str())
+        let owner: Option<String> = conn
+            .query_row(
+                "SELECT user_id FROM actors WHERE actor = ?1",
+                params![actor],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(owner.as_deref() == Some(user.as_str()))
     }
 }
 

@@ -89,6 +89,26 @@ impl Store for SqliteStore {
         Ok(())
     }
 
+    fn replace(&mut self, id: &DocumentId, bytes: &[u8]) -> Result<(), StoreError> {
+        let doc = id.to_string();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute("DELETE FROM chunks WHERE doc = ?1", params![doc])?;
+        tx.execute(
+            "INSERT INTO chunks (doc, bytes) VALUES (?1, ?2)",
+            params![doc, bytes],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn delete(&mut self, id: &DocumentId) -> Result<(), StoreError> {
+        self.conn
+            .execute("DELETE FROM chunks WHERE doc = ?1", params![id.to_string()])?;
+        Ok(())
+    }
+
     fn load(&mut self, id: &DocumentId) -> Result<Option<Vec<u8>>, StoreError> {
         let mut stmt = self
             .conn
