@@ -10,6 +10,7 @@ use automerge::{Automerge, ROOT};
 
 use super::{DocumentKind, Fact, Facts, Write};
 use crate::authz::{Principal, Refusal};
+use crate::erasure::{ErasedPerson, Erasure};
 use crate::ids::{DocumentId, OrganisationId, PersonId};
 
 pub use rules::GroupRefusal;
@@ -115,5 +116,16 @@ impl DocumentKind for GroupKind {
             })
             .collect();
         Some(serde_json::Value::Array(memberships))
+    }
+
+    /// The person leaves the group (an organisation's membership is the organisation's).
+    fn erase(person: &ErasedPerson, group: &Group) -> Erasure<Group> {
+        if group.people.contains_key(&person.id) {
+            let mut out = group.clone();
+            out.people.remove(&person.id);
+            Erasure::Rewrite(out)
+        } else {
+            Erasure::Untouched
+        }
     }
 }

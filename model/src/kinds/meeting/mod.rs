@@ -1,6 +1,7 @@
 //! The meeting as a kind of document: planned by its hosts, answered and proposed to by its
 //! audience, checked in, minuted and followed up ([`schema`], [`rules`]).
 
+pub mod erasure;
 pub mod rules;
 pub mod schema;
 
@@ -8,6 +9,7 @@ use automerge::{Automerge, ROOT};
 
 use super::{DocumentKind, Fact, Facts, Write};
 use crate::authz::{Principal, Refusal};
+use crate::erasure::{ErasedPerson, Erasure};
 use crate::ids::{DocumentId, GroupId, PersonId};
 
 pub use rules::MeetingRefusal;
@@ -163,5 +165,15 @@ impl DocumentKind for MeetingKind {
             }));
         }
         Some(serde_json::Value::Array(out))
+    }
+
+    /// The record stays, the person leaves it ([`erasure`]).
+    fn erase(person: &ErasedPerson, meeting: &Meeting) -> Erasure<Meeting> {
+        erasure::erase_person(person, meeting)
+    }
+
+    /// A meeting long past keeps its record under pseudonyms.
+    fn expire(meeting: &Meeting, cutoff: i64) -> Erasure<Meeting> {
+        erasure::expire(meeting, cutoff)
     }
 }
