@@ -111,7 +111,7 @@ export async function launchDevice({ timezoneId } = {}) {
 
 /** Resolves when a service worker controls the page. */
 export async function waitControlled(page) {
-  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 60_000 });
 }
 
 /** Signs a device in through the API (the session cookie lands in the browser context). */
