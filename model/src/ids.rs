@@ -92,6 +92,20 @@ impl<'de> Deserialize<'de> for DocumentId {
     }
 }
 
+/// The id of the document a kind derives from a slug (a person's profile, an organisation's or a
+/// group's own document): the first 16 bytes of SHA-256 over `prefix` and the slug. Anyone can
+/// compute it, so every device finds such a document without a list.
+pub fn derived_document_id(prefix: &[u8], slug: &str) -> DocumentId {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::new()
+        .chain_update(prefix)
+        .chain_update(slug.as_bytes())
+        .finalize();
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    DocumentId::from_bytes(bytes)
+}
+
 /// Declares a short textual id: 1 to 64 characters of a-z, 0-9, '-' and '_'.
 macro_rules! slug_id {
     ($(#[$doc:meta])* $name:ident, $kind:literal) => {

@@ -152,12 +152,5 @@ impl GroupError {
 /// The id of `group`'s document: the first 16 bytes of SHA-256 over a fixed prefix and the
 /// group id. Anyone can compute it.
 pub fn group_document_id(group: &GroupId) -> DocumentId {
-    use sha2::{Digest, Sha256};
-    let digest = Sha256::new()
-        .chain_update(b"samskab-group:")
-        .chain_update(group.as_str().as_bytes())
-        .finalize();
-    let mut bytes = [0u8; 16];
-    bytes.copy_from_slice(&digest[..16]);
-    DocumentId::from_bytes(bytes)
+    crate::ids::derived_document_id(b"samskab-group:", group.as_str())
 }

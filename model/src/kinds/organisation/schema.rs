@@ -162,12 +162,5 @@ impl OrganisationError {
 /// The id of `organisation`'s document: the first 16 bytes of SHA-256 over a fixed prefix and
 /// the organisation id. Anyone can compute it.
 pub fn organisation_document_id(organisation: &OrganisationId) -> DocumentId {
-    use sha2::{Digest, Sha256};
-    let digest = Sha256::new()
-        .chain_update(b"samskab-organisation:")
-        .chain_update(organisation.as_str().as_bytes())
-        .finalize();
-    let mut bytes = [0u8; 16];
-    bytes.copy_from_slice(&digest[..16]);
-    DocumentId::from_bytes(bytes)
+    crate::ids::derived_document_id(b"samskab-organisation:", organisation.as_str())
 }

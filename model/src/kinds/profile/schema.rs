@@ -348,14 +348,7 @@ pub struct Profile {
 /// The id of `person`'s profile document: the first 16 bytes of SHA-256 over a fixed prefix
 /// and the person id. Anyone can compute it; reading it is what the relay guards.
 pub fn profile_document_id(person: &PersonId) -> DocumentId {
-    use sha2::{Digest, Sha256};
-    let digest = Sha256::new()
-        .chain_update(b"samskab-profile:")
-        .chain_update(person.as_str().as_bytes())
-        .finalize();
-    let mut bytes = [0u8; 16];
-    bytes.copy_from_slice(&digest[..16]);
-    DocumentId::from_bytes(bytes)
+    crate::ids::derived_document_id(b"samskab-profile:", person.as_str())
 }
 
 /// Why a profile is not valid.
