@@ -67,10 +67,12 @@ pub fn all() -> anyhow::Result<()> {
                 "samskab-app",
                 "--no-run",
             ]))?;
+            // Two files at a time: every file starts its own relay on its own port with its
+            // own data directory and its own browser profiles, so files share no state.
             run_cmd(
                 Command::new("node")
                     .current_dir(root.join("tests").join("e2e"))
-                    .args(["--test", "--test-concurrency=1", "--test-reporter=spec"])
+                    .args(["--test", "--test-concurrency=2", "--test-reporter=spec"])
                     .env(
                         "SAMSKAB_SERVER_BIN",
                         target_dir().join("debug").join("samskab-server"),
