@@ -47,6 +47,7 @@ pub mod kinds;
 pub mod lang;
 pub mod local_time;
 pub mod matching;
+pub mod notices;
 pub mod organisation;
 pub mod public_task;
 pub mod roster;

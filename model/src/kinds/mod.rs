@@ -20,6 +20,7 @@
 //! needs no edit. See `docs/architecture.md`, "How to add a document kind".
 
 pub mod group;
+pub mod inbox;
 pub mod meeting;
 pub mod organisation;
 pub mod profile;
@@ -535,6 +536,7 @@ registry! {
     Organisation => organisation::OrganisationKind,
     Group => group::GroupKind,
     Meeting => meeting::MeetingKind,
+    Inbox => inbox::InboxKind,
 }
 
 /// The `kind` field of a document of kind `K`: always `K::KIND`.
