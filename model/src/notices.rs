@@ -365,6 +365,16 @@ pub fn task_reminders(
     out
 }
 
+/// The app's page a notice leads to: the meeting's or the task's.
+pub fn path(n: &Notice) -> String {
+    let area = if n.what.as_str().starts_with("moede-") {
+        "moeder"
+    } else {
+        "opgaver"
+    };
+    format!("/{area}/{}", n.document)
+}
+
 /// What a notice says: a subject line and a few sentences.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NoticeText {

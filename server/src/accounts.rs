@@ -434,6 +434,11 @@ impl Accounts {
         Ok(self.store.organisations()?)
     }
 
+    /// The coordinators of `org`.
+    pub fn coordinators_of(&self, org: &OrganisationId) -> Result<Vec<PersonId>, AccountError> {
+        Ok(self.store.coordinators_of(org)?)
+    }
+
     pub fn organisation_exists(&self, id: &OrganisationId) -> Result<bool, AccountError> {
         Ok(self.store.organisation_exists(id)?)
     }

@@ -43,6 +43,9 @@ pub struct Config {
 
     #[command(flatten)]
     pub retention: crate::retention::RetentionConfig,
+
+    #[command(flatten)]
+    pub notices: crate::notify::NoticeConfig,
 }
 
 impl Config {

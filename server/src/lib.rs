@@ -36,6 +36,7 @@ pub mod error;
 pub mod http;
 pub mod limits;
 pub mod mail;
+pub mod notify;
 pub mod organisation_documents;
 pub mod password_reset;
 pub mod peers;
@@ -215,6 +216,13 @@ pub async fn run(
         engine.clone(),
         mailer.clone(),
         config.retention.clone(),
+    );
+    notify::spawn(
+        accounts.clone(),
+        engine.clone(),
+        mailer.clone(),
+        public_url.clone(),
+        config.notices.clone(),
     );
     let (closing, shutdown_rx) = watch::channel(false);
     let state = Arc::new(AppState {

@@ -172,6 +172,7 @@ async fn a_missing_or_empty_dist_is_a_startup_error() {
             towns: None,
             mail: Default::default(),
             retention: Default::default(),
+            notices: Default::default(),
         };
         let err = samskab_server::run(listener, config, std::future::pending())
             .await
@@ -203,6 +204,7 @@ async fn a_database_from_a_newer_relay_is_a_startup_error() {
         towns: None,
         mail: Default::default(),
         retention: Default::default(),
+        notices: Default::default(),
     };
     let err = samskab_server::run(listener, config, std::future::pending())
         .await

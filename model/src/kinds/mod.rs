@@ -733,6 +733,11 @@ mod tests {
             reconciled_root_keys(&group),
             declared_fields::<group::GroupKind>()
         );
+        let inbox = inbox::Inbox::new("carla".parse().unwrap());
+        assert_eq!(
+            reconciled_root_keys(&inbox),
+            declared_fields::<inbox::InboxKind>()
+        );
         let meeting = meeting::Meeting::draft(
             "carla".parse().unwrap(),
             "Dialogmøde",

@@ -38,6 +38,7 @@ impl BenchRelay {
             towns: None,
             mail: Default::default(),
             retention: Default::default(),
+            notices: Default::default(),
         };
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let serving = tokio::spawn(samskab_server::run(listener, config, async {

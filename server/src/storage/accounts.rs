@@ -72,6 +72,8 @@ pub trait OrganisationStore {
     fn organisation_exists(&self, id: &OrganisationId) -> Result<bool, StoreError>;
     /// Makes `user` a member of `org`; a member already stays one (idempotent).
     fn add_membership(&self, user: &PersonId, org: &OrganisationId) -> Result<(), StoreError>;
+    /// The coordinators of `org`, by id.
+    fn coordinators_of(&self, org: &OrganisationId) -> Result<Vec<PersonId>, StoreError>;
 }
 
 /// A session as stored.

@@ -310,6 +310,9 @@ impl Engine {
                 Command::Erase { subject, reply } => {
                     let _ = reply.send(self.erase_documents(&subject).map_err(|e| e.to_string()));
                 }
+                Command::Write { id, edit, done } => {
+                    let _ = done.send(self.write(id, edit));
+                }
                 Command::Task { id, reply } => {
                     let _ = reply.send(self.hub.document(&id).and_then(as_task));
                 }
@@ -331,6 +334,34 @@ impl Engine {
                 }
             }
         }
+    }
+
+    /// A change the relay makes itself ([`Command::Write`]).
+    pub(super) fn write(
+        &mut self,
+        id: DocumentId,
+        edit: Box<dyn FnOnce(&mut Automerge) + Send>,
+    ) -> Result<bool, String> {
+        if self.tombstones.erased.contains(&id) {
+            return Err(Refusal::Erased.to_string());
+        }
+        let ((), effects) = self.hub.change(id, edit);
+        let mut persisted = 0;
+        for effect in &effects {
+            if let Effect::Persist { bytes, .. } = effect {
+                persisted += bytes.len();
+            }
+        }
+        if persisted == 0 {
+            return Ok(false);
+        }
+        *self.sizes.entry(id).or_insert(0) += persisted;
+        self.apply(None, effects);
+        if self.hub.document(&id).is_none() {
+            return Err("the relay could not store the change".into());
+        }
+        self.changed(&[id]);
+        Ok(true)
     }
 
     /// Every task that is not a draft, as [`PublicTask`]s (names empty), from the cache where

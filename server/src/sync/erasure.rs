@@ -54,7 +54,7 @@ pub struct DocumentErasure {
 /// changes.
 #[derive(Debug, Default)]
 pub(super) struct Tombstones {
-    erased: HashSet<DocumentId>,
+    pub(super) erased: HashSet<DocumentId>,
     retired: HashMap<ChangeHash, DocumentId>,
     /// People whose erasure is under way: no connection of theirs is accepted meanwhile.
     pub(super) erasing: HashSet<PersonId>,

@@ -119,6 +119,14 @@ pub(super) enum Command {
         subject: erasure::Subject,
         reply: oneshot::Sender<Result<erasure::DocumentErasure, String>>,
     },
+    /// A change the relay makes itself (a notice in an inbox): persisted, then offered to
+    /// every follower of the document, as a device's change would be. Refused for an erased
+    /// document.
+    Write {
+        id: DocumentId,
+        edit: Box<dyn FnOnce(&mut automerge::Automerge) + Send>,
+        done: oneshot::Sender<Result<bool, String>>,
+    },
     /// One task as the relay holds it (for checks the HTTP API makes itself).
     Task {
         id: DocumentId,
@@ -149,6 +157,7 @@ impl std::fmt::Debug for Command {
             Command::Task { .. } => "Task",
             Command::Read(_) => "Read",
             Command::Erase { .. } => "Erase",
+            Command::Write { .. } => "Write",
         })
     }
 }
@@ -298,6 +307,36 @@ impl SyncEngine {
             let _ = reply.send(found);
         })));
         rx.await.unwrap_or_default()
+    }
+
+    /// Makes a change to document `id` here, at the relay (see [`Command::Write`]); whether
+    /// anything changed.
+    pub async fn write(
+        &self,
+        id: DocumentId,
+        edit: impl FnOnce(&mut automerge::Automerge) + Send + 'static,
+    ) -> Result<bool, String> {
+        let (done, rx) = oneshot::channel();
+        self.send(Command::Write {
+            id,
+            edit: Box::new(edit),
+            done,
+        });
+        rx.await
+            .unwrap_or_else(|_| Err("the sync engine stopped".into()))
+    }
+
+    /// Runs `read` on the engine thread, with the documents as they are now, and returns what
+    /// it returns.
+    pub async fn read<T: Send + 'static>(
+        &self,
+        read: impl FnOnce(&Hub) -> T + Send + 'static,
+    ) -> Option<T> {
+        let (reply, rx) = oneshot::channel();
+        self.send(Command::Read(Box::new(move |hub: &Hub| {
+            let _ = reply.send(read(hub));
+        })));
+        rx.await.ok()
     }
 
     /// Writes `subject` out of every document (see [`erasure`]); what went.

@@ -84,6 +84,7 @@ impl Relay {
             towns: None,
             mail: Default::default(),
             retention: Default::default(),
+            notices: Default::default(),
         };
         configure(&mut config);
         let (stop, stopped) = oneshot::channel::<()>();

@@ -252,6 +252,22 @@ impl OrganisationStore for SqliteAccounts {
     fn add_membership(&self, user: &PersonId, org: &OrganisationId) -> Result<(), StoreError> {
         add_membership(&self.conn(), user, org)
     }
+
+    fn coordinators_of(&self, org: &OrganisationId) -> Result<Vec<PersonId>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT u.id FROM memberships m JOIN users u ON u.id = m.user_id
+             WHERE m.organisation = ?1 AND u.role = 'koordinator' ORDER BY 1",
+        )?;
+        let rows = stmt.query_map(params![org.as_str()], |row| row.get::<_, String>(0))?;
+        let mut out = Vec::new();
+        for id in rows {
+            if let Ok(id) = id?.parse() {
+                out.push(id);
+            }
+        }
+        Ok(out)
+    }
 }
 
 impl SessionStore for SqliteAccounts {
