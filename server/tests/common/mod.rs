@@ -93,7 +93,13 @@ impl Relay {
         }));
         Relay {
             base,
-            client: reqwest::Client::new(),
+            // The relay closes a keep-alive connection idle for its header-read timeout
+            // (10 s); a pooled connection older than that may be reset as it is reused, so
+            // the pool lets go of them well before (under load, set-up can take that long).
+            client: reqwest::Client::builder()
+                .pool_idle_timeout(std::time::Duration::from_secs(5))
+                .build()
+                .unwrap(),
             stop: Some(stop),
             task,
             _dirs: (dist, data),
