@@ -115,6 +115,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/opgaver/:id/rediger") view=TaskEditor/>
                     <Route path=path!("/koordinering") view=CoordinationPage/>
                     <Route path=path!("/konto") view=AccountPage/>
+                    <Route path=path!("/beskeder") view=crate::pages::inbox::InboxPage/>
                     <Route path=path!("/nulstil-adgangskode") view=crate::pages::password_reset::ResetWhileSignedIn/>
                     <Route path=path!("/cv") view=MyCvPage/>
                     <Route path=path!("/cv-banken") view=CvBankPage/>
@@ -281,6 +282,7 @@ fn UserMenu(user: session::SignedIn, sync: Option<SyncClient>) -> impl IntoView 
     };
     view! {
         <div class="user-menu">
+            <crate::pages::inbox::InboxLink person=user.id.clone()/>
             <A href="/konto" attr:class="user-name">
                 <span class="visually-hidden">{move || i18n.t(Msg::SignedInAs)} " "</span>{user.name.clone()}
             </A>

@@ -25,6 +25,7 @@ pub mod account;
 pub mod common;
 pub mod coordinate;
 pub mod cv;
+pub mod inbox;
 pub mod meetings;
 pub mod organisations;
 pub mod privacy;
@@ -41,6 +42,7 @@ pub use cv::{
     Cv, certificate_label, certificate_valid_until, coordinator_consent_label, device_label,
     travel_label, volunteers_found,
 };
+pub use inbox::Inbox;
 pub use meetings::{
     Meetings, action_state_label, agenda_accept_label, agenda_decline_label, check_in_label,
     checked_in_count, due_label, group_members, group_people, meeting_seats,
@@ -190,7 +192,8 @@ catalog!(
     Account,
     Organisations,
     Meetings,
-    Privacy
+    Privacy,
+    Inbox
 );
 
 /// A local date and time, e.g. "lør. 12. dec. kl. 14.00", in the browser's time zone.

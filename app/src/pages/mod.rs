@@ -7,6 +7,7 @@
 //! - [`cvbank`]: CV-banken, searching the profiles staff and coordinators may read.
 //! - [`organisations`]: Organisationer, each organisation's own page and its form.
 //! - [`meetings`]: Møder and Grupper: meetings from planning to follow-up, and their groups.
+//! - [`inbox`]: Beskeder, the person's notices and how they want them.
 //! - [`account`], [`password_reset`]: logging in, invitations, Min konto, passwords.
 //!
 //! Pages depend on the shared [`crate::components`], never on each other's insides; where one
@@ -17,6 +18,7 @@ pub mod account;
 pub mod coordinate;
 pub mod cv;
 pub mod cvbank;
+pub mod inbox;
 pub mod meetings;
 pub mod organisations;
 pub mod password_reset;

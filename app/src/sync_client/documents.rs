@@ -11,6 +11,7 @@ use std::fmt;
 use automerge::Automerge;
 use autosurgeon::Reconcile;
 use samskab_model::kinds::DocumentKind;
+use samskab_model::kinds::inbox::{Inbox, InboxKind, genesis, inbox_document_id};
 use samskab_model::profile::{Profile, ProfileKind, profile_document_id};
 use samskab_model::{DocumentId, Lang, PersonId};
 
@@ -178,6 +179,30 @@ impl SyncClient {
             write::<K>(&mut fork, &value)?;
             doc.merge(&mut fork).map_err(|_| ChangeError::NotLoaded)?;
             Ok(())
+        })
+        .await;
+        committed.map_err(ChangeError::from)
+    }
+
+    /// Changes `person`'s inbox here (the settings, a read mark), making it from its fixed
+    /// first change if this device does not hold it yet: the same change the relay makes, so
+    /// an inbox made here offline and the relay's are one document.
+    pub async fn update_inbox(
+        self,
+        person: &PersonId,
+        edit: impl FnOnce(&mut Inbox),
+    ) -> Result<(), ChangeError<InboxKind>> {
+        let client = self.client().ok_or(ChangeError::NotLoaded)?;
+        let id = inbox_document_id(person);
+        let committed = driver::commit(&client, id, |doc| {
+            if doc.get_heads().is_empty() {
+                *doc = genesis(person);
+                doc.set_actor(automerge::ActorId::random());
+            }
+            let mut value: Inbox =
+                autosurgeon::hydrate(&*doc).map_err(|_| ChangeError::NotLoaded)?;
+            edit(&mut value);
+            write::<InboxKind>(doc, &value)
         })
         .await;
         committed.map_err(ChangeError::from)

@@ -1,0 +1,107 @@
+// Beskeder in real browsers against the real relay: a volunteer on her phone finds what the
+// relay told her (her group's next meeting, the minutes of the last) behind the header's
+// envelope, chooses to be told in the app only and two days ahead; the host cancels the
+// meeting she said yes to on another device; the cancellation reaches her inbox with its date
+// and place, opens the meeting's page and is then read; her choices survive a reload.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { rm } from "node:fs/promises";
+import { Relay, freePort, launchDevice, signIn, tempDir } from "./support.mjs";
+
+const UPCOMING = "Dialogmøde for ældreområdets foreninger";
+let relay, data, carla, anna;
+
+before(async () => {
+  data = await tempDir("data");
+  relay = await new Relay({
+    port: await freePort(),
+    data,
+    args: ["--demo", "--notice-every-secs", "1"],
+  }).start();
+  anna = await openDevice("/opgaver", "anna@demo.samskab.dk", { width: 360, height: 740 });
+  carla = await openDevice("/moeder", "carla@demo.samskab.dk", { width: 1024, height: 900 });
+});
+
+after(async () => {
+  for (const d of [carla, anna]) await d?.device.close();
+  await relay?.stop();
+  await rm(data, { recursive: true, force: true });
+});
+
+async function openDevice(path, email, viewport) {
+  const device = await launchDevice({ timezoneId: "Europe/Copenhagen" });
+  await signIn(device.context, relay.url, email);
+  const page = await device.context.newPage();
+  await page.setViewportSize(viewport);
+  await page.goto(`${relay.url}${path}`);
+  await saved(page);
+  return { device, page };
+}
+
+async function saved(page, timeout = 45_000) {
+  await page.locator('[data-testid="sync-status"][data-state="saved"]').waitFor({ timeout });
+}
+
+async function unreadCount(page) {
+  const text = await page.getByTestId("unread").innerText();
+  return Number(text.split(" ")[0]);
+}
+
+test("a cancellation reaches the inbox of those coming, in the app only as chosen", async () => {
+  const phone = anna.page;
+  // The envelope in the header says how many notices are unread.
+  const envelope = phone.getByRole("link", { name: /^Beskeder, \d+ ulæste$/ });
+  await envelope.waitFor({ timeout: 30_000 });
+  await envelope.click();
+  await phone.getByRole("heading", { level: 1, name: "Beskeder" }).waitFor();
+  await phone.getByRole("link", { name: `Nyt møde: ${UPCOMING}` }).waitFor();
+  await phone.getByRole("link", { name: /^Referat: / }).waitFor();
+
+  // She wants notices in the app only, and reminders two days ahead.
+  await phone.getByRole("radio", { name: "Kun her i appen" }).check();
+  await phone.getByTestId("inbox-saved").getByText("Gemt.").waitFor();
+  await phone.getByLabel("Påmind mig før møder og vagter").selectOption({ label: "2 dage før" });
+  await saved(phone);
+  const unreadBefore = await unreadCount(phone);
+
+  // The host cancels the meeting Anna said yes to.
+  const page = carla.page;
+  await page.getByTestId("meetings-coming").getByRole("link", { name: UPCOMING }).click();
+  await page.getByRole("button", { name: "Aflys mødet" }).click();
+  await page.getByRole("button", { name: "Ja, aflys mødet" }).click();
+  await page.getByTestId("meeting-status").getByText("Aflyst").waitFor();
+  await saved(page);
+
+  // It reaches her inbox: when and where, not mailed.
+  const cancelled = phone.getByTestId("notice").filter({ hasText: `Aflyst: ${UPCOMING}` });
+  await cancelled.waitFor({ timeout: 30_000 });
+  const text = await cancelled.innerText();
+  assert.match(text, /Mødet er aflyst\./);
+  assert.match(text, /Tid: /);
+  assert.match(text, /Sted: /);
+  assert.doesNotMatch(text, /Også sendt som e-mail/);
+  await cancelled.getByText("Ny", { exact: true }).waitFor();
+  assert.equal(await unreadCount(phone), unreadBefore + 1);
+  const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the page is ${overflow} px wider than the screen`);
+
+  // Opening it leads to the meeting and marks it read.
+  await cancelled.getByRole("link", { name: `Aflyst: ${UPCOMING}` }).click();
+  await phone.getByRole("heading", { level: 1, name: UPCOMING }).waitFor();
+  await phone.goBack();
+  await phone.getByRole("heading", { level: 1, name: "Beskeder" }).waitFor();
+  await phone
+    .getByTestId("notice")
+    .filter({ hasText: `Aflyst: ${UPCOMING}` })
+    .getByText("Ny", { exact: true })
+    .waitFor({ state: "detached" });
+  assert.equal(await unreadCount(phone), unreadBefore);
+
+  // Her choices are kept (on the device and at the relay).
+  await saved(phone);
+  await phone.reload();
+  await phone.getByRole("heading", { level: 1, name: "Beskeder" }).waitFor();
+  await saved(phone);
+  assert.ok(await phone.getByRole("radio", { name: "Kun her i appen" }).isChecked());
+  assert.equal(await phone.getByLabel("Påmind mig før møder og vagter").inputValue(), "48");
+});
