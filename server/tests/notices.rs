@@ -17,6 +17,9 @@ use samskab_model::kinds::inbox::{self, Inbox, MailState, Notice, NoticeKind};
 use samskab_model::kinds::meeting::{Meeting, MeetingStatus, Rsvp, RsvpAnswer};
 use samskab_server::mail::{MailConfig, SmtpTls};
 
+/// An edit of an inbox a test tries.
+type Edit = Box<dyn Fn(&mut Inbox)>;
+
 fn write<T: autosurgeon::Reconcile>(doc: &mut Automerge, value: &T) {
     doc.transact::<_, _, autosurgeon::ReconcileError>(|tx| autosurgeon::reconcile(tx, value))
         .unwrap();
@@ -223,7 +226,7 @@ async fn only_the_owner_reads_an_inbox_and_marks_it_read_and_no_one_writes_a_not
         title: "Falsk".into(),
         ..mine.notices[&key].clone()
     };
-    let cases: [(&str, Box<dyn Fn(&mut Inbox)>); 3] = [
+    let cases: [(&str, Edit); 3] = [
         (
             "adds a notice",
             Box::new(move |i: &mut Inbox| {
