@@ -83,6 +83,49 @@ pub fn local(at: Millis) -> LocalTime {
     }
 }
 
+/// The instant of a Danish local date and time of day (`minute` since local midnight). In the
+/// hour skipped in spring it is the instant an hour later on the clock; in the hour repeated
+/// in autumn, the first of the two.
+pub fn from_local(year: i64, month: u32, day: u32, minute: u32) -> Millis {
+    let wall = days_from_civil(year, month, day) * DAY + Millis::from(minute) * MINUTE;
+    let guess = wall - offset(wall - 2 * HOUR);
+    wall - offset(guess)
+}
+
+/// Which of its weekday in its month `at` is, from 1 (the first Thursday), in Danish time.
+pub fn week_of_month(at: Millis) -> u32 {
+    (local(at).day - 1) / 7 + 1
+}
+
+/// The meeting after `at` on the same weekday in the same place of the next month, at the
+/// same local time: the 2nd Thursday at 16:00 after the 2nd Thursday at 16:00. A 5th weekday
+/// (which most months lack) is followed by the last one of the next month.
+pub fn same_weekday_next_month(at: Millis) -> Millis {
+    let here = local(at);
+    let (year, month) = if here.month == 12 {
+        (here.year + 1, 1)
+    } else {
+        (here.year, here.month + 1)
+    };
+    let first = days_from_civil(year, month, 1);
+    // 1970-01-01 was a Thursday; Monday is 0 here.
+    let first_weekday = (first + 3).rem_euclid(7);
+    let wanted = here.weekday.index() as i64;
+    let first_day = 1 + (wanted - first_weekday).rem_euclid(7);
+    let nth = i64::from(week_of_month(at));
+    let (next_year, next_month) = if month == 12 {
+        (year + 1, 1)
+    } else {
+        (year, month + 1)
+    };
+    let days_in_month = days_from_civil(next_year, next_month, 1) - first;
+    let mut day = first_day + 7 * (nth.min(5) - 1);
+    while day > days_in_month {
+        day -= 7;
+    }
+    from_local(year, month, day as u32, here.minute)
+}
+
 /// The local date of `at`, `YYYY-MM-DD`.
 pub fn date(at: Millis) -> String {
     local(at).date()
@@ -128,6 +171,42 @@ mod tests {
         }
         assert_eq!(civil_from_days(0), (1970, 1, 1));
         assert_eq!(civil_from_days(20_419), (2025, 11, 27));
+    }
+
+    #[test]
+    fn local_times_to_instants_across_summer_time() {
+        // 16:00 in Denmark: 15:00 UTC in winter, 14:00 UTC in summer.
+        assert_eq!(from_local(2026, 12, 10, 16 * 60), utc(2026, 12, 10, 15, 0));
+        assert_eq!(from_local(2026, 6, 11, 16 * 60), utc(2026, 6, 11, 14, 0));
+        for at in [
+            utc(2026, 3, 29, 0, 30),
+            utc(2026, 3, 29, 1, 30),
+            utc(2026, 10, 25, 0, 30),
+        ] {
+            let here = local(at);
+            assert_eq!(from_local(here.year, here.month, here.day, here.minute), at);
+        }
+    }
+
+    #[test]
+    fn the_same_weekday_of_the_next_month() {
+        // The 2nd Thursday of December 2026 (the 10th) at 16:00 → the 2nd Thursday of
+        // January 2027 (the 14th) at 16:00.
+        let dec = from_local(2026, 12, 10, 16 * 60);
+        assert_eq!(week_of_month(dec), 2);
+        let jan = same_weekday_next_month(dec);
+        assert_eq!(local(jan).date(), "2027-01-14");
+        assert_eq!(local(jan).minute, 16 * 60);
+        assert_eq!(local(jan).weekday, Weekday::Thursday);
+        // Across the change to summer time: the 2nd Thursday of March (the 11th, winter)
+        // → of April (the 8th, summer), still 16:00 on the clock.
+        let april = same_weekday_next_month(from_local(2027, 3, 11, 16 * 60));
+        assert_eq!(local(april).date(), "2027-04-08");
+        assert_eq!(local(april).minute, 16 * 60);
+        // A 5th Tuesday (30 March 2027) → the last Tuesday of April (the 27th).
+        let fifth = from_local(2027, 3, 30, 10 * 60);
+        assert_eq!(week_of_month(fifth), 5);
+        assert_eq!(local(same_weekday_next_month(fifth)).date(), "2027-04-27");
     }
 
     #[test]

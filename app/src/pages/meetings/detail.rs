@@ -490,6 +490,8 @@ fn HostActions(
     let me = use_session().person();
     let asking_cancel = RwSignal::new(false);
     let weeks = RwSignal::new(String::from("4"));
+    // "uger": `weeks` later; "maaned": the same weekday in the same place of the next month.
+    let rule = RwSignal::new(String::from("uger"));
     let status = Memo::new(move |_| doc.with(|d| d.as_ref().map(|m| m.status)));
     let set_status = move |to: MeetingStatus, done: Msg| {
         save(id, notice, error, done, hosts_edit(move |m| m.status = to));
@@ -523,7 +525,11 @@ fn HostActions(
                 .parse()
                 .unwrap_or(4)
                 .clamp(1, 52);
-            let start = current.start + weeks * 7 * 86_400_000;
+            let start = if rule.get_untracked() == "maaned" {
+                samskab_model::local_time::same_weekday_next_month(current.start)
+            } else {
+                current.start + weeks * 7 * 86_400_000
+            };
             let now = time::now();
             let mut next =
                 current.next_in_series(me, start, now, |_| new_item("opfoelgning"), id.url());
@@ -585,12 +591,41 @@ fn HostActions(
             })}
             {move || matches!(status.get(), Some(MeetingStatus::Held | MeetingStatus::MinutesPublished)).then(|| view! {
                 <div class="row">
-                    <label for="next-weeks">{move || i18n.t(Msg::MeetingNextWeeks)}</label>
-                    <input id="next-weeks" type="number" min="1" max="52" inputmode="numeric" prop:value=move || weeks.get()
-                        on:input=move |ev| weeks.set(event_target_value(&ev))/>
+                    <label for="next-rule">{move || i18n.t(Msg::MeetingNextRule)}</label>
+                    <select id="next-rule" on:change=move |ev| rule.set(event_target_value(&ev))>
+                        <option value="uger" selected=move || rule.get() == "uger">{move || i18n.t(Msg::MeetingNextInWeeks)}</option>
+                        <option value="maaned" selected=move || rule.get() == "maaned">{move || monthly_label(doc.get().map_or(0, |m| m.start), i18n.lang())}</option>
+                    </select>
+                    <Show when=move || rule.get() == "uger">
+                        <label for="next-weeks">{move || i18n.t(Msg::MeetingNextWeeks)}</label>
+                        <input id="next-weeks" type="number" min="1" max="52" inputmode="numeric" prop:value=move || weeks.get()
+                            on:input=move |ev| weeks.set(event_target_value(&ev))/>
+                    </Show>
                     <button type="button" class="button" on:click=plan_next.clone()>{move || i18n.t(Msg::MeetingPlanNext)}</button>
                 </div>
             })}
         </section>
+    }
+}
+
+/// "Samme ugedag i næste måned (2. torsdag)": the rule, with the weekday it keeps.
+fn monthly_label(start: i64, lang: samskab_model::Lang) -> String {
+    let nth = samskab_model::local_time::week_of_month(start);
+    let weekday = samskab_model::local_time::local(start).weekday.label(lang);
+    let place = match (nth, lang) {
+        (5, samskab_model::Lang::Da) => format!("sidste {weekday}"),
+        (5, samskab_model::Lang::En) => format!("last {weekday}"),
+        (n, samskab_model::Lang::Da) => format!("{n}. {weekday}"),
+        (n, samskab_model::Lang::En) => format!("{} {weekday}", ordinal(n)),
+    };
+    format!("{} ({place})", Msg::MeetingNextMonthly.text(lang))
+}
+
+fn ordinal(n: u32) -> String {
+    match n {
+        1 => "1st".into(),
+        2 => "2nd".into(),
+        3 => "3rd".into(),
+        n => format!("{n}th"),
     }
 }
