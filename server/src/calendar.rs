@@ -27,17 +27,16 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use icalendar::{Alarm, Calendar, CalendarDateTime, Component, Event, EventLike, EventStatus};
+use samskab_model::kinds::inbox::{DEFAULT_REMINDER_HOURS, Inbox, inbox_document_id};
 use samskab_model::kinds::meeting::{Meeting, MeetingKind, MeetingStatus, RsvpAnswer};
 use samskab_model::kinds::task::TaskKind;
 use samskab_model::task::{SignupState, TaskStatus};
-use samskab_model::{DocumentId, PersonId, Roster, Task};
+use samskab_model::{DocumentId, PersonId, Roster, ShiftId, Task};
 
 use crate::AppState;
 use crate::api::CurrentUser;
 use crate::error::ApiError;
 
-/// The reminder before each event.
-pub const REMINDER_HOURS: i64 = 24;
 /// How far back ended events stay in the feed (a calendar keeps its own past).
 const PAST_DAYS: i64 = 30;
 const TZID: &str = "Europe/Copenhagen";
@@ -58,6 +57,7 @@ pub fn api_routes() -> Router<Arc<AppState>> {
             get(feed_status).post(new_feed).delete(end_feed),
         )
         .route("/calendar/meetings/{file}", get(one_meeting))
+        .route("/calendar/shifts/{task}/{file}", get(one_shift))
 }
 
 /// `/cal/<secret>.ics`: outside `/api`, as calendar apps fetch it with no session and no
@@ -185,8 +185,9 @@ async fn feed(
         .filter(|(id, _)| readable.contains(id))
         .collect();
     let now = state.accounts.now_ms();
+    let hours = reminder_hours(&state, &user.id).await;
     Ok(ics(
-        person_feed(&user.id, &meetings, &tasks, &state.public_url, now),
+        person_feed(&user.id, &meetings, &tasks, &state.public_url, now, hours),
         None,
     ))
 }
@@ -214,9 +215,74 @@ async fn one_meeting(
         .into_iter()
         .find(|(doc, _)| *doc == id && readable)
         .ok_or(ApiError::NotFound)?;
+    let hours = reminder_hours(&state, &me.user.id).await;
     let mut calendar = calendar_with_zone();
-    calendar.push(meeting_event(&meeting.0, &meeting.1, &state.public_url));
+    calendar.push(meeting_event(
+        &meeting.0,
+        &meeting.1,
+        &state.public_url,
+        hours,
+    ));
     Ok(ics(with_zone(&calendar.done()), Some("moede.ics")))
+}
+
+/// "Tilføj til kalender" on a shift: one shift of a task the person may read, as they hold it.
+async fn one_shift(
+    State(state): State<Arc<AppState>>,
+    me: CurrentUser,
+    Path((task, file)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let id: DocumentId = task.parse().map_err(|_| ApiError::NotFound)?;
+    let shift: ShiftId = file
+        .strip_suffix(".ics")
+        .and_then(|s| s.parse().ok())
+        .ok_or(ApiError::NotFound)?;
+    let readable = state
+        .sync
+        .catalog(me.user.principal())
+        .await
+        .into_iter()
+        .any(|(doc, _)| doc == id);
+    if !readable {
+        return Err(ApiError::NotFound);
+    }
+    let found = state
+        .sync
+        .read(move |hub| {
+            hub.document(&id)
+                .and_then(|d| autosurgeon::hydrate::<_, Task>(d).ok())
+        })
+        .await
+        .flatten()
+        .ok_or(ApiError::NotFound)?;
+    let hours = reminder_hours(&state, &me.user.id).await;
+    let event = shift_event(
+        &id,
+        &found,
+        &shift,
+        Some(&me.user.id),
+        &state.public_url,
+        hours,
+    )
+    .ok_or(ApiError::NotFound)?;
+    let mut calendar = calendar_with_zone();
+    calendar.push(event);
+    Ok(ics(with_zone(&calendar.done()), Some("vagt.ics")))
+}
+
+/// The person's reminder time, as chosen in Beskeder (the default before they chose).
+async fn reminder_hours(state: &AppState, person: &PersonId) -> u64 {
+    let id = inbox_document_id(person);
+    state
+        .sync
+        .read(move |hub| {
+            hub.document(&id)
+                .and_then(|d| autosurgeon::hydrate::<_, Inbox>(d).ok())
+                .map(|i| i.settings.reminder_hours)
+        })
+        .await
+        .flatten()
+        .unwrap_or(DEFAULT_REMINDER_HOURS)
 }
 
 fn calendar_with_zone() -> Calendar {
@@ -239,13 +305,15 @@ fn with_zone(calendar: &Calendar) -> String {
     format!("{}{VTIMEZONE}{}", &text[..at], &text[at..])
 }
 
-/// The feed of `person`: the meetings they take part in and their shifts, from `days` ago on.
+/// The feed of `person`: the meetings they take part in and their shifts, from `days` ago on,
+/// each with a reminder `reminder_hours` before (none for 0: the person's choice in Beskeder).
 pub fn person_feed(
     person: &PersonId,
     meetings: &[(DocumentId, Meeting)],
     tasks: &[(DocumentId, Task)],
     origin: &str,
     now: i64,
+    reminder_hours: u64,
 ) -> String {
     let from = now - PAST_DAYS * 86_400_000;
     let mut calendar = calendar_with_zone();
@@ -257,52 +325,78 @@ pub fn person_feed(
                 .get(person)
                 .is_some_and(|r| r.answer != RsvpAnswer::No);
         if takes_part && meeting.status != MeetingStatus::Draft && meeting.end >= from {
-            calendar.push(meeting_event(id, meeting, origin));
+            calendar.push(meeting_event(id, meeting, origin, reminder_hours));
         }
     }
     for (id, task) in tasks {
         for (shift_id, shift) in &task.shifts {
-            let Some(signup) = shift.signups.get(person) else {
-                continue;
-            };
-            if shift.end < from || task.status == TaskStatus::Draft {
+            if !shift.signups.contains_key(person)
+                || shift.end < from
+                || task.status == TaskStatus::Draft
+            {
                 continue;
             }
-            let waiting = matches!(
-                Roster::of(shift).place_of(shift, person),
-                samskab_model::Place::Waitlisted(_)
-            );
-            let cancelled =
-                task.status == TaskStatus::Cancelled || signup.state == SignupState::Withdrawn;
-            let mut event = Event::new();
-            event
-                .uid(&format!("{id}-{shift_id}@samskab"))
-                .summary(&if waiting {
-                    format!("{} (venteliste)", task.title)
-                } else {
-                    task.title.clone()
-                })
-                .description(&task.description)
-                .location(&task.place)
-                .url(&format!("{origin}/opgaver/{id}"))
-                .starts(local(shift.start))
-                .ends(local(shift.end))
-                .sequence(sequence(task.created_at, task.updated_at.max(signup.at)))
-                .status(if cancelled {
-                    EventStatus::Cancelled
-                } else if waiting {
-                    EventStatus::Tentative
-                } else {
-                    EventStatus::Confirmed
-                })
-                .alarm(reminder(&task.title));
-            calendar.push(event.done());
+            if let Some(event) =
+                shift_event(id, task, shift_id, Some(person), origin, reminder_hours)
+            {
+                calendar.push(event);
+            }
         }
     }
     with_zone(&calendar.done())
 }
 
-fn meeting_event(id: &DocumentId, meeting: &Meeting, origin: &str) -> Event {
+/// One shift of a task as an event; as `person` holds it (a place, the waitlist, withdrawn) if
+/// they signed up. `None` if the task has no such shift.
+fn shift_event(
+    id: &DocumentId,
+    task: &Task,
+    shift_id: &ShiftId,
+    person: Option<&PersonId>,
+    origin: &str,
+    reminder_hours: u64,
+) -> Option<Event> {
+    let shift = task.shifts.get(shift_id)?;
+    let signup = person.and_then(|p| shift.signups.get(p));
+    let waiting = person.is_some_and(|p| {
+        matches!(
+            Roster::of(shift).place_of(shift, p),
+            samskab_model::Place::Waitlisted(_)
+        )
+    });
+    let cancelled = task.status == TaskStatus::Cancelled
+        || signup.is_some_and(|s| s.state == SignupState::Withdrawn);
+    let mut event = Event::new();
+    event
+        .uid(&format!("{id}-{shift_id}@samskab"))
+        .summary(&if waiting {
+            format!("{} (venteliste)", task.title)
+        } else {
+            task.title.clone()
+        })
+        .description(&task.description)
+        .location(&task.place)
+        .url(&format!("{origin}/opgaver/{id}"))
+        .starts(local(shift.start))
+        .ends(local(shift.end))
+        .sequence(sequence(
+            task.created_at,
+            task.updated_at.max(signup.map_or(0, |s| s.at)),
+        ))
+        .status(if cancelled {
+            EventStatus::Cancelled
+        } else if waiting {
+            EventStatus::Tentative
+        } else {
+            EventStatus::Confirmed
+        });
+    if reminder_hours > 0 {
+        event.alarm(reminder(&task.title, reminder_hours));
+    }
+    Some(event.done())
+}
+
+fn meeting_event(id: &DocumentId, meeting: &Meeting, origin: &str, reminder_hours: u64) -> Event {
     let place = [meeting.place.address.as_str(), meeting.place.room.as_str()]
         .into_iter()
         .filter(|s| !s.is_empty())
@@ -332,8 +426,10 @@ fn meeting_event(id: &DocumentId, meeting: &Meeting, origin: &str) -> Event {
             EventStatus::Cancelled
         } else {
             EventStatus::Confirmed
-        })
-        .alarm(reminder(&meeting.title));
+        });
+    if reminder_hours > 0 {
+        event.alarm(reminder(&meeting.title, reminder_hours));
+    }
     event.done()
 }
 
@@ -342,8 +438,8 @@ fn sequence(created: i64, updated: i64) -> u32 {
     u32::try_from(((updated - created) / 1000).max(0)).unwrap_or(u32::MAX)
 }
 
-fn reminder(title: &str) -> Alarm {
-    Alarm::display(title, -chrono::Duration::hours(REMINDER_HOURS))
+fn reminder(title: &str, hours: u64) -> Alarm {
+    Alarm::display(title, -chrono::Duration::hours(hours as i64))
 }
 
 /// `at` as a Danish local time with its zone's id.
@@ -367,7 +463,7 @@ mod tests {
         let now = 1_800_000_000_000;
         let meetings = samskab_model::demo::meetings(now);
         let anna: PersonId = "demo-anna".parse().unwrap();
-        let feed = person_feed(&anna, &meetings, &[], "https://samskab.example", now);
+        let feed = person_feed(&anna, &meetings, &[], "https://samskab.example", now, 24);
         assert!(feed.contains("BEGIN:VTIMEZONE"), "{feed}");
         assert!(feed.contains("TZID=Europe/Copenhagen"), "{feed}");
         // Anna answered yes to the held meeting and the next one; not to the coordination group's.
@@ -375,5 +471,14 @@ mod tests {
         assert!(!feed.contains("Koordinationsgruppens"), "{feed}");
         assert!(feed.contains("TRIGGER:-PT86400S"), "{feed}");
         assert!(feed.contains("PRODID:-//Samskab//Samskab//DA"), "{feed}");
+        // Her own reminder time (Beskeder), or none.
+        let two_days = person_feed(&anna, &meetings, &[], "https://samskab.example", now, 48);
+        assert_eq!(
+            two_days.matches("TRIGGER:-PT172800S").count(),
+            2,
+            "{two_days}"
+        );
+        let none = person_feed(&anna, &meetings, &[], "https://samskab.example", now, 0);
+        assert!(!none.contains("VALARM"), "{none}");
     }
 }

@@ -6,6 +6,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
+import ICAL from "ical.js";
 import { Relay, freePort, launchDevice, signIn, tempDir } from "./support.mjs";
 
 const UPCOMING = "Dialogmøde for ældreområdets foreninger";
@@ -104,4 +105,35 @@ test("a cancellation reaches the inbox of those coming, in the app only as chose
   await saved(phone);
   assert.ok(await phone.getByRole("radio", { name: "Kun her i appen" }).isChecked());
   assert.equal(await phone.getByLabel("Påmind mig før møder og vagter").inputValue(), "48");
+});
+
+test("a shift goes into her calendar with her own reminder time", async () => {
+  const phone = anna.page;
+  const task = "IT-hjælp til seniorer";
+  await phone.goto(`${relay.url}/opgaver`);
+  await saved(phone);
+  const href = await phone.getByRole("link", { name: task }).getAttribute("href");
+  await phone.goto(`${relay.url}${href}`);
+  await phone.getByRole("heading", { level: 1, name: task }).waitFor();
+  const shift = phone.getByTestId("shift").first();
+  await shift.getByRole("button", { name: "Tilmeld" }).click();
+  const add = shift.getByRole("link", { name: /^Tilføj vagten til kalender: / });
+  await add.waitFor();
+  await saved(phone);
+
+  // The file as her calendar app gets it, read by ical.js: the shift in Danish time, under a
+  // stable UID, with the reminder two days ahead that she chose in Beskeder.
+  const res = await phone.request.get(`${relay.url}${await add.getAttribute("href")}`);
+  assert.equal(res.status(), 200);
+  assert.match(res.headers()["content-type"], /^text\/calendar/);
+  const calendar = new ICAL.Component(ICAL.parse(await res.text()));
+  assert.equal(calendar.getFirstSubcomponent("vtimezone").getFirstPropertyValue("tzid"), "Europe/Copenhagen");
+  const vevent = calendar.getFirstSubcomponent("vevent");
+  const event = new ICAL.Event(vevent);
+  assert.equal(event.summary, task);
+  assert.equal(vevent.getFirstProperty("dtstart").getParameter("tzid"), "Europe/Copenhagen");
+  assert.match(event.uid, /^[1-9A-HJ-NP-Za-km-z]+-[^@]+@samskab$/);
+  assert.equal(vevent.getFirstPropertyValue("status"), "CONFIRMED");
+  const trigger = vevent.getFirstSubcomponent("valarm").getFirstPropertyValue("trigger");
+  assert.equal(trigger.toSeconds(), -48 * 3600);
 });

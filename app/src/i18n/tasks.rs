@@ -28,6 +28,8 @@ define_messages! {
     SignUp => { da: "Tilmeld", en: "Sign up" },
     Withdraw => { da: "Afmeld", en: "Withdraw" },
     SignUpWaitlist => { da: "Skriv mig på ventelisten", en: "Put me on the waiting list" },
+    ShiftAddToCalendar => { da: "Tilføj til kalender", en: "Add to calendar" },
+    ShiftAddToCalendarLabel => { da: "Tilføj vagten til kalender:", en: "Add the shift to your calendar:" },
     ShiftStartedClosed => {
         da: "Vagten er begyndt, så der er lukket for tilmelding.",
         en: "The shift has started, so sign-up is closed.",

@@ -171,6 +171,15 @@ fn TaskBody(
                         <p class="shift-time">{move || i18n::when(start, i18n.lang())} " – " {move || i18n::when(end, i18n.lang())}</p>
                         <p>{move || i18n::places_taken(taken, capacity, i18n.lang())}</p>
                         <HonestBadge status place/>
+                        {(matches!(place, Place::Confirmed | Place::Waitlisted(_)) && !started).then(|| {
+                            let href = format!("/api/calendar/shifts/{id}/{sid}.ics");
+                            view! {
+                                <p><a class="button small secondary" href=href download="vagt.ics"
+                                    aria-label=move || format!("{} {}", i18n.t(Msg::ShiftAddToCalendarLabel), i18n::when(start, i18n.lang()))>
+                                    {move || i18n.t(Msg::ShiftAddToCalendar)}
+                                </a></p>
+                            }
+                        })}
                         {(open && started).then(|| view! {
                             <p class="muted" data-testid="signup-closed">{move || i18n.t(Msg::ShiftStartedClosed)}</p>
                         })}
