@@ -23,7 +23,7 @@ use std::process::Command;
 use anyhow::{Context, bail};
 use sha2::{Digest, Sha256};
 
-use crate::{Profile, cargo, run_cmd, target_dir, workspace_root};
+use crate::{Profile, cargo, run_cmd, target_dir, wasm_size, workspace_root};
 
 const APP_CRATE: &str = "samskab-app";
 const APP_LIB: &str = "samskab_app";
@@ -63,53 +63,44 @@ pub fn build(profile: &Profile) -> anyhow::Result<Vec<DistFile>> {
         .join(profile.dir())
         .join(format!("{APP_LIB}.wasm"));
 
-    // A release wasm ships without its `name` section (function names: over a third of the
-    // raw file, and nothing a phone needs). A twin that keeps them is written beside it, out
-    // of dist, for reading a crash report's `wasm-function[N]` frames: removing a custom
-    // section changes no function index.
-    let strip = *profile == Profile::Release;
-    let bindgen = |out: &Path, strip: bool| -> anyhow::Result<()> {
-        let _ = fs::remove_dir_all(out);
-        wasm_bindgen_cli_support::Bindgen::new()
-            .input_path(&wasm_in)
-            .web(true)?
-            .typescript(false)
-            .omit_default_module_path(false)
-            .debug(*profile == Profile::Dev)
-            .keep_debug(*profile == Profile::Dev)
-            .remove_name_section(strip)
-            .generate(out)
-            .with_context(|| format!("wasm-bindgen failed on {}", wasm_in.display()))
-    };
+    // A release wasm ships without its custom sections (the `name` section with the function
+    // names is over half the raw file; `producers`, `target_features`: nothing a phone needs).
+    // The twin that keeps them is written beside it, out of dist, for reading a crash report's
+    // `wasm-function[N]` frames: removing a custom section changes no function index.
     let staging = target_dir().join("xtask").join("bindgen");
-    bindgen(&staging, strip)?;
-    let symbols = target_dir().join("xtask").join("bindgen-symbols");
-    if strip {
-        bindgen(&symbols, false)?;
-    }
+    let _ = fs::remove_dir_all(&staging);
+    wasm_bindgen_cli_support::Bindgen::new()
+        .input_path(&wasm_in)
+        .web(true)?
+        .typescript(false)
+        .omit_default_module_path(false)
+        .debug(*profile == Profile::Dev)
+        .keep_debug(*profile == Profile::Dev)
+        .generate(&staging)
+        .with_context(|| format!("wasm-bindgen failed on {}", wasm_in.display()))?;
 
     let dist = root.join("dist");
     let _ = fs::remove_dir_all(&dist);
     fs::create_dir_all(&dist).with_context(|| format!("cannot create {}", dist.display()))?;
     let mut out = Output::new(dist.clone(), *profile == Profile::Release);
 
-    let wasm = out.hashed(
-        APP_LIB,
-        "wasm",
-        read(&staging.join(format!("{APP_LIB}_bg.wasm")))?,
-    )?;
-    if strip {
+    let named = read(&staging.join(format!("{APP_LIB}_bg.wasm")))?;
+    let wasm = if *profile == Profile::Release {
+        let wasm = out.hashed(APP_LIB, "wasm", wasm_size::strip_custom_sections(&named)?)?;
         // Named as the file it explains: a crash report names the hashed wasm.
-        let dir = target_dir().join("symbols");
-        fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        let twin = dir.join(wasm.trim_start_matches('/'));
-        fs::copy(symbols.join(format!("{APP_LIB}_bg.wasm")), &twin)
-            .with_context(|| format!("cannot write {}", twin.display()))?;
+        let twin = symbols_twin(&wasm);
+        if let Some(dir) = twin.parent() {
+            fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        }
+        fs::write(&twin, &named).with_context(|| format!("cannot write {}", twin.display()))?;
         eprintln!(
             "xtask: the wasm with its function names: {}",
             twin.display()
         );
-    }
+        wasm
+    } else {
+        out.hashed(APP_LIB, "wasm", named)?
+    };
     let glue = out.hashed(APP_LIB, "js", read(&staging.join(format!("{APP_LIB}.js")))?)?;
     // Inline JS snippets of dependencies, if any, keep their relative paths from the glue.
     let snippets = staging.join("snippets");
@@ -182,6 +173,14 @@ pub fn build(profile: &Profile) -> anyhow::Result<Vec<DistFile>> {
     report(&out.files);
     eprintln!("xtask: wrote {} (version {version})", dist.display());
     Ok(out.files)
+}
+
+/// Where the release build keeps the wasm at `url` (`/samskab_app-<hash>.wasm`) with its
+/// function names and other custom sections: `target/symbols/`, out of dist.
+pub fn symbols_twin(url: &str) -> PathBuf {
+    target_dir()
+        .join("symbols")
+        .join(url.trim_start_matches('/'))
 }
 
 /// Collects what is written to `dist/` and compresses it on the way.
