@@ -85,66 +85,84 @@ pub fn all() -> anyhow::Result<()> {
 }
 
 /// Prints what a first visit downloads against [`FIRST_VISIT_BUDGET`], and the wasm's code by
-/// crate (from the twin with function names, see [`wasm_size::breakdown`]).
+/// crate (from the twins with function names, see [`wasm_size::breakdown`]): the main module,
+/// then the chunks loaded on demand together.
 pub fn size_report(files: &[DistFile]) -> anyhow::Result<()> {
     let wire = |f: &DistFile| f.brotli.unwrap_or(f.raw);
-    let total: usize = files.iter().map(wire).sum();
     let kb = |n: usize| format!("{:.1} KB", n as f64 / 1000.0);
-    eprintln!(
-        "size: first visit, every file of dist/ as the relay sends it: {}",
-        kb(total)
-    );
-    eprintln!(
-        "size: budget {}: {}",
-        kb(FIRST_VISIT_BUDGET),
-        if total <= FIRST_VISIT_BUDGET {
-            format!("met, {} to spare", kb(FIRST_VISIT_BUDGET - total))
+    let is_chunk = |f: &DistFile| f.url.ends_with(".wasm") && !f.url.starts_with("/samskab_app-");
+    let total: usize = files.iter().map(wire).sum();
+    let first: usize = files.iter().filter(|f| !is_chunk(f)).map(wire).sum();
+    let verdict = |n: usize| {
+        if n <= FIRST_VISIT_BUDGET {
+            format!("met, {} to spare", kb(FIRST_VISIT_BUDGET - n))
         } else {
-            format!("NOT met, {} over", kb(total - FIRST_VISIT_BUDGET))
+            format!("NOT met, {} over", kb(n - FIRST_VISIT_BUDGET))
         }
+    };
+    eprintln!(
+        "size: first visit before the first render (everything but the chunks): {}; budget {}: {}",
+        kb(first),
+        kb(FIRST_VISIT_BUDGET),
+        verdict(first)
     );
-    for f in files.iter().filter(|f| f.url.ends_with(".wasm")) {
-        let named = std::fs::read(symbols_twin(&f.url))
-            .with_context(|| format!("cannot read the twin of {} with names", f.url))?;
-        let b = wasm_size::breakdown(&named)?;
-        eprintln!(
-            "size: {}: {} raw, {} brotli; in the twin with names: code by crate (raw):",
-            f.url,
-            kb(f.raw),
-            kb(wire(f))
-        );
-        let code: usize = b.code.values().sum();
-        let crates = b.crates_by_size();
-        let share = |n: usize| format!("{:5.1} %", 100.0 * n as f64 / f.raw as f64);
-        for (name, bytes) in crates.iter().take(CRATES_SHOWN) {
-            eprintln!("  {name:<32} {:>10} {}", kb(*bytes), share(*bytes));
+    eprintln!(
+        "size: first visit in all, with the chunks the service worker keeps for offline use: {}; \
+         budget {}: {}",
+        kb(total),
+        kb(FIRST_VISIT_BUDGET),
+        verdict(total)
+    );
+    let (main, chunks): (Vec<&DistFile>, Vec<&DistFile>) = files
+        .iter()
+        .filter(|f| f.url.ends_with(".wasm"))
+        .partition(|f| !is_chunk(f));
+    for (what, group) in [
+        ("the main wasm", main),
+        ("the chunks loaded on demand", chunks),
+    ] {
+        if group.is_empty() {
+            continue;
         }
-        let others: usize = crates.iter().skip(CRATES_SHOWN).map(|(_, n)| n).sum();
-        let n_others = crates.len().saturating_sub(CRATES_SHOWN);
+        let mut b = wasm_size::Breakdown::default();
+        for f in &group {
+            let named = std::fs::read(symbols_twin(&f.url))
+                .with_context(|| format!("cannot read the twin of {} with names", f.url))?;
+            b.add(&wasm_size::breakdown(&named)?);
+        }
+        let raw: usize = group.iter().map(|f| f.raw).sum();
+        let br: usize = group.iter().map(|f| wire(f)).sum();
         eprintln!(
-            "  {:<32} {:>10} {}",
-            format!("{n_others} other crates"),
-            kb(others),
-            share(others)
+            "size: {what} ({} file{}): {} raw, {} brotli; code by crate (raw):",
+            group.len(),
+            if group.len() == 1 { "" } else { "s" },
+            kb(raw),
+            kb(br)
         );
-        eprintln!("  {:<32} {:>10} {}", "code in all", kb(code), share(code));
-        eprintln!(
-            "  {:<32} {:>10} {}",
-            "data (strings, statics)",
-            kb(b.data),
-            share(b.data)
-        );
-        eprintln!(
-            "  {:<32} {:>10} {}",
-            "types, imports, exports, table",
-            kb(b.rest),
-            share(b.rest)
-        );
-        eprintln!(
-            "  {:<32} {:>10} (not shipped)",
-            "custom sections (names)",
-            kb(b.custom)
-        );
+        print_breakdown(&b, raw);
     }
     Ok(())
+}
+
+fn print_breakdown(b: &wasm_size::Breakdown, raw: usize) {
+    let kb = |n: usize| format!("{:.1} KB", n as f64 / 1000.0);
+    let share = |n: usize| format!("{:5.1} %", 100.0 * n as f64 / raw.max(1) as f64);
+    let line = |what: &str, n: usize| eprintln!("  {what:<32} {:>10} {}", kb(n), share(n));
+    let crates = b.crates_by_size();
+    for (name, bytes) in crates.iter().take(CRATES_SHOWN) {
+        line(name, *bytes);
+    }
+    let others: usize = crates.iter().skip(CRATES_SHOWN).map(|(_, n)| n).sum();
+    let n_others = crates.len().saturating_sub(CRATES_SHOWN);
+    if n_others > 0 {
+        line(&format!("{n_others} other crates"), others);
+    }
+    line("code in all", b.code.values().sum());
+    line("data (strings, statics)", b.data);
+    line("types, imports, exports, table", b.rest);
+    eprintln!(
+        "  {:<32} {:>10} (not shipped)",
+        "custom sections (names)",
+        kb(b.custom)
+    );
 }

@@ -62,6 +62,17 @@ pub struct Breakdown {
 }
 
 impl Breakdown {
+    /// Adds another module's bytes to these (the chunks, summed).
+    pub fn add(&mut self, other: &Breakdown) {
+        for (name, bytes) in &other.code {
+            *self.code.entry(name.clone()).or_default() += bytes;
+        }
+        self.data += other.data;
+        self.custom += other.custom;
+        self.rest += other.rest;
+        self.total += other.total;
+    }
+
     /// The crates, largest first.
     pub fn crates_by_size(&self) -> Vec<(&str, usize)> {
         let mut v: Vec<(&str, usize)> = self.code.iter().map(|(k, v)| (k.as_str(), *v)).collect();
@@ -99,7 +110,10 @@ pub fn breakdown(wasm: &[u8]) -> anyhow::Result<Breakdown> {
                         if let Name::Function(map) = sub? {
                             for naming in map {
                                 let naming = naming?;
-                                names.insert(naming.index, naming.name.to_owned());
+                                // wasm-bindgen demangles the main module's names; the split
+                                // tool's chunks keep the linker's.
+                                let name = rustc_demangle::demangle(naming.name).to_string();
+                                names.insert(naming.index, name);
                             }
                         }
                     }
@@ -111,8 +125,8 @@ pub fn breakdown(wasm: &[u8]) -> anyhow::Result<Breakdown> {
     for (i, size) in bodies.into_iter().enumerate() {
         let crate_name = names
             .get(&(imported_functions + i as u32))
-            .map_or("(unnamed)", |n| crate_of(n));
-        *b.code.entry(crate_name.to_owned()).or_default() += size;
+            .map_or_else(|| "(unnamed)".to_owned(), |n| crate_of(n).to_owned());
+        *b.code.entry(crate_name).or_default() += size;
     }
     let code: usize = b.code.values().sum();
     b.rest = b.total.saturating_sub(code + b.data + b.custom);
@@ -289,6 +303,11 @@ mod tests {
         );
         assert_eq!(crate_of("<str>::to_lowercase"), "core");
         assert_eq!(crate_of("memcpy"), "(no crate)");
+        let mangled = "_ZN6tachys4html7element3Div3new17h0123456789abcdefE";
+        assert_eq!(
+            crate_of(&rustc_demangle::demangle(mangled).to_string()),
+            "tachys"
+        );
         assert_eq!(crate_of("{{closure}}"), "(other)");
     }
 }
