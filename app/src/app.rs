@@ -4,18 +4,14 @@
 
 use leptos::prelude::*;
 use leptos_router::components::{A, Redirect, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{Lazy, path};
 use wasm_bindgen::JsCast;
 
 use crate::connectivity::{self, Connection};
 use crate::i18n::{I18n, Lang, Msg, use_i18n};
-use crate::pages::account::{AccountPage, InvitationPage, LoginPage, SessionExpiredBanner};
-use crate::pages::coordinate::{CoordinationPage, TaskEditor};
-use crate::pages::cv::MyCvPage;
-use crate::pages::cvbank::CvBankPage;
-use crate::pages::organisations::{OrganisationPage, OrganisationsPage};
+use crate::pages::account::{InvitationPage, LoginPage, SessionExpiredBanner};
 use crate::pages::tasks::{TaskDetail, TaskList};
-use crate::pages::{Area, AreaPage, NotFound};
+use crate::pages::{Area, AreaPage, NotFound, on_demand};
 use crate::session::{self, Session};
 use crate::sync_client::{SyncClient, SyncStatus, SyncView};
 use crate::{i18n, pwa, settings, sign_out};
@@ -97,11 +93,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/opgaver/:id") view=TaskDetail/>
                     <Route path=path!("/log-ind") view=LoginPage/>
                     <Route path=path!("/invitation/:code") view=InvitationRoute/>
-                    <Route path=path!("/glemt-adgangskode") view=crate::pages::password_reset::ForgotPasswordPage/>
-                    <Route path=path!("/nulstil-adgangskode") view=crate::pages::password_reset::ResetPasswordPage/>
-                    <Route path=path!("/privatlivspolitik") view=crate::pages::privacy::PrivacyPage/>
-                    <Route path=path!("/tilgaengelighed") view=crate::pages::privacy::AccessibilityPage/>
-                    <Route path=path!("/konto-slettet") view=crate::pages::privacy::AccountDeletedPage/>
+                    <Route path=path!("/glemt-adgangskode") view={Lazy::<on_demand::ForgotPassword>::new()}/>
+                    <Route path=path!("/nulstil-adgangskode") view={Lazy::<on_demand::ResetPassword>::new()}/>
+                    <Route path=path!("/privatlivspolitik") view={Lazy::<on_demand::Privacy>::new()}/>
+                    <Route path=path!("/tilgaengelighed") view={Lazy::<on_demand::Accessibility>::new()}/>
+                    <Route path=path!("/konto-slettet") view={Lazy::<on_demand::AccountDeleted>::new()}/>
                 </Routes>
                     }.into_any()
                 } else {
@@ -110,27 +106,27 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=|| view! { <Redirect path="/opgaver"/> }/>
                     <Route path=path!("/log-ind") view=|| view! { <Redirect path="/opgaver"/> }/>
                     <Route path=path!("/opgaver") view=TaskList/>
-                    <Route path=path!("/opgaver/ny") view=TaskEditor/>
+                    <Route path=path!("/opgaver/ny") view={Lazy::<on_demand::TaskEditor>::new()}/>
                     <Route path=path!("/opgaver/:id") view=TaskDetail/>
-                    <Route path=path!("/opgaver/:id/rediger") view=TaskEditor/>
-                    <Route path=path!("/koordinering") view=CoordinationPage/>
-                    <Route path=path!("/konto") view=AccountPage/>
-                    <Route path=path!("/beskeder") view=crate::pages::inbox::InboxPage/>
-                    <Route path=path!("/nulstil-adgangskode") view=crate::pages::password_reset::ResetWhileSignedIn/>
-                    <Route path=path!("/cv") view=MyCvPage/>
-                    <Route path=path!("/cv-banken") view=CvBankPage/>
-                    <Route path=path!("/organisationer") view=OrganisationsPage/>
-                    <Route path=path!("/organisationer/:id") view=OrganisationPage/>
-                    <Route path=path!("/moeder") view=crate::pages::meetings::MeetingsPage/>
-                    <Route path=path!("/moeder/ny") view=crate::pages::meetings::NewMeetingPage/>
-                    <Route path=path!("/moeder/:id") view=crate::pages::meetings::MeetingPage/>
-                    <Route path=path!("/moeder/:id/rediger") view=crate::pages::meetings::EditMeetingPage/>
-                    <Route path=path!("/grupper") view=crate::pages::meetings::GroupsPage/>
-                    <Route path=path!("/grupper/:id") view=crate::pages::meetings::GroupPage/>
+                    <Route path=path!("/opgaver/:id/rediger") view={Lazy::<on_demand::TaskEditor>::new()}/>
+                    <Route path=path!("/koordinering") view={Lazy::<on_demand::Coordination>::new()}/>
+                    <Route path=path!("/konto") view={Lazy::<on_demand::Account>::new()}/>
+                    <Route path=path!("/beskeder") view={Lazy::<on_demand::Inbox>::new()}/>
+                    <Route path=path!("/nulstil-adgangskode") view={Lazy::<on_demand::ResetWhileSignedIn>::new()}/>
+                    <Route path=path!("/cv") view={Lazy::<on_demand::MyCv>::new()}/>
+                    <Route path=path!("/cv-banken") view={Lazy::<on_demand::CvBank>::new()}/>
+                    <Route path=path!("/organisationer") view={Lazy::<on_demand::Organisations>::new()}/>
+                    <Route path=path!("/organisationer/:id") view={Lazy::<on_demand::Organisation>::new()}/>
+                    <Route path=path!("/moeder") view={Lazy::<on_demand::Meetings>::new()}/>
+                    <Route path=path!("/moeder/ny") view={Lazy::<on_demand::NewMeeting>::new()}/>
+                    <Route path=path!("/moeder/:id") view={Lazy::<on_demand::Meeting>::new()}/>
+                    <Route path=path!("/moeder/:id/rediger") view={Lazy::<on_demand::EditMeeting>::new()}/>
+                    <Route path=path!("/grupper") view={Lazy::<on_demand::Groups>::new()}/>
+                    <Route path=path!("/grupper/:id") view={Lazy::<on_demand::Group>::new()}/>
                     <Route path=path!("/ideer") view=|| view! { <AreaPage area=Area::Ideas/> }/>
                     <Route path=path!("/kaffepulje") view=|| view! { <AreaPage area=Area::Grants/> }/>
-                    <Route path=path!("/privatlivspolitik") view=crate::pages::privacy::PrivacyPage/>
-                    <Route path=path!("/tilgaengelighed") view=crate::pages::privacy::AccessibilityPage/>
+                    <Route path=path!("/privatlivspolitik") view={Lazy::<on_demand::Privacy>::new()}/>
+                    <Route path=path!("/tilgaengelighed") view={Lazy::<on_demand::Accessibility>::new()}/>
                 </Routes>
                     }.into_any()
                 }}

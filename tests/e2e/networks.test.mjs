@@ -40,11 +40,20 @@ test("a first visit transfers the wasm once, the service worker's precache inclu
   // Controlled means installed (the precache is complete) and activated.
   await waitControlled(page);
 
-  const summary = wireSummary(await wire.entries());
-  console.log(`first visit: ${summary.totalBytes} bytes on the wire in all, the wasm ${summary.fileBytes} bytes in ${summary.downloads} download(s)`);
+  const entries = await wire.entries();
+  const summary = wireSummary(entries);
+  console.log(`first visit: ${summary.totalBytes} bytes on the wire in all, the wasm (main module and chunks) ${summary.fileBytes} bytes in ${summary.downloads} download(s)`);
   for (const line of summary.detail) console.log(`  ${line}`);
-  assert.ok(summary.detail.length >= 2, "both the page and the service worker asked for the wasm");
-  assert.equal(summary.downloads, 1, "the wasm came over the wire once");
+  const main = entries.filter((e) => !e.fromWorker && /^\/samskab_app-[0-9a-f]{16}\.wasm$/.test(e.path));
+  assert.ok(main.length >= 2, "both the page and the service worker asked for the main wasm");
+  assert.equal(main.filter((e) => e.body > 1024).length, 1, "the main wasm came over the wire once");
+  // The chunks loaded on demand: the page fetches those it opens, the service worker the rest;
+  // none of them twice either.
+  const downloads = new Map();
+  for (const e of entries.filter((e) => !e.fromWorker && e.body > 1024)) {
+    downloads.set(e.path, (downloads.get(e.path) ?? 0) + 1);
+  }
+  assert.deepEqual([...downloads].filter(([, n]) => n > 1), [], "no file came over the wire twice");
 });
 
 test("when the relay dies the header says Offline within seconds, never beside Online", async () => {

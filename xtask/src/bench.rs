@@ -11,11 +11,23 @@
 //! 4. bad networks (tests/e2e/bench-networks.mjs): first-visit bytes, the header when the relay
 //!    dies, and cold starts with the relay's port refusing or swallowing connections, with and
 //!    without 4x CPU throttling.
+//!
+//! Between 2 and 3, the size of the release build against its budget, and the wasm's code by
+//! crate ([`size_report`]).
 
 use std::process::Command;
 
+use anyhow::Context;
+
+use crate::dist::{DistFile, symbols_twin};
 use crate::prereq::{self, CHROMIUM};
-use crate::{Profile, cargo, run_cmd, target_dir, workspace_root};
+use crate::{Profile, cargo, run_cmd, target_dir, wasm_size, workspace_root};
+
+/// Issue #14: a first visit downloads at most this much, everything included (brotli where the
+/// relay sends brotli).
+pub const FIRST_VISIT_BUDGET: usize = 400_000;
+/// How many crates the size table names; the rest are summed on one line.
+const CRATES_SHOWN: usize = 20;
 
 pub fn all() -> anyhow::Result<()> {
     prereq::ensure_all()?;
@@ -38,7 +50,8 @@ pub fn all() -> anyhow::Result<()> {
         "--bench",
         "flood",
     ]))?;
-    crate::dist::build(&Profile::Release)?;
+    let files = crate::dist::build(&Profile::Release)?;
+    size_report(&files)?;
     run_cmd(Command::new(cargo()).current_dir(&root).args([
         "build",
         "--package",
@@ -69,4 +82,87 @@ pub fn all() -> anyhow::Result<()> {
             .env("SAMSKAB_DIST", root.join("dist"))
             .env("CHROMIUM", CHROMIUM),
     )
+}
+
+/// Prints what a first visit downloads against [`FIRST_VISIT_BUDGET`], and the wasm's code by
+/// crate (from the twins with function names, see [`wasm_size::breakdown`]): the main module,
+/// then the chunks loaded on demand together.
+pub fn size_report(files: &[DistFile]) -> anyhow::Result<()> {
+    let wire = |f: &DistFile| f.brotli.unwrap_or(f.raw);
+    let kb = |n: usize| format!("{:.1} KB", n as f64 / 1000.0);
+    let is_chunk = |f: &DistFile| f.url.ends_with(".wasm") && !f.url.starts_with("/samskab_app-");
+    let total: usize = files.iter().map(wire).sum();
+    let first: usize = files.iter().filter(|f| !is_chunk(f)).map(wire).sum();
+    let verdict = |n: usize| {
+        if n <= FIRST_VISIT_BUDGET {
+            format!("met, {} to spare", kb(FIRST_VISIT_BUDGET - n))
+        } else {
+            format!("NOT met, {} over", kb(n - FIRST_VISIT_BUDGET))
+        }
+    };
+    eprintln!(
+        "size: first visit before the first render (everything but the chunks): {}; budget {}: {}",
+        kb(first),
+        kb(FIRST_VISIT_BUDGET),
+        verdict(first)
+    );
+    eprintln!(
+        "size: first visit in all, with the chunks the service worker keeps for offline use: {}; \
+         budget {}: {}",
+        kb(total),
+        kb(FIRST_VISIT_BUDGET),
+        verdict(total)
+    );
+    let (main, chunks): (Vec<&DistFile>, Vec<&DistFile>) = files
+        .iter()
+        .filter(|f| f.url.ends_with(".wasm"))
+        .partition(|f| !is_chunk(f));
+    for (what, group) in [
+        ("the main wasm", main),
+        ("the chunks loaded on demand", chunks),
+    ] {
+        if group.is_empty() {
+            continue;
+        }
+        let mut b = wasm_size::Breakdown::default();
+        for f in &group {
+            let named = std::fs::read(symbols_twin(&f.url))
+                .with_context(|| format!("cannot read the twin of {} with names", f.url))?;
+            b.add(&wasm_size::breakdown(&named)?);
+        }
+        let raw: usize = group.iter().map(|f| f.raw).sum();
+        let br: usize = group.iter().map(|f| wire(f)).sum();
+        eprintln!(
+            "size: {what} ({} file{}): {} raw, {} brotli; code by crate (raw):",
+            group.len(),
+            if group.len() == 1 { "" } else { "s" },
+            kb(raw),
+            kb(br)
+        );
+        print_breakdown(&b, raw);
+    }
+    Ok(())
+}
+
+fn print_breakdown(b: &wasm_size::Breakdown, raw: usize) {
+    let kb = |n: usize| format!("{:.1} KB", n as f64 / 1000.0);
+    let share = |n: usize| format!("{:5.1} %", 100.0 * n as f64 / raw.max(1) as f64);
+    let line = |what: &str, n: usize| eprintln!("  {what:<32} {:>10} {}", kb(n), share(n));
+    let crates = b.crates_by_size();
+    for (name, bytes) in crates.iter().take(CRATES_SHOWN) {
+        line(name, *bytes);
+    }
+    let others: usize = crates.iter().skip(CRATES_SHOWN).map(|(_, n)| n).sum();
+    let n_others = crates.len().saturating_sub(CRATES_SHOWN);
+    if n_others > 0 {
+        line(&format!("{n_others} other crates"), others);
+    }
+    line("code in all", b.code.values().sum());
+    line("data (strings, statics)", b.data);
+    line("types, imports, exports, table", b.rest);
+    eprintln!(
+        "  {:<32} {:>10} (not shipped)",
+        "custom sections (names)",
+        kb(b.custom)
+    );
 }

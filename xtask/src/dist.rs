@@ -23,11 +23,16 @@ use std::process::Command;
 use anyhow::{Context, bail};
 use sha2::{Digest, Sha256};
 
-use crate::{Profile, cargo, run_cmd, target_dir, workspace_root};
+use crate::{Profile, cargo, run_cmd, target_dir, wasm_size, workspace_root};
 
 const APP_CRATE: &str = "samskab-app";
 const APP_LIB: &str = "samskab_app";
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
+/// The module the split main wasm imports its chunk loaders from, as the split tool writes it
+/// and wasm-bindgen's glue imports it; `dist` renames it `/split-<hash>.js`.
+const SPLIT_LOADER: &str = "./split-loader.js";
+/// Where the split loader imports the glue from, until the glue's hashed name is known.
+const GLUE_PLACEHOLDER: &str = "__SAMSKAB_GLUE__";
 
 /// One file written to `dist/`, with its sizes for the report.
 #[derive(Debug, Clone)]
@@ -44,73 +49,143 @@ pub fn build(profile: &Profile) -> anyhow::Result<Vec<DistFile>> {
     check_wasm_bindgen_version(&root)?;
     crate::prereq::ensure_wasm_target()?;
 
+    // The release build is split: the pages of `app/src/pages/on_demand.rs` are `#[lazy]`
+    // (the app's `split` feature) and leave the main wasm for chunks of their own. The split
+    // tool reads the linker's relocations, so the final link keeps them (`--emit-relocs`);
+    // `cargo rustc` passes that to the app's own link only, so no dependency is rebuilt.
+    let split = *profile == Profile::Release;
     eprintln!("xtask: building the client ({profile:?})");
-    run_cmd(
-        Command::new(cargo())
-            .current_dir(&root)
-            .args([
-                "build",
-                "--package",
-                APP_CRATE,
-                "--lib",
-                "--target",
-                WASM_TARGET,
-            ])
-            .args(profile.cargo_args()),
-    )?;
+    let mut build = Command::new(cargo());
+    build
+        .current_dir(&root)
+        .args([
+            if split { "rustc" } else { "build" },
+            "--package",
+            APP_CRATE,
+            "--lib",
+            "--target",
+            WASM_TARGET,
+        ])
+        .args(profile.cargo_args());
+    if split {
+        build.args(["--features", "split", "--", "-C", "link-arg=--emit-relocs"]);
+    }
+    run_cmd(&mut build)?;
     let wasm_in = target_dir()
         .join(WASM_TARGET)
         .join(profile.dir())
         .join(format!("{APP_LIB}.wasm"));
 
-    // A release wasm ships without its `name` section (function names: over a third of the
-    // raw file, and nothing a phone needs). A twin that keeps them is written beside it, out
-    // of dist, for reading a crash report's `wasm-function[N]` frames: removing a custom
-    // section changes no function index.
-    let strip = *profile == Profile::Release;
-    let bindgen = |out: &Path, strip: bool| -> anyhow::Result<()> {
-        let _ = fs::remove_dir_all(out);
-        wasm_bindgen_cli_support::Bindgen::new()
-            .input_path(&wasm_in)
-            .web(true)?
-            .typescript(false)
-            .omit_default_module_path(false)
-            .debug(*profile == Profile::Dev)
-            .keep_debug(*profile == Profile::Dev)
-            .remove_name_section(strip)
-            .generate(out)
-            .with_context(|| format!("wasm-bindgen failed on {}", wasm_in.display()))
+    let split_dir = target_dir().join("xtask").join("split");
+    let _ = fs::remove_dir_all(&split_dir);
+    let (bindgen_input, chunks) = if split {
+        let input = read(&wasm_in)?;
+        let main = split_dir.join("main.wasm");
+        let started = std::time::Instant::now();
+        let result = wasm_split_cli_support::transform({
+            let mut opts = wasm_split_cli_support::Options::new(&input);
+            opts.output_dir = &split_dir;
+            opts.main_out_path = &main;
+            opts.link_name = SPLIT_LOADER;
+            opts.main_module = GLUE_PLACEHOLDER;
+            opts
+        })
+        .map_err(|e| anyhow::anyhow!("{e:?}"))
+        .with_context(|| format!("the wasm split tool failed on {}", wasm_in.display()))?;
+        eprintln!(
+            "xtask: split the wasm into the main module and {} chunks in {:.1} s",
+            result.split_modules.len(),
+            started.elapsed().as_secs_f64()
+        );
+        let mut chunks = result.split_modules;
+        chunks.sort();
+        (main, chunks)
+    } else {
+        (wasm_in.clone(), Vec::new())
     };
+
+    // A release wasm ships without its custom sections (the `name` section with the function
+    // names is over half the raw file; `producers`, `target_features`: nothing a phone needs).
+    // The twin that keeps them is written beside it, out of dist, for reading a crash report's
+    // `wasm-function[N]` frames: removing a custom section changes no function index.
     let staging = target_dir().join("xtask").join("bindgen");
-    bindgen(&staging, strip)?;
-    let symbols = target_dir().join("xtask").join("bindgen-symbols");
-    if strip {
-        bindgen(&symbols, false)?;
-    }
+    let _ = fs::remove_dir_all(&staging);
+    wasm_bindgen_cli_support::Bindgen::new()
+        .input_path(&bindgen_input)
+        .out_name(APP_LIB)
+        .web(true)?
+        .typescript(false)
+        .omit_default_module_path(false)
+        .debug(*profile == Profile::Dev)
+        .keep_debug(*profile == Profile::Dev)
+        // The chunks import the main module's functions by their linker names.
+        .keep_lld_exports(split)
+        .generate(&staging)
+        .with_context(|| format!("wasm-bindgen failed on {}", bindgen_input.display()))?;
 
     let dist = root.join("dist");
     let _ = fs::remove_dir_all(&dist);
     fs::create_dir_all(&dist).with_context(|| format!("cannot create {}", dist.display()))?;
     let mut out = Output::new(dist.clone(), *profile == Profile::Release);
 
-    let wasm = out.hashed(
-        APP_LIB,
-        "wasm",
-        read(&staging.join(format!("{APP_LIB}_bg.wasm")))?,
-    )?;
-    if strip {
+    let release_wasm = |out: &mut Output, stem: &str, named: Vec<u8>| {
+        let url = out.hashed(stem, "wasm", wasm_size::strip_custom_sections(&named)?)?;
         // Named as the file it explains: a crash report names the hashed wasm.
-        let dir = target_dir().join("symbols");
-        fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        let twin = dir.join(wasm.trim_start_matches('/'));
-        fs::copy(symbols.join(format!("{APP_LIB}_bg.wasm")), &twin)
-            .with_context(|| format!("cannot write {}", twin.display()))?;
+        let twin = symbols_twin(&url);
+        if let Some(dir) = twin.parent() {
+            fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        }
+        fs::write(&twin, &named).with_context(|| format!("cannot write {}", twin.display()))?;
+        anyhow::Ok(url)
+    };
+    let named = read(&staging.join(format!("{APP_LIB}_bg.wasm")))?;
+    let wasm = if *profile == Profile::Release {
+        let wasm = release_wasm(&mut out, APP_LIB, named)?;
         eprintln!(
             "xtask: the wasm with its function names: {}",
-            twin.display()
+            symbols_twin(&wasm).display()
         );
-    }
-    let glue = out.hashed(APP_LIB, "js", read(&staging.join(format!("{APP_LIB}.js")))?)?;
+        wasm
+    } else {
+        out.hashed(APP_LIB, "wasm", named)?
+    };
+    let glue = String::from_utf8(read(&staging.join(format!("{APP_LIB}.js")))?)?;
+    let glue = if split {
+        // The loader the split tool wrote fetches each chunk by its file name, relative to
+        // itself: the chunks get hashed names (and the loader says so), in dist's root like
+        // the loader. The loader and the glue import each other, so neither can be named
+        // after its final bytes: the loader is named after both templates (any change to
+        // either renames it), and the glue, which then names the loader, after its bytes.
+        let mut loader = String::from_utf8(read(&split_dir.join(SPLIT_LOADER))?)?;
+        for chunk in &chunks {
+            let stem = chunk
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .context("a chunk without a file name")?;
+            let url = release_wasm(&mut out, stem, read(chunk)?)?;
+            loader = fill(
+                &loader,
+                &[(&format!("\"./{stem}.wasm\""), &format!("\".{url}\""))],
+            )?;
+        }
+        let loader_url = format!(
+            "/split-{}.js",
+            hex16(&Sha256::digest(format!("{loader}\n{glue}")))
+        );
+        let glue = fill(
+            &glue,
+            &[(
+                &format!("from \"{SPLIT_LOADER}\""),
+                &format!("from \"{loader_url}\""),
+            )],
+        )?;
+        let glue_url = out.hashed(APP_LIB, "js", glue.into_bytes())?;
+        let loader = fill(&loader, &[(GLUE_PLACEHOLDER, &glue_url)])?;
+        out.plain(loader_url.trim_start_matches('/'), loader.into_bytes())?;
+        glue_url
+    } else {
+        out.hashed(APP_LIB, "js", glue.into_bytes())?
+    };
     // Inline JS snippets of dependencies, if any, keep their relative paths from the glue.
     let snippets = staging.join("snippets");
     if snippets.is_dir() {
@@ -182,6 +257,14 @@ pub fn build(profile: &Profile) -> anyhow::Result<Vec<DistFile>> {
     report(&out.files);
     eprintln!("xtask: wrote {} (version {version})", dist.display());
     Ok(out.files)
+}
+
+/// Where the release build keeps the wasm at `url` (`/samskab_app-<hash>.wasm`) with its
+/// function names and other custom sections: `target/symbols/`, out of dist.
+pub fn symbols_twin(url: &str) -> PathBuf {
+    target_dir()
+        .join("symbols")
+        .join(url.trim_start_matches('/'))
 }
 
 /// Collects what is written to `dist/` and compresses it on the way.

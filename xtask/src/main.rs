@@ -6,6 +6,8 @@
 //! - `cargo xtask test`: installs what the tests need (see [`prereq`]) and runs every test
 //!   (see [`test`]).
 //! - `cargo xtask bench`: the benchmarks, printing numbers (see [`bench`]).
+//! - `cargo xtask size`: `dist`, then the size report the benchmarks print (what a first visit
+//!   downloads against its budget, the wasm's code by crate).
 //! - `cargo xtask fuzz [--seeds N] [--cases N]`: the adversarial simulation over many seeds
 //!   and the codec/judge property tests over many cases, in release mode (see [`fuzz`]).
 
@@ -14,6 +16,7 @@ mod dist;
 mod fuzz;
 mod prereq;
 mod test;
+mod wasm_size;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -26,6 +29,8 @@ const USAGE: &str = "usage:
                                             flags go to the relay
   cargo xtask test                          install test prerequisites, then run every test
   cargo xtask bench                         run the sync and browser benchmarks (prints numbers)
+  cargo xtask size                          build dist/ (release), then print its size against the
+                                            budget and the wasm's code by crate
   cargo xtask fuzz [--seeds N] [--cases N]  the adversarial simulation over N seeds (5,000) and
                                             the codec and judge fuzz tests over N cases (100,000)";
 
@@ -54,6 +59,7 @@ fn run(args: Vec<String>) -> anyhow::Result<()> {
         }
         Some("test") => test::all(),
         Some("bench") => bench::all(),
+        Some("size") => bench::size_report(&dist::build(&Profile::Release)?),
         Some("fuzz") => fuzz::run(own),
         Some("-h" | "--help") | None => {
             eprintln!("{USAGE}");

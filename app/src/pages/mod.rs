@@ -9,6 +9,7 @@
 //! - [`meetings`]: Møder and Grupper: meetings from planning to follow-up, and their groups.
 //! - [`inbox`]: Beskeder, the person's notices and how they want them.
 //! - [`account`], [`password_reset`]: logging in, invitations, Min konto, passwords.
+//! - [`on_demand`]: the routes of the pages loaded when first opened (a wasm chunk each).
 //!
 //! Pages depend on the shared [`crate::components`], never on each other's insides; where one
 //! page shows another's panel (a task's page shows the coordinator's panel) the dependency
@@ -20,6 +21,7 @@ pub mod cv;
 pub mod cvbank;
 pub mod inbox;
 pub mod meetings;
+pub mod on_demand;
 pub mod organisations;
 pub mod password_reset;
 pub mod privacy;

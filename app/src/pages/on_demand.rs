@@ -1,0 +1,93 @@
+//! The pages whose code is loaded when first opened, not with the app: every area but the
+//! shell, the task list and a task's page (which a volunteer on a slow line needs first).
+//!
+//! Each is a route type for the router's `Lazy::<Route>::new()`. With the `split` feature
+//! (the release build, `cargo xtask dist`) the page's view is a `#[lazy]` function: the xtask
+//! cuts it and the code only it uses out of the main wasm into a chunk of its own (with
+//! `wasm_split_cli_support`), which the router fetches before it shows the page for the first
+//! time and the service worker keeps for offline use. Without the feature (`--dev` builds, the
+//! browser unit tests) the same routes render the page directly, so nothing else changes.
+
+use std::future::Future;
+
+use leptos::prelude::*;
+use leptos_router::LazyRoute;
+
+/// `area: route => view_fn => page;`: a unit struct `route` implementing [`LazyRoute`] whose
+/// view is `page`, rendered by `view_fn`. With the `split` feature the views of one `area` go
+/// to one chunk, loaded when the first of them opens (code two areas share goes to a chunk
+/// both load). The function's name is given, not derived: the split tool names the exports
+/// after it, so each must be unique in the crate.
+macro_rules! on_demand {
+    ($($(#[$doc:meta])* $area:ident: $route:ident => $view:ident => $page:expr;)*) => {$(
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy)]
+        pub struct $route;
+
+        // With `#[lazy]` the call goes through an import the split tool links to the chunk's
+        // export (the macro writes that FFI; our code stays free of `unsafe`).
+        #[cfg_attr(feature = "split", leptos::lazy($area))]
+        fn $view() -> AnyView {
+            $page.into_any()
+        }
+
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            #[cfg(feature = "split")]
+            fn view(_this: Self) -> impl Future<Output = AnyView> {
+                $view()
+            }
+
+            #[cfg(not(feature = "split"))]
+            fn view(_this: Self) -> impl Future<Output = AnyView> {
+                std::future::ready($view())
+            }
+        }
+    )*};
+}
+
+on_demand! {
+    /// Koordinering: the organisation's tasks.
+    coordinate: Coordination => coordination_view => view! { <crate::pages::coordinate::CoordinationPage/> };
+    /// The task form (`/opgaver/ny`, `/opgaver/:id/rediger`).
+    coordinate: TaskEditor => task_editor_view => view! { <crate::pages::coordinate::TaskEditor/> };
+    /// Mit CV.
+    cv: MyCv => my_cv_view => view! { <crate::pages::cv::MyCvPage/> };
+    /// CV-banken.
+    cvbank: CvBank => cv_bank_view => view! { <crate::pages::cvbank::CvBankPage/> };
+    /// Organisationer.
+    organisations: Organisations => organisations_view => view! { <crate::pages::organisations::OrganisationsPage/> };
+    /// One organisation's page.
+    organisations: Organisation => organisation_view => view! { <crate::pages::organisations::OrganisationPage/> };
+    /// Møder.
+    meetings: Meetings => meetings_view => view! { <crate::pages::meetings::MeetingsPage/> };
+    /// A new meeting.
+    meetings: NewMeeting => new_meeting_view => view! { <crate::pages::meetings::NewMeetingPage/> };
+    /// One meeting.
+    meetings: Meeting => meeting_view => view! { <crate::pages::meetings::MeetingPage/> };
+    /// A meeting's form.
+    meetings: EditMeeting => edit_meeting_view => view! { <crate::pages::meetings::EditMeetingPage/> };
+    /// Grupper.
+    meetings: Groups => groups_view => view! { <crate::pages::meetings::GroupsPage/> };
+    /// One group.
+    meetings: Group => group_view => view! { <crate::pages::meetings::GroupPage/> };
+    /// Min konto (with staff erasure).
+    account: Account => account_view => view! { <crate::pages::account::AccountPage/> };
+    /// Beskeder (the envelope in the header stays in the main wasm).
+    inbox: Inbox => inbox_view => view! { <crate::pages::inbox::InboxPage/> };
+    /// "Glemt adgangskode".
+    account: ForgotPassword => forgot_password_view => view! { <crate::pages::password_reset::ForgotPasswordPage/> };
+    /// A new password from a reset link.
+    account: ResetPassword => reset_password_view => view! { <crate::pages::password_reset::ResetPasswordPage/> };
+    /// A reset link opened while signed in.
+    account: ResetWhileSignedIn => reset_while_signed_in_view => view! { <crate::pages::password_reset::ResetWhileSignedIn/> };
+    /// Privatlivspolitik.
+    legal: Privacy => privacy_view => view! { <crate::pages::privacy::PrivacyPage/> };
+    /// Tilgængelighedserklæring.
+    legal: Accessibility => accessibility_view => view! { <crate::pages::privacy::AccessibilityPage/> };
+    /// After deleting one's account.
+    legal: AccountDeleted => account_deleted_view => view! { <crate::pages::privacy::AccountDeletedPage/> };
+}
