@@ -202,12 +202,7 @@ async fn one_meeting(
         .strip_suffix(".ics")
         .and_then(|id| id.parse().ok())
         .ok_or(ApiError::NotFound)?;
-    let readable = state
-        .sync
-        .catalog(me.user.principal())
-        .await
-        .into_iter()
-        .any(|(doc, _)| doc == id);
+    let readable = may_read(&state, &me, id).await;
     let meeting = state
         .sync
         .documents::<MeetingKind>()
@@ -237,13 +232,7 @@ async fn one_shift(
         .strip_suffix(".ics")
         .and_then(|s| s.parse().ok())
         .ok_or(ApiError::NotFound)?;
-    let readable = state
-        .sync
-        .catalog(me.user.principal())
-        .await
-        .into_iter()
-        .any(|(doc, _)| doc == id);
-    if !readable {
+    if !may_read(&state, &me, id).await {
         return Err(ApiError::NotFound);
     }
     let found = state
@@ -268,6 +257,16 @@ async fn one_shift(
     let mut calendar = calendar_with_zone();
     calendar.push(event);
     Ok(ics(with_zone(&calendar.done()), Some("vagt.ics")))
+}
+
+/// Whether `me` may read document `id` (it is in their catalog).
+async fn may_read(state: &AppState, me: &CurrentUser, id: DocumentId) -> bool {
+    state
+        .sync
+        .catalog(me.user.principal())
+        .await
+        .into_iter()
+        .any(|(doc, _)| doc == id)
 }
 
 /// The person's reminder time, as chosen in Beskeder (the default before they chose).

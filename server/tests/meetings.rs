@@ -9,7 +9,7 @@ mod common;
 
 use automerge::Automerge;
 use common::Relay;
-use common::device::{Device, can_read};
+use common::device::{can_read, open};
 use samskab_model::demo::{COORDINATION_GROUP, ELDER_CARE_GROUP};
 use samskab_model::kinds::group::{Group, Membership, group_document_id};
 use samskab_model::kinds::meeting::{
@@ -34,23 +34,6 @@ fn meeting_ids() -> Vec<DocumentId> {
 
 fn group(slug: &str) -> DocumentId {
     group_document_id(&slug.parse().unwrap())
-}
-
-/// A fresh device of `token`'s user with document `id` synced, and the document.
-async fn open<T: autosurgeon::Hydrate>(
-    relay: &Relay,
-    token: &str,
-    id: DocumentId,
-    name: &str,
-) -> (Device, T) {
-    let mut device = Device::connect(&relay.ws_url_as(token), name).await;
-    let effects = device.hub.request(id);
-    device.send(effects).await;
-    device
-        .pump_until("the document", |hub| !hub.heads(&id).is_empty())
-        .await;
-    let doc: T = autosurgeon::hydrate(device.hub.document(&id).unwrap()).unwrap();
-    (device, doc)
 }
 
 struct People {

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use automerge::{ActorId, Automerge};
 use common::Relay;
-use common::device::{Device, can_read};
+use common::device::{Device, can_read, open};
 use common::smtp::SmtpSink;
 use samskab_model::PersonId;
 use samskab_model::kinds::inbox::{self, Inbox, MailState, Notice, NoticeKind};
@@ -39,23 +39,6 @@ async fn relay(smtp: &SmtpSink) -> Relay {
         config.notices.notice_every_secs = 1;
     })
     .await
-}
-
-/// A fresh device of `token`'s user with document `id` synced, and the document.
-async fn open<T: autosurgeon::Hydrate>(
-    relay: &Relay,
-    token: &str,
-    id: samskab_model::DocumentId,
-    name: &str,
-) -> (Device, T) {
-    let mut device = Device::connect(&relay.ws_url_as(token), name).await;
-    let effects = device.hub.request(id);
-    device.send(effects).await;
-    device
-        .pump_until("the document", |hub| !hub.heads(&id).is_empty())
-        .await;
-    let doc: T = autosurgeon::hydrate(device.hub.document(&id).unwrap()).unwrap();
-    (device, doc)
 }
 
 /// `person`'s inbox as a device of theirs syncs it, once `done` holds for it (20 s at most).

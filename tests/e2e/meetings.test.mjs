@@ -10,7 +10,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
 import ICAL from "ical.js";
-import { Relay, freePort, launchDevice, signIn, tempDir } from "./support.mjs";
+import { Relay, freePort, openSignedIn, saved, tempDir } from "./support.mjs";
 
 const TITLE = "Dialogmøde om vinterens aktiviteter";
 let relay, data, carla, tablet, anna;
@@ -18,8 +18,8 @@ let relay, data, carla, tablet, anna;
 before(async () => {
   data = await tempDir("data");
   relay = await new Relay({ port: await freePort(), data, args: ["--demo"] }).start();
-  carla = await openDevice("/moeder", "carla@demo.samskab.dk", { width: 800, height: 1100 });
-  anna = await openDevice("/moeder", "anna@demo.samskab.dk", { width: 360, height: 740 });
+  carla = await openSignedIn(relay, "/moeder", "carla@demo.samskab.dk", { width: 800, height: 1100 });
+  anna = await openSignedIn(relay, "/moeder", "anna@demo.samskab.dk", { width: 360, height: 740 });
 });
 
 after(async () => {
@@ -28,21 +28,6 @@ after(async () => {
   await relay?.stop();
   await rm(data, { recursive: true, force: true });
 });
-
-async function openDevice(path, email, viewport) {
-  // Danish devices: the times typed and shown are Danish local times.
-  const device = await launchDevice({ timezoneId: "Europe/Copenhagen" });
-  await signIn(device.context, relay.url, email);
-  const page = await device.context.newPage();
-  await page.setViewportSize(viewport);
-  await page.goto(`${relay.url}${path}`);
-  await saved(page);
-  return { device, page };
-}
-
-async function saved(page, timeout = 45_000) {
-  await page.locator('[data-testid="sync-status"][data-state="saved"]').waitFor({ timeout });
-}
 
 /** `days` from today as the date input wants it. */
 function inDays(days) {
@@ -110,7 +95,7 @@ test("staff plan a meeting for a group; a member answers and proposes offline; t
 test("at the door with no network: two tablets check in and write the minutes at once", async () => {
   const page = carla.page;
   const url = page.url();
-  tablet = await openDevice(new URL(url).pathname, "carla@demo.samskab.dk", { width: 800, height: 1100 });
+  tablet = await openSignedIn(relay, new URL(url).pathname, "carla@demo.samskab.dk", { width: 800, height: 1100 });
   const second = tablet.page;
   await second.getByRole("heading", { level: 1, name: TITLE }).waitFor();
   await carla.device.context.setOffline(true);

@@ -7,7 +7,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
 import ICAL from "ical.js";
-import { Relay, freePort, launchDevice, signIn, tempDir } from "./support.mjs";
+import { Relay, freePort, openSignedIn, saved, tempDir } from "./support.mjs";
 
 const UPCOMING = "Dialogmøde for ældreområdets foreninger";
 let relay, data, carla, anna;
@@ -19,8 +19,8 @@ before(async () => {
     data,
     args: ["--demo", "--notice-every-secs", "1"],
   }).start();
-  anna = await openDevice("/opgaver", "anna@demo.samskab.dk", { width: 360, height: 740 });
-  carla = await openDevice("/moeder", "carla@demo.samskab.dk", { width: 1024, height: 900 });
+  anna = await openSignedIn(relay, "/opgaver", "anna@demo.samskab.dk", { width: 360, height: 740 });
+  carla = await openSignedIn(relay, "/moeder", "carla@demo.samskab.dk", { width: 1024, height: 900 });
 });
 
 after(async () => {
@@ -28,20 +28,6 @@ after(async () => {
   await relay?.stop();
   await rm(data, { recursive: true, force: true });
 });
-
-async function openDevice(path, email, viewport) {
-  const device = await launchDevice({ timezoneId: "Europe/Copenhagen" });
-  await signIn(device.context, relay.url, email);
-  const page = await device.context.newPage();
-  await page.setViewportSize(viewport);
-  await page.goto(`${relay.url}${path}`);
-  await saved(page);
-  return { device, page };
-}
-
-async function saved(page, timeout = 45_000) {
-  await page.locator('[data-testid="sync-status"][data-state="saved"]').waitFor({ timeout });
-}
 
 async function unreadCount(page) {
   const text = await page.getByTestId("unread").innerText();

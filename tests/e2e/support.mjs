@@ -121,6 +121,23 @@ export async function signIn(context, relayUrl, email, password = "samskab-demo"
   return (await res.json()).user;
 }
 
+/** Resolves once every change on the page is saved at the relay (the header says so). */
+export async function saved(page, timeout = 45_000) {
+  await page.locator('[data-testid="sync-status"][data-state="saved"]').waitFor({ timeout });
+}
+
+/** A Danish device (its times are Danish local times) signed in as `email`, with a page of
+ * `viewport` size open at `path` and everything saved. */
+export async function openSignedIn(relay, path, email, viewport) {
+  const device = await launchDevice({ timezoneId: "Europe/Copenhagen" });
+  await signIn(device.context, relay.url, email);
+  const page = await device.context.newPage();
+  await page.setViewportSize(viewport);
+  await page.goto(`${relay.url}${path}`);
+  await saved(page);
+  return { device, page };
+}
+
 /** Registers a new volunteer from a device (signed in afterwards). */
 export async function registerVolunteer(context, relayUrl, name) {
   const email = `${name.toLowerCase()}-${Date.now()}@example.dk`;

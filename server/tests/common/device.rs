@@ -157,3 +157,20 @@ pub async fn can_read(relay: &super::Relay, token: &str, id: DocumentId, name: &
     assert_eq!(listed, requested, "{name}: catalog and request disagree");
     requested
 }
+
+/// A fresh device of `token`'s user with document `id` synced, and the document.
+pub async fn open<T: autosurgeon::Hydrate>(
+    relay: &super::Relay,
+    token: &str,
+    id: DocumentId,
+    name: &str,
+) -> (Device, T) {
+    let mut device = Device::connect(&relay.ws_url_as(token), name).await;
+    let effects = device.hub.request(id);
+    device.send(effects).await;
+    device
+        .pump_until("the document", |hub| !hub.heads(&id).is_empty())
+        .await;
+    let doc: T = autosurgeon::hydrate(device.hub.document(&id).unwrap()).unwrap();
+    (device, doc)
+}
