@@ -56,6 +56,18 @@ pub(super) struct Engine {
     pub(super) public: HashMap<DocumentId, (Vec<ChangeHash>, Option<PublicTask>)>,
     /// Erased documents and replaced histories, refused forever ([`super::erasure`]).
     pub(super) tombstones: super::erasure::Tombstones,
+    /// Changes applied in this burst and not yet stored, with the peer that sent each: they
+    /// are written in one transaction before anything of the burst is sent.
+    pub(super) unstored: Vec<(DocumentId, Vec<u8>, Option<PeerId>)>,
+    /// Messages that wait for [`Engine::unstored`] to be stored, in order.
+    pub(super) unsent: Vec<Message>,
+    /// How often at most a changed document is offered to every peer that syncs it (the
+    /// writers themselves are answered at the end of each burst).
+    pub(super) broadcast_every: std::time::Duration,
+    /// When each recently changed document was last offered to every peer.
+    pub(super) last_broadcast: HashMap<DocumentId, std::time::Instant>,
+    /// When the next held-back broadcast is due.
+    pub(super) next_broadcast: Option<std::time::Instant>,
 }
 
 fn as_task(doc: &Automerge) -> Option<Task> {
@@ -75,6 +87,7 @@ impl Engine {
             .parse()
             .map_err(|_| StoreError::Engine("invalid relay peer id".into()))?;
         let mut hub = Hub::new(me, Role::Relay);
+        hub.set_batching(true);
         let readers: Arc<Readers> = Arc::default();
         let policy = readers.clone();
         hub.set_read_policy(Box::new(move |peer, id, doc| {
@@ -127,11 +140,41 @@ impl Engine {
             reserved_ids: HashSet::new(),
             reserved_ids_at: None,
             gauge,
+            unstored: Vec::new(),
+            unsent: Vec::new(),
+            broadcast_every: super::BROADCAST_EVERY,
+            last_broadcast: HashMap::new(),
+            next_broadcast: None,
         })
     }
 
     pub(super) fn run(mut self, mut rx: mpsc::UnboundedReceiver<Command>) {
-        while let Some(command) = rx.blocking_recv() {
+        // Only a timer, for the held-back broadcasts: waiting for a command with a deadline.
+        let timer = match tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+        {
+            Ok(timer) => timer,
+            Err(e) => {
+                tracing::error!(error = %e, "the sync engine cannot start its timer");
+                return;
+            }
+        };
+        let mut burst = 0;
+        loop {
+            let command = match self.next_broadcast {
+                None => rx.blocking_recv(),
+                Some(due) => {
+                    match timer.block_on(tokio::time::timeout_at(due.into(), rx.recv())) {
+                        Ok(command) => command,
+                        Err(_) => {
+                            self.end_burst();
+                            continue;
+                        }
+                    }
+                }
+            };
+            let Some(command) = command else { break };
             self.command(command);
             self.gauge
                 .queued
@@ -139,6 +182,13 @@ impl Engine {
             self.gauge
                 .last_done
                 .store(self.accounts.now_ms(), std::sync::atomic::Ordering::Relaxed);
+            // A burst ends when nothing else waits (or it is long): its changes are stored in
+            // one transaction, then its writers answered and changed documents offered.
+            burst += 1;
+            if rx.is_empty() || burst >= super::BURST_COMMANDS {
+                burst = 0;
+                self.end_burst();
+            }
             // Held profile messages go out in batches: when nothing else is waiting, when the
             // batch is full, or when the oldest has waited long enough.
             let waited = self
@@ -152,6 +202,13 @@ impl Engine {
     }
 
     pub(super) fn command(&mut self, command: Command) {
+        // Reads see only stored changes, as before bursts were stored together.
+        if !matches!(
+            command,
+            Command::Receive { .. } | Command::Connect { .. } | Command::Disconnect { .. }
+        ) {
+            self.store_unstored();
+        }
         {
             match command {
                 Command::Connect {
@@ -333,6 +390,69 @@ impl Engine {
         }
     }
 
+    /// The end of a burst of commands: stores what it changed (one transaction), sends what
+    /// waited for that, answers each peer that sent something, and offers the documents that
+    /// changed to everyone syncing them (each at most every [`Engine::broadcast_every`]).
+    pub(super) fn end_burst(&mut self) {
+        self.store_unstored();
+        let effects = self.hub.answer();
+        self.apply(None, effects);
+        let now = std::time::Instant::now();
+        self.next_broadcast = None;
+        for id in self.hub.changed_documents() {
+            let due = self
+                .last_broadcast
+                .get(&id)
+                .map_or(now, |at| *at + self.broadcast_every);
+            if due <= now {
+                self.last_broadcast.insert(id, now);
+                let effects = self.hub.broadcast(id);
+                self.apply(None, effects);
+            } else {
+                self.next_broadcast = Some(self.next_broadcast.map_or(due, |n| n.min(due)));
+            }
+        }
+        if self.last_broadcast.len() > 4096 {
+            let every = self.broadcast_every;
+            self.last_broadcast.retain(|_, at| now.duration_since(*at) < every);
+        }
+        // Offers generate no changes, but stay in order behind anything still unstored.
+        self.store_unstored();
+    }
+
+    /// Writes the burst's changes in one transaction, then delivers what waited for them. If
+    /// the write fails, each document is reloaded from the store and everyone syncing it is
+    /// disconnected (no one is told of a change the relay does not durably have); what waited
+    /// about other documents still goes.
+    pub(super) fn store_unstored(&mut self) {
+        if self.unstored.is_empty() {
+            return;
+        }
+        let unstored = std::mem::take(&mut self.unstored);
+        let unsent = std::mem::take(&mut self.unsent);
+        let chunks: Vec<(DocumentId, Vec<u8>)> = unstored
+            .iter()
+            .map(|(id, bytes, _)| (*id, bytes.clone()))
+            .collect();
+        let mut lost = HashSet::new();
+        if let Err(e) = self.store.append_all(&chunks) {
+            tracing::error!(error = %e, changes = chunks.len(), "cannot persist changes; dropping them");
+            for (id, _, origin) in &unstored {
+                if lost.insert(*id) {
+                    self.recover(*id, origin.as_ref());
+                } else if let Some(origin) = origin {
+                    self.close(origin, "the relay could not store the change; try again later".into());
+                }
+            }
+        }
+        for message in unsent {
+            if message.document_id().is_some_and(|id| lost.contains(&id)) {
+                continue;
+            }
+            self.send_now(message);
+        }
+    }
+
     /// Every task that is not a draft, as [`PublicTask`]s (names empty), from the cache where
     /// the task has not changed. Only documents whose read view is a task are hydrated.
     pub(super) fn public_tasks(&mut self) -> Vec<PublicTask> {
@@ -414,33 +534,34 @@ impl Engine {
         let mut changed = Vec::new();
         for effect in effects {
             match effect {
+                // Stored at the end of the burst, before anything sent after it.
                 Effect::Persist { document, bytes } => {
-                    if let Err(e) = self.store.append(&document, &bytes) {
-                        tracing::error!(document = %document, error = %e, "cannot persist a change; dropping it");
-                        self.recover(document, origin);
-                        return;
-                    }
+                    self.unstored.push((document, bytes, origin.cloned()));
                 }
-                Effect::Send(message) => {
-                    let Some(target) = message.target_id().cloned() else {
-                        continue;
-                    };
-                    if let Some(read) = self.audit_of(&message) {
-                        self.held_since.get_or_insert_with(std::time::Instant::now);
-                        self.holding_for.insert(target);
-                        self.held.push((message, read));
-                    } else if self.holding_for.contains(&target) {
-                        self.held.push((message, None));
-                    } else {
-                        self.deliver(message);
-                    }
-                }
+                Effect::Send(message) if !self.unstored.is_empty() => self.unsent.push(message),
+                Effect::Send(message) => self.send_now(message),
                 Effect::Changed { document } => changed.push(document),
                 Effect::Unavailable { .. } | Effect::Refused { .. } | Effect::Revoked { .. } => {}
             }
         }
         if !changed.is_empty() {
             self.changed(&changed);
+        }
+    }
+
+    /// Sends a message whose changes are stored: at once, or held behind an audit entry.
+    fn send_now(&mut self, message: Message) {
+        let Some(target) = message.target_id().cloned() else {
+            return;
+        };
+        if let Some(read) = self.audit_of(&message) {
+            self.held_since.get_or_insert_with(std::time::Instant::now);
+            self.holding_for.insert(target);
+            self.held.push((message, read));
+        } else if self.holding_for.contains(&target) {
+            self.held.push((message, None));
+        } else {
+            self.deliver(message);
         }
     }
 

@@ -136,6 +136,9 @@ impl World {
             Arc::new(Gauge::default()),
         )
         .unwrap();
+        let mut engine = engine;
+        // Every burst is one command here, and every changed document is offered at once.
+        engine.broadcast_every = std::time::Duration::ZERO;
         let relay = engine.hub.me().clone();
         World {
             engine,
@@ -152,6 +155,7 @@ impl World {
     /// Runs a command as the engine's loop does, flushing held messages after it.
     fn command(&mut self, command: Command) {
         self.engine.command(command);
+        self.engine.end_burst();
         if self.flush && !self.engine.held.is_empty() {
             self.engine.flush_held();
         }
