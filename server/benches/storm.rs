@@ -29,8 +29,8 @@ use automerge::{Automerge, ChangeHash, ReadDoc};
 use futures_util::{SinkExt, StreamExt};
 use samskab_model::DocumentId;
 use samskab_model::authz::Role;
-use samskab_model::sync::{Message, PeerId};
 use samskab_model::ids::ShiftId;
+use samskab_model::sync::{Message, PeerId};
 use samskab_model::task::{Signup, SignupState};
 use samskab_model::{PersonId, Task};
 use samskab_server::accounts::{Accounts, session_hash};
@@ -51,9 +51,10 @@ fn env_or(name: &str, default: &str) -> String {
 }
 
 fn main() {
-    let relay_bin = PathBuf::from(std::env::var("SAMSKAB_RELAY_BIN").expect(
-        "SAMSKAB_RELAY_BIN names the relay binary; run `cargo xtask bench`",
-    ));
+    let relay_bin = PathBuf::from(
+        std::env::var("SAMSKAB_RELAY_BIN")
+            .expect("SAMSKAB_RELAY_BIN names the relay binary; run `cargo xtask bench`"),
+    );
     let js = std::env::var_os("SAMSKAB_JS_SERVER").map(PathBuf::from);
     let sizes: Vec<usize> = env_or("SAMSKAB_STORM_SIZES", "100,300,1000")
         .split(',')
@@ -77,10 +78,12 @@ fn main() {
         }
     }
     if churn_secs > 0 {
-    println!("\n## Churn: {CHURN_WORKERS} at a time connect, read, sign up, wait for the ack, leave ({churn_secs} s)");
-    for server in &servers {
-        runtime.block_on(churn(server, Duration::from_secs(churn_secs)));
-    }
+        println!(
+            "\n## Churn: {CHURN_WORKERS} at a time connect, read, sign up, wait for the ack, leave ({churn_secs} s)"
+        );
+        for server in &servers {
+            runtime.block_on(churn(server, Duration::from_secs(churn_secs)));
+        }
     }
     if idle > 0 {
         println!("\n## Idle: {idle} joined connections holding nothing");
@@ -129,7 +132,16 @@ impl Server {
                 let mut command = match std::env::var("SAMSKAB_RELAY_PERF") {
                     Ok(out) => {
                         let mut c = Command::new("perf");
-                        c.args(["record", "-F", "999", "--call-graph", "dwarf,32768", "-o", &out, "--"]);
+                        c.args([
+                            "record",
+                            "-F",
+                            "999",
+                            "--call-graph",
+                            "dwarf,32768",
+                            "-o",
+                            &out,
+                            "--",
+                        ]);
                         c.arg(bin);
                         c
                     }
@@ -173,7 +185,9 @@ impl Server {
             // The JS server holds nothing yet: a device pushes the task.
             let mut seeder = Device::connect(&running, 0, "seeder", id, task.clone()).await;
             seeder.send_sync().await;
-            seeder.until(STORM_LIMIT, |d| d.server_has(&task.get_heads())).await;
+            seeder
+                .until(STORM_LIMIT, |d| d.server_has(&task.get_heads()))
+                .await;
         }
         running
     }
@@ -326,12 +340,7 @@ impl Device {
             .await
             .unwrap();
         let me: PeerId = name.parse().unwrap();
-        let join = Message::Join {
-            sender_id: me.clone(),
-            supported_protocol_versions: vec!["1".into()],
-            metadata: None,
-        };
-        ws.send(Ws::Binary(join.encode().into())).await.unwrap();
+        ws.send(Ws::Binary(join(name).into())).await.unwrap();
         let server = loop {
             match ws.next().await {
                 Some(Ok(Ws::Binary(b))) => {
@@ -431,7 +440,9 @@ impl Device {
         heads.iter().all(|h| {
             theirs.contains(h)
                 || (self.doc.get_change_by_hash(h).is_some()
-                    && theirs.iter().all(|t| self.doc.get_change_by_hash(t).is_some())
+                    && theirs
+                        .iter()
+                        .all(|t| self.doc.get_change_by_hash(t).is_some())
                     && !self.doc.get_changes(theirs).iter().any(|c| c.hash() == *h))
         })
     }
@@ -499,8 +510,10 @@ async fn storm(server: &Server, n: usize) -> StormReport {
             let mut d =
                 Device::connect(running, i, &format!("device-{i}"), id, Automerge::new()).await;
             d.send_sync().await;
-            d.until(STORM_LIMIT, |d| d.doc.get_heads() == base && d.server_has(&base))
-                .await;
+            d.until(STORM_LIMIT, |d| {
+                d.doc.get_heads() == base && d.server_has(&base)
+            })
+            .await;
             d
         }
     }))
@@ -513,24 +526,29 @@ async fn storm(server: &Server, n: usize) -> StormReport {
     let (cpu_before, _, _) = running.usage();
     let start = Instant::now();
     let people = running.people.clone();
-    let results = futures_util::future::join_all(devices.into_iter().enumerate().map(|(i, mut d)| {
-        let person = people[i].clone();
-        let shift = shift.clone();
-        let base = base.clone();
-        tokio::spawn(async move {
-            let mine = d.sign_up(&person, &shift);
-            d.send_sync().await;
-            let acked = d.until(STORM_LIMIT, |d| d.server_has(&[mine])).await;
-            let acked_at = start.elapsed();
-            let converged = acked
-                && d.until(STORM_LIMIT.saturating_sub(start.elapsed()), |d| {
-                    d.doc.get_changes(&base).len() >= n && d.server_has(&d.doc.get_heads())
-                })
-                .await;
-            (acked.then_some(acked_at), converged.then(|| start.elapsed()), d)
-        })
-    }))
-    .await;
+    let results =
+        futures_util::future::join_all(devices.into_iter().enumerate().map(|(i, mut d)| {
+            let person = people[i].clone();
+            let shift = shift.clone();
+            let base = base.clone();
+            tokio::spawn(async move {
+                let mine = d.sign_up(&person, &shift);
+                d.send_sync().await;
+                let acked = d.until(STORM_LIMIT, |d| d.server_has(&[mine])).await;
+                let acked_at = start.elapsed();
+                let converged = acked
+                    && d.until(STORM_LIMIT.saturating_sub(start.elapsed()), |d| {
+                        d.doc.get_changes(&base).len() >= n && d.server_has(&d.doc.get_heads())
+                    })
+                    .await;
+                (
+                    acked.then_some(acked_at),
+                    converged.then(|| start.elapsed()),
+                    d,
+                )
+            })
+        }))
+        .await;
     let mut report = StormReport {
         n,
         acked: 0,
@@ -590,14 +608,9 @@ async fn churn(server: &Server, length: Duration) {
                     if i >= running.people.len() {
                         break;
                     }
-                    let mut d = Device::connect(
-                        &running,
-                        i,
-                        &format!("churn-{i}"),
-                        id,
-                        Automerge::new(),
-                    )
-                    .await;
+                    let mut d =
+                        Device::connect(&running, i, &format!("churn-{i}"), id, Automerge::new())
+                            .await;
                     d.send_sync().await;
                     if !d
                         .until(Duration::from_secs(30), |d| {
@@ -609,7 +622,9 @@ async fn churn(server: &Server, length: Duration) {
                     }
                     let mine = d.sign_up(&running.people[i], &shifts[i % shifts.len()]);
                     d.send_sync().await;
-                    if d.until(Duration::from_secs(30), |d| d.server_has(&[mine])).await {
+                    if d.until(Duration::from_secs(30), |d| d.server_has(&[mine]))
+                        .await
+                    {
                         done.fetch_add(1, Ordering::Relaxed);
                     }
                     let _ = d.ws.close(None).await;
@@ -643,13 +658,14 @@ async fn idle_connections(server: &Server, n: usize) {
     let mut sockets = Vec::with_capacity(n);
     let mut seen = HashSet::new();
     for chunk in (0..n).collect::<Vec<_>>().chunks(200) {
-        let opened = futures_util::future::join_all(chunk.iter().map(|&i| {
-            let running = &running;
-            async move {
-                Device::connect(running, i, &format!("idle-{i}"), id, Automerge::new()).await
-            }
-        }))
-        .await;
+        let opened =
+            futures_util::future::join_all(chunk.iter().map(|&i| {
+                let running = &running;
+                async move {
+                    Device::connect(running, i, &format!("idle-{i}"), id, Automerge::new()).await
+                }
+            }))
+            .await;
         for d in opened {
             seen.insert(d.me.clone());
             sockets.push(d);
@@ -666,4 +682,30 @@ async fn idle_connections(server: &Server, n: usize) {
     );
     drop(sockets);
     running.stop();
+}
+
+/// `join` as automerge-repo 1.x (the JS sync server's) expects it, with an empty
+/// `peerMetadata` (it closes the connection without one); Samskab ignores the field.
+fn join(me: &str) -> Vec<u8> {
+    fn text(out: &mut Vec<u8>, s: &str) {
+        let len = s.len();
+        if len < 24 {
+            out.push(0x60 + len as u8);
+        } else {
+            out.push(0x78);
+            out.push(u8::try_from(len).unwrap());
+        }
+        out.extend_from_slice(s.as_bytes());
+    }
+    let mut out = vec![0xa4];
+    text(&mut out, "type");
+    text(&mut out, "join");
+    text(&mut out, "senderId");
+    text(&mut out, me);
+    text(&mut out, "supportedProtocolVersions");
+    out.push(0x81);
+    text(&mut out, "1");
+    text(&mut out, "peerMetadata");
+    out.push(0xa0);
+    out
 }

@@ -550,6 +550,8 @@ async fn an_unreadable_document_is_answered_as_a_missing_one() {
                 document_id: id,
                 heads: fake.clone(),
             }],
+            digest: None,
+            fingerprints: None,
         };
         ws.send(Ws::Binary(request.encode().into())).await.unwrap();
         let mut revoked = false;
@@ -597,11 +599,12 @@ async fn an_unreadable_document_is_answered_as_a_missing_one() {
     relay.shutdown().await;
 }
 
-/// A connection that asks again and again for a document and never reads the answers is
-/// disconnected once its outbox is full, instead of being buffered without bound; meanwhile
-/// other users' writes are acknowledged.
+/// A connection that asks again and again for a document and never reads the answers is not
+/// buffered without bound: the relay answers a burst of asks about one document once (see
+/// `docs/protocol.md`, batching), and a connection whose outbox fills anyway is disconnected;
+/// meanwhile other users' writes are acknowledged.
 #[tokio::test]
-async fn a_reader_that_never_reads_is_disconnected_and_others_are_served() {
+async fn a_reader_that_never_reads_is_not_buffered_without_bound_and_others_are_served() {
     use futures_util::StreamExt;
     let relay = Relay::start_with(tempfile::tempdir().unwrap(), true).await;
     let mut bo = device(&relay, "bo@demo.samskab.dk", "bo-big").await;
@@ -674,21 +677,25 @@ async fn a_reader_that_never_reads_is_disconnected_and_others_are_served() {
     anna.change(id, |d| write(d, &t)).await;
     anna.acknowledged(id).await;
 
-    // Reading now: what was buffered, then the end. It was not all kept. The relay answers
-    // the asks as fast as its engine can; on a loaded 2-core machine that took 21 s before
-    // the outbox overflowed (PATIENCE, 20 s, was too short there), so this waits longer.
+    // Reading now: what was buffered, until the end or until nothing more comes. It was not
+    // all kept: either the outbox overflowed and the connection was closed, or the relay
+    // answered bursts of asks once each.
     let mut answers = 0;
-    let ended = tokio::time::timeout(std::time::Duration::from_secs(120), async {
-        while let Some(Ok(frame)) = stream.next().await {
-            if matches!(frame, Ws::Close(_)) {
-                break;
-            }
-            answers += 1;
+    let mut closed = false;
+    while let Ok(Some(Ok(frame))) =
+        tokio::time::timeout(std::time::Duration::from_secs(10), stream.next()).await
+    {
+        if matches!(frame, Ws::Close(_)) {
+            closed = true;
+            break;
         }
-    })
-    .await;
-    eprintln!("read {answers} of {asks} answers before the relay closed the connection");
-    assert!(ended.is_ok(), "the relay kept the connection open");
+        answers += 1;
+    }
+    eprintln!("read {answers} of {asks} answers (closed by the relay: {closed})");
+    assert!(
+        closed || answers < asks / 4,
+        "the relay buffered {answers} answers"
+    );
     assert!(answers < asks, "the relay buffered all {answers} answers");
     relay.shutdown().await;
 }

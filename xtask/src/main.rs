@@ -26,6 +26,8 @@ const USAGE: &str = "usage:
                                             flags go to the relay
   cargo xtask test                          install test prerequisites, then run every test
   cargo xtask bench                         run the sync and browser benchmarks (prints numbers)
+  cargo xtask bench storm                   only the storms, churn and idle connections against
+                                            the JS sync server
   cargo xtask fuzz [--seeds N] [--cases N]  the adversarial simulation over N seeds (5,000) and
                                             the codec and judge fuzz tests over N cases (100,000)";
 
@@ -53,6 +55,7 @@ fn run(args: Vec<String>) -> anyhow::Result<()> {
             run_relay(&profile, passthrough)
         }
         Some("test") => test::all(),
+        Some("bench") if own.get(1).map(String::as_str) == Some("storm") => bench::storms(),
         Some("bench") => bench::all(),
         Some("fuzz") => fuzz::run(own),
         Some("-h" | "--help") | None => {

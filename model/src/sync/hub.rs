@@ -30,7 +30,9 @@ use automerge::sync::{self, SyncDoc};
 use automerge::{Automerge, ChangeHash, ReadDoc};
 
 use crate::ids::DocumentId;
-use crate::sync::message::{CatalogEntry, Message, PeerId};
+use crate::sync::message::{
+    CatalogEntry, FINGERPRINT_BYTES, Message, PeerId, catalog_digest, fingerprint,
+};
 
 /// Which side of the protocol a hub plays.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,6 +117,8 @@ pub struct Hub {
     /// Relay side, when the driver batches ([`Hub::set_batching`]): offers owed and not yet
     /// generated. `None`: every received message is answered at once (the client, tests).
     owed: Option<Owed>,
+    /// Client side: the documents sent to the relay for a check in the catalog exchange.
+    checked: HashSet<DocumentId>,
 }
 
 /// Offers a batching relay owes: a reply to each peer that sent something about a document,
@@ -148,6 +152,7 @@ impl Hub {
             read_policy: None,
             parked: HashMap::new(),
             owed: None,
+            checked: HashSet::new(),
         }
     }
 
@@ -384,10 +389,16 @@ impl Hub {
         self.peers.insert(peer.clone(), BTreeMap::new());
         let mut effects = Vec::new();
         if self.role == Role::Client {
+            // A device that holds documents sends only their digest first (see
+            // `docs/protocol.md`, Catalog); an empty one asks for the whole list at once.
+            let have = self.catalog();
+            let digest = (!have.is_empty()).then(|| self.own_digest().into());
             effects.push(Effect::Send(Message::CatalogRequest {
                 sender_id: self.me.clone(),
                 target_id: peer,
-                have: self.catalog(),
+                have: if digest.is_some() { Vec::new() } else { have },
+                digest,
+                fingerprints: None,
             }));
         }
         effects
@@ -399,6 +410,15 @@ impl Hub {
         self.peers.remove(peer);
         self.followers.remove(peer);
         self.parked.remove(peer);
+    }
+
+    /// The digest of every document with content at its heads.
+    fn own_digest(&self) -> Vec<u8> {
+        let entries: Vec<(DocumentId, Vec<ChangeHash>)> = self
+            .documents()
+            .map(|(id, doc)| (*id, doc.get_heads()))
+            .collect();
+        catalog_digest(entries.iter().map(|(id, h)| (id, &h[..])))
     }
 
     /// Every document with content and its heads.
@@ -496,18 +516,37 @@ impl Hub {
                 Ok(Vec::new())
             }
             Message::CatalogRequest {
-                sender_id, have, ..
+                sender_id,
+                have,
+                digest,
+                fingerprints,
+                ..
             } if self.role == Role::Relay => {
                 self.check_sender(from, &sender_id)?;
-                Ok(self.answer_catalog_request(from, &have))
+                Ok(match (digest, fingerprints) {
+                    (None, Some(f)) if f.is_empty() && !have.is_empty() => {
+                        self.answer_check(from, &have)
+                    }
+                    (_, Some(fingerprints)) => self.answer_fingerprints(from, &fingerprints),
+                    (Some(digest), None) if have.is_empty() => self.answer_digest(from, &digest),
+                    _ => self.answer_catalog_request(from, &have),
+                })
             }
             Message::Catalog {
                 sender_id,
                 documents,
+                digest,
+                unknown,
                 ..
             } if self.role == Role::Client => {
                 self.check_sender(from, &sender_id)?;
-                Ok(self.follow_catalog(from, &documents))
+                Ok(match (digest, unknown) {
+                    (Some(digest), None) if documents.is_empty() => {
+                        self.follow_digest(from, &digest)
+                    }
+                    (_, Some(unknown)) => self.follow_fingerprints(from, &documents, &unknown),
+                    _ => self.follow_catalog(from, &documents),
+                })
             }
             Message::ChangeRefused {
                 sender_id,
@@ -560,18 +599,7 @@ impl Hub {
         // Only a device that really holds some of the document (heads the relay knows: hashes
         // cannot be guessed) is told to delete it; for a listed id with made-up heads the
         // answer is the same as for an id that does not exist.
-        let revoked: Vec<DocumentId> =
-            have.iter()
-                .filter(|e| {
-                    !self.heads(&e.document_id).is_empty()
-                        && !e.heads.is_empty()
-                        && self.docs.get(&e.document_id).is_some_and(|d| {
-                            e.heads.iter().all(|h| d.get_change_by_hash(h).is_some())
-                        })
-                        && !self.may_read(peer, &e.document_id)
-                })
-                .map(|e| e.document_id)
-                .collect();
+        let revoked = self.revoked_of(peer, have);
         if !revoked.is_empty() {
             effects.push(Effect::Send(Message::Revoked {
                 sender_id: self.me.clone(),
@@ -595,7 +623,230 @@ impl Hub {
             sender_id: self.me.clone(),
             target_id: peer.clone(),
             documents,
+            digest: None,
+            unknown: None,
         }));
+        effects
+    }
+
+    /// The documents of `have` that `peer` holds (heads the relay knows: hashes cannot be
+    /// guessed) and may no longer read.
+    fn revoked_of(&self, peer: &PeerId, have: &[CatalogEntry]) -> Vec<DocumentId> {
+        have.iter()
+            .filter(|e| {
+                !self.heads(&e.document_id).is_empty()
+                    && !e.heads.is_empty()
+                    && self
+                        .docs
+                        .get(&e.document_id)
+                        .is_some_and(|d| e.heads.iter().all(|h| d.get_change_by_hash(h).is_some()))
+                    && !self.may_read(peer, &e.document_id)
+            })
+            .map(|e| e.document_id)
+            .collect()
+    }
+
+    /// Relay side, third round (rare): the documents the device holds that the relay neither
+    /// matched nor listed (made on the device, or no longer readable), with their heads. Those
+    /// it may no longer read are revoked; the rest come back as unknown, to be synced.
+    fn answer_check(&mut self, peer: &PeerId, have: &[CatalogEntry]) -> Vec<Effect> {
+        let revoked = self.revoked_of(peer, have);
+        let unknown: Vec<u8> = have
+            .iter()
+            .filter(|e| !revoked.contains(&e.document_id))
+            .flat_map(|e| fingerprint(&e.document_id, &e.heads))
+            .collect();
+        let mut effects = Vec::new();
+        if !revoked.is_empty() {
+            effects.push(Effect::Send(Message::Revoked {
+                sender_id: self.me.clone(),
+                target_id: peer.clone(),
+                document_ids: revoked,
+            }));
+        }
+        effects.push(Effect::Send(Message::Catalog {
+            sender_id: self.me.clone(),
+            target_id: peer.clone(),
+            documents: Vec::new(),
+            digest: None,
+            unknown: Some(unknown.into()),
+        }));
+        effects
+    }
+
+    /// The documents `peer` may read with content, with their heads, in id order.
+    fn readable(&self, peer: &PeerId) -> Vec<(DocumentId, Vec<ChangeHash>)> {
+        self.documents()
+            .filter(|(id, _)| self.may_read(peer, id))
+            .map(|(id, doc)| (*id, doc.get_heads()))
+            .collect()
+    }
+
+    /// Relay side, first round of a digest catalog: equal digests mean the device holds
+    /// exactly what it may read, at the relay's heads (all in sync, nothing listed); otherwise
+    /// the relay's digest tells the device to send its fingerprints.
+    fn answer_digest(&mut self, peer: &PeerId, theirs: &[u8]) -> Vec<Effect> {
+        self.followers.insert(peer.clone());
+        let readable = self.readable(peer);
+        let ours = catalog_digest(readable.iter().map(|(id, h)| (id, &h[..])));
+        if ours == theirs {
+            for (id, _) in &readable {
+                self.assume_in_sync(peer, *id);
+            }
+        }
+        vec![Effect::Send(Message::Catalog {
+            sender_id: self.me.clone(),
+            target_id: peer.clone(),
+            documents: Vec::new(),
+            digest: Some(ours.into()),
+            unknown: None,
+        })]
+    }
+
+    /// Relay side, second round: the device's documents as fingerprints. Those that match a
+    /// readable document at the relay's heads are in sync; those that match a document it may
+    /// not read are revoked (the fingerprint proves it holds those heads); the rest are sent
+    /// back as unknown, and the readable documents it did not match are listed.
+    fn answer_fingerprints(&mut self, peer: &PeerId, theirs: &[u8]) -> Vec<Effect> {
+        self.followers.insert(peer.clone());
+        let theirs: HashSet<[u8; FINGERPRINT_BYTES]> = theirs
+            .chunks_exact(FINGERPRINT_BYTES)
+            .filter_map(|c| c.try_into().ok())
+            .collect();
+        let mut matched = HashSet::new();
+        let mut revoked = Vec::new();
+        let mut documents = Vec::new();
+        let all: Vec<(DocumentId, Vec<ChangeHash>)> = self
+            .documents()
+            .map(|(id, doc)| (*id, doc.get_heads()))
+            .collect();
+        for (id, heads) in all {
+            let print = fingerprint(&id, &heads);
+            let held = theirs.contains(&print);
+            if held {
+                matched.insert(print);
+            }
+            match (held, self.may_read(peer, &id)) {
+                (true, true) => self.assume_in_sync(peer, id),
+                (true, false) => revoked.push(id),
+                (false, true) => documents.push(CatalogEntry {
+                    document_id: id,
+                    heads,
+                }),
+                (false, false) => {}
+            }
+        }
+        let unknown: Vec<u8> = theirs
+            .iter()
+            .filter(|p| !matched.contains(*p))
+            .flatten()
+            .copied()
+            .collect();
+        let mut effects = Vec::new();
+        if !revoked.is_empty() {
+            effects.push(Effect::Send(Message::Revoked {
+                sender_id: self.me.clone(),
+                target_id: peer.clone(),
+                document_ids: revoked,
+            }));
+        }
+        effects.push(Effect::Send(Message::Catalog {
+            sender_id: self.me.clone(),
+            target_id: peer.clone(),
+            documents,
+            digest: None,
+            unknown: Some(unknown.into()),
+        }));
+        effects
+    }
+
+    /// Client side, first round: the relay's digest equals ours, so every document held is in
+    /// sync; otherwise send the fingerprints.
+    fn follow_digest(&mut self, relay: &PeerId, theirs: &[u8]) -> Vec<Effect> {
+        if self.own_digest() == theirs {
+            let ids: Vec<DocumentId> = self.documents().map(|(id, _)| *id).collect();
+            for id in ids {
+                self.assume_in_sync(relay, id);
+            }
+            return Vec::new();
+        }
+        let fingerprints: Vec<u8> = self
+            .documents()
+            .flat_map(|(id, doc)| fingerprint(id, &doc.get_heads()))
+            .collect();
+        vec![Effect::Send(Message::CatalogRequest {
+            sender_id: self.me.clone(),
+            target_id: relay.clone(),
+            have: Vec::new(),
+            digest: None,
+            fingerprints: Some(fingerprints.into()),
+        })]
+    }
+
+    /// Client side, second round: listed documents are synced as in [`Hub::follow_catalog`];
+    /// documents held whose fingerprints the relay did not know are synced; every other
+    /// document held is in sync.
+    fn follow_fingerprints(
+        &mut self,
+        relay: &PeerId,
+        listed: &[CatalogEntry],
+        unknown: &[u8],
+    ) -> Vec<Effect> {
+        let unknown: HashSet<&[u8]> = unknown.chunks_exact(FINGERPRINT_BYTES).collect();
+        let listed_ids: HashSet<DocumentId> = listed.iter().map(|e| e.document_id).collect();
+        let held: Vec<(DocumentId, bool)> = self
+            .documents()
+            .filter(|(id, _)| !listed_ids.contains(*id))
+            .map(|(id, doc)| {
+                let print = fingerprint(id, &doc.get_heads());
+                (*id, unknown.contains(&print[..]))
+            })
+            .collect();
+        let mut effects = Vec::new();
+        // Held, unknown to the relay at these heads and not listed: made here, or no longer
+        // readable. Checked first with their heads (the relay revokes what it must), then
+        // synced: once checked, they are synced.
+        let checked = std::mem::take(&mut self.checked);
+        let mut check = Vec::new();
+        for (id, differs) in held {
+            if !differs {
+                self.assume_in_sync(relay, id);
+            } else if self.peers.get(relay).is_some_and(|s| s.contains_key(&id)) {
+                // already syncing (a local change since the request, say)
+            } else if checked.contains(&id) {
+                self.start(relay, id, &mut effects);
+            } else {
+                check.push(CatalogEntry {
+                    document_id: id,
+                    heads: self.heads(&id),
+                });
+            }
+        }
+        if !check.is_empty() {
+            self.checked = check.iter().map(|e| e.document_id).collect();
+            effects.push(Effect::Send(Message::CatalogRequest {
+                sender_id: self.me.clone(),
+                target_id: relay.clone(),
+                have: check,
+                digest: None,
+                fingerprints: Some(Vec::new().into()),
+            }));
+        }
+        for entry in listed {
+            if self
+                .peers
+                .get(relay)
+                .is_some_and(|s| s.contains_key(&entry.document_id))
+            {
+                continue;
+            }
+            if self.heads(&entry.document_id) == entry.heads {
+                self.assume_in_sync(relay, entry.document_id);
+            } else {
+                self.docs.entry(entry.document_id).or_default();
+                self.start(relay, entry.document_id, &mut effects);
+            }
+        }
         effects
     }
 

@@ -165,7 +165,10 @@ impl Engine {
             let command = match self.next_broadcast {
                 None => rx.blocking_recv(),
                 Some(due) => {
-                    match timer.block_on(tokio::time::timeout_at(due.into(), rx.recv())) {
+                    // The timeout is made inside `block_on`: its timer needs the runtime.
+                    let next = timer
+                        .block_on(async { tokio::time::timeout_at(due.into(), rx.recv()).await });
+                    match next {
                         Ok(command) => command,
                         Err(_) => {
                             self.end_burst();
@@ -414,7 +417,8 @@ impl Engine {
         }
         if self.last_broadcast.len() > 4096 {
             let every = self.broadcast_every;
-            self.last_broadcast.retain(|_, at| now.duration_since(*at) < every);
+            self.last_broadcast
+                .retain(|_, at| now.duration_since(*at) < every);
         }
         // Offers generate no changes, but stay in order behind anything still unstored.
         self.store_unstored();
@@ -441,7 +445,10 @@ impl Engine {
                 if lost.insert(*id) {
                     self.recover(*id, origin.as_ref());
                 } else if let Some(origin) = origin {
-                    self.close(origin, "the relay could not store the change; try again later".into());
+                    self.close(
+                        origin,
+                        "the relay could not store the change; try again later".into(),
+                    );
                 }
             }
         }

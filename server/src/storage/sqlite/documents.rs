@@ -67,7 +67,8 @@ impl Store for SqliteStore {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         {
-            let mut insert = tx.prepare_cached("INSERT INTO chunks (doc, bytes) VALUES (?1, ?2)")?;
+            let mut insert =
+                tx.prepare_cached("INSERT INTO chunks (doc, bytes) VALUES (?1, ?2)")?;
             for (id, bytes) in chunks {
                 insert.execute(params![id.to_string(), bytes])?;
             }
