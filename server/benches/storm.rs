@@ -73,8 +73,15 @@ fn main() {
     for &n in &sizes {
         println!("\n## Storm: {n} devices sign up to one shift at once");
         for server in &servers {
-            let report = runtime.block_on(storm(server, n));
-            report.print(server.name());
+            // Bounded as a whole too: a connection that never gets its `peer` must not hang it.
+            match runtime.block_on(tokio::time::timeout(STORM_LIMIT * 3, storm(server, n))) {
+                Ok(report) => report.print(server.name()),
+                Err(_) => println!(
+                    "{:<15} did not finish within {:?}",
+                    server.name(),
+                    STORM_LIMIT * 3
+                ),
+            }
         }
     }
     if churn_secs > 0 {
@@ -193,6 +200,14 @@ impl Server {
     }
 }
 
+/// A server is never left running, even when a benchmark is abandoned.
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 impl Running {
     fn url(&self, i: usize) -> String {
         match self.tokens.get(i % self.tokens.len().max(1)) {
@@ -224,7 +239,7 @@ impl Running {
     }
 
     /// SIGINT first (the relay shuts down, and perf writes its profile), then SIGKILL.
-    fn stop(mut self) {
+    fn stop(self) {
         let _ = Command::new("kill")
             .args(["-INT", &self.child.id().to_string()])
             .status();
@@ -235,8 +250,7 @@ impl Running {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        // Dropping kills it.
     }
 }
 
