@@ -239,7 +239,7 @@ impl Running {
     }
 
     /// SIGINT first (the relay shuts down, and perf writes its profile), then SIGKILL.
-    fn stop(self) {
+    fn stop(mut self) {
         let _ = Command::new("kill")
             .args(["-INT", &self.child.id().to_string()])
             .status();
