@@ -524,9 +524,8 @@ impl Hub {
             } if self.role == Role::Relay => {
                 self.check_sender(from, &sender_id)?;
                 Ok(match (digest, fingerprints) {
-                    (None, Some(f)) if f.is_empty() && !have.is_empty() => {
-                        self.answer_check(from, &have)
-                    }
+                    // A check (third round): fingerprints present and empty.
+                    (None, Some(f)) if f.is_empty() => self.answer_check(from, &have),
                     (_, Some(fingerprints)) => self.answer_fingerprints(from, &fingerprints),
                     (Some(digest), None) if have.is_empty() => self.answer_digest(from, &digest),
                     _ => self.answer_catalog_request(from, &have),
@@ -989,7 +988,9 @@ impl Hub {
             }
         }
 
-        let Self { docs, peers, .. } = self;
+        let Self {
+            docs, peers, owed, ..
+        } = self;
         let doc = docs.entry(id).or_default();
         let state = peers
             .get_mut(from)
@@ -997,8 +998,20 @@ impl Hub {
             .entry(id)
             .or_default();
         let before = doc.get_heads();
+        // Batching defers the reply to the end of the burst. automerge takes a message without
+        // changes whose heads equal ours as proof that the peer knows we have them and records
+        // our heads as sent; but while a reply is owed, the peer has not been told yet (it
+        // sent those heads itself: its own changes, which we have not acknowledged). Without
+        // this the deferred reply is never generated and the writer never acknowledged.
+        let owed_reply = owed
+            .as_ref()
+            .is_some_and(|o| o.replies.contains(&(from.clone(), id)));
+        let sent = owed_reply.then(|| state.last_sent_heads.clone());
         doc.receive_sync_message(state, message)
             .map_err(|e| bad(e.to_string()))?;
+        if let Some(sent) = sent {
+            state.last_sent_heads = sent;
+        }
         if doc.get_heads() != before {
             effects.push(Effect::Persist {
                 document: id,

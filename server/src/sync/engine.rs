@@ -162,38 +162,41 @@ impl Engine {
         };
         let mut burst = 0;
         loop {
-            let command = match self.next_broadcast {
-                None => rx.blocking_recv(),
-                Some(due) => {
-                    // The timeout is made inside `block_on`: its timer needs the runtime.
-                    let next = timer
-                        .block_on(async { tokio::time::timeout_at(due.into(), rx.recv()).await });
-                    match next {
-                        Ok(command) => command,
-                        Err(_) => {
-                            self.end_burst();
-                            continue;
-                        }
+            // The next command; `None` when the held-back broadcasts are due first.
+            let next = match self.next_broadcast {
+                None => Some(rx.blocking_recv()),
+                // The timeout is made inside `block_on`: its timer needs the runtime.
+                Some(due) => timer
+                    .block_on(async { tokio::time::timeout_at(due.into(), rx.recv()).await })
+                    .ok(),
+            };
+            match next {
+                None => {
+                    burst = 0;
+                    self.end_burst();
+                }
+                Some(None) => break,
+                Some(Some(command)) => {
+                    self.command(command);
+                    self.gauge
+                        .queued
+                        .fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+                    self.gauge
+                        .last_done
+                        .store(self.accounts.now_ms(), std::sync::atomic::Ordering::Relaxed);
+                    // A burst ends when nothing else waits (or it is long): its changes are
+                    // stored in one transaction, then its writers answered and changed
+                    // documents offered.
+                    burst += 1;
+                    if rx.is_empty() || burst >= super::BURST_COMMANDS {
+                        burst = 0;
+                        self.end_burst();
                     }
                 }
-            };
-            let Some(command) = command else { break };
-            self.command(command);
-            self.gauge
-                .queued
-                .fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
-            self.gauge
-                .last_done
-                .store(self.accounts.now_ms(), std::sync::atomic::Ordering::Relaxed);
-            // A burst ends when nothing else waits (or it is long): its changes are stored in
-            // one transaction, then its writers answered and changed documents offered.
-            burst += 1;
-            if rx.is_empty() || burst >= super::BURST_COMMANDS {
-                burst = 0;
-                self.end_burst();
             }
             // Held profile messages go out in batches: when nothing else is waiting, when the
-            // batch is full, or when the oldest has waited long enough.
+            // batch is full, or when the oldest has waited long enough. Checked after the
+            // held-back broadcasts too: what they send may be held, and no command may come.
             let waited = self
                 .held_since
                 .is_some_and(|since| since.elapsed() >= AUDIT_WAIT);
@@ -205,11 +208,14 @@ impl Engine {
     }
 
     pub(super) fn command(&mut self, command: Command) {
-        // Reads see only stored changes, as before bursts were stored together.
-        if !matches!(
-            command,
-            Command::Receive { .. } | Command::Connect { .. } | Command::Disconnect { .. }
-        ) {
+        // Reads see only stored changes, as before bursts were stored together. A connection
+        // replacing another of the same peer id gets nothing generated for the old one.
+        let store_first = match &command {
+            Command::Receive { .. } | Command::Disconnect { .. } => false,
+            Command::Connect { peer, .. } => self.outboxes.contains_key(peer),
+            _ => true,
+        };
+        if store_first {
             self.store_unstored();
         }
         {
@@ -303,6 +309,9 @@ impl Engine {
                     tracing::debug!("received");
                     // Erasure hook: erased and rewritten documents are revoked at connect.
                     let mut message = self.drop_stale_catalog_entries(&peer, message);
+                    if self.revoke_stale_sync(&peer, &message) {
+                        return;
+                    }
                     if let Message::Sync {
                         document_id, data, ..
                     }
