@@ -318,6 +318,7 @@ impl RelayProcess {
             .arg("--dist")
             .arg(dist)
             .arg("--demo")
+            // `SAMSKAB_TEST_LOG=samskab_server=debug` shows what the relay did.
             .env(
                 "SAMSKAB_LOG",
                 std::env::var("SAMSKAB_TEST_LOG").unwrap_or_else(|_| "warn".into()),
