@@ -284,6 +284,8 @@ fn in_memory_from_empty(docs: &[(DocumentId, Automerge)], what: &str) {
         sender_id: relay_id.clone(),
         target_id: client.me().clone(),
         documents: relay.catalog(),
+        digest: None,
+        unknown: None,
     };
 
     let t = Instant::now();

@@ -318,7 +318,11 @@ impl RelayProcess {
             .arg("--dist")
             .arg(dist)
             .arg("--demo")
-            .env("SAMSKAB_LOG", "warn")
+            // `SAMSKAB_TEST_LOG=samskab_server=debug` shows what the relay did.
+            .env(
+                "SAMSKAB_LOG",
+                std::env::var("SAMSKAB_TEST_LOG").unwrap_or_else(|_| "warn".into()),
+            )
             .spawn()
             .unwrap();
         RelayProcess { child, port }
@@ -356,6 +360,14 @@ impl RelayProcess {
     fn kill_9(mut self) {
         self.child.kill().unwrap(); // SIGKILL on unix
         self.child.wait().unwrap();
+    }
+}
+
+impl Drop for RelayProcess {
+    /// A failed test does not leave its relay running (it would hold the test's output open).
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 

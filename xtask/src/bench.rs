@@ -8,6 +8,10 @@
 //!    from empty, then opening the list from IndexedDB alone; then a staff device syncing the
 //!    CV bank (the profiles the sync benchmark left in `target/bench-profile-data`) and the
 //!    search's time per keystroke;
+//! 5. storms (server/benches/storm.rs): Samskab's release relay and the JavaScript
+//!    `@automerge/automerge-repo-sync-server` (installed from npm into `target/bench-js`), each
+//!    its own process on 127.0.0.1, under the same devices: sign-up storms of 100, 300 and
+//!    1,000 devices, churn, and 10,000 idle connections. Bounded: a storm gives up after 120 s.
 //! 4. bad networks (tests/e2e/bench-networks.mjs): first-visit bytes, the header when the relay
 //!    dies, and cold starts with the relay's port refusing or swallowing connections, with and
 //!    without 4x CPU throttling.
@@ -71,6 +75,7 @@ pub fn all() -> anyhow::Result<()> {
             .env("SAMSKAB_BENCH_TASKS", &tasks)
             .env("CHROMIUM", CHROMIUM),
     )?;
+    storms()?;
     run_cmd(
         Command::new("node")
             .current_dir(root.join("tests").join("e2e"))
@@ -165,4 +170,46 @@ fn print_breakdown(b: &wasm_size::Breakdown, raw: usize) {
         "custom sections (names)",
         kb(b.custom)
     );
+}
+
+/// The storm benchmark: the release relay against the JS sync server, side by side.
+pub fn storms() -> anyhow::Result<()> {
+    let root = workspace_root();
+    run_cmd(Command::new(cargo()).current_dir(&root).args([
+        "build",
+        "--release",
+        "--package",
+        "samskab-server",
+        "--bin",
+        "samskab-server",
+    ]))?;
+    let js = target_dir().join("bench-js");
+    std::fs::create_dir_all(&js)?;
+    for file in ["package.json", "sync-server.mjs"] {
+        std::fs::copy(
+            root.join("tests").join("e2e").join("bench-js").join(file),
+            js.join(file),
+        )?;
+    }
+    if !js.join("node_modules").exists() {
+        eprintln!(
+            "xtask: installing the JS sync server from npm into {}",
+            js.display()
+        );
+        run_cmd(
+            Command::new("npm")
+                .current_dir(&js)
+                .args(["install", "--no-audit", "--no-fund"]),
+        )?;
+    }
+    run_cmd(
+        Command::new(cargo())
+            .current_dir(&root)
+            .args(["bench", "--package", "samskab-server", "--bench", "storm"])
+            .env(
+                "SAMSKAB_RELAY_BIN",
+                target_dir().join("release").join("samskab-server"),
+            )
+            .env("SAMSKAB_JS_SERVER", js.join("sync-server.mjs")),
+    )
 }

@@ -31,6 +31,8 @@ const USAGE: &str = "usage:
   cargo xtask bench                         run the sync and browser benchmarks (prints numbers)
   cargo xtask size                          build dist/ (release), then print its size against the
                                             budget and the wasm's code by crate
+  cargo xtask bench storm                   only the storms, churn and idle connections against
+                                            the JS sync server
   cargo xtask fuzz [--seeds N] [--cases N]  the adversarial simulation over N seeds (5,000) and
                                             the codec and judge fuzz tests over N cases (100,000)";
 
@@ -58,6 +60,7 @@ fn run(args: Vec<String>) -> anyhow::Result<()> {
             run_relay(&profile, passthrough)
         }
         Some("test") => test::all(),
+        Some("bench") if own.get(1).map(String::as_str) == Some("storm") => bench::storms(),
         Some("bench") => bench::all(),
         Some("size") => bench::size_report(&dist::build(&Profile::Release)?),
         Some("fuzz") => fuzz::run(own),

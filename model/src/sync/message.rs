@@ -138,6 +138,14 @@ pub enum Message {
         sender_id: PeerId,
         target_id: PeerId,
         have: Vec<CatalogEntry>,
+        /// Instead of `have`: the [`catalog_digest`] of everything the device holds. The relay
+        /// answers with its own digest and nothing else; equal digests mean all is in sync.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        digest: Option<serde_bytes::ByteBuf>,
+        /// Instead of `have`, after the digests differed: the [`fingerprint`] of every document
+        /// the device holds, 8 bytes each, concatenated.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        fingerprints: Option<serde_bytes::ByteBuf>,
     },
     /// Samskab extension, relay -> client: every document the peer may read, with the relay's
     /// heads. The peer syncs only those whose heads differ from its own.
@@ -146,6 +154,14 @@ pub enum Message {
         sender_id: PeerId,
         target_id: PeerId,
         documents: Vec<CatalogEntry>,
+        /// The answer to a request with a digest: the relay's digest (and no documents).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        digest: Option<serde_bytes::ByteBuf>,
+        /// The answer to a request with fingerprints: those that match none of the relay's
+        /// documents at its heads (documents changed or made on the device). `documents` then
+        /// lists only the readable documents whose fingerprints the device did not send.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        unknown: Option<serde_bytes::ByteBuf>,
     },
     /// Samskab extension, relay -> client: a change to this document was refused; nothing of
     /// it was stored or forwarded. The client drops its copy and requests the relay's. `code`
@@ -174,6 +190,35 @@ pub enum Message {
     /// Any message type this code does not know.
     #[serde(other)]
     Unknown,
+}
+
+/// SHA-256 over documents and their heads, in id order (`entries` must be sorted by id):
+/// equal digests mean both sides hold the same documents at the same heads.
+pub fn catalog_digest<'a>(
+    entries: impl IntoIterator<Item = (&'a DocumentId, &'a [ChangeHash])>,
+) -> Vec<u8> {
+    use sha2::{Digest, Sha256};
+    let mut hash = Sha256::new();
+    for (id, heads) in entries {
+        hash.update(id.as_bytes());
+        hash.update((heads.len() as u32).to_be_bytes());
+        for h in heads {
+            hash.update(h.0);
+        }
+    }
+    hash.finalize().to_vec()
+}
+
+/// Bytes of one document's [`fingerprint`].
+pub const FINGERPRINT_BYTES: usize = 8;
+
+/// A document at its heads in 8 bytes (the start of SHA-256 over the id and the heads): the
+/// second round of the catalog exchange compares these instead of full heads.
+pub fn fingerprint(id: &DocumentId, heads: &[ChangeHash]) -> [u8; FINGERPRINT_BYTES] {
+    let digest = catalog_digest([(id, heads)]);
+    let mut out = [0; FINGERPRINT_BYTES];
+    out.copy_from_slice(&digest[..FINGERPRINT_BYTES]);
+    out
 }
 
 /// One document and its heads, as listed in catalog messages.
@@ -341,6 +386,8 @@ mod tests {
                     document_id: doc,
                     heads: vec![ChangeHash([7; 32]), ChangeHash([9; 32])],
                 }],
+                digest: None,
+                fingerprints: Some(serde_bytes::ByteBuf::from(vec![1; 16])),
             },
             Message::Catalog {
                 sender_id: peer("b"),
@@ -349,6 +396,8 @@ mod tests {
                     document_id: doc,
                     heads: vec![],
                 }],
+                digest: Some(serde_bytes::ByteBuf::from(vec![2; 32])),
+                unknown: None,
             },
             Message::Revoked {
                 sender_id: peer("b"),

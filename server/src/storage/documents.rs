@@ -35,6 +35,14 @@ pub trait Store: Send {
     fn load_all(&mut self) -> Result<Vec<StoredDocument>, StoreError>;
     /// Durably appends a chunk (an automerge incremental save) to a document.
     fn append(&mut self, id: &DocumentId, bytes: &[u8]) -> Result<(), StoreError>;
+    /// Durably appends several chunks, in order, all or none (one commit, one fsync, where the
+    /// implementation can). The default appends them one by one.
+    fn append_all(&mut self, chunks: &[(DocumentId, Vec<u8>)]) -> Result<(), StoreError> {
+        for (id, bytes) in chunks {
+            self.append(id, bytes)?;
+        }
+        Ok(())
+    }
     /// Replaces a document's chunks up to and including `through` (as [`Store::load_all`]
     /// reported it) with `bytes`, one full save of at least those chunks. Chunks appended
     /// after `through`, by another relay on the same database, are kept after the save. If

@@ -56,6 +56,18 @@ pub(super) struct Engine {
     pub(super) public: HashMap<DocumentId, (Vec<ChangeHash>, Option<PublicTask>)>,
     /// Erased documents and replaced histories, refused forever ([`super::erasure`]).
     pub(super) tombstones: super::erasure::Tombstones,
+    /// Changes applied in this burst and not yet stored, with the peer that sent each: they
+    /// are written in one transaction before anything of the burst is sent.
+    pub(super) unstored: Vec<(DocumentId, Vec<u8>, Option<PeerId>)>,
+    /// Messages that wait for [`Engine::unstored`] to be stored, in order.
+    pub(super) unsent: Vec<Message>,
+    /// How often at most a changed document is offered to every peer that syncs it (the
+    /// writers themselves are answered at the end of each burst).
+    pub(super) broadcast_every: std::time::Duration,
+    /// When each recently changed document was last offered to every peer.
+    pub(super) last_broadcast: HashMap<DocumentId, std::time::Instant>,
+    /// When the next held-back broadcast is due.
+    pub(super) next_broadcast: Option<std::time::Instant>,
 }
 
 fn as_task(doc: &Automerge) -> Option<Task> {
@@ -75,6 +87,7 @@ impl Engine {
             .parse()
             .map_err(|_| StoreError::Engine("invalid relay peer id".into()))?;
         let mut hub = Hub::new(me, Role::Relay);
+        hub.set_batching(true);
         let readers: Arc<Readers> = Arc::default();
         let policy = readers.clone();
         hub.set_read_policy(Box::new(move |peer, id, doc| {
@@ -127,20 +140,63 @@ impl Engine {
             reserved_ids: HashSet::new(),
             reserved_ids_at: None,
             gauge,
+            unstored: Vec::new(),
+            unsent: Vec::new(),
+            broadcast_every: super::BROADCAST_EVERY,
+            last_broadcast: HashMap::new(),
+            next_broadcast: None,
         })
     }
 
     pub(super) fn run(mut self, mut rx: mpsc::UnboundedReceiver<Command>) {
-        while let Some(command) = rx.blocking_recv() {
-            self.command(command);
-            self.gauge
-                .queued
-                .fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
-            self.gauge
-                .last_done
-                .store(self.accounts.now_ms(), std::sync::atomic::Ordering::Relaxed);
+        // Only a timer, for the held-back broadcasts: waiting for a command with a deadline.
+        let timer = match tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+        {
+            Ok(timer) => timer,
+            Err(e) => {
+                tracing::error!(error = %e, "the sync engine cannot start its timer");
+                return;
+            }
+        };
+        let mut burst = 0;
+        loop {
+            // The next command; `None` when the held-back broadcasts are due first.
+            let next = match self.next_broadcast {
+                None => Some(rx.blocking_recv()),
+                // The timeout is made inside `block_on`: its timer needs the runtime.
+                Some(due) => timer
+                    .block_on(async { tokio::time::timeout_at(due.into(), rx.recv()).await })
+                    .ok(),
+            };
+            match next {
+                None => {
+                    burst = 0;
+                    self.end_burst();
+                }
+                Some(None) => break,
+                Some(Some(command)) => {
+                    self.command(command);
+                    self.gauge
+                        .queued
+                        .fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+                    self.gauge
+                        .last_done
+                        .store(self.accounts.now_ms(), std::sync::atomic::Ordering::Relaxed);
+                    // A burst ends when nothing else waits (or it is long): its changes are
+                    // stored in one transaction, then its writers answered and changed
+                    // documents offered.
+                    burst += 1;
+                    if rx.is_empty() || burst >= super::BURST_COMMANDS {
+                        burst = 0;
+                        self.end_burst();
+                    }
+                }
+            }
             // Held profile messages go out in batches: when nothing else is waiting, when the
-            // batch is full, or when the oldest has waited long enough.
+            // batch is full, or when the oldest has waited long enough. Checked after the
+            // held-back broadcasts too: what they send may be held, and no command may come.
             let waited = self
                 .held_since
                 .is_some_and(|since| since.elapsed() >= AUDIT_WAIT);
@@ -152,6 +208,16 @@ impl Engine {
     }
 
     pub(super) fn command(&mut self, command: Command) {
+        // Reads see only stored changes, as before bursts were stored together. A connection
+        // replacing another of the same peer id gets nothing generated for the old one.
+        let store_first = match &command {
+            Command::Receive { .. } | Command::Disconnect { .. } => false,
+            Command::Connect { peer, .. } => self.outboxes.contains_key(peer),
+            _ => true,
+        };
+        if store_first {
+            self.store_unstored();
+        }
         {
             match command {
                 Command::Connect {
@@ -243,6 +309,9 @@ impl Engine {
                     tracing::debug!("received");
                     // Erasure hook: erased and rewritten documents are revoked at connect.
                     let mut message = self.drop_stale_catalog_entries(&peer, message);
+                    if self.revoke_stale_sync(&peer, &message) {
+                        return;
+                    }
                     if let Message::Sync {
                         document_id, data, ..
                     }
@@ -357,11 +426,81 @@ impl Engine {
         }
         *self.sizes.entry(id).or_insert(0) += persisted;
         self.apply(None, effects);
+        // Stored now, not at the end of the burst: the caller is told it is done only once
+        // it is durable (and the offers queued behind it go out).
+        self.store_unstored();
         if self.hub.document(&id).is_none() {
             return Err("the relay could not store the change".into());
         }
         self.changed(&[id]);
         Ok(true)
+    }
+
+    /// The end of a burst of commands: stores what it changed (one transaction), sends what
+    /// waited for that, answers each peer that sent something, and offers the documents that
+    /// changed to everyone syncing them (each at most every [`Engine::broadcast_every`]).
+    pub(super) fn end_burst(&mut self) {
+        self.store_unstored();
+        let effects = self.hub.answer();
+        self.apply(None, effects);
+        let now = std::time::Instant::now();
+        self.next_broadcast = None;
+        for id in self.hub.changed_documents() {
+            let due = self
+                .last_broadcast
+                .get(&id)
+                .map_or(now, |at| *at + self.broadcast_every);
+            if due <= now {
+                self.last_broadcast.insert(id, now);
+                let effects = self.hub.broadcast(id);
+                self.apply(None, effects);
+            } else {
+                self.next_broadcast = Some(self.next_broadcast.map_or(due, |n| n.min(due)));
+            }
+        }
+        if self.last_broadcast.len() > 4096 {
+            let every = self.broadcast_every;
+            self.last_broadcast
+                .retain(|_, at| now.duration_since(*at) < every);
+        }
+        // Offers generate no changes, but stay in order behind anything still unstored.
+        self.store_unstored();
+    }
+
+    /// Writes the burst's changes in one transaction, then delivers what waited for them. If
+    /// the write fails, each document is reloaded from the store and everyone syncing it is
+    /// disconnected (no one is told of a change the relay does not durably have); what waited
+    /// about other documents still goes.
+    pub(super) fn store_unstored(&mut self) {
+        if self.unstored.is_empty() {
+            return;
+        }
+        let unstored = std::mem::take(&mut self.unstored);
+        let unsent = std::mem::take(&mut self.unsent);
+        let chunks: Vec<(DocumentId, Vec<u8>)> = unstored
+            .iter()
+            .map(|(id, bytes, _)| (*id, bytes.clone()))
+            .collect();
+        let mut lost = HashSet::new();
+        if let Err(e) = self.store.append_all(&chunks) {
+            tracing::error!(error = %e, changes = chunks.len(), "cannot persist changes; dropping them");
+            for (id, _, origin) in &unstored {
+                if lost.insert(*id) {
+                    self.recover(*id, origin.as_ref());
+                } else if let Some(origin) = origin {
+                    self.close(
+                        origin,
+                        "the relay could not store the change; try again later".into(),
+                    );
+                }
+            }
+        }
+        for message in unsent {
+            if message.document_id().is_some_and(|id| lost.contains(&id)) {
+                continue;
+            }
+            self.send_now(message);
+        }
     }
 
     /// Every task that is not a draft, as [`PublicTask`]s (names empty), from the cache where
@@ -445,33 +584,34 @@ impl Engine {
         let mut changed = Vec::new();
         for effect in effects {
             match effect {
+                // Stored at the end of the burst, before anything sent after it.
                 Effect::Persist { document, bytes } => {
-                    if let Err(e) = self.store.append(&document, &bytes) {
-                        tracing::error!(document = %document, error = %e, "cannot persist a change; dropping it");
-                        self.recover(document, origin);
-                        return;
-                    }
+                    self.unstored.push((document, bytes, origin.cloned()));
                 }
-                Effect::Send(message) => {
-                    let Some(target) = message.target_id().cloned() else {
-                        continue;
-                    };
-                    if let Some(read) = self.audit_of(&message) {
-                        self.held_since.get_or_insert_with(std::time::Instant::now);
-                        self.holding_for.insert(target);
-                        self.held.push((message, read));
-                    } else if self.holding_for.contains(&target) {
-                        self.held.push((message, None));
-                    } else {
-                        self.deliver(message);
-                    }
-                }
+                Effect::Send(message) if !self.unstored.is_empty() => self.unsent.push(message),
+                Effect::Send(message) => self.send_now(message),
                 Effect::Changed { document } => changed.push(document),
                 Effect::Unavailable { .. } | Effect::Refused { .. } | Effect::Revoked { .. } => {}
             }
         }
         if !changed.is_empty() {
             self.changed(&changed);
+        }
+    }
+
+    /// Sends a message whose changes are stored: at once, or held behind an audit entry.
+    fn send_now(&mut self, message: Message) {
+        let Some(target) = message.target_id().cloned() else {
+            return;
+        };
+        if let Some(read) = self.audit_of(&message) {
+            self.held_since.get_or_insert_with(std::time::Instant::now);
+            self.holding_for.insert(target);
+            self.held.push((message, read));
+        } else if self.holding_for.contains(&target) {
+            self.held.push((message, None));
+        } else {
+            self.deliver(message);
         }
     }
 

@@ -5,7 +5,7 @@
 //!
 //! Hooks into the engine, each one line: [`Engine::tombstone_refusal`] at the top of
 //! `authorize` (judging.rs), [`Engine::drop_stale_catalog_entries`] before a catalog request
-//! reaches the hub, [`Engine::refuses_connect`] at connect, and [`super::Command::Erase`].
+//! reaches the hub, [`Engine::revoke_stale_sync`] before a sync message is judged, [`Engine::refuses_connect`] at connect, and [`super::Command::Erase`].
 //!
 //! What a device sees is in `docs/protocol.md`, "Erasure and rewritten documents".
 
@@ -140,28 +140,21 @@ impl Engine {
         peer: &PeerId,
         message: Message,
     ) -> Message {
-        let Message::CatalogRequest {
-            sender_id,
-            target_id,
-            have,
-        } = message
-        else {
+        let mut message = message;
+        let Message::CatalogRequest { have, .. } = &mut message else {
             return message;
         };
-        if self.tombstones.retired.is_empty() {
-            return Message::CatalogRequest {
-                sender_id,
-                target_id,
-                have,
-            };
+        if self.tombstones.retired.is_empty() || have.is_empty() {
+            return message;
         }
-        let (stale, kept): (Vec<_>, Vec<_>) = have.into_iter().partition(|entry| {
+        let (stale, kept): (Vec<_>, Vec<_>) = std::mem::take(have).into_iter().partition(|entry| {
             let current = self.hub.document(&entry.document_id);
             entry
                 .heads
                 .iter()
                 .any(|h| self.tombstones.retired(&entry.document_id, h, current))
         });
+        *have = kept;
         if !stale.is_empty() {
             tracing::info!(peer = %peer, documents = stale.len(), "revoking erased or rewritten documents at connect");
             let revoked = Message::Revoked {
@@ -171,11 +164,49 @@ impl Engine {
             };
             self.apply(None, vec![Effect::Send(revoked)]);
         }
-        Message::CatalogRequest {
-            sender_id,
-            target_id,
-            have: kept,
+        message
+    }
+
+    /// Hook for a sync message, before it is judged: a Samskab device whose first sync message
+    /// about a document names heads from a replaced history (with the digest catalog its
+    /// heads travel there, not in the catalog request) gets the document revoked, as at
+    /// connect, and is then sent the fresh history as a document it does not hold. True if
+    /// the message was consumed so. A stock client is left to the refusal of its old changes.
+    pub(super) fn revoke_stale_sync(&mut self, peer: &PeerId, message: &Message) -> bool {
+        if self.tombstones.retired.is_empty() || !self.hub.is_follower(peer) {
+            return false;
         }
+        let (Message::Sync {
+            document_id, data, ..
+        }
+        | Message::Request {
+            document_id, data, ..
+        }) = message
+        else {
+            return false;
+        };
+        let Ok(sync) = automerge::sync::Message::decode(data) else {
+            return false; // judged (and refused as malformed) as usual
+        };
+        let current = self.hub.document(document_id);
+        if !sync
+            .heads
+            .iter()
+            .any(|h| self.tombstones.retired(document_id, h, current))
+        {
+            return false;
+        }
+        tracing::info!(peer = %peer, document = %document_id, "revoking a rewritten document a device still holds");
+        self.hub.forget(peer, document_id);
+        let revoked = Message::Revoked {
+            sender_id: self.hub.me().clone(),
+            target_id: peer.clone(),
+            document_ids: vec![*document_id],
+        };
+        self.apply(None, vec![Effect::Send(revoked)]);
+        let effects = self.hub.reevaluate(*document_id);
+        self.apply(None, effects);
+        true
     }
 
     /// Writes `subject` out of every document: each kind decides (delete, rewrite, untouched);

@@ -376,6 +376,14 @@ pub type Export = serde_json::Map<String, serde_json::Value>;
 /// How long the reserved ids are used before the accounts are read again.
 pub(super) const RESERVED_IDS_TTL: std::time::Duration = std::time::Duration::from_secs(10);
 
+/// How often at most a changed document is offered to every peer syncing it; the writers
+/// themselves are answered at the end of every burst. The JS sync server throttles the same
+/// way (about 100 ms).
+pub(super) const BROADCAST_EVERY: std::time::Duration = std::time::Duration::from_millis(50);
+/// Commands taken in before a burst ends even if more wait (its changes are then stored and
+/// answered).
+pub(super) const BURST_COMMANDS: usize = 512;
+
 /// How many held profile messages the engine batches into one audit transaction at most.
 pub(super) const AUDIT_BATCH: usize = 256;
 /// How long a held profile message waits for its batch at most while the engine is busy.

@@ -107,6 +107,9 @@ struct World {
     /// Whether held messages are flushed after each command (as the engine's loop does when
     /// nothing else waits); off, they stay held until the test flushes them.
     flush: bool,
+    /// Whether each command is a burst of its own (as when messages arrive one at a time);
+    /// off, commands pile up until [`World::end_burst`], as when many wait in the queue.
+    burst_each: bool,
     _dir: tempfile::TempDir,
 }
 
@@ -136,6 +139,9 @@ impl World {
             Arc::new(Gauge::default()),
         )
         .unwrap();
+        let mut engine = engine;
+        // Every burst is one command here, and every changed document is offered at once.
+        engine.broadcast_every = std::time::Duration::ZERO;
         let relay = engine.hub.me().clone();
         World {
             engine,
@@ -145,6 +151,7 @@ impl World {
             devices: HashMap::new(),
             relay,
             flush: true,
+            burst_each: true,
             _dir: dir,
         }
     }
@@ -152,6 +159,14 @@ impl World {
     /// Runs a command as the engine's loop does, flushing held messages after it.
     fn command(&mut self, command: Command) {
         self.engine.command(command);
+        if self.burst_each {
+            self.end_burst();
+        }
+    }
+
+    /// Ends a burst as the engine's loop does when nothing else waits.
+    fn end_burst(&mut self) {
+        self.engine.end_burst();
         if self.flush && !self.engine.held.is_empty() {
             self.engine.flush_held();
         }
@@ -379,4 +394,48 @@ fn sign_up_times_are_judged_by_the_relays_clock() {
         "{:?}",
         w.devices[&anna2].refused
     );
+}
+
+#[test]
+fn every_change_of_a_burst_is_acknowledged() {
+    let mut w = World::new();
+    let bo = w.connect("bo", who("bo", Role::Coordinator, &["haslev-fodbold"]));
+    let id = DocumentId::random();
+    let mut task = published_task();
+    w.change(&bo, id, &task);
+    assert!(w.devices[&bo].hub.in_sync_with(&w.relay, &id));
+    // Ten edits arrive together: one burst, one answer that acknowledges all of them.
+    w.burst_each = false;
+    for n in 0..10 {
+        task.description = format!("Version {n}");
+        let device = w.devices.get_mut(&bo).unwrap();
+        let ((), effects) = device.hub.change(id, |d| write(d, &task));
+        w.send(&bo, effects);
+    }
+    // In the same burst, a message without changes at those heads (a device's answer to an
+    // earlier reply crosses its own changes): it must not count as the relay having told
+    // the device its heads.
+    let bare = {
+        use automerge::sync::SyncDoc;
+        let doc = w.devices[&bo].hub.document(&id).unwrap();
+        // A fresh state knows nothing of the relay: heads and a Bloom filter, no changes.
+        doc.generate_sync_message(&mut automerge::sync::State::new())
+            .unwrap()
+    };
+    assert!(bare.changes.is_empty());
+    let message = Message::Sync {
+        document_id: id,
+        sender_id: bo.clone(),
+        target_id: w.relay.clone(),
+        data: bare.encode(),
+    };
+    w.send(&bo, vec![Effect::Send(message)]);
+    w.end_burst();
+    w.burst_each = true;
+    w.settle();
+    assert!(
+        w.devices[&bo].hub.in_sync_with(&w.relay, &id),
+        "the writer is acknowledged"
+    );
+    assert_eq!(w.engine.hub.heads(&id), w.devices[&bo].hub.heads(&id));
 }

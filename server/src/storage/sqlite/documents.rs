@@ -61,6 +61,22 @@ impl Store for SqliteStore {
         Ok(())
     }
 
+    /// One transaction: one commit and one fsync for a burst of changes.
+    fn append_all(&mut self, chunks: &[(DocumentId, Vec<u8>)]) -> Result<(), StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        {
+            let mut insert =
+                tx.prepare_cached("INSERT INTO chunks (doc, bytes) VALUES (?1, ?2)")?;
+            for (id, bytes) in chunks {
+                insert.execute(params![id.to_string(), bytes])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     /// The save takes the place (and `seq`) of the last chunk read, so it stays ahead of any
     /// chunk appended since; the chunks before it go.
     fn compact(

@@ -1,0 +1,725 @@
+//! Load benchmark, side by side: Samskab's relay (authorization on, SQLite, fsync) and the
+//! JavaScript `@automerge/automerge-repo-sync-server`, each as its own process on 127.0.0.1,
+//! driven by the same Rust test devices (a plain automerge-repo client: `join`, `request`,
+//! `sync`, one automerge sync state per device; no Samskab extensions), so that both servers
+//! see exactly the same traffic. It prints numbers and asserts nothing about time.
+//!
+//! 1. storms: N devices hold the task, then all sign up to one shift at once; time until every
+//!    sign-up is acknowledged (the server's heads include it) and until every device holds
+//!    every sign-up; the server's CPU and peak memory; messages and bytes to the devices;
+//! 2. churn: 50 devices at a time connect, read the task, sign up, wait for the ack and
+//!    disconnect, for a fixed time; writes per second and server CPU per cycle;
+//! 3. idle: many connections that joined and hold nothing; server memory per connection.
+//!
+//! Run through `cargo xtask bench`, which builds the relay and installs the JS server.
+//! `SAMSKAB_RELAY_BIN` is the relay binary, `SAMSKAB_JS_SERVER` the JS server's start script
+//! (without it only Samskab runs), `SAMSKAB_STORM_SIZES` the storm sizes ("100,300,1000"),
+//! `SAMSKAB_IDLE` the idle connections (10,000), `SAMSKAB_CHURN_SECS` (10).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use automerge::sync::{self, SyncDoc};
+use automerge::{Automerge, ChangeHash, ReadDoc};
+use futures_util::{SinkExt, StreamExt};
+use samskab_model::DocumentId;
+use samskab_model::authz::Role;
+use samskab_model::ids::ShiftId;
+use samskab_model::sync::{Message, PeerId};
+use samskab_model::task::{Signup, SignupState};
+use samskab_model::{PersonId, Task};
+use samskab_server::accounts::{Accounts, session_hash};
+use samskab_server::storage::accounts::UserRecord;
+use samskab_server::storage::{SqliteStore, Store};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::Message as Ws;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+/// How long one storm may take before the devices give up (and the numbers say so).
+const STORM_LIMIT: Duration = Duration::from_secs(120);
+const CHURN_WORKERS: usize = 50;
+
+fn env_or(name: &str, default: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| default.to_owned())
+}
+
+fn main() {
+    let relay_bin = PathBuf::from(
+        std::env::var("SAMSKAB_RELAY_BIN")
+            .expect("SAMSKAB_RELAY_BIN names the relay binary; run `cargo xtask bench`"),
+    );
+    let js = std::env::var_os("SAMSKAB_JS_SERVER").map(PathBuf::from);
+    let sizes: Vec<usize> = env_or("SAMSKAB_STORM_SIZES", "100,300,1000")
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    let idle: usize = env_or("SAMSKAB_IDLE", "10000").parse().unwrap();
+    let churn_secs: u64 = env_or("SAMSKAB_CHURN_SECS", "10").parse().unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let servers: Vec<Server> = std::iter::once(Server::Samskab(relay_bin))
+        .chain(js.map(Server::Js))
+        .collect();
+    println!("(devices: Rust test devices speaking plain automerge-repo, one process)");
+    for &n in &sizes {
+        println!("\n## Storm: {n} devices sign up to one shift at once");
+        for server in &servers {
+            // Bounded as a whole too: a connection that never gets its `peer` must not hang it.
+            match runtime.block_on(tokio::time::timeout(STORM_LIMIT * 3, storm(server, n))) {
+                Ok(report) => report.print(server.name()),
+                Err(_) => println!(
+                    "{:<15} did not finish within {:?}",
+                    server.name(),
+                    STORM_LIMIT * 3
+                ),
+            }
+        }
+    }
+    if churn_secs > 0 {
+        println!(
+            "\n## Churn: {CHURN_WORKERS} at a time connect, read, sign up, wait for the ack, leave ({churn_secs} s)"
+        );
+        for server in &servers {
+            runtime.block_on(churn(server, Duration::from_secs(churn_secs)));
+        }
+    }
+    if idle > 0 {
+        println!("\n## Idle: {idle} joined connections holding nothing");
+        for server in &servers {
+            runtime.block_on(idle_connections(server, idle));
+        }
+    }
+}
+
+enum Server {
+    Samskab(PathBuf),
+    Js(PathBuf),
+}
+
+/// A running server process and how to reach it.
+struct Running {
+    child: Child,
+    port: u16,
+    tokens: Vec<String>,
+    people: Vec<PersonId>,
+    _data: tempfile::TempDir,
+}
+
+impl Server {
+    fn name(&self) -> &'static str {
+        match self {
+            Server::Samskab(_) => "samskab",
+            Server::Js(_) => "js sync-server",
+        }
+    }
+
+    /// Starts the server with `people` accounts (Samskab) and the task stored (Samskab) or
+    /// pushed by a seeding device (JS).
+    async fn start(&self, people: usize, task: &Automerge, id: DocumentId) -> Running {
+        let data = tempfile::tempdir().unwrap();
+        let port = free_port();
+        let (child, tokens, people) = match self {
+            Server::Samskab(bin) => {
+                let (tokens, people) = accounts(data.path(), people);
+                let mut store = SqliteStore::open(data.path()).unwrap();
+                store.append(&id, &task.save()).unwrap();
+                drop(store);
+                std::fs::create_dir_all(data.path().join("dist")).unwrap();
+                std::fs::write(data.path().join("dist/index.html"), "<!doctype html>").unwrap();
+                // SAMSKAB_RELAY_PERF=<file>: record a profile of the relay (perf, call graphs).
+                let mut command = match std::env::var("SAMSKAB_RELAY_PERF") {
+                    Ok(out) => {
+                        let mut c = Command::new("perf");
+                        c.args([
+                            "record",
+                            "-F",
+                            "999",
+                            "--call-graph",
+                            "dwarf,32768",
+                            "-o",
+                            &out,
+                            "--",
+                        ]);
+                        c.arg(bin);
+                        c
+                    }
+                    Err(_) => Command::new(bin),
+                };
+                let child = command
+                    .args(["--addr", &format!("127.0.0.1:{port}")])
+                    .arg("--data")
+                    .arg(data.path())
+                    .arg("--dist")
+                    .arg(data.path().join("dist"))
+                    .env("SAMSKAB_LOG", "warn")
+                    .stdout(Stdio::null())
+                    .spawn()
+                    .unwrap();
+                (child, tokens, people)
+            }
+            Server::Js(script) => {
+                let child = Command::new("node")
+                    .arg(script)
+                    .env("PORT", port.to_string())
+                    .env("DATA_DIR", data.path().join("amrg"))
+                    .stdout(Stdio::null())
+                    .spawn()
+                    .unwrap();
+                let people = (0..people)
+                    .map(|i| format!("frivillig-{i}").parse().unwrap())
+                    .collect();
+                (child, Vec::new(), people)
+            }
+        };
+        wait_for_port(port).await;
+        let running = Running {
+            child,
+            port,
+            tokens,
+            people,
+            _data: data,
+        };
+        if matches!(self, Server::Js(_)) {
+            // The JS server holds nothing yet: a device pushes the task.
+            let mut seeder = Device::connect(&running, 0, "seeder", id, task.clone()).await;
+            seeder.send_sync().await;
+            seeder
+                .until(STORM_LIMIT, |d| d.server_has(&task.get_heads()))
+                .await;
+        }
+        running
+    }
+}
+
+/// A server is never left running, even when a benchmark is abandoned.
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Running {
+    fn url(&self, i: usize) -> String {
+        match self.tokens.get(i % self.tokens.len().max(1)) {
+            Some(token) => format!("ws://127.0.0.1:{}/sync?token={token}", self.port),
+            None => format!("ws://127.0.0.1:{}/", self.port),
+        }
+    }
+
+    /// (user+system CPU seconds, peak resident KiB, resident KiB now) of the server process.
+    fn usage(&self) -> (f64, u64, u64) {
+        let pid = self.child.id();
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        let fields: Vec<&str> = stat
+            .rsplit_once(')')
+            .map(|(_, r)| r.split_whitespace().collect())
+            .unwrap_or_default();
+        let ticks: f64 = fields.get(11).and_then(|s| s.parse().ok()).unwrap_or(0.0)
+            + fields.get(12).and_then(|s| s.parse().ok()).unwrap_or(0.0);
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        let kib = |key: &str| {
+            status
+                .lines()
+                .find(|l| l.starts_with(key))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0)
+        };
+        (ticks / 100.0, kib("VmHWM:"), kib("VmRSS:"))
+    }
+
+    /// SIGINT first (the relay shuts down, and perf writes its profile), then SIGKILL.
+    fn stop(mut self) {
+        let _ = Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        // Dropping kills it.
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+async fn wait_for_port(port: u16) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while TcpStream::connect(("127.0.0.1", port)).await.is_err() {
+        assert!(Instant::now() < deadline, "server did not start");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// `n` volunteers with sessions, written straight into the accounts store (no argon2 per
+/// account: nobody logs in with a password here).
+fn accounts(dir: &Path, n: usize) -> (Vec<String>, Vec<PersonId>) {
+    let accounts = Accounts::open(dir).unwrap();
+    let now = accounts.now_ms();
+    let mut tokens = Vec::new();
+    let mut people = Vec::new();
+    for i in 0..n {
+        let id: PersonId = format!("frivillig-{i}").parse().unwrap();
+        accounts
+            .store()
+            .insert_user(&UserRecord {
+                id: id.clone(),
+                email: format!("frivillig-{i}@bench.invalid"),
+                name: format!("Frivillig {i}"),
+                phone: String::new(),
+                password_hash: "unused".into(),
+                role: Role::Volunteer,
+                created_at: now,
+            })
+            .unwrap();
+        let token = format!("{i:064x}");
+        accounts
+            .store()
+            .insert_session(&session_hash(&token), &id, now, now + 86_400_000)
+            .unwrap();
+        tokens.push(token);
+        people.push(id);
+    }
+    (tokens, people)
+}
+
+/// The task everybody signs up to: the first demo task, with its first shift.
+fn the_task() -> (DocumentId, Automerge, ShiftId) {
+    let now = samskab_model::clock::Clock::now(&samskab_model::clock::SystemClock).millis();
+    let (id, task) = samskab_model::demo::tasks(now).remove(0);
+    let shift = task.shifts.keys().next().unwrap().clone();
+    let mut doc = Automerge::new();
+    doc.transact::<_, _, autosurgeon::ReconcileError>(|tx| autosurgeon::reconcile(tx, &task))
+        .unwrap();
+    (id, doc, shift)
+}
+
+#[derive(Default)]
+struct Counters {
+    messages_down: AtomicUsize,
+    bytes_down: AtomicUsize,
+    messages_up: AtomicUsize,
+}
+
+/// A plain automerge-repo client over one WebSocket.
+struct Device {
+    ws: Socket,
+    me: PeerId,
+    server: PeerId,
+    id: DocumentId,
+    doc: Automerge,
+    state: sync::State,
+    counters: Arc<Counters>,
+}
+
+impl Device {
+    async fn connect(
+        running: &Running,
+        i: usize,
+        name: &str,
+        id: DocumentId,
+        doc: Automerge,
+    ) -> Self {
+        Self::connect_counted(running, i, name, id, doc, Arc::default()).await
+    }
+
+    async fn connect_counted(
+        running: &Running,
+        i: usize,
+        name: &str,
+        id: DocumentId,
+        doc: Automerge,
+        counters: Arc<Counters>,
+    ) -> Self {
+        let (mut ws, _) = tokio_tungstenite::connect_async(running.url(i))
+            .await
+            .unwrap();
+        let me: PeerId = name.parse().unwrap();
+        ws.send(Ws::Binary(join(name).into())).await.unwrap();
+        let server = loop {
+            match ws.next().await {
+                Some(Ok(Ws::Binary(b))) => {
+                    if let Ok(Message::Peer { sender_id, .. }) = Message::decode(&b) {
+                        break sender_id;
+                    }
+                }
+                Some(Ok(_)) => {}
+                other => panic!("{name}: no peer message: {other:?}"),
+            }
+        };
+        Self {
+            ws,
+            me,
+            server,
+            id,
+            doc,
+            state: sync::State::new(),
+            counters,
+        }
+    }
+
+    /// Sends what the sync state says the server lacks (a `request` while holding nothing).
+    async fn send_sync(&mut self) {
+        if let Some(m) = self.doc.generate_sync_message(&mut self.state) {
+            let data = m.encode();
+            let message = if self.doc.get_heads().is_empty() {
+                Message::Request {
+                    document_id: self.id,
+                    sender_id: self.me.clone(),
+                    target_id: self.server.clone(),
+                    data,
+                }
+            } else {
+                Message::Sync {
+                    document_id: self.id,
+                    sender_id: self.me.clone(),
+                    target_id: self.server.clone(),
+                    data,
+                }
+            };
+            self.counters.messages_up.fetch_add(1, Ordering::Relaxed);
+            // A closed connection shows as a timeout in `until`.
+            let _ = self.ws.send(Ws::Binary(message.encode().into())).await;
+        }
+    }
+
+    /// Processes the server's messages, answering each as a stock client does, until `done`
+    /// holds or `limit` passes. False on timeout or a closed connection.
+    async fn until(&mut self, limit: Duration, done: impl Fn(&Device) -> bool) -> bool {
+        let deadline = tokio::time::Instant::now() + limit;
+        while !done(self) {
+            let next = tokio::time::timeout_at(deadline, self.ws.next()).await;
+            let bytes = match next {
+                Ok(Some(Ok(Ws::Binary(b)))) => b,
+                Ok(Some(Ok(_))) => continue,
+                _ => return false,
+            };
+            self.counters.messages_down.fetch_add(1, Ordering::Relaxed);
+            self.counters
+                .bytes_down
+                .fetch_add(bytes.len(), Ordering::Relaxed);
+            match Message::decode(&bytes) {
+                Ok(Message::Sync { data, .. } | Message::Request { data, .. }) => {
+                    let received = sync::Message::decode(&data)
+                        .map_err(|e| e.to_string())
+                        .and_then(|m| {
+                            self.doc
+                                .receive_sync_message(&mut self.state, m)
+                                .map_err(|e| e.to_string())
+                        });
+                    if let Err(e) = received {
+                        eprintln!("{}: bad sync message from the server: {e}", self.me);
+                        return false;
+                    }
+                    self.send_sync().await;
+                }
+                Ok(Message::Error { message }) => {
+                    eprintln!("{}: error from the server: {message}", self.me);
+                    return false;
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    eprintln!("{}: undecodable message from the server: {e}", self.me);
+                    return false;
+                }
+            }
+        }
+        true
+    }
+
+    /// Whether the server said it holds everything in `heads`.
+    fn server_has(&self, heads: &[ChangeHash]) -> bool {
+        let Some(theirs) = &self.state.their_heads else {
+            return false;
+        };
+        heads.iter().all(|h| {
+            theirs.contains(h)
+                || (self.doc.get_change_by_hash(h).is_some()
+                    && theirs
+                        .iter()
+                        .all(|t| self.doc.get_change_by_hash(t).is_some())
+                    && !self.doc.get_changes(theirs).iter().any(|c| c.hash() == *h))
+        })
+    }
+
+    fn sign_up(&mut self, person: &PersonId, shift: &ShiftId) -> ChangeHash {
+        let mut task: Task = autosurgeon::hydrate(&self.doc).unwrap();
+        let now = samskab_model::clock::Clock::now(&samskab_model::clock::SystemClock).millis();
+        task.shifts.get_mut(shift).unwrap().signups.insert(
+            person.clone(),
+            Signup {
+                state: SignupState::SignedUp,
+                at: now,
+            },
+        );
+        self.doc
+            .transact::<_, _, autosurgeon::ReconcileError>(|tx| autosurgeon::reconcile(tx, &task))
+            .unwrap();
+        self.doc.get_heads()[0]
+    }
+}
+
+struct StormReport {
+    n: usize,
+    acked: usize,
+    converged: usize,
+    to_acked: Duration,
+    to_converged: Duration,
+    cpu: f64,
+    peak_kib: u64,
+    messages_down: usize,
+    bytes_down: usize,
+    messages_up: usize,
+}
+
+impl StormReport {
+    fn print(&self, server: &str) {
+        println!(
+            "{server:<15} acked {:>4}/{:<4} in {:>6.2} s   converged {:>4}/{:<4} in {:>6.2} s   \
+             CPU {:>6.2} s   peak RSS {:>6.1} MiB   down {:>7} msgs {:>6.1} MiB   up {:>7} msgs",
+            self.acked,
+            self.n,
+            self.to_acked.as_secs_f64(),
+            self.converged,
+            self.n,
+            self.to_converged.as_secs_f64(),
+            self.cpu,
+            self.peak_kib as f64 / 1024.0,
+            self.messages_down,
+            self.bytes_down as f64 / 1_048_576.0,
+            self.messages_up,
+        );
+    }
+}
+
+async fn storm(server: &Server, n: usize) -> StormReport {
+    let (id, task, shift) = the_task();
+    let running = server.start(n, &task, id).await;
+    let base = task.get_heads();
+    // Every device fetches the task first.
+    let mut devices = Vec::new();
+    let loaded = futures_util::future::join_all((0..n).map(|i| {
+        let running = &running;
+        let base = base.clone();
+        async move {
+            let mut d =
+                Device::connect(running, i, &format!("device-{i}"), id, Automerge::new()).await;
+            d.send_sync().await;
+            d.until(STORM_LIMIT, |d| {
+                d.doc.get_heads() == base && d.server_has(&base)
+            })
+            .await;
+            d
+        }
+    }))
+    .await;
+    devices.extend(loaded);
+    let counters = Arc::new(Counters::default());
+    for d in &mut devices {
+        d.counters = counters.clone();
+    }
+    let (cpu_before, _, _) = running.usage();
+    let start = Instant::now();
+    let people = running.people.clone();
+    let results =
+        futures_util::future::join_all(devices.into_iter().enumerate().map(|(i, mut d)| {
+            let person = people[i].clone();
+            let shift = shift.clone();
+            let base = base.clone();
+            tokio::spawn(async move {
+                let mine = d.sign_up(&person, &shift);
+                d.send_sync().await;
+                let acked = d.until(STORM_LIMIT, |d| d.server_has(&[mine])).await;
+                let acked_at = start.elapsed();
+                let converged = acked
+                    && d.until(STORM_LIMIT.saturating_sub(start.elapsed()), |d| {
+                        d.doc.get_changes(&base).len() >= n && d.server_has(&d.doc.get_heads())
+                    })
+                    .await;
+                (
+                    acked.then_some(acked_at),
+                    converged.then(|| start.elapsed()),
+                    d,
+                )
+            })
+        }))
+        .await;
+    let mut report = StormReport {
+        n,
+        acked: 0,
+        converged: 0,
+        to_acked: Duration::ZERO,
+        to_converged: Duration::ZERO,
+        cpu: 0.0,
+        peak_kib: 0,
+        messages_down: 0,
+        bytes_down: 0,
+        messages_up: 0,
+    };
+    let mut kept = Vec::new();
+    for r in results {
+        let (acked, converged, d) = r.unwrap();
+        if let Some(t) = acked {
+            report.acked += 1;
+            report.to_acked = report.to_acked.max(t);
+        }
+        if let Some(t) = converged {
+            report.converged += 1;
+            report.to_converged = report.to_converged.max(t);
+        }
+        kept.push(d);
+    }
+    let (cpu_after, peak, _) = running.usage();
+    report.cpu = cpu_after - cpu_before;
+    report.peak_kib = peak;
+    report.messages_down = counters.messages_down.load(Ordering::Relaxed);
+    report.bytes_down = counters.bytes_down.load(Ordering::Relaxed);
+    report.messages_up = counters.messages_up.load(Ordering::Relaxed);
+    drop(kept);
+    running.stop();
+    report
+}
+
+async fn churn(server: &Server, length: Duration) {
+    let (id, task, _) = the_task();
+    let shifts: Vec<ShiftId> = {
+        let t: Task = autosurgeon::hydrate(&task).unwrap();
+        t.shifts.keys().cloned().collect()
+    };
+    // More people than can cycle in the time: each cycle is a new volunteer.
+    let people = 4_000.min(shifts.len() * 1_900);
+    let running = Arc::new(server.start(people, &task, id).await);
+    let next = Arc::new(AtomicUsize::new(0));
+    let done = Arc::new(AtomicUsize::new(0));
+    let (cpu_before, _, _) = running.usage();
+    let start = Instant::now();
+    let workers: Vec<_> = (0..CHURN_WORKERS)
+        .map(|_| {
+            let (running, next, done, shifts) =
+                (running.clone(), next.clone(), done.clone(), shifts.clone());
+            tokio::spawn(async move {
+                while start.elapsed() < length {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= running.people.len() {
+                        break;
+                    }
+                    let mut d =
+                        Device::connect(&running, i, &format!("churn-{i}"), id, Automerge::new())
+                            .await;
+                    d.send_sync().await;
+                    if !d
+                        .until(Duration::from_secs(30), |d| {
+                            !d.doc.get_heads().is_empty() && d.server_has(&d.doc.get_heads())
+                        })
+                        .await
+                    {
+                        continue;
+                    }
+                    let mine = d.sign_up(&running.people[i], &shifts[i % shifts.len()]);
+                    d.send_sync().await;
+                    if d.until(Duration::from_secs(30), |d| d.server_has(&[mine]))
+                        .await
+                    {
+                        done.fetch_add(1, Ordering::Relaxed);
+                    }
+                    let _ = d.ws.close(None).await;
+                }
+            })
+        })
+        .collect();
+    for w in workers {
+        w.await.unwrap();
+    }
+    let elapsed = start.elapsed().as_secs_f64();
+    let (cpu_after, peak, _) = running.usage();
+    let cycles = done.load(Ordering::Relaxed);
+    println!(
+        "{:<15} {cycles:>5} writes acked in {elapsed:.1} s: {:>6.1} writes/s   CPU {:>6.1} ms per cycle   peak RSS {:>6.1} MiB",
+        server.name(),
+        cycles as f64 / elapsed,
+        (cpu_after - cpu_before) * 1000.0 / cycles.max(1) as f64,
+        peak as f64 / 1024.0,
+    );
+    if let Ok(running) = Arc::try_unwrap(running) {
+        running.stop();
+    }
+}
+
+async fn idle_connections(server: &Server, n: usize) {
+    let (id, task, _) = the_task();
+    let running = server.start(n.min(100), &task, id).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let (_, _, before) = running.usage();
+    let mut sockets = Vec::with_capacity(n);
+    let mut seen = HashSet::new();
+    for chunk in (0..n).collect::<Vec<_>>().chunks(200) {
+        let opened =
+            futures_util::future::join_all(chunk.iter().map(|&i| {
+                let running = &running;
+                async move {
+                    Device::connect(running, i, &format!("idle-{i}"), id, Automerge::new()).await
+                }
+            }))
+            .await;
+        for d in opened {
+            seen.insert(d.me.clone());
+            sockets.push(d);
+        }
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let (_, _, after) = running.usage();
+    println!(
+        "{:<15} {n} connections: resident {:.1} MiB -> {:.1} MiB, {:.1} KB per connection",
+        server.name(),
+        before as f64 / 1024.0,
+        after as f64 / 1024.0,
+        (after.saturating_sub(before)) as f64 * 1.024 / n as f64,
+    );
+    drop(sockets);
+    running.stop();
+}
+
+/// `join` as automerge-repo 1.x (the JS sync server's) expects it, with an empty
+/// `peerMetadata` (it closes the connection without one); Samskab ignores the field.
+fn join(me: &str) -> Vec<u8> {
+    fn text(out: &mut Vec<u8>, s: &str) {
+        let len = s.len();
+        if len < 24 {
+            out.push(0x60 + len as u8);
+        } else {
+            out.push(0x78);
+            out.push(u8::try_from(len).unwrap());
+        }
+        out.extend_from_slice(s.as_bytes());
+    }
+    let mut out = vec![0xa4];
+    text(&mut out, "type");
+    text(&mut out, "join");
+    text(&mut out, "senderId");
+    text(&mut out, me);
+    text(&mut out, "supportedProtocolVersions");
+    out.push(0x81);
+    text(&mut out, "1");
+    text(&mut out, "peerMetadata");
+    out.push(0xa0);
+    out
+}
