@@ -153,6 +153,32 @@ fn focus_main(heading: bool) {
     }
 }
 
+/// Focus for the page just navigated to (`path`): its heading. A page loaded on demand
+/// renders only once its code has arrived, so until its heading is there focus waits on
+/// `main`, and moves to the heading when it appears: every 50 ms for up to 10 s, while the
+/// person is still on that page and has not moved focus themselves.
+fn focus_new_page(path: String, attempt: u32) {
+    let doc = document();
+    if window().location().pathname().ok().as_deref() != Some(path.as_str()) {
+        return;
+    }
+    let heading = doc.query_selector("main h1").ok().flatten();
+    let waiting_on_main = || doc.active_element().is_some_and(|e| e.id() == "main");
+    match heading {
+        Some(_) if attempt == 0 || waiting_on_main() => focus_main(true),
+        Some(_) => {}
+        None => {
+            if attempt == 0 {
+                focus_main(false);
+            }
+            if attempt < 200 && (attempt == 0 || waiting_on_main()) {
+                gloo_timers::callback::Timeout::new(50, move || focus_new_page(path, attempt + 1))
+                    .forget();
+            }
+        }
+    }
+}
+
 /// After each navigation within the app (not the first page load, where the browser's own
 /// start is right), focus goes to the new page's heading.
 #[component]
@@ -161,7 +187,8 @@ fn FocusOnNavigate() -> impl IntoView {
     Effect::new(move |previous: Option<String>| {
         let path = location.pathname.get();
         if previous.is_some_and(|p| p != path) {
-            request_animation_frame(|| focus_main(true));
+            let target = path.clone();
+            request_animation_frame(move || focus_new_page(target, 0));
         }
         path
     });
