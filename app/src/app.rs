@@ -157,12 +157,20 @@ fn focus_main(heading: bool) {
 /// renders only once its code has arrived, so until its heading is there focus waits on
 /// `main`, and moves to the heading when it appears: every 50 ms for up to 10 s, while the
 /// person is still on that page and has not moved focus themselves.
-fn focus_new_page(path: String, attempt: u32) {
+fn focus_new_page(now_at: Memo<String>, path: String, attempt: u32) {
     let doc = document();
-    if window().location().pathname().ok().as_deref() != Some(path.as_str()) {
+    // The router's location, not the address bar's: a page loaded on demand is committed to
+    // the address bar only once its code has arrived.
+    if now_at.try_get_untracked().as_deref() != Some(path.as_str()) {
         return;
     }
-    let heading = doc.query_selector("main h1").ok().flatten();
+    // Until the address bar shows the new page, the heading in `main` may be the old page's.
+    let shown = window().location().pathname().ok().as_deref() == Some(path.as_str());
+    let heading = doc
+        .query_selector("main h1")
+        .ok()
+        .flatten()
+        .filter(|_| shown);
     let waiting_on_main = || doc.active_element().is_some_and(|e| e.id() == "main");
     match heading {
         Some(_) if attempt == 0 || waiting_on_main() => focus_main(true),
@@ -172,8 +180,10 @@ fn focus_new_page(path: String, attempt: u32) {
                 focus_main(false);
             }
             if attempt < 200 && (attempt == 0 || waiting_on_main()) {
-                gloo_timers::callback::Timeout::new(50, move || focus_new_page(path, attempt + 1))
-                    .forget();
+                gloo_timers::callback::Timeout::new(50, move || {
+                    focus_new_page(now_at, path, attempt + 1)
+                })
+                .forget();
             }
         }
     }
@@ -188,7 +198,8 @@ fn FocusOnNavigate() -> impl IntoView {
         let path = location.pathname.get();
         if previous.is_some_and(|p| p != path) {
             let target = path.clone();
-            request_animation_frame(move || focus_new_page(target, 0));
+            let now_at = location.pathname;
+            request_animation_frame(move || focus_new_page(now_at, target, 0));
         }
         path
     });
