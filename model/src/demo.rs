@@ -7,7 +7,9 @@
 mod meetings;
 mod synthetic;
 
-pub use meetings::{COORDINATION_GROUP, ELDER_CARE_GROUP, ELDER_CARE_SERIES, groups, meetings};
+pub use meetings::{
+    COORDINATION_GROUP, ELDER_CARE_GROUP, ELDER_CARE_SERIES, groups, meetings, needs,
+};
 pub use synthetic::{XorShift, synthetic_profiles};
 
 use crate::ids::{DocumentId, PersonId, ShiftId};

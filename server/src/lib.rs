@@ -98,58 +98,41 @@ async fn seed_demo(engine: &sync::SyncEngine, now: i64) -> anyhow::Result<()> {
             );
         }
     }
-    let mut added = 0;
-    for (id, task) in tasks {
-        let mut doc = automerge::AutoCommit::new();
-        autosurgeon::reconcile(&mut doc, &task)?;
-        if engine
-            .seed(id, doc.save())
-            .await
-            .map_err(anyhow::Error::msg)?
-        {
-            added += 1;
-        }
-    }
+    let added = seed_each(engine, tasks).await?;
     tracing::info!(added, "demo tasks seeded");
-    let mut added = 0;
-    for profile in profiles {
-        let mut doc = automerge::AutoCommit::new();
-        autosurgeon::reconcile(&mut doc, &profile)?;
-        if engine
-            .seed(profile_document_id(&profile.owner), doc.save())
-            .await
-            .map_err(anyhow::Error::msg)?
-        {
-            added += 1;
-        }
-    }
+    let profiles = profiles
+        .into_iter()
+        .map(|p| (profile_document_id(&p.owner), p));
+    let added = seed_each(engine, profiles).await?;
     tracing::info!(added, "demo profiles seeded");
-    let mut added = 0;
-    for group in samskab_model::demo::groups(now) {
-        let mut doc = automerge::AutoCommit::new();
-        autosurgeon::reconcile(&mut doc, &group)?;
-        let id = samskab_model::kinds::group::group_document_id(&group.group);
-        if engine
-            .seed(id, doc.save())
-            .await
-            .map_err(anyhow::Error::msg)?
-        {
-            added += 1;
-        }
-    }
-    for (id, meeting) in samskab_model::demo::meetings(now) {
-        let mut doc = automerge::AutoCommit::new();
-        autosurgeon::reconcile(&mut doc, &meeting)?;
-        if engine
-            .seed(id, doc.save())
-            .await
-            .map_err(anyhow::Error::msg)?
-        {
-            added += 1;
-        }
-    }
-    tracing::info!(added, "demo groups and meetings seeded");
+    let groups = samskab_model::demo::groups(now)
+        .into_iter()
+        .map(|g| (samskab_model::kinds::group::group_document_id(&g.group), g));
+    let mut added = seed_each(engine, groups).await?;
+    added += seed_each(engine, samskab_model::demo::meetings(now)).await?;
+    added += seed_each(engine, samskab_model::demo::needs(now)).await?;
+    tracing::info!(added, "demo groups, meetings and needs seeded");
     Ok(())
+}
+
+/// Seeds each document at its id unless the store has it; returns how many were added.
+async fn seed_each<D: autosurgeon::Reconcile>(
+    engine: &sync::SyncEngine,
+    documents: impl IntoIterator<Item = (samskab_model::DocumentId, D)>,
+) -> anyhow::Result<usize> {
+    let mut added = 0;
+    for (id, value) in documents {
+        let mut doc = automerge::AutoCommit::new();
+        autosurgeon::reconcile(&mut doc, &value)?;
+        if engine
+            .seed(id, doc.save())
+            .await
+            .map_err(anyhow::Error::msg)?
+        {
+            added += 1;
+        }
+    }
+    Ok(added)
 }
 
 /// Shared, read-only state handed to every handler.

@@ -1,20 +1,23 @@
 //! Groups and meetings at the relay, over real sockets: who reads a group and a meeting of
 //! each audience (its members, in their own right or through their organisation, and no one
 //! else), who writes what in a meeting (each person only their own answer, proposals in their
-//! own name, the hosts the rest), who keeps a group (staff), and that a person added to a
-//! group reads its meetings from their next connection.
+//! own name, the hosts the rest), who keeps a group (staff), that a person added to a group
+//! is offered its meetings on the connection they have open, and who reads and writes a
+//! person's needs for a meeting (the person writes; the person and the meeting's hosts read,
+//! a host added or removed while connected gains or loses them at once).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 
 use automerge::Automerge;
 use common::Relay;
-use common::device::{can_read, open};
+use common::device::{Device, can_read, open};
 use samskab_model::demo::{COORDINATION_GROUP, ELDER_CARE_GROUP};
 use samskab_model::kinds::group::{Group, Membership, group_document_id};
 use samskab_model::kinds::meeting::{
     AgendaItem, AgendaState, Audience, Meeting, MeetingStatus, MeetingType, Rsvp, RsvpAnswer,
 };
+use samskab_model::kinds::needs::{Needs, needs_document_id};
 use samskab_model::{DocumentId, PersonId};
 
 /// An edit of a meeting a test tries.
@@ -144,7 +147,10 @@ async fn groups_and_meetings_are_read_by_their_members_and_no_one_else() {
         );
     }
 
-    // Vera, added to the elder-care group by staff, reads its meeting from her next connection.
+    // Vera, added to the elder-care group by staff while her phone is connected, is offered
+    // its meeting on that connection; a fresh device of hers reads it too.
+    let mut phone = Device::connect(&relay.ws_url_as(&p.vera), "vera-phone").await;
+    assert!(!phone.catalogued().await.contains(&elder_meeting));
     let (mut carla, mut elder) =
         open::<Group>(&relay, &p.carla, group(ELDER_CARE_GROUP), "carla-group").await;
     elder
@@ -154,6 +160,11 @@ async fn groups_and_meetings_are_read_by_their_members_and_no_one_else() {
         .change(group(ELDER_CARE_GROUP), |d| write(d, &elder))
         .await;
     assert_eq!(carla.verdict(group(ELDER_CARE_GROUP)).await, None);
+    phone
+        .pump_until("the group's meeting, offered", |hub| {
+            !hub.heads(&elder_meeting).is_empty()
+        })
+        .await;
     assert!(can_read(&relay, &p.vera, elder_meeting, "vera-member").await);
     assert!(can_read(&relay, &p.vera, group(ELDER_CARE_GROUP), "vera-group").await);
     relay.shutdown().await;
@@ -309,5 +320,87 @@ async fn each_writes_only_their_part_of_a_meeting_and_staff_keep_the_groups() {
             .contains_key(&"demo-carla".parse::<PersonId>().unwrap())
     );
     assert!(!kept.agenda.contains_key(&"falsk".parse().unwrap()));
+    relay.shutdown().await;
+}
+
+#[tokio::test]
+async fn needs_are_written_by_the_person_and_read_by_them_and_the_hosts_alone() {
+    let relay = Relay::start_with(tempfile::tempdir().unwrap(), true).await;
+    let p = people(&relay).await;
+    let meeting = meeting_ids()[1];
+    let anna_id: PersonId = "demo-anna".parse().unwrap();
+    let annas = needs_document_id(&meeting, &anna_id);
+    let who = [
+        ("Anna", &p.anna),
+        ("Bo", &p.bo),
+        ("Eva", &p.eva),
+        ("Carla, the host", &p.carla),
+        ("admin", &p.admin),
+        ("Vera", &p.vera),
+    ];
+    for ((name, token), reads) in who.iter().zip([true, false, false, true, false, false]) {
+        assert_eq!(
+            can_read(&relay, token, annas, &format!("{name}-needs")).await,
+            reads,
+            "{name} reads Anna's needs: {reads}"
+        );
+    }
+
+    // Anna changes hers; the host cannot, nor can anyone write them for her.
+    let (mut anna, mut needs) = open::<Needs>(&relay, &p.anna, annas, "anna-needs").await;
+    needs.text = "Rollator, og gerne en plads ved døren.".into();
+    anna.change(annas, |d| write(d, &needs)).await;
+    assert_eq!(anna.verdict(annas).await, None, "her own needs");
+    let (mut carla, mut theirs) = open::<Needs>(&relay, &p.carla, annas, "carla-needs").await;
+    theirs.text.clear();
+    carla.change(annas, |d| write(d, &theirs)).await;
+    assert_eq!(
+        carla.verdict(annas).await.as_deref(),
+        Some("behov.not-yours"),
+        "the host reads, never writes"
+    );
+    let now = common::now();
+    let mut veras = Needs::new(&meeting, p.vera_id.clone(), now + 1_000, now);
+    veras.text = "Tolk".into();
+    let mut vera = Device::connect(&relay.ws_url_as(&p.vera), "vera-writes").await;
+    vera.change(annas, |d| write(d, &veras)).await;
+    assert!(
+        vera.verdict(annas).await.is_some(),
+        "Vera's needs at Anna's id are refused"
+    );
+    let elsewhere = DocumentId::random();
+    vera.change(elsewhere, |d| write(d, &veras)).await;
+    assert_eq!(
+        vera.verdict(elsewhere).await.as_deref(),
+        Some("behov.wrong-id")
+    );
+    let hers = needs_document_id(&meeting, &p.vera_id);
+    vera.change(hers, |d| write(d, &veras)).await;
+    assert_eq!(vera.verdict(hers).await, None, "her own, at her own id");
+
+    // Made a host while her phone is connected, Vera is offered Anna's needs at once; no
+    // longer a host, they are taken back.
+    let mut phone = Device::connect(&relay.ws_url_as(&p.vera), "vera-phone").await;
+    assert!(!phone.catalogued().await.contains(&annas));
+    let (mut carla, mut m) = open::<Meeting>(&relay, &p.carla, meeting, "carla-hosts").await;
+    m.hosts.push(p.vera_id.clone());
+    carla.change(meeting, |d| write(d, &m)).await;
+    assert_eq!(carla.verdict(meeting).await, None);
+    phone
+        .pump_until("Anna's needs, offered to a new host", |hub| {
+            !hub.heads(&annas).is_empty()
+        })
+        .await;
+    let seen: Needs = autosurgeon::hydrate(phone.hub.document(&annas).unwrap()).unwrap();
+    assert_eq!(seen.text, needs.text);
+    m.hosts.retain(|h| *h != p.vera_id);
+    carla.change(meeting, |d| write(d, &m)).await;
+    assert_eq!(carla.verdict(meeting).await, None);
+    phone
+        .pump_until("Anna's needs, revoked", |hub| {
+            hub.document(&annas).is_none()
+        })
+        .await;
+    assert!(!can_read(&relay, &p.vera, annas, "vera-after").await);
     relay.shutdown().await;
 }

@@ -9,6 +9,7 @@ use crate::kinds::meeting::{
     ActionItem, ActionState, AgendaItem, AgendaState, Audience, CheckIn, DecisionNote, Meeting,
     MeetingStatus, MeetingType, MergedText, Place, Rsvp, RsvpAnswer,
 };
+use crate::kinds::needs::{Needs, needs_document_id};
 use crate::local_time;
 use crate::task::Millis;
 
@@ -286,6 +287,15 @@ pub fn meetings(now: Millis) -> Vec<(DocumentId, Meeting)> {
         (meeting_id(1), next),
         (meeting_id(2), coordination),
     ]
+}
+
+/// Anna's needs for the upcoming dialogue meeting: read by her and its host, Carla.
+pub fn needs(now: Millis) -> Vec<(DocumentId, Needs)> {
+    let anna: PersonId = parse("demo-anna");
+    let (meeting_id, next) = meetings(now).swap_remove(1);
+    let mut needs = Needs::new(&meeting_id, anna.clone(), next.end, now - 5 * DAY);
+    needs.text = "Jeg kommer med rollator og har brug for en plads tæt ved døren.".into();
+    vec![(needs_document_id(&meeting_id, &anna), needs)]
 }
 
 #[cfg(test)]

@@ -8,7 +8,8 @@
 //!   refuses to hydrate any other word, so hydrating a task from a profile fails by itself.
 //! - [`Fact`] and [`Facts`]: what one kind's read rule needs to know that another kind's
 //!   documents say ("this person signed up with this organisation"), asked of whoever keeps
-//!   the index (the relay).
+//!   the index (the relay); [`Topic`]: what a fact is about, so that the documents whose
+//!   readers depend on it are asked again when such a fact comes or goes.
 //! - The registry (the `registry!` line below): the one place that lists the kinds. It
 //!   generates [`AnyView`], [`AnyDoc`], [`read_view`], [`may_read`], [`hydrate_any`] and
 //!   [`check_write`], which the relay and the judge call without naming a kind.
@@ -22,6 +23,7 @@
 pub mod group;
 pub mod inbox;
 pub mod meeting;
+pub mod needs;
 pub mod organisation;
 pub mod profile;
 pub mod task;
@@ -68,14 +70,15 @@ pub trait DocumentKind: Sized + 'static {
     /// Whether documents of this kind make [`Fact`]s true (so the relay hydrates them to
     /// index their facts; kinds without facts are never hydrated for it).
     const HAS_FACTS: bool = false;
-    /// The facts a document of this kind makes true.
-    fn facts(_doc: &Self::Doc) -> Vec<Fact> {
+    /// The facts document `id`, of this kind, makes true.
+    fn facts(_id: &DocumentId, _doc: &Self::Doc) -> Vec<Fact> {
         Vec::new()
     }
-    /// The document of this kind whose readers change when `fact` comes or goes (a profile
-    /// whose consent is "my organisations" watches its owner's sign-ups).
-    fn watches(_fact: &Fact) -> Option<DocumentId> {
-        None
+    /// The topics of the facts [`Self::may_read`] consults for a document with this view (a
+    /// profile: its owner's sign-ups; a meeting: its groups' members). When a fact about one
+    /// of them comes or goes, the relay asks again who may read the document.
+    fn depends_on(_view: &Self::View) -> Vec<Topic> {
+        Vec::new()
     }
 
     /// The ids this kind derives from the people and organisations the relay knows (a
@@ -171,6 +174,36 @@ pub enum Fact {
         organisation: OrganisationId,
         group: GroupId,
     },
+    /// `person` is one of the hosts of the meeting `meeting`.
+    Hosts {
+        person: PersonId,
+        meeting: DocumentId,
+    },
+}
+
+impl Fact {
+    /// What the fact is about.
+    pub fn topic(&self) -> Topic {
+        match self {
+            Fact::SignedUp { person, .. } => Topic::SignUps(person.clone()),
+            Fact::InGroup { group, .. } | Fact::OrganisationInGroup { group, .. } => {
+                Topic::Group(group.clone())
+            }
+            Fact::Hosts { meeting, .. } => Topic::Hosts(*meeting),
+        }
+    }
+}
+
+/// What facts are about ([`Fact::topic`]): a document whose read rule consults facts about a
+/// topic says so ([`DocumentKind::depends_on`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Topic {
+    /// A person's sign-ups.
+    SignUps(PersonId),
+    /// A group's members, people and organisations.
+    Group(GroupId),
+    /// A meeting's hosts.
+    Hosts(DocumentId),
 }
 
 /// Whoever knows the facts (the relay keeps an index over every document).
@@ -413,26 +446,27 @@ macro_rules! registry {
             None
         }
 
-        /// The facts `doc` makes true (empty for kinds that make none, without hydrating).
-        pub fn facts_of(doc: &Automerge) -> Vec<Fact> {
+        /// The facts document `id` makes true (empty for kinds that make none, without
+        /// hydrating).
+        pub fn facts_of(id: &DocumentId, doc: &Automerge) -> Vec<Fact> {
             let Some(word) = kind_word(doc) else {
                 return Vec::new();
             };
             $(
                 if <$kind as DocumentKind>::HAS_FACTS && word == <$kind as DocumentKind>::KIND {
                     return autosurgeon::hydrate(doc)
-                        .map(|d| <$kind as DocumentKind>::facts(&d))
+                        .map(|d| <$kind as DocumentKind>::facts(id, &d))
                         .unwrap_or_default();
                 }
             )+
             Vec::new()
         }
 
-        /// The documents whose readers change when `fact` comes or goes.
-        pub fn watchers(fact: &Fact) -> Vec<DocumentId> {
-            let mut found = Vec::new();
-            $(found.extend(<$kind as DocumentKind>::watches(fact));)+
-            found
+        /// The topics whose facts decide who may read a document with this view.
+        pub fn depends_on(view: &AnyView) -> Vec<Topic> {
+            match view {
+                $(AnyView::$variant(v) => <$kind as DocumentKind>::depends_on(v),)+
+            }
         }
 
         impl AnyDoc {
@@ -537,6 +571,7 @@ registry! {
     Group => group::GroupKind,
     Meeting => meeting::MeetingKind,
     Inbox => inbox::InboxKind,
+    Needs => needs::NeedsKind,
 }
 
 /// The `kind` field of a document of kind `K`: always `K::KIND`.
@@ -655,7 +690,7 @@ mod tests {
     }
 
     #[test]
-    fn a_task_makes_its_active_sign_ups_facts_that_their_profiles_watch() {
+    fn a_task_makes_its_active_sign_ups_facts_that_their_profiles_depend_on() {
         use crate::task::{Shift, Signup, SignupState};
         let mut task = Task::draft(
             "haslev-fodbold".parse().unwrap(),
@@ -681,18 +716,17 @@ mod tests {
             person: vera.clone(),
             organisation: "haslev-fodbold".parse().unwrap(),
         };
+        let id = DocumentId::random();
         assert_eq!(
-            facts_of(doc.document()),
+            facts_of(&id, doc.document()),
             vec![fact.clone()],
             "once, and only Vera"
         );
-        assert_eq!(
-            watchers(&fact),
-            vec![crate::profile::profile_document_id(&vera)]
-        );
         let mut profile = automerge::AutoCommit::new();
         autosurgeon::reconcile(&mut profile, Profile::new(vera, "Vera", 0)).unwrap();
-        assert!(facts_of(profile.document()).is_empty());
+        let view = read_view(profile.document()).unwrap();
+        assert_eq!(depends_on(&view), vec![fact.topic()]);
+        assert!(facts_of(&id, profile.document()).is_empty());
     }
 
     #[test]
@@ -750,6 +784,11 @@ mod tests {
             reconciled_root_keys(&meeting),
             declared_fields::<meeting::MeetingKind>()
         );
+        let needs = needs::Needs::new(&DocumentId::random(), "carla".parse().unwrap(), 20, 0);
+        assert_eq!(
+            reconciled_root_keys(&needs),
+            declared_fields::<needs::NeedsKind>()
+        );
     }
 
     #[test]
@@ -773,6 +812,8 @@ mod tests {
             meeting::MeetingRefusal::NotByYou.into(),
             meeting::MeetingRefusal::Closed.into(),
             meeting::MeetingRefusal::Implausible.into(),
+            needs::NeedsRefusal::NotYours.into(),
+            needs::NeedsRefusal::WrongId.into(),
             Refusal::ForeignActor,
             Refusal::UnknownObject,
             Refusal::TooLarge,

@@ -113,11 +113,8 @@ impl Engine {
                 store.compact(&stored.id, &doc.save(), stored.through)?;
             }
         }
-        {
-            let mut facts = lock(&readers.facts);
-            for (id, doc) in hub.documents() {
-                facts.update(*id, kinds::facts_of(doc));
-            }
+        for (id, doc) in hub.documents() {
+            readers.index(id, doc);
         }
         tracing::info!(documents = count, "documents loaded");
         let tombstones = super::erasure::Tombstones::load(&accounts)?;
@@ -546,12 +543,17 @@ impl Engine {
             let Some(doc) = self.hub.document(id) else {
                 continue;
             };
-            touched.extend(lock(&self.readers.facts).update(*id, kinds::facts_of(doc)));
+            touched.extend(self.readers.index(id, doc));
         }
-        let mut watchers: Vec<DocumentId> = touched.iter().flat_map(kinds::watchers).collect();
-        watchers.sort();
-        watchers.dedup();
-        for id in watchers {
+        self.reevaluate_dependents(&touched);
+    }
+
+    /// Asks again who may read each document whose readers depend on a fact that came or
+    /// went (a profile on its owner's sign-ups, a meeting on its groups' members, a person's
+    /// needs on the meeting's hosts).
+    pub(super) fn reevaluate_dependents(&mut self, touched: &[kinds::Fact]) {
+        let dependents = lock(&self.readers.facts).dependents(touched);
+        for id in dependents {
             let effects = self.hub.reevaluate(id);
             self.apply(None, effects);
         }

@@ -274,11 +274,11 @@ impl Engine {
                     self.hub.reset(&id);
                     self.sizes.remove(&id);
                     lock(&self.readers.views).remove(&id);
-                    let touched = lock(&self.readers.facts).update(id, Vec::new());
+                    let touched = lock(&self.readers.facts).forget(id);
                     for peer in affected {
                         self.revoke(&peer, id);
                     }
-                    self.refresh_watchers(&touched);
+                    self.reevaluate_dependents(&touched);
                     out.deleted.push(id);
                 }
                 Erasure::Rewrite((bytes, _heads)) => {
@@ -326,16 +326,6 @@ impl Engine {
             self.apply(None, vec![Effect::Send(message)]);
         } else {
             self.close(peer, format!("document {id} was erased"));
-        }
-    }
-
-    fn refresh_watchers(&mut self, touched: &[kinds::Fact]) {
-        let mut watchers: Vec<DocumentId> = touched.iter().flat_map(kinds::watchers).collect();
-        watchers.sort();
-        watchers.dedup();
-        for id in watchers {
-            let effects = self.hub.reevaluate(id);
-            self.apply(None, effects);
         }
     }
 }

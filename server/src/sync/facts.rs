@@ -4,16 +4,19 @@
 use std::collections::{BTreeSet, HashMap};
 
 use samskab_model::DocumentId;
-use samskab_model::kinds::{Fact, Facts};
+use samskab_model::kinds::{Fact, Facts, Topic};
 
 /// The facts the documents make true ([`Fact`]), kept over every document: which document
-/// makes which facts true, and how many documents make each. The kinds declare what their
-/// documents make true (`DocumentKind::facts`) and whose readers depend on it
-/// (`DocumentKind::watches`); the engine only keeps the count.
+/// makes which facts true, and how many documents make each; and which documents' readers
+/// depend on facts about which [`Topic`]. The kinds declare what their documents make true
+/// (`DocumentKind::facts`) and what their read rules consult (`DocumentKind::depends_on`);
+/// the engine only keeps the index.
 #[derive(Debug, Default)]
 pub struct FactIndex {
     by_document: HashMap<DocumentId, BTreeSet<Fact>>,
     counts: HashMap<Fact, u32>,
+    topics_of: HashMap<DocumentId, Vec<Topic>>,
+    dependents: HashMap<Topic, BTreeSet<DocumentId>>,
 }
 
 impl Facts for FactIndex {
@@ -49,6 +52,43 @@ impl FactIndex {
         }
         touched
     }
+
+    /// Records the topics whose facts decide who may read document `id` now.
+    pub fn depend(&mut self, id: DocumentId, topics: Vec<Topic>) {
+        if self.topics_of.get(&id) == Some(&topics) {
+            return;
+        }
+        for old in self.topics_of.remove(&id).unwrap_or_default() {
+            if let Some(ids) = self.dependents.get_mut(&old) {
+                ids.remove(&id);
+                if ids.is_empty() {
+                    self.dependents.remove(&old);
+                }
+            }
+        }
+        for topic in &topics {
+            self.dependents.entry(topic.clone()).or_default().insert(id);
+        }
+        if !topics.is_empty() {
+            self.topics_of.insert(id, topics);
+        }
+    }
+
+    /// The documents whose readers may have changed now that `touched` came or went, in
+    /// order, each once.
+    pub fn dependents(&self, touched: &[Fact]) -> Vec<DocumentId> {
+        let mut out = BTreeSet::new();
+        for fact in touched {
+            out.extend(self.dependents.get(&fact.topic()).into_iter().flatten());
+        }
+        out.into_iter().collect()
+    }
+
+    /// Forgets document `id` (deleted). Returns the facts that went with it.
+    pub fn forget(&mut self, id: DocumentId) -> Vec<Fact> {
+        self.depend(id, Vec::new());
+        self.update(id, Vec::new())
+    }
 }
 
 #[cfg(test)]
@@ -77,5 +117,34 @@ mod tests {
         assert!(index.holds(&fact));
         assert_eq!(index.update(b, Vec::new()), vec![fact.clone()]);
         assert!(!index.holds(&fact));
+    }
+
+    #[test]
+    fn a_fact_that_comes_or_goes_names_the_documents_that_depend_on_its_topic() {
+        let meeting = DocumentId::random();
+        let hosts = |person: &str| Fact::Hosts {
+            person: person.parse().unwrap(),
+            meeting,
+        };
+        let (anna, bo, elsewhere) = (
+            DocumentId::random(),
+            DocumentId::random(),
+            DocumentId::random(),
+        );
+        let mut index = FactIndex::default();
+        index.depend(anna, vec![Topic::Hosts(meeting)]);
+        index.depend(bo, vec![Topic::Hosts(meeting)]);
+        index.depend(elsewhere, vec![Topic::Hosts(DocumentId::random())]);
+        let mut expected = vec![anna, bo];
+        expected.sort();
+        assert_eq!(index.dependents(&[hosts("hanne")]), expected);
+        assert_eq!(index.dependents(&[hosts("hanne"), hosts("ib")]), expected);
+        index.depend(bo, Vec::new());
+        assert_eq!(index.dependents(&[hosts("hanne")]), vec![anna]);
+        let touched = index.update(meeting, vec![hosts("hanne")]);
+        assert_eq!(touched, vec![hosts("hanne")]);
+        assert_eq!(index.forget(meeting), vec![hosts("hanne")]);
+        index.forget(anna);
+        assert!(index.dependents(&[hosts("hanne")]).is_empty());
     }
 }

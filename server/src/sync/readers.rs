@@ -9,6 +9,7 @@ use std::sync::Mutex;
 use automerge::{Automerge, ChangeHash};
 use samskab_model::DocumentId;
 use samskab_model::authz::{self, Principal, ReadView};
+use samskab_model::kinds;
 use samskab_model::sync::PeerId;
 
 use super::facts::FactIndex;
@@ -37,6 +38,18 @@ impl Readers {
             *entry = (heads, authz::read_view(doc));
         }
         entry.1.clone()
+    }
+
+    /// Indexes what document `id` makes true and what its readers depend on, as it is now.
+    /// Returns the facts that came or went.
+    pub(super) fn index(&self, id: &DocumentId, doc: &Automerge) -> Vec<kinds::Fact> {
+        let topics = self
+            .view(id, doc)
+            .map(|view| kinds::depends_on(&view))
+            .unwrap_or_default();
+        let mut facts = lock(&self.facts);
+        facts.depend(*id, topics);
+        facts.update(*id, kinds::facts_of(id, doc))
     }
 
     pub(super) fn may_read(&self, who: &Principal, id: &DocumentId, doc: &Automerge) -> bool {

@@ -98,6 +98,25 @@ impl Device {
         }
     }
 
+    /// Processes messages until the relay's catalog comes (from then on the relay counts this
+    /// device as following it); returns the documents it lists.
+    pub async fn catalogued(&mut self) -> Vec<DocumentId> {
+        loop {
+            let message = tokio::time::timeout(PATIENCE, next_message(&mut self.ws))
+                .await
+                .expect("the catalog in time")
+                .expect("the connection stays open");
+            if let Message::Catalog { documents, .. } = &message {
+                let listed = documents.iter().map(|e| e.document_id).collect();
+                let effects = self.hub.receive(&self.relay, message).unwrap();
+                self.send(effects).await;
+                return listed;
+            }
+            let effects = self.hub.receive(&self.relay, message).unwrap();
+            self.send(effects).await;
+        }
+    }
+
     pub async fn acknowledged(&mut self, doc: DocumentId) {
         let relay = self.relay.clone();
         self.pump_until("the relay's acknowledgement", |hub| {
@@ -121,21 +140,7 @@ pub async fn next_message(ws: &mut Socket) -> Option<Message> {
 /// catalog, and does an explicit request get it (or `doc-unavailable`)? Both must agree.
 pub async fn can_read(relay: &super::Relay, token: &str, id: DocumentId, name: &str) -> bool {
     let mut device = Device::connect(&relay.ws_url_as(token), name).await;
-    let listed = loop {
-        match tokio::time::timeout(PATIENCE, next_message(&mut device.ws))
-            .await
-            .unwrap()
-            .unwrap()
-        {
-            Message::Catalog { documents, .. } => {
-                break documents.iter().any(|e| e.document_id == id);
-            }
-            other => {
-                let effects = device.hub.receive(&device.relay, other).unwrap();
-                device.send(effects).await;
-            }
-        }
-    };
+    let listed = device.catalogued().await.contains(&id);
     // A device that never listed it asks for it outright.
     let mut asking = Device::connect(&relay.ws_url_as(token), &format!("{name}-asks")).await;
     let effects = asking.hub.request(id);

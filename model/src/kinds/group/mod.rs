@@ -80,7 +80,7 @@ impl DocumentKind for GroupKind {
     const HAS_FACTS: bool = true;
 
     /// Each member person, and each member organisation, is in the group.
-    fn facts(group: &Group) -> Vec<Fact> {
+    fn facts(_: &DocumentId, group: &Group) -> Vec<Fact> {
         let people = group.people.keys().map(|person| Fact::InGroup {
             person: person.clone(),
             group: group.group.clone(),

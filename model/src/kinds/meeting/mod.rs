@@ -7,7 +7,7 @@ pub mod schema;
 
 use automerge::{Automerge, ROOT};
 
-use super::{DocumentKind, Fact, Facts, Write};
+use super::{DocumentKind, Fact, Facts, Topic, Write};
 use crate::authz::{Principal, Refusal};
 use crate::erasure::{ErasedPerson, Erasure};
 use crate::ids::{DocumentId, GroupId, PersonId};
@@ -114,6 +114,25 @@ impl DocumentKind for MeetingKind {
             Audience::Groups => view.invited.contains(&who.person) || member(),
             Audience::Invited => view.invited.contains(&who.person),
         }
+    }
+
+    /// Who may read it depends on its groups' members.
+    fn depends_on(view: &MeetingView) -> Vec<Topic> {
+        view.groups.iter().cloned().map(Topic::Group).collect()
+    }
+
+    const HAS_FACTS: bool = true;
+
+    /// Each host hosts it (the meeting's needs documents are theirs to read).
+    fn facts(id: &DocumentId, meeting: &Meeting) -> Vec<Fact> {
+        meeting
+            .hosts
+            .iter()
+            .map(|person| Fact::Hosts {
+                person: person.clone(),
+                meeting: *id,
+            })
+            .collect()
     }
 
     fn check_write(w: &Write<'_, Self>) -> Result<(), Refusal> {

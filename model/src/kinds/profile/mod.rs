@@ -8,7 +8,7 @@ pub mod schema;
 
 use automerge::{Automerge, ROOT};
 
-use super::{DocumentKind, Fact, Facts, Write};
+use super::{DocumentKind, Fact, Facts, Topic, Write};
 use crate::authz::{Principal, Refusal};
 use crate::erasure::{ErasedPerson, Erasure};
 use crate::ids::{DocumentId, OrganisationId, PersonId};
@@ -81,11 +81,8 @@ impl DocumentKind for ProfileKind {
 
     /// A sign-up with an organisation can make the person's profile readable to its
     /// coordinators ("my organisations"), and its withdrawal unreadable.
-    fn watches(fact: &Fact) -> Option<DocumentId> {
-        match fact {
-            Fact::SignedUp { person, .. } => Some(profile_document_id(person)),
-            _ => None,
-        }
+    fn depends_on(view: &ProfileView) -> Vec<Topic> {
+        vec![Topic::SignUps(view.owner.clone())]
     }
 
     fn derived_ids(people: &[PersonId], _: &[OrganisationId]) -> Vec<DocumentId> {

@@ -79,7 +79,7 @@ impl DocumentKind for TaskKind {
 
     /// Everyone with an active sign-up on one of its shifts has signed up with its
     /// organisation (a draft's sign-ups count too: they were made while it was published).
-    fn facts(task: &Task) -> Vec<Fact> {
+    fn facts(_: &DocumentId, task: &Task) -> Vec<Fact> {
         task.signed_up_people()
             .into_iter()
             .map(|person| Fact::SignedUp {
