@@ -11,6 +11,14 @@ use crate::authz::{Principal, Role};
 use crate::ids::{OrganisationId, PersonId};
 use crate::text_enum::text_enum;
 
+/// A person found by `GET /api/people?q=` (to add to a group, to invite to a meeting).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonFound {
+    pub person: PersonId,
+    pub name: String,
+    pub email: String,
+}
+
 /// A user as the API shows it (never the password hash). The app remembers the signed-in
 /// user in this shape so that it opens offline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

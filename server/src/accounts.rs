@@ -39,7 +39,10 @@ pub const SESSION_DAYS: i64 = 30;
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
 /// A user as the API shows it (never the password hash): the type the app reads too.
-pub use samskab_model::api::User;
+pub use samskab_model::api::{PersonFound, User};
+
+/// The most people one search finds.
+pub const PEOPLE_FOUND: usize = 20;
 
 /// What registering or creating a user needs.
 #[derive(Clone)]
@@ -239,6 +242,54 @@ impl Accounts {
 
     pub fn user(&self, id: &PersonId) -> Result<Option<User>, AccountError> {
         Ok(self.store.user(id)?)
+    }
+
+    /// People `who` may find by `query`, to add to a group or invite to a meeting: staff and
+    /// admins search names and e-mails (case-insensitive, at least two characters, the
+    /// first [`PEOPLE_FOUND`] by name); a coordinator finds only the person with exactly the
+    /// e-mail typed (someone they already know); a volunteer no one. `None`: not allowed.
+    pub fn find_people(
+        &self,
+        who: &User,
+        query: &str,
+    ) -> Result<Option<Vec<PersonFound>>, AccountError> {
+        let query = query.trim().to_lowercase();
+        match who.role {
+            Role::Staff | Role::Admin => {
+                if query.chars().count() < 2 {
+                    return Ok(Some(Vec::new()));
+                }
+                let mut found: Vec<PersonFound> = self
+                    .store
+                    .directory()?
+                    .into_iter()
+                    .filter(|(_, name, email)| {
+                        name.to_lowercase().contains(&query) || email.contains(&query)
+                    })
+                    .map(|(person, name, email)| PersonFound {
+                        person,
+                        name,
+                        email,
+                    })
+                    .collect();
+                found.sort_by(|a, b| {
+                    (a.name.to_lowercase(), &a.person).cmp(&(b.name.to_lowercase(), &b.person))
+                });
+                found.truncate(PEOPLE_FOUND);
+                Ok(Some(found))
+            }
+            Role::Coordinator => Ok(Some(
+                self.user_by_email(&query)?
+                    .map(|u| PersonFound {
+                        person: u.id,
+                        name: u.name,
+                        email: u.email,
+                    })
+                    .into_iter()
+                    .collect(),
+            )),
+            Role::Volunteer => Ok(None),
+        }
     }
 
     /// The user with this e-mail (compared trimmed and lowercased), if there is one.

@@ -19,7 +19,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, State};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -67,6 +67,7 @@ pub fn routes() -> Router<Arc<AppState>> {
             "/organisations",
             get(organisations).post(create_organisation),
         )
+        .route("/people", get(find_people))
         .route("/invitations", post(invite))
         .route("/invitations/accept", post(accept_invitation))
 }
@@ -372,6 +373,25 @@ async fn change_password(
     state.sync.end_user_sessions(user.id.clone());
     tracing::info!(user = %user.id, "password changed; other sessions ended");
     Ok(signed_in(user, token, &headers))
+}
+
+#[derive(Debug, Deserialize)]
+struct PeopleQuery {
+    #[serde(default)]
+    q: String,
+}
+
+/// `GET /api/people?q=`: people to add to a group or invite to a meeting
+/// ([`crate::accounts::Accounts::find_people`]); 403 for a volunteer.
+async fn find_people(
+    State(state): State<Arc<AppState>>,
+    current: CurrentUser,
+    Query(query): Query<PeopleQuery>,
+) -> Result<Response, ApiError> {
+    let accounts = state.accounts.clone();
+    let found = blocking(move || accounts.find_people(&current.user, &query.q)).await?;
+    let found = found.ok_or(ApiError::Forbidden)?;
+    Ok(Json(found).into_response())
 }
 
 async fn organisations(

@@ -374,3 +374,62 @@ async fn staff_create_organisations_and_invitations_make_coordinators() {
     assert_eq!(forged.status(), StatusCode::GONE);
     relay.shutdown().await;
 }
+
+async fn people(relay: &Relay, token: &str, q: &str) -> (StatusCode, Vec<Value>) {
+    let res = relay
+        .client
+        .get(format!("{}/api/people", relay.base))
+        .query(&[("q", q)])
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status();
+    let found = if status == StatusCode::OK {
+        res.json().await.unwrap()
+    } else {
+        Vec::new()
+    };
+    (status, found)
+}
+
+#[tokio::test]
+async fn staff_find_people_by_name_coordinators_only_by_exact_email_volunteers_not_at_all() {
+    let relay = Relay::start_with(tempfile::tempdir().unwrap(), true).await;
+    let carla = relay.login("carla@demo.samskab.dk").await;
+    let bo = relay.login("bo@demo.samskab.dk").await;
+    let anna = relay.login("anna@demo.samskab.dk").await;
+    let names = |found: &[Value]| -> Vec<String> {
+        found
+            .iter()
+            .map(|p| p["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    // Staff: part of a name or an e-mail, any case, Danish letters too.
+    relay.register("Søren").await;
+    let (status, found) = people(&relay, &carla, "FRIVILLIG").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(names(&found), ["Anna Frivillig"]);
+    assert_eq!(found[0]["person"], "demo-anna");
+    assert_eq!(names(&people(&relay, &carla, "søREN").await.1), ["Søren"]);
+    assert_eq!(
+        names(&people(&relay, &carla, "bo@demo").await.1),
+        ["Bo Jensen"]
+    );
+    assert!(people(&relay, &carla, "a").await.1.is_empty(), "too short");
+    // A coordinator: only the exact e-mail of someone they know.
+    let (status, found) = people(&relay, &bo, "Anna").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(found.is_empty(), "no browsing by name: {found:?}");
+    assert_eq!(
+        names(&people(&relay, &bo, " Anna@Demo.Samskab.dk ").await.1),
+        ["Anna Frivillig"]
+    );
+    // A volunteer: no one; nobody signed out.
+    assert_eq!(
+        people(&relay, &anna, "bo@demo.samskab.dk").await.0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(people(&relay, "", "anna").await.0, StatusCode::UNAUTHORIZED);
+    relay.shutdown().await;
+}

@@ -155,7 +155,7 @@ async fn groups_and_meetings_are_read_by_their_members_and_no_one_else() {
         open::<Group>(&relay, &p.carla, group(ELDER_CARE_GROUP), "carla-group").await;
     elder
         .people
-        .insert(p.vera_id.clone(), Membership { since: now });
+        .insert(p.vera_id.clone(), Membership::person(now, "Vera"));
     carla
         .change(group(ELDER_CARE_GROUP), |d| write(d, &elder))
         .await;

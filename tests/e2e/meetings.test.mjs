@@ -1,6 +1,7 @@
 // Dialogue meetings in real browsers against the real relay: staff plan a meeting for the
-// elder-care associations' group and publish it; a member answers and proposes an agenda item
-// on her phone without a network; the host accepts the proposal; at the meeting two tablets
+// elder-care associations' group and publish it; a member answers, writes her needs (which
+// only the host reads) and proposes an agenda item on her phone without a network; the host
+// reads her needs and accepts the proposal; at the meeting two tablets
 // with no network check people in (a walk-in too) and write the minutes at once, and both
 // tablets' words survive; a decision becomes an action item, and that a task-bank draft; the
 // minutes are approved and reach the member; the next meeting of the series starts with the
@@ -77,6 +78,11 @@ test("staff plan a meeting for a group; a member answers and proposes offline; t
   await phone.getByRole("button", { name: "Ja, jeg kommer" }).click();
   await phone.getByTestId("meeting-notice").getByText("Du kommer").waitFor();
   assert.equal(await phone.getByRole("button", { name: "Ja, jeg kommer" }).getAttribute("aria-pressed"), "true");
+  // Her needs go to the hosts alone, saved on the phone until the network is back.
+  await phone.getByLabel("Har du behov, værterne skal kende? (fx kørestol, tolk, kost)").fill("Jeg kommer i kørestol.");
+  await phone.getByRole("button", { name: "Gem behov" }).click();
+  await phone.getByTestId("meeting-notice").getByText("Dine behov er gemt. Kun værterne kan se dem.").waitFor();
+  assert.equal(await phone.getByRole("heading", { name: "Deltagernes behov" }).count(), 0, "Anna hosts nothing");
   await phone.getByLabel("Punkt", { exact: true }).fill("Kørsel til møderne");
   await phone.getByRole("button", { name: "Send forslaget" }).click();
   await phone.getByTestId("proposals").getByText("Kørsel til møderne").waitFor();
@@ -86,6 +92,9 @@ test("staff plan a meeting for a group; a member answers and proposes offline; t
 
   // The host sees the answer and the proposal, and takes it onto the agenda.
   await page.getByTestId("meeting-seats").getByText("1 af 20 pladser taget").waitFor({ timeout: 30_000 });
+  const needs = page.getByTestId("meeting-needs");
+  await needs.getByText("Jeg kommer i kørestol.").waitFor({ timeout: 30_000 });
+  assert.match(await needs.locator("dt").first().innerText(), /Anna/);
   await page.getByRole("button", { name: "Tag «Kørsel til møderne» med på dagsordenen" }).click();
   await page.getByTestId("agenda").getByText("Kørsel til møderne").waitFor();
   await saved(page);

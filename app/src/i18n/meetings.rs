@@ -39,6 +39,25 @@ define_messages! {
         da: "Dit navn og dit svar kan ses af alle, der kan se mødet.",
         en: "Your name and your answer can be seen by everyone who can see the meeting.",
     },
+    NeedsLabel => {
+        da: "Har du behov, værterne skal kende? (fx kørestol, tolk, kost)",
+        en: "Do you have needs the hosts should know of? (e.g. wheelchair, interpreter, diet)",
+    },
+    NeedsPrivate => {
+        da: "Kun mødets værter kan se det, du skriver her.",
+        en: "Only the meeting's hosts can see what you write here.",
+    },
+    NeedsSave => { da: "Gem behov", en: "Save needs" },
+    NeedsSaved => {
+        da: "Dine behov er gemt. Kun værterne kan se dem.",
+        en: "Your needs are saved. Only the hosts can see them.",
+    },
+    NeedsTitle => { da: "Deltagernes behov", en: "Participants' needs" },
+    NeedsNone => { da: "Ingen har skrevet behov.", en: "No one has written any needs." },
+    NeedsHostsOnly => {
+        da: "Kun mødets værter ser denne liste.",
+        en: "Only the meeting's hosts see this list.",
+    },
     AgendaTitle => { da: "Dagsorden", en: "Agenda" },
     AgendaEmpty => { da: "Dagsordenen er ikke lagt endnu.", en: "The agenda is not set yet." },
     AgendaProposals => { da: "Forslag til dagsordenen", en: "Proposals for the agenda" },
@@ -121,6 +140,13 @@ define_messages! {
     MeetingAudience => { da: "Hvem er mødet for?", en: "Who is the meeting for?" },
     MeetingAudiencePublic => { da: "Alle i Samskab", en: "Everyone in Samskab" },
     MeetingAudienceGroups => { da: "Medlemmerne af de valgte grupper", en: "The members of the chosen groups" },
+    MeetingAudienceInvited => { da: "Kun inviterede personer", en: "Only invited people" },
+    MeetingInvited => { da: "Inviterede personer", en: "Invited people" },
+    MeetingInvitedHint => {
+        da: "De inviterede kan se mødet, uanset hvem mødet ellers er for.",
+        en: "Those invited can see the meeting, whoever else it is for.",
+    },
+    MeetingInvitedNone => { da: "Ingen er inviteret endnu.", en: "No one is invited yet." },
     MeetingGroupsHint => { da: "Mødet hører til disse grupper:", en: "The meeting belongs to these groups:" },
     MeetingCapacity => { da: "Antal pladser (tom: ingen grænse)", en: "Seats (empty: no limit)" },
     MeetingSave => { da: "Gem mødet", en: "Save the meeting" },
@@ -135,6 +161,17 @@ define_messages! {
     GroupNewName => { da: "Ny gruppes navn", en: "New group's name" },
     GroupCreate => { da: "Opret gruppe", en: "Create group" },
     GroupOrganisations => { da: "Medlemsorganisationer", en: "Member organisations" },
+    GroupPeople => { da: "Personer", en: "People" },
+    GroupNoPeople => { da: "Ingen personer er medlemmer i egen ret.", en: "No people are members in their own right." },
+    PeopleFindStaff => { da: "Find en person (navn eller e-mail)", en: "Find a person (name or e-mail)" },
+    PeopleFindByEmail => { da: "Personens e-mail", en: "The person's e-mail" },
+    PeopleSearch => { da: "Søg", en: "Search" },
+    PeopleNoneFound => { da: "Ingen fundet.", en: "No one found." },
+    PeopleOffline => {
+        da: "Søgningen kræver netværk. Prøv igen, når du er online.",
+        en: "Searching needs a network. Try again when you are online.",
+    },
+    PeopleUnknownName => { da: "(navn ukendt)", en: "(name unknown)" },
     GroupAddOrganisation => { da: "Tilføj organisation", en: "Add organisation" },
     GroupChoose => { da: "Vælg", en: "Choose" },
     GroupAdd => { da: "Tilføj", en: "Add" },
@@ -274,10 +311,26 @@ pub fn group_members(people: usize, organisations: usize, lang: Lang) -> String 
     }
 }
 
-pub fn group_people(people: usize, lang: Lang) -> String {
+pub fn uninvite_label(name: &str, lang: Lang) -> String {
     match lang {
-        Lang::Da => format!("Desuden {people} personer som medlemmer i egen ret."),
-        Lang::En => format!("Also {people} people as members in their own right."),
+        Lang::Da => format!("Fjern {name} fra de inviterede"),
+        Lang::En => format!("Remove {name} from those invited"),
+    }
+}
+
+pub fn add_person_label(name: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Da => format!("Tilføj {name}"),
+        Lang::En => format!("Add {name}"),
+    }
+}
+
+pub fn people_found(n: usize, lang: Lang) -> String {
+    match (lang, n) {
+        (Lang::Da, 1) => "1 person fundet.".into(),
+        (Lang::Da, n) => format!("{n} personer fundet."),
+        (Lang::En, 1) => "1 person found.".into(),
+        (Lang::En, n) => format!("{n} people found."),
     }
 }
 

@@ -58,8 +58,8 @@ define_messages! {
     },
     PrivacyWhatTitle => { da: "Hvad vi gemmer", en: "What we store" },
     PrivacyWhat => {
-        da: "Din konto (navn, e-mail, telefon hvis du giver den, adgangskoden krypteret), dit CV hvis du udfylder det, dine tilmeldinger til vagter og svar på møder, dine beskeder (fx at et møde er aflyst) og hvordan du vil have dem, hvornår du sidst brugte Samskab, og en log over hvem der har set dit CV. Kun du kan se dine beskeder; de slettes efter 180 dage.",
-        en: "Your account (name, email, phone if you give it, the password encrypted), your CV if you fill it in, your sign-ups for shifts and answers to meetings, your notices (e.g. that a meeting is cancelled) and how you want them, when you last used Samskab, and a log of who has seen your CV. Only you can see your notices; they are deleted after 180 days.",
+        da: "Din konto (navn, e-mail, telefon hvis du giver den, adgangskoden krypteret), dit CV hvis du udfylder det, dine tilmeldinger til vagter og svar på møder, de behov du skriver til et mødes værter, dine beskeder (fx at et møde er aflyst) og hvordan du vil have dem, hvornår du sidst brugte Samskab, og en log over hvem der har set dit CV. Kun du kan se dine beskeder; de slettes efter 180 dage. Dine behov til et møde ser kun du og mødets værter.",
+        en: "Your account (name, email, phone if you give it, the password encrypted), your CV if you fill it in, your sign-ups for shifts and answers to meetings, the needs you write to a meeting's hosts, your notices (e.g. that a meeting is cancelled) and how you want them, when you last used Samskab, and a log of who has seen your CV. Only you can see your notices; they are deleted after 180 days. Only you and the meeting's hosts see your needs for a meeting.",
     },
     PrivacyWhyTitle => { da: "Hvorfor", en: "Why" },
     PrivacyWhy => {

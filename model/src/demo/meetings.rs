@@ -32,29 +32,34 @@ where
 
 /// The demo groups.
 pub fn groups(now: Millis) -> Vec<Group> {
-    let since = Membership {
-        since: now - 60 * DAY,
-    };
+    let since = Membership::from(now - 60 * DAY);
+    let person = |name: &str| Membership::person(now - 60 * DAY, name);
     let mut coordination = Group::new(parse(COORDINATION_GROUP), "Koordinationsgruppen", now);
     coordination.description = "Kommunens tværgående koordinationsgruppe for frivillighed: \
         forvaltningerne, de store foreninger og frivilligcentret mødes hver måned."
         .into();
-    coordination.people.insert(parse("demo-carla"), since);
+    coordination
+        .people
+        .insert(parse("demo-carla"), person("Carla Kommune"));
     for org in [
         "haslev-fodbold",
         "haslev-bibliotek",
         "aktivitetscenter-haslev",
     ] {
-        coordination.organisations.insert(parse(org), since);
+        coordination.organisations.insert(parse(org), since.clone());
     }
     let mut elder = Group::new(parse(ELDER_CARE_GROUP), "Ældreområdets foreninger", now);
     elder.description = "Foreninger, vennekredse og initiativtagere, der arbejder med og for \
         ældre borgere i Faxe Kommune."
         .into();
-    elder.people.insert(parse("demo-anna"), since);
-    elder.people.insert(parse("demo-carla"), since);
+    elder
+        .people
+        .insert(parse("demo-anna"), person("Anna Frivillig"));
+    elder
+        .people
+        .insert(parse("demo-carla"), person("Carla Kommune"));
     for org in ["faxe-plejecenter-venner", "aktivitetscenter-haslev"] {
-        elder.organisations.insert(parse(org), since);
+        elder.organisations.insert(parse(org), since.clone());
     }
     vec![coordination, elder]
 }

@@ -61,6 +61,8 @@ pub trait UserStore {
     fn replace_password(&self, id: &PersonId, hash: &str) -> Result<(), StoreError>;
     /// The ids of every user.
     fn person_ids(&self) -> Result<Vec<PersonId>, StoreError>;
+    /// Every user's id, name and e-mail: what a search for people looks through.
+    fn directory(&self) -> Result<Vec<(PersonId, String, String)>, StoreError>;
 }
 
 /// Organisations and who belongs to them.

@@ -15,6 +15,7 @@ use samskab_model::kinds::meeting::{
 use samskab_model::kinds::organisation::{OrganisationKind, organisation_document_id};
 use samskab_model::{DocumentId, OrganisationId};
 
+use super::needs::{HostNeeds, MyNeeds};
 use super::room::Room;
 use super::{new_item, path, status_label};
 use crate::components::focus_soon;
@@ -109,6 +110,16 @@ fn MeetingView(id: DocumentId, doc: Memo<Option<Meeting>>) -> impl IntoView {
                 .is_some_and(|(m, p)| runs(&p, &m.hosts))
         })
     });
+    let hosts_it = {
+        let me = me.clone();
+        Memo::new(move |_| {
+            doc.with(|d| {
+                d.as_ref()
+                    .zip(me.as_ref())
+                    .is_some_and(|(m, me)| m.is_host(me))
+            })
+        })
+    };
     let status = Memo::new(move |_| doc.with(|d| d.as_ref().map(|m| m.status)));
     let group_names = move || {
         sync.view.version.track();
@@ -187,6 +198,7 @@ fn MeetingView(id: DocumentId, doc: Memo<Option<Meeting>>) -> impl IntoView {
             {me.clone().map(|me| view! { <Answer id doc me notice error/> })}
             <Agenda id doc runs_it notice error/>
             {move || runs_it.get().then(|| view! { <HostActions id doc notice error/> })}
+            {move || hosts_it.get().then(|| view! { <HostNeeds id doc/> })}
             <Room id doc notice error/>
             <p><A href="/moeder">{move || i18n.t(Msg::MeetingsAll)}</A></p>
         </article>
@@ -210,6 +222,7 @@ fn Answer(
     let name = user.as_ref().map(|u| u.name.clone()).unwrap_or_default();
     let organisations: Vec<OrganisationId> = user.map(|u| u.organisations).unwrap_or_default();
     let on_behalf = RwSignal::new(String::new());
+    let needs_of = me.clone();
     let mine = {
         let me = me.clone();
         Memo::new(move |_| {
@@ -290,6 +303,12 @@ fn Answer(
                 </section>
             }
         })}
+        {move || {
+            let coming = matches!(mine.get(), Some(RsvpAnswer::Yes | RsvpAnswer::Maybe));
+            let published = doc.with(|d| d.as_ref().is_some_and(|m| m.status == MeetingStatus::Published));
+            let me = needs_of.clone();
+            (coming && published).then(|| view! { <MyNeeds id doc me notice error/> })
+        }}
     }
 }
 

@@ -7,13 +7,16 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
+use samskab_model::api::PersonFound;
+use samskab_model::authz::Role;
 use samskab_model::kinds::group::GroupKind;
 use samskab_model::kinds::meeting::{Audience, Meeting, MeetingKind, MeetingType};
 use samskab_model::{DocumentId, GroupId};
 
 use super::path;
+use super::people::PeoplePicker;
 use crate::components::{focus_soon, page_title};
-use crate::i18n::{Msg, use_i18n};
+use crate::i18n::{self, Msg, use_i18n};
 use crate::session::use_session;
 use crate::sync_client::use_sync;
 use crate::time;
@@ -78,6 +81,11 @@ fn MeetingForm(meeting: Meeting, id: Option<DocumentId>) -> impl IntoView {
     let online = RwSignal::new(meeting.online.clone());
     let audience = RwSignal::new(meeting.audience);
     let groups = RwSignal::new(meeting.groups.clone());
+    let invited = RwSignal::new(meeting.invited.clone());
+    let invited_names = RwSignal::new(meeting.invited_names.clone());
+    let staff = use_session()
+        .user()
+        .is_some_and(|u| matches!(u.role, Role::Staff | Role::Admin));
     let capacity = RwSignal::new(if meeting.capacity == 0 {
         String::new()
     } else {
@@ -119,6 +127,8 @@ fn MeetingForm(meeting: Meeting, id: Option<DocumentId>) -> impl IntoView {
             m.online = online.get_untracked().trim().to_owned();
             m.audience = audience.get_untracked();
             m.groups = groups.get_untracked();
+            m.invited = invited.get_untracked();
+            m.invited_names = invited_names.get_untracked();
             m.capacity = capacity.get_untracked().trim().parse().unwrap_or(0);
             m.updated_at = m.updated_at.max(time::now());
         };
@@ -203,6 +213,43 @@ fn MeetingForm(meeting: Meeting, id: Option<DocumentId>) -> impl IntoView {
                                 {name}</label>
                         }
                     }).collect_view()}
+                    <label class="check"><input type="radio" name="audience" prop:checked=move || audience.get() == Audience::Invited on:change=move |_| audience.set(Audience::Invited)/>{move || i18n.t(Msg::MeetingAudienceInvited)}</label>
+                    <h2 id="invited-title">{move || i18n.t(Msg::MeetingInvited)}</h2>
+                    <p class="muted">{move || i18n.t(Msg::MeetingInvitedHint)}</p>
+                    {move || {
+                        let names = invited_names.get();
+                        let list = invited.get();
+                        if list.is_empty() {
+                            return view! { <p>{move || i18n.t(Msg::MeetingInvitedNone)}</p> }.into_any();
+                        }
+                        view! {
+                            <ul class="member-list" data-testid="invited" aria-labelledby="invited-title">
+                                {list.into_iter().map(|p| {
+                                    let name = names.get(p.as_str()).cloned().unwrap_or_else(|| i18n.t(Msg::PeopleUnknownName).to_owned());
+                                    let label = name.clone();
+                                    view! {
+                                        <li>
+                                            {name}
+                                            <button type="button" class="button small secondary"
+                                                aria-label=move || i18n::uninvite_label(&label, i18n.lang())
+                                                on:click=move |_| {
+                                                    invited.update(|l| l.retain(|x| *x != p));
+                                                    invited_names.update(|n| { n.remove(p.as_str()); });
+                                                }>
+                                                {move || i18n.t(Msg::GroupRemove)}
+                                            </button>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }}
+                    <PeoplePicker id="invite-person" staff exclude=Signal::derive(move || invited.get())
+                        on_pick=Callback::new(move |found: PersonFound| {
+                            invited_names.update(|n| { n.insert(found.person.to_string(), found.name.clone()); });
+                            invited.update(|l| if !l.contains(&found.person) { l.push(found.person.clone()); });
+                            focus_soon("invite-person-query".into());
+                        })/>
                 </fieldset>
                 <label for="meeting-capacity">{move || i18n.t(Msg::MeetingCapacity)}</label>
                 <input id="meeting-capacity" type="number" min="0" max="5000" inputmode="numeric" prop:value=move || capacity.get() on:input=move |ev| capacity.set(event_target_value(&ev))/>

@@ -1,17 +1,19 @@
 //! Grupper: the groups the person belongs to (staff see all), each with its member
-//! organisations, its coming meetings, its minutes and its open action items. Staff make a
-//! group and choose its member organisations here.
+//! organisations and people, its coming meetings, its minutes and its open action items.
+//! Staff make a group and choose its member organisations and people here.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
+use samskab_model::api::PersonFound;
 use samskab_model::authz::Role;
 use samskab_model::kinds::group::{Group, GroupKind, Membership, group_document_id};
 use samskab_model::kinds::meeting::{MeetingKind, MeetingStatus};
 use samskab_model::kinds::organisation::{OrganisationKind, organisation_document_id};
-use samskab_model::{GroupId, OrganisationId};
+use samskab_model::{GroupId, OrganisationId, PersonId};
 
+use super::people::PeoplePicker;
 use super::{new_item, path};
 use crate::components::{focus_soon, page_title};
 use crate::i18n::{self, Msg, use_i18n};
@@ -141,7 +143,14 @@ pub fn GroupPage() -> impl IntoView {
         list.sort_by_key(|(_, m)| m.start);
         list
     };
-    let change_members = move |edit: Box<dyn FnOnce(&mut Group)>, done: Msg| {
+    let member_ids = move || {
+        group.with(|g| {
+            g.as_ref()
+                .map(|g| g.people.keys().cloned().collect::<Vec<_>>())
+                .unwrap_or_default()
+        })
+    };
+    let change_members = move |edit: Box<dyn FnOnce(&mut Group) + Send>, done: Msg| {
         let Some(g) = slug.get_untracked() else {
             return;
         };
@@ -202,6 +211,20 @@ pub fn GroupPage() -> impl IntoView {
             .keys()
             .map(|o| (o.clone(), org_name(o)))
             .collect();
+        let unknown = i18n.t(Msg::PeopleUnknownName);
+        let mut people: Vec<(PersonId, String)> = g
+            .people
+            .iter()
+            .map(|(p, m)| {
+                let name = if m.name.is_empty() {
+                    unknown.to_owned()
+                } else {
+                    m.name.clone()
+                };
+                (p.clone(), name)
+            })
+            .collect();
+        people.sort_by_key(|(_, name)| name.to_lowercase());
         let candidates: Vec<(OrganisationId, String)> = sync
             .documents::<OrganisationKind>()
             .into_iter()
@@ -232,7 +255,33 @@ pub fn GroupPage() -> impl IntoView {
                         }
                     }).collect_view()}
                 </ul>
-                <p class="muted">{move || i18n::group_people(g.people.len(), i18n.lang())}</p>
+                <h2>{move || i18n.t(Msg::GroupPeople)}</h2>
+                {if people.is_empty() { view! { <p class="muted">{move || i18n.t(Msg::GroupNoPeople)}</p> }.into_any() } else { view! {
+                    <ul class="member-list" data-testid="group-people">
+                        {people.into_iter().map(|(p, name)| {
+                            let label = name.clone();
+                            view! {
+                                <li>
+                                    {name.clone()}
+                                    {staff.then(|| view! {
+                                        <button type="button" class="button small secondary"
+                                            aria-label=move || i18n::remove_member_label(&label, i18n.lang())
+                                            on:click=move |_| { let p = p.clone(); change_members(Box::new(move |g| { g.people.remove(&p); }), Msg::GroupSaved) }>
+                                            {move || i18n.t(Msg::GroupRemove)}
+                                        </button>
+                                    })}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any() }}
+                {staff.then(|| view! {
+                    <PeoplePicker id="group-person" staff=true exclude=Signal::derive(member_ids)
+                        on_pick=Callback::new(move |found: PersonFound| {
+                            change_members(Box::new(move |g| { g.people.insert(found.person, Membership::person(time::now(), &found.name)); }), Msg::GroupSaved);
+                            focus_soon("group-person-query".into());
+                        })/>
+                })}
                 {(staff && !candidates.is_empty()).then(|| view! {
                     <div class="row">
                         <label for="group-add-org">{move || i18n.t(Msg::GroupAddOrganisation)}</label>
@@ -242,7 +291,7 @@ pub fn GroupPage() -> impl IntoView {
                         </select>
                         <button type="button" class="button secondary" on:click=move |_| {
                             if let Ok(o) = add_org.get_untracked().parse::<OrganisationId>() {
-                                change_members(Box::new(move |g| { g.organisations.insert(o, Membership { since: time::now() }); }), Msg::GroupSaved);
+                                change_members(Box::new(move |g| { g.organisations.insert(o, Membership::from(time::now())); }), Msg::GroupSaved);
                             }
                         }>{move || i18n.t(Msg::GroupAdd)}</button>
                     </div>

@@ -6,6 +6,9 @@
 //!   meeting and the group), and small helpers the screens share;
 //! - `detail`: one meeting's page (what, when, where, answering, the agenda, the hosts'
 //!   buttons);
+//! - `people`: finding a person (at the relay) to add to a group or invite to a meeting;
+//! - `needs`: a person's needs for a meeting, written with their answer, and the list the
+//!   hosts read;
 //! - `room`: what happens in the room (check-in at the door, minutes, decisions, action
 //!   items);
 //! - `form`: planning a meeting and changing it;
@@ -16,6 +19,8 @@ mod calendar;
 mod detail;
 mod form;
 mod groups;
+mod needs;
+mod people;
 mod room;
 
 pub use calendar::CalendarFeed;
@@ -29,6 +34,7 @@ use samskab_model::kinds::group::{Group, GroupError, GroupKind};
 use samskab_model::kinds::meeting::{
     Meeting, MeetingError, MeetingKind, MeetingStatus, RsvpAnswer,
 };
+use samskab_model::kinds::needs::{Needs, NeedsError, NeedsKind};
 use samskab_model::{DocumentId, ItemId, Lang, PersonId};
 
 use crate::components::page_title;
@@ -57,6 +63,18 @@ impl Editable for GroupKind {
     }
 
     fn describe(problem: &GroupError, lang: Lang) -> String {
+        problem.describe(lang)
+    }
+}
+
+impl Editable for NeedsKind {
+    type Problem = NeedsError;
+
+    fn problems(needs: &Needs) -> Vec<NeedsError> {
+        needs.problems()
+    }
+
+    fn describe(problem: &NeedsError, lang: Lang) -> String {
         problem.describe(lang)
     }
 }

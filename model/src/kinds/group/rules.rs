@@ -82,7 +82,8 @@ pub fn check_group_write(
         );
         let shape = matches!(
             p.as_slice(),
-            [_] | ["people" | "organisations", _] | ["people" | "organisations", _, "since"]
+            [_] | ["people" | "organisations", _]
+                | ["people" | "organisations", _, "since" | "name"]
         );
         if (fixed && before.is_some()) || !shape {
             return Err(Refusal::Forbidden {
@@ -122,9 +123,9 @@ mod tests {
         let mut after = before.clone();
         after.people.insert(
             "vera".parse().unwrap(),
-            super::super::schema::Membership { since: 1 },
+            super::super::schema::Membership::person(1, "Vera"),
         );
-        let wrote = paths(&["people/vera", "people/vera/since"]);
+        let wrote = paths(&["people/vera", "people/vera/since", "people/vera/name"]);
         for staff in [who("carla", Role::Staff), who("adam", Role::Admin)] {
             assert_eq!(
                 check_group_write(&staff, &id, Some(&before), &after, &wrote),

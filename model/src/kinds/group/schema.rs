@@ -42,10 +42,32 @@ pub struct Group {
     pub updated_at: Millis,
 }
 
-/// When a member was added.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate)]
+/// When a member was added, and a person's name as staff found them (so the group's page
+/// lists its people by name without a network; empty for an organisation, whose name its own
+/// document holds, and in groups written before names were kept).
+#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate)]
 pub struct Membership {
     pub since: Millis,
+    #[autosurgeon(missing = "String::new")]
+    pub name: String,
+}
+
+impl Membership {
+    /// An organisation's membership from `since`.
+    pub fn from(since: Millis) -> Self {
+        Self {
+            since,
+            name: String::new(),
+        }
+    }
+
+    /// A person's membership from `since`, under `name`.
+    pub fn person(since: Millis, name: &str) -> Self {
+        Self {
+            since,
+            name: name.trim().to_owned(),
+        }
+    }
 }
 
 impl Group {

@@ -8,7 +8,7 @@
 //!   the count of who came holds; a walk-in entry with exactly their name is renamed too;
 //! - agenda items, decisions, action items and check-ins they wrote keep their text, signed by
 //!   the pseudonym; an action item they owned has no owner;
-//! - they leave the hosts, note-takers and invited (a meeting whose only host they were keeps
+//! - they leave the hosts, note-takers and invited, their invited name too (a meeting whose only host they were keeps
 //!   the pseudonym as host, so it stays valid; staff run any meeting);
 //! - their approval of the minutes stays under the pseudonym, dated at the meeting's end.
 //!
@@ -141,6 +141,7 @@ fn write_out(meeting: &Meeting, person: &PersonId, name: Option<&str>) -> Meetin
     }
     m.note_takers.retain(|p| p != person);
     m.invited.retain(|p| p != person);
+    m.invited_names.remove(person.as_str());
     let was_host = m.hosts.contains(person);
     m.hosts.retain(|p| p != person);
     if was_host && m.hosts.is_empty() {

@@ -51,6 +51,7 @@ impl DocumentKind for MeetingKind {
         "online",
         "audience",
         "invited",
+        "invited_names",
         "capacity",
         "rsvp_closes",
         "agenda_closes",

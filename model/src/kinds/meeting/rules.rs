@@ -103,7 +103,13 @@ fn meeting_shape(path: &[&str]) -> bool {
                 _
             ]
             | [
-                "rsvps" | "agenda" | "attendance" | "decisions" | "actions" | "approvals",
+                "rsvps"
+                    | "agenda"
+                    | "attendance"
+                    | "decisions"
+                    | "actions"
+                    | "approvals"
+                    | "invited_names",
                 _
             ]
             | ["rsvps", _, "answer" | "name" | "on_behalf" | "at"]
@@ -464,6 +470,16 @@ mod tests {
         assert_eq!(
             judge(&who("sofie", Role::Staff), &m, |m| m.capacity = 10),
             Ok(())
+        );
+        // The hosts invite by name; no one else adds themselves or a name.
+        let invite = |m: &mut Meeting| {
+            m.invited.push(person("vera"));
+            m.invited_names.insert("vera".into(), "Vera Hansen".into());
+        };
+        assert_eq!(judge(&who("carla", Role::Coordinator), &m, invite), Ok(()));
+        assert_eq!(
+            judge(&who("vera", Role::Volunteer), &m, invite),
+            Err(MeetingRefusal::NotHost.into())
         );
         for other in [
             who("vera", Role::Volunteer),

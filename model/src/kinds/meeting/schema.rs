@@ -172,6 +172,10 @@ pub struct Meeting {
     pub audience: Audience,
     /// People invited by name (besides the groups' members).
     pub invited: Vec<PersonId>,
+    /// The names of those invited, by person id, as the host found them: so the hosts'
+    /// list reads offline. (Not in meetings written before names were kept.)
+    #[autosurgeon(missing = "BTreeMap::new")]
+    pub invited_names: BTreeMap<String, String>,
     /// Seats; 0 for no limit. "Yes" answers beyond it are on the waitlist, in order.
     pub capacity: u64,
     /// When RSVPs close (0: when the meeting starts).
@@ -357,6 +361,7 @@ impl Meeting {
             online: String::new(),
             audience: Audience::Public,
             invited: Vec::new(),
+            invited_names: BTreeMap::new(),
             capacity: 0,
             rsvp_closes: 0,
             agenda_closes: 0,
@@ -480,6 +485,7 @@ impl Meeting {
         next.online = self.online.clone();
         next.audience = self.audience;
         next.invited = self.invited.clone();
+        next.invited_names = self.invited_names.clone();
         next.capacity = self.capacity;
         next.series = self.series.clone();
         next.follows = follows;
@@ -547,6 +553,9 @@ impl Meeting {
         check_len("series", &self.series, limits::NAME);
         check_len("follows", &self.follows, limits::LINK);
         check_len("minutes", self.minutes.as_str(), limits::MINUTES);
+        for name in self.invited_names.values() {
+            check_len("name", name, limits::NAME);
+        }
         for item in self.agenda.values() {
             check_len("agenda title", &item.title, limits::ITEM_TITLE);
             check_len("agenda note", &item.note, limits::ITEM_NOTE);
@@ -582,6 +591,7 @@ impl Meeting {
             (self.note_takers.len(), limits::HOSTS),
             (self.groups.len(), limits::GROUPS),
             (self.invited.len(), limits::INVITED),
+            (self.invited_names.len(), limits::INVITED),
             (self.rsvps.len(), limits::PEOPLE),
             (self.attendance.len(), limits::PEOPLE),
             (self.agenda.len(), limits::AGENDA),

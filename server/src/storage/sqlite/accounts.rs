@@ -199,6 +199,23 @@ impl UserStore for SqliteAccounts {
             .collect();
         Ok(ids)
     }
+
+    fn directory(&self) -> Result<Vec<(PersonId, String, String)>, StoreError> {
+        let conn = self.conn();
+        let mut statement = conn.prepare("SELECT id, name, email FROM users")?;
+        let rows = statement
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })?
+            .filter_map(Result::ok)
+            .filter_map(|(id, name, email)| Some((id.parse().ok()?, name, email)))
+            .collect();
+        Ok(rows)
+    }
 }
 
 impl OrganisationStore for SqliteAccounts {
