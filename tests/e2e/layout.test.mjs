@@ -100,7 +100,7 @@ test("no page scrolls sideways at 320, 390, 820 or 1366 px, logged out or as any
   const roles = [
     ["anna@demo.samskab.dk", [...common]],
     ["bo@demo.samskab.dk", [...common, "/opgaver/ny", "/cv-banken", "EDIT"]],
-    ["carla@demo.samskab.dk", [...common, "/opgaver/ny", "/cv-banken"]],
+    ["carla@demo.samskab.dk", [...common, "/opgaver/ny", "/cv-banken", "/moeder/ny", "/grupper/koordinationsgruppen"]],
     ["admin@demo.samskab.dk", [...common, "/opgaver/ny", "/cv-banken"]],
   ];
   for (const [email, paths] of roles) {

@@ -39,6 +39,7 @@ define_messages! {
         da: "Dit navn og dit svar kan ses af alle, der kan se mødet.",
         en: "Your name and your answer can be seen by everyone who can see the meeting.",
     },
+    NeedsMine => { da: "Dine behov", en: "Your needs" },
     NeedsLabel => {
         da: "Har du behov, værterne skal kende? (fx kørestol, tolk, kost)",
         en: "Do you have needs the hosts should know of? (e.g. wheelchair, interpreter, diet)",

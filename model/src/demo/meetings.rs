@@ -335,6 +335,9 @@ mod tests {
                 "Nytårskur for frivillige"
             ]
         );
+        // Its owner by the name she answered under, not her id.
+        let first = next.accepted_agenda()[0].1;
+        assert!(first.note.starts_with("Anna Frivillig, "), "{}", first.note);
         assert!(next.start > now && held.end < now);
     }
 }

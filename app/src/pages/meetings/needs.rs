@@ -70,6 +70,8 @@ pub(super) fn MyNeeds(
         });
     };
     view! {
+        <section class="panel" aria-labelledby="needs-mine-title">
+        <h2 id="needs-mine-title">{move || i18n.t(Msg::NeedsMine)}</h2>
         <form class="needs" on:submit=save>
             <label for="needs-text">{move || i18n.t(Msg::NeedsLabel)}</label>
             <textarea id="needs-text" rows="3" maxlength=limits::TEXT.to_string()
@@ -79,6 +81,7 @@ pub(super) fn MyNeeds(
             <p id="needs-private" class="muted">{move || i18n.t(Msg::NeedsPrivate)}</p>
             <button type="submit" class="button secondary">{move || i18n.t(Msg::NeedsSave)}</button>
         </form>
+        </section>
     }
 }
 

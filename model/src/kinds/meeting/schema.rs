@@ -490,10 +490,12 @@ impl Meeting {
         next.series = self.series.clone();
         next.follows = follows;
         for (i, (_, action)) in self.open_actions().into_iter().enumerate() {
+            // A person by the name the meeting knows them under (their answer, their
+            // check-in, their invitation), else their id.
             let owner = action
                 .owner_person
                 .as_ref()
-                .map(|p| p.to_string())
+                .map(|p| self.name_of(p))
                 .or_else(|| action.owner_organisation.as_ref().map(|o| o.to_string()))
                 .unwrap_or_default();
             next.agenda.insert(
@@ -514,6 +516,23 @@ impl Meeting {
             );
         }
         next
+    }
+
+    /// The name the meeting knows `person` under: their answer's, their check-in's or their
+    /// invitation's; else their id.
+    pub fn name_of(&self, person: &PersonId) -> String {
+        self.rsvps
+            .get(person)
+            .map(|r| r.name.clone())
+            .or_else(|| {
+                self.attendance
+                    .values()
+                    .find(|c| c.person.as_ref() == Some(person))
+                    .map(|c| c.name.clone())
+            })
+            .or_else(|| self.invited_names.get(person.as_str()).cloned())
+            .filter(|name| !name.trim().is_empty())
+            .unwrap_or_else(|| person.to_string())
     }
 
     /// Every rule the document breaks; empty when it is valid. The app shows these before
