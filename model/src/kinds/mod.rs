@@ -412,6 +412,9 @@ macro_rules! registry {
         }
 
         /// A document of any kind, hydrated.
+        // Held one at a time, briefly (a judgement, an export): the size of the largest kind
+        // costs nothing worth a box.
+        #[allow(clippy::large_enum_variant)]
         #[derive(Debug, Clone)]
         pub enum AnyDoc {
             $($variant(<$kind as DocumentKind>::Doc),)+
