@@ -4,7 +4,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { cp, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { DIST, Relay, freePort, launchDevice, tempDir, waitControlled } from "./support.mjs";
+import { DIST, Relay, freePort, launchDevice, saved, signIn, tempDir, waitControlled } from "./support.mjs";
 
 let relay, device, page, data;
 
@@ -128,3 +128,31 @@ test("a new version waits until the user taps the banner, then takes over", asyn
 async function cacheNames() {
   return page.evaluate(async () => (await caches.keys()).filter((n) => !n.endsWith("-next")).length);
 }
+
+test("an area whose code cannot be fetched says so, the rest keeps working, and it opens once it can", async () => {
+  // No service worker (it would have the area cached): the area's code comes from the
+  // network, which fails for it as on a phone that went offline before the app was kept.
+  const phone = await launchDevice({ serviceWorkers: "block" });
+  try {
+    await signIn(phone.context, relay.url, "anna@demo.samskab.dk");
+    const p = await phone.context.newPage();
+    await p.setViewportSize({ width: 360, height: 740 });
+    await p.goto(`${relay.url}/opgaver`);
+    await saved(p);
+    const area = /\/split_meetings[^/]*\.wasm/;
+    await phone.context.route(area, (route) => route.abort("internetdisconnected"));
+    const menu = p.getByRole("navigation", { name: "Hovedmenu" });
+    await menu.getByRole("link", { name: "Møder" }).click();
+    await p.getByRole("heading", { level: 1, name: "Siden er ikke hentet endnu" }).waitFor();
+    await p.getByRole("button", { name: "Prøv igen" }).waitFor();
+    // The app did not stop: another page opens.
+    await menu.getByRole("link", { name: "Opgaver" }).click();
+    await p.getByRole("heading", { level: 1, name: "Opgaver" }).waitFor();
+    // Once the code can be had, the same menu item opens the page.
+    await phone.context.unroute(area);
+    await menu.getByRole("link", { name: "Møder" }).click();
+    await p.getByRole("heading", { level: 1, name: "Møder" }).waitFor();
+  } finally {
+    await phone.close();
+  }
+});

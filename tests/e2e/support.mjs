@@ -84,13 +84,14 @@ export class Relay {
 
 /** Chromium with a fresh profile of its own, as a separate device would be (`timezoneId`:
  * the device's time zone, e.g. "Europe/Copenhagen"; the machine's by default). */
-export async function launchDevice({ timezoneId } = {}) {
+export async function launchDevice({ timezoneId, serviceWorkers } = {}) {
   const profile = await tempDir("profile");
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     locale: "da-DK",
     ...(timezoneId ? { timezoneId } : {}),
+    ...(serviceWorkers ? { serviceWorkers } : {}),
     args: [
       "--no-sandbox",
       "--disable-gpu",

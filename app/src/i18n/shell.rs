@@ -50,6 +50,12 @@ define_messages! {
         en: "The Coffee Fund will be here: apply for a small grant for collaboration, ideas, dialogue and simple coordination.",
     },
     NotFoundTitle => { da: "Siden findes ikke", en: "Page not found" },
+    NotFetchedTitle => { da: "Siden er ikke hentet endnu", en: "This page is not downloaded yet" },
+    NotFetchedBody => {
+        da: "Denne del af Samskab er ikke gemt på din enhed endnu, og den kunne ikke hentes nu. Den åbner af sig selv, når du er på nettet igen. Alt andet virker imens.",
+        en: "This part of Samskab is not stored on your device yet, and it could not be fetched now. It opens by itself when you are online again. Everything else works meanwhile.",
+    },
+    TryAgain => { da: "Prøv igen", en: "Try again" },
     NotFoundBody => {
         da: "Den adresse findes ikke i Samskab. Brug menuen for at komme videre.",
         en: "That address does not exist in Samskab. Use the menu to go on.",

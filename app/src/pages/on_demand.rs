@@ -7,11 +7,54 @@
 //! `wasm_split_cli_support`), which the router fetches before it shows the page for the first
 //! time and the service worker keeps for offline use. Without the feature (`--dev` builds, the
 //! browser unit tests) the same routes render the page directly, so nothing else changes.
+//!
+//! A chunk that cannot be fetched (the device went offline before the service worker kept it)
+//! must not stop the app: a failed load panics in leptos's own `#[lazy]`, and a panic aborts
+//! the whole wasm module. So the views are split with `wasm_split` directly, as `fallible`:
+//! the failure comes back as an error and the route shows [`NotFetched`], a page that says so
+//! and tries again when the network is back (the failure is not cached: the next call
+//! fetches afresh).
 
 use std::future::Future;
 
 use leptos::prelude::*;
 use leptos_router::LazyRoute;
+
+use crate::components::page_title;
+use crate::i18n::{Msg, use_i18n};
+
+/// A page's code could not be fetched.
+#[derive(Debug, Clone, Copy)]
+pub struct ChunkMissing;
+
+#[cfg(feature = "split")]
+impl From<leptos::wasm_split::SplitLoaderError> for ChunkMissing {
+    fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
+        ChunkMissing
+    }
+}
+
+/// In place of a page whose code is not on the device and could not be fetched: says so, and
+/// loads the page again once the network is back (or when asked).
+#[component]
+pub fn NotFetched() -> impl IntoView {
+    let i18n = use_i18n();
+    page_title(Msg::NotFetchedTitle);
+    let again = || {
+        let _ = window().location().reload();
+    };
+    let online = window_event_listener(leptos::ev::online, move |_| again());
+    on_cleanup(move || online.remove());
+    view! {
+        <section class="page" aria-labelledby="page-title">
+            <h1 id="page-title">{move || i18n.t(Msg::NotFetchedTitle)}</h1>
+            <p class="lead">{move || i18n.t(Msg::NotFetchedBody)}</p>
+            <button type="button" class="button primary" on:click=move |_| again()>
+                {move || i18n.t(Msg::TryAgain)}
+            </button>
+        </section>
+    }
+}
 
 /// `area: route => view_fn => page;`: a unit struct `route` implementing [`LazyRoute`] whose
 /// view is `page`, rendered by `view_fn`. With the `split` feature the views of one `area` go
@@ -24,11 +67,14 @@ macro_rules! on_demand {
         #[derive(Debug, Clone, Copy)]
         pub struct $route;
 
-        // With `#[lazy]` the call goes through an import the split tool links to the chunk's
-        // export (the macro writes that FFI; our code stays free of `unsafe`).
-        #[cfg_attr(feature = "split", leptos::lazy($area))]
-        fn $view() -> AnyView {
-            $page.into_any()
+        // With `wasm_split` the call goes through an import the split tool links to the
+        // chunk's export (the macro writes that FFI; our code stays free of `unsafe`).
+        #[cfg_attr(
+            feature = "split",
+            leptos::wasm_split::wasm_split($area, wasm_split_path = ::leptos::wasm_split, fallible)
+        )]
+        fn $view() -> Result<AnyView, ChunkMissing> {
+            Ok($page.into_any())
         }
 
         impl LazyRoute for $route {
@@ -38,12 +84,12 @@ macro_rules! on_demand {
 
             #[cfg(feature = "split")]
             fn view(_this: Self) -> impl Future<Output = AnyView> {
-                $view()
+                async { $view().await.unwrap_or_else(|ChunkMissing| view! { <NotFetched/> }.into_any()) }
             }
 
             #[cfg(not(feature = "split"))]
             fn view(_this: Self) -> impl Future<Output = AnyView> {
-                std::future::ready($view())
+                std::future::ready($view().unwrap_or_else(|ChunkMissing| view! { <NotFetched/> }.into_any()))
             }
         }
     )*};
