@@ -4,6 +4,8 @@
 //! every note-taker's words; and each change a device made is one the relay's rules accept.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use automerge::{AutoCommit, ReadDoc};
 use proptest::prelude::*;
 use samskab_model::authz::{Principal, Role, SignupWindow, change_paths};
@@ -137,14 +139,7 @@ proptest! {
                 fork
             })
             .collect();
-        let mut order: Vec<usize> = (0..forks.len()).collect();
-        let mut state = seed | 1;
-        for i in (1..order.len()).rev() {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            order.swap(i, usize::try_from(state % (i as u64 + 1)).unwrap());
-        }
+        let order = common::shuffled(forks.len(), seed);
         let mut a = doc.fork();
         for fork in &forks {
             a.merge(&mut fork.clone()).unwrap();

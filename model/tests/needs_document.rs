@@ -5,6 +5,8 @@
 //! nothing is spliced together).
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use automerge::AutoCommit;
 use proptest::prelude::*;
 use samskab_model::DocumentId;
@@ -43,14 +45,7 @@ proptest! {
                 doc
             })
             .collect();
-        let mut order: Vec<usize> = (0..forks.len()).collect();
-        let mut state = seed | 1;
-        for i in (1..order.len()).rev() {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            order.swap(i, usize::try_from(state % (i as u64 + 1)).unwrap());
-        }
+        let order = common::shuffled(forks.len(), seed);
         let mut a = shared.fork();
         for fork in &forks {
             a.merge(&mut fork.clone()).unwrap();

@@ -3,6 +3,8 @@
 //! and (when every edit was valid) is still valid.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use automerge::AutoCommit;
 use proptest::prelude::*;
 use samskab_model::kinds::organisation::{Category, Organisation};
@@ -54,14 +56,7 @@ proptest! {
                 fork
             })
             .collect();
-        let mut order: Vec<usize> = (0..forks.len()).collect();
-        let mut state = seed | 1;
-        for i in (1..order.len()).rev() {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            order.swap(i, usize::try_from(state % (i as u64 + 1)).unwrap());
-        }
+        let order = common::shuffled(forks.len(), seed);
         let mut a = doc.fork();
         for fork in &forks {
             a.merge(&mut fork.clone()).unwrap();

@@ -2,6 +2,8 @@
 //! bank rests on: concurrent sign-ups merged in any order give every replica the same roster.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use automerge::AutoCommit;
 use proptest::prelude::*;
 use samskab_model::task::{Shift, Signup, SignupState};
@@ -127,14 +129,7 @@ proptest! {
         // Replica A merges in the given order, B in a shuffled one (xorshift on the seed), C in
         // reverse.
         let given: Vec<usize> = (0..forks.len()).collect();
-        let mut shuffled = given.clone();
-        let mut state = order_seed | 1;
-        for i in (1..shuffled.len()).rev() {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            shuffled.swap(i, (state % (i as u64 + 1)) as usize);
-        }
+        let shuffled = common::shuffled(given.len(), order_seed);
         let reversed: Vec<usize> = given.iter().rev().copied().collect();
 
         let mut results = Vec::new();

@@ -74,7 +74,9 @@ fn main() {
         println!("\n## Storm: {n} devices sign up to one shift at once");
         for server in &servers {
             // Bounded as a whole too: a connection that never gets its `peer` must not hang it.
-            match runtime.block_on(tokio::time::timeout(STORM_LIMIT * 3, storm(server, n))) {
+            // The timer is made inside the runtime (made outside, it has no reactor).
+            let bounded = async { tokio::time::timeout(STORM_LIMIT * 3, storm(server, n)).await };
+            match runtime.block_on(bounded) {
                 Ok(report) => report.print(server.name()),
                 Err(_) => println!(
                     "{:<15} did not finish within {:?}",

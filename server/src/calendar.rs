@@ -285,8 +285,11 @@ async fn reminder_hours(state: &AppState, person: &PersonId) -> u64 {
 }
 
 fn calendar_with_zone() -> Calendar {
-    let mut calendar = Calendar::new();
+    // Empty, not `new()`: that brings the crate's own PRODID, and RFC 5545 allows one.
+    let mut calendar = Calendar::empty();
+    calendar.append_property(("VERSION", "2.0"));
     calendar.append_property(("PRODID", "-//Samskab//Samskab//DA"));
+    calendar.append_property(("CALSCALE", "GREGORIAN"));
     calendar.name("Samskab");
     calendar.timezone(TZID);
     calendar
@@ -365,9 +368,10 @@ fn shift_event(
     });
     let cancelled = task.status == TaskStatus::Cancelled
         || signup.is_some_and(|s| s.state == SignupState::Withdrawn);
+    let uid = format!("{id}-{shift_id}@samskab");
     let mut event = Event::new();
     event
-        .uid(&format!("{id}-{shift_id}@samskab"))
+        .uid(&uid)
         .summary(&if waiting {
             format!("{} (venteliste)", task.title)
         } else {
@@ -390,7 +394,7 @@ fn shift_event(
             EventStatus::Confirmed
         });
     if reminder_hours > 0 {
-        event.alarm(reminder(&task.title, reminder_hours));
+        event.alarm(reminder(&uid, &task.title, reminder_hours));
     }
     Some(event.done())
 }
@@ -411,9 +415,10 @@ fn meeting_event(id: &DocumentId, meeting: &Meeting, origin: &str, reminder_hour
     if !meeting.online.is_empty() {
         description += &format!("\nOnline: {}", meeting.online);
     }
+    let uid = format!("{id}@samskab");
     let mut event = Event::new();
     event
-        .uid(&format!("{id}@samskab"))
+        .uid(&uid)
         .summary(&meeting.title)
         .description(description.trim())
         .location(&place)
@@ -427,7 +432,7 @@ fn meeting_event(id: &DocumentId, meeting: &Meeting, origin: &str, reminder_hour
             EventStatus::Confirmed
         });
     if reminder_hours > 0 {
-        event.alarm(reminder(&meeting.title, reminder_hours));
+        event.alarm(reminder(&uid, &meeting.title, reminder_hours));
     }
     event.done()
 }
@@ -437,8 +442,13 @@ fn sequence(created: i64, updated: i64) -> u32 {
     u32::try_from(((updated - created) / 1000).max(0)).unwrap_or(u32::MAX)
 }
 
-fn reminder(title: &str, hours: u64) -> Alarm {
-    Alarm::display(title, -chrono::Duration::hours(hours as i64))
+/// The reminder of the event `uid`, with a UID of its own that stays the same from one fetch
+/// of the feed to the next (the crate would make a random one each time, and a calendar app
+/// would see a new alarm every time it refreshes).
+fn reminder(uid: &str, title: &str, hours: u64) -> Alarm {
+    let mut alarm = Alarm::display(title, -chrono::Duration::hours(hours as i64));
+    alarm.add_property("UID", format!("{uid}-paamindelse"));
+    alarm
 }
 
 /// `at` as a Danish local time with its zone's id.
@@ -469,7 +479,19 @@ mod tests {
         assert_eq!(feed.matches("BEGIN:VEVENT").count(), 2, "{feed}");
         assert!(!feed.contains("Koordinationsgruppens"), "{feed}");
         assert!(feed.contains("TRIGGER:-PT86400S"), "{feed}");
+        assert_eq!(feed.matches("PRODID:").count(), 1, "one PRODID: {feed}");
         assert!(feed.contains("PRODID:-//Samskab//Samskab//DA"), "{feed}");
+        // The same text each time it is fetched (no random alarm UIDs), so a calendar app sees
+        // nothing new unless something changed.
+        let again = person_feed(&anna, &meetings, &[], "https://samskab.example", now, 24);
+        let stamp = |f: &str| -> String {
+            f.lines()
+                .filter(|l| !l.starts_with("DTSTAMP"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        assert_eq!(stamp(&feed), stamp(&again));
+        assert!(feed.contains("-paamindelse"), "{feed}");
         // Her own reminder time (Beskeder), or none.
         let two_days = person_feed(&anna, &meetings, &[], "https://samskab.example", now, 48);
         assert_eq!(

@@ -6,7 +6,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
-import { Relay, freePort, openSignedIn, saved, tempDir } from "./support.mjs";
+import { Relay, freePort, inDays, openSignedIn, saved, tempDir } from "./support.mjs";
 
 const COORDINATION = "Koordinationsgruppens månedsmøde";
 const PRIVATE = "Samtale om frivilligpolitikken";
@@ -25,13 +25,6 @@ after(async () => {
   await relay?.stop();
   await rm(data, { recursive: true, force: true });
 });
-
-/** `days` from today as the date input wants it. */
-function inDays(days) {
-  const d = new Date(Date.now() + days * 86_400_000);
-  const pad = (n) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-}
 
 test("staff add a person to a group by name; her open phone shows the group's meeting", async () => {
   const phone = anna.page;

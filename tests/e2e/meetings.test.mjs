@@ -11,7 +11,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
 import ICAL from "ical.js";
-import { Relay, freePort, openSignedIn, saved, tempDir } from "./support.mjs";
+import { Relay, freePort, inDays, openSignedIn, saved, tempDir } from "./support.mjs";
 
 const TITLE = "Dialogmøde om vinterens aktiviteter";
 let relay, data, carla, tablet, anna;
@@ -29,13 +29,6 @@ after(async () => {
   await relay?.stop();
   await rm(data, { recursive: true, force: true });
 });
-
-/** `days` from today as the date input wants it. */
-function inDays(days) {
-  const d = new Date(Date.now() + days * 86_400_000);
-  const pad = (n) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-}
 
 async function noOverflow(page) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

@@ -237,3 +237,10 @@ export class SmtpSink {
     await rm(this.dir, { recursive: true, force: true });
   }
 }
+
+/** `days` from today as a date input wants it (YYYY-MM-DD, local time). */
+export function inDays(days) {
+  const d = new Date(Date.now() + days * 86_400_000);
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}

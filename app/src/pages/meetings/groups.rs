@@ -21,6 +21,26 @@ use crate::session::use_session;
 use crate::sync_client::use_sync;
 use crate::time;
 
+/// A member of a group, in their own right or as an organisation.
+#[derive(Debug, Clone)]
+enum Member {
+    Person(PersonId),
+    Organisation(OrganisationId),
+}
+
+impl Member {
+    fn remove_from(&self, group: &mut Group) {
+        match self {
+            Member::Person(p) => {
+                group.people.remove(p);
+            }
+            Member::Organisation(o) => {
+                group.organisations.remove(o);
+            }
+        }
+    }
+}
+
 fn is_staff() -> bool {
     use_session()
         .user()
@@ -168,6 +188,28 @@ pub fn GroupPage() -> impl IntoView {
             }
         });
     };
+    // One member per line, with "Fjern" for staff.
+    let member_list = move |testid: &'static str, members: Vec<(Member, String)>| {
+        view! {
+            <ul class="member-list" data-testid=testid>
+                {members.into_iter().map(|(member, name)| {
+                    let label = name.clone();
+                    view! {
+                        <li>
+                            {name}
+                            {staff.then(|| view! {
+                                <button type="button" class="button small secondary"
+                                    aria-label=move || i18n::remove_member_label(&label, i18n.lang())
+                                    on:click=move |_| { let m = member.clone(); change_members(Box::new(move |g| m.remove_from(g)), Msg::GroupSaved) }>
+                                    {move || i18n.t(Msg::GroupRemove)}
+                                </button>
+                            })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        }
+    };
     move || {
         let Some(g) = group.get() else {
             return view! {
@@ -206,13 +248,13 @@ pub fn GroupPage() -> impl IntoView {
                     .collect::<Vec<_>>()
             })
             .collect();
-        let orgs: Vec<(OrganisationId, String)> = g
+        let orgs: Vec<(Member, String)> = g
             .organisations
             .keys()
-            .map(|o| (o.clone(), org_name(o)))
+            .map(|o| (Member::Organisation(o.clone()), org_name(o)))
             .collect();
         let unknown = i18n.t(Msg::PeopleUnknownName);
-        let mut people: Vec<(PersonId, String)> = g
+        let mut people: Vec<(Member, String)> = g
             .people
             .iter()
             .map(|(p, m)| {
@@ -221,7 +263,7 @@ pub fn GroupPage() -> impl IntoView {
                 } else {
                     m.name.clone()
                 };
-                (p.clone(), name)
+                (Member::Person(p.clone()), name)
             })
             .collect();
         people.sort_by_key(|(_, name)| name.to_lowercase());
@@ -238,43 +280,9 @@ pub fn GroupPage() -> impl IntoView {
                 <p role="status" aria-live="polite" class="notice">{move || notice.get()}</p>
                 {move || error.get().map(|e| view! { <p role="alert" class="notice error">{e}</p> })}
                 <h2>{move || i18n.t(Msg::GroupOrganisations)}</h2>
-                <ul data-testid="group-organisations">
-                    {orgs.into_iter().map(|(o, name)| {
-                        let label = name.clone();
-                        view! {
-                            <li>
-                                {name.clone()}
-                                {staff.then(|| view! {
-                                    <button type="button" class="button small secondary"
-                                        aria-label=move || i18n::remove_member_label(&label, i18n.lang())
-                                        on:click=move |_| { let o = o.clone(); change_members(Box::new(move |g| { g.organisations.remove(&o); }), Msg::GroupSaved) }>
-                                        {move || i18n.t(Msg::GroupRemove)}
-                                    </button>
-                                })}
-                            </li>
-                        }
-                    }).collect_view()}
-                </ul>
+                {member_list("group-organisations", orgs)}
                 <h2>{move || i18n.t(Msg::GroupPeople)}</h2>
-                {if people.is_empty() { view! { <p class="muted">{move || i18n.t(Msg::GroupNoPeople)}</p> }.into_any() } else { view! {
-                    <ul class="member-list" data-testid="group-people">
-                        {people.into_iter().map(|(p, name)| {
-                            let label = name.clone();
-                            view! {
-                                <li>
-                                    {name.clone()}
-                                    {staff.then(|| view! {
-                                        <button type="button" class="button small secondary"
-                                            aria-label=move || i18n::remove_member_label(&label, i18n.lang())
-                                            on:click=move |_| { let p = p.clone(); change_members(Box::new(move |g| { g.people.remove(&p); }), Msg::GroupSaved) }>
-                                            {move || i18n.t(Msg::GroupRemove)}
-                                        </button>
-                                    })}
-                                </li>
-                            }
-                        }).collect_view()}
-                    </ul>
-                }.into_any() }}
+                {if people.is_empty() { view! { <p class="muted">{move || i18n.t(Msg::GroupNoPeople)}</p> }.into_any() } else { member_list("group-people", people).into_any() }}
                 {staff.then(|| view! {
                     <PeoplePicker id="group-person" staff=true exclude=Signal::derive(member_ids)
                         on_pick=Callback::new(move |found: PersonFound| {
