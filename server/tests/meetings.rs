@@ -359,6 +359,30 @@ async fn needs_are_written_by_the_person_and_read_by_them_and_the_hosts_alone() 
         Some("behov.not-yours"),
         "the host reads, never writes"
     );
+    // "Hent mine data": Anna's export holds her needs; the host's holds none of hers.
+    let export = |token: String| {
+        let url = format!("{}/api/export", relay.base);
+        async move {
+            let res = reqwest::Client::new()
+                .get(url)
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap();
+            res.json::<serde_json::Value>().await.unwrap()
+        }
+    };
+    let annas_export = export(p.anna.clone()).await;
+    assert_eq!(
+        annas_export["meeting_needs"][0]["text"],
+        needs.text.as_str()
+    );
+    assert_eq!(
+        annas_export["meeting_needs"][0]["meeting"],
+        meeting.to_string()
+    );
+    let carlas_export = export(p.carla.clone()).await;
+    assert_eq!(carlas_export["meeting_needs"], serde_json::json!([]));
     let now = common::now();
     let mut veras = Needs::new(&meeting, p.vera_id.clone(), now + 1_000, now);
     veras.text = "Tolk".into();
