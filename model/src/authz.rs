@@ -281,3 +281,33 @@ pub fn within_fields(paths: &[Path], fields: &[&str]) -> Result<(), Refusal> {
     }
     Ok(())
 }
+
+/// What the kinds' rules tests share: a principal and the paths a change wrote.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::{Path, Principal, Role};
+
+    /// `name` with `role`, in the organisations `orgs`.
+    pub fn who_in(name: &str, role: Role, orgs: &[&str]) -> Principal {
+        Principal {
+            person: name.parse().expect("a test person id"),
+            role,
+            organisations: orgs
+                .iter()
+                .map(|o| o.parse().expect("a test organisation id"))
+                .collect(),
+        }
+    }
+
+    /// `name` with `role`, in no organisation.
+    pub fn who(name: &str, role: Role) -> Principal {
+        who_in(name, role, &[])
+    }
+
+    /// Paths written as `a/b/c`.
+    pub fn paths(list: &[&str]) -> Vec<Path> {
+        list.iter()
+            .map(|p| p.split('/').map(str::to_owned).collect())
+            .collect()
+    }
+}

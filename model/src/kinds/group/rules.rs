@@ -99,21 +99,8 @@ pub fn check_group_write(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::authz::testing::{paths, who};
     use crate::ids::GroupId;
-
-    fn who(name: &str, role: Role) -> Principal {
-        Principal {
-            person: name.parse().unwrap(),
-            role,
-            organisations: Vec::new(),
-        }
-    }
-
-    fn paths(list: &[&str]) -> Vec<Path> {
-        list.iter()
-            .map(|p| p.split('/').map(str::to_owned).collect())
-            .collect()
-    }
 
     #[test]
     fn staff_keep_a_group_at_its_own_id() {

@@ -109,21 +109,8 @@ pub fn check_inbox_write(
 mod tests {
     use super::*;
     use crate::authz::Role;
+    use crate::authz::testing::{paths, who};
     use crate::kinds::inbox::schema::{MailState, Notice, NoticeKind};
-
-    fn who(name: &str, role: Role) -> Principal {
-        Principal {
-            person: name.parse().unwrap(),
-            role,
-            organisations: Vec::new(),
-        }
-    }
-
-    fn paths(list: &[&str]) -> Vec<Path> {
-        list.iter()
-            .map(|p| p.split('/').map(str::to_owned).collect())
-            .collect()
-    }
 
     fn with_notice() -> Inbox {
         let mut inbox = Inbox::new("anna".parse().unwrap());

@@ -325,6 +325,7 @@ fn check_signed(who: &Principal, before: &Meeting, after: &Meeting) -> Result<()
 mod tests {
     use super::*;
     use crate::authz::change_paths;
+    use crate::authz::testing::who;
     use crate::ids::{ItemId, PersonId};
     use crate::kinds::meeting::schema::{ActionItem, ActionState, AgendaItem, MeetingType, Rsvp};
     use automerge::{AutoCommit, ReadDoc};
@@ -334,14 +335,6 @@ mod tests {
 
     fn person(s: &str) -> PersonId {
         s.parse().unwrap()
-    }
-
-    fn who(name: &str, role: Role) -> Principal {
-        Principal {
-            person: person(name),
-            role,
-            organisations: Vec::new(),
-        }
     }
 
     fn window() -> SignupWindow {

@@ -120,14 +120,7 @@ impl DocumentKind for NeedsKind {
 mod tests {
     use super::*;
     use crate::authz::Role;
-
-    fn who(name: &str, role: Role) -> Principal {
-        Principal {
-            person: name.parse().unwrap(),
-            role,
-            organisations: Vec::new(),
-        }
-    }
+    use crate::authz::testing::who;
 
     #[test]
     fn read_by_the_person_and_the_meetings_hosts_only() {

@@ -81,15 +81,8 @@ pub fn check_needs_write(
 mod tests {
     use super::*;
     use crate::authz::Role;
+    use crate::authz::testing::who;
     use crate::ids::PersonId;
-
-    fn who(name: &str, role: Role) -> Principal {
-        Principal {
-            person: name.parse().unwrap(),
-            role,
-            organisations: Vec::new(),
-        }
-    }
 
     fn fields() -> Vec<Path> {
         NeedsKind::FIELDS

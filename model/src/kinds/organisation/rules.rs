@@ -99,22 +99,9 @@ pub fn check_organisation_write(
 mod tests {
     use super::*;
     use crate::authz::Role;
+    use crate::authz::testing::{paths, who_in as who};
     use crate::ids::OrganisationId;
     use crate::kinds::organisation::Category;
-
-    fn who(name: &str, role: Role, orgs: &[&str]) -> Principal {
-        Principal {
-            person: name.parse().unwrap(),
-            role,
-            organisations: orgs.iter().map(|o| o.parse().unwrap()).collect(),
-        }
-    }
-
-    fn paths(list: &[&str]) -> Vec<Path> {
-        list.iter()
-            .map(|p| p.split('/').map(str::to_owned).collect())
-            .collect()
-    }
 
     #[test]
     fn those_who_run_it_write_it_at_its_own_id() {

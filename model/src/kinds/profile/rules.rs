@@ -96,19 +96,12 @@ pub fn check_profile_write(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::authz::testing::who_in as who;
 
     const NOW: i64 = 1_800_000_000_000;
 
     fn person(s: &str) -> PersonId {
         s.parse().unwrap()
-    }
-
-    fn who(name: &str, role: Role, orgs: &[&str]) -> Principal {
-        Principal {
-            person: person(name),
-            role,
-            organisations: orgs.iter().map(|o| o.parse().unwrap()).collect(),
-        }
     }
 
     #[test]

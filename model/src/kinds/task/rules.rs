@@ -266,6 +266,7 @@ fn check_signups(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::authz::testing::who_in as who;
     use crate::authz::{Role, change_paths, may_read, read_view};
     use crate::ids::PersonId;
     use crate::ids::ShiftId;
@@ -279,14 +280,6 @@ mod tests {
 
     fn person(s: &str) -> PersonId {
         s.parse().unwrap()
-    }
-
-    fn who(name: &str, role: Role, orgs: &[&str]) -> Principal {
-        Principal {
-            person: person(name),
-            role,
-            organisations: orgs.iter().map(|o| o.parse().unwrap()).collect(),
-        }
     }
 
     fn vagt() -> ShiftId {
