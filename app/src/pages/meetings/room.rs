@@ -377,10 +377,7 @@ fn Actions(
     let owner_name = move |a: &ActionItem| -> String {
         if let Some(p) = &a.owner_person {
             return doc
-                .with_untracked(|d| {
-                    d.as_ref()
-                        .and_then(|m| m.rsvps.get(p).map(|r| r.name.clone()))
-                })
+                .with_untracked(|d| d.as_ref().map(|m| m.name_of(p)))
                 .unwrap_or_else(|| p.to_string());
         }
         a.owner_organisation
