@@ -77,7 +77,8 @@ fn main() {
             // The timer is made inside the runtime (made outside, it has no reactor).
             let bounded = async { tokio::time::timeout(STORM_LIMIT * 3, storm(server, n)).await };
             match runtime.block_on(bounded) {
-                Ok(report) => report.print(server.name()),
+                Ok(Ok(report)) => report.print(server.name()),
+                Ok(Err(why)) => println!("{:<15} {why}", server.name()),
                 Err(_) => println!(
                     "{:<15} did not finish within {:?}",
                     server.name(),
@@ -513,7 +514,8 @@ impl StormReport {
     }
 }
 
-async fn storm(server: &Server, n: usize) -> StormReport {
+/// A storm, or why it could not start (devices that never received the task).
+async fn storm(server: &Server, n: usize) -> Result<StormReport, String> {
     let (id, task, shift) = the_task();
     let running = server.start(n, &task, id).await;
     let base = task.get_heads();
@@ -526,15 +528,23 @@ async fn storm(server: &Server, n: usize) -> StormReport {
             let mut d =
                 Device::connect(running, i, &format!("device-{i}"), id, Automerge::new()).await;
             d.send_sync().await;
-            d.until(STORM_LIMIT, |d| {
-                d.doc.get_heads() == base && d.server_has(&base)
-            })
-            .await;
-            d
+            let got = d
+                .until(STORM_LIMIT, |d| {
+                    d.doc.get_heads() == base && d.server_has(&base)
+                })
+                .await;
+            (d, got)
         }
     }))
     .await;
-    devices.extend(loaded);
+    let missing = loaded.iter().filter(|(_, got)| !got).count();
+    if missing > 0 {
+        running.stop();
+        return Err(format!(
+            "{missing} of {n} devices never received the task, so none signed up"
+        ));
+    }
+    devices.extend(loaded.into_iter().map(|(d, _)| d));
     let counters = Arc::new(Counters::default());
     for d in &mut devices {
         d.counters = counters.clone();
@@ -598,7 +608,7 @@ async fn storm(server: &Server, n: usize) -> StormReport {
     report.messages_up = counters.messages_up.load(Ordering::Relaxed);
     drop(kept);
     running.stop();
-    report
+    Ok(report)
 }
 
 async fn churn(server: &Server, length: Duration) {
