@@ -12,6 +12,7 @@
 //!    `@automerge/automerge-repo-sync-server` (installed from npm into `target/bench-js`), each
 //!    its own process on 127.0.0.1, under the same devices: sign-up storms of 100, 300 and
 //!    1,000 devices, churn, and 10,000 idle connections. Bounded: a storm gives up after 120 s.
+//!    Then the time to judge one sign-up as a task fills (model/benches/judge.rs).
 //! 4. bad networks (tests/e2e/bench-networks.mjs): first-visit bytes, the header when the relay
 //!    dies, and cold starts with the relay's port refusing or swallowing connections, with and
 //!    without 4x CPU throttling.
@@ -211,5 +212,13 @@ pub fn storms() -> anyhow::Result<()> {
                 target_dir().join("release").join("samskab-server"),
             )
             .env("SAMSKAB_JS_SERVER", js.join("sync-server.mjs")),
-    )
+    )?;
+    // What one sign-up costs the relay to judge as the task fills: the storms' limit.
+    run_cmd(Command::new(cargo()).current_dir(&root).args([
+        "bench",
+        "--package",
+        "samskab-model",
+        "--bench",
+        "judge",
+    ]))
 }
