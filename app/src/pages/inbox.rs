@@ -7,27 +7,15 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
-use samskab_model::kinds::inbox::{Inbox, InboxError, InboxKind, inbox_document_id};
+use samskab_model::kinds::inbox::{Inbox, InboxKind, inbox_document_id};
 use samskab_model::kinds::inbox::{MailState, Notice};
-use samskab_model::{Lang, PersonId, notices};
+use samskab_model::{PersonId, notices};
 
 use crate::components::page_title;
 use crate::i18n::{self, Msg, use_i18n};
 use crate::session::use_session;
-use crate::sync_client::{Editable, SyncClient, use_sync};
+use crate::sync_client::{SyncClient, use_sync};
 use crate::time;
-
-impl Editable for InboxKind {
-    type Problem = InboxError;
-
-    fn problems(inbox: &Inbox) -> Vec<InboxError> {
-        inbox.problems()
-    }
-
-    fn describe(problem: &InboxError, lang: Lang) -> String {
-        problem.describe(lang)
-    }
-}
 
 /// The reminder times a person picks from, in hours (0: none), with their labels.
 const REMINDERS: [(u64, Msg); 5] = [

@@ -2,9 +2,9 @@
 //! kind (hydrated once per change, cached by heads), one document, and writing one (validated,
 //! saved to IndexedDB before the call returns, then offered to the relay).
 //!
-//! A new kind needs nothing here: the model's `DocumentKind` says how it hydrates, and the
-//! app's [`Editable`] (implemented beside the kind's pages) says how it is checked before a
-//! write and how its problems read.
+//! A new kind needs one line here: the model's `DocumentKind` says how it hydrates, and the
+//! app's [`Editable`] (the `editable!` list below: the schema's own problems) says how it is
+//! checked before a write and how its problems read.
 
 use std::fmt;
 
@@ -29,6 +29,35 @@ pub trait Editable: DocumentKind<Doc: Reconcile> {
     fn problems(doc: &Self::Doc) -> Vec<Self::Problem>;
     /// The sentence for `problem`.
     fn describe(problem: &Self::Problem, lang: Lang) -> String;
+}
+
+/// Every kind's problems are its schema's own `problems()` (what the relay enforces too), each
+/// read by its `describe`.
+macro_rules! editable {
+    ($($kind:ty => $problem:ty),+ $(,)?) => {$(
+        impl Editable for $kind {
+            type Problem = $problem;
+
+            fn problems(doc: &<$kind as DocumentKind>::Doc) -> Vec<$problem> {
+                doc.problems()
+            }
+
+            fn describe(problem: &$problem, lang: Lang) -> String {
+                problem.describe(lang)
+            }
+        }
+    )+};
+}
+
+editable! {
+    samskab_model::kinds::task::TaskKind => samskab_model::TaskError,
+    ProfileKind => samskab_model::ProfileError,
+    samskab_model::kinds::organisation::OrganisationKind
+        => samskab_model::kinds::organisation::OrganisationError,
+    samskab_model::kinds::group::GroupKind => samskab_model::kinds::group::GroupError,
+    samskab_model::kinds::meeting::MeetingKind => samskab_model::kinds::meeting::MeetingError,
+    samskab_model::kinds::needs::NeedsKind => samskab_model::kinds::needs::NeedsError,
+    InboxKind => samskab_model::kinds::inbox::InboxError,
 }
 
 /// Why a local change to a document of kind `K` was not made.

@@ -17,30 +17,18 @@ use std::collections::BTreeSet;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use samskab_model::Area;
 use samskab_model::profile::{
     CertificateStatus, ChildCertificate, Consent, CoordinatorConsent, DayPart, Experience, Period,
-    Profile, ProfileError, ProfileKind, SKILLS, Weekday, profile_document_id, skill_label,
+    Profile, ProfileKind, SKILLS, Weekday, profile_document_id, skill_label,
 };
-use samskab_model::{Area, Lang};
 
 use crate::components::{CvCard, page_title};
 use crate::i18n::{self, Msg, use_i18n};
 use crate::session::use_session;
-use crate::sync_client::{Editable, use_sync};
+use crate::sync_client::use_sync;
 use crate::time;
 use reads::ReadLog;
-
-impl Editable for ProfileKind {
-    type Problem = ProfileError;
-
-    fn problems(profile: &Profile) -> Vec<ProfileError> {
-        profile.problems()
-    }
-
-    fn describe(problem: &ProfileError, lang: Lang) -> String {
-        problem.describe(lang)
-    }
-}
 
 /// Words separated by commas, trimmed, without empties or repeats.
 fn words(text: &str) -> Vec<String> {

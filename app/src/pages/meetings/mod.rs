@@ -30,54 +30,14 @@ pub use groups::{GroupPage, GroupsPage};
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use samskab_model::kinds::group::{Group, GroupError, GroupKind};
-use samskab_model::kinds::meeting::{
-    Meeting, MeetingError, MeetingKind, MeetingStatus, RsvpAnswer,
-};
-use samskab_model::kinds::needs::{Needs, NeedsError, NeedsKind};
+use samskab_model::kinds::meeting::{Meeting, MeetingKind, MeetingStatus, RsvpAnswer};
 use samskab_model::{DocumentId, ItemId, Lang, PersonId};
 
 use crate::components::page_title;
 use crate::i18n::{self, Msg, use_i18n};
 use crate::session::use_session;
-use crate::sync_client::{Editable, use_sync};
+use crate::sync_client::use_sync;
 use crate::time;
-
-impl Editable for MeetingKind {
-    type Problem = MeetingError;
-
-    fn problems(meeting: &Meeting) -> Vec<MeetingError> {
-        meeting.problems()
-    }
-
-    fn describe(problem: &MeetingError, lang: Lang) -> String {
-        problem.describe(lang)
-    }
-}
-
-impl Editable for GroupKind {
-    type Problem = GroupError;
-
-    fn problems(group: &Group) -> Vec<GroupError> {
-        group.problems()
-    }
-
-    fn describe(problem: &GroupError, lang: Lang) -> String {
-        problem.describe(lang)
-    }
-}
-
-impl Editable for NeedsKind {
-    type Problem = NeedsError;
-
-    fn problems(needs: &Needs) -> Vec<NeedsError> {
-        needs.problems()
-    }
-
-    fn describe(problem: &NeedsError, lang: Lang) -> String {
-        problem.describe(lang)
-    }
-}
 
 /// The address of a meeting's page.
 pub fn path(id: &DocumentId) -> String {

@@ -12,27 +12,15 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use samskab_model::kinds::organisation::{
-    Organisation, OrganisationError, OrganisationKind, organisation_document_id,
+    Organisation, OrganisationKind, organisation_document_id,
 };
-use samskab_model::{Lang, OrganisationId, TaskStatus};
+use samskab_model::{OrganisationId, TaskStatus};
 
 use crate::components::{TaskCard, focus_soon, page_title};
 use crate::i18n::{Msg, use_i18n};
 use crate::session::use_session;
-use crate::sync_client::{Editable, use_sync};
+use crate::sync_client::use_sync;
 use form::OrganisationForm;
-
-impl Editable for OrganisationKind {
-    type Problem = OrganisationError;
-
-    fn problems(organisation: &Organisation) -> Vec<OrganisationError> {
-        organisation.problems()
-    }
-
-    fn describe(problem: &OrganisationError, lang: Lang) -> String {
-        problem.describe(lang)
-    }
-}
 
 /// The address of an organisation's page.
 pub fn path(organisation: &OrganisationId) -> String {

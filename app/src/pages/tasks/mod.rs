@@ -19,22 +19,5 @@ mod for_you;
 mod list;
 mod signup;
 
-use samskab_model::task::TaskKind;
-use samskab_model::{Lang, Task, TaskError};
-
-use crate::sync_client::Editable;
-
 pub use detail::TaskDetail;
 pub use list::TaskList;
-
-impl Editable for TaskKind {
-    type Problem = TaskError;
-
-    fn problems(task: &Task) -> Vec<TaskError> {
-        task.problems()
-    }
-
-    fn describe(problem: &TaskError, lang: Lang) -> String {
-        problem.describe(lang)
-    }
-}
