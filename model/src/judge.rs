@@ -12,7 +12,7 @@ use automerge::{ActorId, Automerge};
 
 use crate::authz::{self, Principal, Refusal, SignupWindow};
 use crate::ids::DocumentId;
-use crate::kinds::{self, AnyDoc};
+use crate::kinds::{self, AnyDoc, NarrowWrite};
 use crate::sync::{Hub, Parked, PeerId};
 
 /// The document as its kind, or the refusal for a document of no known kind.
@@ -22,10 +22,10 @@ fn judged(doc: &Automerge) -> Result<AnyDoc, Refusal> {
 
 /// The document a message is judged against.
 #[derive(Debug)]
-pub struct Trial {
+pub struct Trial<'a> {
     pub id: DocumentId,
     /// The relay's copy (or an empty document when it has none, or the writer may not read it).
-    pub base: Automerge,
+    pub base: &'a Automerge,
     /// The bytes the relay holds of the document (its stored saves and changes).
     pub size: usize,
     /// The id is another kind's derived id (a person's profile): nothing else may be created.
@@ -41,6 +41,9 @@ pub struct Verdict {
     pub bytes: usize,
     /// What waits for dependencies the relay does not have: not judged, not applied.
     pub parked: Option<Parked>,
+    /// What the accepted changes wrote ([`authz::change_paths`]), so that the relay can
+    /// index only the facts they can have touched ([`kinds::facts_touched`]).
+    pub paths: Vec<authz::Path>,
 }
 
 /// Judges the chunks of a sync message (changes, or a whole document) that would be added to
@@ -50,8 +53,13 @@ pub struct Verdict {
 /// dependencies are missing are returned unjudged, to be parked. `bind` binds each change's
 /// actor id to the writer (or refuses). Pure apart from `bind`; the engine calls it for every
 /// incoming sync message that carries changes, and the benchmark measures it.
+///
+/// A write to a document that exists is first offered to its kind's narrow judgement
+/// ([`kinds::Kind::check_narrow_write`]), which reads only the part the write touches (a
+/// sign-up is judged in the same time on an empty shift as on a full one); only the writes it
+/// does not answer for hydrate the document whole, before and after.
 pub fn judge(
-    trial: Trial,
+    trial: Trial<'_>,
     chunks: &[Vec<u8>],
     who: &Principal,
     window: authz::SignupWindow,
@@ -65,12 +73,12 @@ pub fn judge(
         reserved,
     } = trial;
     let base_heads = base.get_heads();
-    let before = if base_heads.is_empty() {
+    let kind = if base_heads.is_empty() {
         None
     } else {
-        Some(judged(&base)?)
+        Some(kinds::Kind::of(base).ok_or(Refusal::UnknownKind)?)
     };
-    let mut doc = base;
+    let mut doc = base.clone();
     for chunk in chunks {
         if chunk.len() > crate::sync::limits::CHANGE_BYTES {
             return Err(Refusal::TooLarge);
@@ -110,12 +118,31 @@ pub fn judge(
         bind(change.actor_id())?;
         paths.extend(authz::change_paths(&doc, change)?);
     }
-    let after = judged(&doc)?;
-    if size + verdict.bytes > after.max_bytes() {
-        return Err(Refusal::DocumentTooLarge);
+    let narrow = kind.and_then(|kind| {
+        let write = NarrowWrite {
+            who,
+            before: base,
+            after: &doc,
+            paths: &paths,
+            window,
+        };
+        Some((kind, kind.check_narrow_write(&write)?))
+    });
+    if let Some((kind, allowed)) = narrow {
+        if size + verdict.bytes > kind.max_bytes() {
+            return Err(Refusal::DocumentTooLarge);
+        }
+        allowed?;
+    } else {
+        let before = kind.map(|_| judged(base)).transpose()?;
+        let after = judged(&doc)?;
+        if size + verdict.bytes > after.max_bytes() {
+            return Err(Refusal::DocumentTooLarge);
+        }
+        kinds::check_write(who, &id, before.as_ref(), &after, &paths, window, reserved)?;
     }
-    kinds::check_write(who, &id, before.as_ref(), &after, &paths, window, reserved)?;
     verdict.accepted = changes.iter().map(|c| c.raw_bytes().to_vec()).collect();
+    verdict.paths = paths;
     Ok(verdict)
 }
 
@@ -138,16 +165,27 @@ pub struct Writer<'a> {
     pub size: usize,
 }
 
+/// A sync message [`admit`]ted: rewritten to carry only the judged changes.
+#[derive(Debug)]
+pub struct Admitted {
+    /// The sync message to hand to the hub.
+    pub data: Vec<u8>,
+    /// The bytes of the changes it carries.
+    pub bytes: usize,
+    /// What those changes wrote ([`Verdict::paths`]).
+    pub paths: Vec<authz::Path>,
+}
+
 /// Judges the changes of `incoming` (with those its peer has parked for the document) against
 /// `hub`'s copy, parks in `hub` what waits for dependencies, and returns the sync message to
-/// hand to the hub, rewritten to carry only the judged changes, with their bytes (`None`: the
-/// message carries no changes and nothing is parked, so it goes on as it came).
+/// hand to the hub, rewritten to carry only the judged changes (`None`: the message carries no
+/// changes and nothing is parked, so it goes on as it came).
 pub fn admit(
     hub: &mut Hub,
     incoming: Incoming<'_>,
     writer: Writer<'_>,
     bind: impl FnMut(&ActorId) -> Result<(), Refusal>,
-) -> Result<Option<(Vec<u8>, usize)>, Refusal> {
+) -> Result<Option<Admitted>, Refusal> {
     let Incoming { peer, id, data } = incoming;
     if data.len() > crate::sync::limits::MESSAGE_BYTES {
         return Err(Refusal::TooLarge);
@@ -162,10 +200,10 @@ pub fn admit(
     let readable = has_content && hub.may_read(peer, &id);
     // A document the writer may not read is judged as if it did not exist, so that the
     // answer cannot tell it from a missing one.
-    let (base, size) = if readable {
-        (hub.document(&id).cloned().unwrap_or_default(), writer.size)
-    } else {
-        (Automerge::new(), 0)
+    let nothing = Automerge::new();
+    let (base, size) = match hub.document(&id) {
+        Some(doc) if readable => (doc, writer.size),
+        _ => (&nothing, 0),
     };
     let chunks: Vec<Vec<u8>> = parked
         .chunks
@@ -192,5 +230,9 @@ pub fn admit(
     }
     hub.park(peer, id, verdict.parked);
     message.changes = verdict.accepted.into();
-    Ok(Some((message.encode(), verdict.bytes)))
+    Ok(Some(Admitted {
+        data: message.encode(),
+        bytes: verdict.bytes,
+        paths: verdict.paths,
+    }))
 }

@@ -21,7 +21,7 @@ use std::num::NonZeroU64;
 use automerge::legacy::{Key, ObjectId, Op, OpId, OpType, SortedVec};
 use automerge::{ActorId, Automerge, Change, ChangeHash, ObjId, ROOT, ReadDoc, ScalarValue};
 use samskab_model::authz::{Principal, Refusal, Role as UserRole, SignupWindow};
-use samskab_model::judge::{Incoming, Writer, admit};
+use samskab_model::judge::{Admitted, Incoming, Writer, admit};
 use samskab_model::sync::{Effect, Hub, Message, PeerId, Role};
 use samskab_model::task::{Shift, Signup, SignupState};
 use samskab_model::{Area, DocumentId, PersonId, ShiftId, Task, TaskStatus};
@@ -314,7 +314,11 @@ impl World {
                 writer,
                 bind,
             ) {
-                Ok(Some((judged, bytes))) => {
+                Ok(Some(Admitted {
+                    data: judged,
+                    bytes,
+                    ..
+                })) => {
                     if std::env::var("SIM_TRACE").is_ok() {
                         let parked = self.relay.parked(from, &id).map(|p| p.needs.len());
                         let m = automerge::sync::Message::decode(&judged).unwrap();

@@ -393,7 +393,7 @@ fn authorization_cost() {
             let verdict = samskab_server::sync::judge(
                 samskab_server::sync::Trial {
                     id,
-                    base: relay.clone(),
+                    base: &relay,
                     size: 0,
                     reserved: false,
                 },

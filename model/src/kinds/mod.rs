@@ -67,6 +67,15 @@ pub trait DocumentKind: Sized + 'static {
     /// Judges a write: `Ok` if `w.who` may change `w.before` into `w.after` through `w.paths`.
     fn check_write(w: &Write<'_, Self>) -> Result<(), Refusal>;
 
+    /// Judges a write to a document that exists by reading only the part it touches, for
+    /// writes whose cost must not grow with the document (a volunteer's own sign-up on a
+    /// shift with a thousand others): `Some` verdict, the same [`Self::check_write`] would
+    /// give, or `None` when this write needs the whole judgement. A test holds each kind that
+    /// answers here to agreeing with its whole judgement. The default answers nothing.
+    fn check_narrow_write(_w: &NarrowWrite<'_>) -> Option<Result<(), Refusal>> {
+        None
+    }
+
     /// Whether documents of this kind make [`Fact`]s true (so the relay hydrates them to
     /// index their facts; kinds without facts are never hydrated for it).
     const HAS_FACTS: bool = false;
@@ -79,6 +88,17 @@ pub trait DocumentKind: Sized + 'static {
     /// of them comes or goes, the relay asks again who may read the document.
     fn depends_on(_view: &Self::View) -> Vec<Topic> {
         Vec::new()
+    }
+    /// After a write through `paths`: every fact the write can have made true or false, and
+    /// whether `doc` makes it true now, read without hydrating the whole document (a sign-up
+    /// can change only its volunteer's [`Fact::SignedUp`]). `None`: the kind cannot tell from
+    /// the paths, and the relay indexes the whole document with [`Self::facts`].
+    fn facts_touched(
+        _id: &DocumentId,
+        _doc: &Automerge,
+        _paths: &[Path],
+    ) -> Option<Vec<(Fact, bool)>> {
+        None
     }
 
     /// The ids this kind derives from the people and organisations the relay knows (a
@@ -157,6 +177,21 @@ pub struct Write<'a, K: DocumentKind> {
     /// The id is one some kind derives ([`DocumentKind::derived_ids`]): a kind that does
     /// not derive its ids refuses to be created at one.
     pub reserved: bool,
+}
+
+/// A write to a document that exists, as [`DocumentKind::check_narrow_write`] sees it: the
+/// documents themselves, not hydrated.
+#[derive(Debug)]
+pub struct NarrowWrite<'a> {
+    pub who: &'a Principal,
+    /// The relay's copy before the write.
+    pub before: &'a Automerge,
+    /// The same with the write applied.
+    pub after: &'a Automerge,
+    /// What the write touched ([`crate::authz::change_paths`]).
+    pub paths: &'a [Path],
+    /// The relay's bounds on sign-up times.
+    pub window: SignupWindow,
 }
 
 /// Something one kind's documents make true that another kind's read rule consults.
@@ -289,6 +324,21 @@ macro_rules! registry {
             pub fn fields(self) -> &'static [&'static str] {
                 match self {
                     $(Kind::$variant => <$kind as DocumentKind>::FIELDS,)+
+                }
+            }
+
+            /// The most bytes the relay keeps of a document of this kind.
+            pub fn max_bytes(self) -> usize {
+                match self {
+                    $(Kind::$variant => <$kind as DocumentKind>::MAX_BYTES,)+
+                }
+            }
+
+            /// Judges a write to a document of this kind from the part it touches (see
+            /// [`DocumentKind::check_narrow_write`]); `None`: judge it whole.
+            pub fn check_narrow_write(self, w: &NarrowWrite<'_>) -> Option<Result<(), Refusal>> {
+                match self {
+                    $(Kind::$variant => <$kind as DocumentKind>::check_narrow_write(w),)+
                 }
             }
         }
@@ -463,6 +513,23 @@ macro_rules! registry {
                 }
             )+
             Vec::new()
+        }
+
+        /// The facts of `doc` about what a write through `paths` can have touched (see
+        /// [`DocumentKind::facts_touched`]); `None`: index the whole document.
+        pub fn facts_touched(
+            id: &DocumentId,
+            doc: &Automerge,
+            paths: &[Path],
+        ) -> Option<Vec<(Fact, bool)>> {
+            let word = kind_word(doc)?;
+            $(
+                if <$kind as DocumentKind>::HAS_FACTS && word == <$kind as DocumentKind>::KIND {
+                    return <$kind as DocumentKind>::facts_touched(id, doc, paths);
+                }
+            )+
+            // A kind without facts: a write touches none.
+            Some(Vec::new())
         }
 
         /// The topics whose facts decide who may read a document with this view.

@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use automerge::{ActorId, Automerge, ChangeHash};
-use samskab_model::authz::{ReadView, Refusal};
+use samskab_model::authz::{Path, ReadView, Refusal};
 use samskab_model::kinds;
 use samskab_model::kinds::task::TaskView;
 use samskab_model::public_task::PublicTask;
@@ -39,6 +39,9 @@ pub(super) struct Engine {
     /// The ids the kinds derive from every account and organisation, refreshed now and then.
     pub(super) reserved_ids: HashSet<DocumentId>,
     pub(super) reserved_ids_at: Option<std::time::Instant>,
+    /// While a judged sync message is received: its document, and what its changes wrote,
+    /// for indexing only the facts they can have touched ([`Engine::changed`]).
+    pub(super) judged_paths: Option<(DocumentId, Vec<Path>)>,
     pub(super) gauge: Arc<Gauge>,
     pub(super) readers: Arc<Readers>,
     pub(super) accounts: Arc<Accounts>,
@@ -114,7 +117,7 @@ impl Engine {
             }
         }
         for (id, doc) in hub.documents() {
-            readers.index(id, doc);
+            readers.index(id, doc, None);
         }
         tracing::info!(documents = count, "documents loaded");
         let tombstones = super::erasure::Tombstones::load(&accounts)?;
@@ -136,6 +139,7 @@ impl Engine {
             last_heard: HashMap::new(),
             reserved_ids: HashSet::new(),
             reserved_ids_at: None,
+            judged_paths: None,
             gauge,
             unstored: Vec::new(),
             unsent: Vec::new(),
@@ -354,6 +358,7 @@ impl Engine {
                             self.close(&peer, e.to_string());
                         }
                     }
+                    self.judged_paths = None;
                 }
                 Command::Catalog { reader, reply } => {
                     let catalog = self
@@ -537,13 +542,22 @@ impl Engine {
     /// After documents changed: the facts they make true may change who may read other
     /// documents (a task's sign-ups, the profiles whose consent is "my organisations"), so the
     /// documents that watch a fact that came or went are re-evaluated for every follower.
+    ///
+    /// A document changed by the message being received is indexed from what its judged
+    /// changes wrote ([`Engine::judged_paths`]): a sign-up re-reads one volunteer's facts, not
+    /// the whole roster.
     pub(super) fn changed(&mut self, documents: &[DocumentId]) {
         let mut touched = Vec::new();
         for id in documents {
             let Some(doc) = self.hub.document(id) else {
                 continue;
             };
-            touched.extend(self.readers.index(id, doc));
+            let paths = self
+                .judged_paths
+                .as_ref()
+                .filter(|(judged, _)| judged == id)
+                .map(|(_, paths)| paths.as_slice());
+            touched.extend(self.readers.index(id, doc, paths));
         }
         self.reevaluate_dependents(&touched);
     }

@@ -53,6 +53,36 @@ impl FactIndex {
         touched
     }
 
+    /// Records, for each fact given, whether document `id` makes it true now (its other
+    /// facts stay as they were). Returns the facts that came or went.
+    pub fn set(&mut self, id: DocumentId, facts: Vec<(Fact, bool)>) -> Vec<Fact> {
+        let mut touched = Vec::new();
+        let mine = self.by_document.entry(id).or_default();
+        for (fact, holds) in facts {
+            if holds && !mine.contains(&fact) {
+                let count = self.counts.entry(fact.clone()).or_insert(0);
+                *count += 1;
+                if *count == 1 {
+                    touched.push(fact.clone());
+                }
+                mine.insert(fact);
+            } else if !holds
+                && mine.remove(&fact)
+                && let Some(count) = self.counts.get_mut(&fact)
+            {
+                *count -= 1;
+                if *count == 0 {
+                    self.counts.remove(&fact);
+                    touched.push(fact);
+                }
+            }
+        }
+        if mine.is_empty() {
+            self.by_document.remove(&id);
+        }
+        touched
+    }
+
     /// Records the topics whose facts decide who may read document `id` now.
     pub fn depend(&mut self, id: DocumentId, topics: Vec<Topic>) {
         if self.topics_of.get(&id) == Some(&topics) {
@@ -117,6 +147,39 @@ mod tests {
         assert!(index.holds(&fact));
         assert_eq!(index.update(b, Vec::new()), vec![fact.clone()]);
         assert!(!index.holds(&fact));
+    }
+
+    #[test]
+    fn setting_some_facts_of_a_document_keeps_its_others_and_counts_like_an_update() {
+        let signed_up = |person: &str| Fact::SignedUp {
+            person: person.parse().unwrap(),
+            organisation: "haslev-fodbold".parse().unwrap(),
+        };
+        let (task, other) = (DocumentId::random(), DocumentId::random());
+        let mut index = FactIndex::default();
+        index.update(task, vec![signed_up("anna"), signed_up("bo")]);
+        index.update(other, vec![signed_up("bo")]);
+        assert_eq!(
+            index.set(task, vec![(signed_up("carla"), true)]),
+            vec![signed_up("carla")]
+        );
+        assert!(index.holds(&signed_up("anna")), "untouched facts stay");
+        assert!(
+            index.set(task, vec![(signed_up("bo"), false)]).is_empty(),
+            "the other task still makes it true"
+        );
+        assert_eq!(
+            index.set(
+                task,
+                vec![(signed_up("anna"), false), (signed_up("carla"), true)]
+            ),
+            vec![signed_up("anna")]
+        );
+        assert!(index.set(task, vec![(signed_up("dan"), false)]).is_empty());
+        // The whole document's facts, as an update would record them, agree.
+        assert_eq!(index.update(task, vec![signed_up("carla")]), Vec::new());
+        assert_eq!(index.forget(task), vec![signed_up("carla")]);
+        assert!(index.holds(&signed_up("bo")));
     }
 
     #[test]

@@ -52,9 +52,11 @@ impl Engine {
             },
             |actor| bind_actor(actors, accounts, actor, &client.principal),
         )?;
-        Ok(admitted.map(|(data, bytes)| {
-            *self.sizes.entry(id).or_insert(0) += bytes;
-            data
+        Ok(admitted.map(|admitted| {
+            *self.sizes.entry(id).or_insert(0) += admitted.bytes;
+            // What the changes touched, so that indexing their facts reads only that part.
+            self.judged_paths = Some((id, admitted.paths));
+            admitted.data
         }))
     }
 

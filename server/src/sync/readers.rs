@@ -8,7 +8,7 @@ use std::sync::Mutex;
 
 use automerge::{Automerge, ChangeHash};
 use samskab_model::DocumentId;
-use samskab_model::authz::{self, Principal, ReadView};
+use samskab_model::authz::{self, Path, Principal, ReadView};
 use samskab_model::kinds;
 use samskab_model::sync::PeerId;
 
@@ -40,16 +40,27 @@ impl Readers {
         entry.1.clone()
     }
 
-    /// Indexes what document `id` makes true and what its readers depend on, as it is now.
-    /// Returns the facts that came or went.
-    pub(super) fn index(&self, id: &DocumentId, doc: &Automerge) -> Vec<kinds::Fact> {
+    /// Indexes what document `id` makes true and what its readers depend on, as it is now:
+    /// after a write through `paths`, only the facts that write can have touched where its
+    /// kind can tell ([`kinds::facts_touched`]), else all of them. Returns the facts that came
+    /// or went.
+    pub(super) fn index(
+        &self,
+        id: &DocumentId,
+        doc: &Automerge,
+        paths: Option<&[Path]>,
+    ) -> Vec<kinds::Fact> {
         let topics = self
             .view(id, doc)
             .map(|view| kinds::depends_on(&view))
             .unwrap_or_default();
+        let touched = paths.and_then(|paths| kinds::facts_touched(id, doc, paths));
         let mut facts = lock(&self.facts);
         facts.depend(*id, topics);
-        facts.update(*id, kinds::facts_of(id, doc))
+        match touched {
+            Some(touched) => facts.set(*id, touched),
+            None => facts.update(*id, kinds::facts_of(id, doc)),
+        }
     }
 
     pub(super) fn may_read(&self, who: &Principal, id: &DocumentId, doc: &Automerge) -> bool {

@@ -7,10 +7,10 @@ pub mod erasure;
 pub mod rules;
 pub mod schema;
 
-use automerge::{Automerge, ROOT};
+use automerge::{Automerge, ROOT, ReadDoc};
 
-use super::{DocumentKind, Fact, Facts, Write};
-use crate::authz::{Principal, Refusal};
+use super::{DocumentKind, Fact, Facts, NarrowWrite, Write};
+use crate::authz::{Path, Principal, Refusal};
 use crate::erasure::{ErasedPerson, Erasure};
 use crate::ids::{DocumentId, OrganisationId, PersonId};
 use schema::{SignupState, Task, TaskStatus};
@@ -75,6 +75,10 @@ impl DocumentKind for TaskKind {
         rules::check_task_write_within(w.who, w.before, w.after, w.paths, w.window)
     }
 
+    fn check_narrow_write(w: &NarrowWrite<'_>) -> Option<Result<(), Refusal>> {
+        rules::check_narrow_task_write(w)
+    }
+
     const HAS_FACTS: bool = true;
 
     /// Everyone with an active sign-up on one of its shifts has signed up with its
@@ -87,6 +91,53 @@ impl DocumentKind for TaskKind {
                 organisation: task.organisation.clone(),
             })
             .collect()
+    }
+
+    /// A write that touches sign-up entries and nothing else the facts depend on (the
+    /// organisation, shifts as a whole) touches only those volunteers' facts: each is read
+    /// from their entries on every shift, without hydrating the roster.
+    fn facts_touched(_: &DocumentId, doc: &Automerge, paths: &[Path]) -> Option<Vec<(Fact, bool)>> {
+        let mut people: Vec<PersonId> = Vec::new();
+        for path in paths {
+            let p: Vec<&str> = path.iter().map(String::as_str).collect();
+            match p.as_slice() {
+                ["shifts", _, "signups", person, ..] => {
+                    let person: PersonId = person.parse().ok()?;
+                    if !people.contains(&person) {
+                        people.push(person);
+                    }
+                }
+                ["shifts", _, "start" | "end" | "capacity" | "decisions", ..] => {}
+                ["shifts" | "organisation", ..] => return None,
+                _ => {}
+            }
+        }
+        let organisation: OrganisationId =
+            autosurgeon::hydrate_prop(doc, ROOT, "organisation").ok()?;
+        let shifts = match doc.get(ROOT, "shifts").ok()? {
+            Some((automerge::Value::Object(automerge::ObjType::Map), shifts)) => shifts,
+            _ => return None,
+        };
+        let mut facts = Vec::new();
+        for person in &people {
+            let mut active = false;
+            for shift in doc.keys(&shifts) {
+                let Some((_, shift)) = doc.get(&shifts, shift.as_str()).ok()? else {
+                    continue;
+                };
+                let Some((_, signups)) = doc.get(&shift, "signups").ok()? else {
+                    continue;
+                };
+                let signup = rules::signup_in(doc, &signups, person.as_str()).ok()?;
+                active |= signup.is_some_and(|s| s.state == SignupState::SignedUp);
+            }
+            let fact = Fact::SignedUp {
+                person: person.clone(),
+                organisation: organisation.clone(),
+            };
+            facts.push((fact, active));
+        }
+        Some(facts)
     }
 
     const EXPORT_KEY: Option<&'static str> = Some("signups");

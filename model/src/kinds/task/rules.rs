@@ -3,10 +3,12 @@
 //! run the rest), the content rules the paths cannot see (sign-up times, decisions and
 //! invitations in the writer's own name), and the task's own refusals with their sentences.
 
+use automerge::{Automerge, ObjId, ObjType, ROOT, ReadDoc};
+
 use crate::authz::{CLOCK_SLACK, Path, Principal, Refusal, SignupWindow};
-use crate::kinds::{DocumentKind, KindRefusal};
+use crate::kinds::{DocumentKind, KindRefusal, NarrowWrite};
 use crate::lang::Lang;
-use crate::task::{Millis, SignupState, Task, TaskError, TaskKind, TaskStatus};
+use crate::task::{Millis, Signup, SignupState, Task, TaskError, TaskKind, TaskStatus, limits};
 
 /// Why a write to a task was refused, beyond what any document may be refused for.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -210,7 +212,6 @@ fn check_signups(
     after: &Task,
     window: SignupWindow,
 ) -> Result<(), Refusal> {
-    let SignupWindow { now, not_before } = window;
     let empty = Task {
         shifts: Default::default(),
         ..after.clone()
@@ -230,26 +231,8 @@ fn check_signups(
             if *person != who.person {
                 return Err(TaskRefusal::OthersSignup.into());
             }
-            if let Some(signup) = is {
-                if signup.state == SignupState::SignedUp && after.status != TaskStatus::Published {
-                    return Err(TaskRefusal::NotOpen.into());
-                }
-                if signup.at > now + CLOCK_SLACK
-                    || signup.at < after.created_at
-                    || signup.at < not_before.saturating_sub(CLOCK_SLACK)
-                {
-                    return Err(TaskRefusal::Implausible.into());
-                }
-                // Taking a place (a new entry, or withdrawn back to signed up) only before the
-                // shift starts. Judged by the sign-up's own time, not the relay's clock, so a
-                // sign-up made offline before the start still counts when it arrives later
-                // (its time is bounded by the window above). Withdrawing is always allowed.
-                let takes_place = signup.state == SignupState::SignedUp
-                    && was.is_none_or(|w| w.state == SignupState::Withdrawn);
-                if takes_place && new.is_some_and(|s| s.has_started(signup.at)) {
-                    return Err(TaskRefusal::ShiftStarted.into());
-                }
-            }
+            let shift_start = new.map(|s| s.start);
+            check_own_signup(was, is, after.status, after.created_at, shift_start, window)?;
         }
         let decisions =
             |s: Option<&crate::task::Shift>| s.map(|s| s.decisions.clone()).unwrap_or_default();
@@ -261,6 +244,153 @@ fn check_signups(
         }
     }
     Ok(())
+}
+
+/// One's own sign-up entry changed from `was` to `is` on a task with this status and
+/// creation time, on a shift starting at `shift_start`: open, at a plausible time, and a
+/// place taken only before the shift starts.
+fn check_own_signup(
+    was: Option<&Signup>,
+    is: Option<&Signup>,
+    status: TaskStatus,
+    created_at: Millis,
+    shift_start: Option<Millis>,
+    window: SignupWindow,
+) -> Result<(), Refusal> {
+    let SignupWindow { now, not_before } = window;
+    let Some(signup) = is else {
+        // Taking one's entry away entirely is one's own business.
+        return Ok(());
+    };
+    if signup.state == SignupState::SignedUp && status != TaskStatus::Published {
+        return Err(TaskRefusal::NotOpen.into());
+    }
+    if signup.at > now + CLOCK_SLACK
+        || signup.at < created_at
+        || signup.at < not_before.saturating_sub(CLOCK_SLACK)
+    {
+        return Err(TaskRefusal::Implausible.into());
+    }
+    // Taking a place (a new entry, or withdrawn back to signed up) only before the shift
+    // starts. Judged by the sign-up's own time, not the relay's clock, so a sign-up made
+    // offline before the start still counts when it arrives later (its time is bounded by the
+    // window above). Withdrawing is always allowed.
+    let takes_place = signup.state == SignupState::SignedUp
+        && was.is_none_or(|w| w.state == SignupState::Withdrawn);
+    if takes_place && shift_start.is_some_and(|start| start <= signup.at) {
+        return Err(TaskRefusal::ShiftStarted.into());
+    }
+    Ok(())
+}
+
+/// The shift ids of a write that touches nothing but `who`'s own sign-up entries
+/// (`shifts/<s>/signups/<who>` and its fields), each once; `None` for any other write.
+fn own_signup_shifts<'p>(who: &Principal, paths: &'p [Path]) -> Option<Vec<&'p str>> {
+    let mut shifts: Vec<&str> = Vec::new();
+    for path in paths {
+        let p: Vec<&str> = path.iter().map(String::as_str).collect();
+        match p.as_slice() {
+            ["shifts", shift, "signups", person]
+            | ["shifts", shift, "signups", person, "state" | "at"]
+                if *person == who.person.as_str() =>
+            {
+                if !shifts.contains(shift) {
+                    shifts.push(shift);
+                }
+            }
+            _ => return None,
+        }
+    }
+    (!shifts.is_empty()).then_some(shifts)
+}
+
+/// The sign-up entry of `person` in the roster `signups` (`Ok(None)`: none), or `Err` for
+/// an entry that would not hydrate.
+pub(crate) fn signup_in(
+    doc: &Automerge,
+    signups: &ObjId,
+    person: &str,
+) -> Result<Option<Signup>, ()> {
+    match doc.get(signups, person) {
+        Ok(None) => Ok(None),
+        Ok(Some(_)) => autosurgeon::hydrate_prop(doc, signups, person).map_err(drop),
+        Err(_) => Err(()),
+    }
+}
+
+/// A map object under `obj` at `key`.
+fn map_at(doc: &Automerge, obj: &ObjId, key: &str) -> Option<ObjId> {
+    match doc.get(obj, key).ok()?? {
+        (automerge::Value::Object(ObjType::Map), id) => Some(id),
+        _ => None,
+    }
+}
+
+/// [`check_task_write_within`] for the commonest write, a volunteer's own sign-up entries,
+/// reading only what that judgement reads: the entries before and after, the task's status
+/// and creation time, the shift's start and how many entries it holds. Its cost does not grow
+/// with the sign-ups already on the shift. `None` for any other write, and wherever the
+/// documents are not as a valid task's would be (the whole judgement then decides).
+pub fn check_narrow_task_write(w: &NarrowWrite<'_>) -> Option<Result<(), Refusal>> {
+    let shifts = own_signup_shifts(w.who, w.paths)?;
+    let person = w.who.person.as_str();
+    let (before_shifts, after_shifts) = (
+        map_at(w.before, &ROOT, "shifts")?,
+        map_at(w.after, &ROOT, "shifts")?,
+    );
+    // The task hydrated whole would fail on any of these as on a malformed entry.
+    let malformed = || Some(Err(Refusal::UnknownKind));
+    let (Ok(status), Ok(created_at)) = (
+        autosurgeon::hydrate_prop::<_, TaskStatus, _, _>(w.after, ROOT, "status"),
+        autosurgeon::hydrate_prop::<_, Millis, _, _>(w.after, ROOT, "created_at"),
+    ) else {
+        return None;
+    };
+    let mut grown = Vec::new();
+    for shift in shifts {
+        let before_signups = map_at(
+            w.before,
+            &map_at(w.before, &before_shifts, shift)?,
+            "signups",
+        )?;
+        let after_shift = map_at(w.after, &after_shifts, shift)?;
+        let after_signups = map_at(w.after, &after_shift, "signups")?;
+        let Ok(start) =
+            autosurgeon::hydrate_prop::<_, Millis, _, _>(w.after, &after_shift, "start")
+        else {
+            return None;
+        };
+        let was = signup_in(w.before, &before_signups, person).ok()?;
+        let Ok(is) = signup_in(w.after, &after_signups, person) else {
+            return malformed();
+        };
+        if was == is {
+            continue;
+        }
+        if let Err(refusal) = check_own_signup(
+            was.as_ref(),
+            is.as_ref(),
+            status,
+            created_at,
+            Some(start),
+            w.window,
+        ) {
+            return Some(Err(refusal));
+        }
+        grown.push(after_signups);
+    }
+    // As the whole judgement does: the content rules first, then the task's validity, of
+    // which only a shift's number of entries can change with one's own entry.
+    if grown
+        .iter()
+        .any(|signups| w.after.length(signups) > limits::SIGNUPS)
+    {
+        return Some(Err(TaskRefusal::Invalid(TaskError::TooManyEntries(
+            limits::SIGNUPS,
+        ))
+        .into()));
+    }
+    Some(Ok(()))
 }
 
 #[cfg(test)]
