@@ -15,11 +15,15 @@
 //!    Then the time to judge one sign-up as a task fills (model/benches/judge.rs).
 //! 4. bad networks (tests/e2e/bench-networks.mjs): first-visit bytes, the header when the relay
 //!    dies, and cold starts with the relay's port refusing or swallowing connections, with and
-//!    without 4x CPU throttling.
+//!    without 4x CPU throttling;
+//! 6. Lighthouse (tests/e2e/bench-lighthouse.mjs, Lighthouse from npm in
+//!    `target/bench-lighthouse`): its mobile performance score for the task list and the login
+//!    page as a first-time visitor, against the budget of 90.
 //!
 //! Between 2 and 3, the size of the release build against its budget, and the wasm's code by
 //! crate ([`size_report`]).
 
+use std::path::PathBuf;
 use std::process::Command;
 
 use anyhow::Context;
@@ -81,6 +85,33 @@ pub fn all() -> anyhow::Result<()> {
         Command::new("node")
             .current_dir(root.join("tests").join("e2e"))
             .arg("bench-networks.mjs")
+            .env(
+                "SAMSKAB_SERVER_BIN",
+                target_dir().join("debug").join("samskab-server"),
+            )
+            .env("SAMSKAB_DIST", root.join("dist"))
+            .env("CHROMIUM", CHROMIUM),
+    )?;
+    lighthouse()
+}
+
+/// Lighthouse's mobile audit of the task list and the login page (tests/e2e/bench-lighthouse.mjs),
+/// with Lighthouse installed from npm into `target/bench-lighthouse`. Needs `dist/` (release)
+/// and the debug relay, which [`all`] builds before.
+fn lighthouse() -> anyhow::Result<()> {
+    let root = workspace_root();
+    let tool = npm_tool("bench-lighthouse", &["package.json"])?;
+    run_cmd(
+        Command::new("node")
+            .current_dir(root.join("tests").join("e2e"))
+            .arg("bench-lighthouse.mjs")
+            .env(
+                "LIGHTHOUSE_BIN",
+                tool.join("node_modules")
+                    .join("lighthouse")
+                    .join("cli")
+                    .join("index.js"),
+            )
             .env(
                 "SAMSKAB_SERVER_BIN",
                 target_dir().join("debug").join("samskab-server"),
@@ -174,6 +205,27 @@ fn print_breakdown(b: &wasm_size::Breakdown, raw: usize) {
 }
 
 /// The storm benchmark: the release relay against the JS sync server, side by side.
+/// A tool the benchmarks run from npm (`tests/e2e/<name>/`: its `package.json` and `files`),
+/// copied to `target/<name>` and installed there once, so that the test run never downloads
+/// it. Returns that directory.
+fn npm_tool(name: &str, files: &[&str]) -> anyhow::Result<PathBuf> {
+    let source = workspace_root().join("tests").join("e2e").join(name);
+    let dir = target_dir().join(name);
+    std::fs::create_dir_all(&dir)?;
+    for file in files {
+        std::fs::copy(source.join(file), dir.join(file))?;
+    }
+    if !dir.join("node_modules").exists() {
+        eprintln!("xtask: installing {name} from npm into {}", dir.display());
+        run_cmd(Command::new("npm").current_dir(&dir).args([
+            "install",
+            "--no-audit",
+            "--no-fund",
+        ]))?;
+    }
+    Ok(dir)
+}
+
 pub fn storms() -> anyhow::Result<()> {
     let root = workspace_root();
     run_cmd(Command::new(cargo()).current_dir(&root).args([
@@ -184,25 +236,7 @@ pub fn storms() -> anyhow::Result<()> {
         "--bin",
         "samskab-server",
     ]))?;
-    let js = target_dir().join("bench-js");
-    std::fs::create_dir_all(&js)?;
-    for file in ["package.json", "sync-server.mjs"] {
-        std::fs::copy(
-            root.join("tests").join("e2e").join("bench-js").join(file),
-            js.join(file),
-        )?;
-    }
-    if !js.join("node_modules").exists() {
-        eprintln!(
-            "xtask: installing the JS sync server from npm into {}",
-            js.display()
-        );
-        run_cmd(
-            Command::new("npm")
-                .current_dir(&js)
-                .args(["install", "--no-audit", "--no-fund"]),
-        )?;
-    }
+    let js = npm_tool("bench-js", &["package.json", "sync-server.mjs"])?;
     run_cmd(
         Command::new(cargo())
             .current_dir(&root)
