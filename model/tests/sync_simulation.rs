@@ -464,3 +464,73 @@ fn the_catalog_syncs_only_what_changed_and_followers_get_new_documents_pushed() 
     assert_eq!(client.heads(&fresh), other.heads(&fresh));
     assert_eq!(client.heads(&docs[10]), other.heads(&docs[10]));
 }
+
+/// Delivers in whole round trips: everything the client has queued to the relay, then
+/// everything the relay answers to the client. Returns what the client sends next.
+fn round_trip(relay: &mut Hub, client: &mut Hub, to_relay: Vec<Message>) -> Vec<Message> {
+    let mut to_client = Vec::new();
+    for m in to_relay {
+        to_client.extend(sends(relay.receive(client.me(), m).unwrap()));
+    }
+    let mut next = Vec::new();
+    for m in to_client {
+        next.extend(sends(client.receive(relay.me(), m).unwrap()));
+    }
+    next
+}
+
+#[test]
+fn a_device_a_few_changes_behind_has_them_within_two_round_trips() {
+    let docs: Vec<DocumentId> = (1..=50).map(|i| DocumentId::from_bytes([i; 16])).collect();
+    let mut relay = Hub::new(relay_id(), Role::Relay);
+    let mut client = Hub::new("c".parse().unwrap(), Role::Client);
+    for d in &docs {
+        put(&mut relay, *d, "created");
+    }
+    relay.connect(client.me().clone());
+    let hello = client.connect(relay_id());
+    pump(&mut relay, &mut client, hello);
+    relay.disconnect(client.me());
+    client.disconnect(&relay_id());
+
+    // While the device is away: one change to each of five documents, three to another, and
+    // twelve to one more (beyond what the relay walks back); the device changes one of its own.
+    for d in &docs[..5] {
+        put(&mut relay, *d, "changed");
+    }
+    for i in 0..3 {
+        put(&mut relay, docs[5], &format!("edit-{i}"));
+    }
+    for i in 0..12 {
+        put(&mut relay, docs[6], &format!("edit-{i}"));
+    }
+    put(&mut client, docs[7], "mine");
+
+    relay.connect(client.me().clone());
+    let hello: Vec<Message> = sends(client.connect(relay_id())).into();
+    // 1: the digests differ; 2: the fingerprints, answered with the missed changes.
+    let second = round_trip(&mut relay, &mut client, hello);
+    let mut next = round_trip(&mut relay, &mut client, second);
+    for d in &docs[..6] {
+        assert_eq!(
+            client.heads(d),
+            relay.heads(d),
+            "caught up in the second round trip"
+        );
+    }
+    assert_ne!(
+        client.heads(&docs[6]),
+        relay.heads(&docs[6]),
+        "twelve changes behind: listed and synced in later rounds"
+    );
+    let mut rounds = 2;
+    while !next.is_empty() {
+        next = round_trip(&mut relay, &mut client, next);
+        rounds += 1;
+        assert!(rounds < 10, "the sync does not settle");
+    }
+    for d in &docs {
+        assert_eq!(client.heads(d), relay.heads(d), "{d}");
+        assert!(client.in_sync_with(&relay_id(), d));
+    }
+}

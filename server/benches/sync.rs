@@ -161,13 +161,17 @@ struct Traffic {
     up_bytes: usize,
     down_messages: usize,
     down_bytes: usize,
+    /// After how many round trips the device held the relay's heads of every document (the
+    /// rest are acknowledgements nothing waits for).
+    current_after: usize,
 }
 
 impl Traffic {
     fn print(&self, what: &str, elapsed: Duration) {
         println!(
-            "{what:<44} {:>5} round trips  up {:>5} msgs {:>9} B  down {:>5} msgs {:>9} B  ({:.1?} CPU)",
+            "{what:<44} {:>5} round trips ({} until current)  up {:>5} msgs {:>9} B  down {:>5} msgs {:>9} B  ({:.1?} CPU)",
             self.round_trips,
+            self.current_after,
             self.up_messages,
             self.up_bytes,
             self.down_messages,
@@ -192,7 +196,15 @@ fn sends(effects: Vec<Effect>) -> Vec<Message> {
 fn lockstep(relay: &mut Hub, client: &mut Hub, first: Vec<Effect>) -> Traffic {
     let mut traffic = Traffic::default();
     let mut up = sends(first);
+    let current = |relay: &Hub, client: &Hub| {
+        relay
+            .documents()
+            .all(|(id, doc)| client.heads(id) == doc.get_heads())
+    };
     while !up.is_empty() {
+        if traffic.current_after == 0 && traffic.round_trips > 0 && current(relay, client) {
+            traffic.current_after = traffic.round_trips;
+        }
         traffic.round_trips += 1;
         let mut down = Vec::new();
         for m in up.drain(..) {
@@ -205,6 +217,9 @@ fn lockstep(relay: &mut Hub, client: &mut Hub, first: Vec<Effect>) -> Traffic {
             traffic.down_bytes += m.encode().len();
             up.extend(sends(client.receive(relay.me(), m).unwrap()));
         }
+    }
+    if traffic.current_after == 0 {
+        traffic.current_after = traffic.round_trips;
     }
     traffic
 }

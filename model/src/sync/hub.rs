@@ -704,8 +704,11 @@ impl Hub {
 
     /// Relay side, second round: the device's documents as fingerprints. Those that match a
     /// readable document at the relay's heads are in sync; those that match a document it may
-    /// not read are revoked (the fingerprint proves it holds those heads); the rest are sent
-    /// back as unknown, and the readable documents it did not match are listed.
+    /// not read are revoked (the fingerprint proves it holds those heads); those that match a
+    /// readable document at heads it had a few changes ago ([`earlier_heads`]) are sent those
+    /// changes at once, before the catalog (the device then has them in this round trip, with
+    /// no sync round of its own); the rest are sent back as unknown, and the readable
+    /// documents still unmatched are listed.
     fn answer_fingerprints(&mut self, peer: &PeerId, theirs: &[u8]) -> Vec<Effect> {
         self.followers.insert(peer.clone());
         let theirs: HashSet<[u8; FINGERPRINT_BYTES]> = theirs
@@ -715,6 +718,10 @@ impl Hub {
         let mut matched = HashSet::new();
         let mut revoked = Vec::new();
         let mut documents = Vec::new();
+        let mut effects = Vec::new();
+        // Walking back through a document's changes costs the relay; a device sending
+        // fingerprints that match nothing must not make it walk every document.
+        let mut walk = EARLIER_HEADS_PER_FINGERPRINT * theirs.len();
         let all: Vec<(DocumentId, Vec<ChangeHash>)> = self
             .documents()
             .map(|(id, doc)| (*id, doc.get_heads()))
@@ -728,10 +735,24 @@ impl Hub {
             match (held, self.may_read(peer, &id)) {
                 (true, true) => self.assume_in_sync(peer, id),
                 (true, false) => revoked.push(id),
-                (false, true) => documents.push(CatalogEntry {
-                    document_id: id,
-                    heads,
-                }),
+                (false, true) => {
+                    let behind = self.docs.get(&id).and_then(|doc| {
+                        earlier_heads(doc, EARLIER_HEADS, &mut walk)
+                            .into_iter()
+                            .map(|earlier| (fingerprint(&id, &earlier), earlier))
+                            .find(|(print, _)| theirs.contains(print) && !matched.contains(print))
+                    });
+                    match behind {
+                        Some((print, earlier)) => {
+                            matched.insert(print);
+                            self.catch_up(peer, id, earlier, &mut effects);
+                        }
+                        None => documents.push(CatalogEntry {
+                            document_id: id,
+                            heads,
+                        }),
+                    }
+                }
                 (false, false) => {}
             }
         }
@@ -741,7 +762,6 @@ impl Hub {
             .flatten()
             .copied()
             .collect();
-        let mut effects = Vec::new();
         if !revoked.is_empty() {
             effects.push(Effect::Send(Message::Revoked {
                 sender_id: self.me.clone(),
@@ -913,18 +933,24 @@ impl Hub {
         let Some(states) = self.peers.get_mut(peer) else {
             return;
         };
-        states.entry(id).or_insert_with(|| sync::State {
-            shared_heads: heads.clone(),
-            last_sent_heads: heads.clone(),
-            their_heads: Some(heads.clone()),
-            their_need: Some(Vec::new()),
-            their_have: Some(vec![sync::Have {
-                last_sync: heads,
-                bloom: sync::BloomFilter::default(),
-            }]),
-            have_responded: true,
-            ..sync::State::default()
-        });
+        states.entry(id).or_insert_with(|| holding(heads));
+    }
+
+    /// Relay side: `peer` is known to hold `id` at `earlier` heads of the relay's (its
+    /// fingerprint said so): it is sent the changes since, as a sync partner that has exactly
+    /// those heads would be.
+    fn catch_up(
+        &mut self,
+        peer: &PeerId,
+        id: DocumentId,
+        earlier: Vec<ChangeHash>,
+        effects: &mut Vec<Effect>,
+    ) {
+        let Some(states) = self.peers.get_mut(peer) else {
+            return;
+        };
+        states.insert(id, holding(earlier));
+        self.start(peer, id, effects);
     }
 
     fn check_sender(&self, from: &PeerId, claimed: &PeerId) -> Result<(), SyncError> {
@@ -1100,4 +1126,60 @@ impl Hub {
             }));
         }
     }
+}
+
+/// How many earlier heads of a document the relay tries against a device's fingerprints
+/// ([`earlier_heads`]): a device that missed up to this many changes of it is caught up in the
+/// catalog's second round.
+const EARLIER_HEADS: usize = 8;
+/// The relay's walking budget per fingerprint a device sends (see [`Hub::answer_fingerprints`]).
+const EARLIER_HEADS_PER_FINGERPRINT: usize = 4;
+
+/// The sync state of a peer known to hold exactly `heads` of a document.
+fn holding(heads: Vec<ChangeHash>) -> sync::State {
+    sync::State {
+        shared_heads: heads.clone(),
+        last_sent_heads: heads.clone(),
+        their_heads: Some(heads.clone()),
+        their_need: Some(Vec::new()),
+        their_have: Some(vec![sync::Have {
+            last_sync: heads,
+            bloom: sync::BloomFilter::default(),
+        }]),
+        have_responded: true,
+        ..sync::State::default()
+    }
+}
+
+/// Heads `doc` had before its latest changes, newest first, at most `limit`, each step taken
+/// from `budget`: each head taken back in turn, its dependencies in its place. A device that
+/// missed the last few changes holds one of these (exactly, where the history is a line; a
+/// merge may give sets no replica held, which then match nothing).
+fn earlier_heads(doc: &Automerge, limit: usize, budget: &mut usize) -> Vec<Vec<ChangeHash>> {
+    let mut out: Vec<Vec<ChangeHash>> = Vec::new();
+    let mut queue = std::collections::VecDeque::from([doc.get_heads()]);
+    while let Some(heads) = queue.pop_front() {
+        for head in &heads {
+            if out.len() >= limit || *budget == 0 {
+                return out;
+            }
+            *budget -= 1;
+            let Some(change) = doc.get_change_by_hash(head) else {
+                continue;
+            };
+            let mut earlier: Vec<ChangeHash> = heads
+                .iter()
+                .filter(|h| *h != head)
+                .chain(change.deps())
+                .copied()
+                .collect();
+            earlier.sort_unstable();
+            earlier.dedup();
+            if !earlier.is_empty() && !out.contains(&earlier) {
+                out.push(earlier.clone());
+                queue.push_back(earlier);
+            }
+        }
+    }
+    out
 }
