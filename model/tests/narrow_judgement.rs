@@ -44,19 +44,7 @@ fn task(status: TaskStatus, starts: &[i64], entries: &[Entry]) -> Task {
             .insert(shift(i), Shift::new(start, start + 2 * HOUR, 2));
     }
     for &(s, p, state, at) in entries {
-        if let Some(shift) = task.shifts.get_mut(&shift(s % starts.len())) {
-            shift.signups.insert(
-                person(p),
-                Signup {
-                    state: if state == 0 {
-                        SignupState::SignedUp
-                    } else {
-                        SignupState::Withdrawn
-                    },
-                    at: NOW + at * HOUR,
-                },
-            );
-        }
+        set_entry(&mut task, s, person(p), state, at);
     }
     task.status = status;
     task
@@ -90,23 +78,24 @@ fn edit() -> impl Strategy<Value = Edit> {
     ]
 }
 
+/// Sets `who`'s entry on shift `s` (modulo the shifts there are): state 0 signed up, 1
+/// withdrawn, at an hour offset from now.
+fn set_entry(task: &mut Task, s: usize, who: PersonId, state: u8, at: i64) {
+    let n = task.shifts.len();
+    if let Some(shift) = task.shifts.get_mut(&shift(s % n)) {
+        let state = if state == 0 {
+            SignupState::SignedUp
+        } else {
+            SignupState::Withdrawn
+        };
+        let at = NOW + at * HOUR;
+        shift.signups.insert(who, Signup { state, at });
+    }
+}
+
 fn apply(task: &mut Task, edit: &Edit, me: &PersonId) {
     let n = task.shifts.len();
-    let entry = |task: &mut Task, s: usize, who: PersonId, state: u8, at: i64| {
-        if let Some(shift) = task.shifts.get_mut(&shift(s % n)) {
-            shift.signups.insert(
-                who,
-                Signup {
-                    state: if state == 0 {
-                        SignupState::SignedUp
-                    } else {
-                        SignupState::Withdrawn
-                    },
-                    at: NOW + at * HOUR,
-                },
-            );
-        }
-    };
+    let entry = set_entry;
     match *edit {
         Edit::Own(s, state, at) => entry(task, s, me.clone(), state, at),
         Edit::OwnTwice(a, b, at) => {

@@ -402,19 +402,25 @@ fn put(hub: &mut Hub, doc: DocumentId, key: &str) -> Vec<Effect> {
     .1
 }
 
-#[test]
-fn the_catalog_syncs_only_what_changed_and_followers_get_new_documents_pushed() {
-    let docs: Vec<DocumentId> = (1..=20).map(|i| DocumentId::from_bytes([i; 16])).collect();
+/// A relay with `n` documents and a client connected to it that has synced them from empty;
+/// the counts of that sync ([`pump`]).
+fn synced_pair(n: u8) -> (Vec<DocumentId>, Hub, Hub, (usize, usize)) {
+    let docs: Vec<DocumentId> = (1..=n).map(|i| DocumentId::from_bytes([i; 16])).collect();
     let mut relay = Hub::new(relay_id(), Role::Relay);
     let mut client = Hub::new("c".parse().unwrap(), Role::Client);
     for d in &docs {
         put(&mut relay, *d, "created");
     }
-
-    // From empty: the catalog names all 20 and the client requests each.
     relay.connect(client.me().clone());
     let hello = client.connect(relay_id());
-    let (up, _) = pump(&mut relay, &mut client, hello);
+    let counts = pump(&mut relay, &mut client, hello);
+    (docs, relay, client, counts)
+}
+
+#[test]
+fn the_catalog_syncs_only_what_changed_and_followers_get_new_documents_pushed() {
+    // From empty: the catalog names all 20 and the client requests each.
+    let (docs, mut relay, mut client, (up, _)) = synced_pair(20);
     assert!(up >= 20, "{up}");
     for d in &docs {
         assert_eq!(client.heads(d), relay.heads(d));
@@ -481,15 +487,7 @@ fn round_trip(relay: &mut Hub, client: &mut Hub, to_relay: Vec<Message>) -> Vec<
 
 #[test]
 fn a_device_a_few_changes_behind_has_them_within_two_round_trips() {
-    let docs: Vec<DocumentId> = (1..=50).map(|i| DocumentId::from_bytes([i; 16])).collect();
-    let mut relay = Hub::new(relay_id(), Role::Relay);
-    let mut client = Hub::new("c".parse().unwrap(), Role::Client);
-    for d in &docs {
-        put(&mut relay, *d, "created");
-    }
-    relay.connect(client.me().clone());
-    let hello = client.connect(relay_id());
-    pump(&mut relay, &mut client, hello);
+    let (docs, mut relay, mut client, _) = synced_pair(50);
     relay.disconnect(client.me());
     client.disconnect(&relay_id());
 
