@@ -532,3 +532,59 @@ fn a_device_a_few_changes_behind_has_them_within_two_round_trips() {
         assert!(client.in_sync_with(&relay_id(), d));
     }
 }
+
+/// A device restarted from storage with each document's bytes and heads (`load_stored`) syncs
+/// as one that parsed them all: nothing travels when nothing changed, only the changed ones
+/// sync, and a document is parsed only when sync or a reader needs it.
+#[test]
+fn a_device_started_from_stored_bytes_parses_only_what_it_syncs() {
+    let docs: Vec<DocumentId> = (1..=20).map(|i| DocumentId::from_bytes([i; 16])).collect();
+    let mut relay = Hub::new(relay_id(), Role::Relay);
+    let mut client = Hub::new("c".parse().unwrap(), Role::Client);
+    for d in &docs {
+        put(&mut relay, *d, "created");
+    }
+    relay.connect(client.me().clone());
+    let hello = client.connect(relay_id());
+    pump(&mut relay, &mut client, hello);
+
+    // The device restarts: each document from its bytes and heads, none parsed.
+    let mut restarted = Hub::new("c".parse().unwrap(), Role::Client);
+    for d in &docs {
+        let doc = client.document(d).unwrap();
+        restarted.load_stored(*d, doc.save(), doc.get_heads());
+    }
+    assert!(docs.iter().all(|d| !restarted.is_parsed(d)));
+    assert_eq!(restarted.catalog(), client.catalog());
+    assert_eq!(restarted.ids().count(), docs.len());
+
+    // Nothing changed: the catalog exchange moves no document and parses none.
+    relay.disconnect(restarted.me());
+    relay.connect(restarted.me().clone());
+    let hello = restarted.connect(relay_id());
+    assert_eq!(pump(&mut relay, &mut restarted, hello), (0, 0));
+    assert!(docs.iter().all(|d| !restarted.is_parsed(d)));
+
+    // Two changed elsewhere: those two sync (and are parsed), the rest stay bytes.
+    relay.disconnect(restarted.me());
+    restarted.disconnect(&relay_id());
+    for d in &docs[..2] {
+        put(&mut relay, *d, "changed");
+    }
+    relay.connect(restarted.me().clone());
+    let hello = restarted.connect(relay_id());
+    pump(&mut relay, &mut restarted, hello);
+    for d in &docs {
+        assert_eq!(restarted.heads(d), relay.heads(d));
+        assert!(restarted.in_sync_with(&relay_id(), d));
+    }
+    assert!(docs[..2].iter().all(|d| restarted.is_parsed(d)));
+    assert!(docs[2..].iter().all(|d| !restarted.is_parsed(d)));
+
+    // A reader parses the one it reads; a local change to a stored one works as to any.
+    assert!(restarted.document(&docs[5]).is_some());
+    assert!(restarted.is_parsed(&docs[5]));
+    let effects = put(&mut restarted, docs[7], "edited");
+    pump(&mut relay, &mut restarted, effects);
+    assert_eq!(restarted.heads(&docs[7]), relay.heads(&docs[7]));
+}

@@ -25,6 +25,7 @@
 //! sent one by one.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::OnceLock;
 
 use automerge::sync::{self, SyncDoc};
 use automerge::{Automerge, ChangeHash, ReadDoc};
@@ -106,7 +107,7 @@ pub type ReadPolicy = Box<dyn Fn(&PeerId, &DocumentId, &Automerge) -> bool + Sen
 pub struct Hub {
     me: PeerId,
     role: Role,
-    docs: BTreeMap<DocumentId, Automerge>,
+    docs: BTreeMap<DocumentId, Slot>,
     peers: HashMap<PeerId, BTreeMap<DocumentId, sync::State>>,
     /// Peers that asked for the catalog: they follow every document, so new ones are pushed.
     followers: HashSet<PeerId>,
@@ -119,6 +120,78 @@ pub struct Hub {
     owed: Option<Owed>,
     /// Client side: the documents sent to the relay for a check in the catalog exchange.
     checked: HashSet<DocumentId>,
+}
+
+/// A document as the hub holds it: in memory, or as stored bytes whose heads are known and
+/// which are parsed only when something reads or changes the document
+/// ([`Hub::load_stored`]). A device that holds thousands of documents then starts, and
+/// exchanges its catalog with the relay, without parsing them all.
+#[derive(Debug)]
+enum Slot {
+    Parsed(Automerge),
+    Stored {
+        bytes: Vec<u8>,
+        heads: Vec<ChangeHash>,
+        parsed: OnceLock<Automerge>,
+    },
+}
+
+impl Default for Slot {
+    fn default() -> Self {
+        Slot::Parsed(Automerge::new())
+    }
+}
+
+/// Parses stored bytes; bytes that do not load give an empty document (the driver wrote
+/// them from a valid save, so this is a damaged store: the relay's copy comes back at the
+/// next sync, as for a document this side never had).
+fn parse(bytes: &[u8]) -> Automerge {
+    let mut doc = Automerge::new();
+    if doc.load_incremental(bytes).is_err() {
+        doc = Automerge::new();
+    }
+    doc
+}
+
+impl Slot {
+    fn doc(&self) -> &Automerge {
+        match self {
+            Slot::Parsed(doc) => doc,
+            Slot::Stored { bytes, parsed, .. } => parsed.get_or_init(|| parse(bytes)),
+        }
+    }
+
+    fn doc_mut(&mut self) -> &mut Automerge {
+        if let Slot::Stored { bytes, parsed, .. } = self {
+            let doc = parsed.take().unwrap_or_else(|| parse(bytes));
+            *self = Slot::Parsed(doc);
+        }
+        match self {
+            Slot::Parsed(doc) => doc,
+            // Not reached: a stored slot became parsed just above.
+            Slot::Stored { .. } => unreachable!("a stored slot is parsed above"),
+        }
+    }
+
+    /// Its heads, without parsing stored bytes.
+    fn heads(&self) -> Vec<ChangeHash> {
+        match self {
+            Slot::Parsed(doc) => doc.get_heads(),
+            Slot::Stored { heads, parsed, .. } => parsed
+                .get()
+                .map_or_else(|| heads.clone(), Automerge::get_heads),
+        }
+    }
+
+    fn has_content(&self) -> bool {
+        match self {
+            Slot::Parsed(doc) => !doc.get_heads().is_empty(),
+            Slot::Stored { heads, parsed, .. } => match parsed.get() {
+                Some(doc) => !doc.get_heads().is_empty(),
+                None => !heads.is_empty(),
+            },
+        }
+    }
 }
 
 /// Offers a batching relay owes: a reply to each peer that sent something about a document,
@@ -254,7 +327,7 @@ impl Hub {
         let Some(parked) = self.parked(peer, id) else {
             return Vec::new();
         };
-        let doc = self.docs.get(id);
+        let doc = self.docs.get(id).map(Slot::doc);
         let mut needs: Vec<ChangeHash> = parked
             .needs
             .iter()
@@ -287,7 +360,7 @@ impl Hub {
     /// Whether `peer` may read `id` under the read policy (a document with no content yet is
     /// readable: there is nothing in it to guard).
     pub fn may_read(&self, peer: &PeerId, id: &DocumentId) -> bool {
-        match (&self.read_policy, self.docs.get(id)) {
+        match (&self.read_policy, self.docs.get(id).map(Slot::doc)) {
             (None, _) => true,
             (Some(policy), Some(doc)) => doc.get_heads().is_empty() || policy(peer, id, doc),
             (Some(_), None) => true,
@@ -327,24 +400,65 @@ impl Hub {
     pub fn load(&mut self, id: DocumentId, bytes: &[u8]) -> Result<(), automerge::AutomergeError> {
         let mut doc = Automerge::new();
         doc.load_incremental(bytes)?;
-        self.docs.insert(id, doc);
+        self.docs.insert(id, Slot::Parsed(doc));
         Ok(())
     }
 
-    pub fn document(&self, id: &DocumentId) -> Option<&Automerge> {
-        self.docs.get(id)
+    /// Adds a document from storage whose heads are known (kept beside the bytes when they
+    /// were saved), without parsing it: it is parsed the first time it is read or changed.
+    /// `heads` must be the heads of `bytes`; the catalog exchange trusts them.
+    pub fn load_stored(&mut self, id: DocumentId, bytes: Vec<u8>, heads: Vec<ChangeHash>) {
+        self.docs.insert(
+            id,
+            Slot::Stored {
+                bytes,
+                heads,
+                parsed: OnceLock::new(),
+            },
+        );
     }
 
-    /// Documents with content (an id someone only asked about has none).
+    /// The document, parsed if it was only stored.
+    pub fn document(&self, id: &DocumentId) -> Option<&Automerge> {
+        self.docs.get(id).map(Slot::doc)
+    }
+
+    /// Whether the document is held in memory already (not only as stored bytes).
+    pub fn is_parsed(&self, id: &DocumentId) -> bool {
+        match self.docs.get(id) {
+            Some(Slot::Parsed(_)) => true,
+            Some(Slot::Stored { parsed, .. }) => parsed.get().is_some(),
+            None => false,
+        }
+    }
+
+    /// Documents with content (an id someone only asked about has none). Parses every stored
+    /// one; [`Hub::ids`] does not.
     pub fn documents(&self) -> impl Iterator<Item = (&DocumentId, &Automerge)> {
-        self.docs.iter().filter(|(_, d)| !d.get_heads().is_empty())
+        self.docs
+            .iter()
+            .filter(|(_, d)| d.has_content())
+            .map(|(id, d)| (id, d.doc()))
+    }
+
+    /// The ids of the documents with content, without parsing any.
+    pub fn ids(&self) -> impl Iterator<Item = &DocumentId> {
+        self.docs
+            .iter()
+            .filter(|(_, d)| d.has_content())
+            .map(|(id, _)| id)
     }
 
     pub fn heads(&self, id: &DocumentId) -> Vec<ChangeHash> {
+        self.docs.get(id).map(Slot::heads).unwrap_or_default()
+    }
+
+    /// The documents with content and their heads, without parsing any.
+    fn held(&self) -> impl Iterator<Item = (&DocumentId, Vec<ChangeHash>)> {
         self.docs
-            .get(id)
-            .map(Automerge::get_heads)
-            .unwrap_or_default()
+            .iter()
+            .filter(|(_, d)| d.has_content())
+            .map(|(id, d)| (id, d.heads()))
     }
 
     /// Replaces a document with its stored bytes, dropping what was only in memory, and
@@ -358,7 +472,7 @@ impl Hub {
     ) -> Result<Vec<PeerId>, automerge::AutomergeError> {
         let mut doc = Automerge::new();
         doc.load_incremental(stored)?;
-        self.docs.insert(id, doc);
+        self.docs.insert(id, Slot::Parsed(doc));
         let affected = self
             .peers
             .iter_mut()
@@ -376,7 +490,7 @@ impl Hub {
         ) else {
             return false;
         };
-        state.their_heads.as_deref() == Some(&doc.get_heads()[..])
+        state.their_heads.as_deref() == Some(&doc.heads()[..])
     }
 
     pub fn is_connected(&self, peer: &PeerId) -> bool {
@@ -414,19 +528,17 @@ impl Hub {
 
     /// The digest of every document with content at its heads.
     fn own_digest(&self) -> Vec<u8> {
-        let entries: Vec<(DocumentId, Vec<ChangeHash>)> = self
-            .documents()
-            .map(|(id, doc)| (*id, doc.get_heads()))
-            .collect();
+        let entries: Vec<(DocumentId, Vec<ChangeHash>)> =
+            self.held().map(|(id, heads)| (*id, heads)).collect();
         catalog_digest(entries.iter().map(|(id, h)| (id, &h[..])))
     }
 
     /// Every document with content and its heads.
     pub fn catalog(&self) -> Vec<CatalogEntry> {
-        self.documents()
-            .map(|(id, doc)| CatalogEntry {
+        self.held()
+            .map(|(id, heads)| CatalogEntry {
                 document_id: *id,
-                heads: doc.get_heads(),
+                heads,
             })
             .collect()
     }
@@ -449,7 +561,7 @@ impl Hub {
         id: DocumentId,
         f: impl FnOnce(&mut Automerge) -> T,
     ) -> (T, Vec<Effect>) {
-        let doc = self.docs.entry(id).or_default();
+        let doc = self.docs.entry(id).or_default().doc_mut();
         let before = doc.get_heads();
         let result = f(doc);
         let mut effects = Vec::new();
@@ -638,6 +750,7 @@ impl Hub {
                     && self
                         .docs
                         .get(&e.document_id)
+                        .map(Slot::doc)
                         .is_some_and(|d| e.heads.iter().all(|h| d.get_change_by_hash(h).is_some()))
                     && !self.may_read(peer, &e.document_id)
             })
@@ -675,9 +788,9 @@ impl Hub {
 
     /// The documents `peer` may read with content, with their heads, in id order.
     fn readable(&self, peer: &PeerId) -> Vec<(DocumentId, Vec<ChangeHash>)> {
-        self.documents()
+        self.held()
             .filter(|(id, _)| self.may_read(peer, id))
-            .map(|(id, doc)| (*id, doc.get_heads()))
+            .map(|(id, heads)| (*id, heads))
             .collect()
     }
 
@@ -722,10 +835,8 @@ impl Hub {
         // Walking back through a document's changes costs the relay; a device sending
         // fingerprints that match nothing must not make it walk every document.
         let mut walk = EARLIER_HEADS_PER_FINGERPRINT * theirs.len();
-        let all: Vec<(DocumentId, Vec<ChangeHash>)> = self
-            .documents()
-            .map(|(id, doc)| (*id, doc.get_heads()))
-            .collect();
+        let all: Vec<(DocumentId, Vec<ChangeHash>)> =
+            self.held().map(|(id, heads)| (*id, heads)).collect();
         for (id, heads) in all {
             let print = fingerprint(&id, &heads);
             let held = theirs.contains(&print);
@@ -736,7 +847,7 @@ impl Hub {
                 (true, true) => self.assume_in_sync(peer, id),
                 (true, false) => revoked.push(id),
                 (false, true) => {
-                    let behind = self.docs.get(&id).and_then(|doc| {
+                    let behind = self.docs.get(&id).map(Slot::doc).and_then(|doc| {
                         earlier_heads(doc, EARLIER_HEADS, &mut walk)
                             .into_iter()
                             .map(|earlier| (fingerprint(&id, &earlier), earlier))
@@ -783,15 +894,15 @@ impl Hub {
     /// sync; otherwise send the fingerprints.
     fn follow_digest(&mut self, relay: &PeerId, theirs: &[u8]) -> Vec<Effect> {
         if self.own_digest() == theirs {
-            let ids: Vec<DocumentId> = self.documents().map(|(id, _)| *id).collect();
+            let ids: Vec<DocumentId> = self.ids().copied().collect();
             for id in ids {
                 self.assume_in_sync(relay, id);
             }
             return Vec::new();
         }
         let fingerprints: Vec<u8> = self
-            .documents()
-            .flat_map(|(id, doc)| fingerprint(id, &doc.get_heads()))
+            .held()
+            .flat_map(|(id, heads)| fingerprint(id, &heads))
             .collect();
         vec![Effect::Send(Message::CatalogRequest {
             sender_id: self.me.clone(),
@@ -814,10 +925,10 @@ impl Hub {
         let unknown: HashSet<&[u8]> = unknown.chunks_exact(FINGERPRINT_BYTES).collect();
         let listed_ids: HashSet<DocumentId> = listed.iter().map(|e| e.document_id).collect();
         let held: Vec<(DocumentId, bool)> = self
-            .documents()
+            .held()
             .filter(|(id, _)| !listed_ids.contains(*id))
-            .map(|(id, doc)| {
-                let print = fingerprint(id, &doc.get_heads());
+            .map(|(id, heads)| {
+                let print = fingerprint(id, &heads);
                 (*id, unknown.contains(&print[..]))
             })
             .collect();
@@ -902,7 +1013,7 @@ impl Hub {
     /// or only held here, is synced (requested when this side has nothing of it).
     fn follow_catalog(&mut self, relay: &PeerId, listed: &[CatalogEntry]) -> Vec<Effect> {
         let mut effects = Vec::new();
-        let mut ids: Vec<DocumentId> = self.documents().map(|(id, _)| *id).collect();
+        let mut ids: Vec<DocumentId> = self.ids().copied().collect();
         for entry in listed {
             if self
                 .peers
@@ -1017,7 +1128,7 @@ impl Hub {
         let Self {
             docs, peers, owed, ..
         } = self;
-        let doc = docs.entry(id).or_default();
+        let doc = docs.entry(id).or_default().doc_mut();
         let state = peers
             .get_mut(from)
             .ok_or_else(|| SyncError::UnknownPeer(from.clone()))?
@@ -1079,7 +1190,7 @@ impl Hub {
 
     /// Begins syncing `id` with `peer`: `request` if this side has nothing of it, else `sync`.
     fn start(&mut self, peer: &PeerId, id: DocumentId, effects: &mut Vec<Effect>) {
-        let Some(doc) = self.docs.get(&id) else {
+        let Some(doc) = self.docs.get(&id).map(Slot::doc) else {
             return;
         };
         let Some(states) = self.peers.get_mut(peer) else {
@@ -1110,7 +1221,7 @@ impl Hub {
 
     /// Sends `peer` whatever it lacks of `id`, if anything and if it is not waiting on us.
     fn offer(&mut self, peer: &PeerId, id: DocumentId, effects: &mut Vec<Effect>) {
-        let Some(doc) = self.docs.get(&id) else {
+        let Some(doc) = self.docs.get(&id).map(Slot::doc) else {
             return;
         };
         let Some(state) = self.peers.get_mut(peer).and_then(|d| d.get_mut(&id)) else {
