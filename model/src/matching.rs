@@ -16,6 +16,7 @@ use crate::ids::{DocumentId, PersonId, ShiftId};
 use crate::lang::Lang;
 use crate::local_time;
 use crate::profile::{Availability, DayPart, Profile, SKILLS, Weekday, skill_label};
+use crate::public_task::PublicTask;
 use crate::roster::Roster;
 use crate::task::{Area, Millis, Task, TaskStatus};
 use crate::towns::{self, Towns};
@@ -169,9 +170,28 @@ struct OpenShift<'t> {
     dates: Vec<String>,
 }
 
+/// Who has a sign-up entry of any state on a task: they are not suggested it.
+enum Answered<'t> {
+    /// Those of the task's rosters.
+    Task(&'t Task),
+    /// The one person matched against a task seen as [`PublicTask`], which names no one.
+    Me(bool),
+}
+
+impl Answered<'_> {
+    fn by(&self, person: &PersonId) -> bool {
+        match self {
+            Answered::Task(task) => task.shifts.values().any(|s| s.signups.contains_key(person)),
+            Answered::Me(answered) => *answered,
+        }
+    }
+}
+
 /// A task with what matching needs of it worked out once.
 struct Prepared<'t> {
-    task: &'t Task,
+    area: Area,
+    town_name: &'t str,
+    answered: Answered<'t>,
     /// The municipality's towns, for the volunteer's travel distance.
     known: &'t Towns,
     skills: Vec<WantedSkill>,
@@ -208,9 +228,54 @@ fn dates(start: Millis, end: Millis) -> Vec<String> {
 
 impl<'t> Prepared<'t> {
     fn new(task: &'t Task, known: &'t Towns, now: Millis) -> Self {
+        let shifts = task
+            .shifts
+            .iter()
+            .filter(|(_, s)| Roster::of(s).free(s) > 0)
+            .map(|(id, s)| (id, s.start, s.end));
+        Self::of(
+            task.area,
+            &task.town,
+            &task.skills,
+            Answered::Task(task),
+            shifts,
+            known,
+            now,
+        )
+    }
+
+    /// `task` as anyone sees it, for the one volunteer whose sign-up entries `answered`
+    /// says whether there are any.
+    fn public(task: &'t PublicTask, answered: bool, known: &'t Towns, now: Millis) -> Self {
+        let shifts = task
+            .shifts
+            .iter()
+            .filter(|s| s.free() > 0)
+            .map(|s| (&s.id, s.start, s.end));
+        Self::of(
+            task.area,
+            &task.town,
+            &task.skills,
+            Answered::Me(answered),
+            shifts,
+            known,
+            now,
+        )
+    }
+
+    /// From the parts of a task matching reads; `shifts` are those with a free place.
+    fn of(
+        area: Area,
+        town_name: &'t str,
+        wanted: &[String],
+        answered: Answered<'t>,
+        shifts: impl Iterator<Item = (&'t ShiftId, Millis, Millis)>,
+        known: &'t Towns,
+        now: Millis,
+    ) -> Self {
         let mut skills = Vec::new();
         let mut needs_certificate = false;
-        for skill in &task.skills {
+        for skill in wanted {
             let key = skill_key(skill);
             if CERTIFICATE_TAGS.contains(&key.as_str()) {
                 needs_certificate = true;
@@ -221,24 +286,24 @@ impl<'t> Prepared<'t> {
                 });
             }
         }
-        let mut shifts: Vec<OpenShift<'t>> = task
-            .shifts
-            .iter()
-            .filter(|(_, s)| s.start > now && s.end > s.start && Roster::of(s).free(s) > 0)
-            .map(|(id, s)| OpenShift {
+        let mut shifts: Vec<OpenShift<'t>> = shifts
+            .filter(|(_, start, end)| *start > now && end > start)
+            .map(|(id, start, end)| OpenShift {
                 id,
-                start: s.start,
-                slots: local_time::slots(s.start, s.end),
-                dates: dates(s.start, s.end),
+                start,
+                slots: local_time::slots(start, end),
+                dates: dates(start, end),
             })
             .collect();
         shifts.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.id.cmp(b.id)));
         Prepared {
-            task,
+            area,
+            town_name,
+            answered,
             known,
             skills,
             needs_certificate,
-            town: known.coordinates(&task.town),
+            town: known.coordinates(town_name),
             shifts,
         }
     }
@@ -258,19 +323,14 @@ impl<'t> Prepared<'t> {
     }
 
     fn fit(&self, profile: &Profile) -> Option<(usize, u32, Vec<Reason>)> {
-        let task = self.task;
-        if task
-            .shifts
-            .values()
-            .any(|s| s.signups.contains_key(&profile.owner))
-        {
+        if self.answered.by(&profile.owner) {
             return None;
         }
         let mut score = 0;
         let mut reasons = Vec::new();
-        if profile.areas.contains(&task.area) {
+        if profile.areas.contains(&self.area) {
             score += weights::AREA;
-            reasons.push(Reason::Area(task.area));
+            reasons.push(Reason::Area(self.area));
         }
         for wanted in &self.skills {
             if profile.skills.iter().any(|s| wanted.is(s)) {
@@ -278,7 +338,7 @@ impl<'t> Prepared<'t> {
                 reasons.push(Reason::Skill(wanted.key.clone()));
             }
         }
-        let town = town_fit(profile, self.known, &task.town, self.town);
+        let town = town_fit(profile, self.known, self.town_name, self.town);
         let mut best: Option<(usize, u32)> = None;
         for (i, shift) in self.shifts.iter().enumerate() {
             if shift.dates.iter().any(|d| profile.away_on(d)) {
@@ -303,7 +363,7 @@ impl<'t> Prepared<'t> {
         }
         if let Some(points) = town {
             score += points;
-            reasons.push(Reason::Town(task.town.trim().to_owned()));
+            reasons.push(Reason::Town(self.town_name.trim().to_owned()));
         }
         let common = Availability(shift.slots.0 & profile.availability.0);
         if let Some((day, part)) = common.slots().next() {
@@ -349,6 +409,26 @@ pub fn tasks_for<'t>(
         .into_iter()
         .filter(|(_, task)| task.status == TaskStatus::Published)
         .filter_map(|(id, task)| Prepared::new(task, towns, now).suggest(*id, profile))
+        .collect();
+    rank(&mut found);
+    found
+}
+
+/// [`tasks_for`] over tasks as anyone sees them (a device's index of its tasks), for the
+/// volunteer whose profile this is; `answered` says of each task whether they have a sign-up
+/// entry on it of any state. The same suggestions, in the same order, as from the documents.
+pub fn public_tasks_for<'t>(
+    profile: &Profile,
+    tasks: impl IntoIterator<Item = (&'t PublicTask, bool)>,
+    towns: &Towns,
+    now: Millis,
+) -> Vec<Suggestion<DocumentId>> {
+    let mut found: Vec<Suggestion<DocumentId>> = tasks
+        .into_iter()
+        .filter(|(task, _)| task.status == TaskStatus::Published)
+        .filter_map(|(task, answered)| {
+            Prepared::public(task, answered, towns, now).suggest(task.id, profile)
+        })
         .collect();
     rank(&mut found);
     found
@@ -465,13 +545,36 @@ mod tests {
         shift.signups.insert(person(who), Signup { state, at: NOW });
     }
 
+    /// The suggestions from the documents, checked against those from the tasks as anyone
+    /// sees them (a device's index), which must be the same in every test.
     fn suggest(profile: &Profile, tasks: &[(DocumentId, Task)]) -> Vec<Suggestion<DocumentId>> {
-        tasks_for(
+        let found = tasks_for(
             profile,
             tasks.iter().map(|(id, t)| (id, t)),
             &Towns::demo(),
             NOW,
-        )
+        );
+        let public: Vec<(PublicTask, bool)> = tasks
+            .iter()
+            .map(|(id, t)| {
+                let answered = t
+                    .shifts
+                    .values()
+                    .any(|s| s.signups.contains_key(&profile.owner));
+                (PublicTask::project(*id, t, ""), answered)
+            })
+            .collect();
+        let from_public = public_tasks_for(
+            profile,
+            public.iter().map(|(t, a)| (t, *a)),
+            &Towns::demo(),
+            NOW,
+        );
+        assert_eq!(
+            found, from_public,
+            "the index's suggestions are the documents'"
+        );
+        found
     }
 
     #[test]

@@ -693,6 +693,20 @@ impl<K: DocumentKind> serde::Serialize for KindTag<K> {
     }
 }
 
+impl<'de, K: DocumentKind> serde::Deserialize<'de> for KindTag<K> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let word: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(deserializer)?;
+        if word == K::KIND {
+            Ok(Self::new())
+        } else {
+            Err(serde::de::Error::custom(format!(
+                "the kind {:?}, not {word:?}",
+                K::KIND
+            )))
+        }
+    }
+}
+
 impl<K: DocumentKind> Hydrate for KindTag<K> {
     fn hydrate_string(word: &'_ str) -> Result<Self, HydrateError> {
         if word == K::KIND {

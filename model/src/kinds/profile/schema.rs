@@ -79,7 +79,9 @@ text_enum!(
 );
 
 /// Who may see the profile besides its owner.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize,
+)]
 pub struct Consent {
     /// The municipality's staff (and admins).
     pub staff: bool,
@@ -215,6 +217,26 @@ impl serde::Serialize for Availability {
     }
 }
 
+/// Read back from the same words (the device's CV index keeps profiles this way).
+impl<'de> serde::Deserialize<'de> for Availability {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let words: Vec<String> = serde::Deserialize::deserialize(deserializer)?;
+        let mut grid = Availability::default();
+        for word in words {
+            let parsed = word
+                .split_once('-')
+                .and_then(|(d, p)| Some((d.parse().ok()?, p.parse().ok()?)));
+            let Some((day, part)) = parsed else {
+                return Err(serde::de::Error::custom(format!(
+                    "not a weekday-part such as loer-formiddag: {word}"
+                )));
+            };
+            grid.set(day, part, true);
+        }
+        Ok(grid)
+    }
+}
+
 /// Stored as a list of words such as `"loer-formiddag"`, readable in the document.
 impl Reconcile for Availability {
     type Key<'a> = autosurgeon::reconcile::NoKey;
@@ -259,7 +281,7 @@ pub fn is_date(s: &str) -> bool {
 }
 
 /// Dates the volunteer is away, both days included.
-#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize)]
 pub struct Period {
     pub from: String,
     pub to: String,
@@ -274,7 +296,9 @@ impl Period {
 
 /// Volunteering done before: where, as what, from and to (`YYYY` or `YYYY-MM`; `to` empty
 /// while it goes on).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize)]
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize,
+)]
 pub struct Experience {
     pub organisation: String,
     pub role: String,
@@ -293,7 +317,7 @@ text_enum!(
 );
 
 /// Børneattest metadata.
-#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize)]
 pub struct ChildCertificate {
     pub status: CertificateStatus,
     /// For [`CertificateStatus::Approved`]: the last day it is valid, `YYYY-MM-DD`.
@@ -313,7 +337,7 @@ impl ChildCertificate {
 }
 
 /// A profile document.
-#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize)]
 pub struct Profile {
     /// Always [`PROFILE_KIND`]: hydrating any other kind of document as a profile fails here.
     pub kind: KindTag<ProfileKind>,
