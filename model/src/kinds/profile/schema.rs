@@ -217,23 +217,30 @@ impl serde::Serialize for Availability {
     }
 }
 
-/// Read back from the same words (the device's CV index keeps profiles this way).
-impl<'de> serde::Deserialize<'de> for Availability {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let words: Vec<String> = serde::Deserialize::deserialize(deserializer)?;
+impl Availability {
+    /// From its words, such as `"loer-formiddag"`; `Err` names the first word that is not one.
+    fn from_words(words: Vec<String>) -> Result<Self, String> {
         let mut grid = Availability::default();
         for word in words {
             let parsed = word
                 .split_once('-')
                 .and_then(|(d, p)| Some((d.parse().ok()?, p.parse().ok()?)));
             let Some((day, part)) = parsed else {
-                return Err(serde::de::Error::custom(format!(
-                    "not a weekday-part such as loer-formiddag: {word}"
-                )));
+                return Err(word);
             };
             grid.set(day, part, true);
         }
         Ok(grid)
+    }
+}
+
+/// Read back from the same words (the device's CV index keeps profiles this way).
+impl<'de> serde::Deserialize<'de> for Availability {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let words: Vec<String> = serde::Deserialize::deserialize(deserializer)?;
+        Availability::from_words(words).map_err(|word| {
+            serde::de::Error::custom(format!("not a weekday-part such as loer-formiddag: {word}"))
+        })
     }
 }
 
@@ -252,20 +259,9 @@ impl Hydrate for Availability {
         obj: &automerge::ObjId,
     ) -> Result<Self, autosurgeon::HydrateError> {
         let words: Vec<String> = Vec::hydrate_seq(doc, obj)?;
-        let mut grid = Availability::default();
-        for word in words {
-            let parsed = word
-                .split_once('-')
-                .and_then(|(d, p)| Some((d.parse().ok()?, p.parse().ok()?)));
-            let Some((day, part)) = parsed else {
-                return Err(autosurgeon::HydrateError::unexpected(
-                    "a weekday-part such as loer-formiddag",
-                    word,
-                ));
-            };
-            grid.set(day, part, true);
-        }
-        Ok(grid)
+        Availability::from_words(words).map_err(|word| {
+            autosurgeon::HydrateError::unexpected("a weekday-part such as loer-formiddag", word)
+        })
     }
 }
 
@@ -595,6 +591,19 @@ mod tests {
         let slots: Vec<String> =
             autosurgeon::hydrate_prop(&doc, automerge::ROOT, "availability").unwrap();
         assert_eq!(slots, vec!["tir-aften", "loer-formiddag"]);
+    }
+
+    #[test]
+    fn round_trips_through_json_and_refuses_another_kind() {
+        let profile = anna();
+        let json = serde_json::to_string(&profile).unwrap();
+        let back: Profile = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, profile);
+        let other = json.replace("\"kind\":\"profil\"", "\"kind\":\"opgave\"");
+        assert_ne!(other, json);
+        assert!(serde_json::from_str::<Profile>(&other).is_err());
+        let bad_slot = json.replace("loer-formiddag", "loer-midnat");
+        assert!(serde_json::from_str::<Profile>(&bad_slot).is_err());
     }
 
     #[test]
