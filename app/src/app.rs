@@ -42,7 +42,7 @@ pub fn App() -> impl IntoView {
         });
     }
     provide_context(crate::towns::TownList::start());
-    let sync = user.as_ref().map(|_| SyncClient::start());
+    let sync = user.as_ref().map(|u| SyncClient::start(u.id.clone()));
     if let Some(sync) = sync {
         provide_context(sync);
         provide_context(crate::organisations::Directory::start(sync));

@@ -1,6 +1,12 @@
 //! The device's document store: IndexedDB database `samskab`, object store `docs`, one entry
-//! per document (its id -> the document's full automerge save). A write resolves only when
-//! its transaction has committed, so the UI says "saved" only for what is on disk.
+//! per document (its id -> the document's full automerge save), and object store `index`
+//! beside it (its id -> the document's index entry, JSON, see `sync_client::index`). A write
+//! resolves only when its transaction has committed, so the UI says "saved" only for what is
+//! on disk.
+//!
+//! A document's bytes and its index entry are written, and deleted, in one transaction over
+//! both stores: an entry is never older than its document and never outlives it. Logging out
+//! deletes the database, both stores with it.
 //!
 //! Full saves rather than incremental chunks: task documents are a few kilobytes, and one
 //! entry per document keeps reads and the logout wipe trivial. Chunking is the step to take
@@ -14,8 +20,11 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{IdbDatabase, IdbOpenDbRequest, IdbRequest, IdbTransaction, IdbTransactionMode};
 
 const DB_NAME: &str = "samskab";
-const DB_VERSION: u32 = 1;
+/// 1: `docs` only; 2: `index` beside it (made empty by the upgrade, then filled from the
+/// documents at the next start).
+const DB_VERSION: u32 = 2;
 const DOCS: &str = "docs";
+const INDEX: &str = "index";
 
 /// Why the device store failed, in words for the log; the UI shows its own sentence.
 #[derive(Debug, Clone)]
@@ -54,10 +63,12 @@ impl Store {
         let upgrade = Closure::once_into_js({
             let request = request.clone();
             move || {
-                if let Ok(db) = request.result().and_then(|r| r.dyn_into::<IdbDatabase>())
-                    && !db.object_store_names().contains(DOCS)
-                {
-                    let _ = db.create_object_store(DOCS);
+                if let Ok(db) = request.result().and_then(|r| r.dyn_into::<IdbDatabase>()) {
+                    for name in [DOCS, INDEX] {
+                        if !db.object_store_names().contains(name) {
+                            let _ = db.create_object_store(name);
+                        }
+                    }
                 }
             }
         });
@@ -66,59 +77,96 @@ impl Store {
         Ok(Store { db: db.dyn_into()? })
     }
 
-    /// Every stored document.
-    pub async fn load_all(&self) -> Result<Vec<(DocumentId, Vec<u8>)>, StoreError> {
-        let tx = self.db.transaction_with_str(DOCS)?;
-        let store = tx.object_store(DOCS)?;
-        let keys: Array = request_done(&store.get_all_keys()?).await?.dyn_into()?;
-        let values: Array = request_done(&store.get_all()?).await?.dyn_into()?;
-        let mut out = Vec::new();
-        for (key, value) in keys.iter().zip(values.iter()) {
+    /// Every stored document, and every index entry by its key, read in one transaction.
+    pub async fn load_all(&self) -> Result<Loaded, StoreError> {
+        let tx = self.both(IdbTransactionMode::Readonly)?;
+        let docs = tx.object_store(DOCS)?;
+        let index = tx.object_store(INDEX)?;
+        // One request at a time: each one's handlers are set before it can complete, and the
+        // next is made in the same microtask checkpoint, so the transaction stays active.
+        let mut arrays: Vec<Array> = Vec::with_capacity(4);
+        arrays.push(request_done(&docs.get_all_keys()?).await?.dyn_into()?);
+        arrays.push(request_done(&docs.get_all()?).await?.dyn_into()?);
+        arrays.push(request_done(&index.get_all_keys()?).await?.dyn_into()?);
+        arrays.push(request_done(&index.get_all()?).await?.dyn_into()?);
+        let mut loaded = Loaded::default();
+        for (key, value) in arrays[0].iter().zip(arrays[1].iter()) {
             let Some(id) = key.as_string().and_then(|k| k.parse().ok()) else {
                 continue;
             };
-            out.push((id, Uint8Array::new(&value).to_vec()));
+            loaded.docs.push((id, Uint8Array::new(&value).to_vec()));
         }
-        Ok(out)
+        for (key, value) in arrays[2].iter().zip(arrays[3].iter()) {
+            if let (Some(key), Some(value)) = (key.as_string(), value.as_string()) {
+                loaded.index.insert(key, value);
+            }
+        }
+        Ok(loaded)
     }
 
-    /// Writes many documents in one transaction; resolves once it has committed.
-    pub async fn save_all(&self, docs: &[(DocumentId, Vec<u8>)]) -> Result<(), StoreError> {
-        let tx = self
-            .db
-            .transaction_with_str_and_mode(DOCS, IdbTransactionMode::Readwrite)?;
-        let store = tx.object_store(DOCS)?;
-        for (id, bytes) in docs {
-            store.put_with_key(
-                &Uint8Array::from(&bytes[..]),
-                &JsValue::from_str(&id.to_string()),
-            )?;
+    /// Writes many documents, each with its index entry, in one transaction; resolves once it
+    /// has committed.
+    pub async fn save_all(&self, docs: &[Saved]) -> Result<(), StoreError> {
+        let tx = self.both(IdbTransactionMode::Readwrite)?;
+        let (store, index) = (tx.object_store(DOCS)?, tx.object_store(INDEX)?);
+        for doc in docs {
+            let key = JsValue::from_str(&doc.id.to_string());
+            store.put_with_key(&Uint8Array::from(&doc.bytes[..]), &key)?;
+            index.put_with_key(&JsValue::from_str(&doc.entry), &key)?;
         }
         transaction_done(&tx).await
     }
 
-    /// Writes a document's bytes; resolves once the transaction has committed.
-    pub async fn save(&self, id: &DocumentId, bytes: &[u8]) -> Result<(), StoreError> {
+    /// Writes index entries alone (rebuilt from documents already stored, and the index's own
+    /// record), or deletes them (`None`); resolves once the transaction has committed.
+    pub async fn save_index(&self, entries: &[(String, Option<String>)]) -> Result<(), StoreError> {
         let tx = self
             .db
-            .transaction_with_str_and_mode(DOCS, IdbTransactionMode::Readwrite)?;
-        let store = tx.object_store(DOCS)?;
-        store.put_with_key(
-            &Uint8Array::from(bytes),
-            &JsValue::from_str(&id.to_string()),
-        )?;
+            .transaction_with_str_and_mode(INDEX, IdbTransactionMode::Readwrite)?;
+        let index = tx.object_store(INDEX)?;
+        for (key, entry) in entries {
+            let key = JsValue::from_str(key);
+            match entry {
+                Some(entry) => index.put_with_key(&JsValue::from_str(entry), &key)?,
+                None => index.delete(&key)?,
+            };
+        }
         transaction_done(&tx).await
+    }
+
+    /// A transaction over the documents and their index.
+    fn both(&self, mode: IdbTransactionMode) -> Result<IdbTransaction, StoreError> {
+        let names = Array::of2(&JsValue::from_str(DOCS), &JsValue::from_str(INDEX));
+        Ok(self
+            .db
+            .transaction_with_str_sequence_and_mode(&names, mode)?)
     }
 }
 
+/// What [`Store::load_all`] read.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub docs: Vec<(DocumentId, Vec<u8>)>,
+    /// Index entries (JSON) by key: a document's id, or the index's own record.
+    pub index: std::collections::HashMap<String, String>,
+}
+
+/// A document to save and its index entry (JSON).
+#[derive(Debug)]
+pub struct Saved {
+    pub id: DocumentId,
+    pub bytes: Vec<u8>,
+    pub entry: String,
+}
+
 impl Store {
-    /// Deletes one document (the relay refused a change to it; its version comes back).
+    /// Deletes one document and its index entry (the relay refused a change to it, or this
+    /// user may no longer read it).
     pub async fn delete(&self, id: &DocumentId) -> Result<(), StoreError> {
-        let tx = self
-            .db
-            .transaction_with_str_and_mode(DOCS, IdbTransactionMode::Readwrite)?;
-        tx.object_store(DOCS)?
-            .delete(&JsValue::from_str(&id.to_string()))?;
+        let tx = self.both(IdbTransactionMode::Readwrite)?;
+        let key = JsValue::from_str(&id.to_string());
+        tx.object_store(DOCS)?.delete(&key)?;
+        tx.object_store(INDEX)?.delete(&key)?;
         transaction_done(&tx).await
     }
 

@@ -196,3 +196,88 @@ fn the_connection_state_combines_the_socket_and_the_probe() {
         assert_eq!(combine(socket, probe), expected, "{socket:?} and {probe:?}");
     }
 }
+
+/// Runs `body` (JavaScript, a function of `args`) and awaits the promise it returns.
+async fn js(args: &str, body: &str, values: &[wasm_bindgen::JsValue]) -> wasm_bindgen::JsValue {
+    let f = js_sys::Function::new_with_args(args, body);
+    let array: js_sys::Array = values.iter().cloned().collect();
+    let promise: js_sys::Promise = f
+        .apply(&wasm_bindgen::JsValue::NULL, &array)
+        .unwrap()
+        .into();
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap()
+}
+
+/// A store written by an app from before the index (IndexedDB version 1, documents only)
+/// opens in this one: the upgrade adds the index, the sync client fills it from the documents
+/// once (with its own record), and the task list's rows come from it.
+#[wasm_bindgen_test]
+async fn an_old_store_gets_its_index_built_from_the_documents() {
+    use samskab_app::sync_client::SyncClient;
+
+    samskab_app::store::delete_database().await.unwrap();
+    let now = samskab_app::time::now();
+    let (id, task) = samskab_model::demo::tasks(now)
+        .into_iter()
+        .find(|(_, t)| t.status == samskab_model::TaskStatus::Published)
+        .unwrap();
+    let mut doc = automerge::AutoCommit::new();
+    autosurgeon::reconcile(&mut doc, &task).unwrap();
+    let bytes = js_sys::Uint8Array::from(&doc.save()[..]);
+    js(
+        "id, bytes",
+        r#"return new Promise((resolve, reject) => {
+            const open = indexedDB.open("samskab", 1);
+            open.onupgradeneeded = () => open.result.createObjectStore("docs");
+            open.onerror = () => reject(open.error);
+            open.onsuccess = () => {
+                const tx = open.result.transaction("docs", "readwrite");
+                tx.objectStore("docs").put(bytes, id);
+                tx.oncomplete = () => { open.result.close(); resolve(); };
+                tx.onabort = () => reject(tx.error);
+            };
+        });"#,
+        &[id.to_string().into(), bytes.into()],
+    )
+    .await;
+
+    let owner = leptos::prelude::Owner::new();
+    owner.set();
+    let sync = SyncClient::start("demo-anna".parse().unwrap());
+    for _ in 0..100 {
+        if leptos::prelude::GetUntracked::get_untracked(&sync.view.loaded) {
+            break;
+        }
+        gloo_timers::future::TimeoutFuture::new(20).await;
+    }
+    let rows = sync.task_rows();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].task.id, id);
+    assert_eq!(rows[0].task.title, task.title);
+
+    // The index store now holds the task's entry and the index's own record.
+    let mut keys: Vec<String> = js_sys::Array::from(
+        &js(
+            "",
+            r#"return new Promise((resolve, reject) => {
+                const open = indexedDB.open("samskab");
+                open.onerror = () => reject(open.error);
+                open.onsuccess = () => {
+                    const keys = open.result.transaction("index").objectStore("index").getAllKeys();
+                    keys.onsuccess = () => { open.result.close(); resolve(keys.result); };
+                    keys.onerror = () => reject(keys.error);
+                };
+            });"#,
+            &[],
+        )
+        .await,
+    )
+    .iter()
+    .filter_map(|k| k.as_string())
+    .collect();
+    keys.sort();
+    assert_eq!(keys, vec!["@meta".to_owned(), id.to_string()]);
+
+    // Logging out deletes both.
+    sync.stop_and_forget().await;
+}

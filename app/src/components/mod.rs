@@ -5,6 +5,8 @@
 //! - [`badges`]: one's place on a shift, honest about cancelled and finished tasks.
 //! - [`cv_card`]: a profile as a reader sees it (CV bank, and the preview on Mit CV).
 //! - [`focus`]: moving focus once the page has re-rendered.
+//! - [`show_more`]: "Vis flere" under a list shown a page at a time (the task list,
+//!   CV-banken).
 //! - [`task_card`]: a task in a list (the task list, Koordinering).
 //! - [`town_options`]: the municipality's towns as a select's options.
 //! - [`page_title`]: the browser's title while a page is shown.
@@ -12,6 +14,7 @@
 pub mod badges;
 pub mod cv_card;
 pub mod focus;
+pub mod show_more;
 pub mod task_card;
 pub mod town_options;
 
@@ -22,6 +25,7 @@ use crate::i18n::{Msg, use_i18n};
 pub use badges::{HonestBadge, PlaceBadge};
 pub use cv_card::CvCard;
 pub use focus::focus_soon;
+pub use show_more::ShowMore;
 pub use task_card::TaskCard;
 pub use town_options::TownOptions;
 

@@ -25,4 +25,22 @@ define_messages! {
     ContactPhone => { da: "Telefon", en: "Phone" },
     ContactEmail => { da: "E-mail", en: "Email" },
     Discard => { da: "Fortryd", en: "Discard" },
+    ShowMore => { da: "Vis flere", en: "Show more" },
+}
+
+/// A count as each language writes it: "2.300" in Danish, "2,300" in English.
+pub fn number(n: usize, lang: Lang) -> String {
+    let digits = n.to_string();
+    let separator = match lang {
+        Lang::Da => '.',
+        Lang::En => ',',
+    };
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(separator);
+        }
+        out.push(c);
+    }
+    out
 }

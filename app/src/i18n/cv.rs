@@ -180,12 +180,21 @@ pub fn device_label(user_agent: &str) -> String {
     format!("{browser} · {system}")
 }
 
-/// "12 frivillige fundet" / "12 volunteers found".
-pub fn volunteers_found(n: usize, lang: Lang) -> String {
-    match (lang, n) {
+/// "12 frivillige fundet" / "12 volunteers found", and while "Vis flere" shows more, how
+/// many are shown: "2.300 frivillige fundet. Viser 50.".
+pub fn volunteers_found(n: usize, shown: usize, lang: Lang) -> String {
+    let found = match (lang, n) {
         (Lang::Da, 1) => "1 frivillig fundet".into(),
-        (Lang::Da, n) => format!("{n} frivillige fundet"),
+        (Lang::Da, n) => format!("{} frivillige fundet", super::number(n, lang)),
         (Lang::En, 1) => "1 volunteer found".into(),
-        (Lang::En, n) => format!("{n} volunteers found"),
+        (Lang::En, n) => format!("{} volunteers found", super::number(n, lang)),
+    };
+    if shown >= n {
+        return found;
+    }
+    let shown = super::number(shown, lang);
+    match lang {
+        Lang::Da => format!("{found}. Viser {shown}."),
+        Lang::En => format!("{found}. Showing {shown}."),
     }
 }

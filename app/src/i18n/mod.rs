@@ -36,7 +36,7 @@ use leptos::prelude::*;
 pub use samskab_model::Lang;
 
 pub use account::{Account, link_works_until, reset_link_for, role_label, too_many_attempts};
-pub use common::Common;
+pub use common::{Common, number};
 pub use coordinate::Coordinate;
 pub use cv::{
     Cv, certificate_label, certificate_valid_until, coordinator_consent_label, device_label,
@@ -54,7 +54,7 @@ pub use privacy::Privacy;
 pub use shell::{Shell, pending_changes};
 pub use tasks::{
     Tasks, free_places, invited_to, places_taken, shift_label, signup_result, status_label,
-    volunteer_label, waitlist_place,
+    tasks_shown, volunteer_label, waitlist_place,
 };
 
 /// The current UI language, as context. Copy, so closures can capture it freely.

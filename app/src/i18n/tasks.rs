@@ -142,6 +142,20 @@ pub fn free_places(n: u64, lang: Lang) -> String {
     }
 }
 
+/// The task list's count, said when it changes: "1.000 opgaver", or "Viser 50 af 1.000
+/// opgaver" while "Vis flere" shows more.
+pub fn tasks_shown(shown: usize, total: usize, lang: Lang) -> String {
+    let (n, of) = (super::number(shown, lang), super::number(total, lang));
+    match (lang, total) {
+        (Lang::Da, 1) => "1 opgave".into(),
+        (Lang::En, 1) => "1 task".into(),
+        (Lang::Da, _) if shown >= total => format!("{of} opgaver"),
+        (Lang::En, _) if shown >= total => format!("{of} tasks"),
+        (Lang::Da, _) => format!("Viser {n} af {of} opgaver"),
+        (Lang::En, _) => format!("Showing {n} of {of} tasks"),
+    }
+}
+
 /// A task status as users read it.
 pub fn status_label(status: samskab_model::TaskStatus, lang: Lang) -> &'static str {
     use samskab_model::TaskStatus;

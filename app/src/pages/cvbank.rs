@@ -5,6 +5,12 @@
 //!
 //! The device holds only the profiles the relay let it read, so consent is enforced before the
 //! data arrives: nothing is filtered here for consent.
+//!
+//! The profiles come from the sync client's index (kept in IndexedDB beside the documents,
+//! and removed with them), so the bank opens without parsing thousands of documents; the
+//! search index over them is rebuilt only when a profile changed. The results are shown
+//! [`PAGE`] at a time with "Vis flere", and while one types on, each keystroke searches only
+//! the previous keystroke's results.
 
 use std::sync::Arc;
 
@@ -13,43 +19,52 @@ use leptos::task::spawn_local;
 use samskab_model::cv_search::{CvIndex, CvQuery};
 use samskab_model::local_time;
 use samskab_model::matching;
-use samskab_model::profile::{DayPart, Profile, ProfileKind, SKILLS, Weekday, skill_label};
+use samskab_model::profile::{DayPart, Profile, SKILLS, Weekday, skill_label};
+use samskab_model::public_task::{self, PublicTask};
 use samskab_model::task::{Invitation, InvitationAnswer, TaskKind, TaskStatus};
+use samskab_model::towns::Towns;
 use samskab_model::{Area, DocumentId, PersonId, Roster, ShiftId, Task};
 
-use crate::components::{CvCard, page_title};
+use crate::components::{CvCard, ShowMore, page_title};
 use crate::i18n::{self, Msg, use_i18n};
 use crate::session::{Session, use_session};
 use crate::sync_client::{ChangeError, SyncClient, use_sync};
 use crate::time;
 
-/// How many results the page renders at once (the count says how many matched).
-const SHOWN: usize = 50;
+/// How many results the page shows at first, and how many more "Vis flere" adds (the count
+/// says how many matched). A card is a whole CV, so fewer than the task list's 50: twenty
+/// fill several screens, and rendering them anew fits in a frame when a keystroke changes them.
+const PAGE: usize = 20;
 
-/// The profiles on the device and their search index, rebuilt when documents change.
+/// The profiles on the device and their search index, rebuilt when a profile changed.
 #[derive(Clone)]
 struct Bank {
-    version: u64,
-    profiles: Arc<Vec<Profile>>,
+    /// How many times the device's profiles had changed when it was built.
+    changes: u64,
+    towns: Towns,
+    profiles: Arc<Vec<Arc<Profile>>>,
     index: Arc<CvIndex>,
 }
 
 impl PartialEq for Bank {
     fn eq(&self, other: &Self) -> bool {
-        self.version == other.version
+        self.changes == other.changes && Arc::ptr_eq(&self.index, &other.index)
     }
 }
 
-/// Others' profiles on this device (the user's own is not in the bank).
-fn others_profiles(sync: SyncClient, me: &PersonId) -> Vec<Profile> {
-    let mut profiles: Vec<Profile> = sync
-        .documents::<ProfileKind>()
-        .into_iter()
-        .map(|(_, p)| p)
-        .filter(|p| p.owner != *me)
-        .collect();
-    profiles.sort_by_cached_key(|p| p.name.to_lowercase());
+/// Others' profiles on this device (the user's own is not in the bank), in no order (the
+/// search orders its results by name).
+fn others_profiles(sync: SyncClient, me: &PersonId) -> Vec<Arc<Profile>> {
+    let (_, mut profiles) = sync.profile_rows();
+    profiles.retain(|p| p.owner != *me);
     profiles
+}
+
+/// The last search, kept so that the next keystroke can look through its results only.
+struct LastSearch {
+    query: CvQuery,
+    changes: u64,
+    found: Arc<Vec<usize>>,
 }
 
 #[component]
@@ -71,12 +86,21 @@ pub fn CvBankPage() -> impl IntoView {
     }
     let me = user.id.clone();
     let town_list = crate::towns::use_towns();
-    let bank = Memo::new(move |_| {
-        let version = sync.view.version.get();
+    let bank = Memo::new(move |old: Option<&Bank>| {
+        sync.view.version.track();
+        let changes = sync.profile_changes();
+        let towns = town_list.get().unwrap_or_default();
+        if let Some(old) = old
+            && old.changes == changes
+            && old.towns == towns
+        {
+            return old.clone();
+        }
         let profiles = others_profiles(sync, &me);
-        let index = CvIndex::new(profiles.iter(), &town_list.get().unwrap_or_default());
+        let index = CvIndex::new(profiles.iter().map(|p| &**p), &towns);
         Bank {
-            version,
+            changes,
+            towns,
             profiles: Arc::new(profiles),
             index: Arc::new(index),
         }
@@ -90,7 +114,24 @@ pub fn CvBankPage() -> impl IntoView {
     let language = RwSignal::new(String::new());
     let certified = RwSignal::new(false);
     let today = local_time::date(time::now());
+    let shown = RwSignal::new(PAGE);
+    // A new search starts again at one page.
+    Effect::new(move |_| {
+        text.track();
+        skill.track();
+        area.track();
+        town.track();
+        day.track();
+        part.track();
+        language.track();
+        certified.track();
+        if shown.get_untracked() != PAGE {
+            shown.set(PAGE);
+        }
+    });
+    let last = StoredValue::new(None::<LastSearch>);
 
+    // The positions (in the bank's profiles) of those found, in name order.
     let results = Memo::new(move |_| {
         let mut query = CvQuery {
             text: text.get(),
@@ -125,17 +166,35 @@ pub fn CvBankPage() -> impl IntoView {
             }
         }
         bank.with(|b| {
-            let found = b.index.search(&query, &today);
-            (
-                found.len(),
-                found
-                    .into_iter()
-                    .take(SHOWN)
-                    .map(|i| b.profiles[i].clone())
-                    .collect::<Vec<_>>(),
-            )
+            let previous = last.with_value(|l| {
+                l.as_ref()
+                    .filter(|l| l.changes == b.changes && query.narrows(&l.query))
+                    .map(|l| l.found.clone())
+            });
+            let found = Arc::new(match previous {
+                Some(previous) => b.index.refine(&previous, &query, &today),
+                None => b.index.search(&query, &today),
+            });
+            last.set_value(Some(LastSearch {
+                query,
+                changes: b.changes,
+                found: found.clone(),
+            }));
+            found
         })
     });
+    let found = Signal::derive(move || results.with(|r| r.len()));
+    // The cards shown: the first `shown` found, keyed so that a keystroke that keeps a card
+    // keeps its element.
+    let page = move || {
+        let b = bank.get();
+        results.with(|r| {
+            r.iter()
+                .take(shown.get())
+                .filter_map(|i| b.profiles.get(*i).cloned())
+                .collect::<Vec<_>>()
+        })
+    };
 
     view! {
         <section class="page" aria-labelledby="page-title">
@@ -199,41 +258,45 @@ pub fn CvBankPage() -> impl IntoView {
                 </label>
             </form>
             <p role="status" aria-live="polite" data-testid="cvbank-count">
-                {move || i18n::volunteers_found(results.with(|r| r.0), i18n.lang())}
+                {move || i18n::volunteers_found(found.get(), shown.get(), i18n.lang())}
             </p>
-            <ul class="cards">
-                {move || results.get().1.into_iter().map(|profile| {
-                    let person = profile.owner.clone();
-                    view! {
-                        <li>
-                            <CvCard profile>
-                                <InviteToTask person/>
-                            </CvCard>
-                        </li>
+            <ul class="cards" id="cvbank-list">
+                <For each=page key=|p| (p.owner.clone(), p.updated_at) let:profile>
+                    {
+                        let person = profile.owner.clone();
+                        view! {
+                            <li>
+                                <CvCard profile=(*profile).clone()>
+                                    <InviteToTask person/>
+                                </CvCard>
+                            </li>
+                        }
                     }
-                }).collect_view()}
+                </For>
             </ul>
+            <ShowMore shown total=found page=PAGE list_id="cvbank-list"/>
         </section>
     }
     .into_any()
 }
 
-/// Published tasks with a shift still to come that the user runs: what one can invite to.
-fn invitable_tasks(sync: SyncClient, session: Session) -> Vec<(DocumentId, Task)> {
+/// Published tasks with a shift still to come that the user runs: what one can invite to
+/// (from the task rows: no task is parsed until one is chosen).
+fn invitable_tasks(sync: SyncClient, session: Session) -> Vec<PublicTask> {
     let Some(user) = session.user() else {
         return Vec::new();
     };
     let principal = user.principal();
     let now = time::now();
-    let mut tasks: Vec<(DocumentId, Task)> = sync
-        .documents::<TaskKind>()
-        .into_iter()
-        .filter(|(_, t)| {
-            t.status == TaskStatus::Published && principal.coordinates(&t.organisation)
-        })
-        .filter(|(_, t)| t.shifts.values().any(|s| s.start > now))
+    let mut tasks: Vec<PublicTask> = sync
+        .task_rows()
+        .iter()
+        .map(|r| &r.task)
+        .filter(|t| t.status == TaskStatus::Published && principal.coordinates(&t.organisation))
+        .filter(|t| t.shifts.iter().any(|s| s.start > now))
+        .cloned()
         .collect();
-    tasks.sort_by_key(|(id, t)| (t.first_start().unwrap_or(i64::MAX), *id));
+    public_task::sort(&mut tasks);
     tasks
 }
 
@@ -324,8 +387,8 @@ fn InviteToTask(person: PersonId) -> impl IntoView {
                         <label for=format!("invite-{key}-task")>{move || i18n.t(Msg::InviteWhichTask)}</label>
                         <select id=format!("invite-{key}-task") on:change=move |ev| { task.set(event_target_value(&ev)); shift.set(String::new()); }>
                             <option value="">"—"</option>
-                            {move || tasks().into_iter().map(|(id, t)| view! {
-                                <option value=id.to_string()>{t.title.clone()} " · " {crate::organisations::use_directory().name(&t.organisation)}</option>
+                            {move || tasks().into_iter().map(|t| view! {
+                                <option value=t.id.to_string()>{t.title.clone()} " · " {crate::organisations::use_directory().name(&t.organisation)}</option>
                             }).collect_view()}
                         </select>
                     </div>
@@ -363,7 +426,7 @@ pub fn PossibleVolunteers(id: DocumentId, task: Task) -> impl IntoView {
         sync.view.version.track();
         let profiles = others_profiles(sync, &me);
         let towns = town_list.get().unwrap_or_default();
-        matching::volunteers_for(&task, profiles.iter(), &towns, time::now())
+        matching::volunteers_for(&task, profiles.iter().map(|p| &**p), &towns, time::now())
             .into_iter()
             .take(10)
             .map(|s| {

@@ -41,6 +41,10 @@ pub(super) struct Client {
     pub(super) view: SyncView,
     /// Hydrated documents of every kind (see `documents`).
     pub(super) cache: RefCell<Cache>,
+    /// The index entries of every document on the device (see `index`).
+    pub(super) index: RefCell<super::index::Index>,
+    /// The signed-in person, whose places the task rows show.
+    pub(super) me: samskab_model::PersonId,
     /// Whether a `version` bump is already scheduled (see `driver::bump_soon`).
     pub(super) bump_scheduled: Cell<bool>,
     /// Set at logout or when the session expired: no reconnecting until told.

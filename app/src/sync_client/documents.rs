@@ -7,6 +7,7 @@
 //! checked before a write and how its problems read.
 
 use std::fmt;
+use std::sync::Arc;
 
 use automerge::Automerge;
 use autosurgeon::Reconcile;
@@ -17,6 +18,7 @@ use samskab_model::{DocumentId, Lang, PersonId};
 
 use super::client::SyncClient;
 use super::driver::{self, CommitError};
+use super::index::{Row, TaskRow};
 use crate::i18n::Msg;
 use crate::store::StoreError;
 
@@ -113,15 +115,24 @@ impl SyncClient {
             return Vec::new();
         };
         let hub = client.hub.borrow();
+        let index = client.index.borrow();
         let mut cache = client.cache.borrow_mut();
         cache.with::<K, _>(|docs| {
             // Documents this device no longer holds (revoked, refused) leave the cache.
-            docs.retain(|id, _| hub.document(id).is_some());
+            docs.retain(|id, _| !hub.heads(id).is_empty());
             let mut found = Vec::new();
-            for (id, doc) in hub.documents() {
-                let heads = doc.get_heads();
+            for id in hub.ids() {
+                // The index knows each stored document's kind: those of other kinds are not
+                // parsed (a profile bank of thousands stays bytes while tasks are read).
+                if index.kind_of(id).is_some_and(|kind| kind != K::KIND) {
+                    continue;
+                }
+                let heads = hub.heads(id);
                 let entry = docs.entry(*id).or_insert_with(|| (Vec::new(), None));
                 if entry.0 != heads {
+                    let Some(doc) = hub.document(id) else {
+                        continue;
+                    };
                     // A document of another kind fails at its first field, `kind`.
                     *entry = (heads, autosurgeon::hydrate::<_, K::Doc>(doc).ok());
                 }
@@ -131,6 +142,47 @@ impl SyncClient {
             }
             found
         })
+    }
+
+    /// The task list's rows: every task on the device as its card shows it, with the
+    /// signed-in person's places (from the index, without parsing the documents).
+    pub fn task_rows(&self) -> Vec<Arc<TaskRow>> {
+        let Some(client) = self.client() else {
+            return Vec::new();
+        };
+        let index = client.index.borrow();
+        index
+            .entries
+            .values()
+            .filter_map(|e| match &e.row {
+                Row::Task(row) => Some(row.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Every profile on the device, from the index (CV-banken's search), and how many times
+    /// the profiles changed so far: the same number means the same profiles.
+    pub fn profile_rows(&self) -> (u64, Vec<Arc<Profile>>) {
+        let Some(client) = self.client() else {
+            return (0, Vec::new());
+        };
+        let index = client.index.borrow();
+        let rows = index
+            .entries
+            .values()
+            .filter_map(|e| match &e.row {
+                Row::Profile(p) => Some(p.clone()),
+                _ => None,
+            })
+            .collect();
+        (index.changes::<ProfileKind>(), rows)
+    }
+
+    /// How many times the profiles on the device changed (see [`SyncClient::profile_rows`]).
+    pub fn profile_changes(&self) -> u64 {
+        self.client()
+            .map_or(0, |c| c.index.borrow().changes::<ProfileKind>())
     }
 
     /// The document `id` as kind `K`, if this device holds it and it is of that kind.

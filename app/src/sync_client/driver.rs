@@ -17,9 +17,10 @@ use samskab_model::sync::{Effect, Message};
 
 use super::client::{Client, Incoming};
 use super::connection;
+use super::index::{Entry, INDEX_VERSION, META_KEY, Meta};
 use super::status::SyncStatus;
 use crate::connectivity;
-use crate::store::{Store, StoreError};
+use crate::store::{Loaded, Saved, Store, StoreError};
 
 /// The localStorage key of the pending list.
 pub const PENDING_KEY: &str = "samskab.pending";
@@ -41,14 +42,7 @@ pub(super) async fn run(client: Rc<Client>, mut rx: mpsc::UnboundedReceiver<Inco
     match Store::open().await {
         Ok(store) => {
             match store.load_all().await {
-                Ok(docs) => {
-                    let mut hub = client.hub.borrow_mut();
-                    for (id, bytes) in docs {
-                        if let Err(e) = hub.load(id, &bytes) {
-                            leptos::logging::warn!("document {id} does not load: {e}");
-                        }
-                    }
-                }
+                Ok(loaded) => load(&client, &store, loaded).await,
                 Err(e) => leptos::logging::warn!("cannot read documents: {}", e.0),
             }
             *client.store.borrow_mut() = Some(store);
@@ -58,6 +52,7 @@ pub(super) async fn run(client: Rc<Client>, mut rx: mpsc::UnboundedReceiver<Inco
             client.view.problem.set(Some(e.0));
         }
     }
+    mark("samskab:store-loaded");
     client.view.version.update(|v| *v += 1);
     client.view.loaded.set(true);
     connection::connect(&client);
@@ -116,6 +111,92 @@ pub(super) async fn run(client: Rc<Client>, mut rx: mpsc::UnboundedReceiver<Inco
     }
 }
 
+/// Sets a `performance.mark` (read by the benchmark, tests/e2e/bench.mjs). Through
+/// `Reflect` rather than web-sys's `Performance`, whose feature would rebuild web-sys and
+/// everything on it for one call.
+fn mark(name: &str) {
+    use wasm_bindgen::JsCast;
+    let performance = web_sys::window()
+        .and_then(|w| js_sys::Reflect::get(&w, &"performance".into()).ok())
+        .filter(|p| !p.is_undefined());
+    if let Some(performance) = performance
+        && let Ok(mark) = js_sys::Reflect::get(&performance, &"mark".into())
+        && let Some(mark) = mark.dyn_ref::<js_sys::Function>()
+    {
+        let _ = mark.call1(&performance, &name.into());
+    }
+}
+
+/// Hands the stored documents to the hub: as bytes with the heads their index entries give
+/// (parsed later, when read), or, for a document without a current entry (a store made by an
+/// older app, or an index made for someone else), parsed now and its entry written. Entries
+/// without a document are deleted.
+async fn load(client: &Rc<Client>, store: &Store, mut loaded: Loaded) {
+    let meta = Meta {
+        version: INDEX_VERSION,
+        person: Some(client.me.clone()),
+    };
+    let current = loaded
+        .index
+        .remove(META_KEY)
+        .and_then(|json| serde_json::from_str::<Meta>(&json).ok())
+        .is_some_and(|m| m == meta);
+    let mut rebuilt = Vec::new();
+    {
+        let mut hub = client.hub.borrow_mut();
+        let mut index = client.index.borrow_mut();
+        for (id, bytes) in loaded.docs {
+            let key = id.to_string();
+            let entry = loaded
+                .index
+                .remove(&key)
+                .filter(|_| current)
+                .and_then(|json| Entry::from_json(&json));
+            if let Some(entry) = entry {
+                hub.load_stored(id, bytes, entry.heads.clone());
+                index.insert(id, entry);
+                continue;
+            }
+            if let Err(e) = hub.load(id, &bytes) {
+                leptos::logging::warn!("document {id} does not load: {e}");
+                continue;
+            }
+            if let Some(doc) = hub.document(&id) {
+                let entry = Entry::of(id, doc, Some(&client.me));
+                rebuilt.push((key, Some(entry.to_json())));
+                index.insert(id, entry);
+            }
+        }
+    }
+    // What is left has no document (none should: both are written and deleted together).
+    rebuilt.extend(loaded.index.into_keys().map(|key| (key, None)));
+    if !current {
+        // A struct of a number and an id always serialises.
+        let json = serde_json::to_string(&meta).unwrap_or_default();
+        rebuilt.push((META_KEY.to_owned(), Some(json)));
+    }
+    if !rebuilt.is_empty()
+        && let Err(e) = store.save_index(&rebuilt).await
+    {
+        leptos::logging::warn!("cannot write the index: {}", e.0);
+    }
+}
+
+/// The document `id` as saved, with its index entry (kept in memory too). `None` if the hub
+/// does not hold it.
+fn saved(client: &Client, id: DocumentId) -> Option<Saved> {
+    let hub = client.hub.borrow();
+    let doc = hub.document(&id)?;
+    let entry = Entry::of(id, doc, Some(&client.me));
+    let json = entry.to_json();
+    client.index.borrow_mut().insert(id, entry);
+    Some(Saved {
+        id,
+        bytes: doc.save(),
+        entry: json,
+    })
+}
+
 /// Passes one frame to the hub and returns what to do (the caller applies a batch).
 fn handle_frame(client: &Rc<Client>, bytes: &[u8]) -> Vec<Effect> {
     let message = match Message::decode(bytes) {
@@ -156,13 +237,7 @@ fn handle_frame(client: &Rc<Client>, bytes: &[u8]) -> Vec<Effect> {
 /// Saves the documents changed so far in one transaction, then sends what waited for them.
 async fn flush(client: &Rc<Client>, saves: &mut BTreeSet<DocumentId>, sends: &mut Vec<Message>) {
     if !saves.is_empty() {
-        let docs: Vec<(DocumentId, Vec<u8>)> = {
-            let hub = client.hub.borrow();
-            saves
-                .iter()
-                .filter_map(|id| Some((*id, hub.document(id)?.save())))
-                .collect()
-        };
+        let docs: Vec<Saved> = saves.iter().filter_map(|id| saved(client, *id)).collect();
         saves.clear();
         let store = client.store.borrow().clone();
         if let Some(store) = store
@@ -201,6 +276,7 @@ async fn apply(client: &Rc<Client>, effects: Vec<Effect>) {
             Effect::Unavailable { .. } => {}
             Effect::Refused { document, code, .. } => {
                 // The relay has the true version; drop ours (the hub already did) and show why.
+                client.index.borrow_mut().remove(&document);
                 let store = client.store.borrow().clone();
                 if let Some(store) = store
                     && let Err(e) = store.delete(&document).await
@@ -213,7 +289,8 @@ async fn apply(client: &Rc<Client>, effects: Vec<Effect>) {
             }
             Effect::Revoked { document } => {
                 // This user may no longer read it (its owner withdrew consent): the hub has
-                // dropped it; the stored copy goes too.
+                // dropped it; the stored copy goes too, with its index entry.
+                client.index.borrow_mut().remove(&document);
                 let store = client.store.borrow().clone();
                 if let Some(store) = store
                     && let Err(e) = store.delete(&document).await
@@ -251,10 +328,10 @@ pub(super) async fn commit<E>(
     result.map_err(CommitError::Change)?;
     client.pending.borrow_mut().insert(id);
     // Save first, and report a failed save to the caller rather than only to the log.
-    let bytes = client.hub.borrow().document(&id).map(|d| d.save());
+    let saved = saved(client, id);
     let store = client.store.borrow().clone();
-    if let (Some(bytes), Some(store)) = (bytes, store) {
-        store.save(&id, &bytes).await.map_err(|e| {
+    if let (Some(saved), Some(store)) = (saved, store) {
+        store.save_all(&[saved]).await.map_err(|e| {
             report_store_error(client, &e);
             CommitError::Storage(e)
         })?;

@@ -1,7 +1,8 @@
 //! The device's side of sync: the shared sans-IO [`Hub`] from `model`, driven over one
 //! WebSocket to the relay, with every document kept in IndexedDB ([`Store`](crate::store::Store)).
 //!
-//! - Start: open IndexedDB, load every document into the hub, connect.
+//! - Start: open IndexedDB, read the index and hand every document to the hub as bytes with
+//!   its heads (parsed only when a page or sync needs it), connect.
 //! - Connect: `join`, wait for `peer`, then the hub sends a catalog request with the heads of
 //!   every document held here; the relay's catalog answer names every document this device may
 //!   read, and only those whose heads differ are synced (those not held here are requested).
@@ -24,6 +25,9 @@
 //! - `documents`: typed access to the documents by [`DocumentKind`]
 //!   (`sync.documents::<TaskKind>()`, `sync.change::<TaskKind>(id, ..)`), over a cache that
 //!   hydrates a document again only when it changed.
+//! - `index`: the compact index kept beside the documents in IndexedDB (each document's kind
+//!   and heads, the task list's rows, CV-banken's profiles), so that a list or a search opens
+//!   without parsing every document (`sync.task_rows()`, `sync.profile_rows()`).
 //!
 //! The client is one [`SyncClient`] per app, made by the shell and passed to the pages as
 //! context ([`use_sync`]); it is `Copy`, so closures and async blocks capture it freely.
@@ -36,6 +40,7 @@ mod client;
 mod connection;
 mod documents;
 mod driver;
+mod index;
 mod status;
 
 use std::cell::{Cell, RefCell};
@@ -53,12 +58,13 @@ pub use client::SyncClient;
 pub use connection::HANDSHAKE_TIMEOUT_MS;
 pub use documents::{ChangeError, Editable};
 pub use driver::PENDING_KEY;
+pub use index::{MyPlace, MyShift, TaskRow};
 pub use status::{SyncStatus, SyncView};
 
 impl SyncClient {
-    /// Starts the sync client: loads the stored documents, then connects. Called once, by the
-    /// shell, for a signed-in device.
-    pub fn start() -> Self {
+    /// Starts the sync client for the signed-in person `me`: loads the stored documents, then
+    /// connects. Called once, by the shell, for a signed-in device.
+    pub fn start(me: samskab_model::PersonId) -> Self {
         let view = SyncView::new();
         let (tx, rx) = mpsc::unbounded();
         let client = Rc::new(Client {
@@ -71,6 +77,8 @@ impl SyncClient {
             incoming: tx,
             view,
             cache: RefCell::new(Cache::default()),
+            index: RefCell::new(index::Index::default()),
+            me,
             bump_scheduled: Cell::new(false),
             stopped: Cell::new(false),
             forgotten: Cell::new(false),
@@ -111,6 +119,7 @@ impl SyncClient {
             connectivity::report_socket(None);
             client.pending.borrow_mut().clear();
             *client.cache.borrow_mut() = Cache::default();
+            *client.index.borrow_mut() = index::Index::default();
             *client.hub.borrow_mut() = Hub::new(connection::new_peer_id(), Role::Client);
         }
         let store = client.and_then(|c| c.store.borrow_mut().take());

@@ -1,10 +1,10 @@
 //! "Invitationer til dig" and "Forslag til dig" on the task list, for the signed-in
-//! volunteer.
+//! volunteer, from the sync client's task rows (no task document is parsed for them).
 
 use leptos::prelude::*;
 use leptos_router::components::A;
 use samskab_model::matching;
-use samskab_model::task::{InvitationAnswer, TaskKind, TaskStatus};
+use samskab_model::task::TaskStatus;
 use samskab_model::{DocumentId, PersonId};
 
 use crate::i18n::{self, Msg, use_i18n};
@@ -24,36 +24,35 @@ pub(super) fn ForYou(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
-    let me2 = me.clone();
     let directory = crate::organisations::use_directory();
     let now = time::now();
     let invitations = move || {
         sync.view.version.track();
         let mut found: Vec<(DocumentId, String, String)> = sync
-            .documents::<TaskKind>()
+            .task_rows()
             .into_iter()
-            .filter(|(_, t)| t.status == TaskStatus::Published)
-            .filter(|(_, t)| {
-                t.invitations.get(&me).is_some_and(|i| {
-                    i.answer == InvitationAnswer::Pending
-                        && t.shifts.get(&i.shift).is_some_and(|s| s.start > now)
-                })
+            .filter(|r| r.task.status == TaskStatus::Published)
+            .filter(|r| r.invited_to.is_some_and(|start| start > now))
+            .map(|r| {
+                let t = &r.task;
+                (t.id, t.title.clone(), directory.name(&t.organisation))
             })
-            .map(|(id, t)| (id, t.title.clone(), directory.name(&t.organisation)))
             .collect();
         found.sort_by(|a, b| a.1.cmp(&b.1));
         found
     };
     let suggestions = move || {
         sync.view.version.track();
-        let profile = sync.profile(&me2)?;
-        let tasks = sync.documents::<TaskKind>();
-        let titles: std::collections::HashMap<DocumentId, String> =
-            tasks.iter().map(|(id, t)| (*id, t.title.clone())).collect();
+        let profile = sync.profile(&me)?;
+        let rows = sync.task_rows();
+        let titles: std::collections::HashMap<DocumentId, String> = rows
+            .iter()
+            .map(|r| (r.task.id, r.task.title.clone()))
+            .collect();
         let towns = crate::towns::use_towns().get().unwrap_or_default();
-        let list = matching::tasks_for(
+        let list = matching::public_tasks_for(
             &profile,
-            tasks.iter().map(|(id, t)| (id, t)),
+            rows.iter().map(|r| (&r.task, r.answered)),
             &towns,
             time::now(),
         )

@@ -1,30 +1,39 @@
 //! The task list: one list, search and set of filters for the tasks on a signed-in device and
 //! for a visitor's open catalog; "Mine opgaver" above it for the signed-in.
+//!
+//! A signed-in device lists its tasks from the sync client's index (a row per task, kept in
+//! IndexedDB beside the documents), not from the documents themselves: a thousand tasks open
+//! without parsing a thousand documents. The list shows [`PAGE`] cards at a time, with "Vis
+//! flere" and a count in a live region.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use samskab_model::public_task::PublicTask;
-use samskab_model::task::{TaskKind, TaskStatus};
-use samskab_model::{Area, DocumentId, Place, Roster, Task};
+use samskab_model::public_task::{self, PublicTask};
+use samskab_model::task::TaskStatus;
+use samskab_model::{Area, Place};
 
 use super::for_you::ForYou;
-use crate::components::{HonestBadge, TaskCard, page_title};
+use crate::components::{HonestBadge, ShowMore, TaskCard, page_title};
 use crate::i18n::{self, Msg, use_i18n};
 use crate::open_catalog::OpenCatalog;
 use crate::session::use_session;
-use crate::sync_client::SyncClient;
+use crate::sync_client::{SyncClient, TaskRow};
 use crate::time;
 
-/// The tasks on this device that the list may show (drafts are the coordinators' business).
-fn visible_tasks(sync: SyncClient) -> Vec<(DocumentId, Task)> {
+/// How many cards the list shows at first, and how many more "Vis flere" adds.
+pub const PAGE: usize = 50;
+
+/// The rows of the tasks on this device that the list may show (drafts are the coordinators'
+/// business), in list order.
+fn visible_rows(sync: SyncClient) -> Vec<std::sync::Arc<TaskRow>> {
     sync.view.version.track();
-    let mut tasks: Vec<(DocumentId, Task)> = sync
-        .documents::<TaskKind>()
+    let mut rows: Vec<_> = sync
+        .task_rows()
         .into_iter()
-        .filter(|(_, t)| t.status != TaskStatus::Draft)
+        .filter(|r| r.task.status != TaskStatus::Draft)
         .collect();
-    tasks.sort_by_key(|(id, t)| (t.first_start().unwrap_or(i64::MAX), *id));
-    tasks
+    rows.sort_by_key(|r| (r.task.first_start().unwrap_or(i64::MAX), r.task.id));
+    rows
 }
 
 /// The list's rows: on a signed-in device, the tasks it holds, seen as anyone may see them;
@@ -36,10 +45,17 @@ fn list_rows(
     directory: crate::organisations::Directory,
 ) -> Vec<PublicTask> {
     match (sync, open) {
-        (Some(sync), _) => visible_tasks(sync)
-            .into_iter()
-            .filter_map(|(id, t)| PublicTask::of(id, &t, &directory.name(&t.organisation)))
-            .collect(),
+        (Some(sync), _) => {
+            let mut tasks: Vec<PublicTask> = visible_rows(sync)
+                .iter()
+                .map(|r| PublicTask {
+                    organisation_name: directory.name(&r.task.organisation),
+                    ..r.task.clone()
+                })
+                .collect();
+            public_task::sort(&mut tasks);
+            tasks
+        }
         (None, Some(open)) => open.tasks.get(),
         (None, None) => Vec::new(),
     }
@@ -69,8 +85,22 @@ pub fn TaskList() -> impl IntoView {
     };
     let now = time::now();
     let showing_past = RwSignal::new(false);
+    // How many cards are shown; back to one page whenever the search or a filter changes.
+    let shown = RwSignal::new(PAGE);
+    Effect::new(move |_| {
+        area.track();
+        town.track();
+        free_only.track();
+        query.track();
+        from_date.track();
+        skill.track();
+        showing_past.track();
+        if shown.get_untracked() != PAGE {
+            shown.set(PAGE);
+        }
+    });
 
-    let filtered = move || {
+    let filtered = Memo::new(move |_| {
         let past = showing_past.get();
         let (area, town, free_only, query) = (area.get(), town.get(), free_only.get(), query.get());
         let from = time::to_millis(&from_date.get(), "00:00");
@@ -85,35 +115,30 @@ pub fn TaskList() -> impl IntoView {
             .filter(|t| t.matches(&query))
             .filter(|t| t.is_current(now) != past)
             .collect::<Vec<_>>()
-    };
+    });
+    let found = Signal::derive(move || filtered.with(Vec::len));
     let total = move || all.with(Vec::len);
     let me = sync.and_then(|_| session.person());
     let me_for_you = me.clone();
     let mine = move || {
-        let (Some(sync), Some(me)) = (sync, me.clone()) else {
+        let (Some(sync), Some(_)) = (sync, me.as_ref()) else {
             return Vec::new();
         };
-        {
-            visible_tasks(sync)
-                .into_iter()
-                .flat_map(|(id, t)| {
-                    let me = me.clone();
-                    let status = t.status;
-                    t.shifts
-                        .iter()
-                        .filter(|(_, s)| s.end > now)
-                        .filter_map(move |(_, s)| {
-                            let place = Roster::of(s).place_of(s, &me);
-                            matches!(
-                                place,
-                                Place::Confirmed | Place::Waitlisted(_) | Place::Declined
-                            )
-                            .then(|| (id, t.title.clone(), s.start, place, status))
-                        })
-                        .collect::<Vec<_>>()
+        visible_rows(sync)
+            .iter()
+            .flat_map(|r| {
+                r.mine.iter().filter(|s| s.end > now).map(|s| {
+                    let place: Place = s.place.into();
+                    (
+                        r.task.id,
+                        r.task.title.clone(),
+                        s.start,
+                        place,
+                        r.task.status,
+                    )
                 })
-                .collect::<Vec<_>>()
-        }
+            })
+            .collect::<Vec<_>>()
     };
 
     view! {
@@ -216,8 +241,13 @@ pub fn TaskList() -> impl IntoView {
                 </button>
             </p>
             {move || showing_past.get().then(|| view! { <h2>{move || i18n.t(Msg::PastTasks)}</h2> })}
+            {move || (found.get() > 0).then(|| view! {
+                <p class="muted" role="status" aria-live="polite" data-testid="task-count">
+                    {move || i18n::tasks_shown(shown.get().min(found.get()), found.get(), i18n.lang())}
+                </p>
+            })}
             {move || {
-                let tasks = filtered();
+                let tasks = filtered.get();
                 if tasks.is_empty() {
                     let msg = if showing_past.get() {
                         Msg::NoPastTasks
@@ -231,12 +261,13 @@ pub fn TaskList() -> impl IntoView {
                     view! { <p class="muted" role="status">{i18n.t(msg)}</p> }.into_any()
                 } else {
                     view! {
-                        <ul class="task-list" data-testid="task-list">
-                            {tasks.into_iter().map(|t| view! { <PublicTaskCard task=t/> }).collect_view()}
+                        <ul class="task-list" id="task-list" data-testid="task-list">
+                            {tasks.into_iter().take(shown.get()).map(|t| view! { <PublicTaskCard task=t/> }).collect_view()}
                         </ul>
                     }.into_any()
                 }
             }}
+            <ShowMore shown total=found page=PAGE list_id="task-list"/>
             {me_for_you.map(|me| view! { <ForYou me suggestions_part=true/> })}
         </section>
     }
