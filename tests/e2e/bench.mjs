@@ -1,7 +1,8 @@
 // Browser benchmark (prints numbers, asserts nothing about time): a new device syncing N task
 // documents from the real relay, then opening the task list from IndexedDB alone (relay
-// stopped) until all N cards are rendered. Run through `cargo xtask bench`, which first makes
-// the relay data with N tasks (SAMSKAB_BENCH_DATA) in the sync benchmark.
+// stopped) until its first page of cards and the count of all N are shown. Run through
+// `cargo xtask bench`, which first makes the relay data with N tasks (SAMSKAB_BENCH_DATA) in
+// the sync benchmark. Each figure is printed beside its budget (issue #14).
 import { cp, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { Relay, freePort, launchDevice, signIn, tempDir } from "./support.mjs";
@@ -17,9 +18,22 @@ const { context, close } = await launchDevice();
 // The sync benchmark seeded the demo accounts into the data: read as the demo volunteer.
 await signIn(context, relay.url, "anna@demo.samskab.dk");
 const page = await context.newPage();
-const cards = () => page.waitForFunction(
-  (n) => document.querySelectorAll(".task-card").length >= n, n, { polling: "raf", timeout: 300_000 });
+// The list shows a page of cards and says how many there are in all ("Viser 50 af 1.000
+// opgaver"): listed means both are on the screen. (A build without the count, from before
+// the list was paged, is listed when every card is: the same script measures both.)
+const PAGE = 50;
+const danish = (x) => x.toLocaleString("da-DK");
+const all = `${danish(n)} opgave`;
+const listed = ([n, page, all]) => {
+  const count = document.querySelector('[data-testid="task-count"]');
+  const cards = document.querySelectorAll(".task-card").length;
+  return count ? cards >= Math.min(n, page) && count.textContent.includes(all) : cards >= n;
+};
+const cards = () => page.waitForFunction(listed, [n, PAGE, all], { polling: "raf", timeout: 300_000 });
 const ms = (x) => `${x.toFixed(0)} ms`;
+const budget = (x, limit) => `${ms(x)} (budget ${ms(limit)}: ${x <= limit ? "met" : "NOT met"})`;
+// When the sync client had read IndexedDB and handed the documents to the hub (a mark it sets).
+const storeLoaded = (page) => page.evaluate(() => performance.getEntriesByName("samskab:store-loaded")[0]?.startTime ?? NaN);
 
 try {
   let t = Date.now();
@@ -34,11 +48,14 @@ try {
     await cards();
     const since = await page.evaluate(() => performance.now());
     const heap = await page.evaluate(() => performance.memory?.usedJSHeapSize ?? 0);
-    console.log(`offline reload ${run}: ${n} tasks from IndexedDB to the rendered list: ${ms(since)} after navigation start (JS heap ${(heap / 1048576).toFixed(1)} MiB)`);
+    console.log(`offline reload ${run}: ${n} tasks from IndexedDB to the listed first page and count: ${budget(since, 500)} after navigation start; store read and handed to sync at ${ms(await storeLoaded(page))} (JS heap ${(heap / 1048576).toFixed(1)} MiB)`);
   }
   const filter = Date.now();
   await page.getByLabel("Søg").fill("Kioskvagt");
-  await page.waitForFunction((n) => document.querySelectorAll(".task-card").length < n, n, { polling: "raf" });
+  await page.waitForFunction(([n, all]) => {
+    const count = document.querySelector('[data-testid="task-count"]');
+    return count ? !count.textContent.includes(all) : document.querySelectorAll(".task-card").length < n;
+  }, [n, all], { polling: "raf" });
   console.log(`search over ${n} tasks, one keystroke burst to the filtered list: ${ms(Date.now() - filter)}`);
 } finally {
   await close();
@@ -58,35 +75,43 @@ if (profileSource) {
   try {
     // The sync benchmark wrote how many profiles consent to staff.
     const expected = Number(await readFile(join(data, "bench-staff-profiles"), "utf8"));
-    const found = `${expected} frivillige fundet`;
-    const count = () => page.getByTestId("cvbank-count").innerText();
+    // "7.461 frivillige fundet" (before counts were written the Danish way: "7461").
+    const found = new RegExp(`^(${danish(expected)}|${expected}) frivillige fundet`);
     const t = Date.now();
     await page.goto(`${relay.url}/cv-banken`);
     await page.getByTestId("cvbank-count").getByText(found).waitFor({ timeout: 600_000 });
     await page.locator('[data-testid="sync-status"][data-state="saved"]').waitFor({ timeout: 600_000 });
     console.log(`new staff browser device, CV bank from empty to all ${expected} profiles stored and searchable: ${ms(Date.now() - t)} (debug relay)`);
     await relay.stop();
-    await page.reload();
-    const since = Date.now();
-    await page.getByTestId("cvbank-count").getByText(found).waitFor({ timeout: 120_000 });
-    console.log(`offline reload: the CV bank from IndexedDB, indexed and counted: ${ms(Date.now() - since)}`);
+    for (let run = 1; run <= 3; run++) {
+      await page.reload();
+      await page.getByTestId("cvbank-count").getByText(found).waitFor({ timeout: 120_000 });
+      // From navigation start (the page's own clock) to the count of every profile on screen:
+      // the bank is searchable from then on.
+      const at = await page.evaluate(() => performance.now());
+      console.log(`offline reload ${run}: the CV bank from IndexedDB, indexed and counted: ${budget(at, 1000)} after navigation start; store read and handed to sync at ${ms(await storeLoaded(page))}`);
+    }
 
     // Each keystroke: the input event, the search over every profile and the re-render,
-    // timed inside the page until the next frame.
-    const word = "førstehjælp";
+    // timed inside the page until the next frame. Several words typed letter by letter, and
+    // cleared between them.
+    const words = ["førstehjælp", "haslev", "dansk", "træner", "kørsel", "lektiehjælp", "ole", "musik"];
     const times = [];
-    for (let i = 1; i <= word.length; i++) {
-      times.push(await page.evaluate(async (text) => {
-        const input = document.getElementById("cvbank-text");
-        const t0 = performance.now();
-        input.value = text;
-        input.dispatchEvent(new Event("input", { bubbles: true }));
-        await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
-        return performance.now() - t0;
-      }, word.slice(0, i)));
+    const type = (text) => page.evaluate(async (text) => {
+      const input = document.getElementById("cvbank-text");
+      const t0 = performance.now();
+      input.value = text;
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+      await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+      return performance.now() - t0;
+    }, text);
+    for (const word of words) {
+      for (let i = 1; i <= word.length; i++) times.push(await type(word.slice(0, i)));
+      times.push(await type(""));
     }
     times.sort((a, b) => a - b);
-    console.log(`CV bank search, typing "${word}" over ${expected} profiles: per keystroke median ${ms(times[times.length >> 1])}, max ${ms(times[times.length - 1])} (${await count()} at the end)`);
+    const p99 = times[Math.min(times.length - 1, Math.ceil(times.length * 0.99) - 1)];
+    console.log(`CV bank search, typing ${words.length} words over ${expected} profiles (${times.length} keystrokes, clearing included): per keystroke median ${ms(times[times.length >> 1])}, 99th percentile ${budget(p99, 16)}, max ${ms(times[times.length - 1])}`);
   } finally {
     await close();
     await relay.stop();
