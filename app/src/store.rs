@@ -73,8 +73,16 @@ impl Store {
             }
         });
         request.set_onupgradeneeded(Some(upgrade.unchecked_ref()));
-        let db = request_done(request.unchecked_ref()).await?;
-        Ok(Store { db: db.dyn_into()? })
+        let db: IdbDatabase = request_done(request.unchecked_ref()).await?.dyn_into()?;
+        // Another page deleting the database (logging out in another tab) or upgrading it (a
+        // newer app) waits until every connection closes: this one closes at once, so the
+        // deletion is never held up; writes here fail after that and say so.
+        let close = Closure::once_into_js({
+            let db = db.clone();
+            move || db.close()
+        });
+        db.set_onversionchange(Some(close.unchecked_ref()));
+        Ok(Store { db })
     }
 
     /// Every stored document, and every index entry by its key, read in one transaction.
