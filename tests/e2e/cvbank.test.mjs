@@ -10,6 +10,7 @@ import { rm } from "node:fs/promises";
 import {
   Relay,
   freePort,
+  indexedDocuments,
   launchDevice,
   profileDocumentId,
   registerVolunteer,
@@ -140,6 +141,8 @@ test("withdrawn consent removes the CV from the staff page and the staff device"
     await staff.waitForTimeout(100);
   }
   assert.ok(!(await storedDocuments(staff)).includes(id), "the staff device still stores the profile");
+  // Nor its entry in the device's index (CV-banken's search reads the index).
+  assert.ok(!(await indexedDocuments(staff)).includes(id), "the staff device's index still holds the profile");
   // And a reload from storage does not bring it back.
   await staff.reload();
   await saved(staff);

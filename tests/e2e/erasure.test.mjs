@@ -9,6 +9,7 @@ import { rm } from "node:fs/promises";
 import {
   Relay,
   freePort,
+  indexedDocuments,
   launchDevice,
   profileDocumentId,
   registerVolunteer,
@@ -66,6 +67,7 @@ test("a deleted account is gone from the relay and from a device that was offlin
   const profile = profileDocumentId(veraId);
   await tablet.getByTestId("cv-card").filter({ hasText: "Vera Vindelbo" }).waitFor({ timeout: 30_000 });
   assert.ok((await storedDocuments(tablet)).includes(profile));
+  assert.ok((await indexedDocuments(tablet)).includes(profile), "the CV bank's index has her CV");
   await tablet.close();
 
   // "Slet min konto": the export is offered first; a wrong password deletes nothing.
@@ -94,6 +96,7 @@ test("a deleted account is gone from the relay and from a device that was offlin
     await back.waitForTimeout(100);
   }
   assert.ok(!(await storedDocuments(back)).includes(profile), "the offline device deleted her CV");
+  assert.ok(!(await indexedDocuments(back)).includes(profile), "and its entry in the CV bank's index");
   await back.getByTestId("cv-card").filter({ hasText: "Vera Vindelbo" }).waitFor({ state: "detached", timeout: 10_000 });
   await back.goto(`${relay.url}/opgaver`);
   await back.getByRole("link", { name: TASK }).first().click();

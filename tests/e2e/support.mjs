@@ -174,22 +174,28 @@ export function profileDocumentId(personId) {
   return base58check(digest.subarray(0, 16));
 }
 
-/** The document ids a page's IndexedDB holds. */
-export async function storedDocuments(page) {
+/** The document ids a page's IndexedDB holds (`store`: "docs", or "index" for the ids
+ * that have an entry in the device's index of its documents). Read only. */
+export async function storedDocuments(page, store = "docs") {
   return page.evaluate(
-    () =>
+    (store) =>
       new Promise((resolve, reject) => {
         const open = indexedDB.open("samskab");
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
-          const tx = open.result.transaction("docs", "readonly");
-          const keys = tx.objectStore("docs").getAllKeys();
+          if (!open.result.objectStoreNames.contains(store)) return resolve([]);
+          const tx = open.result.transaction(store, "readonly");
+          const keys = tx.objectStore(store).getAllKeys();
           keys.onsuccess = () => resolve(keys.result);
           keys.onerror = () => reject(keys.error);
         };
       }),
+    store,
   );
 }
+
+/** The ids with an entry in a page's index of its documents (IndexedDB store `index`). */
+export const indexedDocuments = (page) => storedDocuments(page, "index");
 
 /** A real SMTP server (tests/smtp_sink.py, aiosmtpd) on a port the OS picks. */
 export class SmtpSink {
