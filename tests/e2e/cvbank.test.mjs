@@ -124,6 +124,35 @@ test("staff invite the volunteer to a task; she accepts and is signed up", async
   await saved(page);
 });
 
+test("more CVs than a page: the count says how many are shown, and Vis flere shows the rest", async () => {
+  // The demo's consenting volunteers and Vera: more than the 20 cards of one page.
+  const page = await carla.context.newPage();
+  await page.goto(`${relay.url}/cv-banken`);
+  const count = page.getByTestId("cvbank-count");
+  await count.getByText(/frivillige fundet\. Viser 20\.$/).waitFor({ timeout: 30_000 });
+  assert.equal(await count.getAttribute("role"), "status");
+  const all = Number((await count.innerText()).match(/^(\d+) frivillige/)[1]);
+  assert.ok(all > 20 && all <= 40, `${all}`);
+  assert.equal(await page.getByTestId("cv-card").count(), 20);
+
+  await page.getByRole("button", { name: "Vis flere" }).click();
+  await count.getByText(`${all} frivillige fundet`, { exact: true }).waitFor();
+  assert.equal(await page.getByTestId("cv-card").count(), all);
+  assert.equal(await page.getByRole("button", { name: "Vis flere" }).count(), 0);
+  // Focus went on to the first new card (its first link or button).
+  const focusedCard = await page.evaluate(() => {
+    const cards = [...document.querySelectorAll("#cvbank-list > li")];
+    return cards.findIndex((li) => li.contains(document.activeElement));
+  });
+  assert.equal(focusedCard, 20);
+
+  // A new search starts again at one page.
+  await page.getByLabel("Søg").fill("a");
+  await page.getByLabel("Søg").fill("");
+  await count.getByText(/Viser 20\.$/).waitFor();
+  await page.close();
+});
+
 test("withdrawn consent removes the CV from the staff page and the staff device", async () => {
   const page = vera.page;
   await page.getByLabel("Kommunens personale må se mit CV").uncheck();
