@@ -17,7 +17,9 @@ use samskab_model::DocumentId;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{IdbDatabase, IdbOpenDbRequest, IdbRequest, IdbTransaction, IdbTransactionMode};
+use web_sys::{
+    IdbDatabase, IdbKeyRange, IdbOpenDbRequest, IdbRequest, IdbTransaction, IdbTransactionMode,
+};
 
 const DB_NAME: &str = "samskab";
 /// 1: `docs` only; 2: `index` beside it (made empty by the upgrade, then filled from the
@@ -25,6 +27,8 @@ const DB_NAME: &str = "samskab";
 const DB_VERSION: u32 = 2;
 const DOCS: &str = "docs";
 const INDEX: &str = "index";
+/// How many documents [`Store::load_all`] reads per request.
+const LOAD_BATCH: u32 = 500;
 
 /// Why the device store failed, in words for the log; the UI shows its own sentence.
 #[derive(Debug, Clone)]
@@ -85,31 +89,63 @@ impl Store {
         Ok(Store { db })
     }
 
-    /// Every stored document, and every index entry by its key, read in one transaction.
-    pub async fn load_all(&self) -> Result<Loaded, StoreError> {
+    /// Every index entry by its key, handed to `with_index` as soon as they are read, then
+    /// every stored document; one transaction, so the two agree. `with_index` runs before the
+    /// documents are read, and the page can render from it while they are.
+    pub async fn load_all(
+        &self,
+        with_index: impl FnOnce(Vec<(String, Vec<u8>)>),
+    ) -> Result<Vec<(DocumentId, Vec<u8>)>, StoreError> {
         let tx = self.both(IdbTransactionMode::Readonly)?;
         let docs = tx.object_store(DOCS)?;
         let index = tx.object_store(INDEX)?;
         // One request at a time: each one's handlers are set before it can complete, and the
         // next is made in the same microtask checkpoint, so the transaction stays active.
-        let mut arrays: Vec<Array> = Vec::with_capacity(4);
-        arrays.push(request_done(&docs.get_all_keys()?).await?.dyn_into()?);
-        arrays.push(request_done(&docs.get_all()?).await?.dyn_into()?);
-        arrays.push(request_done(&index.get_all_keys()?).await?.dyn_into()?);
-        arrays.push(request_done(&index.get_all()?).await?.dyn_into()?);
-        let mut loaded = Loaded::default();
-        for (key, value) in arrays[0].iter().zip(arrays[1].iter()) {
-            let Some(id) = key.as_string().and_then(|k| k.parse().ok()) else {
-                continue;
+        let keys: Array = request_done(&index.get_all_keys()?).await?.dyn_into()?;
+        let values: Array = request_done(&index.get_all()?).await?.dyn_into()?;
+        let entries = keys
+            .iter()
+            .zip(values.iter())
+            .filter_map(|(key, value)| {
+                // Entries are JSON as bytes; anything else (none is) is left for the caller
+                // to rebuild.
+                let bytes = value.dyn_into::<Uint8Array>().ok()?.to_vec();
+                Some((key.as_string()?, bytes))
+            })
+            .collect();
+        with_index(entries);
+        // The documents in batches: the browser copies each result out on the page's thread,
+        // and thousands at once would hold up a keystroke on the page just rendered.
+        let mut out = Vec::new();
+        let mut after: Option<JsValue> = None;
+        loop {
+            let range = match &after {
+                Some(key) => Some(IdbKeyRange::lower_bound_with_open(key, true)?),
+                None => None,
             };
-            loaded.docs.push((id, Uint8Array::new(&value).to_vec()));
-        }
-        for (key, value) in arrays[2].iter().zip(arrays[3].iter()) {
-            if let (Some(key), Some(value)) = (key.as_string(), value.as_string()) {
-                loaded.index.insert(key, value);
+            let (keys, values) = match &range {
+                Some(range) => (
+                    docs.get_all_keys_with_key_and_limit(range, LOAD_BATCH)?,
+                    docs.get_all_with_key_and_limit(range, LOAD_BATCH)?,
+                ),
+                None => (
+                    docs.get_all_keys_with_key_and_limit(&JsValue::UNDEFINED, LOAD_BATCH)?,
+                    docs.get_all_with_key_and_limit(&JsValue::UNDEFINED, LOAD_BATCH)?,
+                ),
+            };
+            let keys: Array = request_done(&keys).await?.dyn_into()?;
+            let values: Array = request_done(&values).await?.dyn_into()?;
+            for (key, value) in keys.iter().zip(values.iter()) {
+                let Some(id) = key.as_string().and_then(|k| k.parse().ok()) else {
+                    continue;
+                };
+                out.push((id, Uint8Array::new(&value).to_vec()));
             }
+            if keys.length() < LOAD_BATCH {
+                return Ok(out);
+            }
+            after = Some(keys.get(keys.length() - 1));
         }
-        Ok(loaded)
     }
 
     /// Writes many documents, each with its index entry, in one transaction; resolves once it
@@ -120,14 +156,17 @@ impl Store {
         for doc in docs {
             let key = JsValue::from_str(&doc.id.to_string());
             store.put_with_key(&Uint8Array::from(&doc.bytes[..]), &key)?;
-            index.put_with_key(&JsValue::from_str(&doc.entry), &key)?;
+            index.put_with_key(&Uint8Array::from(&doc.entry[..]), &key)?;
         }
         transaction_done(&tx).await
     }
 
     /// Writes index entries alone (rebuilt from documents already stored, and the index's own
     /// record), or deletes them (`None`); resolves once the transaction has committed.
-    pub async fn save_index(&self, entries: &[(String, Option<String>)]) -> Result<(), StoreError> {
+    pub async fn save_index(
+        &self,
+        entries: &[(String, Option<Vec<u8>>)],
+    ) -> Result<(), StoreError> {
         let tx = self
             .db
             .transaction_with_str_and_mode(INDEX, IdbTransactionMode::Readwrite)?;
@@ -135,7 +174,7 @@ impl Store {
         for (key, entry) in entries {
             let key = JsValue::from_str(key);
             match entry {
-                Some(entry) => index.put_with_key(&JsValue::from_str(entry), &key)?,
+                Some(entry) => index.put_with_key(&Uint8Array::from(&entry[..]), &key)?,
                 None => index.delete(&key)?,
             };
         }
@@ -151,20 +190,12 @@ impl Store {
     }
 }
 
-/// What [`Store::load_all`] read.
-#[derive(Debug, Default)]
-pub struct Loaded {
-    pub docs: Vec<(DocumentId, Vec<u8>)>,
-    /// Index entries (JSON) by key: a document's id, or the index's own record.
-    pub index: std::collections::HashMap<String, String>,
-}
-
-/// A document to save and its index entry (JSON).
+/// A document to save and its index entry (JSON, as bytes).
 #[derive(Debug)]
 pub struct Saved {
     pub id: DocumentId,
     pub bytes: Vec<u8>,
-    pub entry: String,
+    pub entry: Vec<u8>,
 }
 
 impl Store {

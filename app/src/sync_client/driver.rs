@@ -20,7 +20,7 @@ use super::connection;
 use super::index::{Entry, INDEX_VERSION, META_KEY, Meta};
 use super::status::SyncStatus;
 use crate::connectivity;
-use crate::store::{Loaded, Saved, Store, StoreError};
+use crate::store::{Saved, Store, StoreError};
 
 /// The localStorage key of the pending list.
 pub const PENDING_KEY: &str = "samskab.pending";
@@ -41,9 +41,8 @@ pub(super) fn remembered_pending() -> BTreeSet<DocumentId> {
 pub(super) async fn run(client: Rc<Client>, mut rx: mpsc::UnboundedReceiver<Incoming>) {
     match Store::open().await {
         Ok(store) => {
-            match store.load_all().await {
-                Ok(loaded) => load(&client, &store, loaded).await,
-                Err(e) => leptos::logging::warn!("cannot read documents: {}", e.0),
+            if let Err(e) = load(&client, &store).await {
+                leptos::logging::warn!("cannot read documents: {}", e.0);
             }
             *client.store.borrow_mut() = Some(store);
         }
@@ -127,34 +126,53 @@ fn mark(name: &str) {
     }
 }
 
-/// Hands the stored documents to the hub: as bytes with the heads their index entries give
-/// (parsed later, when read), or, for a document without a current entry (a store made by an
-/// older app, or an index made for someone else), parsed now and its entry written. Entries
-/// without a document are deleted.
-async fn load(client: &Rc<Client>, store: &Store, mut loaded: Loaded) {
+/// Reads the index, then the documents, from IndexedDB. The index first: its rows are the
+/// lists' (the pages render from them while the documents are read). Then each document goes
+/// to the hub as bytes with the heads its entry gives (parsed later, when read); one without
+/// a current entry (a store made by an older app, or an index made for someone else) is parsed
+/// now and its entry written. Entries without a document are deleted.
+async fn load(client: &Rc<Client>, store: &Store) -> Result<(), StoreError> {
     let meta = Meta {
         version: INDEX_VERSION,
         person: Some(client.me.clone()),
     };
-    let current = loaded
-        .index
-        .remove(META_KEY)
-        .and_then(|json| serde_json::from_str::<Meta>(&json).ok())
-        .is_some_and(|m| m == meta);
+    let mut current = false;
+    let docs = store
+        .load_all(|entries| {
+            let mut index = client.index.borrow_mut();
+            let mut rest = Vec::with_capacity(entries.len());
+            for (key, json) in entries {
+                if key == META_KEY {
+                    current = std::str::from_utf8(&json)
+                        .ok()
+                        .and_then(|json| serde_json::from_str::<Meta>(json).ok())
+                        .is_some_and(|m| m == meta);
+                } else {
+                    rest.push((key, json));
+                }
+            }
+            if current {
+                for (key, json) in rest {
+                    if let (Ok(id), Some(entry)) = (key.parse(), Entry::from_json(&json)) {
+                        index.insert(id, entry);
+                    }
+                }
+            }
+            drop(index);
+            mark("samskab:index-loaded");
+            // The lists render from the rows while the documents are read.
+            client.view.version.update(|v| *v += 1);
+        })
+        .await?;
     let mut rebuilt = Vec::new();
     {
         let mut hub = client.hub.borrow_mut();
         let mut index = client.index.borrow_mut();
-        for (id, bytes) in loaded.docs {
-            let key = id.to_string();
-            let entry = loaded
-                .index
-                .remove(&key)
-                .filter(|_| current)
-                .and_then(|json| Entry::from_json(&json));
-            if let Some(entry) = entry {
+        let mut held = std::collections::HashSet::with_capacity(docs.len());
+        for (id, bytes) in docs {
+            held.insert(id);
+            if let Some(entry) = index.entries.get(&id) {
                 hub.load_stored(id, bytes, entry.heads.clone());
-                index.insert(id, entry);
                 continue;
             }
             if let Err(e) = hub.load(id, &bytes) {
@@ -163,16 +181,25 @@ async fn load(client: &Rc<Client>, store: &Store, mut loaded: Loaded) {
             }
             if let Some(doc) = hub.document(&id) {
                 let entry = Entry::of(id, doc, Some(&client.me));
-                rebuilt.push((key, Some(entry.to_json())));
+                rebuilt.push((id.to_string(), Some(entry.to_json())));
                 index.insert(id, entry);
             }
         }
+        // Entries without a document (none should be: both are written and deleted together).
+        let orphans: Vec<DocumentId> = index
+            .entries
+            .keys()
+            .filter(|id| !held.contains(*id))
+            .copied()
+            .collect();
+        for id in orphans {
+            index.remove(&id);
+            rebuilt.push((id.to_string(), None));
+        }
     }
-    // What is left has no document (none should: both are written and deleted together).
-    rebuilt.extend(loaded.index.into_keys().map(|key| (key, None)));
     if !current {
         // A struct of a number and an id always serialises.
-        let json = serde_json::to_string(&meta).unwrap_or_default();
+        let json = serde_json::to_vec(&meta).unwrap_or_default();
         rebuilt.push((META_KEY.to_owned(), Some(json)));
     }
     if !rebuilt.is_empty()
@@ -180,6 +207,7 @@ async fn load(client: &Rc<Client>, store: &Store, mut loaded: Loaded) {
     {
         leptos::logging::warn!("cannot write the index: {}", e.0);
     }
+    Ok(())
 }
 
 /// The document `id` as saved, with its index entry (kept in memory too). `None` if the hub

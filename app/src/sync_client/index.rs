@@ -167,8 +167,9 @@ impl Entry {
         }
     }
 
-    /// As IndexedDB keeps it.
-    pub fn to_json(&self) -> String {
+    /// As IndexedDB keeps it: JSON, as bytes (read back without a detour through a JS
+    /// string).
+    pub fn to_json(&self) -> Vec<u8> {
         let stored = Stored {
             heads: self.heads.iter().map(ToString::to_string).collect(),
             kind: self.kind.clone(),
@@ -182,12 +183,14 @@ impl Entry {
             },
         };
         // A struct of strings, numbers and lists always serialises.
-        serde_json::to_string(&stored).unwrap_or_default()
+        serde_json::to_vec(&stored).unwrap_or_default()
     }
 
     /// From what IndexedDB keeps (`None`: not an entry of this version's shape).
-    pub fn from_json(json: &str) -> Option<Self> {
-        let stored: Stored = serde_json::from_str(json).ok()?;
+    pub fn from_json(json: &[u8]) -> Option<Self> {
+        // Through `from_str`, whose reader the app has already (`from_slice` would add
+        // another copy of every deserializer to the wasm).
+        let stored: Stored = serde_json::from_str(std::str::from_utf8(json).ok()?).ok()?;
         let heads = stored
             .heads
             .iter()
