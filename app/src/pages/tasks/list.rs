@@ -241,11 +241,14 @@ pub fn TaskList() -> impl IntoView {
                 </button>
             </p>
             {move || showing_past.get().then(|| view! { <h2>{move || i18n.t(Msg::PastTasks)}</h2> })}
-            {move || (found.get() > 0).then(|| view! {
-                <p class="muted" role="status" aria-live="polite" data-testid="task-count">
-                    {move || i18n::tasks_shown(shown.get().min(found.get()), found.get(), i18n.lang())}
-                </p>
-            })}
+            // Always there (empty when nothing is found, which the message below says), so that
+            // screen readers hear each new count: a live region added with its text is not read.
+            <p class="muted" role="status" aria-live="polite" data-testid="task-count">
+                {move || {
+                    let found = found.get();
+                    (found > 0).then(|| i18n::tasks_shown(shown.get().min(found), found, i18n.lang()))
+                }}
+            </p>
             {move || {
                 let tasks = filtered.get();
                 if tasks.is_empty() {
