@@ -17,7 +17,6 @@
 //! `SAMSKAB_IDLE` the idle connections (10,000), `SAMSKAB_CHURN_SECS` (10).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -37,6 +36,7 @@ use samskab_server::accounts::{Accounts, session_hash};
 use samskab_server::storage::accounts::UserRecord;
 use samskab_server::storage::{SqliteStore, Store};
 use tokio::net::TcpStream;
+use tokio::sync::watch;
 use tokio_tungstenite::tungstenite::Message as Ws;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
@@ -174,7 +174,8 @@ impl Server {
                     .arg(script)
                     .env("PORT", port.to_string())
                     .env("DATA_DIR", data.path().join("amrg"))
-                    .stdout(Stdio::null())
+                    // It prints only its errors (a message it could not take in, say).
+                    .stdout(Stdio::from(std::io::stderr()))
                     .spawn()
                     .unwrap();
                 let people = (0..people)
@@ -221,24 +222,7 @@ impl Running {
 
     /// (user+system CPU seconds, peak resident KiB, resident KiB now) of the server process.
     fn usage(&self) -> (f64, u64, u64) {
-        let pid = self.child.id();
-        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-        let fields: Vec<&str> = stat
-            .rsplit_once(')')
-            .map(|(_, r)| r.split_whitespace().collect())
-            .unwrap_or_default();
-        let ticks: f64 = fields.get(11).and_then(|s| s.parse().ok()).unwrap_or(0.0)
-            + fields.get(12).and_then(|s| s.parse().ok()).unwrap_or(0.0);
-        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-        let kib = |key: &str| {
-            status
-                .lines()
-                .find(|l| l.starts_with(key))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(0)
-        };
-        (ticks / 100.0, kib("VmHWM:"), kib("VmRSS:"))
+        process_usage(self.child.id())
     }
 
     /// SIGINT first (the relay shuts down, and perf writes its profile), then SIGKILL.
@@ -255,6 +239,27 @@ impl Running {
         }
         // Dropping kills it.
     }
+}
+
+/// (user+system CPU seconds, peak resident KiB, resident KiB now) of a process.
+fn process_usage(pid: u32) -> (f64, u64, u64) {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map(|(_, r)| r.split_whitespace().collect())
+        .unwrap_or_default();
+    let ticks: f64 = fields.get(11).and_then(|s| s.parse().ok()).unwrap_or(0.0)
+        + fields.get(12).and_then(|s| s.parse().ok()).unwrap_or(0.0);
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let kib = |key: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(key))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    };
+    (ticks / 100.0, kib("VmHWM:"), kib("VmRSS:"))
 }
 
 fn free_port() -> u16 {
@@ -308,12 +313,26 @@ fn accounts(dir: &Path, n: usize) -> (Vec<String>, Vec<PersonId>) {
 /// The task everybody signs up to: the first demo task, with its first shift.
 fn the_task() -> (DocumentId, Automerge, ShiftId) {
     let now = samskab_model::clock::Clock::now(&samskab_model::clock::SystemClock).millis();
-    let (id, task) = samskab_model::demo::tasks(now).remove(0);
+    let (demo_id, task) = samskab_model::demo::tasks(now).remove(0);
+    let id = uuid_v4_shaped(demo_id);
     let shift = task.shifts.keys().next().unwrap().clone();
     let mut doc = Automerge::new();
     doc.transact::<_, _, autosurgeon::ReconcileError>(|tx| autosurgeon::reconcile(tx, &task))
         .unwrap();
     (id, doc, shift)
+}
+
+/// `id` with the version and variant bits of an RFC 4122 version 4 UUID. automerge-repo 1.x's
+/// `Repo.find` (which the JS sync server calls for every document a message names) refuses a
+/// base58check id whose 16 bytes are not a valid UUID: it throws "Invalid AutomergeUrl", the
+/// promise's rejection is only logged to its stdout, and the message goes unanswered. Stock
+/// clients never see this because `Repo.create` makes v4 UUIDs; the demo task's id (0x5a...)
+/// has variant bits 01 and is refused. Samskab's relay takes any 16 bytes.
+fn uuid_v4_shaped(id: DocumentId) -> DocumentId {
+    let mut bytes = *id.as_bytes();
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    DocumentId::from_bytes(bytes)
 }
 
 #[derive(Default)]
@@ -410,43 +429,86 @@ impl Device {
     async fn until(&mut self, limit: Duration, done: impl Fn(&Device) -> bool) -> bool {
         let deadline = tokio::time::Instant::now() + limit;
         while !done(self) {
+            // `timeout_at` still yields a message that is ready after the deadline: with the
+            // socket never empty in a storm, the bound would not hold without this.
+            if tokio::time::Instant::now() >= deadline {
+                return false;
+            }
             let next = tokio::time::timeout_at(deadline, self.ws.next()).await;
             let bytes = match next {
                 Ok(Some(Ok(Ws::Binary(b)))) => b,
                 Ok(Some(Ok(_))) => continue,
                 _ => return false,
             };
-            self.counters.messages_down.fetch_add(1, Ordering::Relaxed);
-            self.counters
-                .bytes_down
-                .fetch_add(bytes.len(), Ordering::Relaxed);
-            match Message::decode(&bytes) {
-                Ok(Message::Sync { data, .. } | Message::Request { data, .. }) => {
-                    let received = sync::Message::decode(&data)
-                        .map_err(|e| e.to_string())
-                        .and_then(|m| {
-                            self.doc
-                                .receive_sync_message(&mut self.state, m)
-                                .map_err(|e| e.to_string())
-                        });
-                    if let Err(e) = received {
-                        eprintln!("{}: bad sync message from the server: {e}", self.me);
-                        return false;
-                    }
-                    self.send_sync().await;
-                }
-                Ok(Message::Error { message }) => {
-                    eprintln!("{}: error from the server: {message}", self.me);
-                    return false;
-                }
-                Ok(_) => {}
-                Err(e) => {
-                    eprintln!("{}: undecodable message from the server: {e}", self.me);
-                    return false;
-                }
+            if !self.receive(&bytes).await {
+                return false;
             }
         }
         true
+    }
+
+    /// Keeps reading (and answering) the server until `go` says when the storm started, as a
+    /// stock client's socket is read all the time: the JS server pings every 5 s and drops a
+    /// connection that has not answered the previous ping, and a device that stopped reading
+    /// while the others loaded would have been dropped by the time the storm begins. None when
+    /// the storm is called off or the connection closed.
+    async fn hold(&mut self, go: &mut watch::Receiver<Option<Instant>>) -> Option<Instant> {
+        loop {
+            if let Some(start) = *go.borrow_and_update() {
+                return Some(start);
+            }
+            tokio::select! {
+                changed = go.changed() => changed.ok()?,
+                next = self.ws.next() => match next {
+                    Some(Ok(Ws::Binary(b))) => {
+                        if !self.receive(&b).await {
+                            return None;
+                        }
+                    }
+                    Some(Ok(_)) => {}
+                    _ => return None,
+                },
+            }
+        }
+    }
+
+    /// Reads the server until the connection closes (the idle connections: pings answered).
+    async fn drain(mut self) {
+        while let Some(Ok(_)) = self.ws.next().await {}
+    }
+
+    /// Takes in one message from the server and answers it. False when the device gives up.
+    async fn receive(&mut self, bytes: &[u8]) -> bool {
+        self.counters.messages_down.fetch_add(1, Ordering::Relaxed);
+        self.counters
+            .bytes_down
+            .fetch_add(bytes.len(), Ordering::Relaxed);
+        match Message::decode(bytes) {
+            Ok(Message::Sync { data, .. } | Message::Request { data, .. }) => {
+                let received = sync::Message::decode(&data)
+                    .map_err(|e| e.to_string())
+                    .and_then(|m| {
+                        self.doc
+                            .receive_sync_message(&mut self.state, m)
+                            .map_err(|e| e.to_string())
+                    });
+                if let Err(e) = received {
+                    eprintln!("{}: bad sync message from the server: {e}", self.me);
+                    return false;
+                }
+                self.send_sync().await;
+                true
+            }
+            Ok(Message::Error { message }) => {
+                eprintln!("{}: error from the server: {message}", self.me);
+                false
+            }
+            Ok(_) => true,
+            Err(e) => {
+                eprintln!("{}: undecodable message from the server: {e}", self.me);
+                false
+            }
+        }
     }
 
     /// Whether the server said it holds everything in `heads`.
@@ -488,6 +550,9 @@ struct StormReport {
     to_acked: Duration,
     to_converged: Duration,
     cpu: f64,
+    /// CPU of this process (all the devices) during the storm: at 1,000 devices on 2 cores it
+    /// competes with the server, and the times measure both.
+    devices_cpu: f64,
     peak_kib: u64,
     messages_down: usize,
     bytes_down: usize,
@@ -498,7 +563,7 @@ impl StormReport {
     fn print(&self, server: &str) {
         println!(
             "{server:<15} acked {:>4}/{:<4} in {:>6.2} s   converged {:>4}/{:<4} in {:>6.2} s   \
-             CPU {:>6.2} s   peak RSS {:>6.1} MiB   down {:>7} msgs {:>6.1} MiB   up {:>7} msgs",
+             CPU {:>6.2} s (devices {:>6.2} s)   peak RSS {:>6.1} MiB   down {:>7} msgs {:>6.1} MiB   up {:>7} msgs",
             self.acked,
             self.n,
             self.to_acked.as_secs_f64(),
@@ -506,6 +571,7 @@ impl StormReport {
             self.n,
             self.to_converged.as_secs_f64(),
             self.cpu,
+            self.devices_cpu,
             self.peak_kib as f64 / 1024.0,
             self.messages_down,
             self.bytes_down as f64 / 1_048_576.0,
@@ -517,64 +583,84 @@ impl StormReport {
 /// A storm, or why it could not start (devices that never received the task).
 async fn storm(server: &Server, n: usize) -> Result<StormReport, String> {
     let (id, task, shift) = the_task();
-    let running = server.start(n, &task, id).await;
+    let running = Arc::new(server.start(n, &task, id).await);
     let base = task.get_heads();
-    // Every device fetches the task first.
-    let mut devices = Vec::new();
-    let loaded = futures_util::future::join_all((0..n).map(|i| {
-        let running = &running;
-        let base = base.clone();
-        async move {
-            let mut d =
-                Device::connect(running, i, &format!("device-{i}"), id, Automerge::new()).await;
-            d.send_sync().await;
-            let got = d
-                .until(STORM_LIMIT, |d| {
-                    d.doc.get_heads() == base && d.server_has(&base)
-                })
-                .await;
-            (d, got)
-        }
-    }))
-    .await;
-    let missing = loaded.iter().filter(|(_, got)| !got).count();
-    if missing > 0 {
-        running.stop();
-        return Err(format!(
-            "{missing} of {n} devices never received the task, so none signed up"
-        ));
-    }
-    devices.extend(loaded.into_iter().map(|(d, _)| d));
     let counters = Arc::new(Counters::default());
-    for d in &mut devices {
-        d.counters = counters.clone();
-    }
-    let (cpu_before, _, _) = running.usage();
-    let start = Instant::now();
-    let people = running.people.clone();
-    let results =
-        futures_util::future::join_all(devices.into_iter().enumerate().map(|(i, mut d)| {
-            let person = people[i].clone();
-            let shift = shift.clone();
-            let base = base.clone();
+    // Every device fetches the task first, says so, and keeps reading until `go` carries the
+    // storm's start (dropping `go` calls it off).
+    let (go, started) = watch::channel(None);
+    let mut loaded = Vec::new();
+    let devices: Vec<_> = (0..n)
+        .map(|i| {
+            let (running, counters, mut started) =
+                (running.clone(), counters.clone(), started.clone());
+            let (person, shift, base) = (running.people[i].clone(), shift.clone(), base.clone());
+            let (got_it, got) = tokio::sync::oneshot::channel();
+            loaded.push(got);
             tokio::spawn(async move {
+                let mut d =
+                    Device::connect(&running, i, &format!("device-{i}"), id, Automerge::new())
+                        .await;
+                d.send_sync().await;
+                let has_task = d
+                    .until(STORM_LIMIT, |d| {
+                        d.doc.get_heads() == base && d.server_has(&base)
+                    })
+                    .await;
+                let _ = got_it.send(has_task);
+                let start = match d.hold(&mut started).await {
+                    Some(start) if has_task => start,
+                    _ => return (None, None, d),
+                };
+                d.counters = counters;
                 let mine = d.sign_up(&person, &shift);
                 d.send_sync().await;
-                let acked = d.until(STORM_LIMIT, |d| d.server_has(&[mine])).await;
+                // The bound runs from the storm's start, not from this device's sign-up (which
+                // comes late when 1,000 devices share the machine's cores).
+                let acked = d
+                    .until(STORM_LIMIT.saturating_sub(start.elapsed()), |d| {
+                        d.server_has(&[mine])
+                    })
+                    .await;
+                // Counted only within the bound: a device starved of CPU (1,000 in this one
+                // process) may find the server's answer waiting long after it came.
                 let acked_at = start.elapsed();
+                let acked = acked && acked_at <= STORM_LIMIT;
                 let converged = acked
                     && d.until(STORM_LIMIT.saturating_sub(start.elapsed()), |d| {
                         d.doc.get_changes(&base).len() >= n && d.server_has(&d.doc.get_heads())
                     })
                     .await;
+                let converged_at = start.elapsed();
                 (
                     acked.then_some(acked_at),
-                    converged.then(|| start.elapsed()),
+                    (converged && converged_at <= STORM_LIMIT).then_some(converged_at),
                     d,
                 )
             })
-        }))
-        .await;
+        })
+        .collect();
+    drop(started);
+    // A device whose task panicked (no `peer` answer) dropped its sender: it counts as missing.
+    let missing = futures_util::future::join_all(loaded)
+        .await
+        .into_iter()
+        .filter(|got| !matches!(got, Ok(true)))
+        .count();
+    if missing > 0 {
+        drop(go);
+        for d in devices {
+            let _ = d.await;
+        }
+        stop(running);
+        return Err(format!(
+            "{missing} of {n} devices never received the task, so none signed up"
+        ));
+    }
+    let (cpu_before, _, _) = running.usage();
+    let (devices_before, _, _) = process_usage(std::process::id());
+    let _ = go.send(Some(Instant::now()));
+    let results = futures_util::future::join_all(devices).await;
     let mut report = StormReport {
         n,
         acked: 0,
@@ -582,6 +668,7 @@ async fn storm(server: &Server, n: usize) -> Result<StormReport, String> {
         to_acked: Duration::ZERO,
         to_converged: Duration::ZERO,
         cpu: 0.0,
+        devices_cpu: 0.0,
         peak_kib: 0,
         messages_down: 0,
         bytes_down: 0,
@@ -602,13 +689,22 @@ async fn storm(server: &Server, n: usize) -> Result<StormReport, String> {
     }
     let (cpu_after, peak, _) = running.usage();
     report.cpu = cpu_after - cpu_before;
+    report.devices_cpu = process_usage(std::process::id()).0 - devices_before;
     report.peak_kib = peak;
     report.messages_down = counters.messages_down.load(Ordering::Relaxed);
     report.bytes_down = counters.bytes_down.load(Ordering::Relaxed);
     report.messages_up = counters.messages_up.load(Ordering::Relaxed);
     drop(kept);
-    running.stop();
+    stop(running);
     Ok(report)
+}
+
+/// Stops a server shared with the devices' tasks once they are done (if one still holds it,
+/// dropping it kills the server).
+fn stop(running: Arc<Running>) {
+    if let Ok(running) = Arc::try_unwrap(running) {
+        running.stop();
+    }
 }
 
 async fn churn(server: &Server, length: Duration) {
@@ -671,18 +767,16 @@ async fn churn(server: &Server, length: Duration) {
         (cpu_after - cpu_before) * 1000.0 / cycles.max(1) as f64,
         peak as f64 / 1024.0,
     );
-    if let Ok(running) = Arc::try_unwrap(running) {
-        running.stop();
-    }
+    stop(running);
 }
 
 async fn idle_connections(server: &Server, n: usize) {
     let (id, task, _) = the_task();
-    let running = server.start(n.min(100), &task, id).await;
+    let running = Arc::new(server.start(n.min(100), &task, id).await);
     tokio::time::sleep(Duration::from_millis(500)).await;
     let (_, _, before) = running.usage();
-    let mut sockets = Vec::with_capacity(n);
-    let mut seen = HashSet::new();
+    // Each connection is read in its own task, as a client's socket is, so pings are answered.
+    let mut connections = Vec::with_capacity(n);
     for chunk in (0..n).collect::<Vec<_>>().chunks(200) {
         let opened =
             futures_util::future::join_all(chunk.iter().map(|&i| {
@@ -692,22 +786,27 @@ async fn idle_connections(server: &Server, n: usize) {
                 }
             }))
             .await;
-        for d in opened {
-            seen.insert(d.me.clone());
-            sockets.push(d);
-        }
+        connections.extend(opened.into_iter().map(|d| tokio::spawn(d.drain())));
     }
     tokio::time::sleep(Duration::from_secs(2)).await;
     let (_, _, after) = running.usage();
+    let closed = connections.iter().filter(|c| c.is_finished()).count();
     println!(
-        "{:<15} {n} connections: resident {:.1} MiB -> {:.1} MiB, {:.1} KB per connection",
+        "{:<15} {n} connections: resident {:.1} MiB -> {:.1} MiB, {:.1} KB per connection{}",
         server.name(),
         before as f64 / 1024.0,
         after as f64 / 1024.0,
         (after.saturating_sub(before)) as f64 * 1.024 / n as f64,
+        if closed > 0 {
+            format!(" ({closed} closed by the server before the measurement)")
+        } else {
+            String::new()
+        },
     );
-    drop(sockets);
-    running.stop();
+    for c in connections {
+        c.abort();
+    }
+    stop(running);
 }
 
 /// `join` as automerge-repo 1.x (the JS sync server's) expects it, with an empty
