@@ -20,7 +20,8 @@ pub enum IdError {
 }
 
 /// A document's id: 16 random bytes, written as automerge-repo writes them (base58check), and
-/// as a URL `automerge:<base58check>`. Stock automerge-repo clients use the same ids.
+/// as a URL `automerge:<base58check>`. Stock automerge-repo 2.x clients take any such id;
+/// 1.x only UUID-shaped ones ([`DocumentId::random`]).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct DocumentId([u8; 16]);
 
@@ -33,10 +34,16 @@ impl DocumentId {
 
     /// A new random id. automerge's random actor id is 16 bytes from the platform's secure
     /// random source (on wasm32 through its "wasm" feature), which is exactly what an id needs.
+    /// A new random id, shaped as an RFC 4122 version 4 UUID (as automerge-repo's
+    /// `Repo.create` makes them): automerge-repo 1.x refuses any other 16 bytes
+    /// ("Invalid AutomergeUrl"), 2.x takes any. Ids derived from people and organisations
+    /// ([`derived_document_id`]) are not so shaped and cannot change.
     pub fn random() -> Self {
         let actor = automerge::ActorId::random();
         let mut bytes = [0u8; 16];
         bytes.copy_from_slice(&actor.to_bytes()[..16]);
+        bytes[6] = (bytes[6] & 0x0f) | 0x40;
+        bytes[8] = (bytes[8] & 0x3f) | 0x80;
         Self(bytes)
     }
 
@@ -223,6 +230,16 @@ mod tests {
         assert_eq!(id.url().parse::<DocumentId>().unwrap(), id);
         assert!(id.url().starts_with("automerge:"));
         assert_ne!(DocumentId::random(), id);
+    }
+
+    #[test]
+    fn new_document_ids_are_version_4_uuids() {
+        for _ in 0..64 {
+            let id = DocumentId::random();
+            let bytes = id.as_bytes();
+            assert_eq!(bytes[6] >> 4, 4, "{id}: version");
+            assert_eq!(bytes[8] >> 6, 0b10, "{id}: variant");
+        }
     }
 
     #[test]
