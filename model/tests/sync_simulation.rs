@@ -538,15 +538,7 @@ fn a_device_a_few_changes_behind_has_them_within_two_round_trips() {
 /// sync, and a document is parsed only when sync or a reader needs it.
 #[test]
 fn a_device_started_from_stored_bytes_parses_only_what_it_syncs() {
-    let docs: Vec<DocumentId> = (1..=20).map(|i| DocumentId::from_bytes([i; 16])).collect();
-    let mut relay = Hub::new(relay_id(), Role::Relay);
-    let mut client = Hub::new("c".parse().unwrap(), Role::Client);
-    for d in &docs {
-        put(&mut relay, *d, "created");
-    }
-    relay.connect(client.me().clone());
-    let hello = client.connect(relay_id());
-    pump(&mut relay, &mut client, hello);
+    let (docs, mut relay, client, _) = synced_pair(20);
 
     // The device restarts: each document from its bytes and heads, none parsed.
     let mut restarted = Hub::new("c".parse().unwrap(), Role::Client);
