@@ -718,21 +718,36 @@ async fn churn(server: &Server, length: Duration) {
     let running = Arc::new(server.start(people, &task, id).await);
     let next = Arc::new(AtomicUsize::new(0));
     let done = Arc::new(AtomicUsize::new(0));
+    // Where a cycle's time goes (µs, summed over the cycles): connecting (WebSocket, `join`,
+    // `peer`), reading the task, and the sign-up until its acknowledgement.
+    let phases = Arc::new([(); 3].map(|()| std::sync::atomic::AtomicU64::new(0)));
     let (cpu_before, _, _) = running.usage();
     let start = Instant::now();
     let workers: Vec<_> = (0..CHURN_WORKERS)
         .map(|_| {
-            let (running, next, done, shifts) =
-                (running.clone(), next.clone(), done.clone(), shifts.clone());
+            let (running, next, done, shifts, phases) = (
+                running.clone(),
+                next.clone(),
+                done.clone(),
+                shifts.clone(),
+                phases.clone(),
+            );
+            let lap = move |phase: usize, since: &mut Instant| {
+                let micros = u64::try_from(since.elapsed().as_micros()).unwrap_or(u64::MAX);
+                phases[phase].fetch_add(micros, Ordering::Relaxed);
+                *since = Instant::now();
+            };
             tokio::spawn(async move {
                 while start.elapsed() < length {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     if i >= running.people.len() {
                         break;
                     }
+                    let mut since = Instant::now();
                     let mut d =
                         Device::connect(&running, i, &format!("churn-{i}"), id, Automerge::new())
                             .await;
+                    lap(0, &mut since);
                     d.send_sync().await;
                     if !d
                         .until(Duration::from_secs(30), |d| {
@@ -742,11 +757,13 @@ async fn churn(server: &Server, length: Duration) {
                     {
                         continue;
                     }
+                    lap(1, &mut since);
                     let mine = d.sign_up(&running.people[i], &shifts[i % shifts.len()]);
                     d.send_sync().await;
                     if d.until(Duration::from_secs(30), |d| d.server_has(&[mine]))
                         .await
                     {
+                        lap(2, &mut since);
                         done.fetch_add(1, Ordering::Relaxed);
                     }
                     let _ = d.ws.close(None).await;
@@ -766,6 +783,15 @@ async fn churn(server: &Server, length: Duration) {
         cycles as f64 / elapsed,
         (cpu_after - cpu_before) * 1000.0 / cycles.max(1) as f64,
         peak as f64 / 1024.0,
+    );
+    let mean =
+        |phase: usize| phases[phase].load(Ordering::Relaxed) as f64 / 1000.0 / cycles.max(1) as f64;
+    println!(
+        "{:<15} a cycle: connecting {:.0} ms, reading the task {:.0} ms, signing up until acknowledged {:.0} ms (means)",
+        "",
+        mean(0),
+        mean(1),
+        mean(2),
     );
     stop(running);
 }
