@@ -342,6 +342,7 @@ impl Engine {
                         }
                         let (count, bytes) = self.hub.parked_bytes(&peer);
                         if count > limits::PARKED_CHANGES || bytes > limits::PARKED_BYTES {
+                            self.judged_paths = None; // the message is not taken in
                             tracing::warn!(
                                 count,
                                 bytes,
