@@ -1,8 +1,8 @@
-//! The sync client's shared state ([`Client`]), kept between events and shared by the socket's
-//! callbacks, the timers and the pages' handle ([`SyncClient`]); and the cache of hydrated
-//! documents it holds.
+//! The pages' handle on the sync client ([`SyncClient`]), and the engine's state ([`Client`]),
+//! kept between events and shared by the socket's callbacks and the timers; with the cache of
+//! hydrated documents it holds.
 
-use std::any::{Any, TypeId};
+use std::any::Any;
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeSet, HashMap};
 use std::rc::Rc;
@@ -11,25 +11,26 @@ use automerge::ChangeHash;
 use futures::channel::mpsc;
 use leptos::prelude::*;
 use samskab_model::DocumentId;
-use samskab_model::kinds::DocumentKind;
 use samskab_model::sync::{Hub, PeerId};
 use web_sys::WebSocket;
 
+use super::Shared;
+use super::engine::Engine;
 use super::status::SyncView;
 use crate::store::Store;
 
-/// The sync client as pages hold it: its signals, and a handle on the state it drives.
+/// The sync client as pages hold it: its signals, and a handle on what the main module and
+/// the engine share.
 #[derive(Debug, Clone, Copy)]
 pub struct SyncClient {
     /// What the header and the pages watch.
     pub view: SyncView,
     /// Kept in the reactive arena as a local (not `Send`) value: the handle stays `Copy` and
     /// travels through context, while the state itself never leaves the browser's thread.
-    pub(super) client: StoredValue<Rc<Client>, LocalStorage>,
+    pub(super) shared: StoredValue<Rc<Shared>, LocalStorage>,
 }
 
-/// What the client keeps between events: shared by the socket's callbacks, the timers and the
-/// pages' handle.
+/// What the engine keeps between events: shared by the socket's callbacks and the timers.
 pub(super) struct Client {
     pub(super) hub: RefCell<Hub>,
     pub(super) store: RefCell<Option<Store>>,
@@ -39,12 +40,10 @@ pub(super) struct Client {
     pub(super) attempts: Cell<u32>,
     pub(super) incoming: mpsc::UnboundedSender<Incoming>,
     pub(super) view: SyncView,
-    /// Hydrated documents of every kind (see `documents`).
+    /// Hydrated documents of every kind (see `running`).
     pub(super) cache: RefCell<Cache>,
-    /// The index entries of every document on the device (see `index`).
-    pub(super) index: RefCell<super::index::Index>,
-    /// The signed-in person, whose places the task rows show.
-    pub(super) me: samskab_model::PersonId,
+    /// The index and the signed-in person, shared with the main module.
+    pub(super) shared: Rc<Shared>,
     /// Whether a `version` bump is already scheduled (see `driver::bump_soon`).
     pub(super) bump_scheduled: Cell<bool>,
     /// Set at logout or when the session expired: no reconnecting until told.
@@ -58,9 +57,15 @@ pub(super) struct Client {
 }
 
 impl SyncClient {
-    /// The shared state, unless the app that made this handle is gone.
-    pub(super) fn client(&self) -> Option<Rc<Client>> {
-        self.client.try_get_value()
+    /// What the main module and the engine share, unless the app that made this handle is
+    /// gone.
+    pub(super) fn shared(&self) -> Option<Rc<Shared>> {
+        self.shared.try_get_value()
+    }
+
+    /// The engine, once it runs.
+    pub(super) fn engine(&self) -> Option<Rc<dyn Engine>> {
+        self.shared()?.engine.borrow().clone()
     }
 }
 
@@ -71,38 +76,13 @@ pub(super) enum Incoming {
 }
 
 /// A document as hydrated at these heads (`None` if it is not of that kind).
-type Cached<T> = (Vec<ChangeHash>, Option<T>);
-
-/// The hydrated documents of one kind.
-pub(super) type Docs<K> = HashMap<DocumentId, Cached<<K as DocumentKind>::Doc>>;
+type Cached = (Vec<ChangeHash>, Option<Rc<dyn Any>>);
 
 /// Hydrated documents by kind and by document, with the heads they were read at: a document
 /// is hydrated again only when it changed, so re-reading a thousand after one changed
 /// hydrates one.
 #[derive(Default)]
-pub(super) struct Cache(HashMap<TypeId, Box<dyn Any>>);
-
-impl Cache {
-    /// Runs `f` on kind `K`'s documents.
-    pub(super) fn with<K: DocumentKind, R>(&mut self, f: impl FnOnce(&mut Docs<K>) -> R) -> R
-    where
-        K::Doc: 'static,
-    {
-        let slot = self
-            .0
-            .entry(TypeId::of::<K>())
-            .or_insert_with(|| Box::new(Docs::<K>::new()));
-        if let Some(docs) = slot.downcast_mut::<Docs<K>>() {
-            return f(docs);
-        }
-        // Not reached: the slot of `K`'s type id only ever holds `Docs<K>`. Were it otherwise,
-        // starting that kind's cache afresh would still be correct.
-        let mut fresh = Docs::<K>::new();
-        let result = f(&mut fresh);
-        *slot = Box::new(fresh);
-        result
-    }
-}
+pub(super) struct Cache(pub(super) HashMap<&'static str, HashMap<DocumentId, Cached>>);
 
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -5,19 +5,26 @@
 //! A new kind needs one line here: the model's `DocumentKind` says how it hydrates, and the
 //! app's [`Editable`] (the `editable!` list below: the schema's own problems) says how it is
 //! checked before a write and how its problems read.
+//!
+//! These typed calls are the main module's: they go to the engine through its trait object
+//! (see `engine`) with the kind's word and closures over plain values, and the engine reaches
+//! the kind's automerge code through [`ops`], which only it calls. Until the engine runs (its
+//! chunk is on its way) a read finds nothing and a write fails as `NotLoaded`; the pages
+//! re-read when it starts (`version`).
 
+use std::any::Any;
 use std::fmt;
 use std::sync::Arc;
 
 use automerge::Automerge;
 use autosurgeon::Reconcile;
 use samskab_model::kinds::DocumentKind;
-use samskab_model::kinds::inbox::{Inbox, InboxKind, genesis, inbox_document_id};
+use samskab_model::kinds::inbox::{Inbox, InboxKind, inbox_document_id};
 use samskab_model::profile::{Profile, ProfileKind, profile_document_id};
 use samskab_model::{DocumentId, Lang, PersonId};
 
 use super::client::SyncClient;
-use super::driver::{self, CommitError};
+use super::engine::{Edit, Erased, Failure, Ops, Write};
 use super::index::{Row, TaskRow};
 use crate::i18n::Msg;
 use crate::store::StoreError;
@@ -34,21 +41,53 @@ pub trait Editable: DocumentKind<Doc: Reconcile> {
 }
 
 /// Every kind's problems are its schema's own `problems()` (what the relay enforces too), each
-/// read by its `describe`.
+/// read by its `describe`; and the engine's table of the kinds' automerge code ([`ops`]).
 macro_rules! editable {
-    ($($kind:ty => $problem:ty),+ $(,)?) => {$(
-        impl Editable for $kind {
-            type Problem = $problem;
+    ($($kind:ty => $problem:ty),+ $(,)?) => {
+        $(
+            impl Editable for $kind {
+                type Problem = $problem;
 
-            fn problems(doc: &<$kind as DocumentKind>::Doc) -> Vec<$problem> {
-                doc.problems()
-            }
+                fn problems(doc: &<$kind as DocumentKind>::Doc) -> Vec<$problem> {
+                    doc.problems()
+                }
 
-            fn describe(problem: &$problem, lang: Lang) -> String {
-                problem.describe(lang)
+                fn describe(problem: &$problem, lang: Lang) -> String {
+                    problem.describe(lang)
+                }
             }
+        )+
+
+        /// The automerge code of the kind whose word is `kind` (`None`: not an editable kind).
+        /// Called by the engine only: the main module must not reach it, or automerge comes
+        /// back into the main wasm.
+        pub(super) fn ops(kind: &str) -> Option<Ops> {
+            $(
+                if kind == <$kind as DocumentKind>::KIND {
+                    return Some(ops_of::<$kind>());
+                }
+            )+
+            None
         }
-    )+};
+    };
+}
+
+/// Kind `K`'s hydrating and reconciling, type-erased for the engine.
+fn ops_of<K: Editable>() -> Ops {
+    Ops {
+        hydrate: |doc: &Automerge| {
+            autosurgeon::hydrate::<_, K::Doc>(doc)
+                .ok()
+                .map(|value| Box::new(value) as Erased)
+        },
+        reconcile: |doc: &mut Automerge, value: &dyn Any| {
+            let Some(value) = value.downcast_ref::<K::Doc>() else {
+                return false;
+            };
+            doc.transact::<_, _, autosurgeon::ReconcileError>(|tx| autosurgeon::reconcile(tx, value))
+                .is_ok()
+        },
+    }
 }
 
 editable! {
@@ -85,13 +124,35 @@ impl<K: Editable> ChangeError<K> {
     }
 }
 
-impl<K: Editable> From<CommitError<ChangeError<K>>> for ChangeError<K> {
-    fn from(e: CommitError<ChangeError<K>>) -> Self {
+impl<K: Editable> From<Failure> for ChangeError<K> {
+    fn from(e: Failure) -> Self {
         match e {
-            CommitError::Change(e) => e,
-            CommitError::Storage(e) => ChangeError::Storage(e),
+            Failure::NotLoaded => ChangeError::NotLoaded,
+            Failure::Invalid(problems) => problems
+                .downcast::<Vec<K::Problem>>()
+                .map_or(ChangeError::NotLoaded, |p| ChangeError::Invalid(*p)),
+            Failure::Storage(e) => ChangeError::Storage(e),
         }
     }
+}
+
+/// `edit` over a `K::Doc`, as the engine calls it: the edited value's problems, if any, stop
+/// the write.
+fn erased_edit<'a, K: Editable>(
+    edit: impl FnOnce(&mut K::Doc) -> Result<(), Vec<K::Problem>> + 'a,
+) -> Edit<'a> {
+    Box::new(move |value: &mut dyn Any| {
+        let Some(value) = value.downcast_mut::<K::Doc>() else {
+            return Err(Box::new(Vec::<K::Problem>::new()) as Erased);
+        };
+        edit(value).map_err(|p| Box::new(p) as Erased)?;
+        let problems = K::problems(value);
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(Box::new(problems))
+        }
+    })
 }
 
 // By hand: a derive would ask `K` itself to be Debug.
@@ -107,50 +168,27 @@ impl<K: Editable> fmt::Debug for ChangeError<K> {
 
 impl SyncClient {
     /// Every document of kind `K` this device holds, hydrated (cached by heads).
-    pub fn documents<K: DocumentKind>(&self) -> Vec<(DocumentId, K::Doc)>
+    pub fn documents<K: Editable>(&self) -> Vec<(DocumentId, K::Doc)>
     where
         K::Doc: 'static,
     {
-        let Some(client) = self.client() else {
+        let Some(engine) = self.engine() else {
             return Vec::new();
         };
-        let hub = client.hub.borrow();
-        let index = client.index.borrow();
-        let mut cache = client.cache.borrow_mut();
-        cache.with::<K, _>(|docs| {
-            // Documents this device no longer holds (revoked, refused) leave the cache.
-            docs.retain(|id, _| !hub.heads(id).is_empty());
-            let mut found = Vec::new();
-            for id in hub.ids() {
-                // The index knows each stored document's kind: those of other kinds are not
-                // parsed (a profile bank of thousands stays bytes while tasks are read).
-                if index.kind_of(id).is_some_and(|kind| kind != K::KIND) {
-                    continue;
-                }
-                let heads = hub.heads(id);
-                let entry = docs.entry(*id).or_insert_with(|| (Vec::new(), None));
-                if entry.0 != heads {
-                    let Some(doc) = hub.document(id) else {
-                        continue;
-                    };
-                    // A document of another kind fails at its first field, `kind`.
-                    *entry = (heads, autosurgeon::hydrate::<_, K::Doc>(doc).ok());
-                }
-                if let Some(value) = &entry.1 {
-                    found.push((*id, value.clone()));
-                }
-            }
-            found
-        })
+        engine
+            .all(K::KIND)
+            .into_iter()
+            .filter_map(|(id, value)| Some((id, value.downcast_ref::<K::Doc>()?.clone())))
+            .collect()
     }
 
     /// The task list's rows: every task on the device as its card shows it, with the
     /// signed-in person's places (from the index, without parsing the documents).
     pub fn task_rows(&self) -> Vec<Arc<TaskRow>> {
-        let Some(client) = self.client() else {
+        let Some(shared) = self.shared() else {
             return Vec::new();
         };
-        let index = client.index.borrow();
+        let index = shared.index.borrow();
         index
             .entries
             .values()
@@ -164,10 +202,10 @@ impl SyncClient {
     /// Every profile on the device, from the index (CV-banken's search), and how many times
     /// the profiles changed so far: the same number means the same profiles.
     pub fn profile_rows(&self) -> (u64, Vec<Arc<Profile>>) {
-        let Some(client) = self.client() else {
+        let Some(shared) = self.shared() else {
             return (0, Vec::new());
         };
-        let index = client.index.borrow();
+        let index = shared.index.borrow();
         let rows = index
             .entries
             .values()
@@ -181,15 +219,14 @@ impl SyncClient {
 
     /// How many times the profiles on the device changed (see [`SyncClient::profile_rows`]).
     pub fn profile_changes(&self) -> u64 {
-        self.client()
-            .map_or(0, |c| c.index.borrow().changes::<ProfileKind>())
+        self.shared()
+            .map_or(0, |s| s.index.borrow().changes::<ProfileKind>())
     }
 
     /// The document `id` as kind `K`, if this device holds it and it is of that kind.
-    pub fn document<K: DocumentKind>(&self, id: &DocumentId) -> Option<K::Doc> {
-        let client = self.client()?;
-        let hub = client.hub.borrow();
-        autosurgeon::hydrate(hub.document(id)?).ok()
+    pub fn document<K: Editable>(&self, id: &DocumentId) -> Option<K::Doc> {
+        let value = self.engine()?.one(id, K::KIND)?;
+        value.downcast::<K::Doc>().ok().map(|value| *value)
     }
 
     /// `person`'s profile, if this device holds it (a profile lives at an id derived from its
@@ -199,10 +236,10 @@ impl SyncClient {
     }
 
     /// Changes document `id` with an edit that cannot fail; see [`SyncClient::update`].
-    pub async fn change<K: Editable>(
+    pub async fn change<'a, K: Editable>(
         self,
         id: DocumentId,
-        edit: impl FnOnce(&mut K::Doc),
+        edit: impl FnOnce(&mut K::Doc) + 'a,
     ) -> Result<(), ChangeError<K>> {
         self.update::<K>(id, |doc| {
             edit(doc);
@@ -214,28 +251,19 @@ impl SyncClient {
     /// Changes document `id` here: applies the edit to the document as it is now, validates
     /// the result, writes it to the document, saves it to IndexedDB (the call returns only
     /// after that), then offers it to the relay.
-    pub async fn update<K: Editable>(
+    pub async fn update<'a, K: Editable>(
         self,
         id: DocumentId,
-        edit: impl FnOnce(&mut K::Doc) -> Result<(), Vec<K::Problem>>,
+        edit: impl FnOnce(&mut K::Doc) -> Result<(), Vec<K::Problem>> + 'a,
     ) -> Result<(), ChangeError<K>> {
-        let client = self.client().ok_or(ChangeError::NotLoaded)?;
-        let committed = driver::commit(&client, id, |doc| {
-            let mut value: K::Doc =
-                autosurgeon::hydrate(&*doc).map_err(|_| ChangeError::NotLoaded)?;
-            edit(&mut value).map_err(ChangeError::Invalid)?;
-            write::<K>(doc, &value)
-        })
-        .await;
-        committed.map_err(ChangeError::from)
+        self.write::<K>(id, Write::Edit(erased_edit::<K>(edit)))
+            .await
     }
 
     /// The heads of document `id` on this device (empty if it is not here): what an edit
     /// that takes a while (the minutes) starts from, for [`SyncClient::update_from`].
     pub fn heads(&self, id: &DocumentId) -> Vec<automerge::ChangeHash> {
-        self.client()
-            .and_then(|c| c.hub.borrow().document(id).map(|d| d.get_heads()))
-            .unwrap_or_default()
+        self.engine().map(|e| e.heads(id)).unwrap_or_default()
     }
 
     /// Changes document `id` as it was at `heads` (what the person saw when they began to
@@ -245,48 +273,36 @@ impl SyncClient {
     /// current text and undo their words. The edit is made on a fork with an actor of its
     /// own (a fork at older heads cannot continue this device's actor's sequence); the relay
     /// binds that actor to the same person on first use.
-    pub async fn update_from<K: Editable>(
+    pub async fn update_from<'a, K: Editable>(
         self,
         id: DocumentId,
         heads: Vec<automerge::ChangeHash>,
-        edit: impl FnOnce(&mut K::Doc),
+        edit: impl FnOnce(&mut K::Doc) + 'a,
     ) -> Result<(), ChangeError<K>> {
-        let client = self.client().ok_or(ChangeError::NotLoaded)?;
-        let committed = driver::commit(&client, id, |doc| {
-            let mut fork = doc.fork_at(&heads).map_err(|_| ChangeError::NotLoaded)?;
-            let mut value: K::Doc =
-                autosurgeon::hydrate(&fork).map_err(|_| ChangeError::NotLoaded)?;
-            edit(&mut value);
-            write::<K>(&mut fork, &value)?;
-            doc.merge(&mut fork).map_err(|_| ChangeError::NotLoaded)?;
+        let edit = erased_edit::<K>(move |doc| {
+            edit(doc);
             Ok(())
-        })
-        .await;
-        committed.map_err(ChangeError::from)
+        });
+        self.write::<K>(id, Write::EditFrom(heads, edit)).await
     }
 
     /// Changes `person`'s inbox here (the settings, a read mark), making it from its fixed
     /// first change if this device does not hold it yet: the same change the relay makes, so
     /// an inbox made here offline and the relay's are one document.
-    pub async fn update_inbox(
+    pub async fn update_inbox<'a>(
         self,
         person: &PersonId,
-        edit: impl FnOnce(&mut Inbox),
+        edit: impl FnOnce(&mut Inbox) + 'a,
     ) -> Result<(), ChangeError<InboxKind>> {
-        let client = self.client().ok_or(ChangeError::NotLoaded)?;
-        let id = inbox_document_id(person);
-        let committed = driver::commit(&client, id, |doc| {
-            if doc.get_heads().is_empty() {
-                *doc = genesis(person);
-                doc.set_actor(automerge::ActorId::random());
-            }
-            let mut value: Inbox =
-                autosurgeon::hydrate(&*doc).map_err(|_| ChangeError::NotLoaded)?;
-            edit(&mut value);
-            write::<InboxKind>(doc, &value)
-        })
-        .await;
-        committed.map_err(ChangeError::from)
+        let edit = erased_edit::<InboxKind>(move |inbox| {
+            edit(inbox);
+            Ok(())
+        });
+        self.write::<InboxKind>(
+            inbox_document_id(person),
+            Write::Inbox(person.clone(), edit),
+        )
+        .await
     }
 
     /// Creates a new document of kind `K` here (saved, then offered to the relay) and returns
@@ -304,24 +320,17 @@ impl SyncClient {
         id: DocumentId,
         value: K::Doc,
     ) -> Result<(), ChangeError<K>> {
-        // Checked before the hub is asked, which would otherwise hold an empty document.
+        // Checked before the engine is asked, which would otherwise hold an empty document.
         let problems = K::problems(&value);
         if !problems.is_empty() {
             return Err(ChangeError::Invalid(problems));
         }
-        let client = self.client().ok_or(ChangeError::NotLoaded)?;
-        let committed = driver::commit(&client, id, |doc| write::<K>(doc, &value)).await;
-        committed.map_err(ChangeError::from)
+        self.write::<K>(id, Write::Put(Box::new(value))).await
     }
-}
 
-/// Validates `value` and reconciles it into `doc`.
-fn write<K: Editable>(doc: &mut Automerge, value: &K::Doc) -> Result<(), ChangeError<K>> {
-    let problems = K::problems(value);
-    if !problems.is_empty() {
-        return Err(ChangeError::Invalid(problems));
+    /// Hands a write to the engine.
+    async fn write<K: Editable>(self, id: DocumentId, write: Write<'_>) -> Result<(), ChangeError<K>> {
+        let engine = self.engine().ok_or(ChangeError::NotLoaded)?;
+        engine.write(id, K::KIND, write).await.map_err(ChangeError::from)
     }
-    doc.transact::<_, _, autosurgeon::ReconcileError>(|tx| autosurgeon::reconcile(tx, value))
-        .map(|_| ())
-        .map_err(|_| ChangeError::NotLoaded)
 }

@@ -17,10 +17,11 @@ use samskab_model::sync::{Effect, Message};
 
 use super::client::{Client, Incoming};
 use super::connection;
+use super::engine::Loaded;
 use super::index::{Entry, INDEX_VERSION, META_KEY, Meta};
 use super::status::SyncStatus;
 use crate::connectivity;
-use crate::store::{Saved, Store, StoreError};
+use crate::store::{Saved, StoreError};
 
 /// The localStorage key of the pending list.
 pub const PENDING_KEY: &str = "samskab.pending";
@@ -37,21 +38,23 @@ pub(super) fn remembered_pending() -> BTreeSet<DocumentId> {
         .collect()
 }
 
-/// The client's life: load, connect, then handle the queue until the page goes.
-pub(super) async fn run(client: Rc<Client>, mut rx: mpsc::UnboundedReceiver<Incoming>) {
-    match Store::open().await {
-        Ok(store) => {
-            if let Err(e) = load(&client, &store).await {
-                leptos::logging::warn!("cannot read documents: {}", e.0);
-            }
-            *client.store.borrow_mut() = Some(store);
-        }
-        Err(e) => {
-            leptos::logging::warn!("IndexedDB unavailable: {}", e.0);
-            client.view.problem.set(Some(e.0));
-        }
+/// The engine's life: take in the documents the main module read, connect, then handle the
+/// queue until the page goes.
+pub(super) async fn run(
+    client: Rc<Client>,
+    loaded: Loaded,
+    mut rx: mpsc::UnboundedReceiver<Incoming>,
+) {
+    let Loaded {
+        store,
+        documents,
+        index_current,
+    } = loaded;
+    if let Some(store) = &store {
+        take_in(&client, store, documents, index_current).await;
     }
-    mark("samskab:store-loaded");
+    *client.store.borrow_mut() = store;
+    super::mark("samskab:documents-loaded");
     client.view.version.update(|v| *v += 1);
     client.view.loaded.set(true);
     connection::connect(&client);
@@ -110,66 +113,23 @@ pub(super) async fn run(client: Rc<Client>, mut rx: mpsc::UnboundedReceiver<Inco
     }
 }
 
-/// Sets a `performance.mark` (read by the benchmark, tests/e2e/bench.mjs). Through
-/// `Reflect` rather than web-sys's `Performance`, whose feature would rebuild web-sys and
-/// everything on it for one call.
-fn mark(name: &str) {
-    use wasm_bindgen::JsCast;
-    let performance = web_sys::window()
-        .and_then(|w| js_sys::Reflect::get(&w, &"performance".into()).ok())
-        .filter(|p| !p.is_undefined());
-    if let Some(performance) = performance
-        && let Ok(mark) = js_sys::Reflect::get(&performance, &"mark".into())
-        && let Some(mark) = mark.dyn_ref::<js_sys::Function>()
-    {
-        let _ = mark.call1(&performance, &name.into());
-    }
-}
-
-/// Reads the index, then the documents, from IndexedDB. The index first: its rows are the
-/// lists' (the pages render from them while the documents are read). Then each document goes
-/// to the hub as bytes with the heads its entry gives (parsed later, when read); one without
-/// a current entry (a store made by an older app, or an index made for someone else) is parsed
-/// now and its entry written. Entries without a document are deleted.
-async fn load(client: &Rc<Client>, store: &Store) -> Result<(), StoreError> {
-    let meta = Meta {
-        version: INDEX_VERSION,
-        person: Some(client.me.clone()),
-    };
-    let mut current = false;
-    let docs = store
-        .load_all(|entries| {
-            let mut index = client.index.borrow_mut();
-            let mut rest = Vec::with_capacity(entries.len());
-            for (key, json) in entries {
-                if key == META_KEY {
-                    current = std::str::from_utf8(&json)
-                        .ok()
-                        .and_then(|json| serde_json::from_str::<Meta>(json).ok())
-                        .is_some_and(|m| m == meta);
-                } else {
-                    rest.push((key, json));
-                }
-            }
-            if current {
-                for (key, json) in rest {
-                    if let (Ok(id), Some(entry)) = (key.parse(), Entry::from_json(&json)) {
-                        index.insert(id, entry);
-                    }
-                }
-            }
-            drop(index);
-            mark("samskab:index-loaded");
-            // The lists render from the rows while the documents are read.
-            client.view.version.update(|v| *v += 1);
-        })
-        .await?;
+/// Hands the stored documents to the hub as bytes with the heads their index entries give
+/// (parsed later, when read); one without a current entry (a store made by an older app, or
+/// an index made for someone else) is parsed now and its entry written. Entries without a
+/// document are deleted.
+async fn take_in(
+    client: &Rc<Client>,
+    store: &crate::store::Store,
+    documents: Vec<(DocumentId, Vec<u8>)>,
+    current: bool,
+) {
+    let me = &client.shared.me;
     let mut rebuilt = Vec::new();
     {
         let mut hub = client.hub.borrow_mut();
-        let mut index = client.index.borrow_mut();
-        let mut held = std::collections::HashSet::with_capacity(docs.len());
-        for (id, bytes) in docs {
+        let mut index = client.shared.index.borrow_mut();
+        let mut held = std::collections::HashSet::with_capacity(documents.len());
+        for (id, bytes) in documents {
             held.insert(id);
             if let Some(entry) = index.entries.get(&id) {
                 hub.load_stored(id, bytes, entry.heads.clone());
@@ -180,7 +140,7 @@ async fn load(client: &Rc<Client>, store: &Store) -> Result<(), StoreError> {
                 continue;
             }
             if let Some(doc) = hub.document(&id) {
-                let entry = Entry::of(id, doc, Some(&client.me));
+                let entry = Entry::of(id, doc, Some(me));
                 rebuilt.push((id.to_string(), Some(entry.to_json())));
                 index.insert(id, entry);
             }
@@ -198,6 +158,10 @@ async fn load(client: &Rc<Client>, store: &Store) -> Result<(), StoreError> {
         }
     }
     if !current {
+        let meta = Meta {
+            version: INDEX_VERSION,
+            person: Some(me.clone()),
+        };
         // A struct of a number and an id always serialises.
         let json = serde_json::to_vec(&meta).unwrap_or_default();
         rebuilt.push((META_KEY.to_owned(), Some(json)));
@@ -207,7 +171,6 @@ async fn load(client: &Rc<Client>, store: &Store) -> Result<(), StoreError> {
     {
         leptos::logging::warn!("cannot write the index: {}", e.0);
     }
-    Ok(())
 }
 
 /// The document `id` as saved, with its index entry (kept in memory too). `None` if the hub
@@ -215,9 +178,9 @@ async fn load(client: &Rc<Client>, store: &Store) -> Result<(), StoreError> {
 fn saved(client: &Client, id: DocumentId) -> Option<Saved> {
     let hub = client.hub.borrow();
     let doc = hub.document(&id)?;
-    let entry = Entry::of(id, doc, Some(&client.me));
+    let entry = Entry::of(id, doc, Some(&client.shared.me));
     let json = entry.to_json();
-    client.index.borrow_mut().insert(id, entry);
+    client.shared.index.borrow_mut().insert(id, entry);
     Some(Saved {
         id,
         bytes: doc.save(),
@@ -304,7 +267,7 @@ async fn apply(client: &Rc<Client>, effects: Vec<Effect>) {
             Effect::Unavailable { .. } => {}
             Effect::Refused { document, code, .. } => {
                 // The relay has the true version; drop ours (the hub already did) and show why.
-                client.index.borrow_mut().remove(&document);
+                client.shared.index.borrow_mut().remove(&document);
                 let store = client.store.borrow().clone();
                 if let Some(store) = store
                     && let Err(e) = store.delete(&document).await
@@ -318,7 +281,7 @@ async fn apply(client: &Rc<Client>, effects: Vec<Effect>) {
             Effect::Revoked { document } => {
                 // This user may no longer read it (its owner withdrew consent): the hub has
                 // dropped it; the stored copy goes too, with its index entry.
-                client.index.borrow_mut().remove(&document);
+                client.shared.index.borrow_mut().remove(&document);
                 let store = client.store.borrow().clone();
                 if let Some(store) = store
                     && let Err(e) = store.delete(&document).await

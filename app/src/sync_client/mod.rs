@@ -40,19 +40,22 @@ mod client;
 mod connection;
 mod documents;
 mod driver;
+mod engine;
 mod index;
+mod running;
 mod status;
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use futures::channel::mpsc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use samskab_model::sync::{Hub, Role};
+use samskab_model::{DocumentId, PersonId};
 
 use crate::connectivity::{self, Socket};
-use client::{Cache, Client};
+use crate::store::{Store, StoreError};
+use engine::{Engine, Loaded};
+use index::{Entry, INDEX_VERSION, META_KEY, Meta};
 
 pub use client::SyncClient;
 pub use connection::HANDSHAKE_TIMEOUT_MS;
@@ -61,74 +64,75 @@ pub use driver::PENDING_KEY;
 pub use index::{MyPlace, MyShift, TaskRow};
 pub use status::{SyncStatus, SyncView};
 
+/// What the main module and the engine share: the pages' signals, the index (read by the
+/// main module at start, then kept by the engine as documents change), and the engine once
+/// it runs.
+pub struct Shared {
+    pub(super) view: SyncView,
+    /// The index entries of every document on the device (see `index`).
+    pub(super) index: RefCell<index::Index>,
+    /// The signed-in person, whose places the task rows show.
+    pub(super) me: PersonId,
+    pub(super) engine: RefCell<Option<Rc<dyn Engine>>>,
+    /// Set at logout: an engine that arrives after it is not started.
+    pub(super) forgotten: Cell<bool>,
+}
+
+impl std::fmt::Debug for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Shared")
+            .field("me", &self.me)
+            .field("running", &self.engine.borrow().is_some())
+            .finish_non_exhaustive()
+    }
+}
+
 impl SyncClient {
-    /// Starts the sync client for the signed-in person `me`: loads the stored documents, then
-    /// connects. Called once, by the shell, for a signed-in device.
-    pub fn start(me: samskab_model::PersonId) -> Self {
-        let view = SyncView::new();
-        let (tx, rx) = mpsc::unbounded();
-        let client = Rc::new(Client {
-            hub: RefCell::new(Hub::new(connection::new_peer_id(), Role::Client)),
-            store: RefCell::new(None),
-            ws: RefCell::new(None),
-            relay: RefCell::new(None),
-            pending: RefCell::new(driver::remembered_pending()),
-            attempts: Cell::new(0),
-            incoming: tx,
-            view,
-            cache: RefCell::new(Cache::default()),
+    /// Starts the sync client for the signed-in person `me`: reads the index (the lists
+    /// render from it), then starts the engine with the stored documents, which connects.
+    /// Called once, by the shell, for a signed-in device.
+    pub fn start(me: PersonId) -> Self {
+        let shared = Rc::new(Shared {
+            view: SyncView::new(),
             index: RefCell::new(index::Index::default()),
             me,
-            bump_scheduled: Cell::new(false),
-            stopped: Cell::new(false),
+            engine: RefCell::new(None),
             forgotten: Cell::new(false),
-            generation: Cell::new(0),
-            connected_at: Cell::new(None),
         });
         // It connects as soon as the documents are loaded: "connecting" from the start, so the
         // header does not say "online" on the probe's word meanwhile.
         connectivity::report_socket(Some(Socket::Connecting));
-        spawn_local(driver::run(client.clone(), rx));
-        connection::watch_the_browser(&client);
+        spawn_local(boot(shared.clone()));
         SyncClient {
-            view,
-            client: StoredValue::new_local(client),
+            view: shared.view,
+            shared: StoredValue::new_local(shared),
         }
     }
 
     /// After signing in again: sync resumes at once.
     pub fn resume(&self) {
-        if let Some(client) = self.client() {
-            client.stopped.set(false);
-            client.view.expired.set(false);
-            client.attempts.set(0);
-            connection::connect(&client);
+        if let Some(engine) = self.engine() {
+            engine.resume();
         }
     }
 
     /// Logging out: closes the connection for good and deletes every document from this
     /// device.
     pub async fn stop_and_forget(self) {
-        let client = self.client();
-        if let Some(client) = &client {
-            client.stopped.set(true);
-            client.forgotten.set(true);
-            if let Some(ws) = client.ws.borrow_mut().take() {
-                let _ = ws.close();
-            }
-            connectivity::report_socket(None);
-            client.pending.borrow_mut().clear();
-            *client.cache.borrow_mut() = Cache::default();
-            *client.index.borrow_mut() = index::Index::default();
-            *client.hub.borrow_mut() = Hub::new(connection::new_peer_id(), Role::Client);
-        }
-        let store = client.and_then(|c| c.store.borrow_mut().take());
-        let deleted = match store {
-            Some(store) => store.delete_everything().await,
-            None => crate::store::delete_database().await,
+        let Some(shared) = self.shared() else {
+            return;
         };
-        if let Err(e) = deleted {
-            leptos::logging::warn!("could not delete IndexedDB at logout: {}", e.0);
+        shared.forgotten.set(true);
+        *shared.index.borrow_mut() = index::Index::default();
+        let engine = shared.engine.borrow_mut().take();
+        match engine {
+            Some(engine) => engine.stop_and_forget().await,
+            None => {
+                connectivity::report_socket(None);
+                if let Err(e) = crate::store::delete_database().await {
+                    leptos::logging::warn!("could not delete IndexedDB at logout: {}", e.0);
+                }
+            }
         }
     }
 
@@ -136,11 +140,141 @@ impl SyncClient {
     /// sign-up time no older than the session's previous contact (less its clock slack), and
     /// that contact is never later than this: a time since then is one it accepts.
     pub fn connected_since(&self) -> Option<i64> {
-        self.client().and_then(|c| c.connected_at.get())
+        self.engine().and_then(|e| e.connected_since())
     }
 }
 
 /// The sync client from context (provided by the shell for a signed-in device).
 pub fn use_sync() -> SyncClient {
     expect_context::<SyncClient>()
+}
+
+/// The start: the index and the documents' bytes from IndexedDB, then the engine (fetched
+/// meanwhile, if this device does not have its chunk yet). A chunk that cannot be fetched is
+/// tried again when the network is back; the lists show the index rows meanwhile.
+async fn boot(shared: Rc<Shared>) {
+    let loaded = match Store::open().await {
+        Ok(store) => match load(&shared, &store).await {
+            Ok((documents, index_current)) => Loaded {
+                store: Some(store),
+                documents,
+                index_current,
+            },
+            Err(e) => {
+                leptos::logging::warn!("cannot read documents: {}", e.0);
+                Loaded {
+                    store: Some(store),
+                    documents: Vec::new(),
+                    index_current: false,
+                }
+            }
+        },
+        Err(e) => {
+            leptos::logging::warn!("IndexedDB unavailable: {}", e.0);
+            shared.view.problem.set(Some(e.0));
+            Loaded {
+                store: None,
+                documents: Vec::new(),
+                index_current: false,
+            }
+        }
+    };
+    mark("samskab:store-loaded");
+    if shared.forgotten.get() {
+        return;
+    }
+    #[cfg(feature = "split")]
+    let started = engine::start(shared.clone(), loaded).await;
+    #[cfg(not(feature = "split"))]
+    let started = engine::start(shared.clone(), loaded);
+    match started {
+        Ok(engine) if shared.forgotten.get() => {
+            // Logged out while the engine was on its way: it stops at once.
+            engine.stop_and_forget().await;
+        }
+        Ok(engine) => {
+            *shared.engine.borrow_mut() = Some(engine);
+            mark("samskab:engine-started");
+            shared.view.version.update(|v| *v += 1);
+        }
+        Err(crate::pages::on_demand::ChunkMissing) => {
+            leptos::logging::warn!("the sync engine could not be fetched; waiting for the network");
+            connectivity::report_socket(None);
+            online().await;
+            // From the start again: the store and the documents went with the failed call.
+            spawn_local(boot(shared));
+        }
+    }
+}
+
+/// Resolves at the browser's next `online` event.
+async fn online() {
+    let (tx, rx) = futures::channel::oneshot::channel::<()>();
+    let tx = std::cell::RefCell::new(Some(tx));
+    let handle = window_event_listener(leptos::ev::online, move |_| {
+        if let Some(tx) = tx.borrow_mut().take() {
+            let _ = tx.send(());
+        }
+    });
+    let _ = rx.await;
+    handle.remove();
+}
+
+/// Reads the index, then the documents' bytes, from IndexedDB. The index first: its rows are
+/// the lists' (the pages render from them while the documents are read and the engine
+/// starts). Returns the documents and whether the index is current (made by this version of
+/// the app for this person); if not, its entries are not used and the engine rebuilds them.
+async fn load(
+    shared: &Rc<Shared>,
+    store: &Store,
+) -> Result<(Vec<(DocumentId, Vec<u8>)>, bool), StoreError> {
+    let meta = Meta {
+        version: INDEX_VERSION,
+        person: Some(shared.me.clone()),
+    };
+    let mut current = false;
+    let documents = store
+        .load_all(|entries| {
+            let mut index = shared.index.borrow_mut();
+            let mut rest = Vec::with_capacity(entries.len());
+            for (key, json) in entries {
+                if key == META_KEY {
+                    current = std::str::from_utf8(&json)
+                        .ok()
+                        .and_then(|json| serde_json::from_str::<Meta>(json).ok())
+                        .is_some_and(|m| m == meta);
+                } else {
+                    rest.push((key, json));
+                }
+            }
+            if current {
+                for (key, json) in rest {
+                    if let (Ok(id), Some(entry)) = (key.parse(), Entry::from_json(&json)) {
+                        index.insert(id, entry);
+                    }
+                }
+            }
+            drop(index);
+            mark("samskab:index-loaded");
+            // The lists render from the rows while the documents are read.
+            shared.view.version.update(|v| *v += 1);
+        })
+        .await?;
+    Ok((documents, current))
+}
+
+/// Sets a `performance.mark` (read by the benchmark, tests/e2e/bench.mjs). Through
+/// `Reflect` rather than web-sys's `Performance`, whose feature would rebuild web-sys and
+/// everything on it for one call.
+pub(super) fn mark(name: &str) {
+    use wasm_bindgen::JsCast;
+    let performance = web_sys::window()
+        .and_then(|w| js_sys::Reflect::get(&w, &"performance".into()).ok())
+        .filter(|p| !p.is_undefined());
+    if let Some(performance) = performance
+        && let Ok(mark) = js_sys::Reflect::get(&performance, &"mark".into())
+        && let Some(mark) = mark.dyn_ref::<js_sys::Function>()
+    {
+        let _ = mark.call1(&performance, &name.into());
+    }
 }
