@@ -156,3 +156,46 @@ test("an area whose code cannot be fetched says so, the rest keeps working, and 
     await phone.close();
   }
 });
+
+test("without the sync engine's code the task list still opens from the device, and sync starts once the code can be fetched", async () => {
+  // No service worker, so the engine's chunk comes from the network each time; the phone
+  // signed in and synced once, so its tasks and their index are in IndexedDB.
+  const phone = await launchDevice({ serviceWorkers: "block" });
+  try {
+    await signIn(phone.context, relay.url, "anna@demo.samskab.dk");
+    const p = await phone.context.newPage();
+    await p.setViewportSize({ width: 360, height: 740 });
+    await p.goto(`${relay.url}/opgaver`);
+    await saved(p);
+    await p.locator("h2 > a").first().waitFor();
+    const titles = await p.locator("h2 > a").allTextContents();
+    assert.ok(titles.length > 0, "the demo tasks are listed");
+
+    const engine = /\/split_engine[^/]*\.wasm/;
+    let refused = 0;
+    await phone.context.route(engine, (route) => {
+      refused += 1;
+      return route.abort("internetdisconnected");
+    });
+    await p.reload();
+    // The list is the device's own, read from its index without the engine.
+    await p.getByRole("heading", { level: 1, name: "Opgaver" }).waitFor();
+    await p.getByRole("link", { name: titles[0] }).first().waitFor();
+    assert.ok(refused > 0, "the engine's code was asked for and refused");
+    assert.notEqual(
+      await p.locator('[data-testid="sync-status"]').getAttribute("data-state"),
+      "saved",
+      "nothing claims to be saved without the engine",
+    );
+
+    // The network comes back (the browser says so), and the code can be had: sync starts.
+    await phone.context.unroute(engine);
+    await phone.context.setOffline(true);
+    await phone.context.setOffline(false);
+    await saved(p);
+    await p.getByRole("link", { name: titles[0] }).first().click();
+    await p.getByRole("heading", { level: 1, name: titles[0] }).waitFor();
+  } finally {
+    await phone.close();
+  }
+});
