@@ -360,12 +360,13 @@ fn SyncStatusLine(sync: SyncView) -> impl IntoView {
         SyncStatus::Idle => None,
         SyncStatus::Pending(n) => Some(i18n::pending_changes(n, i18n.lang())),
         SyncStatus::Syncing => Some(i18n.t(Msg::SyncSyncing).to_owned()),
+        SyncStatus::Fetching(arrived, listed) => Some(i18n::fetching(arrived, listed, i18n.lang())),
         SyncStatus::AllSaved => Some(i18n.t(Msg::SyncAllSaved).to_owned()),
     };
     let state = move || match sync.status.get() {
         SyncStatus::Idle => "idle",
         SyncStatus::Pending(_) => "pending",
-        SyncStatus::Syncing => "syncing",
+        SyncStatus::Syncing | SyncStatus::Fetching(..) => "syncing",
         SyncStatus::AllSaved => "saved",
     };
     view! {

@@ -28,6 +28,18 @@ fn every_text_exists_in_every_language() {
 }
 
 #[wasm_bindgen_test]
+fn a_first_sync_reads_as_a_count_in_coarse_steps() {
+    use samskab_app::i18n::fetching;
+    assert_eq!(fetching(2_345, 7_461, Lang::Da), "Henter 2.300 af 7.461 …");
+    assert_eq!(
+        fetching(2_345, 7_461, Lang::En),
+        "Fetching 2,300 of 7,461 …"
+    );
+    assert_eq!(fetching(57, 120, Lang::Da), "Henter 50 af 120 …");
+    assert_eq!(fetching(0, 60, Lang::Da), "Henter 0 af 60 …");
+}
+
+#[wasm_bindgen_test]
 fn the_chosen_language_survives_in_local_storage() {
     LocalStorage::delete(settings::LANG_KEY);
     assert_eq!(settings::stored_lang(), None);

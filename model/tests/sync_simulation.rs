@@ -580,3 +580,81 @@ fn a_device_started_from_stored_bytes_parses_only_what_it_syncs() {
     pump(&mut relay, &mut restarted, effects);
     assert_eq!(restarted.heads(&docs[7]), relay.heads(&docs[7]));
 }
+
+#[test]
+fn a_first_sync_counts_the_documents_arrived_of_those_listed() {
+    let docs: Vec<DocumentId> = (1..=30).map(|i| DocumentId::from_bytes([i; 16])).collect();
+    let mut relay = Hub::new(relay_id(), Role::Relay);
+    let mut client = Hub::new("c".parse().unwrap(), Role::Client);
+    for d in &docs {
+        put(&mut relay, *d, "created");
+    }
+    // The client already holds five of them at the relay's heads: those are not fetched.
+    relay.connect(client.me().clone());
+    let hello = client.connect(relay_id());
+    pump(&mut relay, &mut client, hello);
+    relay.disconnect(client.me());
+    client.disconnect(&relay_id());
+    assert_eq!(
+        client.fetching(),
+        None,
+        "nothing is awaited once all arrived"
+    );
+    for d in &docs[5..] {
+        client.reset(d);
+    }
+
+    relay.connect(client.me().clone());
+    let mut to_relay = sends(client.connect(relay_id()));
+    let mut to_client: VecDeque<Message> = VecDeque::new();
+    let mut seen = Vec::new();
+    while !to_relay.is_empty() || !to_client.is_empty() {
+        if let Some(m) = to_relay.pop_front() {
+            to_client.extend(sends(relay.receive(client.me(), m).unwrap()));
+        }
+        if let Some(m) = to_client.pop_front() {
+            to_relay.extend(sends(client.receive(relay.me(), m).unwrap()));
+            seen.push(client.fetching());
+        }
+    }
+    let progress: Vec<(usize, usize)> = seen.iter().flatten().copied().collect();
+    assert!(
+        !progress.is_empty(),
+        "the catalog listed 25 to fetch: {seen:?}"
+    );
+    assert!(
+        progress.iter().all(|&(_, listed)| listed == 25),
+        "{progress:?}"
+    );
+    assert!(
+        progress.windows(2).all(|w| w[0].0 <= w[1].0),
+        "never goes back: {progress:?}"
+    );
+    assert!(
+        progress
+            .iter()
+            .any(|&(arrived, _)| arrived > 0 && arrived < 25),
+        "{progress:?}"
+    );
+    assert_eq!(seen.last(), Some(&None), "done once all arrived");
+    assert!(docs.iter().all(|d| client.heads(d) == relay.heads(d)));
+
+    // A disconnect in the middle forgets the count: the next catalog lists afresh.
+    relay.disconnect(client.me());
+    client.disconnect(&relay_id());
+    client.reset(&docs[0]);
+    relay.connect(client.me().clone());
+    // Only the catalog exchange is delivered, not the document itself.
+    let mut to_relay = sends(client.connect(relay_id()));
+    while let Some(m) = to_relay.pop_front() {
+        for reply in sends(relay.receive(client.me(), m).unwrap()) {
+            if reply.document_id().is_none() {
+                to_relay.extend(sends(client.receive(relay.me(), reply).unwrap()));
+            }
+        }
+        to_relay.retain(|m| m.document_id().is_none());
+    }
+    assert_eq!(client.fetching(), Some((0, 1)));
+    client.disconnect(&relay_id());
+    assert_eq!(client.fetching(), None);
+}

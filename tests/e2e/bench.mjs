@@ -86,9 +86,23 @@ if (profileSource) {
     const found = new RegExp(`^(${danish(expected)}|${expected}) frivillige fundet`);
     const t = Date.now();
     await page.goto(`${relay.url}/cv-banken`);
+    // What the status line says meanwhile ("Henter 2.300 af 7.461 …"), sampled.
+    const progress = [];
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        const text = await page.getByTestId("sync-text").textContent({ timeout: 1_000 }).catch(() => null);
+        if (text && text !== progress[progress.length - 1]) progress.push(text);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    })();
     await page.getByTestId("cvbank-count").getByText(found).waitFor({ timeout: 600_000 });
     await page.locator('[data-testid="sync-status"][data-state="saved"]').waitFor({ timeout: 600_000 });
+    sampling = false;
+    await sampler;
     console.log(`new staff browser device, CV bank from empty to all ${expected} profiles stored and searchable: ${ms(Date.now() - t)} (debug relay)`);
+    const counts = progress.filter((p) => p.startsWith("Henter"));
+    console.log(`  progress shown while fetching: ${counts.length} different counts${counts.length ? `, from "${counts[0]}" to "${counts[counts.length - 1]}"` : ""}`);
     await relay.stop();
     for (let run = 1; run <= 3; run++) {
       await page.reload();

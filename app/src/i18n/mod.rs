@@ -51,7 +51,7 @@ pub use meetings::{
 };
 pub use organisations::Organisations;
 pub use privacy::Privacy;
-pub use shell::{Shell, pending_changes};
+pub use shell::{Shell, fetching, pending_changes};
 pub use tasks::{
     Tasks, free_places, invited_to, places_taken, shift_label, signup_result, status_label,
     tasks_shown, volunteer_label, waitlist_place,

@@ -74,6 +74,19 @@ define_messages! {
     NavCvBank => { da: "CV-banken", en: "CV bank" },
 }
 
+/// "Henter 2.300 af 7.461 …" / "Fetching 2,300 of 7,461 …": a first sync's progress, the
+/// count arrived rounded down to tens (hundreds from a thousand listed), so that the status
+/// line (a live region) changes a few dozen times at most, not at every document.
+pub fn fetching(arrived: usize, listed: usize, lang: Lang) -> String {
+    let step = if listed >= 1_000 { 100 } else { 10 };
+    let arrived = super::number(arrived / step * step, lang);
+    let listed = super::number(listed, lang);
+    match lang {
+        Lang::Da => format!("Henter {arrived} af {listed} …"),
+        Lang::En => format!("Fetching {arrived} of {listed} …"),
+    }
+}
+
 /// "N ændringer venter" / "N changes waiting".
 pub fn pending_changes(n: usize, lang: Lang) -> String {
     match (lang, n) {

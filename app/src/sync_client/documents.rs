@@ -84,8 +84,10 @@ fn ops_of<K: Editable>() -> Ops {
             let Some(value) = value.downcast_ref::<K::Doc>() else {
                 return false;
             };
-            doc.transact::<_, _, autosurgeon::ReconcileError>(|tx| autosurgeon::reconcile(tx, value))
-                .is_ok()
+            doc.transact::<_, _, autosurgeon::ReconcileError>(|tx| {
+                autosurgeon::reconcile(tx, value)
+            })
+            .is_ok()
         },
     }
 }
@@ -329,8 +331,15 @@ impl SyncClient {
     }
 
     /// Hands a write to the engine.
-    async fn write<K: Editable>(self, id: DocumentId, write: Write<'_>) -> Result<(), ChangeError<K>> {
+    async fn write<K: Editable>(
+        self,
+        id: DocumentId,
+        write: Write<'_>,
+    ) -> Result<(), ChangeError<K>> {
         let engine = self.engine().ok_or(ChangeError::NotLoaded)?;
-        engine.write(id, K::KIND, write).await.map_err(ChangeError::from)
+        engine
+            .write(id, K::KIND, write)
+            .await
+            .map_err(ChangeError::from)
     }
 }

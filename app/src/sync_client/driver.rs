@@ -377,11 +377,17 @@ pub(super) fn update_status(client: &Rc<Client>) {
         }
         pending.len()
     };
-    let status = match (relay.is_some(), pending_count) {
-        (false, 0) => SyncStatus::Idle,
-        (false, n) => SyncStatus::Pending(n),
-        (true, 0) => SyncStatus::AllSaved,
-        (true, _) => SyncStatus::Syncing,
+    // Below this many, a first sync is over too soon for a count to help.
+    const COUNTED: usize = 50;
+    let fetching = client.hub.borrow_mut().fetching();
+    let status = match (relay.is_some(), pending_count, fetching) {
+        (false, 0, _) => SyncStatus::Idle,
+        (false, n, _) => SyncStatus::Pending(n),
+        (true, _, Some((arrived, listed))) if listed >= COUNTED => {
+            SyncStatus::Fetching(arrived, listed)
+        }
+        (true, 0, None) => SyncStatus::AllSaved,
+        (true, _, _) => SyncStatus::Syncing,
     };
     client.view.status.set(status);
 }

@@ -14,6 +14,9 @@ pub enum SyncStatus {
     Pending(usize),
     /// Connected and exchanging messages.
     Syncing,
+    /// Connected, and fetching documents the relay listed and this device did not hold (a
+    /// new device's first sync): how many have arrived of how many.
+    Fetching(usize, usize),
     /// Connected, and the relay holds everything this device has.
     AllSaved,
 }

@@ -120,6 +120,10 @@ pub struct Hub {
     owed: Option<Owed>,
     /// Client side: the documents sent to the relay for a check in the catalog exchange.
     checked: HashSet<DocumentId>,
+    /// Client side: what the relay's catalog listed that this device did not hold, and how
+    /// many it listed so (see [`Hub::fetching`]).
+    awaited: HashSet<DocumentId>,
+    listed_new: usize,
 }
 
 /// A document as the hub holds it: in memory, or as stored bytes whose heads are known and
@@ -226,6 +230,30 @@ impl Hub {
             parked: HashMap::new(),
             owed: None,
             checked: HashSet::new(),
+            awaited: HashSet::new(),
+            listed_new: 0,
+        }
+    }
+
+    /// Client side: while documents the relay listed and this device did not hold are on
+    /// their way (a new device's first sync), how many have arrived and how many were listed.
+    /// `None` once all have (or the relay said one is unavailable or revoked), and after a
+    /// disconnect.
+    pub fn fetching(&mut self) -> Option<(usize, usize)> {
+        let docs = &self.docs;
+        self.awaited
+            .retain(|id| docs.get(id).is_none_or(|slot| !slot.has_content()));
+        if self.awaited.is_empty() {
+            self.listed_new = 0;
+            return None;
+        }
+        Some((self.listed_new - self.awaited.len(), self.listed_new))
+    }
+
+    /// Client side: the catalog listed `id`; if this device has nothing of it, it is awaited.
+    fn await_listed(&mut self, id: DocumentId) {
+        if self.heads(&id).is_empty() && self.awaited.insert(id) {
+            self.listed_new += 1;
         }
     }
 
@@ -524,6 +552,8 @@ impl Hub {
         self.peers.remove(peer);
         self.followers.remove(peer);
         self.parked.remove(peer);
+        self.awaited.clear();
+        self.listed_new = 0;
     }
 
     /// The digest of every document with content at its heads.
@@ -618,6 +648,7 @@ impl Hub {
                 if let Some(docs) = self.peers.get_mut(from) {
                     docs.remove(&document_id);
                 }
+                self.awaited.remove(&document_id);
                 Ok(vec![Effect::Unavailable {
                     document: document_id,
                     peer: from.clone(),
@@ -686,6 +717,7 @@ impl Hub {
                     .into_iter()
                     .map(|document| {
                         self.reset(&document);
+                        self.awaited.remove(&document);
                         Effect::Revoked { document }
                     })
                     .collect())
@@ -973,6 +1005,7 @@ impl Hub {
             if self.heads(&entry.document_id) == entry.heads {
                 self.assume_in_sync(relay, entry.document_id);
             } else {
+                self.await_listed(entry.document_id);
                 self.docs.entry(entry.document_id).or_default();
                 self.start(relay, entry.document_id, &mut effects);
             }
@@ -1025,6 +1058,7 @@ impl Hub {
             if self.heads(&entry.document_id) == entry.heads {
                 self.assume_in_sync(relay, entry.document_id);
             } else {
+                self.await_listed(entry.document_id);
                 self.docs.entry(entry.document_id).or_default();
                 ids.push(entry.document_id);
             }
