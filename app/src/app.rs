@@ -31,6 +31,7 @@ pub fn App() -> impl IntoView {
     let update_ready = pwa::register();
     let session = Session::start();
     provide_context(session);
+    session::follow_other_tabs();
     let user = session.user();
     if user.is_none() {
         // Signed in elsewhere on this browser (or by a tool through the cookie), or the

@@ -78,6 +78,19 @@ impl Session {
     }
 }
 
+/// Follows logging in and out in the browser's other tabs: when another tab of this app
+/// forgets the user (logs out, which also deletes the documents under this tab) or signs
+/// someone in, this tab starts again as the browser now is, rather than go on showing, and
+/// failing to save, the data of a session that has ended here.
+pub fn follow_other_tabs() {
+    // The browser tells other tabs, never the one that wrote; `None` is a clear() of all.
+    let _ = window_event_listener(leptos::ev::storage, |e| {
+        if e.key().is_none_or(|key| key == USER_KEY) {
+            let _ = window().location().reload();
+        }
+    });
+}
+
 /// The session from context (the shell provides it on every device, signed in or not).
 pub fn use_session() -> Session {
     expect_context::<Session>()

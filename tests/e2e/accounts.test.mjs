@@ -99,6 +99,27 @@ test("logging out leaves none of the user's data on the device", async () => {
   assert.equal(me.status(), 401);
 });
 
+test("logging out in one tab takes the other tabs of the app out too", async () => {
+  const tabs = await launchDevice();
+  try {
+    await signIn(tabs.context, relay.url, "anna@demo.samskab.dk");
+    const first = await tabs.context.newPage();
+    const second = await tabs.context.newPage();
+    for (const p of [first, second]) {
+      await p.goto(`${relay.url}/opgaver`);
+      await p.locator('[data-testid="sync-status"][data-state="saved"]').waitFor({ timeout: 45_000 });
+    }
+    await second.getByTestId("logout").click();
+    await second.getByRole("banner").getByRole("link", { name: "Log ind" }).waitFor();
+    // The first tab did nothing itself: it follows, signed out, and shows no one's data.
+    await first.getByRole("banner").getByRole("link", { name: "Log ind" }).waitFor({ timeout: 15_000 });
+    assert.equal(await first.getByTestId("logout").count(), 0);
+    assert.equal(await first.locator('[data-testid="sync-status"]').count(), 0);
+  } finally {
+    await tabs.close();
+  }
+});
+
 test("a coordinator invites a coordinator; the link creates an account that runs the club", async () => {
   const bo = await launchDevice();
   const newcomer = await launchDevice();
