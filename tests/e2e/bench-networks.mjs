@@ -11,7 +11,7 @@
 import { rm } from "node:fs/promises";
 import { Relay, freePort, launchDevice, signIn, tempDir, waitControlled } from "./support.mjs";
 import {
-  blackHole, connectionIs, headerLog, msUntil, recordHeader, recordWire, saysBoth, taskListed, wireSummary,
+  blackHole, connectionIs, headerLog, msUntil, recordHeader, recordWire, saysBoth, shiftsShown, taskListed, wireSummary,
 } from "./networks.mjs";
 
 const TASK = "Kioskvagt til hjemmekamp";
@@ -23,14 +23,18 @@ const relay = await new Relay({ port: await freePort(), data, args: ["--demo"] }
 const device = await launchDevice();
 let hole = null;
 
-/** A new tab opening the app, CPU slowed `rate` times; when the list shows and when "Offline". */
-async function coldStart(rate) {
+/** A new tab opening the app, CPU slowed `rate` times; when the list shows and when "Offline".
+ * With `path` a task's page (a link from a text message): when its shifts show with their
+ * buttons, which needs the sync engine's chunk and the task's document. */
+async function coldStart(rate, path = null) {
   const page = await device.context.newPage();
   try {
     const cdp = await device.context.newCDPSession(page);
     await cdp.send("Emulation.setCPUThrottlingRate", { rate });
-    await page.goto(`${relay.url}/opgaver`, { waitUntil: "commit" });
-    const listed = await msUntil(page, taskListed, TASK, 60_000);
+    await page.goto(`${relay.url}${path ?? "/opgaver"}`, { waitUntil: "commit" });
+    const listed = path
+      ? await msUntil(page, shiftsShown, null, 60_000)
+      : await msUntil(page, taskListed, TASK, 60_000);
     const offline = await msUntil(page, connectionIs, "offline", 60_000).catch(() => NaN);
     const log = await headerLog(page);
     return { listed, offline, online: log.some((e) => e.state === "online"), both: log.some(saysBoth) };
@@ -39,11 +43,11 @@ async function coldStart(rate) {
   }
 }
 
-function report(name, results) {
+function report(name, results, what = "task list") {
   const listed = results.map((r) => r.listed);
   const offline = results.map((r) => r.offline);
   console.log(
-    `${name}: task list ${median(listed)} ms (runs ${listed.join(", ")}), "Offline" ${median(offline)} ms ` +
+    `${name}: ${what} ${median(listed)} ms (runs ${listed.join(", ")}), "Offline" ${median(offline)} ms ` +
       `(runs ${offline.join(", ")})${results.some((r) => r.online) ? ', said "Online" in a run' : ""}` +
       `${results.some((r) => r.both) ? ', said "Online" and "Offline" at once in a run' : ""}`,
   );
@@ -56,6 +60,7 @@ try {
   const page = await device.context.newPage();
   await page.goto(`${relay.url}/opgaver`);
   await page.getByRole("link", { name: TASK }).waitFor();
+  const taskPath = new URL(await page.getByRole("link", { name: TASK }).first().getAttribute("href"), relay.url).pathname;
   await page.locator('[data-testid="sync-status"][data-state="saved"]').waitFor({ timeout: 60_000 });
   await waitControlled(page);
   // Let the service worker's precache settle (an older worker may still be fetching).
@@ -82,6 +87,9 @@ try {
     const refused = [];
     for (let i = 0; i < RUNS; i++) refused.push(await coldStart(rate));
     report(`offline cold start (connection refused${cpu})`, refused);
+    const taskPage = [];
+    for (let i = 0; i < RUNS; i++) taskPage.push(await coldStart(rate, taskPath));
+    report(`offline cold start of a task's page (connection refused${cpu})`, taskPage, "its shifts with their buttons");
     hole = await blackHole(relay.port);
     const liefi = [];
     for (let i = 0; i < RUNS; i++) liefi.push(await coldStart(rate));

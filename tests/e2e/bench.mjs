@@ -32,14 +32,17 @@ const listed = ([n, page, all]) => {
 const cards = () => page.waitForFunction(listed, [n, PAGE, all], { polling: "raf", timeout: 300_000 });
 const ms = (x) => `${x.toFixed(0)} ms`;
 const budget = (x, limit) => `${ms(x)} (budget ${ms(limit)}: ${x <= limit ? "met" : "NOT met"})`;
-// When the sync client had read its index from IndexedDB (the lists render from it), and when
-// it had read the documents and handed them to sync: marks it sets (absent in a build from
-// before the index; the documents may still be loading when the list shows).
+// When the sync client had read its index from IndexedDB (the lists render from it), when it
+// had read the documents, and when the sync engine (a chunk of its own, fetched after the
+// first render) had taken them in: marks it sets (absent in older builds; the documents may
+// still be loading when the list shows).
 const marks = async (page) => {
-  await page.waitForFunction(() => performance.getEntriesByName("samskab:store-loaded").length > 0, null, { timeout: 5_000 }).catch(() => {});
-  const [index, store] = await page.evaluate(() =>
-    ["samskab:index-loaded", "samskab:store-loaded"].map((name) => performance.getEntriesByName(name)[0]?.startTime));
-  return index === undefined ? "" : `; index read at ${ms(index)}, documents read and handed to sync at ${ms(store)}`;
+  await page.waitForFunction(() => performance.getEntriesByName("samskab:documents-loaded").length > 0, null, { timeout: 5_000 }).catch(() => {});
+  const [index, store, engine] = await page.evaluate(() =>
+    ["samskab:index-loaded", "samskab:store-loaded", "samskab:documents-loaded"].map((name) => performance.getEntriesByName(name)[0]?.startTime));
+  return index === undefined
+    ? ""
+    : `; index read at ${ms(index)}, documents read at ${ms(store)}, the sync engine running with them at ${engine === undefined ? "?" : ms(engine)}`;
 };
 
 try {

@@ -131,6 +131,12 @@ export function connectionIs(state) {
   return document.querySelector('[data-testid="connection"]')?.dataset.state === state && performance.now();
 }
 
+/** When a task's page shows its shifts, each with its button (sign up, withdraw or full). */
+export function shiftsShown() {
+  const shifts = [...document.querySelectorAll('[data-testid="shift"]')];
+  return shifts.length > 0 && shifts.every((s) => s.querySelector("button")) && performance.now();
+}
+
 /** When the task list shows a link to the task titled `title`. */
 export function taskListed(title) {
   return [...document.querySelectorAll("a")].some((a) => a.textContent.includes(title)) && performance.now();
