@@ -116,26 +116,48 @@ if (profileSource) {
       console.log(`offline reload ${run}: the CV bank from IndexedDB, indexed and counted: ${budget(at, 1000)} after navigation start${await marks(page)}`);
     }
 
-    // Each keystroke: the input event, the search over every profile and the re-render,
-    // timed inside the page until the next frame. Several words typed letter by letter, and
-    // cleared between them.
+    // Each keystroke, timed inside the page two ways: its work (the input event, the search
+    // over every profile, the re-render and a forced layout, until a task queued behind it
+    // runs), which must fit in a 16 ms frame; and until the next frame, which also counts the
+    // wait for the display's next refresh (up to 16.7 ms at 60 Hz whatever the work). Several
+    // words typed letter by letter, and cleared between them. Whether the count on screen
+    // had changed by the end of the work is checked against the next frame's.
     const words = ["førstehjælp", "haslev", "dansk", "træner", "kørsel", "lektiehjælp", "ole", "musik"];
-    const times = [];
+    const work = [];
+    const frame = [];
+    let settled = 0;
     const type = (text) => page.evaluate(async (text) => {
       const input = document.getElementById("cvbank-text");
+      const count = () => document.querySelector('[data-testid="cvbank-count"]')?.textContent;
       const t0 = performance.now();
       input.value = text;
       input.dispatchEvent(new Event("input", { bubbles: true }));
+      await new Promise((r) => {
+        const channel = new MessageChannel();
+        channel.port1.onmessage = () => r();
+        channel.port2.postMessage(0);
+      });
+      void document.body.offsetHeight;
+      const work = performance.now() - t0;
+      const early = count();
       await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
-      return performance.now() - t0;
+      return [work, performance.now() - t0, early === count()];
     }, text);
+    const key = async (text) => {
+      const [w, f, same] = await type(text);
+      work.push(w);
+      frame.push(f);
+      settled += same ? 1 : 0;
+    };
     for (const word of words) {
-      for (let i = 1; i <= word.length; i++) times.push(await type(word.slice(0, i)));
-      times.push(await type(""));
+      for (let i = 1; i <= word.length; i++) await key(word.slice(0, i));
+      await key("");
     }
-    times.sort((a, b) => a - b);
-    const p99 = times[Math.min(times.length - 1, Math.ceil(times.length * 0.99) - 1)];
-    console.log(`CV bank search, typing ${words.length} words over ${expected} profiles (${times.length} keystrokes, clearing included): per keystroke median ${ms(times[times.length >> 1])}, 99th percentile ${budget(p99, 16)}, max ${ms(times[times.length - 1])}`);
+    const p99 = (xs) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(xs.length * 0.99) - 1)];
+    const med = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+    console.log(`CV bank search, typing ${words.length} words over ${expected} profiles (${work.length} keystrokes, clearing included):`);
+    console.log(`  work per keystroke (search, re-render, layout): median ${ms(med(work))}, 99th percentile ${budget(p99(work), 16)}, max ${ms(Math.max(...work))}; the count on screen was final by then for ${settled} of ${work.length}`);
+    console.log(`  until the next frame: median ${ms(med(frame))}, 99th percentile ${ms(p99(frame))}, max ${ms(Math.max(...frame))}`);
   } finally {
     await close();
     await relay.stop();
