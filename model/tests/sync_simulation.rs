@@ -583,16 +583,8 @@ fn a_device_started_from_stored_bytes_parses_only_what_it_syncs() {
 
 #[test]
 fn a_first_sync_counts_the_documents_arrived_of_those_listed() {
-    let docs: Vec<DocumentId> = (1..=30).map(|i| DocumentId::from_bytes([i; 16])).collect();
-    let mut relay = Hub::new(relay_id(), Role::Relay);
-    let mut client = Hub::new("c".parse().unwrap(), Role::Client);
-    for d in &docs {
-        put(&mut relay, *d, "created");
-    }
-    // The client already holds five of them at the relay's heads: those are not fetched.
-    relay.connect(client.me().clone());
-    let hello = client.connect(relay_id());
-    pump(&mut relay, &mut client, hello);
+    // The client keeps five of them at the relay's heads: those are not fetched.
+    let (docs, mut relay, mut client, _) = synced_pair(30);
     relay.disconnect(client.me());
     client.disconnect(&relay_id());
     assert_eq!(

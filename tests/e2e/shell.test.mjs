@@ -129,16 +129,22 @@ async function cacheNames() {
   return page.evaluate(async () => (await caches.keys()).filter((n) => !n.endsWith("-next")).length);
 }
 
+/** A phone-sized page without a service worker, signed in as Anna, its tasks synced. */
+async function phoneWithoutWorker() {
+  const phone = await launchDevice({ serviceWorkers: "block" });
+  await signIn(phone.context, relay.url, "anna@demo.samskab.dk");
+  const p = await phone.context.newPage();
+  await p.setViewportSize({ width: 360, height: 740 });
+  await p.goto(`${relay.url}/opgaver`);
+  await saved(p);
+  return { phone, p };
+}
+
 test("an area whose code cannot be fetched says so, the rest keeps working, and it opens once it can", async () => {
   // No service worker (it would have the area cached): the area's code comes from the
   // network, which fails for it as on a phone that went offline before the app was kept.
-  const phone = await launchDevice({ serviceWorkers: "block" });
+  const { phone, p } = await phoneWithoutWorker();
   try {
-    await signIn(phone.context, relay.url, "anna@demo.samskab.dk");
-    const p = await phone.context.newPage();
-    await p.setViewportSize({ width: 360, height: 740 });
-    await p.goto(`${relay.url}/opgaver`);
-    await saved(p);
     const area = /\/split_meetings[^/]*\.wasm/;
     await phone.context.route(area, (route) => route.abort("internetdisconnected"));
     const menu = p.getByRole("navigation", { name: "Hovedmenu" });
@@ -160,13 +166,8 @@ test("an area whose code cannot be fetched says so, the rest keeps working, and 
 test("without the sync engine's code the task list still opens from the device, and sync starts once the code can be fetched", async () => {
   // No service worker, so the engine's chunk comes from the network each time; the phone
   // signed in and synced once, so its tasks and their index are in IndexedDB.
-  const phone = await launchDevice({ serviceWorkers: "block" });
+  const { phone, p } = await phoneWithoutWorker();
   try {
-    await signIn(phone.context, relay.url, "anna@demo.samskab.dk");
-    const p = await phone.context.newPage();
-    await p.setViewportSize({ width: 360, height: 740 });
-    await p.goto(`${relay.url}/opgaver`);
-    await saved(p);
     await p.locator("h2 > a").first().waitFor();
     const titles = await p.locator("h2 > a").allTextContents();
     assert.ok(titles.length > 0, "the demo tasks are listed");
