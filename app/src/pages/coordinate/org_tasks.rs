@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use samskab_model::organisation::Organisation;
-use samskab_model::task::TaskKind;
-use samskab_model::{DocumentId, OrganisationId, Task};
+use samskab_model::public_task::PublicTask;
+use samskab_model::{DocumentId, OrganisationId};
 
 use crate::components::{TaskCard, page_title};
 use crate::i18n::{self, Msg, use_i18n};
@@ -49,10 +49,12 @@ pub fn CoordinationPage() -> impl IntoView {
         let Some(org) = org.get() else {
             return Vec::new();
         };
-        let mut tasks: Vec<(DocumentId, Task)> = sync
-            .documents::<TaskKind>()
+        // From the index's rows (drafts included): not every task on the device parsed.
+        let mut tasks: Vec<(DocumentId, PublicTask)> = sync
+            .task_rows()
             .into_iter()
-            .filter(|(_, t)| t.organisation == org)
+            .filter(|r| r.task.organisation == org)
+            .map(|r| (r.task.id, r.task.clone()))
             .collect();
         tasks.sort_by_key(|(id, t)| (t.first_start().unwrap_or(i64::MAX), *id));
         tasks

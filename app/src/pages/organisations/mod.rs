@@ -131,14 +131,17 @@ fn OrganisationView(doc: Memo<Option<Organisation>>) -> impl IntoView {
         .user()
         .is_some_and(|u| u.principal().coordinates(&org));
     let editing = RwSignal::new(false);
+    // From the index's rows: the organisation's published tasks without parsing every task
+    // on the device.
     let tasks = move || {
         sync.view.version.track();
         let mut tasks: Vec<_> = sync
-            .documents::<samskab_model::kinds::task::TaskKind>()
+            .task_rows()
             .into_iter()
-            .filter(|(_, t)| t.organisation == org && t.status == TaskStatus::Published)
+            .filter(|r| r.task.organisation == org && r.task.status == TaskStatus::Published)
+            .map(|r| (r.task.id, r.task.clone()))
             .collect();
-        tasks.sort_by_key(|(_, t)| t.shifts.values().map(|s| s.start).min());
+        tasks.sort_by_key(|(id, t)| (t.first_start(), *id));
         tasks
     };
     let category = move || doc.with(|d| d.as_ref().map(|o| o.category));
