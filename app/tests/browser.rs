@@ -28,6 +28,41 @@ fn every_text_exists_in_every_language() {
 }
 
 #[wasm_bindgen_test]
+fn dates_read_as_the_browser_writes_them_with_one_formatter_per_language() {
+    // The shared formatter must say exactly what `toLocaleString` with the same options says.
+    let options = js_sys::Object::new();
+    for (k, v) in [
+        ("weekday", "short"),
+        ("day", "numeric"),
+        ("month", "short"),
+        ("hour", "2-digit"),
+        ("minute", "2-digit"),
+    ] {
+        js_sys::Reflect::set(&options, &k.into(), &v.into()).unwrap();
+    }
+    for millis in [
+        0_i64,
+        1_765_545_600_000,
+        1_782_900_000_000,
+        1_800_000_000_000,
+    ] {
+        let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(millis as f64));
+        for (lang, locale) in [
+            (Lang::Da, "da-DK"),
+            (Lang::En, "en-GB"),
+            (Lang::Da, "da-DK"),
+        ] {
+            let expected: String = date.to_locale_string(locale, &options).into();
+            assert_eq!(
+                samskab_app::i18n::when(millis, lang),
+                expected,
+                "{millis} in {locale}"
+            );
+        }
+    }
+}
+
+#[wasm_bindgen_test]
 fn a_first_sync_reads_as_a_count_in_coarse_steps() {
     use samskab_app::i18n::fetching;
     assert_eq!(fetching(2_345, 7_461, Lang::Da), "Henter 2.300 af 7.461 …");
