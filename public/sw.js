@@ -3,11 +3,15 @@
 // background and waits until the app asks it to take over (the "Ny version klar" banner).
 //
 // Strategy:
-// - install: precache every file of this version into a cache named after the version. Files
-//   whose names carry a content hash are taken from the HTTP cache when the page has just
-//   downloaded them (they never change under their name), so a first visit transfers the app
-//   once; the others (index.html, the manifest, icons) are revalidated with the relay, so the
-//   precache never holds a stale copy;
+// - install: precache the shell of this version (every file but the areas' code) into a cache
+//   named after the version. Files whose names carry a content hash are taken from the HTTP
+//   cache when the page has just downloaded them (they never change under their name), so a
+//   first visit transfers the app once; the others (index.html, the manifest, icons) are
+//   revalidated with the relay, so the precache never holds a stale copy;
+// - the areas' code (AREAS: the wasm chunks of the sync engine and of every area but the task
+//   list) is kept once a signed-in page asks ("keep-areas"), and from then on by every new
+//   version at its install (a marker in the cache remembers it): a visitor without an account
+//   downloads the shell and what they open, not every area of the app;
 // - activate: delete the caches of other versions, take control of open pages;
 // - navigations: the cached shell at once, whatever the network does (a dead router that
 //   answers nothing must not hold the screen blank). The shell belongs to this version; a new
@@ -19,6 +23,9 @@
 
 const VERSION = "__SAMSKAB_VERSION__";
 const PRECACHE = ["__SAMSKAB_PRECACHE__"];
+const AREAS = ["__SAMSKAB_AREAS__"];
+// In the cache when this device keeps the areas' code (see "keep-areas").
+const KEEPS_AREAS = "/__samskab-keeps-areas";
 const CACHE = `samskab-${VERSION}`;
 const SHELL = "/index.html";
 // Paths the relay answers itself: never the app shell, even when navigated to.
@@ -28,13 +35,30 @@ const HASHED = /-[0-9a-f]{16}\.[^/]+$/;
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
-    caches.open(CACHE).then((cache) =>
-      cache.addAll(
+    (async () => {
+      const keeps = await keepsAreas();
+      const cache = await caches.open(CACHE);
+      await cache.addAll(
         PRECACHE.map((url) => new Request(url, { cache: HASHED.test(url) ? "default" : "no-cache" })),
-      ),
-    ),
+      );
+      if (keeps) await keepAreas(cache);
+    })(),
   );
 });
+
+/** Whether a cache of this or an earlier version keeps the areas' code. */
+async function keepsAreas() {
+  for (const name of await caches.keys()) {
+    if (name.startsWith("samskab-") && (await (await caches.open(name)).match(KEEPS_AREAS))) return true;
+  }
+  return false;
+}
+
+/** Puts every area's code in `cache`, and the marker that says so. */
+async function keepAreas(cache) {
+  await cache.addAll(AREAS.map((url) => new Request(url, { cache: "default" })));
+  await cache.put(KEEPS_AREAS, new Response("1"));
+}
 
 self.addEventListener("activate", (event) => {
   event.waitUntil(
@@ -52,6 +76,16 @@ self.addEventListener("activate", (event) => {
 
 self.addEventListener("message", (event) => {
   if (event.data === "skip-waiting") self.skipWaiting();
+  // A signed-in page (at every start): keep every area's code, for offline use, unless this
+  // version's cache already does.
+  if (event.data === "keep-areas") {
+    event.waitUntil(
+      (async () => {
+        const cache = await caches.open(CACHE);
+        if (!(await cache.match(KEEPS_AREAS))) await keepAreas(cache);
+      })(),
+    );
+  }
 });
 
 self.addEventListener("fetch", (event) => {
@@ -65,7 +99,7 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(navigation(request, url.pathname));
     // Look for a new version without holding the page: a waiting worker shows the banner.
     event.waitUntil(self.registration.update().catch(() => {}));
-  } else if (PRECACHE.includes(url.pathname)) {
+  } else if (PRECACHE.includes(url.pathname) || AREAS.includes(url.pathname)) {
     event.respondWith(cacheFirst(request, url.pathname));
   }
   // Everything else goes to the network untouched.

@@ -45,6 +45,7 @@ pub fn App() -> impl IntoView {
     provide_context(crate::towns::TownList::start());
     let sync = user.as_ref().map(|u| SyncClient::start(u.id.clone()));
     if let Some(sync) = sync {
+        pwa::keep_areas();
         provide_context(sync);
         provide_context(crate::organisations::Directory::start(sync));
     } else {

@@ -24,6 +24,26 @@ thread_local! {
     static REGISTRATION: RefCell<Option<ServiceWorkerRegistration>> = const { RefCell::new(None) };
 }
 
+/// On a signed-in device: asks the service worker to keep every area's code (the sync engine
+/// and the areas loaded on demand) for offline use, once it is active. A visitor without an
+/// account is not asked to download them (see `public/sw.js`).
+pub fn keep_areas() {
+    spawn_local(async {
+        let Ok(ready) = window().navigator().service_worker().ready() else {
+            return;
+        };
+        let Ok(registration) = JsFuture::from(ready)
+            .await
+            .and_then(|r| r.dyn_into::<ServiceWorkerRegistration>())
+        else {
+            return;
+        };
+        if let Some(worker) = registration.active() {
+            let _ = worker.post_message(&"keep-areas".into());
+        }
+    });
+}
+
 /// Registers the service worker and returns a signal that turns true when an update waits.
 pub fn register() -> ReadSignal<bool> {
     let (update_ready, set_update_ready) = signal(false);

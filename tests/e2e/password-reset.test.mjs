@@ -84,6 +84,12 @@ async function logIn(page, email, password) {
   await page.getByRole("button", { name: "Log ind" }).click();
 }
 
+/** The mails this file's tests caused: not the demo accounts' own notices and reminders, which
+ * the relay sends when they fall due (a demo meeting's reminder at some hours of the day). */
+async function ours() {
+  return (await sink.messages()).filter((m) => !m.rcpt_tos.every((r) => r.endsWith("@demo.samskab.dk")));
+}
+
 test("a volunteer resets a forgotten password with the mailed link and logs in with it", async () => {
   const email = await volunteer("Ditte");
   const { page } = await newPage();
@@ -102,12 +108,12 @@ test("a volunteer resets a forgotten password with the mailed link and logs in w
   await page.getByText("Skriv en gyldig e-mail-adresse").waitFor();
   await focusedOn(page, "E-mail");
   assert.equal(await page.getByLabel("E-mail").getAttribute("aria-invalid"), "true");
-  assert.equal((await sink.messages()).length, 0);
+  assert.deepEqual(await ours(), [], "no mail for an address that is not one");
 
   await page.getByLabel("E-mail").fill(email);
   await page.getByRole("button", { name: "Send link" }).click();
   await page.getByRole("status").filter({ hasText: SENT }).waitFor();
-  const [mail] = await sink.waitFor(1);
+  const [mail] = await sink.waitForMail((m) => m.rcpt_tos.includes(email));
   assert.deepEqual(mail.rcpt_tos, [email]);
   assert.match(mail.subject, /^Nulstil din adgangskode/);
   const link = mail.body.match(/\S+\/nulstil-adgangskode#[0-9a-f]{64}/)?.[0];

@@ -4,7 +4,9 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { cp, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { DIST, Relay, freePort, launchDevice, saved, signIn, tempDir, waitControlled } from "./support.mjs";
+import {
+  DIST, Relay, areaFiles, areasKept, freePort, launchDevice, saved, signIn, tempDir, waitControlled,
+} from "./support.mjs";
 
 let relay, device, page, data;
 
@@ -60,6 +62,8 @@ test("first visit renders the Danish shell and installs the service worker", asy
     await nav.getByRole("link", { name }).waitFor();
   }
   await page.getByText("Anna Frivillig").waitFor();
+  // Signed in, the device keeps every area's code for offline use.
+  await areasKept(page);
 });
 
 test("with the relay down the app opens from the cache and says offline", async () => {
@@ -198,5 +202,43 @@ test("without the sync engine's code the task list still opens from the device, 
     await p.getByRole("heading", { level: 1, name: titles[0] }).waitFor();
   } finally {
     await phone.close();
+  }
+});
+
+test("a visitor without an account keeps the shell only; signing in keeps every area's code for offline use", async () => {
+  const areas = await areaFiles();
+  assert.ok(areas.some((url) => url.startsWith("/split_engine-")), "the sync engine is an area's code");
+  const visitor = await launchDevice();
+  try {
+    const p = await visitor.context.newPage();
+    await p.setViewportSize({ width: 360, height: 740 });
+    await p.goto(`${relay.url}/opgaver`);
+    await p.getByRole("heading", { name: "Opgaver", exact: true }).waitFor();
+    // Controlled: installed (the shell is cached) and activated.
+    await waitControlled(p);
+    const cached = () =>
+      p.evaluate(async () => {
+        const urls = [];
+        for (const name of await caches.keys()) {
+          for (const request of await (await caches.open(name)).keys()) urls.push(new URL(request.url).pathname);
+        }
+        return urls;
+      });
+    const before = await cached();
+    assert.ok(before.some((url) => /^\/samskab_app-[0-9a-f]{16}\.wasm$/.test(url)), "the main wasm is kept");
+    assert.deepEqual(before.filter((url) => areas.includes(url)), [], "no area's code for a visitor");
+
+    await p.getByRole("banner").getByRole("link", { name: "Log ind" }).click();
+    await p.getByLabel("E-mail").fill("anna@demo.samskab.dk");
+    await p.getByLabel("Adgangskode", { exact: true }).fill("samskab-demo");
+    await p.getByRole("button", { name: "Log ind" }).click();
+    await saved(p);
+    await areasKept(p);
+    // Offline, an area never opened on this device opens from what was kept.
+    await visitor.context.setOffline(true);
+    await p.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "Møder" }).click();
+    await p.getByRole("heading", { level: 1, name: "Møder" }).waitFor();
+  } finally {
+    await visitor.close();
   }
 });

@@ -2,7 +2,7 @@
 // Debian's Chromium with a fresh profile, driven by playwright-core.
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -113,6 +113,29 @@ export async function launchDevice({ timezoneId, serviceWorkers } = {}) {
 /** Resolves when a service worker controls the page. */
 export async function waitControlled(page) {
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 60_000 });
+}
+
+/** The areas' code (the wasm chunks) the service worker keeps for a signed-in device, from the
+ * built `sw.js`. */
+export async function areaFiles() {
+  const sw = await readFile(join(DIST, "sw.js"), "utf8");
+  return JSON.parse(sw.match(/const AREAS = (\[.*?\]);/)[1]);
+}
+
+/** Resolves once the service worker keeps every area's code, which a signed-in page asks it
+ * to (see `public/sw.js`): from then on every area opens offline. */
+export async function areasKept(page, timeout = 60_000) {
+  await page.waitForFunction(
+    async (areas) => {
+      const kept = new Set();
+      for (const name of await caches.keys()) {
+        for (const request of await (await caches.open(name)).keys()) kept.add(new URL(request.url).pathname);
+      }
+      return areas.every((url) => kept.has(url));
+    },
+    await areaFiles(),
+    { timeout, polling: 250 },
+  );
 }
 
 /** Signs a device in through the API (the session cookie lands in the browser context). */
@@ -230,6 +253,17 @@ export class SmtpSink {
       const got = await this.messages();
       if (got.length >= n) return got;
       if (Date.now() > deadline) throw new Error(`${got.length} of ${n} mails arrived in ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /** Resolves with the first message `matches` accepts, once one has arrived (at most 20 s). */
+  async waitForMail(matches, timeoutMs = 20_000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = (await this.messages()).find(matches);
+      if (found) return [found];
+      if (Date.now() > deadline) throw new Error(`no such mail arrived in ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, 50));
     }
   }

@@ -127,7 +127,7 @@ fn lighthouse() -> anyhow::Result<()> {
 pub fn size_report(files: &[DistFile]) -> anyhow::Result<()> {
     let wire = |f: &DistFile| f.brotli.unwrap_or(f.raw);
     let kb = |n: usize| format!("{:.1} KB", n as f64 / 1000.0);
-    let is_chunk = |f: &DistFile| f.url.ends_with(".wasm") && !f.url.starts_with("/samskab_app-");
+    let is_chunk = |f: &DistFile| crate::dist::is_area_chunk(&f.url);
     let total: usize = files.iter().map(wire).sum();
     let first: usize = files.iter().filter(|f| !is_chunk(f)).map(wire).sum();
     let verdict = |n: usize| {

@@ -232,9 +232,12 @@ pub fn build(profile: &Profile) -> anyhow::Result<Vec<DistFile>> {
     )?;
     out.plain("index.html", index.into_bytes())?;
 
-    // The service worker last: its precache list is everything written so far.
-    let mut precache: Vec<&String> = out.hashes.keys().collect();
+    // The service worker last: its precache list is everything written so far but the areas'
+    // code, which it keeps for a signed-in device only (see `public/sw.js`).
+    let (mut areas, mut precache): (Vec<&String>, Vec<&String>) =
+        out.hashes.keys().partition(|url| is_area_chunk(url));
     precache.sort();
+    areas.sort();
     let version = hex16(&Sha256::digest(
         out.hashes
             .iter()
@@ -250,6 +253,7 @@ pub fn build(profile: &Profile) -> anyhow::Result<Vec<DistFile>> {
                 "[\"__SAMSKAB_PRECACHE__\"]",
                 &serde_json::to_string(&precache)?,
             ),
+            ("[\"__SAMSKAB_AREAS__\"]", &serde_json::to_string(&areas)?),
         ],
     )?;
     out.plain("sw.js", sw.into_bytes())?;
@@ -257,6 +261,12 @@ pub fn build(profile: &Profile) -> anyhow::Result<Vec<DistFile>> {
     report(&out.files);
     eprintln!("xtask: wrote {} (version {version})", dist.display());
     Ok(out.files)
+}
+
+/// Whether `url` is a wasm chunk split off the main module (the sync engine's or an area's
+/// code), which the first render does not need.
+pub fn is_area_chunk(url: &str) -> bool {
+    url.ends_with(".wasm") && !url.starts_with("/samskab_app-")
 }
 
 /// Where the release build keeps the wasm at `url` (`/samskab_app-<hash>.wasm`) with its
