@@ -54,6 +54,22 @@ function report(name, results, what = "task list") {
 }
 
 try {
+  // A visitor without an account: the shell only (the service worker keeps the areas' code
+  // for signed-in devices).
+  const visitor = await launchDevice();
+  try {
+    const seen = recordWire(visitor.context);
+    const p = await visitor.context.newPage();
+    await p.goto(`${relay.url}/opgaver`);
+    await p.getByRole("link", { name: TASK }).waitFor();
+    await waitControlled(p);
+    await p.waitForTimeout(1_000);
+    const anon = wireSummary(await seen.entries());
+    console.log(`first visit without an account: ${anon.totalBytes} bytes on the wire in all (budget 400000: ${anon.totalBytes <= 400_000 ? "met" : "NOT met"}); the wasm ${anon.fileBytes} bytes in ${anon.downloads} download(s)`);
+  } finally {
+    await visitor.close();
+  }
+
   await recordHeader(device.context);
   const wire = recordWire(device.context);
   await signIn(device.context, relay.url, "anna@demo.samskab.dk");
@@ -66,7 +82,7 @@ try {
   // Let the service worker's precache settle (an older worker may still be fetching).
   await page.waitForTimeout(1_000);
   const first = wireSummary(await wire.entries());
-  console.log(`first visit: ${first.totalBytes} bytes on the wire in all; the wasm ${first.fileBytes} bytes in ${first.downloads} download(s)`);
+  console.log(`first visit signed in: ${first.totalBytes} bytes on the wire in all; the wasm ${first.fileBytes} bytes in ${first.downloads} download(s)`);
   for (const line of first.detail) console.log(`  ${line}`);
 
   await page.locator('[data-testid="connection"][data-state="online"]').waitFor({ timeout: 30_000 });
