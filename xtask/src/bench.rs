@@ -138,17 +138,16 @@ pub fn size_report(files: &[DistFile]) -> anyhow::Result<()> {
         }
     };
     eprintln!(
-        "size: first visit before the first render (everything but the chunks): {}; budget {}: {}",
+        "size: a first visit without an account, in all (everything but the chunks, which the \
+         service worker keeps for signed-in devices only): {}; budget {}: {}",
         kb(first),
         kb(FIRST_VISIT_BUDGET),
         verdict(first)
     );
     eprintln!(
-        "size: first visit in all, with the chunks the service worker keeps for offline use: {}; \
-         budget {}: {}",
+        "size: a signed-in device's first visit in all, with every area's code kept for offline \
+         use: {} (the main module before the first render, the rest after it)",
         kb(total),
-        kb(FIRST_VISIT_BUDGET),
-        verdict(total)
     );
     let (main, chunks): (Vec<&DistFile>, Vec<&DistFile>) = files
         .iter()
