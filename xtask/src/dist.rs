@@ -238,13 +238,16 @@ pub fn build(profile: &Profile) -> anyhow::Result<Vec<DistFile>> {
         out.hashes.keys().partition(|url| is_area_chunk(url));
     precache.sort();
     areas.sort();
+    // The version covers the worker's own code too: a change to `sw.js` alone is a new
+    // version, with a cache of its own.
+    let sw = String::from_utf8(read(&public.join("sw.js"))?)?;
     let version = hex16(&Sha256::digest(
         out.hashes
             .iter()
             .map(|(url, h)| format!("{url}={h}\n"))
+            .chain([format!("sw.js={}\n", hex16(&Sha256::digest(sw.as_bytes())))])
             .collect::<String>(),
     ));
-    let sw = String::from_utf8(read(&public.join("sw.js"))?)?;
     let sw = fill(
         &sw,
         &[
