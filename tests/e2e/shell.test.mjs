@@ -193,13 +193,20 @@ test("without the sync engine's code the task list still opens from the device, 
       "nothing claims to be saved without the engine",
     );
 
-    // The network comes back (the browser says so), and the code can be had: sync starts.
+    // A task's page shows what the index knows of it, and says its shifts are on their way.
+    await p.getByRole("link", { name: titles[0] }).first().click();
+    await p.getByRole("heading", { level: 1, name: titles[0] }).waitFor();
+    await p.getByTestId("task-loading").waitFor();
+    assert.equal(await p.locator('[data-testid="shift"]').count(), 0, "no shift without its document");
+
+    // The network comes back (the browser says so), and the code can be had: sync starts,
+    // and the same page shows the shifts with their buttons.
     await phone.context.unroute(engine);
     await phone.context.setOffline(true);
     await phone.context.setOffline(false);
     await saved(p);
-    await p.getByRole("link", { name: titles[0] }).first().click();
-    await p.getByRole("heading", { level: 1, name: titles[0] }).waitFor();
+    await p.locator('[data-testid="shift"] button').first().waitFor();
+    assert.equal(await p.getByTestId("task-loading").count(), 0);
   } finally {
     await phone.close();
   }

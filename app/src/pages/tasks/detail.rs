@@ -57,7 +57,26 @@ fn SignedInTaskDetail(sync: SyncClient, me: PersonId) -> impl IntoView {
         sync.view.version.track();
         id().and_then(|id| sync.document::<TaskKind>(&id).map(|t| (id, t)))
     };
-    title_follows(move || task().map(|(_, t)| t.title).unwrap_or_default());
+    // The task's row in the device's index, as the task list shows it (read before the
+    // engine runs).
+    let directory = crate::organisations::use_directory();
+    let row = move || {
+        sync.view.version.track();
+        let id = id()?;
+        sync.task_rows()
+            .into_iter()
+            .find(|r| r.task.id == id)
+            .map(|r| PublicTask {
+                organisation_name: directory.name(&r.task.organisation),
+                ..r.task.clone()
+            })
+    };
+    title_follows(move || {
+        task()
+            .map(|(_, t)| t.title)
+            .or_else(|| row().map(|r| r.title))
+            .unwrap_or_default()
+    });
     let error = RwSignal::new(None::<String>);
     let ui = SignupUi {
         asking: RwSignal::new(None),
@@ -103,18 +122,27 @@ fn SignedInTaskDetail(sync: SyncClient, me: PersonId) -> impl IntoView {
                 if let Some(id) = refocus {
                     focus_soon(id);
                 }
-                match task() {
+                // While the sync engine starts (its code is loaded after the first render),
+                // the task's row from the device's index.
+                let starting = (!sync.view.loaded.get()).then(row).flatten();
+                match (task(), starting) {
+                // The facts from the index meanwhile; its shifts and buttons once the
+                // document is read.
+                (None, Some(facts)) => view! {
+                    <TaskFacts task=facts/>
+                    <p class="lead" role="status" data-testid="task-loading">{i18n.t(Msg::LoadingTask)}</p>
+                }.into_any(),
                 // Not on this device yet: a new device (just logged in from a link) is still
                 // receiving its documents.
-                None if sync.view.status.get() != SyncStatus::AllSaved => view! {
+                (None, None) if sync.view.status.get() != SyncStatus::AllSaved => view! {
                     <h1 id="page-title">{i18n.t(Msg::NavTasks)}</h1>
                     <p class="lead" role="status">{i18n.t(Msg::LoadingTask)}</p>
                 }.into_any(),
-                None => view! {
+                (None, None) => view! {
                     <h1 id="page-title">{i18n.t(Msg::NavTasks)}</h1>
                     <p class="lead">{i18n.t(Msg::TaskNotFound)}</p>
                 }.into_any(),
-                Some((id, t)) => view! { <TaskBody id task=t me=me.clone() error ui/> }.into_any(),
+                (Some((id, t)), _) => view! { <TaskBody id task=t me=me.clone() error ui/> }.into_any(),
             }}}
             // Outside the part that re-renders, so that screen readers hear every change.
             <p class="signup-notice" role="status" data-testid="signup-notice">{move || ui.notice.get()}</p>
