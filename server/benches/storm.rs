@@ -721,16 +721,19 @@ async fn churn(server: &Server, length: Duration) {
     // Where a cycle's time goes (µs, summed over the cycles): connecting (WebSocket, `join`,
     // `peer`), reading the task, and the sign-up until its acknowledgement.
     let phases = Arc::new([(); 3].map(|()| std::sync::atomic::AtomicU64::new(0)));
+    let counters = Arc::new(Counters::default());
     let (cpu_before, _, _) = running.usage();
+    let (devices_before, _, _) = process_usage(std::process::id());
     let start = Instant::now();
     let workers: Vec<_> = (0..CHURN_WORKERS)
         .map(|_| {
-            let (running, next, done, shifts, phases) = (
+            let (running, next, done, shifts, phases, counters) = (
                 running.clone(),
                 next.clone(),
                 done.clone(),
                 shifts.clone(),
                 phases.clone(),
+                counters.clone(),
             );
             let lap = move |phase: usize, since: &mut Instant| {
                 let micros = u64::try_from(since.elapsed().as_micros()).unwrap_or(u64::MAX);
@@ -744,9 +747,15 @@ async fn churn(server: &Server, length: Duration) {
                         break;
                     }
                     let mut since = Instant::now();
-                    let mut d =
-                        Device::connect(&running, i, &format!("churn-{i}"), id, Automerge::new())
-                            .await;
+                    let mut d = Device::connect_counted(
+                        &running,
+                        i,
+                        &format!("churn-{i}"),
+                        id,
+                        Automerge::new(),
+                        counters.clone(),
+                    )
+                    .await;
                     lap(0, &mut since);
                     d.send_sync().await;
                     if !d
@@ -776,12 +785,15 @@ async fn churn(server: &Server, length: Duration) {
     }
     let elapsed = start.elapsed().as_secs_f64();
     let (cpu_after, peak, _) = running.usage();
+    // The devices share the 2 cores with the server: their CPU says how much was left.
+    let devices_cpu = process_usage(std::process::id()).0 - devices_before;
     let cycles = done.load(Ordering::Relaxed);
     println!(
-        "{:<15} {cycles:>5} writes acked in {elapsed:.1} s: {:>6.1} writes/s   CPU {:>6.1} ms per cycle   peak RSS {:>6.1} MiB",
+        "{:<15} {cycles:>5} writes acked in {elapsed:.1} s: {:>6.1} writes/s   CPU {:>6.1} ms per cycle (devices {:>6.1} ms)   peak RSS {:>6.1} MiB",
         server.name(),
         cycles as f64 / elapsed,
         (cpu_after - cpu_before) * 1000.0 / cycles.max(1) as f64,
+        devices_cpu * 1000.0 / cycles.max(1) as f64,
         peak as f64 / 1024.0,
     );
     let mean =
@@ -792,6 +804,14 @@ async fn churn(server: &Server, length: Duration) {
         mean(0),
         mean(1),
         mean(2),
+    );
+    let per_cycle = |n: &AtomicUsize| n.load(Ordering::Relaxed) as f64 / cycles.max(1) as f64;
+    println!(
+        "{:<15} per cycle: {:.1} messages down ({:.1} KiB), {:.1} up",
+        "",
+        per_cycle(&counters.messages_down),
+        per_cycle(&counters.bytes_down) / 1024.0,
+        per_cycle(&counters.messages_up),
     );
     stop(running);
 }
