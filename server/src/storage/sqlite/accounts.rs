@@ -569,6 +569,35 @@ impl DeviceStore for SqliteAccounts {
         Ok(())
     }
 
+    fn touch_all(
+        &self,
+        peers: &[(PeerId, i64)],
+        sessions: &[(Vec<u8>, i64)],
+    ) -> Result<(), StoreError> {
+        if peers.is_empty() && sessions.is_empty() {
+            return Ok(());
+        }
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        for (peer, at) in peers {
+            tx.execute(
+                "UPDATE peers SET last_contact = MAX(last_contact, ?2) WHERE peer = ?1",
+                params![peer.as_str(), at],
+            )?;
+        }
+        for (session, at) in sessions {
+            // `WHERE true` tells SQLite's parser that ON CONFLICT is the upsert, not a join's.
+            tx.execute(
+                "INSERT INTO session_contacts (session, last_contact)
+                 SELECT ?1, ?2 WHERE EXISTS (SELECT 1 FROM sessions WHERE token_hash = ?1) AND true
+                 ON CONFLICT(session) DO UPDATE SET last_contact = MAX(last_contact, excluded.last_contact)",
+                params![session, at],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     fn forget_contacts(&self, cutoff: i64) -> Result<usize, StoreError> {
         let conn = self.conn();
         let peers = conn.execute("DELETE FROM peers WHERE last_contact < ?1", params![cutoff])?;
