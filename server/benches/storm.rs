@@ -14,7 +14,9 @@
 //! Run through `cargo xtask bench`, which builds the relay and installs the JS server.
 //! `SAMSKAB_RELAY_BIN` is the relay binary, `SAMSKAB_JS_SERVER` the JS server's start script
 //! (without it only Samskab runs), `SAMSKAB_STORM_SIZES` the storm sizes ("100,300,1000"),
-//! `SAMSKAB_IDLE` the idle connections (10,000), `SAMSKAB_CHURN_SECS` (10).
+//! `SAMSKAB_IDLE` the idle connections (10,000), `SAMSKAB_CHURN_SECS` (10),
+//! `SAMSKAB_CHURN_WORKERS` the devices cycling at a time (50; fewer leave the 2 cores less
+//! saturated by the devices themselves).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
 
 use std::path::{Path, PathBuf};
@@ -44,7 +46,6 @@ type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 /// How long one storm may take before the devices give up (and the numbers say so).
 const STORM_LIMIT: Duration = Duration::from_secs(120);
-const CHURN_WORKERS: usize = 50;
 
 fn env_or(name: &str, default: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| default.to_owned())
@@ -62,6 +63,7 @@ fn main() {
         .collect();
     let idle: usize = env_or("SAMSKAB_IDLE", "10000").parse().unwrap();
     let churn_secs: u64 = env_or("SAMSKAB_CHURN_SECS", "10").parse().unwrap();
+    let churn_workers: usize = env_or("SAMSKAB_CHURN_WORKERS", "50").parse().unwrap();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -89,10 +91,10 @@ fn main() {
     }
     if churn_secs > 0 {
         println!(
-            "\n## Churn: {CHURN_WORKERS} at a time connect, read, sign up, wait for the ack, leave ({churn_secs} s)"
+            "\n## Churn: {churn_workers} at a time connect, read, sign up, wait for the ack, leave ({churn_secs} s)"
         );
         for server in &servers {
-            runtime.block_on(churn(server, Duration::from_secs(churn_secs)));
+            runtime.block_on(churn(server, Duration::from_secs(churn_secs), churn_workers));
         }
     }
     if idle > 0 {
@@ -707,7 +709,7 @@ fn stop(running: Arc<Running>) {
     }
 }
 
-async fn churn(server: &Server, length: Duration) {
+async fn churn(server: &Server, length: Duration, workers: usize) {
     let (id, task, _) = the_task();
     let shifts: Vec<ShiftId> = {
         let t: Task = autosurgeon::hydrate(&task).unwrap();
@@ -725,7 +727,7 @@ async fn churn(server: &Server, length: Duration) {
     let (cpu_before, _, _) = running.usage();
     let (devices_before, _, _) = process_usage(std::process::id());
     let start = Instant::now();
-    let workers: Vec<_> = (0..CHURN_WORKERS)
+    let workers: Vec<_> = (0..workers)
         .map(|_| {
             let (running, next, done, shifts, phases, counters) = (
                 running.clone(),
