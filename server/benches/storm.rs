@@ -94,7 +94,11 @@ fn main() {
             "\n## Churn: {churn_workers} at a time connect, read, sign up, wait for the ack, leave ({churn_secs} s)"
         );
         for server in &servers {
-            runtime.block_on(churn(server, Duration::from_secs(churn_secs), churn_workers));
+            runtime.block_on(churn(
+                server,
+                Duration::from_secs(churn_secs),
+                churn_workers,
+            ));
         }
     }
     if idle > 0 {
