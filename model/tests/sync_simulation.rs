@@ -650,3 +650,140 @@ fn a_first_sync_counts_the_documents_arrived_of_those_listed() {
     client.disconnect(&relay_id());
     assert_eq!(client.fetching(), None);
 }
+
+/// A plain automerge-repo peer (no catalog): one automerge sync state per document, as the
+/// stock JavaScript client and the storm bench's devices are.
+struct Plain {
+    me: PeerId,
+    id: DocumentId,
+    doc: automerge::Automerge,
+    state: automerge::sync::State,
+}
+
+impl Plain {
+    /// What the peer's sync state says to send: a `request` while it holds nothing.
+    fn outgoing(&mut self) -> Option<Message> {
+        use automerge::sync::SyncDoc;
+        let data = self.doc.generate_sync_message(&mut self.state)?.encode();
+        let (document_id, sender_id, target_id) = (self.id, self.me.clone(), relay_id());
+        Some(if self.doc.get_heads().is_empty() {
+            Message::Request {
+                document_id,
+                sender_id,
+                target_id,
+                data,
+            }
+        } else {
+            Message::Sync {
+                document_id,
+                sender_id,
+                target_id,
+                data,
+            }
+        })
+    }
+
+    fn receive(&mut self, message: Message) {
+        use automerge::sync::SyncDoc;
+        let (Message::Sync { data, .. } | Message::Request { data, .. }) = message else {
+            panic!("not a sync message: {message:?}");
+        };
+        let m = automerge::sync::Message::decode(&data).unwrap();
+        self.doc.receive_sync_message(&mut self.state, m).unwrap();
+    }
+}
+
+/// The end of a burst at a batching relay: the replies, then the changed documents offered.
+fn end_burst(relay: &mut Hub) -> Vec<Message> {
+    let mut out: Vec<Message> = sends(relay.answer()).into();
+    for id in relay.changed_documents() {
+        out.extend(sends(relay.broadcast(id)));
+    }
+    out
+}
+
+/// A device that holds nothing is sent the whole document once, however many changes the
+/// relay takes in (and offers everyone) before the device answers; its answer brings it what
+/// changed meanwhile. (automerge alone would save and send the whole document again at
+/// every new head.)
+#[test]
+fn a_new_device_gets_the_whole_document_once_while_others_write() {
+    let id = DocumentId::from_bytes([7; 16]);
+    let mut relay = Hub::new(relay_id(), Role::Relay);
+    relay.set_batching(true);
+    put(&mut relay, id, "created");
+    let mut writer = Plain {
+        me: "writer".parse().unwrap(),
+        id,
+        doc: relay.document(&id).unwrap().clone(),
+        state: automerge::sync::State::new(),
+    };
+    let mut fresh = Plain {
+        me: "fresh".parse().unwrap(),
+        id,
+        doc: automerge::Automerge::new(),
+        state: automerge::sync::State::new(),
+    };
+    relay.connect(writer.me.clone());
+    relay.connect(fresh.me.clone());
+
+    // Delivers between the relay and `writer` until quiet; what the relay sends `fresh` waits.
+    let mut to_fresh = Vec::new();
+    let exchange = |relay: &mut Hub, writer: &mut Plain, to_fresh: &mut Vec<Message>| {
+        while let Some(m) = writer.outgoing() {
+            relay.receive(&writer.me.clone(), m).unwrap();
+            for reply in end_burst(relay) {
+                if reply.target_id() == Some(&writer.me) {
+                    writer.receive(reply);
+                } else {
+                    to_fresh.push(reply);
+                }
+            }
+        }
+    };
+    exchange(&mut relay, &mut writer, &mut to_fresh);
+
+    let request = fresh.outgoing().unwrap();
+    relay.receive(&fresh.me, request).unwrap();
+    to_fresh.extend(end_burst(&mut relay));
+    assert_eq!(to_fresh.len(), 1, "the whole document, once");
+    for key in ["a", "b", "c"] {
+        let mut tx = writer.doc.transaction();
+        tx.put(ROOT, key, 1).unwrap();
+        tx.commit();
+        exchange(&mut relay, &mut writer, &mut to_fresh);
+    }
+    assert_eq!(
+        relay.heads(&id),
+        writer.doc.get_heads(),
+        "the writer is acknowledged"
+    );
+    assert_eq!(
+        to_fresh.len(),
+        1,
+        "nothing more until the new device answers"
+    );
+
+    // The device answers; the relay's reply brings the three changes.
+    let mut rounds = 0;
+    while !to_fresh.is_empty() {
+        rounds += 1;
+        assert!(rounds < 10, "no convergence");
+        for m in std::mem::take(&mut to_fresh) {
+            fresh.receive(m);
+        }
+        if let Some(answer) = fresh.outgoing() {
+            relay.receive(&fresh.me, answer).unwrap();
+            to_fresh.extend(end_burst(&mut relay));
+        }
+    }
+    assert_eq!(fresh.doc.get_heads(), relay.heads(&id));
+    assert_eq!(
+        fresh
+            .doc
+            .get(ROOT, "c")
+            .unwrap()
+            .map(|(v, _)| v.to_string()),
+        Some("1".into())
+    );
+}

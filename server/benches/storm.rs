@@ -14,7 +14,9 @@
 //! Run through `cargo xtask bench`, which builds the relay and installs the JS server.
 //! `SAMSKAB_RELAY_BIN` is the relay binary, `SAMSKAB_JS_SERVER` the JS server's start script
 //! (without it only Samskab runs), `SAMSKAB_STORM_SIZES` the storm sizes ("100,300,1000"),
-//! `SAMSKAB_IDLE` the idle connections (10,000), `SAMSKAB_CHURN_SECS` (10).
+//! `SAMSKAB_IDLE` the idle connections (10,000), `SAMSKAB_CHURN_SECS` (10),
+//! `SAMSKAB_CHURN_WORKERS` the devices cycling at a time (50; fewer leave the 2 cores less
+//! saturated by the devices themselves).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
 
 use std::path::{Path, PathBuf};
@@ -44,7 +46,6 @@ type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 /// How long one storm may take before the devices give up (and the numbers say so).
 const STORM_LIMIT: Duration = Duration::from_secs(120);
-const CHURN_WORKERS: usize = 50;
 
 fn env_or(name: &str, default: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| default.to_owned())
@@ -62,6 +63,7 @@ fn main() {
         .collect();
     let idle: usize = env_or("SAMSKAB_IDLE", "10000").parse().unwrap();
     let churn_secs: u64 = env_or("SAMSKAB_CHURN_SECS", "10").parse().unwrap();
+    let churn_workers: usize = env_or("SAMSKAB_CHURN_WORKERS", "50").parse().unwrap();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -89,10 +91,14 @@ fn main() {
     }
     if churn_secs > 0 {
         println!(
-            "\n## Churn: {CHURN_WORKERS} at a time connect, read, sign up, wait for the ack, leave ({churn_secs} s)"
+            "\n## Churn: {churn_workers} at a time connect, read, sign up, wait for the ack, leave ({churn_secs} s)"
         );
         for server in &servers {
-            runtime.block_on(churn(server, Duration::from_secs(churn_secs)));
+            runtime.block_on(churn(
+                server,
+                Duration::from_secs(churn_secs),
+                churn_workers,
+            ));
         }
     }
     if idle > 0 {
@@ -707,7 +713,7 @@ fn stop(running: Arc<Running>) {
     }
 }
 
-async fn churn(server: &Server, length: Duration) {
+async fn churn(server: &Server, length: Duration, workers: usize) {
     let (id, task, _) = the_task();
     let shifts: Vec<ShiftId> = {
         let t: Task = autosurgeon::hydrate(&task).unwrap();
@@ -721,16 +727,19 @@ async fn churn(server: &Server, length: Duration) {
     // Where a cycle's time goes (µs, summed over the cycles): connecting (WebSocket, `join`,
     // `peer`), reading the task, and the sign-up until its acknowledgement.
     let phases = Arc::new([(); 3].map(|()| std::sync::atomic::AtomicU64::new(0)));
+    let counters = Arc::new(Counters::default());
     let (cpu_before, _, _) = running.usage();
+    let (devices_before, _, _) = process_usage(std::process::id());
     let start = Instant::now();
-    let workers: Vec<_> = (0..CHURN_WORKERS)
+    let workers: Vec<_> = (0..workers)
         .map(|_| {
-            let (running, next, done, shifts, phases) = (
+            let (running, next, done, shifts, phases, counters) = (
                 running.clone(),
                 next.clone(),
                 done.clone(),
                 shifts.clone(),
                 phases.clone(),
+                counters.clone(),
             );
             let lap = move |phase: usize, since: &mut Instant| {
                 let micros = u64::try_from(since.elapsed().as_micros()).unwrap_or(u64::MAX);
@@ -744,9 +753,15 @@ async fn churn(server: &Server, length: Duration) {
                         break;
                     }
                     let mut since = Instant::now();
-                    let mut d =
-                        Device::connect(&running, i, &format!("churn-{i}"), id, Automerge::new())
-                            .await;
+                    let mut d = Device::connect_counted(
+                        &running,
+                        i,
+                        &format!("churn-{i}"),
+                        id,
+                        Automerge::new(),
+                        counters.clone(),
+                    )
+                    .await;
                     lap(0, &mut since);
                     d.send_sync().await;
                     if !d
@@ -776,12 +791,15 @@ async fn churn(server: &Server, length: Duration) {
     }
     let elapsed = start.elapsed().as_secs_f64();
     let (cpu_after, peak, _) = running.usage();
+    // The devices share the 2 cores with the server: their CPU says how much was left.
+    let devices_cpu = process_usage(std::process::id()).0 - devices_before;
     let cycles = done.load(Ordering::Relaxed);
     println!(
-        "{:<15} {cycles:>5} writes acked in {elapsed:.1} s: {:>6.1} writes/s   CPU {:>6.1} ms per cycle   peak RSS {:>6.1} MiB",
+        "{:<15} {cycles:>5} writes acked in {elapsed:.1} s: {:>6.1} writes/s   CPU {:>6.1} ms per cycle (devices {:>6.1} ms)   peak RSS {:>6.1} MiB",
         server.name(),
         cycles as f64 / elapsed,
         (cpu_after - cpu_before) * 1000.0 / cycles.max(1) as f64,
+        devices_cpu * 1000.0 / cycles.max(1) as f64,
         peak as f64 / 1024.0,
     );
     let mean =
@@ -792,6 +810,14 @@ async fn churn(server: &Server, length: Duration) {
         mean(0),
         mean(1),
         mean(2),
+    );
+    let per_cycle = |n: &AtomicUsize| n.load(Ordering::Relaxed) as f64 / cycles.max(1) as f64;
+    println!(
+        "{:<15} per cycle: {:.1} messages down ({:.1} KiB), {:.1} up",
+        "",
+        per_cycle(&counters.messages_down),
+        per_cycle(&counters.bytes_down) / 1024.0,
+        per_cycle(&counters.messages_up),
     );
     stop(running);
 }

@@ -1261,6 +1261,9 @@ impl Hub {
         let Some(state) = self.peers.get_mut(peer).and_then(|d| d.get_mut(&id)) else {
             return;
         };
+        if awaits_answer(self.role, state, doc) {
+            return;
+        }
         if let Some(mut message) = doc.generate_sync_message(state) {
             self.ask_for_parked_needs(peer, &id, &mut message);
             effects.push(Effect::Send(Message::Sync {
@@ -1279,6 +1282,29 @@ impl Hub {
 const EARLIER_HEADS: usize = 8;
 /// The relay's walking budget per fingerprint a device sends (see [`Hub::answer_fingerprints`]).
 const EARLIER_HEADS_PER_FINGERPRINT: usize = 4;
+
+/// Whether an offer to a peer in `state` is to wait for the peer's answer to the last one,
+/// decided without generating it. automerge's `generate_sync_message` does its costly work
+/// (the Bloom filter, the hashes to send, and for a peer holding nothing a compressed save of
+/// the whole document) before its own "message in flight" check, and that check holds only
+/// while our heads are unchanged.
+///
+/// - Heads unchanged since the last message, which the peer has not answered: automerge would
+///   send nothing, so nothing is generated.
+/// - Relay side, a peer that holds nothing and has been sent changes it has not answered (the
+///   whole document, when it connected): automerge would save and send the whole document
+///   again at every new head, and in a busy document a device that just connected got it
+///   several times. It is sent nothing more until it answers, and it will: changes are new to
+///   a peer that holds nothing, so its heads move and its sync state has something to say.
+///   Its answer is owed a reply ([`Hub::answer`]) with whatever changed meanwhile.
+fn awaits_answer(role: Role, state: &sync::State, doc: &Automerge) -> bool {
+    if !state.in_flight || !state.have_responded {
+        return false;
+    }
+    let holds_nothing = state.their_heads.as_ref().is_some_and(Vec::is_empty);
+    (role == Role::Relay && holds_nothing && !state.sent_hashes.is_empty())
+        || state.last_sent_heads == doc.get_heads()
+}
 
 /// The sync state of a peer known to hold exactly `heads` of a document.
 fn holding(heads: Vec<ChangeHash>) -> sync::State {

@@ -200,6 +200,15 @@ pub trait DeviceStore {
     fn session_contact(&self, session: &[u8]) -> Result<Option<i64>, StoreError>;
     /// Records a session's contact at `at`; the last contact never moves back.
     fn touch_session(&self, session: &[u8], at: i64) -> Result<(), StoreError>;
+    /// Records many contacts in one transaction (the sync engine gathers those of a burst of
+    /// connections and disconnections): as [`DeviceStore::touch_peer`] for each peer and
+    /// [`DeviceStore::touch_session`] for each session, except that a session that no longer
+    /// exists (it ended, or its person was erased, while the write waited) gets no contact.
+    fn touch_all(
+        &self,
+        peers: &[(PeerId, i64)],
+        sessions: &[(Vec<u8>, i64)],
+    ) -> Result<(), StoreError>;
     /// Forgets peer bindings and session contacts last in contact before `cutoff`; how many.
     fn forget_contacts(&self, cutoff: i64) -> Result<usize, StoreError>;
 }

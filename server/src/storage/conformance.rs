@@ -49,6 +49,7 @@ macro_rules! conformance_tests {
             an_actor_binds_to_one_person_forever,
             a_peer_binds_to_one_user_until_forgotten,
             contacts_never_move_back,
+            contacts_are_recorded_together,
             audit_entries_read_back_newest_first,
             audit_entries_are_committed_when_recorded,
         );
@@ -547,6 +548,40 @@ pub fn contacts_never_move_back<H: Harness>(h: &H) {
     assert_eq!(store.session_contact(&hash("s")).unwrap(), Some(30));
     assert_eq!(store.forget_contacts(31).unwrap(), 2);
     assert_eq!(store.session_contact(&hash("s")).unwrap(), None);
+}
+
+pub fn contacts_are_recorded_together<H: Harness>(h: &H) {
+    let store = h.accounts();
+    anna_and_bent(&*store);
+    let phone: PeerId = "phone-1".parse().unwrap();
+    let unbound: PeerId = "phone-2".parse().unwrap();
+    store.bind_peer(&phone, &id("anna"), 10).unwrap();
+    store
+        .insert_session(&hash("s"), &id("anna"), 1, i64::MAX)
+        .unwrap();
+    store.touch_session(&hash("s"), 40).unwrap();
+    store
+        .touch_all(
+            &[(phone.clone(), 30), (unbound.clone(), 30)],
+            &[(hash("s"), 20), (hash("ended"), 50)],
+        )
+        .unwrap();
+    assert_eq!(
+        store.bind_peer(&phone, &id("anna"), 99).unwrap(),
+        Binding::Yours {
+            last_contact: Some(30)
+        }
+    );
+    // Never back; an unbound peer is not bound by a contact.
+    assert_eq!(store.session_contact(&hash("s")).unwrap(), Some(40));
+    assert_eq!(
+        store.bind_peer(&unbound, &id("bent"), 60).unwrap(),
+        Binding::Yours { last_contact: None }
+    );
+    // A session that does not exist (ended, or erased, while the contact waited) gets none.
+    assert_eq!(store.session_contact(&hash("ended")).unwrap(), None);
+    store.touch_all(&[], &[(hash("s"), 45)]).unwrap();
+    assert_eq!(store.session_contact(&hash("s")).unwrap(), Some(45));
 }
 
 fn read(reader: &str, at: i64, device: &str) -> ProfileRead {

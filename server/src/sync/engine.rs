@@ -67,6 +67,8 @@ pub(super) struct Engine {
     /// How often at most a changed document is offered to every peer that syncs it (the
     /// writers themselves are answered at the end of each burst).
     pub(super) broadcast_every: std::time::Duration,
+    /// When devices and sessions were last in contact, written at the end of each burst.
+    pub(super) contacts: super::contacts::Contacts,
     /// When each recently changed document was last offered to every peer.
     pub(super) last_broadcast: HashMap<DocumentId, std::time::Instant>,
     /// When the next held-back broadcast is due.
@@ -146,6 +148,7 @@ impl Engine {
             broadcast_every: super::BROADCAST_EVERY,
             last_broadcast: HashMap::new(),
             next_broadcast: None,
+            contacts: super::contacts::Contacts::default(),
         })
     }
 
@@ -176,7 +179,10 @@ impl Engine {
                     burst = 0;
                     self.end_burst();
                 }
-                Some(None) => break,
+                Some(None) => {
+                    self.contacts.write(&self.accounts);
+                    break;
+                }
                 Some(Some(command)) => {
                     self.command(command);
                     self.gauge
@@ -258,13 +264,10 @@ impl Engine {
                                 crate::peers::session_started(&self.accounts, &client.session)
                                     .unwrap_or(None)
                                     .unwrap_or(now);
-                            let contact =
-                                crate::peers::session_contact(&self.accounts, &client.session)
-                                    .unwrap_or(None);
+                            let contact = self.contacts.of_session(&self.accounts, &client.session);
                             client.last_contact = contact.unwrap_or(i64::MIN).max(session_start);
-                            let _ = crate::peers::touch(&self.accounts, &peer, now);
-                            let _ =
-                                crate::peers::touch_session(&self.accounts, &client.session, now);
+                            self.contacts.peer(&peer, now);
+                            self.contacts.session(&client.session, now);
                             let connection = self.next_connection;
                             self.next_connection += 1;
                             self.connections.insert(peer.clone(), connection);
@@ -468,6 +471,7 @@ impl Engine {
         }
         // Offers generate no changes, but stay in order behind anything still unstored.
         self.store_unstored();
+        self.contacts.write(&self.accounts);
     }
 
     /// Writes the burst's changes in one transaction, then delivers what waited for them. If
@@ -668,9 +672,9 @@ impl Engine {
         self.connections.remove(peer);
         let client = lock(&self.readers.clients).remove(peer);
         if let Some(at) = self.last_heard.remove(peer) {
-            let _ = crate::peers::touch(&self.accounts, peer, at);
+            self.contacts.peer(peer, at);
             if let Some(client) = client {
-                let _ = crate::peers::touch_session(&self.accounts, &client.session, at);
+                self.contacts.session(&client.session, at);
             }
         }
     }

@@ -13,6 +13,7 @@
 //! - [`judging`]: judging incoming changes (the rules are the kinds', in `model`);
 //! - [`readers`]: the read policy; [`facts`]: the facts index the kinds' read rules consult;
 //! - [`audit_hold`]: audited messages wait for their audit entry;
+//! - [`contacts`]: when devices and sessions were last in contact, written once per burst;
 //! - [`erasure`]: erasure and retention in the documents, and the tombstones;
 //! - [`outbox`]: each connection's bounded queue; [`health`]: how far behind the engine is.
 //!
@@ -20,6 +21,7 @@
 //! is a projection of tasks by nature.
 
 mod audit_hold;
+mod contacts;
 mod engine;
 pub mod erasure;
 mod facts;

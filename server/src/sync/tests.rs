@@ -439,3 +439,59 @@ fn every_change_of_a_burst_is_acknowledged() {
     );
     assert_eq!(w.engine.hub.heads(&id), w.devices[&bo].hub.heads(&id));
 }
+
+/// When a device and its session were last in contact is written once per burst, together;
+/// a connection within the burst already sees the contact not yet written (sign-ups a device
+/// makes offline cannot be older than its last contact).
+#[test]
+fn last_contacts_are_written_at_the_end_of_a_burst_and_seen_before() {
+    let mut w = World::new();
+    let anna = w.connect("anna", who("anna", Role::Volunteer, &[]));
+    let person = "anna".parse().unwrap();
+    let store = w.accounts.store();
+    store
+        .insert_session(b"anna", &person, T0, i64::MAX)
+        .unwrap();
+    w.burst_each = false;
+    w.clock.advance_ms(60_000);
+    let heard = T0 + 60_000;
+    let ping = Message::Ephemeral {
+        sender_id: anna.clone(),
+        target_id: w.relay.clone(),
+        count: 0,
+        session_id: String::new(),
+        document_id: DocumentId::random(),
+        data: Vec::new(),
+    };
+    w.send(&anna, vec![Effect::Send(ping)]);
+    let connection = w.devices[&anna].connection;
+    w.command(Command::Disconnect {
+        peer: anna.clone(),
+        connection,
+    });
+    assert_eq!(w.accounts.store().session_contact(b"anna").unwrap(), None);
+    // The same session connects again within the burst, an hour later by the relay's clock.
+    w.clock.advance_ms(3_600_000);
+    let (outbox, _inbox) = Outbox::new();
+    let (done, mut result) = oneshot::channel();
+    w.command(Command::Connect {
+        peer: anna.clone(),
+        client: Client {
+            principal: who("anna", Role::Volunteer, &[]),
+            session: b"anna".to_vec(),
+            user_agent: "test".into(),
+            last_contact: 0,
+        },
+        outbox,
+        done,
+    });
+    result.try_recv().unwrap().unwrap();
+    let seen = super::lock(&w.engine.readers.clients)[&anna].last_contact;
+    assert_eq!(seen, heard);
+    w.end_burst();
+    let now = T0 + 60_000 + 3_600_000;
+    assert_eq!(
+        w.accounts.store().session_contact(b"anna").unwrap(),
+        Some(now)
+    );
+}

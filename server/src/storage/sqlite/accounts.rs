@@ -305,17 +305,16 @@ impl SessionStore for SqliteAccounts {
     fn session(&self, token_hash: &[u8]) -> Result<Option<SessionRecord>, StoreError> {
         let row = self
             .conn()
-            .query_row(
+            .prepare_cached(
                 "SELECT user_id, created_at, expires_at FROM sessions WHERE token_hash = ?1",
-                params![token_hash],
-                |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, i64>(1)?,
-                        r.get::<_, i64>(2)?,
-                    ))
-                },
-            )
+            )?
+            .query_row(params![token_hash], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, i64>(2)?,
+                ))
+            })
             .optional()?;
         row.map(|(user, created_at, expires_at)| {
             Ok(SessionRecord {
@@ -501,17 +500,14 @@ impl ActorStore for SqliteAccounts {
     fn bind_actor(&self, actor: &[u8], user: &PersonId) -> Result<bool, StoreError> {
         let conn = self.conn();
         // A retired actor id (an erased person's, or the relay's own) binds to no one, ever.
-        conn.execute(
+        conn.prepare_cached(
             "INSERT OR IGNORE INTO actors (actor, user_id)
              SELECT ?1, ?2 WHERE NOT EXISTS (SELECT 1 FROM retired_actors WHERE actor = ?1)",
-            params![actor, user.as_str()],
-        )?;
+        )?
+        .execute(params![actor, user.as_str()])?;
         let owner: Option<String> = conn
-            .query_row(
-                "SELECT user_id FROM actors WHERE actor = ?1",
-                params![actor],
-                |r| r.get(0),
-            )
+            .prepare_cached("SELECT user_id FROM actors WHERE actor = ?1")?
+            .query_row(params![actor], |r| r.get(0))
             .optional()?;
         Ok(owner.as_deref() == Some(user.as_str()))
     }
@@ -520,18 +516,17 @@ impl ActorStore for SqliteAccounts {
 impl DeviceStore for SqliteAccounts {
     fn bind_peer(&self, peer: &PeerId, user: &PersonId, now: i64) -> Result<Binding, StoreError> {
         let conn = self.conn();
-        let inserted = conn.execute(
-            "INSERT OR IGNORE INTO peers (peer, user_id, last_contact) VALUES (?1, ?2, ?3)",
-            params![peer.as_str(), user.as_str(), now],
-        )?;
+        let inserted = conn
+            .prepare_cached(
+                "INSERT OR IGNORE INTO peers (peer, user_id, last_contact) VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![peer.as_str(), user.as_str(), now])?;
         if inserted == 1 {
             return Ok(Binding::Yours { last_contact: None });
         }
-        let (owner, last): (String, i64) = conn.query_row(
-            "SELECT user_id, last_contact FROM peers WHERE peer = ?1",
-            params![peer.as_str()],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
+        let (owner, last): (String, i64) = conn
+            .prepare_cached("SELECT user_id, last_contact FROM peers WHERE peer = ?1")?
+            .query_row(params![peer.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(if owner == user.as_str() {
             Binding::Yours {
                 last_contact: Some(last),
@@ -552,11 +547,8 @@ impl DeviceStore for SqliteAccounts {
     fn session_contact(&self, session: &[u8]) -> Result<Option<i64>, StoreError> {
         Ok(self
             .conn()
-            .query_row(
-                "SELECT last_contact FROM session_contacts WHERE session = ?1",
-                params![session],
-                |r| r.get(0),
-            )
+            .prepare_cached("SELECT last_contact FROM session_contacts WHERE session = ?1")?
+            .query_row(params![session], |r| r.get(0))
             .optional()?)
     }
 
@@ -566,6 +558,35 @@ impl DeviceStore for SqliteAccounts {
              ON CONFLICT(session) DO UPDATE SET last_contact = MAX(last_contact, excluded.last_contact)",
             params![session, at],
         )?;
+        Ok(())
+    }
+
+    fn touch_all(
+        &self,
+        peers: &[(PeerId, i64)],
+        sessions: &[(Vec<u8>, i64)],
+    ) -> Result<(), StoreError> {
+        if peers.is_empty() && sessions.is_empty() {
+            return Ok(());
+        }
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        for (peer, at) in peers {
+            tx.prepare_cached(
+                "UPDATE peers SET last_contact = MAX(last_contact, ?2) WHERE peer = ?1",
+            )?
+            .execute(params![peer.as_str(), at])?;
+        }
+        for (session, at) in sessions {
+            // `WHERE true` tells SQLite's parser that ON CONFLICT is the upsert, not a join's.
+            tx.prepare_cached(
+                "INSERT INTO session_contacts (session, last_contact)
+                 SELECT ?1, ?2 WHERE EXISTS (SELECT 1 FROM sessions WHERE token_hash = ?1) AND true
+                 ON CONFLICT(session) DO UPDATE SET last_contact = MAX(last_contact, excluded.last_contact)",
+            )?
+            .execute(params![session, at])?;
+        }
+        tx.commit()?;
         Ok(())
     }
 
