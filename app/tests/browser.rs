@@ -31,13 +31,7 @@ fn every_text_exists_in_every_language() {
 fn dates_read_as_the_browser_writes_them_with_one_formatter_per_language() {
     // The shared formatter must say exactly what `toLocaleString` with the same options says.
     let options = js_sys::Object::new();
-    for (k, v) in [
-        ("weekday", "short"),
-        ("day", "numeric"),
-        ("month", "short"),
-        ("hour", "2-digit"),
-        ("minute", "2-digit"),
-    ] {
+    for (k, v) in samskab_app::i18n::WHEN_FIELDS {
         js_sys::Reflect::set(&options, &k.into(), &v.into()).unwrap();
     }
     for millis in [

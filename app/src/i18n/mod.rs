@@ -197,6 +197,15 @@ catalog!(
     Inbox
 );
 
+/// The `Intl.DateTimeFormat` options [`when`] writes with.
+pub const WHEN_FIELDS: [(&str, &str); 5] = [
+    ("weekday", "short"),
+    ("day", "numeric"),
+    ("month", "short"),
+    ("hour", "2-digit"),
+    ("minute", "2-digit"),
+];
+
 /// A local date and time, e.g. "lør. 12. dec. kl. 14.00", in the browser's time zone.
 ///
 /// Through one `Intl.DateTimeFormat` per language, made at the first call: the same text as
@@ -216,13 +225,7 @@ pub fn when(millis: i64, lang: Lang) -> String {
         formats.borrow_mut()[slot]
             .get_or_insert_with(|| {
                 let options = js_sys::Object::new();
-                for (k, v) in [
-                    ("weekday", "short"),
-                    ("day", "numeric"),
-                    ("month", "short"),
-                    ("hour", "2-digit"),
-                    ("minute", "2-digit"),
-                ] {
+                for (k, v) in WHEN_FIELDS {
                     let _ = js_sys::Reflect::set(&options, &k.into(), &v.into());
                 }
                 let locales = js_sys::Array::of1(&locale.into());
