@@ -139,12 +139,20 @@ test("more CVs than a page: the count says how many are shown, and Vis flere sho
   await count.getByText(`${all} frivillige fundet`, { exact: true }).waitFor();
   assert.equal(await page.getByTestId("cv-card").count(), all);
   assert.equal(await page.getByRole("button", { name: "Vis flere" }).count(), 0);
-  // Focus went on to the first new card (its first link or button).
-  const focusedCard = await page.evaluate(() => {
-    const cards = [...document.querySelectorAll("#cvbank-list > li")];
-    return cards.findIndex((li) => li.contains(document.activeElement));
-  });
-  assert.equal(focusedCard, 20);
+  // Focus goes on to the first new card (its first link or button), at the frame after the
+  // cards render.
+  const focusedCard = () =>
+    page.evaluate(() => {
+      const cards = [...document.querySelectorAll("#cvbank-list > li")];
+      return cards.findIndex((li) => li.contains(document.activeElement));
+    });
+  await page
+    .waitForFunction(() => {
+      const cards = [...document.querySelectorAll("#cvbank-list > li")];
+      return cards.findIndex((li) => li.contains(document.activeElement)) === 20;
+    }, null, { timeout: 5_000 })
+    .catch(() => {});
+  assert.equal(await focusedCard(), 20);
 
   // A new search starts again at one page.
   await page.getByLabel("Søg").fill("a");
