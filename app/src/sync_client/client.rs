@@ -39,17 +39,15 @@ pub(super) struct Client {
     pub(super) pending: RefCell<BTreeSet<DocumentId>>,
     pub(super) attempts: Cell<u32>,
     pub(super) incoming: mpsc::UnboundedSender<Incoming>,
-    pub(super) view: SyncView,
     /// Hydrated documents of every kind (see `running`).
     pub(super) cache: RefCell<Cache>,
-    /// The index and the signed-in person, shared with the main module.
+    /// The pages' signals, the index, the signed-in person and whether they logged out,
+    /// shared with the main module.
     pub(super) shared: Rc<Shared>,
     /// Whether a `version` bump is already scheduled (see `driver::bump_soon`).
     pub(super) bump_scheduled: Cell<bool>,
     /// Set at logout or when the session expired: no reconnecting until told.
     pub(super) stopped: Cell<bool>,
-    /// Set at logout: nothing more is written to this device's storage.
-    pub(super) forgotten: Cell<bool>,
     /// Counts sockets, so a handshake timer knows whether its socket is still the current one.
     pub(super) generation: Cell<u64>,
     /// When this page's current (or last) sync connection opened, on the device's clock.

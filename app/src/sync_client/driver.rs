@@ -55,8 +55,8 @@ pub(super) async fn run(
     }
     *client.store.borrow_mut() = store;
     super::mark("samskab:documents-loaded");
-    client.view.version.update(|v| *v += 1);
-    client.view.loaded.set(true);
+    client.shared.view.version.update(|v| *v += 1);
+    client.shared.view.loaded.set(true);
     connection::connect(&client);
     update_status(&client);
 
@@ -103,7 +103,7 @@ pub(super) async fn run(
                     // The relay refused the upgrade because the session is gone: wait for
                     // the password (unsent changes stay in IndexedDB meanwhile).
                     client.stopped.set(true);
-                    client.view.expired.set(true);
+                    client.shared.view.expired.set(true);
                     connectivity::report_socket(None);
                     continue;
                 }
@@ -275,7 +275,11 @@ async fn apply(client: &Rc<Client>, effects: Vec<Effect>) {
                     leptos::logging::warn!("cannot delete a refused document: {}", e.0);
                 }
                 client.pending.borrow_mut().remove(&document);
-                client.view.problem.set(Some(format!("refused:{code}")));
+                client
+                    .shared
+                    .view
+                    .problem
+                    .set(Some(format!("refused:{code}")));
                 changed = true;
             }
             Effect::Revoked { document } => {
@@ -332,7 +336,7 @@ pub(super) async fn commit<E>(
         .filter(|e| matches!(e, Effect::Send(_)))
         .collect();
     apply(client, sends).await;
-    client.view.version.update(|v| *v += 1);
+    client.shared.view.version.update(|v| *v += 1);
     Ok(())
 }
 
@@ -346,7 +350,7 @@ pub(super) fn bump_soon(client: &Rc<Client>) {
     let client = client.clone();
     gloo_timers::callback::Timeout::new(200, move || {
         client.bump_scheduled.set(false);
-        client.view.version.update(|v| *v += 1);
+        client.shared.view.version.update(|v| *v += 1);
     })
     .forget();
 }
@@ -354,7 +358,7 @@ pub(super) fn bump_soon(client: &Rc<Client>) {
 /// Logs a failed save and tells the user (the banner says whether the device is full).
 pub(super) fn report_store_error(client: &Rc<Client>, e: &StoreError) {
     leptos::logging::warn!("cannot save to IndexedDB: {}", e.0);
-    client.view.problem.set(Some(if e.is_quota() {
+    client.shared.view.problem.set(Some(if e.is_quota() {
         "quota".into()
     } else {
         "storage".into()
@@ -371,7 +375,7 @@ pub(super) fn update_status(client: &Rc<Client>) {
         if let Some(relay) = &relay {
             pending.retain(|id| !hub.in_sync_with(relay, id));
         }
-        if !client.forgotten.get() {
+        if !client.shared.forgotten.get() {
             let list: Vec<String> = pending.iter().map(ToString::to_string).collect();
             let _ = LocalStorage::set(PENDING_KEY, list);
         }
@@ -389,5 +393,5 @@ pub(super) fn update_status(client: &Rc<Client>) {
         (true, 0, None) => SyncStatus::AllSaved,
         (true, _, _) => SyncStatus::Syncing,
     };
-    client.view.status.set(status);
+    client.shared.view.status.set(status);
 }

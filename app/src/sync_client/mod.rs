@@ -74,7 +74,8 @@ pub struct Shared {
     /// The signed-in person, whose places the task rows show.
     pub(super) me: PersonId,
     pub(super) engine: RefCell<Option<Rc<dyn Engine>>>,
-    /// Set at logout: an engine that arrives after it is not started.
+    /// Set at logout: nothing more is written to this device's storage, and an engine that
+    /// arrives after it is not started.
     pub(super) forgotten: Cell<bool>,
 }
 

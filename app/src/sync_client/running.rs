@@ -34,12 +34,10 @@ pub(super) fn start(shared: Rc<Shared>, loaded: Loaded) -> Rc<dyn Engine> {
         pending: RefCell::new(driver::remembered_pending()),
         attempts: Cell::new(0),
         incoming: tx,
-        view: shared.view,
         cache: RefCell::new(Cache::default()),
         shared,
         bump_scheduled: Cell::new(false),
         stopped: Cell::new(false),
-        forgotten: Cell::new(false),
         generation: Cell::new(0),
         connected_at: Cell::new(None),
     });
@@ -160,7 +158,7 @@ impl Engine for Running {
     fn resume(&self) {
         let client = &self.0;
         client.stopped.set(false);
-        client.view.expired.set(false);
+        client.shared.view.expired.set(false);
         client.attempts.set(0);
         connection::connect(client);
     }
@@ -169,7 +167,7 @@ impl Engine for Running {
         let client = self.0.clone();
         async move {
             client.stopped.set(true);
-            client.forgotten.set(true);
+            client.shared.forgotten.set(true);
             if let Some(ws) = client.ws.borrow_mut().take() {
                 let _ = ws.close();
             }
