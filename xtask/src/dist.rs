@@ -3,9 +3,11 @@
 //! What it writes:
 //! - `samskab_app-<hash>.wasm` and `samskab_app-<hash>.js` (the wasm-bindgen glue), and
 //!   `boot-<hash>.js`, the module index.html loads, which starts the glue with the wasm's
-//!   hashed path (no inline script, so the CSP can forbid it);
+//!   hashed path once the first paint is on screen (no inline script, so the CSP can forbid
+//!   it);
 //! - `style-<hash>.css` from `style/`;
-//! - `index.html`, `manifest.webmanifest`, `icons/` from `public/`;
+//! - `index.html` (its first paint in the app's own words, see [`crate::texts`]),
+//!   `paint-<hash>.js`, `manifest.webmanifest`, `icons/` from `public/`;
 //! - `sw.js` from `public/sw.js` with the precache list of every other file and a version
 //!   derived from their hashes, so that any change to any file installs a new worker;
 //! - a `.br` and a `.gz` sibling of every text and wasm file, which the relay serves by
@@ -191,14 +193,25 @@ pub fn build(profile: &Profile) -> anyhow::Result<Vec<DistFile>> {
     if snippets.is_dir() {
         copy_tree(&snippets, &snippets, "snippets", &mut out)?;
     }
+    // The wasm is asked for after the first paint (index.html shows the shell and, to a
+    // visitor, the task bank's introduction, see `public/paint.js`): on a slow line the first
+    // screen then does not share the line with the app's code. A hidden tab (which paints
+    // nothing, so would wait for ever) starts at once.
     let boot_js = format!(
-        "// Written by cargo xtask dist: starts the app with its hashed wasm.\n\
+        "// Written by cargo xtask dist: starts the app with its hashed wasm, after the first paint.\n\
          import init from \"{glue}\";\n\
-         init({{ module_or_path: \"{wasm}\" }}).catch((e) => {{\n\
-         \x20 console.error(\"Samskab could not start\", e);\n\
-         \x20 const app = document.getElementById(\"app\");\n\
-         \x20 if (app) app.dataset.failed = \"true\";\n\
-         }});\n"
+         let started = false;\n\
+         function start() {{\n\
+         \x20 if (started) return;\n\
+         \x20 started = true;\n\
+         \x20 init({{ module_or_path: \"{wasm}\" }}).catch((e) => {{\n\
+         \x20   console.error(\"Samskab could not start\", e);\n\
+         \x20   const app = document.getElementById(\"app\");\n\
+         \x20   if (app) app.dataset.failed = \"true\";\n\
+         \x20 }});\n\
+         }}\n\
+         if (document.visibilityState === \"hidden\") start();\n\
+         else requestAnimationFrame(() => setTimeout(start, 0));\n"
     );
     let boot = out.hashed("boot", "js", boot_js.into_bytes())?;
 
@@ -220,14 +233,16 @@ pub fn build(profile: &Profile) -> anyhow::Result<Vec<DistFile>> {
         "manifest.webmanifest",
         read(&public.join("manifest.webmanifest"))?,
     )?;
+    let paint = out.hashed("paint", "js", read(&public.join("paint.js"))?)?;
     let index = String::from_utf8(read(&public.join("index.html"))?)?;
+    let index = crate::texts::fill(&index, &crate::texts::catalog(&root.join("app/src/i18n"))?)?;
     let index = fill(
         &index,
         &[
             ("{{style}}", &style),
             ("{{boot}}", &boot),
+            ("{{paint}}", &paint),
             ("{{glue}}", &glue),
-            ("{{wasm}}", &wasm),
         ],
     )?;
     out.plain("index.html", index.into_bytes())?;

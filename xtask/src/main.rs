@@ -16,6 +16,7 @@ mod dist;
 mod fuzz;
 mod prereq;
 mod test;
+mod texts;
 mod wasm_size;
 
 use std::path::{Path, PathBuf};
