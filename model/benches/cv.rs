@@ -192,4 +192,70 @@ fn main() {
             best.reason_line(samskab_model::Lang::Da)
         );
     }
+
+    documents(&people[..people.len().min(7_500)]);
+}
+
+/// What a new staff device pays per profile document besides receiving it: reading it for the
+/// CV index (autosurgeon field by field, or the whole document at once) and saving it for
+/// IndexedDB (with automerge's DEFLATE of large columns, or without).
+fn documents(people: &[samskab_model::profile::Profile]) {
+    use automerge::Automerge;
+    use samskab_model::kinds::whole::hydrate_whole;
+    use samskab_model::profile::Profile;
+    let n = people.len();
+    println!("\n## Profile documents ({n}), as a new staff device takes them in");
+    let docs: Vec<Automerge> = people
+        .iter()
+        .map(|p| {
+            let mut doc = Automerge::new();
+            doc.transact::<_, _, autosurgeon::ReconcileError>(|tx| autosurgeon::reconcile(tx, p))
+                .expect("a profile reconciles");
+            Automerge::load(&doc.save()).expect("a saved document loads")
+        })
+        .collect();
+    let field_by_field = median_ms(3, || {
+        docs.iter()
+            .filter(|d| autosurgeon::hydrate::<Automerge, Profile>(d).is_ok())
+            .count()
+    });
+    let whole = median_ms(3, || {
+        docs.iter()
+            .filter(|d| hydrate_whole::<Profile>(d).is_ok())
+            .count()
+    });
+    println!(
+        "read for the index: autosurgeon::hydrate {field_by_field:.0} ms, hydrate_whole {whole:.0} ms \
+         (median of 3; {:.0} and {:.0} µs per document)",
+        field_by_field * 1000.0 / n as f64,
+        whole * 1000.0 / n as f64
+    );
+    for deflate in [true, false] {
+        let options = || automerge::SaveOptions {
+            deflate,
+            retain_orphans: true,
+        };
+        let ms = median_ms(3, || {
+            docs.iter()
+                .map(|d| d.save_with_options(options()).len())
+                .sum::<usize>()
+        });
+        let saved: Vec<Vec<u8>> = docs
+            .iter()
+            .map(|d| d.save_with_options(options()))
+            .collect();
+        let bytes: usize = saved.iter().map(Vec::len).sum();
+        let load = median_ms(3, || {
+            saved.iter().filter(|b| Automerge::load(b).is_ok()).count()
+        });
+        println!(
+            "save {}: {ms:.0} ms, {:.1} MB in all; loading them again {load:.0} ms",
+            if deflate {
+                "with DEFLATE   "
+            } else {
+                "without DEFLATE"
+            },
+            bytes as f64 / 1e6
+        );
+    }
 }

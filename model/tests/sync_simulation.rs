@@ -57,9 +57,12 @@ impl World {
             relay: Hub::new(relay_id(), Role::Relay),
             relay_store: BTreeMap::new(),
             clients: (0..clients)
-                .map(|i| Client {
-                    hub: Hub::new(format!("client-{i}").parse().unwrap(), Role::Client),
-                    online: false,
+                .map(|i| {
+                    let mut hub = Hub::new(format!("client-{i}").parse().unwrap(), Role::Client);
+                    // Half the clients save whole documents, as the browser does: their
+                    // hubs skip the incremental bytes, and must sync all the same.
+                    hub.set_whole_saves(i % 2 == 1);
+                    Client { hub, online: false }
                 })
                 .collect(),
             links: BTreeMap::new(),
@@ -786,4 +789,36 @@ fn a_new_device_gets_the_whole_document_once_while_others_write() {
             .map(|(v, _)| v.to_string()),
         Some("1".into())
     );
+}
+
+/// A hub told its driver saves whole documents persists without the change's bytes; one not
+/// told carries them, and they load.
+#[test]
+fn whole_saves_carry_no_bytes() {
+    let doc = DocumentId::from_bytes([7; 16]);
+    for whole in [false, true] {
+        let mut hub = Hub::new("device".parse().unwrap(), Role::Client);
+        hub.set_whole_saves(whole);
+        let (_, effects) = hub.change(doc, |d| {
+            let mut tx = d.transaction();
+            tx.put(ROOT, "name", "Anna").unwrap();
+            tx.commit();
+        });
+        let bytes = effects
+            .iter()
+            .find_map(|e| match e {
+                Effect::Persist { bytes, .. } => Some(bytes.clone()),
+                _ => None,
+            })
+            .expect("a change is persisted");
+        if whole {
+            assert!(bytes.is_empty());
+        } else {
+            let loaded = automerge::Automerge::load(&bytes).unwrap();
+            assert_eq!(
+                loaded.get(ROOT, "name").unwrap().unwrap().0.as_str(),
+                Some("Anna")
+            );
+        }
+    }
 }

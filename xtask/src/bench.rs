@@ -61,19 +61,14 @@ pub fn all() -> anyhow::Result<()> {
     ]))?;
     let files = crate::dist::build(&Profile::Release)?;
     size_report(&files)?;
-    run_cmd(Command::new(cargo()).current_dir(&root).args([
-        "build",
-        "--package",
-        "samskab-server",
-    ]))?;
+    // The browser benchmarks run against the release relay, as the Rust client's numbers
+    // they are compared with do.
+    release_relay()?;
     run_cmd(
         Command::new("node")
             .current_dir(root.join("tests").join("e2e"))
             .arg("bench.mjs")
-            .env(
-                "SAMSKAB_SERVER_BIN",
-                target_dir().join("debug").join("samskab-server"),
-            )
+            .env("SAMSKAB_SERVER_BIN", release_relay_bin())
             .env("SAMSKAB_DIST", root.join("dist"))
             .env("SAMSKAB_BENCH_DATA", &data)
             .env("SAMSKAB_BENCH_PROFILE_DATA", &profile_data)
@@ -85,10 +80,7 @@ pub fn all() -> anyhow::Result<()> {
         Command::new("node")
             .current_dir(root.join("tests").join("e2e"))
             .arg("bench-networks.mjs")
-            .env(
-                "SAMSKAB_SERVER_BIN",
-                target_dir().join("debug").join("samskab-server"),
-            )
+            .env("SAMSKAB_SERVER_BIN", release_relay_bin())
             .env("SAMSKAB_DIST", root.join("dist"))
             .env("CHROMIUM", CHROMIUM),
     )?;
@@ -96,8 +88,8 @@ pub fn all() -> anyhow::Result<()> {
 }
 
 /// Lighthouse's mobile audit of the task list and the login page (tests/e2e/bench-lighthouse.mjs),
-/// with Lighthouse installed from npm into `target/bench-lighthouse`. Needs `dist/` (release)
-/// and the debug relay, which [`all`] builds before.
+/// with Lighthouse installed from npm into `target/bench-lighthouse`. Needs `dist/` and the
+/// release relay, which [`all`] builds before.
 fn lighthouse() -> anyhow::Result<()> {
     let root = workspace_root();
     let tool = npm_tool("bench-lighthouse", &["package.json"])?;
@@ -112,10 +104,7 @@ fn lighthouse() -> anyhow::Result<()> {
                     .join("cli")
                     .join("index.js"),
             )
-            .env(
-                "SAMSKAB_SERVER_BIN",
-                target_dir().join("debug").join("samskab-server"),
-            )
+            .env("SAMSKAB_SERVER_BIN", release_relay_bin())
             .env("SAMSKAB_DIST", root.join("dist"))
             .env("CHROMIUM", CHROMIUM),
     )
@@ -203,7 +192,6 @@ fn print_breakdown(b: &wasm_size::Breakdown, raw: usize) {
     );
 }
 
-/// The storm benchmark: the release relay against the JS sync server, side by side.
 /// A tool the benchmarks run from npm (`tests/e2e/<name>/`: its `package.json` and `files`),
 /// copied to `target/<name>` and installed there once, so that the test run never downloads
 /// it. Returns that directory.
@@ -225,25 +213,32 @@ fn npm_tool(name: &str, files: &[&str]) -> anyhow::Result<PathBuf> {
     Ok(dir)
 }
 
-pub fn storms() -> anyhow::Result<()> {
-    let root = workspace_root();
-    run_cmd(Command::new(cargo()).current_dir(&root).args([
+/// Builds the release relay ([`release_relay_bin`]).
+fn release_relay() -> anyhow::Result<()> {
+    run_cmd(Command::new(cargo()).current_dir(workspace_root()).args([
         "build",
         "--release",
         "--package",
         "samskab-server",
         "--bin",
         "samskab-server",
-    ]))?;
+    ]))
+}
+
+fn release_relay_bin() -> PathBuf {
+    target_dir().join("release").join("samskab-server")
+}
+
+/// The storm benchmark: the release relay against the JS sync server, side by side.
+pub fn storms() -> anyhow::Result<()> {
+    let root = workspace_root();
+    release_relay()?;
     let js = npm_tool("bench-js", &["package.json", "sync-server.mjs"])?;
     run_cmd(
         Command::new(cargo())
             .current_dir(&root)
             .args(["bench", "--package", "samskab-server", "--bench", "storm"])
-            .env(
-                "SAMSKAB_RELAY_BIN",
-                target_dir().join("release").join("samskab-server"),
-            )
+            .env("SAMSKAB_RELAY_BIN", release_relay_bin())
             .env("SAMSKAB_JS_SERVER", js.join("sync-server.mjs")),
     )?;
     // What one sign-up costs the relay to judge as the task fills: the storms' limit.

@@ -155,7 +155,8 @@ impl Entry {
             Some(TaskKind::KIND) => autosurgeon::hydrate::<_, Task>(doc)
                 .ok()
                 .map_or(Row::None, |t| Row::Task(Arc::new(TaskRow::of(id, &t, me)))),
-            Some(ProfileKind::KIND) => autosurgeon::hydrate::<_, Profile>(doc)
+            // The whole document in one pass: a new staff device reads thousands of them.
+            Some(ProfileKind::KIND) => samskab_model::kinds::whole::hydrate_whole::<Profile>(doc)
                 .ok()
                 .map_or(Row::None, |p| Row::Profile(Arc::new(p))),
             _ => Row::None,

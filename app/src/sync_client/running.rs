@@ -23,11 +23,19 @@ use super::engine::{Engine, Erased, Failure, Loaded, Write};
 use super::{connection, driver};
 use crate::connectivity;
 
+/// This device's hub. The driver stores each document whole (`driver::saved`, once per
+/// document per burst), so the hub need not encode each change for storage as well.
+fn new_hub() -> Hub {
+    let mut hub = Hub::new(connection::new_peer_id(), Role::Client);
+    hub.set_whole_saves(true);
+    hub
+}
+
 /// Makes the engine's state and starts its driver on the documents the main module read.
 pub(super) fn start(shared: Rc<Shared>, loaded: Loaded) -> Rc<dyn Engine> {
     let (tx, rx) = mpsc::unbounded();
     let client = Rc::new(Client {
-        hub: RefCell::new(Hub::new(connection::new_peer_id(), Role::Client)),
+        hub: RefCell::new(new_hub()),
         store: RefCell::new(None),
         ws: RefCell::new(None),
         relay: RefCell::new(None),
@@ -174,7 +182,7 @@ impl Engine for Running {
             connectivity::report_socket(None);
             client.pending.borrow_mut().clear();
             *client.cache.borrow_mut() = Cache::default();
-            *client.hub.borrow_mut() = Hub::new(connection::new_peer_id(), Role::Client);
+            *client.hub.borrow_mut() = new_hub();
             let store = client.store.borrow_mut().take();
             let deleted = match store {
                 Some(store) => store.delete_everything().await,

@@ -27,6 +27,7 @@ pub mod needs;
 pub mod organisation;
 pub mod profile;
 pub mod task;
+pub mod whole;
 
 use std::fmt;
 use std::marker::PhantomData;

@@ -52,7 +52,8 @@ pub enum Effect {
     /// Send a message to `message`'s target.
     Send(Message),
     /// Durably append these bytes (an incremental save, loadable with `load_incremental`) to
-    /// the document's stored bytes.
+    /// the document's stored bytes. Empty when the driver saves whole documents
+    /// ([`Hub::set_whole_saves`]): it stores the document as the hub now holds it.
     Persist {
         document: DocumentId,
         bytes: Vec<u8>,
@@ -124,6 +125,8 @@ pub struct Hub {
     /// many it listed so (see [`Hub::fetching`]).
     awaited: HashSet<DocumentId>,
     listed_new: usize,
+    /// Whether [`Effect::Persist`] carries the change's bytes (see [`Hub::set_whole_saves`]).
+    incremental_saves: bool,
 }
 
 /// A document as the hub holds it: in memory, or as stored bytes whose heads are known and
@@ -232,7 +235,16 @@ impl Hub {
             checked: HashSet::new(),
             awaited: HashSet::new(),
             listed_new: 0,
+            incremental_saves: true,
         }
+    }
+
+    /// For a driver that stores each document whole, saving it from [`Hub::document`] when it
+    /// writes (the browser, which saves a document once however many messages changed it in a
+    /// burst): [`Effect::Persist`] then carries no bytes, and the hub does not encode the
+    /// changes a second time (a new device's first sync paid for it on every document).
+    pub fn set_whole_saves(&mut self, on: bool) {
+        self.incremental_saves = !on;
     }
 
     /// Client side: while documents the relay listed and this device did not hold are on
@@ -591,6 +603,7 @@ impl Hub {
         id: DocumentId,
         f: impl FnOnce(&mut Automerge) -> T,
     ) -> (T, Vec<Effect>) {
+        let incremental = self.incremental_saves;
         let doc = self.docs.entry(id).or_default().doc_mut();
         let before = doc.get_heads();
         let result = f(doc);
@@ -598,7 +611,11 @@ impl Hub {
         if doc.get_heads() != before {
             effects.push(Effect::Persist {
                 document: id,
-                bytes: doc.save_after(&before),
+                bytes: if incremental {
+                    doc.save_after(&before)
+                } else {
+                    Vec::new()
+                },
             });
             let peers: Vec<PeerId> = self.peers.keys().cloned().collect();
             for peer in peers {
@@ -1160,7 +1177,11 @@ impl Hub {
         }
 
         let Self {
-            docs, peers, owed, ..
+            docs,
+            peers,
+            owed,
+            incremental_saves,
+            ..
         } = self;
         let doc = docs.entry(id).or_default().doc_mut();
         let state = peers
@@ -1186,7 +1207,11 @@ impl Hub {
         if doc.get_heads() != before {
             effects.push(Effect::Persist {
                 document: id,
-                bytes: doc.save_after(&before),
+                bytes: if *incremental_saves {
+                    doc.save_after(&before)
+                } else {
+                    Vec::new()
+                },
             });
             effects.push(Effect::Changed { document: id });
         }
