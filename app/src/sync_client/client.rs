@@ -44,8 +44,9 @@ pub(super) struct Client {
     /// The pages' signals, the index, the signed-in person and whether they logged out,
     /// shared with the main module.
     pub(super) shared: Rc<Shared>,
-    /// Whether a `version` bump is already scheduled (see `driver::bump_soon`).
-    pub(super) bump_scheduled: Cell<bool>,
+    /// When the `version` bump already scheduled is due (`Date.now()`, see
+    /// `driver::bump_soon`).
+    pub(super) bump_due: Cell<Option<f64>>,
     /// Set at logout or when the session expired: no reconnecting until told.
     pub(super) stopped: Cell<bool>,
     /// Counts sockets, so a handshake timer knows whether its socket is still the current one.

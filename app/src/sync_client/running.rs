@@ -44,7 +44,7 @@ pub(super) fn start(shared: Rc<Shared>, loaded: Loaded) -> Rc<dyn Engine> {
         incoming: tx,
         cache: RefCell::new(Cache::default()),
         shared,
-        bump_scheduled: Cell::new(false),
+        bump_due: Cell::new(None),
         stopped: Cell::new(false),
         generation: Cell::new(0),
         connected_at: Cell::new(None),
