@@ -49,11 +49,6 @@ pub fn session_contact(accounts: &Accounts, session: &[u8]) -> Result<Option<i64
     Ok(accounts.store().session_contact(session)?)
 }
 
-/// Records that a connection of this session was in contact at `at`.
-pub fn touch_session(accounts: &Accounts, session: &[u8], at: i64) -> Result<(), AccountError> {
-    Ok(accounts.store().touch_session(session, at)?)
-}
-
 /// Binds `peer` to `user` if it is new, and says whose it is.
 pub fn bind(
     accounts: &Accounts,
@@ -65,11 +60,6 @@ pub fn bind(
         return Ok(Binding::Foreign);
     }
     Ok(accounts.store().bind_peer(peer, user, now)?)
-}
-
-/// Records that `peer` was in contact at `now` (at connect and at disconnect).
-pub fn touch(accounts: &Accounts, peer: &PeerId, now: i64) -> Result<(), AccountError> {
-    Ok(accounts.store().touch_peer(peer, now)?)
 }
 
 /// When the session with this token hash began (ms), if it exists.
@@ -130,7 +120,7 @@ mod tests {
             bind(&accounts, &phone, &anna, 10).unwrap(),
             Binding::Yours { last_contact: None }
         );
-        touch(&accounts, &phone, 20).unwrap();
+        accounts.store().touch_peer(&phone, 20).unwrap();
         assert_eq!(
             bind(&accounts, &phone, &anna, 30).unwrap(),
             Binding::Yours {
