@@ -3,7 +3,8 @@
 // background and waits until the app asks it to take over (the "Ny version klar" banner).
 //
 // Strategy:
-// - install: precache the shell of this version (every file but the areas' code) into a cache
+// - install: precache the shell of this version (every file but the areas' code and the icons
+//   only an install uses, see `is_install_icon` in xtask/src/dist.rs) into a cache
 //   named after the version. Files whose names carry a content hash are taken from the HTTP
 //   cache when the page has just downloaded them (they never change under their name), so a
 //   first visit transfers the app once; the others (index.html, the manifest, icons) are

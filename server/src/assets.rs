@@ -3,9 +3,9 @@
 //! The whole app is a few hundred kilobytes, so holding it in memory costs little and makes
 //! every asset request a map lookup with no disk IO. Each file comes with the `.br` and `.gz`
 //! siblings that `cargo xtask dist` wrote, its content type, an ETag and its cache policy:
-//! files whose names carry a content hash never change and are cached for a year; the rest
-//! (index.html, sw.js, the manifest, icons) are revalidated on every use so that a new
-//! version is seen at once.
+//! files whose names carry a content hash never change and are cached for a year; the icons
+//! for a day; the rest (index.html, sw.js, the manifest) are revalidated on every use so that
+//! a new version is seen at once.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -18,6 +18,11 @@ use sha2::{Digest, Sha256};
 pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 /// Cache policy of everything else: use the cached copy only after revalidating it.
 pub const REVALIDATE: &str = "no-cache";
+/// Cache policy of the icons (`/icons/`): a day without asking. They keep their names across
+/// versions (the manifest and installed apps name them) and change about never, and a first
+/// visit otherwise revalidated the header's logo once per element showing it, each a round
+/// trip on a slow line. A new icon reaches a device within a day.
+pub const ICON: &str = "public, max-age=86400";
 
 /// Why the relay cannot serve the app from the given directory.
 #[derive(Debug, thiserror::Error)]
@@ -94,6 +99,8 @@ impl Assets {
                     content_type: content_type(name),
                     cache_control: if is_hashed_name(name) {
                         IMMUTABLE
+                    } else if path.starts_with("/icons/") {
+                        ICON
                     } else {
                         REVALIDATE
                     },

@@ -66,6 +66,10 @@ async fn serves_each_kind_of_file_with_its_type_cache_policy_and_encoding() {
 
     let icon = relay.get("/icons/icon-192.png", None).await;
     assert_eq!(header(icon.headers(), "content-type"), "image/png");
+    assert_eq!(
+        header(icon.headers(), "cache-control"),
+        "public, max-age=86400"
+    );
 
     relay.shutdown().await;
 }

@@ -29,7 +29,9 @@ export async function blackHole(port) {
 /**
  * Records every finished request of a browser context, the service worker's included
  * (playwright-core reports them on the context), with the bytes that came over the wire:
- * CDP's `encodedDataLength` (body as sent plus headers; 0 for a body from the HTTP cache).
+ * CDP's `encodedDataLength`, body as sent plus headers. A response from the HTTP cache came
+ * over no wire: playwright-core reports it with its headers' size and a body of minus that
+ * (their sum, the encoded length, is 0), so it counts 0 here, not its headers.
  * Requests the service worker answered are marked: their bytes are not the network's.
  */
 export function recordWire(context) {
@@ -44,13 +46,15 @@ export function recordWire(context) {
       } catch (_) {
         return;
       }
+      const body = Math.max(0, sizes.responseBodySize);
+      const wire = Math.max(0, sizes.responseBodySize + sizes.responseHeadersSize);
       entries.push({
         path: new URL(request.url()).pathname,
         byWorker: request.serviceWorker() !== null,
         fromWorker: response?.fromServiceWorker() ?? false,
         status: response?.status() ?? 0,
-        body: Math.max(0, sizes.responseBodySize),
-        headers: Math.max(0, sizes.responseHeadersSize),
+        body,
+        headers: wire - body,
       });
     })());
   });

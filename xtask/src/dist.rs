@@ -248,9 +248,13 @@ pub fn build(profile: &Profile) -> anyhow::Result<Vec<DistFile>> {
     out.plain("index.html", index.into_bytes())?;
 
     // The service worker last: its precache list is everything written so far but the areas'
-    // code, which it keeps for a signed-in device only (see `public/sw.js`).
-    let (mut areas, mut precache): (Vec<&String>, Vec<&String>) =
-        out.hashes.keys().partition(|url| is_area_chunk(url));
+    // code, which it keeps for a signed-in device only (see `public/sw.js`), and the icons
+    // only an install uses.
+    let (mut areas, mut precache): (Vec<&String>, Vec<&String>) = out
+        .hashes
+        .keys()
+        .filter(|url| !is_install_icon(url))
+        .partition(|url| is_area_chunk(url));
     precache.sort();
     areas.sort();
     // The version covers the worker's own code too: a change to `sw.js` alone is a new
@@ -285,6 +289,15 @@ pub fn build(profile: &Profile) -> anyhow::Result<Vec<DistFile>> {
 /// code), which the first render does not need.
 pub fn is_area_chunk(url: &str) -> bool {
     url.ends_with(".wasm") && !url.starts_with("/samskab_app-")
+}
+
+/// Whether `url` is an icon only installing the app uses (the manifest's and the Apple touch
+/// icon's PNGs, the maskable SVG): the browser fetches those when the app is installed and the
+/// system keeps its own copy, and no page shows them, so the service worker does not precache
+/// them and a first visit does not download them (16 KB). The page's own icon (`icon.svg`,
+/// the header's logo and the favicon) it does.
+pub fn is_install_icon(url: &str) -> bool {
+    url.starts_with("/icons/") && url != "/icons/icon.svg"
 }
 
 /// Where the release build keeps the wasm at `url` (`/samskab_app-<hash>.wasm`) with its
