@@ -77,6 +77,12 @@ self.addEventListener("activate", (event) => {
 
 self.addEventListener("message", (event) => {
   if (event.data === "skip-waiting") self.skipWaiting();
+  // A page this worker does not control, though it is active: one whose navigation began
+  // before the worker activated (the app reloads itself once when it finds a session the
+  // device did not know, and the first worker's `clients.claim()` can fall between the old
+  // page going and the new one arriving). Without this it stays uncontrolled, and not
+  // offline-ready, until its next navigation.
+  if (event.data === "claim") event.waitUntil(self.clients.claim());
   // A signed-in page (at every start): keep every area's code, for offline use, unless this
   // version's cache already does.
   if (event.data === "keep-areas") {

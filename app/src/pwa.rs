@@ -90,7 +90,29 @@ async fn register_worker(set_update_ready: WriteSignal<bool>) -> Result<(), wasm
     });
 
     REGISTRATION.with(|r| *r.borrow_mut() = Some(registration));
+    spawn_local(claim_if_uncontrolled());
     Ok(())
+}
+
+/// Once a worker is active, asks it to control this page if it does not yet (see "claim" in
+/// `public/sw.js`): a page whose navigation began before the first worker activated is
+/// otherwise left uncontrolled, and would not open offline from this visit's cache.
+async fn claim_if_uncontrolled() {
+    let container = window().navigator().service_worker();
+    let Ok(ready) = container.ready() else {
+        return;
+    };
+    let Ok(registration) = JsFuture::from(ready)
+        .await
+        .and_then(|r| r.dyn_into::<ServiceWorkerRegistration>())
+    else {
+        return;
+    };
+    if container.controller().is_none()
+        && let Some(active) = registration.active()
+    {
+        let _ = active.post_message(&"claim".into());
+    }
 }
 
 /// Announces the update once `worker` has installed and waits (unless it is the first worker

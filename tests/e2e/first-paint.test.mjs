@@ -64,6 +64,8 @@ test("a visitor's task list shows its heading and introduction before the app's 
   assert.equal(await page.getByRole("status").innerText(), "Indlæser …");
   assert.equal(await page.getAttribute("html", "lang"), "da");
   await page.getByRole("banner").getByRole("link", { name: "Log ind", exact: true }).waitFor();
+  // The skip link is there from the first paint, as in the app.
+  assert.equal(await page.getByRole("link", { name: "Gå til indhold" }).getAttribute("href"), "#main");
   // Nothing of the app yet: the wasm is still held.
   assert.equal(await page.locator('[data-testid="connection"]').count(), 0);
 

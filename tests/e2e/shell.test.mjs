@@ -85,6 +85,19 @@ test("when the relay comes back the indicator says online", async () => {
   assert.match(await connection().textContent(), /Online/);
 });
 
+test("a page that opened past the service worker asks it to take over", async () => {
+  // A reload that bypasses the caches (shift-reload) opens the page past the service worker,
+  // as a navigation that began before the first worker activated does (the app reloads itself
+  // once when it finds a session the device did not know). The page asks the active worker to
+  // take it over, so that what it fetches from then on, an area's code say, comes from the
+  // worker's cache.
+  const cdp = await device.context.newCDPSession(page);
+  await cdp.send("Page.reload", { ignoreCache: true });
+  await page.locator('[data-testid="connection"]').waitFor();
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 15_000 });
+  await cdp.detach();
+});
+
 test("English is one tap away and is remembered", async () => {
   await page.getByRole("button", { name: "English" }).click();
   assert.equal(await page.locator("h1").textContent(), "Meetings");
