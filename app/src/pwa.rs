@@ -29,19 +29,20 @@ thread_local! {
 /// account is not asked to download them (see `public/sw.js`).
 pub fn keep_areas() {
     spawn_local(async {
-        let Ok(ready) = window().navigator().service_worker().ready() else {
-            return;
-        };
-        let Ok(registration) = JsFuture::from(ready)
-            .await
-            .and_then(|r| r.dyn_into::<ServiceWorkerRegistration>())
-        else {
-            return;
-        };
-        if let Some(worker) = registration.active() {
+        if let Some(worker) = active_worker().await {
             let _ = worker.post_message(&"keep-areas".into());
         }
     });
+}
+
+/// The active service worker, once there is one (`navigator.serviceWorker.ready`).
+async fn active_worker() -> Option<web_sys::ServiceWorker> {
+    let ready = window().navigator().service_worker().ready().ok()?;
+    JsFuture::from(ready)
+        .await
+        .and_then(|r| r.dyn_into::<ServiceWorkerRegistration>())
+        .ok()?
+        .active()
 }
 
 /// Registers the service worker and returns a signal that turns true when an update waits.
@@ -98,20 +99,10 @@ async fn register_worker(set_update_ready: WriteSignal<bool>) -> Result<(), wasm
 /// `public/sw.js`): a page whose navigation began before the first worker activated is
 /// otherwise left uncontrolled, and would not open offline from this visit's cache.
 async fn claim_if_uncontrolled() {
-    let container = window().navigator().service_worker();
-    let Ok(ready) = container.ready() else {
-        return;
-    };
-    let Ok(registration) = JsFuture::from(ready)
-        .await
-        .and_then(|r| r.dyn_into::<ServiceWorkerRegistration>())
-    else {
-        return;
-    };
-    if container.controller().is_none()
-        && let Some(active) = registration.active()
+    if let Some(worker) = active_worker().await
+        && window().navigator().service_worker().controller().is_none()
     {
-        let _ = active.post_message(&"claim".into());
+        let _ = worker.post_message(&"claim".into());
     }
 }
 
