@@ -15,6 +15,13 @@ before(async () => {
   relay = await new Relay({ port: await freePort(), data, args: ["--demo"] }).start();
   device = await launchDevice();
   page = await device.context.newPage();
+  // What the page reports of a failure besides the expected ones (a relay that is down): an
+  // area's code that fails to load logs why here, which the test's own assertion cannot say.
+  page.on("console", (m) => {
+    if (m.type() === "error" && !/Failed to load resource|WebSocket connection/.test(m.text())) {
+      console.log(`page error: ${m.text().slice(0, 500)}`);
+    }
+  });
 });
 
 after(async () => {
