@@ -12,6 +12,7 @@ import {
   inDays,
   indexedDocuments,
   launchDevice,
+  saved,
   signIn,
   storedDocuments,
   tempDir,
@@ -40,10 +41,6 @@ async function open(email) {
   await page.goto(`${relay.url}/opgaver`);
   await saved(page);
   return { device, page };
-}
-
-async function saved(page, timeout = 45_000) {
-  await page.locator('[data-testid="sync-status"][data-state="saved"]').waitFor({ timeout });
 }
 
 const cards = (page) => page.getByTestId("task-list").getByRole("listitem");

@@ -6,7 +6,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
-import { Relay, freePort, launchDevice, registerVolunteer, signIn, tempDir } from "./support.mjs";
+import { Relay, freePort, launchDevice, registerVolunteer, saved, signIn, tempDir } from "./support.mjs";
 
 const TITLE = "Kaffevagt til julemarkedet";
 const FIRST = "Vi sælger kaffe og æbleskiver til fordel for ungdomsafdelingen.";
@@ -39,11 +39,6 @@ async function openDevice(path, signInAs) {
 const syncStatus = (page) => page.locator('[data-testid="sync-text"]');
 const shift = (page) => page.locator('[data-testid="shift"]').first();
 const myStatus = async (page) => (await shift(page).locator('[data-testid="my-status"]').innerText()).trim();
-
-async function saved(page, timeout = 45_000) {
-  await page.locator('[data-testid="sync-status"][data-state="saved"]').waitFor({ timeout });
-  assert.equal(await syncStatus(page).innerText(), "Alt er gemt på serveren");
-}
 
 function tomorrow() {
   const d = new Date(Date.now() + 24 * 3600 * 1000);

@@ -14,6 +14,7 @@ import {
   launchDevice,
   profileDocumentId,
   registerVolunteer,
+  saved,
   signIn,
   storedDocuments,
   tempDir,
@@ -44,10 +45,6 @@ after(async () => {
 });
 
 const syncStatus = (page) => page.locator('[data-testid="sync-text"]');
-
-async function saved(page, timeout = 45_000) {
-  await page.locator('[data-testid="sync-status"][data-state="saved"]').waitFor({ timeout });
-}
 
 const veraCard = (page) => page.getByTestId("cv-card").filter({ hasText: "Vera Vindelbo" });
 

@@ -13,6 +13,7 @@ import {
   launchDevice,
   profileDocumentId,
   registerVolunteer,
+  saved,
   signIn,
   storedDocuments,
   tempDir,
@@ -36,10 +37,6 @@ after(async () => {
   await relay?.stop();
   await rm(data, { recursive: true, force: true });
 });
-
-async function saved(page, timeout = 45_000) {
-  await page.locator('[data-testid="sync-status"][data-state="saved"]').waitFor({ timeout });
-}
 
 const firstShift = (page) => page.locator('[data-testid="shift"]').first();
 

@@ -6,7 +6,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
-import { Relay, freePort, launchDevice, registerVolunteer, signIn, tempDir } from "./support.mjs";
+import { Relay, freePort, launchDevice, registerVolunteer, saved, signIn, tempDir } from "./support.mjs";
 
 const TASK = "Hjælpetræner for U9-drenge"; // shifts of one place, 5 and 12 days ahead
 const DAY = 24 * 3600 * 1000;
@@ -42,10 +42,6 @@ async function openDevice(signInAs, { clockAhead = 0, path } = {}) {
     await saved(page);
   }
   return { device, page };
-}
-
-async function saved(page, timeout = 45_000) {
-  await page.locator('[data-testid="sync-status"][data-state="saved"]').waitFor({ timeout });
 }
 
 const firstShift = (page) => page.locator('[data-testid="shift"]').first();

@@ -6,7 +6,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
-import { Relay, freePort, launchDevice, signIn, tempDir } from "./support.mjs";
+import { Relay, freePort, launchDevice, saved, signIn, tempDir } from "./support.mjs";
 
 const DESCRIPTION = "Fodbold for alle aldre. Frivillige mødes i klubhuset hver tirsdag kl. 18.";
 let relay, data, bo, anna;
@@ -32,10 +32,6 @@ async function openDevice(path, email, viewport) {
   await page.goto(`${relay.url}${path}`);
   await saved(page);
   return { device, page };
-}
-
-async function saved(page, timeout = 45_000) {
-  await page.locator('[data-testid="sync-status"][data-state="saved"]').waitFor({ timeout });
 }
 
 test("a coordinator keeps the club's page up to date from a phone", async () => {

@@ -6,6 +6,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { after } from "node:test";
 import { chromium } from "playwright-core";
 
 const SERVER_BIN = required("SAMSKAB_SERVER_BIN");
@@ -35,6 +36,17 @@ export async function tempDir(prefix) {
   return mkdtemp(join(tmpdir(), `samskab-${prefix}-`));
 }
 
+// What a file started and has not stopped yet. A test or hook that fails half-way (a `before`
+// that throws after launching a browser, say) leaves these to this last hook: a browser or relay
+// left running keeps the file's process alive, and the test run waits for it for ever.
+const running = { relays: new Set(), devices: new Set(), sinks: new Set() };
+const underTest = process.env.NODE_TEST_CONTEXT !== undefined || /\.test\.mjs$/.test(process.argv[1] ?? "");
+if (underTest) after(async () => {
+  for (const device of running.devices) await device.close().catch(() => {});
+  for (const relay of running.relays) await relay.stop().catch(() => {});
+  for (const sink of running.sinks) await sink.stop().catch(() => {});
+});
+
 /** The relay process on 127.0.0.1:port, resolved once /healthz answers. */
 export class Relay {
   constructor({ port, data, dist = DIST, args = [] }) {
@@ -51,6 +63,7 @@ export class Relay {
       { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, SAMSKAB_LOG: "info" } },
     );
     const keep = (chunk) => { this.log += chunk; };
+    running.relays.add(this);
     this.proc.stdout.on("data", keep);
     this.proc.stderr.on("data", keep);
     const exited = new Promise((_, reject) =>
@@ -73,12 +86,24 @@ export class Relay {
   }
 
   /** SIGTERM, then wait for the process to exit. */
+  /** SIGTERM, then wait for the process to exit; a relay that has not exited 15 s later is
+   * killed and the stop fails, saying so. */
   async stop(signal = "SIGTERM") {
-    if (!this.proc || this.proc.exitCode !== null) return;
-    const done = new Promise((resolve) => this.proc.once("exit", resolve));
-    this.proc.kill(signal);
-    await done;
+    const proc = this.proc;
     this.proc = null;
+    running.relays.delete(this);
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+    const done = new Promise((resolve) => proc.once("exit", resolve));
+    proc.kill(signal);
+    let timer;
+    const late = new Promise((resolve) => { timer = setTimeout(() => resolve("late"), 15_000); });
+    const outcome = await Promise.race([done, late]);
+    clearTimeout(timer);
+    if (outcome === "late") {
+      proc.kill("SIGKILL");
+      await done;
+      throw new Error(`the relay did not exit within 15 s of ${signal}:\n${this.log}`);
+    }
   }
 }
 
@@ -103,11 +128,16 @@ export async function launchDevice({ timezoneId, serviceWorkers } = {}) {
       "--disable-sync",
     ],
   });
-  const close = async () => {
-    await context.close();
-    await rm(profile, { recursive: true, force: true });
+  const device = {
+    context,
+    close: async () => {
+      running.devices.delete(device);
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
+    },
   };
-  return { context, close };
+  running.devices.add(device);
+  return device;
 }
 
 /** Resolves when a service worker controls the page. */
@@ -145,9 +175,15 @@ export async function signIn(context, relayUrl, email, password = "samskab-demo"
   return (await res.json()).user;
 }
 
-/** Resolves once every change on the page is saved at the relay (the header says so). */
+/** Resolves once every change on the page is saved at the relay: the status line says so,
+ * state and words at one moment (read one after the other, the state could be "saved" and the
+ * words already the next state's). */
 export async function saved(page, timeout = 45_000) {
-  await page.locator('[data-testid="sync-status"][data-state="saved"]').waitFor({ timeout });
+  await page
+    .locator('[data-testid="sync-status"][data-state="saved"]')
+    .getByTestId("sync-text")
+    .filter({ hasText: /^Alt er gemt på serveren$/ })
+    .waitFor({ timeout });
 }
 
 /** A Danish device (its times are Danish local times) signed in as `email`, with a page of
@@ -227,6 +263,7 @@ export class SmtpSink {
     this.dir = await tempDir("smtp");
     const script = fileURLToPath(new URL("../smtp_sink.py", import.meta.url));
     this.proc = spawn("python3", [script, this.dir], { stdio: ["pipe", "pipe", "inherit"] });
+    running.sinks.add(this);
     this.port = await new Promise((resolve, reject) => {
       let out = "";
       this.proc.stdout.on("data", (chunk) => {
@@ -269,7 +306,8 @@ export class SmtpSink {
   }
 
   async stop() {
-    if (!this.proc || this.proc.exitCode !== null) return;
+    running.sinks.delete(this);
+    if (!this.proc || this.proc.exitCode !== null || this.proc.signalCode !== null) return;
     const done = new Promise((resolve) => this.proc.once("exit", resolve));
     this.proc.stdin.end();
     this.proc.kill();

@@ -5,7 +5,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
-import { Relay, freePort, launchDevice, registerVolunteer, signIn, tempDir } from "./support.mjs";
+import { Relay, freePort, launchDevice, registerVolunteer, saved, signIn, tempDir } from "./support.mjs";
 
 const TASK = "Hjælpetræner for U9-drenge"; // a demo task whose shifts have one place
 let relay, data, anna, bent;
@@ -41,11 +41,6 @@ async function openDevice(signInAs) {
 
 const syncStatus = (page) => page.locator('[data-testid="sync-text"]');
 const firstShift = (page) => page.locator('[data-testid="shift"]').first();
-
-async function saved(page, timeout = 45_000) {
-  await page.locator('[data-testid="sync-status"][data-state="saved"]').waitFor({ timeout });
-  assert.equal(await syncStatus(page).innerText(), "Alt er gemt på serveren");
-}
 
 async function signUpOffline(page) {
   await firstShift(page).getByRole("button", { name: "Tilmeld" }).click();

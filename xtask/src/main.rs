@@ -185,6 +185,38 @@ pub fn target_dir() -> PathBuf {
 }
 
 /// Runs a command with inherited output; a non-zero exit is an error naming the command.
+/// Runs `cmd` as [`run_cmd`] does, but for at most `limit`: then it is killed, with every
+/// process it started (it runs in a process group of its own), and this fails saying so. For
+/// the browser tests, where one process left behind (a browser a failed hook did not close)
+/// would otherwise hold the run until CI's own limit, with nothing printed about why.
+pub fn run_cmd_within(cmd: &mut Command, limit: std::time::Duration) -> anyhow::Result<()> {
+    use std::os::unix::process::CommandExt;
+    let shown = format!("{cmd:?}");
+    let mut child = cmd
+        .process_group(0)
+        .spawn()
+        .with_context(|| format!("cannot start {shown}"))?;
+    let deadline = std::time::Instant::now() + limit;
+    loop {
+        if let Some(status) = child.try_wait()? {
+            if !status.success() {
+                bail!("{shown} failed ({status})");
+            }
+            return Ok(());
+        }
+        if std::time::Instant::now() > deadline {
+            let group = format!("-{}", child.id());
+            let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+            let _ = child.wait();
+            bail!(
+                "{shown} did not finish within {} minutes and was killed with everything it started",
+                limit.as_secs() / 60
+            );
+        }
+        std::thread::sleep(std::time::Duration::from_millis(500));
+    }
+}
+
 pub fn run_cmd(cmd: &mut Command) -> anyhow::Result<()> {
     let shown = format!("{cmd:?}");
     let status = cmd

@@ -10,7 +10,7 @@
 use std::process::Command;
 
 use crate::prereq::{self, CHROMEDRIVER, CHROMIUM};
-use crate::{Profile, cargo, run_cmd, target_dir, workspace_root};
+use crate::{Profile, cargo, run_cmd, run_cmd_within, target_dir, workspace_root};
 
 pub fn all() -> anyhow::Result<()> {
     prereq::ensure_all()?;
@@ -68,8 +68,9 @@ pub fn all() -> anyhow::Result<()> {
                 "--no-run",
             ]))?;
             // Two files at a time: every file starts its own relay on its own port with its
-            // own data directory and its own browser profiles, so files share no state.
-            run_cmd(
+            // own data directory and its own browser profiles, so files share no state. The
+            // whole stage takes about 4 minutes; 25 is a hang, not a slow machine.
+            run_cmd_within(
                 Command::new("node")
                     .current_dir(root.join("tests").join("e2e"))
                     .args(["--test", "--test-concurrency=2", "--test-reporter=spec"])
@@ -79,6 +80,7 @@ pub fn all() -> anyhow::Result<()> {
                     )
                     .env("SAMSKAB_DIST", root.join("dist"))
                     .env("CHROMIUM", CHROMIUM),
+                std::time::Duration::from_secs(25 * 60),
             )
         });
     stage("browser end-to-end", e2e);
