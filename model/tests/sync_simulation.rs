@@ -822,3 +822,88 @@ fn whole_saves_carry_no_bytes() {
         }
     }
 }
+
+/// A device that saves whole documents and syncs one from empty is handed the document's bytes
+/// as they arrived, which load to the document it holds; a later change to it carries none
+/// (the driver then saves the document again).
+#[test]
+fn a_document_that_arrives_whole_is_persisted_as_it_arrived() {
+    let id = DocumentId::from_bytes([9; 16]);
+    let mut relay = Hub::new(relay_id(), Role::Relay);
+    for key in ["created", "named", "described"] {
+        put(&mut relay, id, key);
+    }
+    let mut client = Hub::new("c".parse().unwrap(), Role::Client);
+    client.set_whole_saves(true);
+    relay.connect(client.me().clone());
+    let mut to_relay = sends(client.connect(relay_id()));
+    let mut persisted = Vec::new();
+    while let Some(m) = to_relay.pop_front() {
+        for reply in sends(relay.receive(client.me(), m).unwrap()) {
+            for effect in client.receive(relay.me(), reply).unwrap() {
+                match effect {
+                    Effect::Persist { bytes, .. } => persisted.push(bytes),
+                    Effect::Send(m) => to_relay.push_back(m),
+                    _ => {}
+                }
+            }
+        }
+    }
+    assert_eq!(persisted.len(), 1, "one arrival");
+    let stored = automerge::Automerge::load(&persisted[0]).expect("the bytes are a document");
+    assert_eq!(stored.get_heads(), relay.heads(&id));
+    assert_eq!(client.document(&id).unwrap().get_heads(), relay.heads(&id));
+    for key in ["created", "named", "described"] {
+        assert!(stored.get(ROOT, key).unwrap().is_some(), "{key}");
+    }
+
+    // The relay's next change reaches the device as changes, not as a whole document.
+    let offered = put(&mut relay, id, "changed");
+    let mut later = Vec::new();
+    for m in sends(offered) {
+        for effect in client.receive(relay.me(), m).unwrap() {
+            if let Effect::Persist { bytes, .. } = effect {
+                later.push(bytes);
+            }
+        }
+    }
+    assert_eq!(
+        later,
+        vec![Vec::<u8>::new()],
+        "a change after arrival is saved from the hub"
+    );
+}
+
+/// A device is exchanging catalogs with the relay from connecting until the relay's last
+/// catalog answer, through every round (digest, fingerprints); then it knows what it lacks.
+#[test]
+fn the_catalog_exchange_is_over_after_its_last_round() {
+    let (docs, mut relay, mut client, _) = synced_pair(3);
+    let relay_id = relay.me().clone();
+    assert!(!client.exchanging(&relay_id), "over after the first sync");
+    // Reconnect with one document changed at the relay meanwhile: digest, then fingerprints.
+    client.disconnect(&relay_id);
+    relay.disconnect(client.me());
+    put(&mut relay, docs[0], "changed");
+    relay.connect(client.me().clone());
+    let mut to_relay = sends(client.connect(relay_id.clone()));
+    assert!(client.exchanging(&relay_id), "exchanging from connecting");
+    let mut rounds = 0;
+    while let Some(m) = to_relay.pop_front() {
+        for reply in sends(relay.receive(client.me(), m).unwrap()) {
+            let is_catalog = matches!(reply, Message::Catalog { .. });
+            let next = sends(client.receive(&relay_id, reply).unwrap());
+            if is_catalog {
+                rounds += 1;
+                let asks = next
+                    .iter()
+                    .any(|m| matches!(m, Message::CatalogRequest { .. }));
+                assert_eq!(client.exchanging(&relay_id), asks, "round {rounds}");
+            }
+            to_relay.extend(next);
+        }
+    }
+    assert!(rounds >= 2, "digest and fingerprints: {rounds} rounds");
+    assert!(!client.exchanging(&relay_id));
+    assert_eq!(client.heads(&docs[0]), relay.heads(&docs[0]));
+}

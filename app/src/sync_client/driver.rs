@@ -174,8 +174,9 @@ async fn take_in(
 }
 
 /// The document `id` as saved, with its index entry (kept in memory too). `None` if the hub
-/// does not hold it.
-fn saved(client: &Client, id: DocumentId) -> Option<Saved> {
+/// does not hold it. `whole`: the document's bytes as they arrived, when it arrived whole
+/// into an empty one and has not changed since (see [`Effect::Persist`]); stored as they are.
+fn saved(client: &Client, id: DocumentId, whole: Option<Vec<u8>>) -> Option<Saved> {
     let hub = client.hub.borrow();
     let doc = hub.document(&id)?;
     let entry = Entry::of(id, doc, Some(&client.shared.me));
@@ -186,13 +187,19 @@ fn saved(client: &Client, id: DocumentId) -> Option<Saved> {
         // Without automerge's DEFLATE of large columns: a fifth of the CPU for about a fifth
         // more bytes (7,500 profiles: 5.5 MB -> 6.7 MB; `cargo bench -p samskab-model --bench
         // cv`), and a new device saves every document it receives. Loading reads both.
-        bytes: doc.save_with_options(automerge::SaveOptions {
-            deflate: false,
-            retain_orphans: true,
+        bytes: whole.unwrap_or_else(|| {
+            doc.save_with_options(automerge::SaveOptions {
+                deflate: false,
+                retain_orphans: true,
+            })
         }),
         entry: json,
     })
 }
+
+/// The documents to save at the next flush, each with its bytes as they arrived when it
+/// arrived whole and nothing changed it after (`None`: save it from the hub).
+type Saves = std::collections::BTreeMap<DocumentId, Option<Vec<u8>>>;
 
 /// Passes one frame to the hub and returns what to do (the caller applies a batch).
 fn handle_frame(client: &Rc<Client>, bytes: &[u8]) -> Vec<Effect> {
@@ -232,10 +239,12 @@ fn handle_frame(client: &Rc<Client>, bytes: &[u8]) -> Vec<Effect> {
 }
 
 /// Saves the documents changed so far in one transaction, then sends what waited for them.
-async fn flush(client: &Rc<Client>, saves: &mut BTreeSet<DocumentId>, sends: &mut Vec<Message>) {
+async fn flush(client: &Rc<Client>, saves: &mut Saves, sends: &mut Vec<Message>) {
     if !saves.is_empty() {
-        let docs: Vec<Saved> = saves.iter().filter_map(|id| saved(client, *id)).collect();
-        saves.clear();
+        let docs: Vec<Saved> = std::mem::take(saves)
+            .into_iter()
+            .filter_map(|(id, whole)| saved(client, id, whole))
+            .collect();
         let store = client.store.borrow().clone();
         if let Some(store) = store
             && let Err(e) = store.save_all(&docs).await
@@ -256,7 +265,7 @@ async fn flush(client: &Rc<Client>, saves: &mut BTreeSet<DocumentId>, sends: &mu
 /// them (sending later is always safe; acknowledging a change before it is stored is not).
 async fn apply(client: &Rc<Client>, effects: Vec<Effect>) {
     let mut changed = false;
-    let mut saves = BTreeSet::new();
+    let mut saves = Saves::new();
     let mut sends = Vec::new();
     for effect in effects {
         // Deleting a document must come after the saves before it.
@@ -264,8 +273,10 @@ async fn apply(client: &Rc<Client>, effects: Vec<Effect>) {
             flush(client, &mut saves, &mut sends).await;
         }
         match effect {
-            Effect::Persist { document, .. } => {
-                saves.insert(document);
+            Effect::Persist { document, bytes } => {
+                // Bytes of a whole document stand for it only if nothing changed it after.
+                let whole = (!bytes.is_empty() && !saves.contains_key(&document)).then_some(bytes);
+                saves.insert(document, whole);
                 changed = true;
             }
             Effect::Send(message) => sends.push(message),
@@ -329,7 +340,7 @@ pub(super) async fn commit<E>(
     result.map_err(CommitError::Change)?;
     client.pending.borrow_mut().insert(id);
     // Save first, and report a failed save to the caller rather than only to the log.
-    let saved = saved(client, id);
+    let saved = saved(client, id, None);
     let store = client.store.borrow().clone();
     if let (Some(saved), Some(store)) = (saved, store) {
         store.save_all(&[saved]).await.map_err(|e| {
@@ -405,13 +416,18 @@ pub(super) fn update_status(client: &Rc<Client>) {
     // Below this many, a first sync is over too soon for a count to help.
     const COUNTED: usize = 50;
     let fetching = client.hub.borrow_mut().fetching();
+    // Until the catalog exchange is over, the device does not know yet whether it is up to
+    // date: "all saved" then would be said, and announced, only to be taken back.
+    let exchanging = relay
+        .as_ref()
+        .is_some_and(|relay| client.hub.borrow().exchanging(relay));
     let status = match (relay.is_some(), pending_count, fetching) {
         (false, 0, _) => SyncStatus::Idle,
         (false, n, _) => SyncStatus::Pending(n),
         (true, _, Some((arrived, listed))) if listed >= COUNTED => {
             SyncStatus::Fetching(arrived, listed)
         }
-        (true, 0, None) => SyncStatus::AllSaved,
+        (true, 0, None) if !exchanging => SyncStatus::AllSaved,
         (true, _, _) => SyncStatus::Syncing,
     };
     client.shared.view.status.set(status);

@@ -52,8 +52,11 @@ pub enum Effect {
     /// Send a message to `message`'s target.
     Send(Message),
     /// Durably append these bytes (an incremental save, loadable with `load_incremental`) to
-    /// the document's stored bytes. Empty when the driver saves whole documents
-    /// ([`Hub::set_whole_saves`]): it stores the document as the hub now holds it.
+    /// the document's stored bytes. When the driver saves whole documents
+    /// ([`Hub::set_whole_saves`]) it stores the document as the hub now holds it, and these
+    /// bytes are either empty or, for a document that arrived whole into an empty one (a new
+    /// device's first sync), that whole document as the peer saved it: the driver may store
+    /// them as they are rather than save the document again.
     Persist {
         document: DocumentId,
         bytes: Vec<u8>,
@@ -125,8 +128,24 @@ pub struct Hub {
     /// many it listed so (see [`Hub::fetching`]).
     awaited: HashSet<DocumentId>,
     listed_new: usize,
+    /// Client side: peers whose catalog exchange is still going on (see [`Hub::exchanging`]).
+    exchanging: HashSet<PeerId>,
     /// Whether [`Effect::Persist`] carries the change's bytes (see [`Hub::set_whole_saves`]).
     incremental_saves: bool,
+}
+
+/// The bytes of `message`'s changes when they are one whole saved document (a document
+/// chunk), as automerge sends to a peer that has nothing yet.
+fn whole_document(message: &sync::Message) -> Option<Vec<u8>> {
+    /// Every automerge chunk starts with these; a document chunk has type 0 after the
+    /// four-byte checksum.
+    const MAGIC: [u8; 4] = [0x85, 0x6f, 0x4a, 0x83];
+    const DOCUMENT_CHUNK: u8 = 0;
+    let mut chunks = message.changes.iter();
+    let (Some(only), None) = (chunks.next(), chunks.next()) else {
+        return None;
+    };
+    (only.len() > 8 && only[..4] == MAGIC && only[8] == DOCUMENT_CHUNK).then(|| only.to_vec())
 }
 
 /// A document as the hub holds it: in memory, or as stored bytes whose heads are known and
@@ -235,6 +254,7 @@ impl Hub {
             checked: HashSet::new(),
             awaited: HashSet::new(),
             listed_new: 0,
+            exchanging: HashSet::new(),
             incremental_saves: true,
         }
     }
@@ -260,6 +280,13 @@ impl Hub {
             return None;
         }
         Some((self.listed_new - self.awaited.len(), self.listed_new))
+    }
+
+    /// Client side: whether the catalog exchange with `peer` since connecting is still going
+    /// on (until then this device does not know what the relay holds that it lacks, so it
+    /// cannot say it is up to date).
+    pub fn exchanging(&self, peer: &PeerId) -> bool {
+        self.exchanging.contains(peer)
     }
 
     /// Client side: the catalog listed `id`; if this device has nothing of it, it is awaited.
@@ -543,6 +570,7 @@ impl Hub {
         self.peers.insert(peer.clone(), BTreeMap::new());
         let mut effects = Vec::new();
         if self.role == Role::Client {
+            self.exchanging.insert(peer.clone());
             // A device that holds documents sends only their digest first (see
             // `docs/protocol.md`, Catalog); an empty one asks for the whole list at once.
             let have = self.catalog();
@@ -566,6 +594,7 @@ impl Hub {
         self.parked.remove(peer);
         self.awaited.clear();
         self.listed_new = 0;
+        self.exchanging.remove(peer);
     }
 
     /// The digest of every document with content at its heads.
@@ -699,13 +728,21 @@ impl Hub {
                 ..
             } if self.role == Role::Client => {
                 self.check_sender(from, &sender_id)?;
-                Ok(match (digest, unknown) {
+                let effects = match (digest, unknown) {
                     (Some(digest), None) if documents.is_empty() => {
                         self.follow_digest(from, &digest)
                     }
                     (_, Some(unknown)) => self.follow_fingerprints(from, &documents, &unknown),
                     _ => self.follow_catalog(from, &documents),
-                })
+                };
+                // The exchange goes on while this side asks another round.
+                let asks = effects
+                    .iter()
+                    .any(|e| matches!(e, Effect::Send(Message::CatalogRequest { .. })));
+                if !asks {
+                    self.exchanging.remove(from);
+                }
+                Ok(effects)
             }
             Message::ChangeRefused {
                 sender_id,
@@ -1198,6 +1235,10 @@ impl Hub {
         let owed_reply = owed
             .as_ref()
             .is_some_and(|o| o.replies.contains(&(from.clone(), id)));
+        // automerge's first answer to a peer that has nothing is the whole document, saved.
+        let arrived_whole = (!*incremental_saves && before.is_empty())
+            .then(|| whole_document(&message))
+            .flatten();
         let sent = owed_reply.then(|| state.last_sent_heads.clone());
         doc.receive_sync_message(state, message)
             .map_err(|e| bad(e.to_string()))?;
@@ -1210,7 +1251,7 @@ impl Hub {
                 bytes: if *incremental_saves {
                     doc.save_after(&before)
                 } else {
-                    Vec::new()
+                    arrived_whole.unwrap_or_default()
                 },
             });
             effects.push(Effect::Changed { document: id });
