@@ -151,6 +151,18 @@ impl Store {
     /// Writes many documents, each with its index entry, in one transaction; resolves once it
     /// has committed.
     pub async fn save_all(&self, docs: &[Saved]) -> Result<(), StoreError> {
+        self.start_save_all(docs)?.await
+    }
+
+    /// Starts writing many documents as [`Store::save_all`] does (the writes are queued when
+    /// this returns: a transaction started later, of this page, commits after this one) and
+    /// returns what resolves once they have committed, so that the caller can go on working
+    /// meanwhile.
+    pub fn start_save_all(
+        &self,
+        docs: &[Saved],
+    ) -> Result<impl std::future::Future<Output = Result<(), StoreError>> + 'static, StoreError>
+    {
         let tx = self.both(IdbTransactionMode::Readwrite)?;
         let (store, index) = (tx.object_store(DOCS)?, tx.object_store(INDEX)?);
         for doc in docs {
@@ -158,7 +170,11 @@ impl Store {
             store.put_with_key(&Uint8Array::from(&doc.bytes[..]), &key)?;
             index.put_with_key(&Uint8Array::from(&doc.entry[..]), &key)?;
         }
-        transaction_done(&tx).await
+        let committed = committed(&tx);
+        Ok(async move {
+            committed.await?;
+            Ok(())
+        })
     }
 
     /// Writes index entries alone (rebuilt from documents already stored, and the index's own
@@ -259,6 +275,12 @@ async fn request_done(request: &IdbRequest) -> Result<JsValue, StoreError> {
 
 /// Resolves when a transaction commits; fails if it errors or aborts (a full disk, say).
 async fn transaction_done(tx: &IdbTransaction) -> Result<(), StoreError> {
+    committed(tx).await?;
+    Ok(())
+}
+
+/// What resolves when `tx` commits, and fails if it errors or aborts; listening from now on.
+fn committed(tx: &IdbTransaction) -> JsFuture {
     let promise = Promise::new(&mut |resolve, reject| {
         let ok = Closure::once_into_js(move || {
             let _ = resolve.call0(&JsValue::NULL);
@@ -278,6 +300,5 @@ async fn transaction_done(tx: &IdbTransaction) -> Result<(), StoreError> {
         // one-shot callback must be registered once).
         tx.set_onabort(Some(failed.unchecked_ref()));
     });
-    JsFuture::from(promise).await?;
-    Ok(())
+    JsFuture::from(promise)
 }

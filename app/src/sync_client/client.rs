@@ -39,6 +39,11 @@ pub(super) struct Client {
     pub(super) pending: RefCell<BTreeSet<DocumentId>>,
     pub(super) attempts: Cell<u32>,
     pub(super) incoming: mpsc::UnboundedSender<Incoming>,
+    /// Messages for the relay, each batch after the saves it waits for (see
+    /// `driver::send_in_order`).
+    pub(super) outgoing: mpsc::UnboundedSender<Outgoing>,
+    /// The last transaction of saves the driver started, until the next starts.
+    pub(super) committing: RefCell<Option<Committing>>,
     /// Hydrated documents of every kind (see `running`).
     pub(super) cache: RefCell<Cache>,
     /// The pages' signals, the index, the signed-in person and whether they logged out,
@@ -47,6 +52,8 @@ pub(super) struct Client {
     /// When the `version` bump already scheduled is due (`Date.now()`, see
     /// `driver::bump_soon`).
     pub(super) bump_due: Cell<Option<f64>>,
+    /// Whether a first sync was going on at the last announcement scheduled.
+    pub(super) was_fetching: Cell<bool>,
     /// Set at logout or when the session expired: no reconnecting until told.
     pub(super) stopped: Cell<bool>,
     /// Counts sockets, so a handshake timer knows whether its socket is still the current one.
@@ -72,6 +79,20 @@ impl SyncClient {
 pub(super) enum Incoming {
     Frame(Vec<u8>),
     Closed,
+}
+
+/// Resolves once a transaction of saves has committed (see `Store::start_save_all`); the
+/// driver and the sender both wait for it.
+pub(super) type Committing = futures::future::Shared<
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), crate::store::StoreError>>>>,
+>;
+
+/// Messages for the relay once `saved` has committed (the writes they acknowledge), on the
+/// socket they were made for (`generation`): the sync states they come from end with it.
+pub(super) struct Outgoing {
+    pub(super) saved: Option<Committing>,
+    pub(super) messages: Vec<samskab_model::sync::Message>,
+    pub(super) generation: u64,
 }
 
 /// A document as hydrated at these heads (`None` if it is not of that kind).

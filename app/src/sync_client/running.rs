@@ -34,6 +34,7 @@ fn new_hub() -> Hub {
 /// Makes the engine's state and starts its driver on the documents the main module read.
 pub(super) fn start(shared: Rc<Shared>, loaded: Loaded) -> Rc<dyn Engine> {
     let (tx, rx) = mpsc::unbounded();
+    let (outgoing, to_send) = mpsc::unbounded();
     let client = Rc::new(Client {
         hub: RefCell::new(new_hub()),
         store: RefCell::new(None),
@@ -42,14 +43,18 @@ pub(super) fn start(shared: Rc<Shared>, loaded: Loaded) -> Rc<dyn Engine> {
         pending: RefCell::new(driver::remembered_pending()),
         attempts: Cell::new(0),
         incoming: tx,
+        outgoing,
+        committing: RefCell::new(None),
         cache: RefCell::new(Cache::default()),
         shared,
         bump_due: Cell::new(None),
+        was_fetching: Cell::new(false),
         stopped: Cell::new(false),
         generation: Cell::new(0),
         connected_at: Cell::new(None),
     });
     spawn_local(driver::run(client.clone(), loaded, rx));
+    spawn_local(driver::send_in_order(client.clone(), to_send));
     connection::watch_the_browser(&client);
     Rc::new(Running(client))
 }

@@ -271,10 +271,9 @@ impl Hub {
     /// their way (a new device's first sync), how many have arrived and how many were listed.
     /// `None` once all have (or the relay said one is unavailable or revoked), and after a
     /// disconnect.
+    /// Cheap: called after every batch of messages, while thousands may be awaited (each
+    /// leaves the set as its content arrives, see [`Hub::arrived`]).
     pub fn fetching(&mut self) -> Option<(usize, usize)> {
-        let docs = &self.docs;
-        self.awaited
-            .retain(|id| docs.get(id).is_none_or(|slot| !slot.has_content()));
         if self.awaited.is_empty() {
             self.listed_new = 0;
             return None;
@@ -287,6 +286,13 @@ impl Hub {
     /// cannot say it is up to date).
     pub fn exchanging(&self, peer: &PeerId) -> bool {
         self.exchanging.contains(peer)
+    }
+
+    /// `id` has content now (it arrived, was loaded, or changed here): no longer awaited.
+    fn arrived(&mut self, id: &DocumentId) {
+        if !self.awaited.is_empty() {
+            self.awaited.remove(id);
+        }
     }
 
     /// Client side: the catalog listed `id`; if this device has nothing of it, it is awaited.
@@ -467,6 +473,9 @@ impl Hub {
     pub fn load(&mut self, id: DocumentId, bytes: &[u8]) -> Result<(), automerge::AutomergeError> {
         let mut doc = Automerge::new();
         doc.load_incremental(bytes)?;
+        if !doc.get_heads().is_empty() {
+            self.arrived(&id);
+        }
         self.docs.insert(id, Slot::Parsed(doc));
         Ok(())
     }
@@ -475,6 +484,9 @@ impl Hub {
     /// were saved), without parsing it: it is parsed the first time it is read or changed.
     /// `heads` must be the heads of `bytes`; the catalog exchange trusts them.
     pub fn load_stored(&mut self, id: DocumentId, bytes: Vec<u8>, heads: Vec<ChangeHash>) {
+        if !heads.is_empty() {
+            self.arrived(&id);
+        }
         self.docs.insert(
             id,
             Slot::Stored {
@@ -646,6 +658,7 @@ impl Hub {
                     Vec::new()
                 },
             });
+            self.arrived(&id);
             let peers: Vec<PeerId> = self.peers.keys().cloned().collect();
             for peer in peers {
                 if !self.may_read(&peer, &id) {
@@ -1255,6 +1268,7 @@ impl Hub {
                 },
             });
             effects.push(Effect::Changed { document: id });
+            self.arrived(&id);
         }
         let changed = self.heads(&id) != before;
         if let Some(owed) = self.owed.as_mut() {
