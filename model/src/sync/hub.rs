@@ -154,7 +154,11 @@ fn whole_document(message: &sync::Message) -> Option<Vec<u8>> {
 /// exchanges its catalog with the relay, without parsing them all.
 #[derive(Debug)]
 enum Slot {
-    Parsed(Automerge),
+    /// In memory, with its heads once asked for (automerge sorts them on every
+    /// `get_heads`, which a document with hundreds of concurrent heads, a task in a sign-up
+    /// storm, paid for several times per message). Cleared whenever the document is lent out
+    /// to change ([`Slot::doc_mut`]).
+    Parsed(Automerge, OnceLock<Vec<ChangeHash>>),
     Stored {
         bytes: Vec<u8>,
         heads: Vec<ChangeHash>,
@@ -164,7 +168,7 @@ enum Slot {
 
 impl Default for Slot {
     fn default() -> Self {
-        Slot::Parsed(Automerge::new())
+        Slot::parsed(Automerge::new())
     }
 }
 
@@ -180,9 +184,13 @@ fn parse(bytes: &[u8]) -> Automerge {
 }
 
 impl Slot {
+    fn parsed(doc: Automerge) -> Self {
+        Slot::Parsed(doc, OnceLock::new())
+    }
+
     fn doc(&self) -> &Automerge {
         match self {
-            Slot::Parsed(doc) => doc,
+            Slot::Parsed(doc, _) => doc,
             Slot::Stored { bytes, parsed, .. } => parsed.get_or_init(|| parse(bytes)),
         }
     }
@@ -190,19 +198,30 @@ impl Slot {
     fn doc_mut(&mut self) -> &mut Automerge {
         if let Slot::Stored { bytes, parsed, .. } = self {
             let doc = parsed.take().unwrap_or_else(|| parse(bytes));
-            *self = Slot::Parsed(doc);
+            *self = Slot::parsed(doc);
         }
         match self {
-            Slot::Parsed(doc) => doc,
+            Slot::Parsed(doc, heads) => {
+                // The caller may change it: its heads are read afresh next time.
+                heads.take();
+                doc
+            }
             // Not reached: a stored slot became parsed just above.
             Slot::Stored { .. } => unreachable!("a stored slot is parsed above"),
+        }
+    }
+
+    /// Keeps `heads` as the in-memory document's, read just now (after the last change).
+    fn remember_heads(&mut self, heads: Vec<ChangeHash>) {
+        if let Slot::Parsed(_, known) = self {
+            *known = OnceLock::from(heads);
         }
     }
 
     /// Its heads, without parsing stored bytes.
     fn heads(&self) -> Vec<ChangeHash> {
         match self {
-            Slot::Parsed(doc) => doc.get_heads(),
+            Slot::Parsed(doc, heads) => heads.get_or_init(|| doc.get_heads()).clone(),
             Slot::Stored { heads, parsed, .. } => parsed
                 .get()
                 .map_or_else(|| heads.clone(), Automerge::get_heads),
@@ -211,7 +230,7 @@ impl Slot {
 
     fn has_content(&self) -> bool {
         match self {
-            Slot::Parsed(doc) => !doc.get_heads().is_empty(),
+            Slot::Parsed(doc, heads) => !heads.get_or_init(|| doc.get_heads()).is_empty(),
             Slot::Stored { heads, parsed, .. } => match parsed.get() {
                 Some(doc) => !doc.get_heads().is_empty(),
                 None => !heads.is_empty(),
@@ -433,9 +452,9 @@ impl Hub {
     /// Whether `peer` may read `id` under the read policy (a document with no content yet is
     /// readable: there is nothing in it to guard).
     pub fn may_read(&self, peer: &PeerId, id: &DocumentId) -> bool {
-        match (&self.read_policy, self.docs.get(id).map(Slot::doc)) {
+        match (&self.read_policy, self.docs.get(id)) {
             (None, _) => true,
-            (Some(policy), Some(doc)) => doc.get_heads().is_empty() || policy(peer, id, doc),
+            (Some(policy), Some(slot)) => !slot.has_content() || policy(peer, id, slot.doc()),
             (Some(_), None) => true,
         }
     }
@@ -476,7 +495,7 @@ impl Hub {
         if !doc.get_heads().is_empty() {
             self.arrived(&id);
         }
-        self.docs.insert(id, Slot::Parsed(doc));
+        self.docs.insert(id, Slot::parsed(doc));
         Ok(())
     }
 
@@ -505,7 +524,7 @@ impl Hub {
     /// Whether the document is held in memory already (not only as stored bytes).
     pub fn is_parsed(&self, id: &DocumentId) -> bool {
         match self.docs.get(id) {
-            Some(Slot::Parsed(_)) => true,
+            Some(Slot::Parsed(..)) => true,
             Some(Slot::Stored { parsed, .. }) => parsed.get().is_some(),
             None => false,
         }
@@ -551,7 +570,7 @@ impl Hub {
     ) -> Result<Vec<PeerId>, automerge::AutomergeError> {
         let mut doc = Automerge::new();
         doc.load_incremental(stored)?;
-        self.docs.insert(id, Slot::Parsed(doc));
+        self.docs.insert(id, Slot::parsed(doc));
         let affected = self
             .peers
             .iter_mut()
@@ -1233,13 +1252,14 @@ impl Hub {
             incremental_saves,
             ..
         } = self;
-        let doc = docs.entry(id).or_default().doc_mut();
+        let slot = docs.entry(id).or_default();
+        let before = slot.heads();
+        let doc = slot.doc_mut();
         let state = peers
             .get_mut(from)
             .ok_or_else(|| SyncError::UnknownPeer(from.clone()))?
             .entry(id)
             .or_default();
-        let before = doc.get_heads();
         // Batching defers the reply to the end of the burst. automerge takes a message without
         // changes whose heads equal ours as proof that the peer knows we have them and records
         // our heads as sent; but while a reply is owed, the peer has not been told yet (it
@@ -1258,7 +1278,9 @@ impl Hub {
         if let Some(sent) = sent {
             state.last_sent_heads = sent;
         }
-        if doc.get_heads() != before {
+        let after = doc.get_heads();
+        let changed = after != before;
+        if changed {
             effects.push(Effect::Persist {
                 document: id,
                 bytes: if *incremental_saves {
@@ -1268,9 +1290,11 @@ impl Hub {
                 },
             });
             effects.push(Effect::Changed { document: id });
+        }
+        slot.remember_heads(after);
+        if changed {
             self.arrived(&id);
         }
-        let changed = self.heads(&id) != before;
         if let Some(owed) = self.owed.as_mut() {
             // Batching: the sender is owed a reply; everyone else only if something changed.
             owed.replies.insert((from.clone(), id));
