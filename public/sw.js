@@ -55,10 +55,31 @@ async function keepsAreas() {
   return false;
 }
 
-/** Puts every area's code in `cache`, and the marker that says so. */
+/** Puts every area's code in `cache`, and the marker that says so. Only what the cache lacks
+ * is fetched: a file already kept is never replaced. (Chrome writes a batch's entries one by
+ * one as their bodies arrive, deleting the old entry first; a second keep running when the
+ * network went away left a browser test's cache without 27 of its area files, kept a moment
+ * before.) */
 async function keepAreas(cache) {
-  await cache.addAll(AREAS.map((url) => new Request(url, { cache: "default" })));
+  const kept = await Promise.all(AREAS.map((url) => cache.match(url)));
+  const missing = AREAS.filter((_, i) => !kept[i]);
+  if (missing.length > 0) await cache.addAll(missing.map((url) => new Request(url, { cache: "default" })));
   await cache.put(KEEPS_AREAS, new Response("1"));
+}
+
+// The keep in progress: the pages' "keep-areas" messages (every signed-in start sends one, and
+// a login reloads the page) share it instead of running side by side.
+let keeping = null;
+
+/** Keeps every area's code in this version's cache unless it does already; one at a time. */
+function keepAreasOnce() {
+  keeping ??= (async () => {
+    const cache = await caches.open(CACHE);
+    if (!(await cache.match(KEEPS_AREAS))) await keepAreas(cache);
+  })().finally(() => {
+    keeping = null;
+  });
+  return keeping;
 }
 
 self.addEventListener("activate", (event) => {
@@ -85,14 +106,7 @@ self.addEventListener("message", (event) => {
   if (event.data === "claim") event.waitUntil(self.clients.claim());
   // A signed-in page (at every start): keep every area's code, for offline use, unless this
   // version's cache already does.
-  if (event.data === "keep-areas") {
-    event.waitUntil(
-      (async () => {
-        const cache = await caches.open(CACHE);
-        if (!(await cache.match(KEEPS_AREAS))) await keepAreas(cache);
-      })(),
-    );
-  }
+  if (event.data === "keep-areas") event.waitUntil(keepAreasOnce());
 });
 
 self.addEventListener("fetch", (event) => {
@@ -132,8 +146,7 @@ async function navigation(request, path) {
 
 async function cacheFirst(request, path) {
   // A file whose name carries its content's hash is the same in any version's cache: one kept
-  // by another cache of this origin serves as well as the network would. (A browser test saw
-  // an area's code, kept, and still missing from this version's cache with the relay down.)
+  // by another cache of this origin serves as well as the network would.
   const cached =
     (await caches.match(path, { cacheName: CACHE })) || (HASHED.test(path) ? await caches.match(path) : undefined);
   if (cached) return cached;
