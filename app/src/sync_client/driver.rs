@@ -473,20 +473,12 @@ pub(super) fn update_status(client: &Rc<Client>) {
     // Below this many, a first sync is over too soon for a count to help.
     const COUNTED: usize = 50;
     let fetching = client.hub.borrow_mut().fetching();
-    // Until the catalog exchange is over, the device does not know yet whether it is up to
-    // date: "all saved" then would be said, and announced, only to be taken back when the
-    // catalog lists documents to fetch. With nothing of its own waiting, the line stays empty
-    // meanwhile (one announcement per connection, not two: the exchange takes a round trip).
-    let exchanging = relay
-        .as_ref()
-        .is_some_and(|relay| client.hub.borrow().exchanging(relay));
     let status = match (relay.is_some(), pending_count, fetching) {
         (false, 0, _) => SyncStatus::Idle,
         (false, n, _) => SyncStatus::Pending(n),
         (true, _, Some((arrived, listed))) if listed >= COUNTED => {
             SyncStatus::Fetching(arrived, listed)
         }
-        (true, 0, None) if exchanging => SyncStatus::Idle,
         (true, 0, None) => SyncStatus::AllSaved,
         (true, _, _) => SyncStatus::Syncing,
     };

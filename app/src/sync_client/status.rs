@@ -7,8 +7,7 @@ use leptos::prelude::*;
 /// indicator's to say ([`crate::connectivity`]), not this line's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SyncStatus {
-    /// Nothing waits, and whether all is saved is not known: not connected, or connected and
-    /// the catalog exchange not over yet. Nothing to say.
+    /// Not connected, and nothing waits: nothing to say.
     Idle,
     /// Not connected, or connected and not yet acknowledged: this many documents have changes
     /// the relay has not confirmed.
