@@ -873,37 +873,3 @@ fn a_document_that_arrives_whole_is_persisted_as_it_arrived() {
         "a change after arrival is saved from the hub"
     );
 }
-
-/// A device is exchanging catalogs with the relay from connecting until the relay's last
-/// catalog answer, through every round (digest, fingerprints); then it knows what it lacks.
-#[test]
-fn the_catalog_exchange_is_over_after_its_last_round() {
-    let (docs, mut relay, mut client, _) = synced_pair(3);
-    let relay_id = relay.me().clone();
-    assert!(!client.exchanging(&relay_id), "over after the first sync");
-    // Reconnect with one document changed at the relay meanwhile: digest, then fingerprints.
-    client.disconnect(&relay_id);
-    relay.disconnect(client.me());
-    put(&mut relay, docs[0], "changed");
-    relay.connect(client.me().clone());
-    let mut to_relay = sends(client.connect(relay_id.clone()));
-    assert!(client.exchanging(&relay_id), "exchanging from connecting");
-    let mut rounds = 0;
-    while let Some(m) = to_relay.pop_front() {
-        for reply in sends(relay.receive(client.me(), m).unwrap()) {
-            let is_catalog = matches!(reply, Message::Catalog { .. });
-            let next = sends(client.receive(&relay_id, reply).unwrap());
-            if is_catalog {
-                rounds += 1;
-                let asks = next
-                    .iter()
-                    .any(|m| matches!(m, Message::CatalogRequest { .. }));
-                assert_eq!(client.exchanging(&relay_id), asks, "round {rounds}");
-            }
-            to_relay.extend(next);
-        }
-    }
-    assert!(rounds >= 2, "digest and fingerprints: {rounds} rounds");
-    assert!(!client.exchanging(&relay_id));
-    assert_eq!(client.heads(&docs[0]), relay.heads(&docs[0]));
-}

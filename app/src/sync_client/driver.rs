@@ -6,9 +6,8 @@
 //! [`Hub`]: samskab_model::sync::Hub
 
 use std::collections::BTreeSet;
-use std::rc::Rc;
-
 use std::future::Future;
+use std::rc::Rc;
 
 use futures::StreamExt;
 use futures::channel::mpsc;

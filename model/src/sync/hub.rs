@@ -128,8 +128,6 @@ pub struct Hub {
     /// many it listed so (see [`Hub::fetching`]).
     awaited: HashSet<DocumentId>,
     listed_new: usize,
-    /// Client side: peers whose catalog exchange is still going on (see [`Hub::exchanging`]).
-    exchanging: HashSet<PeerId>,
     /// Whether [`Effect::Persist`] carries the change's bytes (see [`Hub::set_whole_saves`]).
     incremental_saves: bool,
 }
@@ -273,7 +271,6 @@ impl Hub {
             checked: HashSet::new(),
             awaited: HashSet::new(),
             listed_new: 0,
-            exchanging: HashSet::new(),
             incremental_saves: true,
         }
     }
@@ -298,14 +295,6 @@ impl Hub {
             return None;
         }
         Some((self.listed_new - self.awaited.len(), self.listed_new))
-    }
-
-    /// Client side: whether the catalog exchange with `peer` since connecting is still going
-    /// on (until then this device does not know what the relay holds that it lacks). Not yet
-    /// used by the app: its status line waited for it for one run, and in 1 of 22 runs of a
-    /// browser test it never came (see the stop-25 note).
-    pub fn exchanging(&self, peer: &PeerId) -> bool {
-        self.exchanging.contains(peer)
     }
 
     /// `id` has content now (it arrived, was loaded, or changed here): no longer awaited.
@@ -602,7 +591,6 @@ impl Hub {
         self.peers.insert(peer.clone(), BTreeMap::new());
         let mut effects = Vec::new();
         if self.role == Role::Client {
-            self.exchanging.insert(peer.clone());
             // A device that holds documents sends only their digest first (see
             // `docs/protocol.md`, Catalog); an empty one asks for the whole list at once.
             let have = self.catalog();
@@ -626,7 +614,6 @@ impl Hub {
         self.parked.remove(peer);
         self.awaited.clear();
         self.listed_new = 0;
-        self.exchanging.remove(peer);
     }
 
     /// The digest of every document with content at its heads.
@@ -761,21 +748,13 @@ impl Hub {
                 ..
             } if self.role == Role::Client => {
                 self.check_sender(from, &sender_id)?;
-                let effects = match (digest, unknown) {
+                Ok(match (digest, unknown) {
                     (Some(digest), None) if documents.is_empty() => {
                         self.follow_digest(from, &digest)
                     }
                     (_, Some(unknown)) => self.follow_fingerprints(from, &documents, &unknown),
                     _ => self.follow_catalog(from, &documents),
-                };
-                // The exchange goes on while this side asks another round.
-                let asks = effects
-                    .iter()
-                    .any(|e| matches!(e, Effect::Send(Message::CatalogRequest { .. })));
-                if !asks {
-                    self.exchanging.remove(from);
-                }
-                Ok(effects)
+                })
             }
             Message::ChangeRefused {
                 sender_id,
