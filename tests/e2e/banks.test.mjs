@@ -45,9 +45,12 @@ async function open(email) {
 
 const cards = (page) => page.getByTestId("task-list").getByRole("listitem");
 
-/** Creates and publishes a task through Koordinering's form, as Bo would. */
+/** Creates and publishes a task through Koordinering's form, as Bo would: from the task
+ * list, within the app. */
 async function createTask(page, title, date) {
-  await page.goto(`${relay.url}/opgaver/ny`);
+  await page.getByRole("navigation").getByRole("link", { name: "Opgaver" }).click();
+  await page.getByRole("link", { name: /Opret og styr opgaver/ }).click();
+  await page.getByRole("link", { name: "Opret opgave" }).click();
   await page.getByRole("heading", { name: "Opret opgave" }).waitFor();
   await page.getByLabel("Titel").fill(title);
   await page.getByLabel("Beskrivelse").fill("Hjælp til banken af opgaver.");

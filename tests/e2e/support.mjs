@@ -6,7 +6,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after } from "node:test";
+import { after, afterEach } from "node:test";
 import { chromium } from "playwright-core";
 
 const SERVER_BIN = required("SAMSKAB_SERVER_BIN");
@@ -46,6 +46,37 @@ if (underTest) after(async () => {
   for (const relay of running.relays) await relay.stop().catch(() => {});
   for (const sink of running.sinks) await sink.stop().catch(() => {});
 });
+// A test that failed prints what every open page was doing: where it is, how far it started
+// (the app's `performance.mark`s), its status line, its first words and its last console lines.
+if (underTest) afterEach(async (t) => {
+  if (t.passed !== false) return;
+  for (const device of running.devices) {
+    for (const page of device.context.pages()) {
+      if (page.url() === "about:blank") continue;
+      console.log(`--- ${t.name}: page ${page.url()}\n${await pageDiagnosis(page)}`);
+    }
+    console.log(`--- the device's console (last 40 lines):\n${device.log.slice(-40).join("\n")}`);
+  }
+});
+
+/** What `afterEach` prints of a page, as text; never throws. */
+async function pageDiagnosis(page) {
+  const state = await page
+    .evaluate(() => ({
+      marks: performance
+        .getEntriesByType("mark")
+        .map((m) => `${m.name}@${Math.round(m.startTime)}`)
+        .join(" "),
+      now: Math.round(performance.now()),
+      status: document.querySelector('[data-testid="sync-status"]')?.dataset.state ?? null,
+      statusText: document.querySelector('[data-testid="sync-text"]')?.textContent ?? null,
+      connection: document.querySelector('[data-testid="connection"]')?.dataset.state ?? null,
+      controlled: navigator.serviceWorker?.controller !== null,
+      main: (document.querySelector("main")?.innerText ?? "").slice(0, 300),
+    }))
+    .catch((e) => `(not readable: ${e.message})`);
+  return JSON.stringify(state, null, 1);
+}
 
 /** The relay process on 127.0.0.1:port, resolved once /healthz answers. */
 export class Relay {
@@ -128,8 +159,21 @@ export async function launchDevice({ timezoneId, serviceWorkers } = {}) {
       "--disable-sync",
     ],
   });
+  // The pages' console and uncaught errors, the last 200 lines, for `pageDiagnosis`.
+  const log = [];
+  const keep = (line) => {
+    log.push(line);
+    if (log.length > 200) log.shift();
+  };
+  const watch = (page) => {
+    page.on("console", (m) => keep(`${new Date().toISOString()} ${m.type()}: ${m.text()}`));
+    page.on("pageerror", (e) => keep(`${new Date().toISOString()} pageerror: ${e.message}`));
+  };
+  context.pages().forEach(watch);
+  context.on("page", watch);
   const device = {
     context,
+    log,
     close: async () => {
       running.devices.delete(device);
       await context.close();
