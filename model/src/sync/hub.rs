@@ -104,8 +104,9 @@ pub struct Parked {
     pub needs: Vec<ChangeHash>,
 }
 
-/// Whether a peer may read a document (the relay's authorization; a client allows all).
-pub type ReadPolicy = Box<dyn Fn(&PeerId, &DocumentId, &Automerge) -> bool + Send>;
+/// Whether a peer may read a document (the relay's authorization; a client allows all), given
+/// the document and its heads (known to the hub: the policy need not sort them again).
+pub type ReadPolicy = Box<dyn Fn(&PeerId, &DocumentId, &Automerge, &[ChangeHash]) -> bool + Send>;
 
 /// Documents and their sync states with every connected peer.
 pub struct Hub {
@@ -218,11 +219,17 @@ impl Slot {
 
     /// Its heads, without parsing stored bytes.
     fn heads(&self) -> Vec<ChangeHash> {
+        self.heads_ref().into_owned()
+    }
+
+    /// Its heads, borrowed where they are known already.
+    fn heads_ref(&self) -> std::borrow::Cow<'_, [ChangeHash]> {
         match self {
-            Slot::Parsed(doc, heads) => heads.get_or_init(|| doc.get_heads()).clone(),
-            Slot::Stored { heads, parsed, .. } => parsed
-                .get()
-                .map_or_else(|| heads.clone(), Automerge::get_heads),
+            Slot::Parsed(doc, heads) => heads.get_or_init(|| doc.get_heads()).into(),
+            Slot::Stored { heads, parsed, .. } => match parsed.get() {
+                Some(doc) => doc.get_heads().into(),
+                None => heads.into(),
+            },
         }
     }
 
@@ -444,7 +451,9 @@ impl Hub {
     pub fn may_read(&self, peer: &PeerId, id: &DocumentId) -> bool {
         match (&self.read_policy, self.docs.get(id)) {
             (None, _) => true,
-            (Some(policy), Some(slot)) => !slot.has_content() || policy(peer, id, slot.doc()),
+            (Some(policy), Some(slot)) => {
+                !slot.has_content() || policy(peer, id, slot.doc(), &slot.heads_ref())
+            }
             (Some(_), None) => true,
         }
     }

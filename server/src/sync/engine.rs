@@ -95,11 +95,12 @@ impl Engine {
         hub.set_batching(true);
         let readers: Arc<Readers> = Arc::default();
         let policy = readers.clone();
-        hub.set_read_policy(Box::new(move |peer, id, doc| {
-            let Some(who) = lock(&policy.clients).get(peer).map(|c| c.principal.clone()) else {
-                return false;
-            };
-            policy.may_read(&who, id, doc)
+        hub.set_read_policy(Box::new(move |peer, id, doc, heads| {
+            // The locks in `Readers`' order: clients, then views, then facts.
+            let clients = lock(&policy.clients);
+            clients
+                .get(peer)
+                .is_some_and(|c| policy.may_read_at(&c.principal, id, doc, heads))
         }));
         let docs = store.load_all()?;
         let count = docs.len();

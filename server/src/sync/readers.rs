@@ -30,14 +30,27 @@ pub(super) struct Readers {
 }
 
 impl Readers {
+    /// The document's read view, read afresh only when its heads changed.
     pub(super) fn view(&self, id: &DocumentId, doc: &Automerge) -> Option<ReadView> {
+        self.with_view(id, doc, &doc.get_heads(), |view| view.cloned())
+    }
+
+    /// `f` of the document's read view at `heads` (its current heads), under the cache's lock:
+    /// the hub knows the heads already and asks for every peer, so neither the heads are
+    /// sorted nor the view copied for each ask.
+    fn with_view<R>(
+        &self,
+        id: &DocumentId,
+        doc: &Automerge,
+        heads: &[ChangeHash],
+        f: impl FnOnce(Option<&ReadView>) -> R,
+    ) -> R {
         let mut views = lock(&self.views);
-        let heads = doc.get_heads();
         let entry = views.entry(*id).or_insert_with(|| (Vec::new(), None));
         if entry.0 != heads {
-            *entry = (heads, authz::read_view(doc));
+            *entry = (heads.to_vec(), authz::read_view(doc));
         }
-        entry.1.clone()
+        f(entry.1.as_ref())
     }
 
     /// Indexes what document `id` makes true and what its readers depend on, as it is now:
@@ -64,10 +77,19 @@ impl Readers {
     }
 
     pub(super) fn may_read(&self, who: &Principal, id: &DocumentId, doc: &Automerge) -> bool {
-        let Some(view) = self.view(id, doc) else {
-            return false;
-        };
-        let facts = lock(&self.facts);
-        authz::may_read(who, &view, &*facts)
+        self.may_read_at(who, id, doc, &doc.get_heads())
+    }
+
+    /// [`Readers::may_read`] for a document whose heads the caller knows.
+    pub(super) fn may_read_at(
+        &self,
+        who: &Principal,
+        id: &DocumentId,
+        doc: &Automerge,
+        heads: &[ChangeHash],
+    ) -> bool {
+        self.with_view(id, doc, heads, |view| {
+            view.is_some_and(|view| authz::may_read(who, view, &*lock(&self.facts)))
+        })
     }
 }
