@@ -80,15 +80,21 @@ if (profileSource) {
   await cp(profileSource, data, { recursive: true });
   const relay = await new Relay({ port: await freePort(), data }).start();
   const { context, close } = await launchDevice();
-  await signIn(context, relay.url, "carla@demo.samskab.dk");
   const page = await context.newPage();
   try {
     // The sync benchmark wrote how many profiles consent to staff.
     const expected = Number(await readFile(join(data, "bench-staff-profiles"), "utf8"));
     // "7.461 frivillige fundet" (before counts were written the Danish way: "7461").
     const found = new RegExp(`^(${danish(expected)}|${expected}) frivillige fundet`);
-    const t = Date.now();
+    // Carla, on a new device, opens CV-banken, is asked to log in, and does: the clock starts
+    // when she presses "Log ind" (the page asking her was already there, as it is for her),
+    // and a second clock from opening the address says what the login page itself cost.
+    const opened = Date.now();
     await page.goto(`${relay.url}/cv-banken`);
+    await page.getByLabel("E-mail").fill("carla@demo.samskab.dk");
+    await page.getByLabel("Adgangskode").fill("samskab-demo");
+    const t = Date.now();
+    await page.getByRole("main").getByRole("button", { name: "Log ind" }).click();
     // What the status line says meanwhile ("Henter 2.300 af 7.461 …"), sampled.
     const progress = [];
     let sampling = true;
@@ -104,13 +110,14 @@ if (profileSource) {
     sampling = false;
     await sampler;
     const took = Date.now() - t;
+    const sinceOpened = Date.now() - opened;
     // The Rust client's time over the same relay data, from the sync benchmark (a fully
     // optimised relay; this one is the release build).
     const rust = Number(await readFile(join(data, "bench-staff-sync-ms"), "utf8").catch(() => NaN));
     const against = Number.isFinite(rust)
       ? `, ${(took / rust).toFixed(1)} times the Rust client's ${ms(rust)} (budget 2 times: ${took <= 2 * rust ? "met" : "NOT met"})`
       : "";
-    console.log(`new staff browser device, CV bank from empty to all ${expected} profiles stored and searchable: ${ms(took)}${against} (release relay)`);
+    console.log(`new staff browser device, CV bank from empty to all ${expected} profiles stored and searchable: ${ms(took)} from pressing "Log ind"${against} (release relay); ${ms(sinceOpened)} from opening the address, the login page included`);
     const counts = progress.filter((p) => p.startsWith("Henter"));
     console.log(`  progress shown while fetching: ${counts.length} different counts${counts.length ? `, from "${counts[0]}" to "${counts[counts.length - 1]}"` : ""}`);
     await relay.stop();

@@ -154,6 +154,14 @@ pub fn use_sync() -> SyncClient {
 /// meanwhile, if this device does not have its chunk yet). A chunk that cannot be fetched is
 /// tried again when the network is back; the lists show the index rows meanwhile.
 async fn boot(shared: Rc<Shared>) {
+    // The engine's chunk is fetched and compiled while IndexedDB is opened and read, rather
+    // than after: a new device spent half a second opening an empty database before it asked
+    // for the chunk. The list renders from the index meanwhile; `engine::start` below waits
+    // for this same load (or, if it failed, tries again).
+    #[cfg(feature = "split")]
+    spawn_local(async {
+        let _ = engine::preload().await;
+    });
     let loaded = match Store::open().await {
         Ok(store) => match load(&shared, &store).await {
             Ok((documents, index_current)) => Loaded {
