@@ -937,3 +937,50 @@ fn a_document_that_arrives_whole_is_persisted_as_it_arrived() {
         "a change after arrival is saved from the hub"
     );
 }
+
+/// Whether `m` is the client's third catalog round: documents it holds that the relay did not
+/// know at their heads, sent with their heads for the relay to check.
+fn is_check_of(m: &Message, doc: &DocumentId) -> bool {
+    matches!(m, Message::CatalogRequest { have, fingerprints: Some(_), .. }
+        if have.iter().any(|e| e.document_id == *doc))
+}
+
+#[test]
+fn a_check_cut_short_by_a_disconnection_is_asked_again_at_the_next_connection() {
+    // The relay holds one document; the device made another while offline, which the relay
+    // does not know: the device asks the relay to check it before syncing it.
+    let (_, mut relay, mut client, _) = synced_pair(1);
+    relay.disconnect(client.me());
+    client.disconnect(&relay_id());
+    let made_here = DocumentId::from_bytes([77; 16]);
+    put(&mut client, made_here, "offline");
+
+    let exchange_until_check = |relay: &mut Hub, client: &mut Hub| {
+        relay.connect(client.me().clone());
+        let mut next: Vec<Message> = sends(client.connect(relay_id())).into();
+        for _ in 0..4 {
+            if next.iter().any(|m| is_check_of(m, &made_here)) {
+                return next;
+            }
+            assert!(
+                !next.iter().any(|m| m.document_id() == Some(made_here)),
+                "the document was synced before it was checked: {next:?}"
+            );
+            next = round_trip(relay, client, next);
+        }
+        panic!("no check was asked for: {next:?}");
+    };
+    // The check is on its way when the connection drops: it never arrives.
+    exchange_until_check(&mut relay, &mut client);
+    relay.disconnect(client.me());
+    client.disconnect(&relay_id());
+    // The next connection asks for it again rather than taking it as done.
+    let check = exchange_until_check(&mut relay, &mut client);
+    // And once it is answered, the document syncs.
+    pump(
+        &mut relay,
+        &mut client,
+        check.into_iter().map(Effect::Send).collect(),
+    );
+    assert_eq!(relay.heads(&made_here), client.heads(&made_here));
+}

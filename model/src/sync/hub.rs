@@ -623,6 +623,9 @@ impl Hub {
         self.parked.remove(peer);
         self.awaited.clear();
         self.listed_new = 0;
+        // A check asked for on this connection may never have arrived: the next connection
+        // asks again rather than take the documents as checked.
+        self.checked.clear();
     }
 
     /// The digest of every document with content at its heads.
