@@ -390,6 +390,8 @@ pub(super) async fn commit<E>(
 ) -> Result<(), CommitError<E>> {
     let (result, effects) = client.hub.borrow_mut().change(id, change);
     result.map_err(CommitError::Change)?;
+    // The socket the offers below are made for.
+    let generation = client.generation.get();
     client.pending.borrow_mut().insert(id);
     // Save first, and report a failed save to the caller rather than only to the log.
     let saved = saved(client, id, None);
@@ -400,9 +402,11 @@ pub(super) async fn commit<E>(
             CommitError::Storage(e)
         })?;
     }
+    // Made for a socket that closed while IndexedDB saved, they would go out on the next one
+    // as if part of its sync; that connection's catalog exchange offers the change instead.
     let sends: Vec<Effect> = effects
         .into_iter()
-        .filter(|e| matches!(e, Effect::Send(_)))
+        .filter(|e| matches!(e, Effect::Send(_)) && client.generation.get() == generation)
         .collect();
     apply(client, sends).await;
     client.shared.view.version.update(|v| *v += 1);
