@@ -665,10 +665,18 @@ impl Engine {
         self.drop_peer(peer);
     }
 
-    /// Forgets a peer's connection: its sync states, parked changes and outbox (which ends the
-    /// connection's writer), and records when the device was last heard from.
+    /// Forgets a peer's connection: its sync states, parked changes, held messages and outbox
+    /// (which ends the connection's writer), and records when the device was last heard from.
+    /// Held messages go too: they were made for this connection's sync states, and a device
+    /// reconnecting under the same peer id before the hold is flushed must not get them on
+    /// its new connection (nothing read, nothing to audit).
     pub(super) fn drop_peer(&mut self, peer: &PeerId) {
         self.hub.disconnect(peer);
+        self.held.retain(|(m, _)| m.target_id() != Some(peer));
+        self.holding_for.remove(peer);
+        if self.held.is_empty() {
+            self.held_since = None;
+        }
         self.outboxes.remove(peer);
         self.connections.remove(peer);
         let client = lock(&self.readers.clients).remove(peer);
