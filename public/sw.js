@@ -56,15 +56,31 @@ async function keepsAreas() {
 }
 
 /** Puts every area's code in `cache`, and the marker that says so. Only what the cache lacks
- * is fetched: a file already kept is never replaced. (Chrome writes a batch's entries one by
- * one as their bodies arrive, deleting the old entry first; a second keep running when the
- * network went away left a browser test's cache without 27 of its area files, kept a moment
- * before.) */
+ * is fetched, and each file is written only once its whole body has arrived, and only if the
+ * cache still lacks it: a file already kept is never replaced or put at risk. (Chrome deletes
+ * an entry before it writes the new one as the body streams in; when the network went away
+ * in the middle, `cache.addAll` of the areas left a browser test's cache without 26 or 27 of
+ * its area files, kept a moment before by the pages' own requests.) A keep cut short keeps
+ * what had arrived; the next one fetches the rest. */
 async function keepAreas(cache) {
-  const kept = await Promise.all(AREAS.map((url) => cache.match(url)));
-  const missing = AREAS.filter((_, i) => !kept[i]);
-  if (missing.length > 0) await cache.addAll(missing.map((url) => new Request(url, { cache: "default" })));
+  await Promise.all(AREAS.map((url) => keepFile(cache, url)));
   await cache.put(KEEPS_AREAS, new Response("1"));
+}
+
+/** Fetches `url` into `cache` unless it is there, writing it only once it has arrived whole. */
+async function keepFile(cache, url) {
+  if (await cache.match(url)) return;
+  const response = await fetch(new Request(url, { cache: "default" }));
+  if (!response.ok) throw new Error(`${url}: ${response.status}`);
+  await whole(response);
+  if (await cache.match(url)) return;
+  await cache.put(url, response);
+}
+
+/** Resolves once `response`'s whole body has arrived (a clone is read to the end; the
+ * response keeps its own copy), so that writing it to a cache cannot fail half-way. */
+async function whole(response) {
+  await response.clone().arrayBuffer();
 }
 
 // The keep in progress: the pages' "keep-areas" messages (every signed-in start sends one, and
@@ -152,8 +168,12 @@ async function cacheFirst(request, path) {
   if (cached) return cached;
   const response = await fetch(request);
   if (response.ok) {
+    // Written only once it has arrived whole, and only if no keep wrote it meanwhile (see
+    // `keepAreas`).
+    const copy = response.clone();
+    await whole(copy);
     const cache = await caches.open(CACHE);
-    await cache.put(path, response.clone());
+    if (!(await cache.match(path))) await cache.put(path, copy);
   }
   return response;
 }
