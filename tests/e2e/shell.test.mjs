@@ -239,7 +239,7 @@ test("without the sync engine's code the task list still opens from the device, 
     // The list is the device's own, read from its index without the engine.
     await p.getByRole("heading", { level: 1, name: "Opgaver" }).waitFor();
     await p.getByRole("link", { name: titles[0] }).first().waitFor();
-    // The engine is asked for while the documents are read, and refused.
+    // The engine is asked for once the documents are read (after the list showed) and refused.
     await refused;
     assert.notEqual(
       await p.locator('[data-testid="sync-status"]').getAttribute("data-state"),

@@ -5,9 +5,10 @@
 //! model's sync [`Hub`](samskab_model::sync::Hub), the socket, the typed reads and writes of
 //! every kind) is only called through the [`Engine`] trait object made by [`start`]. With the
 //! `split` feature, `start` is a split point: the split tool moves it, and every function only
-//! it reaches, out of the main wasm into a chunk of its own (`engine`), fetched while the main
-//! module reads the index rows and the documents from IndexedDB itself (the shell and the
-//! task list render from the rows meanwhile). A visitor without an account never fetches it. Calls through the trait
+//! it reaches, out of the main wasm into a chunk of its own (`engine`), fetched once the main
+//! module has read the index rows and the documents from IndexedDB itself (the shell and the
+//! task list render from the rows first), or, on a device's first start for its person,
+//! while it reads them (`preload`). A visitor without an account never fetches it. Calls through the trait
 //! are indirect, so the pages' typed wrappers (`documents`) pull none of that code back into
 //! the main module: they hand the engine a kind's word and closures over plain values
 //! (`dyn Any`), and the engine hydrates and reconciles through [`Ops`], the kind's code
@@ -102,7 +103,7 @@ pub struct Loaded {
 
 /// Starts the engine for `shared`'s signed-in person: hands it the loaded documents, then it
 /// connects. With the `split` feature this fetches the engine's chunk first (unless
-/// [`preload`] has), and fails if it cannot (offline before the service worker kept it).
+/// `preload` has), and fails if it cannot (offline before the service worker kept it).
 /// `preload` fetches and instantiates the chunk without starting anything; a failed preload is
 /// not remembered, so `start` tries again.
 #[cfg_attr(
