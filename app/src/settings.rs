@@ -50,21 +50,3 @@ pub fn set_coordinated_org(org: Option<&samskab_model::OrganisationId>) {
         None => LocalStorage::delete(ORG_KEY),
     }
 }
-
-/// The localStorage key of the person whose documents this device has opened its store for
-/// (see [`has_stored`]).
-pub const STORED_FOR_KEY: &str = "samskab.stored-for";
-
-/// Whether this device has opened its document store for `person` before: a start that
-/// reads the lists from IndexedDB, rather than a first sync. Only a hint for when to fetch
-/// the sync engine's code (a wrong answer costs time, nothing else).
-pub fn has_stored(person: &samskab_model::PersonId) -> bool {
-    LocalStorage::get::<String>(STORED_FOR_KEY).is_ok_and(|p| p == person.as_str())
-}
-
-/// Remembers that the store was opened for `person`; deleted at logout with the store.
-pub fn set_stored(person: &samskab_model::PersonId) {
-    if !has_stored(person) {
-        let _ = LocalStorage::set(STORED_FOR_KEY, person.as_str());
-    }
-}

@@ -28,7 +28,6 @@ pub async fn sign_out(session: Session, sync: Option<SyncClient>) {
         sync_client::PENDING_KEY,
         settings::PERSON_KEY,
         settings::ORG_KEY,
-        settings::STORED_FOR_KEY,
         organisations::KEY,
         roster_contacts::KEY,
     ] {

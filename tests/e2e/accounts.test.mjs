@@ -79,9 +79,6 @@ test("logging out leaves none of the user's data on the device", async () => {
     dbs: (await indexedDB.databases()).map((d) => d.name),
   }));
   assert.ok(before.keys.includes("samskab.user"));
-  // Whose documents the store holds (a hint for when to fetch the sync engine's code): a
-  // person's id, so it goes too.
-  assert.ok(before.keys.includes("samskab.stored-for"));
   assert.ok(before.dbs.includes("samskab"));
 
   await page.getByTestId("logout").click();

@@ -5,10 +5,9 @@
 //! model's sync [`Hub`](samskab_model::sync::Hub), the socket, the typed reads and writes of
 //! every kind) is only called through the [`Engine`] trait object made by [`start`]. With the
 //! `split` feature, `start` is a split point: the split tool moves it, and every function only
-//! it reaches, out of the main wasm into a chunk of its own (`engine`), fetched once the main
-//! module has read the index rows and the documents from IndexedDB itself (the shell and the
-//! task list render from the rows first), or, on a device's first start for its person,
-//! while it reads them (`preload`). A visitor without an account never fetches it. Calls through the trait
+//! it reaches, out of the main wasm into a chunk of its own (`engine`), fetched once the shell
+//! and the task list have rendered from the index rows (which the main module reads from
+//! IndexedDB itself). A visitor without an account never fetches it. Calls through the trait
 //! are indirect, so the pages' typed wrappers (`documents`) pull none of that code back into
 //! the main module: they hand the engine a kind's word and closures over plain values
 //! (`dyn Any`), and the engine hydrates and reconciles through [`Ops`], the kind's code
@@ -102,18 +101,11 @@ pub struct Loaded {
 }
 
 /// Starts the engine for `shared`'s signed-in person: hands it the loaded documents, then it
-/// connects. With the `split` feature this fetches the engine's chunk first (unless
-/// `preload` has), and fails if it cannot (offline before the service worker kept it).
-/// `preload` fetches and instantiates the chunk without starting anything; a failed preload is
-/// not remembered, so `start` tries again.
+/// connects. With the `split` feature this fetches the engine's chunk first, and fails if it
+/// cannot (offline before the service worker kept it).
 #[cfg_attr(
     feature = "split",
-    leptos::wasm_split::wasm_split(
-        engine,
-        preload(preload),
-        wasm_split_path = ::leptos::wasm_split,
-        fallible
-    )
+    leptos::wasm_split::wasm_split(engine, wasm_split_path = ::leptos::wasm_split, fallible)
 )]
 pub fn start(shared: Rc<Shared>, loaded: Loaded) -> Result<Rc<dyn Engine>, ChunkMissing> {
     Ok(super::running::start(shared, loaded))

@@ -154,20 +154,6 @@ pub fn use_sync() -> SyncClient {
 /// meanwhile, if this device does not have its chunk yet). A chunk that cannot be fetched is
 /// tried again when the network is back; the lists show the index rows meanwhile.
 async fn boot(shared: Rc<Shared>) {
-    // On a device's first start for this person (a new device, just logged in: nothing to
-    // list, everything to fetch) the engine's chunk is fetched and compiled while IndexedDB
-    // is opened and read: a new staff device spent half a second creating its empty database
-    // before it asked for the chunk. On every later start it is fetched after the documents
-    // are read, as before: the list renders from the device's index first, and compiling
-    // the chunk alongside made an offline start to the task list 0.2 s slower (0.5 to 0.8 s
-    // with the CPU 4x slower; bench-networks.mjs). `engine::start` below waits for this same load (or, if
-    // it failed, tries again).
-    #[cfg(feature = "split")]
-    if !crate::settings::has_stored(&shared.me) {
-        spawn_local(async {
-            let _ = engine::preload().await;
-        });
-    }
     let loaded = match Store::open().await {
         Ok(store) => match load(&shared, &store).await {
             Ok((documents, index_current)) => Loaded {
@@ -195,12 +181,13 @@ async fn boot(shared: Rc<Shared>) {
         }
     };
     mark("samskab:store-loaded");
-    if loaded.store.is_some() {
-        crate::settings::set_stored(&shared.me);
-    }
     if shared.forgotten.get() {
         return;
     }
+    // The engine's chunk is fetched only now, after the documents are read. Fetching it while
+    // IndexedDB opened (`wasm_split`'s `preload`) was tried: a new staff device gained nothing
+    // (the wait is the chunk's streaming compile, which then competed with opening the
+    // database), and an offline start to the task list was 0.2 s slower (bench-networks.mjs).
     #[cfg(feature = "split")]
     let started = engine::start(shared.clone(), loaded).await;
     #[cfg(not(feature = "split"))]

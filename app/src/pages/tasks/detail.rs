@@ -122,7 +122,7 @@ fn SignedInTaskDetail(sync: SyncClient, me: PersonId) -> impl IntoView {
                 if let Some(id) = refocus {
                     focus_soon(id);
                 }
-                // While the sync engine starts (its code is a chunk of its own, fetched at start),
+                // While the sync engine starts (its code is loaded after the first render),
                 // the task's row from the device's index.
                 let starting = (!sync.view.loaded.get()).then(row).flatten();
                 match (task(), starting) {
