@@ -43,7 +43,11 @@ async function offlineDiagnosis(page) {
       const caches_ = {};
       for (const name of await caches.keys()) {
         const keys = (await (await caches.open(name)).keys()).map((r) => new URL(r.url).pathname);
-        caches_[name] = { files: keys.length, missingAreas: areas.filter((a) => !keys.includes(a)) };
+        caches_[name] = {
+          files: keys.length,
+          marker: keys.includes("/__samskab-keeps-areas"),
+          missingAreas: areas.filter((a) => !keys.includes(a)),
+        };
       }
       return {
         controller: navigator.serviceWorker.controller?.scriptURL ?? null,

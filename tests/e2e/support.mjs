@@ -197,7 +197,9 @@ export async function areaFiles() {
 }
 
 /** Resolves once the service worker keeps every area's code, which a signed-in page asks it
- * to (see `public/sw.js`): from then on every area opens offline. */
+ * to (see `public/sw.js`): every file is in a cache, and the worker has written its marker,
+ * which it does once every file's write has finished (a file can be listed while its write
+ * is still going on). From then on every area opens offline. */
 export async function areasKept(page, timeout = 60_000) {
   await page.waitForFunction(
     async (areas) => {
@@ -205,7 +207,7 @@ export async function areasKept(page, timeout = 60_000) {
       for (const name of await caches.keys()) {
         for (const request of await (await caches.open(name)).keys()) kept.add(new URL(request.url).pathname);
       }
-      return areas.every((url) => kept.has(url));
+      return kept.has("/__samskab-keeps-areas") && areas.every((url) => kept.has(url));
     },
     await areaFiles(),
     { timeout, polling: 250 },
