@@ -404,9 +404,10 @@ pub(super) async fn commit<E>(
     }
     // Made for a socket that closed while IndexedDB saved, they would go out on the next one
     // as if part of its sync; that connection's catalog exchange offers the change instead.
+    let same_socket = client.generation.get() == generation;
     let sends: Vec<Effect> = effects
         .into_iter()
-        .filter(|e| matches!(e, Effect::Send(_)) && client.generation.get() == generation)
+        .filter(|e| same_socket && matches!(e, Effect::Send(_)))
         .collect();
     apply(client, sends).await;
     client.shared.view.version.update(|v| *v += 1);

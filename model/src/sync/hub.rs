@@ -234,13 +234,7 @@ impl Slot {
     }
 
     fn has_content(&self) -> bool {
-        match self {
-            Slot::Parsed(doc, heads) => !heads.get_or_init(|| doc.get_heads()).is_empty(),
-            Slot::Stored { heads, parsed, .. } => match parsed.get() {
-                Some(doc) => !doc.get_heads().is_empty(),
-                None => !heads.is_empty(),
-            },
-        }
+        !self.heads_ref().is_empty()
     }
 }
 
