@@ -370,6 +370,40 @@ fn a_profile_reaches_a_reader_only_after_its_audit_entry() {
 }
 
 #[test]
+fn a_profile_held_for_a_connection_that_ended_is_neither_sent_nor_logged() {
+    let mut w = World::new();
+    let vera = w.connect("vera", who("vera", Role::Volunteer, &[]));
+    let mut profile = Profile::new("vera".parse().unwrap(), "Vera", now_ms());
+    profile.consent = Consent {
+        staff: true,
+        coordinators: CoordinatorConsent::Nobody,
+    };
+    let id = profile_document_id(&profile.owner);
+    w.change(&vera, id, &profile);
+    let owner = profile.owner.clone();
+
+    // Carla's device connects; the profile waits for its audit entry. Before the entry is
+    // committed, the connection drops and the device connects again under the same peer id.
+    w.flush = false;
+    let carla = w.connect("carla", who("carla", Role::Staff, &[]));
+    assert!(!w.engine.held.is_empty(), "held");
+    let connection = w.devices[&carla].connection;
+    w.command(Command::Disconnect {
+        peer: carla.clone(),
+        connection,
+    });
+    let carla = w.connect("carla", who("carla", Role::Staff, &[]));
+    w.engine.flush_held();
+    w.settle();
+
+    // The new connection gets the profile through its own sync, logged once: what was held
+    // for the old connection was read by nobody.
+    assert!(w.holds(&carla, &id));
+    let reads = w.accounts.reads_of(&owner, None).unwrap();
+    assert_eq!(reads.len(), 1, "{reads:?}");
+}
+
+#[test]
 fn sign_up_times_are_judged_by_the_relays_clock() {
     let mut w = World::new();
     let bo = w.connect("bo", who("bo", Role::Coordinator, &["haslev-fodbold"]));
