@@ -58,10 +58,7 @@ async function keepsAreas() {
 /** Puts every area's code in `cache`, and the marker that says so. Only what the cache lacks
  * is fetched, and each file is written only once its whole body has arrived, and only if the
  * cache still lacks it: a file already kept is never replaced, and no write of ours can leave
- * one half-written. A keep cut short keeps what had arrived; the next one fetches the rest.
- * (A browser test still finds area files, and the marker, gone from the cache after a finished
- * keep, now and then, with the relay down: not by a write of this worker's. Not explained yet;
- * see the shell test's diagnosis.) */
+ * one half-written. A keep cut short keeps what had arrived; the next one fetches the rest. */
 async function keepAreas(cache) {
   await Promise.all(AREAS.map((url) => keepFile(cache, url)));
   await cache.put(KEEPS_AREAS, new Response("1"));

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { cp, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
-  DIST, Relay, areaFiles, areasKept, freePort, launchDevice, saved, signIn, tempDir, waitControlled,
+  DIST, Relay, areaFiles, areasKept, freePort, launchDevice, pollPage, saved, signIn, tempDir, waitControlled,
 } from "./support.mjs";
 
 let relay, device, page, data;
@@ -175,10 +175,10 @@ test("a new version waits until the user taps the banner, then takes over", asyn
     await Promise.all([page.waitForEvent("load"), banner.click()]);
     await waitControlled(page);
     await page.locator("h1").waitFor();
-    await page.waitForFunction(async () => {
+    await pollPage(page, async () => {
       const names = await caches.keys();
       return names.length === 1 && names[0].endsWith("-next");
-    });
+    }, null, { what: "the old version's cache deleted and the new one's kept" });
     assert.equal(await banner.count(), 0);
   } finally {
     await rm(next, { recursive: true, force: true });

@@ -201,7 +201,8 @@ export async function areaFiles() {
  * which it does once every file's write has finished (a file can be listed while its write
  * is still going on). From then on every area opens offline. */
 export async function areasKept(page, timeout = 60_000) {
-  await page.waitForFunction(
+  await pollPage(
+    page,
     async (areas) => {
       const kept = new Set();
       for (const name of await caches.keys()) {
@@ -210,8 +211,28 @@ export async function areasKept(page, timeout = 60_000) {
       return kept.has("/__samskab-keeps-areas") && areas.every((url) => kept.has(url));
     },
     await areaFiles(),
-    { timeout, polling: 250 },
+    { timeout, what: "every area's code kept by the service worker" },
   );
+}
+
+/** Resolves once `predicate(arg)`, evaluated in the page, resolves truthy; polled every
+ * `interval` ms. For predicates that must await (the Cache API): Playwright's
+ * `waitForFunction` does not await a predicate's promise, and a promise is truthy, so it
+ * resolves at once whatever the predicate would say. A page navigating meanwhile (its context
+ * gone mid-evaluation) is asked again. */
+export async function pollPage(page, predicate, arg, { timeout = 30_000, interval = 250, what = "the page's state" } = {}) {
+  const until = Date.now() + timeout;
+  let failed = null;
+  for (;;) {
+    try {
+      if (await page.evaluate(predicate, arg)) return;
+      failed = null;
+    } catch (e) {
+      failed = e;
+    }
+    if (Date.now() > until) throw new Error(`waited ${timeout} ms for ${what}${failed ? ` (last: ${failed.message})` : ""}`);
+    await new Promise((resolve) => setTimeout(resolve, interval));
+  }
 }
 
 /** Signs a device in through the API (the session cookie lands in the browser context). */
