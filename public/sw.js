@@ -80,8 +80,8 @@ async function whole(response) {
   await response.clone().arrayBuffer();
 }
 
-// The keep in progress: the pages' "keep-areas" messages (every signed-in start sends one, and
-// a login reloads the page) share it instead of running side by side.
+// The keep in progress: the pages' "keep-areas" messages (every signed-in start sends one, a
+// login too) share it instead of running side by side.
 let keeping = null;
 
 /** Keeps every area's code in this version's cache unless it does already; one at a time. */

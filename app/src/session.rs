@@ -28,9 +28,10 @@ pub const USER_KEY: &str = "samskab.user";
 /// relay answers is what the device keeps.
 pub type SignedIn = samskab_model::api::User;
 
-/// Who is signed in, as context: read from localStorage once when the app starts, set again
-/// when the person signs in anew (the session-expired prompt) and cleared at logout. Signing
-/// in from the login page and logging out reload the app, so a page reads it once.
+/// Who is signed in, as context: read from localStorage when the app starts, set again when
+/// the person signs in anew (the session-expired prompt) and cleared at logout. Signing in
+/// from the login page starts the app again in place (`app::Entered`), which reads it anew;
+/// logging out reloads the page.
 #[derive(Debug, Clone, Copy)]
 pub struct Session {
     user: StoredValue<Option<SignedIn>>,

@@ -94,6 +94,11 @@ if (profileSource) {
     await page.getByLabel("E-mail").fill("carla@demo.samskab.dk");
     await page.getByLabel("Adgangskode").fill("samskab-demo");
     const t = Date.now();
+    // When the relay has answered the login: from then on the device has a session, as the
+    // Rust client has when its clock starts (it signs in before).
+    const answered = page
+      .waitForResponse((r) => new URL(r.url()).pathname === "/api/login" && r.request().method() === "POST")
+      .then(() => Date.now());
     await page.getByRole("main").getByRole("button", { name: "Log ind" }).click();
     // What the status line says meanwhile ("Henter 2.300 af 7.461 …"), sampled.
     const progress = [];
@@ -114,10 +119,10 @@ if (profileSource) {
     // The Rust client's time over the same relay data, from the sync benchmark (a fully
     // optimised relay; this one is the release build).
     const rust = Number(await readFile(join(data, "bench-staff-sync-ms"), "utf8").catch(() => NaN));
-    const against = Number.isFinite(rust)
-      ? `, ${(took / rust).toFixed(1)} times the Rust client's ${ms(rust)} (budget 2 times: ${took <= 2 * rust ? "met" : "NOT met"})`
-      : "";
-    console.log(`new staff browser device, CV bank from empty to all ${expected} profiles stored and searchable: ${ms(took)} from pressing "Log ind"${against} (release relay); ${ms(sinceOpened)} from opening the address, the login page included`);
+    const signedIn = Date.now() - (await answered);
+    const times = (x) => (Number.isFinite(rust) ? `, ${(x / rust).toFixed(2)} times the Rust client's ${ms(rust)}` : "");
+    const verdict = Number.isFinite(rust) ? ` (budget 2 times: ${signedIn <= 2 * rust ? "met" : "NOT met"})` : "";
+    console.log(`new staff browser device, CV bank from empty to all ${expected} profiles stored and searchable (release relay): ${ms(signedIn)} from the relay's answer to the login${times(signedIn)}${verdict}; ${ms(took)} from pressing "Log ind" (the password check included)${times(took)}; ${ms(sinceOpened)} from opening the address, the login page included`);
     const counts = progress.filter((p) => p.startsWith("Henter"));
     console.log(`  progress shown while fetching: ${counts.length} different counts${counts.length ? `, from "${counts[0]}" to "${counts[counts.length - 1]}"` : ""}`);
     await relay.stop();

@@ -97,6 +97,10 @@ test("first visit renders the Danish shell and installs the service worker", asy
   await page.getByRole("button", { name: "Log ind" }).click();
   assert.equal(await page.getByTestId("login-error").innerText(), "Forkert e-mail eller adgangskode.");
   await page.getByLabel("Adgangskode").fill("samskab-demo");
+  // Observed after signing in: a page loaded again would not have it.
+  await page.evaluate(() => {
+    window.samskabTestBeforeLogin = true;
+  });
   await page.getByRole("button", { name: "Log ind" }).click();
   await page.getByRole("heading", { name: "Opgaver", exact: true }).waitFor();
   const nav = page.getByRole("navigation", { name: "Hovedmenu" });
@@ -104,6 +108,17 @@ test("first visit renders the Danish shell and installs the service worker", asy
     await nav.getByRole("link", { name }).waitFor();
   }
   await page.getByText("Anna Frivillig").waitFor();
+  // Signed in, the app starts again in place: the page is not loaded again, the sync
+  // engine's chunk (fetched while the form was filled in) is fetched once, and focus moves
+  // from the form to the new page's heading.
+  assert.equal(await page.evaluate(() => window.samskabTestBeforeLogin), true, "the page was loaded again");
+  const engineFetches = await page.evaluate(
+    () => performance.getEntriesByType("resource").filter((e) => new URL(e.name).pathname.startsWith("/split_engine-")).length,
+  );
+  assert.equal(engineFetches, 1);
+  await page.waitForFunction(() => document.activeElement?.tagName === "H1", null, { timeout: 5_000 }).catch(() => {});
+  assert.equal(await page.evaluate(() => `${document.activeElement?.tagName} ${document.activeElement?.textContent}`), "H1 Opgaver");
+  await page.locator('[data-testid="sync-status"][data-state="saved"]').waitFor({ timeout: 45_000 });
   // Signed in, the device keeps every area's code for offline use.
   await areasKept(page);
 });

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::app::Entered;
 use crate::components::page_title;
 use crate::i18n::{Msg, use_i18n};
 use crate::pages::password_reset::{FORGOT_PATH, HandOutResetLink};
@@ -35,6 +36,7 @@ pub fn InvitationPage(code: String) -> impl IntoView {
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<SignInError>);
     let busy = RwSignal::new(false);
+    let entered = expect_context::<Entered>();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         busy.set(true);
@@ -49,7 +51,7 @@ pub fn InvitationPage(code: String) -> impl IntoView {
             .await;
             busy.set(false);
             match result {
-                Ok(_) => enter_app(),
+                Ok(_) => entered.enter(&after_login()),
                 Err(e) => error.set(Some(e)),
             }
         });
@@ -59,7 +61,7 @@ pub fn InvitationPage(code: String) -> impl IntoView {
             <h1 id="page-title">{move || i18n.t(Msg::InvitationTitle)}</h1>
             <p class="lead">{move || i18n.t(Msg::InvitationIntro)}</p>
             {move || error.get().map(|m| view! { <p class="error" role="alert" data-testid="login-error">{m.describe(i18n.lang())}</p> })}
-            <form class="task-form" on:submit=submit>
+            <form class="task-form" on:submit=submit on:focusin=move |_| engine_soon()>
                 <div class="field field-wide">
                     <label for="invite-name">{move || i18n.t(Msg::FieldName)}</label>
                     <input id="invite-name" type="text" autocomplete="name" required bind:value=name/>
@@ -111,10 +113,14 @@ pub fn InviteCoordinator(organisation: String) -> impl IntoView {
     }
 }
 
-/// Starts the app afresh as the signed-in user (the sync client starts with their session),
-/// on the page they were going to (see [`after_login`]).
-fn enter_app() {
-    let _ = window().location().replace(&after_login());
+/// Fetches the sync engine's chunk while the person fills in the form (once they start to),
+/// so that the app they enter once signed in ([`Entered::enter`]) starts syncing at once.
+/// A visitor who only looks at the form does not download it.
+fn engine_soon() {
+    #[cfg(feature = "split")]
+    spawn_local(async {
+        let _ = crate::sync_client::preload_engine().await;
+    });
 }
 
 /// Where to go once signed in: the address's `next` (a path of this app: a task and shift
@@ -161,6 +167,7 @@ pub fn LoginPage() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<SignInError>);
     let busy = RwSignal::new(false);
+    let entered = expect_context::<Entered>();
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -180,7 +187,7 @@ pub fn LoginPage() -> impl IntoView {
             };
             busy.set(false);
             match result {
-                Ok(_) => enter_app(),
+                Ok(_) => entered.enter(&after_login()),
                 Err(e) => error.set(Some(e)),
             }
         });
@@ -192,7 +199,7 @@ pub fn LoginPage() -> impl IntoView {
             <p class="lead">{move || i18n.t(if registering.get() { Msg::RegisterIntro } else { Msg::LoginIntro })}</p>
             {returns_somewhere().then(|| view! { <p data-testid="login-returns">{move || i18n.t(Msg::LogInToContinue)}</p> })}
             {move || error.get().map(|m| view! { <p class="error" role="alert" data-testid="login-error">{m.describe(i18n.lang())}</p> })}
-            <form class="task-form" on:submit=submit>
+            <form class="task-form" on:submit=submit on:focusin=move |_| engine_soon()>
                 {move || registering.get().then(|| view! {
                     <div class="field field-wide">
                         <label for="account-name">{move || i18n.t(Msg::FieldName)}</label>

@@ -101,11 +101,18 @@ pub struct Loaded {
 }
 
 /// Starts the engine for `shared`'s signed-in person: hands it the loaded documents, then it
-/// connects. With the `split` feature this fetches the engine's chunk first, and fails if it
-/// cannot (offline before the service worker kept it).
+/// connects. With the `split` feature this fetches the engine's chunk first (unless
+/// [`preload`] has), and fails if it cannot (offline before the service worker kept it).
+/// `preload` fetches and instantiates the chunk without starting anything; a failed preload
+/// is not remembered, so `start` tries again.
 #[cfg_attr(
     feature = "split",
-    leptos::wasm_split::wasm_split(engine, wasm_split_path = ::leptos::wasm_split, fallible)
+    leptos::wasm_split::wasm_split(
+        engine,
+        preload(preload),
+        wasm_split_path = ::leptos::wasm_split,
+        fallible
+    )
 )]
 pub fn start(shared: Rc<Shared>, loaded: Loaded) -> Result<Rc<dyn Engine>, ChunkMissing> {
     Ok(super::running::start(shared, loaded))

@@ -145,6 +145,21 @@ impl SyncClient {
     }
 }
 
+/// Fetches and compiles the sync engine's chunk ahead of a start (a visitor filling in the
+/// login form), once per page; a failed fetch may be tried again. Resolves when it is there.
+#[cfg(feature = "split")]
+pub async fn preload_engine() {
+    thread_local! {
+        static ASKED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+    if ASKED.with(|a| a.replace(true)) {
+        return;
+    }
+    if engine::preload().await.is_err() {
+        ASKED.with(|a| a.set(false));
+    }
+}
+
 /// The sync client from context (provided by the shell for a signed-in device).
 pub fn use_sync() -> SyncClient {
     expect_context::<SyncClient>()
