@@ -193,7 +193,5 @@ impl DocumentKind for MeetingKind {
     }
 
     /// A meeting long past keeps its record under pseudonyms.
-    fn expire(meeting: &Meeting, cutoff: i64) -> Erasure<Meeting> {
-        erasure::expire(meeting, cutoff)
-    }
+    const EXPIRE: Option<super::Expire<Meeting>> = Some(erasure::expire);
 }

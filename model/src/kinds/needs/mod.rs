@@ -107,12 +107,15 @@ impl DocumentKind for NeedsKind {
     }
 
     /// Deleted once the meeting is past the retention period: no one needs them then.
-    fn expire(needs: &Needs, cutoff: i64) -> Erasure<Needs> {
-        if needs.until < cutoff {
-            Erasure::Delete
-        } else {
-            Erasure::Untouched
-        }
+    const EXPIRE: Option<super::Expire<Needs>> = Some(expire);
+}
+
+/// See [`NeedsKind::EXPIRE`].
+fn expire(needs: &Needs, cutoff: i64) -> Erasure<Needs> {
+    if needs.until < cutoff {
+        Erasure::Delete
+    } else {
+        Erasure::Untouched
     }
 }
 
@@ -181,7 +184,8 @@ mod tests {
         assert_eq!(NeedsKind::erase(&anna, &needs), Erasure::Delete);
         let bo = erased("bo");
         assert_eq!(NeedsKind::erase(&bo, &needs), Erasure::Untouched);
-        assert_eq!(NeedsKind::expire(&needs, 999), Erasure::Untouched);
-        assert_eq!(NeedsKind::expire(&needs, 1_001), Erasure::Delete);
+        let expire = NeedsKind::EXPIRE.unwrap();
+        assert_eq!(expire(&needs, 999), Erasure::Untouched);
+        assert_eq!(expire(&needs, 1_001), Erasure::Delete);
     }
 }

@@ -176,9 +176,7 @@ impl DocumentKind for TaskKind {
     }
 
     /// A task whose shifts all ended before the cut-off keeps its counts, not its people.
-    fn expire(task: &Task, cutoff: i64) -> Erasure<Task> {
-        erasure::expire(task, cutoff)
-    }
+    const EXPIRE: Option<super::Expire<Task>> = Some(erasure::expire);
 }
 
 /// One of the person's sign-ups in their export, with the task it is for.
