@@ -9,7 +9,7 @@ use wasm_bindgen::JsCast;
 
 use crate::connectivity::{self, Connection};
 use crate::i18n::{I18n, Lang, Msg, use_i18n};
-use crate::pages::account::{InvitationPage, LoginPage, SessionExpiredBanner};
+use crate::pages::account::SessionExpiredBanner;
 use crate::pages::tasks::{TaskDetail, TaskList};
 use crate::pages::{Area, AreaPage, NotFound, on_demand};
 use crate::session::{self, Session};
@@ -134,13 +134,13 @@ fn AppFor(
                     // Without an account: the open task bank, logging in and invitations;
                     // any other page asks to log in first and comes back after.
                     view! {
-                <Routes fallback=|| view! { <LoginPage/> }>
+                <Routes fallback=|| view! { <on_demand::LoginInPlace/> }>
                     <Route path=path!("/") view=|| view! { <Redirect path="/opgaver"/> }/>
                     <Route path=path!("/opgaver") view=TaskList/>
-                    <Route path=path!("/opgaver/ny") view=LoginPage/>
+                    <Route path=path!("/opgaver/ny") view={Lazy::<on_demand::Login>::new()}/>
                     <Route path=path!("/opgaver/:id") view=TaskDetail/>
-                    <Route path=path!("/log-ind") view=LoginPage/>
-                    <Route path=path!("/invitation/:code") view=InvitationRoute/>
+                    <Route path=path!("/log-ind") view={Lazy::<on_demand::Login>::new()}/>
+                    <Route path=path!("/invitation/:code") view={Lazy::<on_demand::Invitation>::new()}/>
                     <Route path=path!("/glemt-adgangskode") view={Lazy::<on_demand::ForgotPassword>::new()}/>
                     <Route path=path!("/nulstil-adgangskode") view={Lazy::<on_demand::ResetPassword>::new()}/>
                     <Route path=path!("/privatlivspolitik") view={Lazy::<on_demand::Privacy>::new()}/>
@@ -252,14 +252,6 @@ fn FocusOnNavigate(entered: bool) -> impl IntoView {
         }
         path
     });
-}
-
-/// `/invitation/<code>`, the code from the address.
-#[component]
-fn InvitationRoute() -> impl IntoView {
-    let params = leptos_router::hooks::use_params_map();
-    let code = params.read_untracked().get("code").unwrap_or_default();
-    view! { <InvitationPage code/> }
 }
 
 /// For a visitor: "Log ind", coming back to the page they are on.

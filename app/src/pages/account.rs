@@ -339,3 +339,11 @@ pub fn AccountPage() -> impl IntoView {
         </section>
     }
 }
+
+/// `/invitation/<code>`, the code from the address.
+#[component]
+pub fn InvitationRoute() -> impl IntoView {
+    let params = leptos_router::hooks::use_params_map();
+    let code = params.read_untracked().get("code").unwrap_or_default();
+    view! { <InvitationPage code/> }
+}

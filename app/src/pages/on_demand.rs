@@ -124,6 +124,11 @@ on_demand! {
     account: Account => account_view => view! { <crate::pages::account::AccountPage/> };
     /// Beskeder (the envelope in the header stays in the main wasm).
     inbox: Inbox => inbox_view => view! { <crate::pages::inbox::InboxPage/> };
+    /// Logging in or creating an account (a visitor's; also in place of any page that needs an
+    /// account, see [`LoginInPlace`]).
+    login: Login => login_view => view! { <crate::pages::account::LoginPage/> };
+    /// Creating an invited account.
+    login: Invitation => invitation_view => view! { <crate::pages::account::InvitationRoute/> };
     /// "Glemt adgangskode".
     account: ForgotPassword => forgot_password_view => view! { <crate::pages::password_reset::ForgotPasswordPage/> };
     /// A new password from a reset link.
@@ -136,4 +141,11 @@ on_demand! {
     legal: Accessibility => accessibility_view => view! { <crate::pages::privacy::AccessibilityPage/> };
     /// After deleting one's account.
     legal: AccountDeleted => account_deleted_view => view! { <crate::pages::privacy::AccountDeletedPage/> };
+}
+
+/// The login form in place of a page a visitor cannot open (the routes' fallback), loaded as
+/// the `/log-ind` route is.
+#[component]
+pub fn LoginInPlace() -> impl IntoView {
+    Suspend::new(<Login as LazyRoute>::view(Login))
 }
