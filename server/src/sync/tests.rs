@@ -12,7 +12,7 @@ use samskab_model::authz::{Principal, Role};
 use samskab_model::profile::{Consent, CoordinatorConsent, Profile, profile_document_id};
 use samskab_model::sync::{Effect, Hub, Message, PeerId, Role as HubRole};
 use samskab_model::task::{Shift, Signup, SignupState};
-use samskab_model::{Area, DocumentId, Task, TaskStatus};
+use samskab_model::{Area, DocumentId, PersonId, Task, TaskStatus};
 use tokio::sync::{Semaphore, mpsc, oneshot};
 
 use super::engine::Engine;
@@ -332,9 +332,8 @@ fn writes_are_judged_stored_and_fanned_out_by_the_read_policy() {
     assert_eq!(at_bo.signed_up_people(), vec!["anna".parse().unwrap()]);
 }
 
-#[test]
-fn a_profile_reaches_a_reader_only_after_its_audit_entry() {
-    let mut w = World::new();
+/// Vera's device writes her profile, shared with staff only; its id and owner.
+fn vera_shares_her_profile_with_staff(w: &mut World) -> (DocumentId, PersonId) {
     let vera = w.connect("vera", who("vera", Role::Volunteer, &[]));
     let mut profile = Profile::new("vera".parse().unwrap(), "Vera", now_ms());
     profile.consent = Consent {
@@ -343,7 +342,13 @@ fn a_profile_reaches_a_reader_only_after_its_audit_entry() {
     };
     let id = profile_document_id(&profile.owner);
     w.change(&vera, id, &profile);
-    let owner = profile.owner.clone();
+    (id, profile.owner)
+}
+
+#[test]
+fn a_profile_reaches_a_reader_only_after_its_audit_entry() {
+    let mut w = World::new();
+    let (id, owner) = vera_shares_her_profile_with_staff(&mut w);
     assert!(
         w.accounts.reads_of(&owner, None).unwrap().is_empty(),
         "the owner's own"
@@ -372,15 +377,7 @@ fn a_profile_reaches_a_reader_only_after_its_audit_entry() {
 #[test]
 fn a_profile_held_for_a_connection_that_ended_is_neither_sent_nor_logged() {
     let mut w = World::new();
-    let vera = w.connect("vera", who("vera", Role::Volunteer, &[]));
-    let mut profile = Profile::new("vera".parse().unwrap(), "Vera", now_ms());
-    profile.consent = Consent {
-        staff: true,
-        coordinators: CoordinatorConsent::Nobody,
-    };
-    let id = profile_document_id(&profile.owner);
-    w.change(&vera, id, &profile);
-    let owner = profile.owner.clone();
+    let (id, owner) = vera_shares_her_profile_with_staff(&mut w);
 
     // Carla's device connects; the profile waits for its audit entry. Before the entry is
     // committed, the connection drops and the device connects again under the same peer id.
