@@ -47,30 +47,20 @@ impl OpenCatalog {
         catalog.refresh();
         if let Some(window) = web_sys::window() {
             // Until the visitor signs in (the app then starts again without it, see
-            // `app::Entered`) or the page goes.
-            let stopped = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-            let again = Closure::<dyn Fn()>::new({
-                let stopped = stopped.clone();
-                move || {
-                    if !stopped.load(std::sync::atomic::Ordering::Relaxed) {
-                        catalog.refresh();
-                    }
+            // `app::Entered`, and its signals are gone) or the page goes.
+            let again = Closure::<dyn Fn()>::new(move || {
+                if !catalog.tasks.is_disposed() {
+                    catalog.refresh();
                 }
             });
             let f = again.as_ref().unchecked_ref();
             let _ = window.add_event_listener_with_callback("online", f);
-            let interval =
+            let _ =
                 window.set_interval_with_callback_and_timeout_and_arguments_0(f, REFRESH_MS as i32);
             if let Some(doc) = window.document() {
                 let _ = doc.add_event_listener_with_callback("visibilitychange", f);
             }
             again.forget();
-            on_cleanup(move || {
-                stopped.store(true, std::sync::atomic::Ordering::Relaxed);
-                if let (Some(window), Ok(interval)) = (web_sys::window(), interval) {
-                    window.clear_interval_with_handle(interval);
-                }
-            });
         }
         catalog
     }

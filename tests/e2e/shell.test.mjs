@@ -118,7 +118,7 @@ test("first visit renders the Danish shell and installs the service worker", asy
   assert.equal(engineFetches, 1);
   await page.waitForFunction(() => document.activeElement?.tagName === "H1", null, { timeout: 5_000 }).catch(() => {});
   assert.equal(await page.evaluate(() => `${document.activeElement?.tagName} ${document.activeElement?.textContent}`), "H1 Opgaver");
-  await page.locator('[data-testid="sync-status"][data-state="saved"]').waitFor({ timeout: 45_000 });
+  await saved(page);
   // Signed in, the device keeps every area's code for offline use.
   await areasKept(page);
 });

@@ -146,18 +146,11 @@ impl SyncClient {
 }
 
 /// Fetches and compiles the sync engine's chunk ahead of a start (a visitor filling in the
-/// login form), once per page; a failed fetch may be tried again. Resolves when it is there.
+/// login form). Once it is there, asking again costs nothing (the loader keeps it); a failed
+/// fetch is tried again at the next ask.
 #[cfg(feature = "split")]
 pub async fn preload_engine() {
-    thread_local! {
-        static ASKED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-    }
-    if ASKED.with(|a| a.replace(true)) {
-        return;
-    }
-    if engine::preload().await.is_err() {
-        ASKED.with(|a| a.set(false));
-    }
+    let _ = engine::preload().await;
 }
 
 /// The sync client from context (provided by the shell for a signed-in device).
