@@ -137,9 +137,9 @@ fn AppFor(
                 <Routes fallback=|| view! { <on_demand::LoginInPlace/> }>
                     <Route path=path!("/") view=|| view! { <Redirect path="/opgaver"/> }/>
                     <Route path=path!("/opgaver") view=TaskList/>
-                    <Route path=path!("/opgaver/ny") view={Lazy::<on_demand::Login>::new()}/>
+                    <Route path=path!("/opgaver/ny") view=on_demand::LoginInPlace/>
                     <Route path=path!("/opgaver/:id") view=TaskDetail/>
-                    <Route path=path!("/log-ind") view={Lazy::<on_demand::Login>::new()}/>
+                    <Route path=path!("/log-ind") view=on_demand::LoginInPlace/>
                     <Route path=path!("/invitation/:code") view={Lazy::<on_demand::Invitation>::new()}/>
                     <Route path=path!("/glemt-adgangskode") view={Lazy::<on_demand::ForgotPassword>::new()}/>
                     <Route path=path!("/nulstil-adgangskode") view={Lazy::<on_demand::ResetPassword>::new()}/>
@@ -184,13 +184,17 @@ fn AppFor(
     }
 }
 
+/// The page's heading, once it is the page's own (not a placeholder shown while the page's
+/// code loads).
+const PAGE_HEADING: &str = "main h1:not([data-placeholder])";
+
 /// Moves focus into the page: to its heading (`heading`), else to `main` itself. Screen
 /// readers then start reading the new page, and keyboard users go on from there instead of
 /// from the top of the document.
 fn focus_main(heading: bool) {
     let doc = document();
     let target = heading
-        .then(|| doc.query_selector("main h1").ok().flatten())
+        .then(|| doc.query_selector(PAGE_HEADING).ok().flatten())
         .flatten()
         .or_else(|| doc.get_element_by_id("main"));
     if let Some(el) = target.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
@@ -215,7 +219,7 @@ fn focus_new_page(now_at: Memo<String>, path: String, attempt: u32) {
     // Until the address bar shows the new page, the heading in `main` may be the old page's.
     let shown = window().location().pathname().ok().as_deref() == Some(path.as_str());
     let heading = doc
-        .query_selector("main h1")
+        .query_selector(PAGE_HEADING)
         .ok()
         .flatten()
         .filter(|_| shown);

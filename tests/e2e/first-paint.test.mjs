@@ -118,6 +118,36 @@ test("the login page's first paint is its heading and introduction; English is c
   await page.close();
 });
 
+test("the login page keeps its heading while the app fetches the form's code, and the form is then the same page", async () => {
+  const { page, release } = await openHeld("/log-ind");
+  // The login form is a chunk of its own: held too, after the app has started.
+  let releaseForm;
+  const formReleased = new Promise((resolve) => (releaseForm = resolve));
+  await page.route(/\/split_login-[0-9a-f]{16}\.wasm$/, async (route) => {
+    await formReleased;
+    await route.continue();
+  });
+  const heading = page.getByRole("heading", { name: "Log ind", exact: true });
+  await heading.waitFor();
+  const painted = { text: (await page.locator("p.lead").innerText()).trim(), heading: await box(heading) };
+  release();
+  await appStarted(page);
+  // The app runs and the form's code is not here: the page still says where the reader is.
+  assert.equal(await page.getByLabel("E-mail").count(), 0, "the form's code is held back");
+  await heading.waitFor();
+  assert.deepEqual(await box(heading), painted.heading, "the heading stays where it was");
+  assert.equal((await page.locator("main p.lead").innerText()).trim(), painted.text);
+  assert.equal(await page.getByRole("main").getByRole("status").innerText(), "Indlæser …");
+  assert.equal(await page.title(), "Log ind – Samskab");
+  releaseForm();
+  await page.getByLabel("E-mail").waitFor();
+  assert.equal(await page.getByRole("main").getByRole("heading", { level: 1 }).count(), 1);
+  assert.deepEqual(await box(heading), painted.heading);
+  const shift = await layoutShift(page);
+  assert.ok(shift < 0.05, `layout shift ${shift} while the app and then the form took over`);
+  await page.close();
+});
+
 test("signed in, the first paint says it is loading and shows no visitor's introduction", async () => {
   await signIn(device.context, relay.url, "anna@demo.samskab.dk");
   // The app remembers who is signed in at its start; let it.

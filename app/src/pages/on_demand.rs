@@ -143,9 +143,25 @@ on_demand! {
     legal: AccountDeleted => account_deleted_view => view! { <crate::pages::privacy::AccountDeletedPage/> };
 }
 
-/// The login form in place of a page a visitor cannot open (the routes' fallback), loaded as
-/// the `/log-ind` route is.
+/// The login form, for `/log-ind` and in place of a page a visitor cannot open (the routes'
+/// fallback). Until its chunk is here the page shows what the first paint showed (its
+/// heading, introduction and a loading line, `public/index.html`): without it, the painted
+/// heading went when the app started and the page stayed empty until the form came (0.9 s on
+/// a throttled mobile line). Its heading is marked as a placeholder, so focus after a
+/// navigation waits for the form's own (see `app::focus_new_page`).
 #[component]
 pub fn LoginInPlace() -> impl IntoView {
-    Suspend::new(<Login as LazyRoute>::view(Login))
+    let i18n = use_i18n();
+    page_title(Msg::LogIn);
+    view! {
+        <Suspense fallback=move || view! {
+            <section class="page" aria-labelledby="page-title">
+                <h1 id="page-title" data-placeholder="">{move || i18n.t(Msg::LogIn)}</h1>
+                <p class="lead">{move || i18n.t(Msg::LoginIntro)}</p>
+                <p class="muted" role="status">{move || i18n.t(Msg::Loading)}</p>
+            </section>
+        }>
+            {Suspend::new(<Login as LazyRoute>::view(Login))}
+        </Suspense>
+    }
 }
