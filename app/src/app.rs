@@ -353,7 +353,9 @@ fn UserMenu(user: session::SignedIn, sync: Option<SyncClient>) -> impl IntoView 
         {
             return;
         }
-        busy.set(true);
+        if !crate::components::begin(busy) {
+            return;
+        }
         leptos::task::spawn_local(async move {
             sign_out::sign_out(session, sync).await;
             let _ = window().location().replace("/");
@@ -366,7 +368,7 @@ fn UserMenu(user: session::SignedIn, sync: Option<SyncClient>) -> impl IntoView 
                 <span class="visually-hidden">{move || i18n.t(Msg::SignedInAs)} " "</span>{user.name.clone()}
             </A>
             <button type="button" class="button small secondary" data-testid="logout"
-                disabled=move || busy.get() on:click=logout>{move || i18n.t(Msg::LogOut)}</button>
+                aria-disabled=move || busy.get().to_string() on:click=logout>{move || i18n.t(Msg::LogOut)}</button>
         </div>
     }
 }

@@ -28,6 +28,20 @@ fn every_text_exists_in_every_language() {
 }
 
 #[wasm_bindgen_test]
+fn calendar_dates_read_as_people_write_them_wherever_the_browser_is() {
+    use samskab_app::i18n::day;
+    assert_eq!(day("2026-12-10", Lang::Da), "10. dec. 2026");
+    assert_eq!(day("2026-12-10", Lang::En), "10 Dec 2026");
+    // The first and last of a month and a year: no time zone moves them.
+    assert_eq!(day("2027-01-01", Lang::Da), "1. jan. 2027");
+    assert_eq!(day("2026-12-31", Lang::En), "31 Dec 2026");
+    // Not such a date: shown as written.
+    for text in ["", "snart", "2026-13-01", "2026-12", "2026-12-xx"] {
+        assert_eq!(day(text, Lang::Da), text);
+    }
+}
+
+#[wasm_bindgen_test]
 fn dates_read_as_the_browser_writes_them_with_one_formatter_per_language() {
     // The shared formatter must say exactly what `toLocaleString` with the same options says.
     let options = js_sys::Object::new();

@@ -3,7 +3,9 @@
 // stopped) until its first page of cards and the count of all N are shown. Run through
 // `cargo xtask bench`, which first makes the relay data with N tasks (SAMSKAB_BENCH_DATA) in
 // the sync benchmark. Each figure is printed beside its budget (issue #14).
+import { readdirSync, readFileSync } from "node:fs";
 import { cp, readFile, rm } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { Relay, freePort, launchDevice, signIn, tempDir } from "./support.mjs";
 
@@ -73,6 +75,46 @@ try {
   await rm(data, { recursive: true, force: true });
 }
 
+// CPU time by process (Linux /proc), to say what limits a figure on a machine with few cores:
+// Chromium's renderer (the page: wasm and JS), its browser process (IndexedDB and the IPC
+// between processes), its network service, the relay, and everything else. `at()` takes a
+// snapshot; `since(before)` gives the ms each group used since.
+const cpuTime = {
+  at() {
+    const procs = new Map();
+    for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+        procs.set(pid, { cmd, ms: (Number(fields[11]) + Number(fields[12])) * 10 });
+      } catch {
+        // The process ended meanwhile.
+      }
+    }
+    const [user, nice, system, idle, iowait, irq, softirq, steal] = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
+    return { procs, busy: (user + nice + system + irq + softirq + steal) * 10, all: (user + nice + system + idle + iowait + irq + softirq + steal) * 10 };
+  },
+  since(before, relayPid) {
+    const now = cpuTime.at();
+    const groups = { renderer: 0, "browser process": 0, "network service": 0, relay: 0, "everything else": 0 };
+    for (const [pid, { cmd, ms }] of now.procs) {
+      const used = ms - (before.procs.get(pid)?.ms ?? 0);
+      if (used <= 0) continue;
+      const chromium = /chrom/.test(cmd.split("\0")[0]);
+      const group = String(relayPid) === pid ? "relay"
+        : chromium && cmd.includes("--type=renderer") ? "renderer"
+        : chromium && cmd.includes("network.mojom.NetworkService") ? "network service"
+        : chromium && !cmd.includes("--type=") ? "browser process"
+        : "everything else";
+      groups[group] += used;
+    }
+    const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
+    const cores = availableParallelism();
+    return `${Object.entries(groups).map(([g, ms]) => `${g} ${secs(ms)}`).join(", ")}; the machine's ${cores} cores were busy ${secs(now.busy - before.busy)} of ${secs(now.all - before.all)}`;
+  },
+};
+
 // The CV bank: a staff device syncs every profile she may read, then searches them.
 const profileSource = process.env.SAMSKAB_BENCH_PROFILE_DATA;
 if (profileSource) {
@@ -93,6 +135,7 @@ if (profileSource) {
     await page.goto(`${relay.url}/cv-banken`);
     await page.getByLabel("E-mail").fill("carla@demo.samskab.dk");
     await page.getByLabel("Adgangskode").fill("samskab-demo");
+    const cpuBefore = cpuTime.at();
     const t = Date.now();
     // When the relay has answered the login: from then on the device has a session, as the
     // Rust client has when its clock starts (it signs in before).
@@ -112,6 +155,7 @@ if (profileSource) {
     })();
     await page.getByTestId("cvbank-count").getByText(found).waitFor({ timeout: 600_000 });
     await page.locator('[data-testid="sync-status"][data-state="saved"]').waitFor({ timeout: 600_000 });
+    const cpu = cpuTime.since(cpuBefore, relay.proc.pid);
     sampling = false;
     await sampler;
     const took = Date.now() - t;
@@ -123,6 +167,7 @@ if (profileSource) {
     const times = (x) => (Number.isFinite(rust) ? `, ${(x / rust).toFixed(2)} times the Rust client's ${ms(rust)}` : "");
     const verdict = Number.isFinite(rust) ? ` (budget 2 times: ${signedIn <= 2 * rust ? "met" : "NOT met"})` : "";
     console.log(`new staff browser device, CV bank from empty to all ${expected} profiles stored and searchable (release relay): ${ms(signedIn)} from the relay's answer to the login${times(signedIn)}${verdict}; ${ms(took)} from pressing "Log ind" (the password check included)${times(took)}; ${ms(sinceOpened)} from opening the address, the login page included`);
+    console.log(`  CPU time meanwhile, by process (this script's own, Playwright's, is in "everything else"): ${cpu}`);
     const counts = progress.filter((p) => p.startsWith("Henter"));
     console.log(`  progress shown while fetching: ${counts.length} different counts${counts.length ? `, from "${counts[0]}" to "${counts[counts.length - 1]}"` : ""}`);
     await relay.stop();

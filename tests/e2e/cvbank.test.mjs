@@ -82,6 +82,16 @@ test("a volunteer fills in a CV offline; after sync the staff find them by a ski
   await veraCard(staff).waitFor({ timeout: 30_000 });
   assert.equal(await staff.getByTestId("cv-card").count(), 1);
   assert.match(await veraCard(staff).getByTestId("cv-skills").innerText(), /Førstehjælp/);
+  // As a reader sees it ("Har tid", not the owner's "Hvornår har du tid"); on a phone each
+  // label stands above its value, which gets the card's width (a long label left the values
+  // a few letters wide at 320 px).
+  await veraCard(staff).getByText("Har tid", { exact: true }).waitFor();
+  const desk = staff.viewportSize();
+  await staff.setViewportSize({ width: 320, height: 700 });
+  const skillsBox = await veraCard(staff).getByTestId("cv-skills").boundingBox();
+  const cardBox = await veraCard(staff).boundingBox();
+  assert.ok(skillsBox.width >= 0.8 * cardBox.width, `the skills are ${skillsBox.width} px wide in a ${cardBox.width} px card`);
+  await staff.setViewportSize(desk);
   assert.equal(await staff.getByTestId("cvbank-count").innerText(), "1 frivillig fundet");
   // Another skill does not find her.
   await staff.getByLabel("Kompetencer").selectOption("traener");

@@ -67,7 +67,7 @@ test("a cancellation reaches the inbox of those coming, in the app only as chose
   assert.match(text, /Tid: /);
   assert.match(text, /Sted: /);
   assert.doesNotMatch(text, /Også sendt som e-mail/);
-  await cancelled.getByText("Ny", { exact: true }).waitFor();
+  await cancelled.getByText("Ulæst", { exact: true }).waitFor();
   assert.equal(await unreadCount(phone), unreadBefore + 1);
   const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `the page is ${overflow} px wider than the screen`);
@@ -80,7 +80,7 @@ test("a cancellation reaches the inbox of those coming, in the app only as chose
   await phone
     .getByTestId("notice")
     .filter({ hasText: `Aflyst: ${UPCOMING}` })
-    .getByText("Ny", { exact: true })
+    .getByText("Ulæst", { exact: true })
     .waitFor({ state: "detached" });
   assert.equal(await unreadCount(phone), unreadBefore);
 

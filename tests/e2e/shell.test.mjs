@@ -94,8 +94,15 @@ test("first visit renders the Danish shell and installs the service worker", asy
   await page.getByRole("heading", { name: "Log ind" }).waitFor();
   await page.getByLabel("E-mail").fill("anna@demo.samskab.dk");
   await page.getByLabel("Adgangskode").fill("forkert-forkert");
-  await page.getByRole("button", { name: "Log ind" }).click();
+  // Pressed from the keyboard, the button keeps focus while the relay checks and after the
+  // refusal (a disabled button lost it to the page's top, and the next Tab started there).
+  const logIn = page.getByRole("main").getByRole("button", { name: "Log ind" });
+  await logIn.focus();
+  await page.keyboard.press("Space");
   assert.equal(await page.getByTestId("login-error").innerText(), "Forkert e-mail eller adgangskode.");
+  assert.ok(await logIn.evaluate((el) => document.activeElement === el), "focus stays on the button");
+  await page.keyboard.press("Shift+Tab");
+  assert.ok(await page.getByLabel("Adgangskode").evaluate((el) => document.activeElement === el), "Shift+Tab goes back to the password");
   await page.getByLabel("Adgangskode").fill("samskab-demo");
   // Observed after signing in: a page loaded again would not have it.
   await page.evaluate(() => {

@@ -42,12 +42,17 @@ pub fn CvCard(profile: Profile, #[prop(optional)] children: Option<Children>) ->
     };
     let towns = profile.towns.join(", ");
     let travel = profile.travel_km;
-    let away = profile
-        .away
-        .iter()
-        .map(|p| format!("{} – {}", p.from, p.to))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let periods = profile.away.clone();
+    let away = move || {
+        periods
+            .iter()
+            .map(|p| {
+                let lang = i18n.lang();
+                format!("{} – {}", i18n::day(&p.from, lang), i18n::day(&p.to, lang))
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let experience = profile.experience.clone();
     let has_availability = !profile.availability.is_empty();
     view! {
@@ -62,8 +67,8 @@ pub fn CvCard(profile: Profile, #[prop(optional)] children: Option<Children>) ->
                 {(!profile.areas.is_empty()).then(|| view! { <dt>{move || i18n.t(Msg::CvInterests)}</dt><dd>{areas}</dd> })}
                 {(!profile.skills.is_empty()).then(|| view! { <dt>{move || i18n.t(Msg::CvSkills)}</dt><dd data-testid="cv-skills">{skills}</dd> })}
                 {(!profile.languages.is_empty()).then(|| view! { <dt>{move || i18n.t(Msg::CvLanguagesShort)}</dt><dd>{profile.languages.join(", ")}</dd> })}
-                {has_availability.then(|| view! { <dt>{move || i18n.t(Msg::CvWhen)}</dt><dd>{slots}</dd> })}
-                {(!away.is_empty()).then(|| view! { <dt>{move || i18n.t(Msg::CvAway)}</dt><dd>{away.clone()}</dd> })}
+                {has_availability.then(|| view! { <dt>{move || i18n.t(Msg::CvWhenReader)}</dt><dd>{slots}</dd> })}
+                {(!profile.away.is_empty()).then(|| view! { <dt>{move || i18n.t(Msg::CvAwayReader)}</dt><dd>{away}</dd> })}
                 {(!experience.is_empty()).then(|| view! {
                     <dt>{move || i18n.t(Msg::CvExperience)}</dt>
                     <dd><ul>{experience.iter().map(|e| view! {

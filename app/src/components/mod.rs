@@ -29,6 +29,18 @@ pub use show_more::ShowMore;
 pub use task_card::TaskCard;
 pub use town_options::TownOptions;
 
+/// Starts a button's action (sets `busy`), or returns `false` if one is already under way: the
+/// caller then does nothing. Such buttons say they are busy with `aria-disabled`, not
+/// `disabled`: a disabled button loses keyboard focus, which then went to the page's top (a
+/// wrong password, say, sent the next Tab from the top of the page).
+pub fn begin(busy: RwSignal<bool>) -> bool {
+    if busy.get_untracked() {
+        return false;
+    }
+    busy.set(true);
+    true
+}
+
 /// Sets the document title to `<page> – Samskab` while the page is shown.
 pub fn page_title(title: Msg) {
     let i18n = use_i18n();

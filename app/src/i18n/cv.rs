@@ -37,6 +37,9 @@ define_messages! {
     CvLanguagesShort => { da: "Sprog", en: "Languages" },
     CvWhen => { da: "Hvornår har du tid", en: "When you have time" },
     CvAway => { da: "Perioder hvor du er væk", en: "Periods away" },
+    // The same, as someone else reads the CV (CV-banken).
+    CvWhenReader => { da: "Har tid", en: "Available" },
+    CvAwayReader => { da: "Væk", en: "Away" },
     CvFrom => { da: "Fra", en: "From" },
     CvTo => { da: "Til", en: "To" },
     CvAddAway => { da: "Tilføj periode", en: "Add period" },
@@ -121,8 +124,9 @@ pub fn certificate_label(
     }
 }
 
-/// "Godkendt til 2027-06-30" / "Approved until 2027-06-30".
+/// "Godkendt til 30. jun. 2027" / "Approved until 30 Jun 2027".
 pub fn certificate_valid_until(date: &str, lang: Lang) -> String {
+    let date = super::day(date, lang);
     match lang {
         Lang::Da => format!("Godkendt til {date}"),
         Lang::En => format!("Approved until {date}"),

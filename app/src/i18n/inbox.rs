@@ -17,7 +17,7 @@ define_messages! {
         en: "No notices yet. When something happens to your meetings and shifts, it shows here.",
     },
     InboxUnreadCount => { da: "ulæste", en: "unread" },
-    InboxNew => { da: "Ny", en: "New" },
+    InboxNew => { da: "Ulæst", en: "Unread" },
     InboxOpen => { da: "Åbn", en: "Open" },
     InboxMarkAllRead => { da: "Markér alle som læst", en: "Mark all as read" },
     InboxReceived => { da: "Modtaget", en: "Received" },

@@ -197,6 +197,51 @@ catalog!(
     Inbox
 );
 
+/// A calendar date written `YYYY-MM-DD` (a CV's away periods, a certificate's last day) as
+/// people read dates, e.g. "10. dec. 2026" / "10 Dec 2026"; the text as it is if it is not
+/// such a date. The date is the same wherever the browser is (no time zone applies).
+pub fn day(iso: &str, lang: Lang) -> String {
+    thread_local! {
+        static FORMATS: std::cell::RefCell<[Option<js_sys::Function>; 2]> =
+            const { std::cell::RefCell::new([None, None]) };
+    }
+    let mut parts = iso.splitn(3, '-').map(str::parse::<u32>);
+    let (Some(Ok(y)), Some(Ok(m)), Some(Ok(d))) = (parts.next(), parts.next(), parts.next()) else {
+        return iso.to_owned();
+    };
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return iso.to_owned();
+    }
+    let (slot, locale) = match lang {
+        Lang::Da => (0, "da-DK"),
+        Lang::En => (1, "en-GB"),
+    };
+    let utc = js_sys::Date::utc(f64::from(y), f64::from(m - 1)) + f64::from(d - 1) * 86_400_000.0;
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(utc));
+    let format = FORMATS.with(|formats| {
+        formats.borrow_mut()[slot]
+            .get_or_insert_with(|| {
+                let options = js_sys::Object::new();
+                for (k, v) in [
+                    ("day", "numeric"),
+                    ("month", "short"),
+                    ("year", "numeric"),
+                    ("timeZone", "UTC"),
+                ] {
+                    let _ = js_sys::Reflect::set(&options, &k.into(), &v.into());
+                }
+                let locales = js_sys::Array::of1(&locale.into());
+                js_sys::Intl::DateTimeFormat::new(&locales, &options).format()
+            })
+            .clone()
+    });
+    format
+        .call1(&wasm_bindgen::JsValue::NULL, &date)
+        .ok()
+        .and_then(|text| text.as_string())
+        .unwrap_or_else(|| iso.to_owned())
+}
+
 /// The `Intl.DateTimeFormat` options [`when`] writes with.
 pub const WHEN_FIELDS: [(&str, &str); 5] = [
     ("weekday", "short"),

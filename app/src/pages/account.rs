@@ -39,7 +39,9 @@ pub fn InvitationPage(code: String) -> impl IntoView {
     let entered = expect_context::<Entered>();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        busy.set(true);
+        if !crate::components::begin(busy) {
+            return;
+        }
         let code = code.clone();
         spawn_local(async move {
             let result = session::accept_invitation(
@@ -72,7 +74,7 @@ pub fn InvitationPage(code: String) -> impl IntoView {
                 </div>
                 <NewPasswordField id="invite-password" label=Msg::FieldPassword value=password/>
                 <p class="form-actions field-wide">
-                    <button type="submit" class="button primary" disabled=move || busy.get()>
+                    <button type="submit" class="button primary" aria-disabled=move || busy.get().to_string()>
                         {move || i18n.t(Msg::AcceptInvitation)}
                     </button>
                 </p>
@@ -171,7 +173,9 @@ pub fn LoginPage() -> impl IntoView {
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        busy.set(true);
+        if !crate::components::begin(busy) {
+            return;
+        }
         error.set(None);
         spawn_local(async move {
             let result = if registering.get_untracked() {
@@ -226,7 +230,7 @@ pub fn LoginPage() -> impl IntoView {
                     <span id="password-hint" class="muted">{move || registering.get().then(|| i18n.t(Msg::PasswordHint))}</span>
                 </div>
                 <p class="form-actions field-wide">
-                    <button type="submit" class="button primary" disabled=move || busy.get()>
+                    <button type="submit" class="button primary" aria-disabled=move || busy.get().to_string()>
                         {move || i18n.t(if registering.get() { Msg::CreateAccount } else { Msg::LogIn })}
                     </button>
                     <button type="button" class="button secondary" on:click=move |_| {

@@ -63,7 +63,9 @@ pub fn ForgotPasswordPage() -> impl IntoView {
             return;
         }
         problem.set(None);
-        busy.set(true);
+        if !crate::components::begin(busy) {
+            return;
+        }
         spawn_local(async move {
             let result = session::forgot_password(&value).await;
             busy.set(false);
@@ -84,7 +86,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
             <form class="task-form" novalidate on:submit=submit>
                 <EmailField id="forgot-email" label=Msg::FieldEmail value=email problem=problem/>
                 <p class="form-actions field-wide">
-                    <button type="submit" class="button primary" disabled=move || busy.get()>
+                    <button type="submit" class="button primary" aria-disabled=move || busy.get().to_string()>
                         {move || i18n.t(Msg::SendResetLink)}
                     </button>
                 </p>
@@ -149,7 +151,9 @@ pub fn ResetPasswordPage() -> impl IntoView {
             focus_soon("reset-password".into());
             return;
         }
-        busy.set(true);
+        if !crate::components::begin(busy) {
+            return;
+        }
         let token = token.clone();
         spawn_local(async move {
             let result = session::reset_password(&token, &value).await;
@@ -187,7 +191,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
                     <label for="reset-show">{move || i18n.t(Msg::ShowPassword)}</label>
                 </div>
                 <p class="form-actions field-wide">
-                    <button type="submit" class="button primary" disabled=move || busy.get()>
+                    <button type="submit" class="button primary" aria-disabled=move || busy.get().to_string()>
                         {move || i18n.t(Msg::SaveNewPassword)}
                     </button>
                 </p>
@@ -254,7 +258,9 @@ pub fn HandOutResetLink() -> impl IntoView {
             return;
         }
         problem.set(None);
-        busy.set(true);
+        if !crate::components::begin(busy) {
+            return;
+        }
         spawn_local(async move {
             let result = session::reset_link(&value).await;
             busy.set(false);
@@ -306,7 +312,7 @@ pub fn HandOutResetLink() -> impl IntoView {
             <form class="task-form" novalidate on:submit=submit>
                 <EmailField id="handout-email" label=Msg::HandOutEmail value=email problem=problem/>
                 <p class="form-actions field-wide">
-                    <button type="submit" class="button primary" disabled=move || busy.get()>
+                    <button type="submit" class="button primary" aria-disabled=move || busy.get().to_string()>
                         {move || i18n.t(Msg::MakeResetLink)}
                     </button>
                 </p>

@@ -99,7 +99,9 @@ pub fn DeleteAccount() -> impl IntoView {
     let busy = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        busy.set(true);
+        if !crate::components::begin(busy) {
+            return;
+        }
         error.set(None);
         spawn_local(async move {
             match session::delete_account(&password.get_untracked()).await {
@@ -129,7 +131,7 @@ pub fn DeleteAccount() -> impl IntoView {
                         bind:value=password/>
                 </div>
                 <p class="form-actions field-wide">
-                    <button type="submit" class="button danger" disabled=move || busy.get()>
+                    <button type="submit" class="button danger" aria-disabled=move || busy.get().to_string()>
                         {move || i18n.t(Msg::DeleteAccountButton)}
                     </button>
                 </p>
@@ -155,7 +157,9 @@ pub fn EraseOnRequest() -> impl IntoView {
             return;
         }
         missing.set(false);
-        busy.set(true);
+        if !crate::components::begin(busy) {
+            return;
+        }
         spawn_local(async move {
             let result =
                 session::erase_on_request(&email.get_untracked(), &reason.get_untracked()).await;
@@ -191,7 +195,7 @@ pub fn EraseOnRequest() -> impl IntoView {
                     {move || missing.get().then(|| view! { <span id="erase-reason-missing" class="error">{i18n.t(Msg::EraseReasonMissing)}</span> })}
                 </div>
                 <p class="form-actions field-wide">
-                    <button type="submit" class="button danger" disabled=move || busy.get()>{move || i18n.t(Msg::EraseButton)}</button>
+                    <button type="submit" class="button danger" aria-disabled=move || busy.get().to_string()>{move || i18n.t(Msg::EraseButton)}</button>
                 </p>
             </form>
         </section>

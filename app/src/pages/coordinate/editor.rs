@@ -343,7 +343,9 @@ fn TaskEditorForm() -> impl IntoView {
             return;
         }
         let Some(org) = org else { return };
-        busy.set(true);
+        if !crate::components::begin(busy) {
+            return;
+        }
         problems.set(Vec::new());
         let navigate = navigate.clone();
         spawn_local(async move {
@@ -552,10 +554,10 @@ fn TaskEditorForm() -> impl IntoView {
                 <p class="form-actions field-wide">
                     {if is_draft {
                         view! {
-                            <button type="submit" class="button secondary" disabled=move || busy.get()>
+                            <button type="submit" class="button secondary" aria-disabled=move || busy.get().to_string()>
                                 {move || i18n.t(Msg::SaveDraft)}
                             </button>
-                            <button type="button" class="button primary" disabled=move || busy.get()
+                            <button type="button" class="button primary" aria-disabled=move || busy.get().to_string()
                                 on:click={
                                     let save = save.clone();
                                     move |_| save(true)
@@ -565,7 +567,7 @@ fn TaskEditorForm() -> impl IntoView {
                         }.into_any()
                     } else {
                         view! {
-                            <button type="submit" class="button primary" disabled=move || busy.get()>
+                            <button type="submit" class="button primary" aria-disabled=move || busy.get().to_string()>
                                 {move || i18n.t(Msg::SaveChanges)}
                             </button>
                         }.into_any()

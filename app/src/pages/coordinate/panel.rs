@@ -32,7 +32,9 @@ pub fn CoordinatorPanel(
         {
             return;
         }
-        busy.set(true);
+        if !crate::components::begin(busy) {
+            return;
+        }
         spawn_local(async move {
             let now = time::now();
             let result = sync
@@ -80,13 +82,13 @@ pub fn CoordinatorPanel(
             <p class="form-actions">
                 <A href=format!("/opgaver/{id}/rediger") attr:class="button secondary">{move || i18n.t(Msg::EditTask)}</A>
                 {(status == TaskStatus::Draft).then(|| view! {
-                    <button type="button" class="button primary" disabled=move || busy.get()
+                    <button type="button" class="button primary" aria-disabled=move || busy.get().to_string()
                         on:click=move |_| set_status(TaskStatus::Published)>{move || i18n.t(Msg::Publish)}</button>
                 })}
                 {(status == TaskStatus::Published).then(|| view! {
-                    <button type="button" class="button secondary" disabled=move || busy.get()
+                    <button type="button" class="button secondary" aria-disabled=move || busy.get().to_string()
                         on:click=move |_| set_status(TaskStatus::Finished)>{move || i18n.t(Msg::FinishTask)}</button>
-                    <button type="button" class="button danger" disabled=move || busy.get()
+                    <button type="button" class="button danger" aria-disabled=move || busy.get().to_string()
                         on:click=move |_| set_status(TaskStatus::Cancelled)>{move || i18n.t(Msg::CancelTask)}</button>
                 })}
             </p>

@@ -210,7 +210,9 @@ fn CvForm() -> impl IntoView {
         let lang = i18n.lang();
         let mut profile = untrack(|| read_form.with_value(|f| f()));
         profile.updated_at = time::now();
-        busy.set(true);
+        if !crate::components::begin(busy) {
+            return;
+        }
         saved.set(false);
         problems.set(Vec::new());
         spawn_local(async move {
@@ -491,7 +493,7 @@ fn CvForm() -> impl IntoView {
                 </fieldset>
 
                 <p class="form-actions field-wide">
-                    <button type="submit" class="button primary" disabled=move || busy.get()>
+                    <button type="submit" class="button primary" aria-disabled=move || busy.get().to_string()>
                         {move || i18n.t(Msg::CvSave)}
                     </button>
                     <span role="status" data-testid="cv-saved">

@@ -132,7 +132,9 @@ fn MeetingForm(meeting: Meeting, id: Option<DocumentId>) -> impl IntoView {
             m.capacity = capacity.get_untracked().trim().parse().unwrap_or(0);
             m.updated_at = m.updated_at.max(time::now());
         };
-        busy.set(true);
+        if !crate::components::begin(busy) {
+            return;
+        }
         let navigate = navigate.clone();
         spawn_local(async move {
             let result = match id {
@@ -253,7 +255,7 @@ fn MeetingForm(meeting: Meeting, id: Option<DocumentId>) -> impl IntoView {
                 </fieldset>
                 <label for="meeting-capacity">{move || i18n.t(Msg::MeetingCapacity)}</label>
                 <input id="meeting-capacity" type="number" min="0" max="5000" inputmode="numeric" prop:value=move || capacity.get() on:input=move |ev| capacity.set(event_target_value(&ev))/>
-                <button type="submit" class="button" disabled=move || busy.get()>{move || i18n.t(Msg::MeetingSave)}</button>
+                <button type="submit" class="button" aria-disabled=move || busy.get().to_string()>{move || i18n.t(Msg::MeetingSave)}</button>
             </form>
             <p><A href="/moeder">{move || i18n.t(Msg::MeetingsAll)}</A></p>
         </section>

@@ -32,7 +32,9 @@ pub fn OrganisationForm(organisation: Organisation) -> impl IntoView {
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let lang = i18n.lang();
-        busy.set(true);
+        if !crate::components::begin(busy) {
+            return;
+        }
         saved.set(false);
         problems.set(Vec::new());
         let edit = move |o: &mut Organisation| {
@@ -117,7 +119,7 @@ pub fn OrganisationForm(organisation: Organisation) -> impl IntoView {
                 {text_field("organisation-contact-email", Msg::OrganisationContactEmail, contact_email, limits::CONTACT_FIELD, "email")}
             </fieldset>
             <div class="field-wide">
-                <button type="submit" class="button primary" disabled=move || busy.get()>
+                <button type="submit" class="button primary" aria-disabled=move || busy.get().to_string()>
                     {move || i18n.t(Msg::OrganisationSave)}
                 </button>
                 <span role="status" data-testid="organisation-saved">

@@ -59,7 +59,9 @@ pub(super) fn SignupControls(
         let shift = shift.clone();
         move |state: SignupState, at: i64, focus: String| {
             let (shift, me) = (shift.clone(), me.clone());
-            busy.set(true);
+            if !crate::components::begin(busy) {
+                return;
+            }
             error.set(None);
             spawn_local(async move {
                 let result = sync
@@ -151,8 +153,11 @@ pub(super) fn SignupControls(
             let button_id = button_id.clone();
             view! {
                 <p class="form-actions">
-                    <button type="button" id=undo_id.clone() class="button primary" disabled=move || busy.get()
+                    <button type="button" id=undo_id.clone() class="button primary" aria-disabled=move || busy.get().to_string()
                         on:click=move |_| {
+                            if busy.get_untracked() {
+                                return;
+                            }
                             let Some((_, old, _)) = ui.undo.get_untracked() else { return };
                             ui.undo.set(None);
                             // Undo means as if never withdrawn: the old sign-up time keeps the
@@ -207,7 +212,7 @@ pub(super) fn SignupControls(
             };
             view! {
                 <button type="button" id=button_id.clone() class=if signed_up { "button secondary" } else { "button primary" }
-                    disabled=move || busy.get()
+                    aria-disabled=move || busy.get().to_string()
                     on:click=move |_| {
                         if !signed_up {
                             ui.undo.set(None);
