@@ -186,12 +186,7 @@ impl Engine {
                 }
                 Some(Some(command)) => {
                     self.command(command);
-                    self.gauge
-                        .queued
-                        .fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
-                    self.gauge
-                        .last_done
-                        .store(self.accounts.now_ms(), std::sync::atomic::Ordering::Relaxed);
+                    self.gauge.done(self.accounts.now_ms());
                     // A burst ends when nothing else waits (or it is long): its changes are
                     // stored in one transaction, then its writers answered and changed
                     // documents offered.

@@ -173,10 +173,7 @@ impl SyncEngine {
             Ok(forgotten) => tracing::info!(forgotten, "old device bindings forgotten"),
             Err(e) => tracing::warn!(error = %e, "cannot forget old device bindings"),
         }
-        let gauge = Arc::new(Gauge::default());
-        gauge
-            .last_done
-            .store(accounts.now_ms(), std::sync::atomic::Ordering::Relaxed);
+        let gauge = Arc::new(Gauge::new(accounts.now_ms()));
         let engine = Engine::load(store, accounts, gauge.clone())?;
         let me = engine.hub.me().clone();
         let (commands, rx) = mpsc::unbounded_channel();
@@ -194,12 +191,7 @@ impl SyncEngine {
 
     /// How far behind the engine is.
     pub fn health(&self) -> Health {
-        use std::sync::atomic::Ordering::Relaxed;
-        Health::at(
-            self.gauge.queued.load(Relaxed),
-            self.gauge.last_done.load(Relaxed),
-            self.clock.now().millis(),
-        )
+        self.gauge.health(self.clock.now().millis())
     }
 
     pub fn me(&self) -> &PeerId {
@@ -362,10 +354,9 @@ impl SyncEngine {
     }
 
     fn send(&self, command: Command) {
-        use std::sync::atomic::Ordering::Relaxed;
-        self.gauge.queued.fetch_add(1, Relaxed);
+        self.gauge.sent(self.clock.now().millis());
         if self.commands.send(command).is_err() {
-            self.gauge.queued.fetch_sub(1, Relaxed);
+            self.gauge.not_taken();
             tracing::error!("the sync engine has stopped");
         }
     }
