@@ -153,15 +153,22 @@ on_demand! {
 pub fn LoginInPlace() -> impl IntoView {
     let i18n = use_i18n();
     page_title(Msg::LogIn);
+    // Not a `Suspense` (3 KB more of the main wasm): the placeholder goes when the form's
+    // view is ready, in the same update that shows it.
+    let arrived = RwSignal::new(false);
+    let form = async move {
+        let view = <Login as LazyRoute>::view(Login).await;
+        arrived.set(true);
+        view
+    };
     view! {
-        <Suspense fallback=move || view! {
+        {move || (!arrived.get()).then(|| view! {
             <section class="page" aria-labelledby="page-title">
                 <h1 id="page-title" data-placeholder="">{move || i18n.t(Msg::LogIn)}</h1>
                 <p class="lead">{move || i18n.t(Msg::LoginIntro)}</p>
                 <p class="muted" role="status">{move || i18n.t(Msg::Loading)}</p>
             </section>
-        }>
-            {Suspend::new(<Login as LazyRoute>::view(Login))}
-        </Suspense>
+        })}
+        {Suspend::new(form)}
     }
 }
