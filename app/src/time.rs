@@ -1,47 +1,49 @@
 //! Local dates and times for forms: `<input type="date">` and `<input type="time">` speak
-//! "YYYY-MM-DD" and "HH:MM" in the browser's time zone; documents store UTC milliseconds.
+//! "YYYY-MM-DD" and "HH:MM"; documents store UTC milliseconds. Local means Danish time
+//! (`samskab_model::local_time`), whatever zone the device is set to: the relay writes the
+//! same clock times into mails and calendar files, and a shift at 09.00 is at 09.00 for
+//! everyone in the municipality (a device left on UTC showed and entered every time an hour
+//! off from its mails).
+
+use samskab_model::local_time;
 
 /// Now, in Unix milliseconds.
 pub fn now() -> i64 {
     js_sys::Date::now() as i64
 }
 
-/// The instant of a local date and time, if both parse.
+/// The instant of a Danish local date and time, if both parse.
 pub fn to_millis(date: &str, time: &str) -> Option<i64> {
-    let mut d = date.trim().splitn(3, '-').map(str::parse::<i32>);
+    let mut d = date.trim().splitn(3, '-').map(str::parse::<i64>);
     let (year, month, day) = (d.next()?.ok()?, d.next()?.ok()?, d.next()?.ok()?);
-    let mut t = time.trim().splitn(2, ':').map(str::parse::<i32>);
+    let mut t = time.trim().splitn(2, ':').map(str::parse::<u32>);
     let (hour, minute) = (t.next()?.ok()?, t.next()?.ok()?);
-    let valid = (1..=12).contains(&month)
-        && (1..=31).contains(&day)
-        && (0..=23).contains(&hour)
-        && (0..=59).contains(&minute);
-    let year = u32::try_from(year).ok()?;
-    if !valid {
-        return None;
+    let month = u32::try_from(month).ok()?;
+    let day = u32::try_from(day).ok()?;
+    let valid = (1..=9999).contains(&year)
+        && (1..=12).contains(&month)
+        && (1..=days_in_month(year, month)).contains(&day)
+        && hour <= 23
+        && minute <= 59;
+    valid.then(|| local_time::from_local(year, month, day, hour * 60 + minute))
+}
+
+fn days_in_month(year: i64, month: u32) -> u32 {
+    match month {
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
     }
-    let millis =
-        js_sys::Date::new_with_year_month_day_hr_min(year, month - 1, day, hour, minute).get_time();
-    (!millis.is_nan()).then_some(millis as i64)
 }
 
-fn local(millis: i64) -> js_sys::Date {
-    js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(millis as f64))
-}
-
-/// "YYYY-MM-DD" of an instant, local time.
+/// "YYYY-MM-DD" of an instant, Danish time.
 pub fn date_input(millis: i64) -> String {
-    let d = local(millis);
-    format!(
-        "{:04}-{:02}-{:02}",
-        d.get_full_year(),
-        d.get_month() + 1,
-        d.get_date()
-    )
+    local_time::local(millis).date()
 }
 
-/// "HH:MM" of an instant, local time.
+/// "HH:MM" of an instant, Danish time.
 pub fn time_input(millis: i64) -> String {
-    let d = local(millis);
-    format!("{:02}:{:02}", d.get_hours(), d.get_minutes())
+    let minute = local_time::local(millis).minute;
+    format!("{:02}:{:02}", minute / 60, minute % 60)
 }

@@ -28,6 +28,40 @@ fn every_text_exists_in_every_language() {
 }
 
 #[wasm_bindgen_test]
+fn form_times_are_danish_time_whatever_zone_the_device_is_in() {
+    use samskab_app::time::{date_input, time_input, to_millis};
+    // 09.00 on 10 December 2026 in Denmark (CET) is 08.00 UTC; on 1 July (CEST) 07.00 UTC.
+    let winter = to_millis("2026-12-10", "09:00").unwrap();
+    assert_eq!(winter, 1_796_889_600_000);
+    let summer = to_millis("2026-07-01", "09:00").unwrap();
+    assert_eq!(summer, 1_782_889_200_000);
+    for at in [winter, summer] {
+        assert_eq!(time_input(at), "09:00");
+    }
+    assert_eq!(date_input(winter), "2026-12-10");
+    // 23.30 Danish time is the next day in UTC; the form still says the Danish date.
+    let late = to_millis("2026-12-31", "23:30").unwrap();
+    assert_eq!(
+        (date_input(late).as_str(), time_input(late).as_str()),
+        ("2026-12-31", "23:30")
+    );
+    // And what the app shows of it says the same clock time.
+    assert!(
+        samskab_app::i18n::when(winter, Lang::Da).contains("09.00"),
+        "{}",
+        samskab_app::i18n::when(winter, Lang::Da)
+    );
+    for (date, time) in [
+        ("2026-02-30", "09:00"),
+        ("2026-12-10", "24:00"),
+        ("", "09:00"),
+        ("2026-12-10", "9"),
+    ] {
+        assert_eq!(to_millis(date, time), None, "{date} {time}");
+    }
+}
+
+#[wasm_bindgen_test]
 fn calendar_dates_read_as_people_write_them_wherever_the_browser_is() {
     use samskab_app::i18n::day;
     assert_eq!(day("2026-12-10", Lang::Da), "10. dec. 2026");

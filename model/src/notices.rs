@@ -178,7 +178,7 @@ pub fn meeting_notices(
                     detail: if action.due.is_empty() {
                         action.title.clone()
                     } else {
-                        format!("{} ({})", action.title, action.due)
+                        format!("{} ({})", action.title, readable_date(&action.due))
                     },
                     ..meeting_notice(NoticeKind::ActionAssigned, id, m, now)
                 },
@@ -526,6 +526,26 @@ pub fn text(n: &Notice, lang: Lang, when: &dyn Fn(Millis) -> String) -> NoticeTe
     }
 }
 
+/// A `YYYY-MM-DD` date as Danes write it, "15.1.2027" (understood in the English app too);
+/// anything else as it is. A notice's detail is written once, for every language.
+fn readable_date(iso: &str) -> String {
+    let parts: Vec<&str> = iso.split('-').collect();
+    match parts[..] {
+        [y, m, d]
+            if [y, m, d]
+                .iter()
+                .all(|p| p.bytes().all(|b| b.is_ascii_digit()) && !p.is_empty()) =>
+        {
+            format!(
+                "{}.{}.{y}",
+                d.trim_start_matches('0'),
+                m.trim_start_matches('0')
+            )
+        }
+        _ => iso.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeMap;
@@ -694,7 +714,7 @@ mod tests {
         // Lis wrote the items: she is not told of her own.
         assert_eq!(people(&out, NoticeKind::ActionAssigned), ["anna", "kim"]);
         let anna = out.iter().find(|a| a.person == p("anna")).unwrap();
-        assert_eq!(anna.notice.detail, "Find lokale (2027-01-15)");
+        assert_eq!(anna.notice.detail, "Find lokale (15.1.2027)");
         assert_eq!(anna.key, format!("moede:{}:handling:a1", id()));
     }
 

@@ -335,15 +335,19 @@ async fn export(
         // Each kind's part, under its own key (`profile`, `signups`).
         body.extend(documents);
     }
+    // Indented, so that a person who opens the file in a text editor can read it.
+    let text = serde_json::to_string_pretty(&body)
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("the export does not serialise: {e}")))?;
     Ok((
         [
             (header::CACHE_CONTROL, "no-store"),
+            (header::CONTENT_TYPE, "application/json"),
             (
                 header::CONTENT_DISPOSITION,
                 "attachment; filename=\"samskab-mine-data.json\"",
             ),
         ],
-        Json(body),
+        text,
     )
         .into_response())
 }

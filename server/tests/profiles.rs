@@ -234,12 +234,24 @@ async fn the_consent_matrix() {
             .unwrap()
             .starts_with("attachment")
     );
-    let export: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(res.headers()["content-type"], "application/json");
+    let text = res.text().await.unwrap();
+    // Indented for a person reading it in a text editor.
+    assert!(
+        text.starts_with("{\n  \""),
+        "{}",
+        &text[..40.min(text.len())]
+    );
+    let export: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(export["account"]["name"], "Vera");
     assert_eq!(export["profile"]["name"], "Vera Vestergaard");
     assert_eq!(export["profile"]["skills"][0], "foerstehjaelp");
     assert_eq!(export["signups"].as_array().unwrap().len(), 1);
     assert_eq!(export["signups"][0]["title"], "Kioskvagt");
+    // What the sign-up came to, beside what she asked for.
+    assert_eq!(export["signups"][0]["state"], "tilmeldt");
+    assert_eq!(export["signups"][0]["place"], "bekraeftet");
+    assert_eq!(export["signups"][0]["task_status"], "offentliggjort");
     assert_eq!(export["profile_reads"].as_array().unwrap().len(), 12);
 }
 

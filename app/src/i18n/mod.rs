@@ -242,16 +242,18 @@ pub fn day(iso: &str, lang: Lang) -> String {
         .unwrap_or_else(|| iso.to_owned())
 }
 
-/// The `Intl.DateTimeFormat` options [`when`] writes with.
-pub const WHEN_FIELDS: [(&str, &str); 5] = [
+/// The `Intl.DateTimeFormat` options [`when`] writes with: Danish time whatever the device's
+/// zone (see `crate::time`).
+pub const WHEN_FIELDS: [(&str, &str); 6] = [
     ("weekday", "short"),
     ("day", "numeric"),
     ("month", "short"),
     ("hour", "2-digit"),
     ("minute", "2-digit"),
+    ("timeZone", "Europe/Copenhagen"),
 ];
 
-/// A local date and time, e.g. "lør. 12. dec. kl. 14.00", in the browser's time zone.
+/// A date and time in Danish time, e.g. "lør. 12. dec. kl. 14.00".
 ///
 /// Through one `Intl.DateTimeFormat` per language, made at the first call: the same text as
 /// `Date.toLocaleString` with these options, which builds a new formatter at every call (a

@@ -206,7 +206,7 @@ fn InboxSettings(person: PersonId, inbox: Memo<Option<Inbox>>) -> impl IntoView 
                 {[(true, Msg::InboxByEmail), (false, Msg::InboxAppOnly)].into_iter().map(|(email, label)| {
                     let save_email = save_email.clone();
                     view! {
-                        <label class="choice">
+                        <label class="check">
                             <input type="radio" name="inbox-channel"
                                 prop:checked=move || settings().email == email
                                 on:change=move |_| save_email(Box::new(move |i: &mut Inbox| i.settings.email = email))/>

@@ -150,6 +150,7 @@ fn RosterRow(
         let contact = contact.clone();
         move || contact().map(|c| c.phone).filter(|p| !p.is_empty())
     };
+    let name_id = format!("roster-{shift}-{person}");
     let decide = move |decision: Option<Decision>| {
         let (shift, person, me) = (shift.clone(), person.clone(), me.clone());
         spawn_local(async move {
@@ -185,11 +186,14 @@ fn RosterRow(
     };
     let decide_confirm = decide.clone();
     let decide_decline = decide.clone();
+    // The buttons are described by the row's person's name, not only by what they do: a
+    // screen reader's list of buttons otherwise reads "Bekræft" many times.
+    let (confirm_by, decline_by, reset_by) = (name_id.clone(), name_id.clone(), name_id.clone());
     view! {
         <li class="roster-row" data-testid="roster-row">
             // The name the volunteer shared by signing up; else (offline, never fetched) the
             // name on their CV if it is on this device; else a short id.
-            <span class="roster-name" data-testid="roster-name">{move || {
+            <span class="roster-name" id=name_id data-testid="roster-name">{move || {
                 contact().map(|c| c.name).or_else(|| {
                     label.parse().ok().and_then(|p| sync.profile(&p)).map(|p| p.name)
                 })
@@ -202,15 +206,15 @@ fn RosterRow(
             <PlaceBadge place/>
             <span class="roster-actions">
                 {(decision != Some(Decision::Confirmed)).then(|| view! {
-                    <button type="button" class="button small secondary"
+                    <button type="button" class="button small secondary" aria-describedby=confirm_by
                         on:click=move |_| decide_confirm(Some(Decision::Confirmed))>{move || i18n.t(Msg::ConfirmPerson)}</button>
                 })}
                 {(decision != Some(Decision::Declined)).then(|| view! {
-                    <button type="button" class="button small secondary"
+                    <button type="button" class="button small secondary" aria-describedby=decline_by
                         on:click=move |_| decide_decline(Some(Decision::Declined))>{move || i18n.t(Msg::DeclinePerson)}</button>
                 })}
                 {decision.is_some().then(|| view! {
-                    <button type="button" class="button small secondary"
+                    <button type="button" class="button small secondary" aria-describedby=reset_by
                         on:click=move |_| decide(None)>{move || i18n.t(Msg::ResetDecision)}</button>
                 })}
             </span>

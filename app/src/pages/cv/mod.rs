@@ -222,7 +222,12 @@ fn CvForm() -> impl IntoView {
             busy.set(false);
             match result {
                 Ok(()) => saved.set(true),
-                Err(e) => problems.set(e.sentences(lang)),
+                Err(e) => {
+                    problems.set(e.sentences(lang));
+                    // The list is at the top of a long form: taken there, the person sees
+                    // why nothing was saved (and a screen reader reads it).
+                    crate::components::focus_soon("cv-problems".into());
+                }
             }
         });
     };
@@ -239,7 +244,7 @@ fn CvForm() -> impl IntoView {
             {move || {
                 let p = problems.get();
                 (!p.is_empty()).then(|| view! {
-                    <div class="error" role="alert" data-testid="form-problems">
+                    <div class="error" role="alert" id="cv-problems" tabindex="-1" data-testid="form-problems">
                         <ul>{p.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
                     </div>
                 })

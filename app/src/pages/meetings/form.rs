@@ -26,8 +26,11 @@ use crate::time;
 pub fn NewMeetingPage() -> impl IntoView {
     page_title(Msg::MeetingPlan);
     let me = use_session().person();
-    let start = time::now() + 14 * 86_400_000;
-    let start = start - start.rem_euclid(3_600_000);
+    // Two weeks ahead at 17.00 to 19.00, Danish time: an evening meeting, on one day (rounded
+    // from the clock, a form opened late in the evening proposed 23.00 to 01.00, which it
+    // then refused).
+    let day = samskab_model::local_time::local(time::now() + 14 * 86_400_000);
+    let start = samskab_model::local_time::from_local(day.year, day.month, day.day, 17 * 60);
     me.map(|me| {
         let draft = Meeting::draft(
             me,

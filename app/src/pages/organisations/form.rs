@@ -40,7 +40,8 @@ pub fn OrganisationForm(organisation: Organisation) -> impl IntoView {
         let edit = move |o: &mut Organisation| {
             o.name = name.get_untracked().trim().to_owned();
             o.category = category.get_untracked();
-            o.cvr = cvr.get_untracked().trim().to_owned();
+            // Written as people write it ("12 34 56 78"), stored as its 8 digits.
+            o.cvr = cvr.get_untracked().split_whitespace().collect();
             o.town = town.get_untracked();
             o.description = description.get_untracked().trim().to_owned();
             o.contact.name = contact_name.get_untracked().trim().to_owned();

@@ -394,6 +394,8 @@ pub enum ProfileError {
     CertificateDate,
     #[error("an experience entry needs an organisation")]
     ExperienceOrganisation,
+    #[error("an experience entry ends in a year before it begins")]
+    ExperienceBackwards,
 }
 
 impl ProfileError {
@@ -424,6 +426,9 @@ impl ProfileError {
             }
             (ProfileError::ExperienceOrganisation, Lang::Da) => {
                 "Skriv foreningen ved hver erfaring.".into()
+            }
+            (ProfileError::ExperienceBackwards, Lang::Da) => {
+                "En erfaring slutter i et år, før den begynder.".into()
             }
             (other, Lang::En) => crate::lang::sentence(&other.to_string()),
         }
@@ -535,6 +540,20 @@ impl Profile {
         {
             problems.push(ProfileError::ExperienceOrganisation);
         }
+        // Years are free text ("2019", "nu"); two years the wrong way round are a slip.
+        let year = |s: &str| {
+            s.trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|y| (1900..=2200).contains(y))
+        };
+        if self
+            .experience
+            .iter()
+            .any(|e| matches!((year(&e.from), year(&e.to)), (Some(from), Some(to)) if to < from))
+        {
+            problems.push(ProfileError::ExperienceBackwards);
+        }
         let cert = &self.child_certificate;
         if cert.status == CertificateStatus::Approved && !is_date(&cert.valid_until) {
             problems.push(ProfileError::CertificateDate);
@@ -625,6 +644,25 @@ mod tests {
                 ProfileError::CertificateDate,
             ]
         );
+    }
+
+    #[test]
+    fn experience_years_the_wrong_way_round_are_a_problem_free_text_is_not() {
+        let entry = |from: &str, to: &str| Experience {
+            organisation: "Røde Kors Haslev".into(),
+            role: "Besøgsven".into(),
+            from: from.into(),
+            to: to.into(),
+        };
+        let mut p = anna();
+        p.experience = vec![
+            entry("2015", "2019"),
+            entry("2019", "nu"),
+            entry("2020", "2020"),
+        ];
+        assert_eq!(p.problems(), vec![]);
+        p.experience.push(entry("2019", "2015"));
+        assert_eq!(p.problems(), vec![ProfileError::ExperienceBackwards]);
     }
 
     #[test]

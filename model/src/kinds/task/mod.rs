@@ -161,6 +161,8 @@ impl DocumentKind for TaskKind {
                         shift_start: shift.start,
                         shift_end: shift.end,
                         state: signup.state,
+                        place: place_word(crate::Roster::of(shift).place_of(shift, person)),
+                        task_status: task.status,
                         at: signup.at,
                     });
                 }
@@ -187,6 +189,22 @@ struct SignupRecord {
     organisation: OrganisationId,
     shift_start: i64,
     shift_end: i64,
+    /// What the person asked for ("tilmeldt", "afmeldt").
     state: SignupState,
+    /// Where that left them: a coordinator's decision and the places decide it.
+    place: String,
+    /// The task's own state (a cancelled task keeps its sign-ups).
+    task_status: TaskStatus,
     at: i64,
+}
+
+/// A place on a shift in the words "Hent mine data" uses.
+fn place_word(place: crate::Place) -> String {
+    match place {
+        crate::Place::Confirmed => "bekraeftet".into(),
+        crate::Place::Waitlisted(n) => format!("venteliste-{n}"),
+        crate::Place::Declined => "afvist".into(),
+        crate::Place::Withdrawn => "afmeldt".into(),
+        crate::Place::NotSignedUp => "ikke-tilmeldt".into(),
+    }
 }
