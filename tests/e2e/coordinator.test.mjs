@@ -129,7 +129,15 @@ test("offline: the coordinator edits while two volunteers take the one place; al
 
 test("the coordinator confirms the second volunteer beyond the places; the volunteer sees it", async () => {
   const second = coordinator.page.getByTestId("roster-row").nth(1);
-  await second.getByRole("button", { name: "Bekræft" }).click();
+  const name = (await second.getByTestId("roster-name").innerText()).trim();
+  // The button says whom it is for (its description is the person's name).
+  const confirm = second.getByRole("button", { name: "Bekræft" });
+  assert.equal(await confirm.getAttribute("aria-describedby"), await second.getByTestId("roster-name").getAttribute("id"));
+  await confirm.click();
+  // The row is drawn anew: the page says what was decided, and focus is on the person's name
+  // (it was on a button that is gone).
+  await coordinator.page.getByTestId("signup-notice").getByText(`${name} er bekræftet.`).waitFor();
+  await coordinator.page.waitForFunction((want) => document.activeElement?.dataset.testid === "roster-name" && document.activeElement.textContent.trim() === want, name);
   await shift(bent.page).getByText("Bekræftet").waitFor({ timeout: 30_000 });
   await shift(anna.page).getByText("2 af 1 pladser besat").waitFor({ timeout: 30_000 });
   assert.equal(await myStatus(anna.page), "Bekræftet");

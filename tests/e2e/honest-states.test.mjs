@@ -118,6 +118,10 @@ test("a cancelled task says Aflyst in Mine opgaver and moves to Tidligere opgave
   bo.page.once("dialog", (d) => d.accept());
   await bo.page.getByRole("button", { name: "Aflys opgaven" }).click();
   await bo.page.getByTestId("task-status").getByText("Aflyst").waitFor();
+  // The button is gone with the old status: the page says what happened, and focus is on the
+  // status now shown.
+  await bo.page.getByTestId("signup-notice").getByText("Opgaven er nu aflyst.").waitFor();
+  await bo.page.waitForFunction(() => document.activeElement?.dataset.testid === "task-status");
   await saved(bo.page);
 
   const page = bent.page;

@@ -74,3 +74,30 @@ define_messages! {
         en: "The contact person is shown on the task, also to people without an account.",
     },
 }
+
+/// Said (the page's status line) after the coordinator changed the task's status.
+pub fn status_changed(status: samskab_model::TaskStatus, lang: Lang) -> String {
+    let word = super::status_label(status, lang).to_lowercase();
+    match lang {
+        Lang::Da => format!("Opgaven er nu {word}."),
+        Lang::En => format!("The task is now {word}."),
+    }
+}
+
+/// Said after the coordinator decided about one person on a shift (`None`: the decision was
+/// reset to the order of sign-up).
+pub fn decision_made(
+    name: &str,
+    decision: Option<samskab_model::task::Decision>,
+    lang: Lang,
+) -> String {
+    use samskab_model::task::Decision;
+    match (decision, lang) {
+        (Some(Decision::Confirmed), Lang::Da) => format!("{name} er bekræftet."),
+        (Some(Decision::Declined), Lang::Da) => format!("{name} er afvist."),
+        (None, Lang::Da) => format!("Afgørelsen om {name} er nulstillet."),
+        (Some(Decision::Confirmed), Lang::En) => format!("{name} is confirmed."),
+        (Some(Decision::Declined), Lang::En) => format!("{name} is declined."),
+        (None, Lang::En) => format!("The decision about {name} is reset."),
+    }
+}

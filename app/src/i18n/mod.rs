@@ -37,7 +37,7 @@ pub use samskab_model::Lang;
 
 pub use account::{Account, link_works_until, reset_link_for, role_label, too_many_attempts};
 pub use common::{Common, number};
-pub use coordinate::Coordinate;
+pub use coordinate::{Coordinate, decision_made, status_changed};
 pub use cv::{
     Cv, certificate_label, certificate_valid_until, coordinator_consent_label, device_label,
     travel_label, volunteers_found,

@@ -7,7 +7,7 @@ use leptos_router::components::A;
 use samskab_model::task::{Decision, DecisionEntry, TaskKind, TaskStatus};
 use samskab_model::{DocumentId, PersonId, Roster, ShiftId, Task};
 
-use crate::components::PlaceBadge;
+use crate::components::{PlaceBadge, focus_soon};
 use crate::i18n::{self, Msg, use_i18n};
 use crate::sync_client::use_sync;
 use crate::time;
@@ -19,6 +19,8 @@ pub fn CoordinatorPanel(
     task: Task,
     /// The signed-in coordinator, who signs the decisions.
     me: PersonId,
+    /// The page's status line (outside what re-renders): what an action did is said there.
+    notice: RwSignal<String>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
@@ -54,6 +56,12 @@ pub fn CoordinatorPanel(
                 })
                 .await;
             busy.set(false);
+            // The button pressed is gone with the old status: focus goes to the status now
+            // shown, and the status line says what happened.
+            if result.is_ok() {
+                notice.set(i18n::status_changed(status, i18n.lang()));
+                focus_soon("task-status".into());
+            }
             error.set(
                 result
                     .err()
@@ -71,7 +79,7 @@ pub fn CoordinatorPanel(
         <section class="coordinator" aria-labelledby="coordinator-title" data-testid="coordinator">
             <h2 id="coordinator-title">{move || i18n.t(Msg::Coordinator)}</h2>
             <p>
-                <span class="badge" data-testid="task-status">{move || i18n::status_label(status, i18n.lang())}</span>
+                <span class="badge" id="task-status" tabindex="-1" data-testid="task-status">{move || i18n::status_label(status, i18n.lang())}</span>
             </p>
             {move || {
                 let e = error.get();
@@ -116,7 +124,7 @@ pub fn CoordinatorPanel(
                             view! {
                                 <ul class="roster">
                                     {rows.into_iter().map(|(person, place, decision)| {
-                                        view! { <RosterRow id shift=sid.clone() person me=me.clone() place decision contacts error/> }
+                                        view! { <RosterRow id shift=sid.clone() person me=me.clone() place decision contacts error notice/> }
                                     }).collect_view()}
                                 </ul>
                             }.into_any()
@@ -140,6 +148,7 @@ fn RosterRow(
     /// Names and phones of those signed up, as the relay gives them to this coordinator.
     contacts: ReadSignal<samskab_model::roster_contact::RosterContacts>,
     error: RwSignal<Vec<String>>,
+    notice: RwSignal<String>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
@@ -151,38 +160,66 @@ fn RosterRow(
         move || contact().map(|c| c.phone).filter(|p| !p.is_empty())
     };
     let name_id = format!("roster-{shift}-{person}");
-    let decide = move |decision: Option<Decision>| {
-        let (shift, person, me) = (shift.clone(), person.clone(), me.clone());
-        spawn_local(async move {
-            let at = time::now();
-            let result = sync
-                .change::<TaskKind>(id, |t| {
-                    if let Some(s) = t.shifts.get_mut(&shift) {
-                        match decision {
-                            Some(decision) => {
-                                s.decisions.insert(
-                                    person,
-                                    DecisionEntry {
-                                        decision,
-                                        by: me,
-                                        at,
-                                    },
-                                );
-                            }
-                            None => {
-                                s.decisions.remove(&person);
+    // The name the volunteer shared by signing up; else (offline, never fetched) the name on
+    // their CV if it is on this device; else a short id.
+    let name = {
+        let contact = contact.clone();
+        move || {
+            contact()
+                .map(|c| c.name)
+                .or_else(|| {
+                    label
+                        .parse()
+                        .ok()
+                        .and_then(|p| sync.profile(&p))
+                        .map(|p| p.name)
+                })
+                .unwrap_or_else(|| i18n::volunteer_label(&label, i18n.lang()))
+        }
+    };
+    let focus_after = name_id.clone();
+    let decide = {
+        let name = name.clone();
+        move |decision: Option<Decision>| {
+            let (shift, person, me) = (shift.clone(), person.clone(), me.clone());
+            let (who, focus_after) = (name(), focus_after.clone());
+            spawn_local(async move {
+                let at = time::now();
+                let result = sync
+                    .change::<TaskKind>(id, |t| {
+                        if let Some(s) = t.shifts.get_mut(&shift) {
+                            match decision {
+                                Some(decision) => {
+                                    s.decisions.insert(
+                                        person,
+                                        DecisionEntry {
+                                            decision,
+                                            by: me,
+                                            at,
+                                        },
+                                    );
+                                }
+                                None => {
+                                    s.decisions.remove(&person);
+                                }
                             }
                         }
-                    }
-                })
-                .await;
-            error.set(
-                result
-                    .err()
-                    .map(|e| e.sentences(i18n.lang()))
-                    .unwrap_or_default(),
-            );
-        });
+                    })
+                    .await;
+                // The row is drawn anew with other buttons: focus goes to the person's name in
+                // it, and the status line says what was decided.
+                if result.is_ok() {
+                    notice.set(i18n::decision_made(&who, decision, i18n.lang()));
+                    focus_soon(focus_after);
+                }
+                error.set(
+                    result
+                        .err()
+                        .map(|e| e.sentences(i18n.lang()))
+                        .unwrap_or_default(),
+                );
+            });
+        }
     };
     let decide_confirm = decide.clone();
     let decide_decline = decide.clone();
@@ -191,14 +228,7 @@ fn RosterRow(
     let (confirm_by, decline_by, reset_by) = (name_id.clone(), name_id.clone(), name_id.clone());
     view! {
         <li class="roster-row" data-testid="roster-row">
-            // The name the volunteer shared by signing up; else (offline, never fetched) the
-            // name on their CV if it is on this device; else a short id.
-            <span class="roster-name" id=name_id data-testid="roster-name">{move || {
-                contact().map(|c| c.name).or_else(|| {
-                    label.parse().ok().and_then(|p| sync.profile(&p)).map(|p| p.name)
-                })
-                .unwrap_or_else(|| i18n::volunteer_label(&label, i18n.lang()))
-            }}</span>
+            <span class="roster-name" id=name_id tabindex="-1" data-testid="roster-name">{name}</span>
             {move || phone().map(|p| view! {
                 <a class="roster-phone" href=format!("tel:{}", p.replace(' ', ""))
                     aria-label=format!("{} {p}", i18n.t(Msg::Call))>{p.clone()}</a>

@@ -220,7 +220,7 @@ fn TaskBody(
         </ul>
         {invitation.map(|(shift, start)| view! { <InvitationPanel id shift me=me.clone() start error/> })}
         {panel.map(|task| view! {
-            <CoordinatorPanel id task=task.clone() me=me.clone()/>
+            <CoordinatorPanel id task=task.clone() me=me.clone() notice=ui.notice/>
             {(task.status == TaskStatus::Published).then(|| view! { <PossibleVolunteers id task/> })}
         })}
     }
