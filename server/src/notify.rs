@@ -426,15 +426,17 @@ fn notice_mail(name: &str, email: &str, n: &Notice, public_url: &str) -> Outgoin
     let da = notices::text(n, Lang::Da, &|t| notices::spoken_time(t, Lang::Da));
     let en = notices::text(n, Lang::En, &|t| notices::spoken_time(t, Lang::En));
     let link = format!("{public_url}{}", notices::path(n));
+    // The settings are on the Beskeder page, below the notices.
+    let settings = format!("{public_url}/beskeder");
     OutgoingMail {
         to_name: name.to_owned(),
         to: email.to_owned(),
         subject: da.subject.clone(),
         body: format!(
             "Hej {name}\n\n{}\n\nSe mere: {link}\n\nDu kan vælge kun at få beskeder i appen, og \
-             hvor længe før du vil mindes om noget, under Min konto.\n\n---\n\n{}\n{}\n\n\
-             More: {link}\n\nUnder My account you can choose to get notices in the app only, \
-             and how long before to be reminded.\n",
+             hvor længe før du vil mindes om noget, under Beskeder: {settings}\n\n---\n\n{}\n{}\n\n\
+             More: {link}\n\nUnder Notices you can choose to get notices in the app only, \
+             and how long before to be reminded: {settings}\n",
             da.body, en.subject, en.body
         ),
     }

@@ -38,10 +38,9 @@ define_messages! {
     OrganisationNoTasks => { da: "Ingen offentliggjorte opgaver lige nu.", en: "No published tasks right now." },
     OrganisationEdit => { da: "Ret organisationens side", en: "Edit the organisation's page" },
     OrganisationSave => { da: "Gem organisationen", en: "Save the organisation" },
-    OrganisationSaved => {
-        da: "Gemt på enheden. Den sendes til serveren, når der er forbindelse.",
-        en: "Saved on this device. It goes to the server when there is a connection.",
-    },
+    // Whether it has reached the server is the header's sync line's to say ("Alt er gemt på
+    // serveren" or "1 ændring venter"): said here too, it was wrong whenever online.
+    OrganisationSaved => { da: "Gemt på enheden.", en: "Saved on this device." },
     OrganisationPage => { da: "Organisationens side", en: "The organisation's page" },
     NoTown => { da: "Ingen by", en: "No town" },
     AllOrganisations => { da: "Alle organisationer", en: "All organisations" },
