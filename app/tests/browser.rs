@@ -51,6 +51,17 @@ fn form_times_are_danish_time_whatever_zone_the_device_is_in() {
         "{}",
         samskab_app::i18n::when(winter, Lang::Da)
     );
+    // A shift within one day says its date once; one past midnight says both.
+    let span = samskab_app::i18n::when_span(winter, winter + 3 * 3_600_000, Lang::Da);
+    assert!(span.ends_with(", 09.00 – 12.00"), "{span}");
+    assert_eq!(span.matches("dec.").count(), 1, "{span}");
+    let en = samskab_app::i18n::when_span(winter, winter + 3 * 3_600_000, Lang::En);
+    assert!(en.ends_with("09:00 – 12:00"), "{en}");
+    let night = samskab_app::i18n::when_span(late, late + 2 * 3_600_000, Lang::Da);
+    assert!(
+        night.contains("31. dec.") && night.contains("1. jan."),
+        "{night}"
+    );
     for (date, time) in [
         ("2026-02-30", "09:00"),
         ("2026-12-10", "24:00"),

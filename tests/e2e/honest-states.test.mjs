@@ -122,6 +122,8 @@ test("a cancelled task says Aflyst in Mine opgaver and moves to Tidligere opgave
   // status now shown.
   await bo.page.getByTestId("signup-notice").getByText("Opgaven er nu aflyst.").waitFor();
   await bo.page.waitForFunction(() => document.activeElement?.dataset.testid === "task-status");
+  // Over: its roster stays as it was, with nothing left to decide.
+  assert.equal(await bo.page.getByTestId("roster-row").first().getByRole("button").count(), 0);
   await saved(bo.page);
 
   const page = bent.page;

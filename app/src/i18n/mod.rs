@@ -242,6 +242,21 @@ pub fn day(iso: &str, lang: Lang) -> String {
         .unwrap_or_else(|| iso.to_owned())
 }
 
+/// From `start` to `end`, e.g. "søn. 20. dec., 09.00 – 12.00"; with the end's date too when
+/// it is another day (Danish time).
+pub fn when_span(start: i64, end: i64, lang: Lang) -> String {
+    use samskab_model::local_time::local;
+    let (from, to) = (local(start), local(end));
+    if from.date() != to.date() {
+        return format!("{} – {}", when(start, lang), when(end, lang));
+    }
+    let (h, m) = (to.minute / 60, to.minute % 60);
+    match lang {
+        Lang::Da => format!("{} – {h:02}.{m:02}", when(start, lang)),
+        Lang::En => format!("{} – {h:02}:{m:02}", when(start, lang)),
+    }
+}
+
 /// The `Intl.DateTimeFormat` options [`when`] writes with: Danish time whatever the device's
 /// zone (see `crate::time`).
 pub const WHEN_FIELDS: [(&str, &str); 6] = [

@@ -71,6 +71,9 @@ pub fn CoordinatorPanel(
         });
     };
     let status = task.status;
+    // Places are decided while the task runs; a finished or cancelled one keeps its roster
+    // as it was.
+    let deciding = matches!(status, TaskStatus::Draft | TaskStatus::Published);
     let contacts = crate::roster_contacts::of(id);
     let mut shifts: Vec<(ShiftId, samskab_model::task::Shift)> = task.shifts.into_iter().collect();
     shifts.sort_by_key(|(_, s)| s.start);
@@ -124,7 +127,7 @@ pub fn CoordinatorPanel(
                             view! {
                                 <ul class="roster">
                                     {rows.into_iter().map(|(person, place, decision)| {
-                                        view! { <RosterRow id shift=sid.clone() person me=me.clone() place decision contacts error notice/> }
+                                        view! { <RosterRow id shift=sid.clone() person me=me.clone() place decision contacts error notice deciding/> }
                                     }).collect_view()}
                                 </ul>
                             }.into_any()
@@ -149,6 +152,8 @@ fn RosterRow(
     contacts: ReadSignal<samskab_model::roster_contact::RosterContacts>,
     error: RwSignal<Vec<String>>,
     notice: RwSignal<String>,
+    /// Whether the coordinator may still decide (the task is not over).
+    deciding: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
@@ -234,7 +239,7 @@ fn RosterRow(
                     aria-label=format!("{} {p}", i18n.t(Msg::Call))>{p.clone()}</a>
             })}
             <PlaceBadge place/>
-            <span class="roster-actions">
+            <span class="roster-actions" hidden=!deciding>
                 {(decision != Some(Decision::Confirmed)).then(|| view! {
                     <button type="button" class="button small secondary" aria-describedby=confirm_by
                         on:click=move |_| decide_confirm(Some(Decision::Confirmed))>{move || i18n.t(Msg::ConfirmPerson)}</button>

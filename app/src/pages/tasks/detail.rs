@@ -196,7 +196,7 @@ fn TaskBody(
                 let sid = sid.clone();
                 view! {
                     <li class="shift" data-testid="shift">
-                        <p class="shift-time">{move || i18n::when(start, i18n.lang())} " – " {move || i18n::when(end, i18n.lang())}</p>
+                        <p class="shift-time">{move || i18n::when_span(start, end, i18n.lang())}</p>
                         <p>{move || i18n::places_taken(taken, capacity, i18n.lang())}</p>
                         <HonestBadge status place/>
                         {(matches!(place, Place::Confirmed | Place::Waitlisted(_)) && !started).then(|| {
@@ -318,7 +318,7 @@ fn OpenTaskBody(task: PublicTask) -> impl IntoView {
                 let href = format!("/log-ind?next={}", String::from(js_sys::encode_uri_component(&next)));
                 view! {
                     <li class="shift" data-testid="shift">
-                        <p class="shift-time">{move || i18n::when(start, i18n.lang())} " – " {move || i18n::when(end, i18n.lang())}</p>
+                        <p class="shift-time">{move || i18n::when_span(start, end, i18n.lang())}</p>
                         <p>{move || i18n::places_taken(taken, capacity, i18n.lang())}</p>
                         <HonestBadge status place=Place::NotSignedUp/>
                         {(open && started).then(|| view! {
