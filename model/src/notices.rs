@@ -291,6 +291,24 @@ pub fn task_notices(
                 if before.is_some_and(|b| b.status != TaskStatus::Published) || shift.start <= now {
                     continue;
                 }
+                // A new time for the shift, or a new place for the task: everyone on it
+                // (with a place or waiting) is told, once per version of it.
+                let moved = was.start != shift.start
+                    || was.end != shift.end
+                    || before.is_some_and(|b| b.place != task.place);
+                if moved {
+                    let roster = Roster::of(shift);
+                    for person in roster.confirmed.into_iter().chain(roster.waitlist) {
+                        out.push(Addressed {
+                            key: format!(
+                                "opgave:{id}:{shift_id}:aendret:{}:{}:{}",
+                                shift.start, shift.end, task.updated_at
+                            ),
+                            person,
+                            notice: shift_notice(NoticeKind::ShiftChanged, id, task, shift_id, now),
+                        });
+                    }
+                }
                 let was_waiting = Roster::of(was).waitlist;
                 for person in Roster::of(shift).confirmed {
                     if was_waiting.contains(&person) {
@@ -445,6 +463,8 @@ pub fn text(n: &Notice, lang: Lang, when: &dyn Fn(Millis) -> String) -> NoticeTe
         (NoticeKind::ShiftSeat, Lang::En) => format!("You have a place: {title}"),
         (NoticeKind::ShiftReminder, Lang::Da) => format!("Påmindelse: {title}"),
         (NoticeKind::ShiftReminder, Lang::En) => format!("Reminder: {title}"),
+        (NoticeKind::ShiftChanged, Lang::Da) => format!("Ny tid eller nyt sted: {title}"),
+        (NoticeKind::ShiftChanged, Lang::En) => format!("New time or place: {title}"),
     };
     let mut lines = Vec::new();
     if n.start != 0 {
@@ -506,6 +526,12 @@ pub fn text(n: &Notice, lang: Lang, when: &dyn Fn(Millis) -> String) -> NoticeTe
         }
         (NoticeKind::ShiftSeat, Lang::En) => {
             "You have moved up from the waitlist and now have a place on the shift."
+        }
+        (NoticeKind::ShiftChanged, Lang::Da) => {
+            "Vagten, du er skrevet op til, har fået ny tid eller nyt sted. Passer det stadig?"
+        }
+        (NoticeKind::ShiftChanged, Lang::En) => {
+            "The shift you are on has a new time or place. Does it still suit you?"
         }
     };
     let mut body = vec![lead.to_owned()];
@@ -815,6 +841,46 @@ mod tests {
         let hours = |_: &PersonId| 24;
         let out = task_reminders(&id(), &before, NOW, &hours);
         assert_eq!(people(&out, NoticeKind::ShiftReminder), ["anna"]);
+    }
+
+    #[test]
+    fn a_shift_moved_or_a_task_moved_tells_everyone_on_it_once_per_version() {
+        let before = task();
+        let s1 = "s1".parse().unwrap();
+        // Nothing about time or place changed: nobody is told.
+        let mut retitled = before.clone();
+        retitled.title = "Ny titel".into();
+        let out = task_notices(&id(), Some(&before), &retitled, NOW, &Dir);
+        assert!(people(&out, NoticeKind::ShiftChanged).is_empty());
+
+        // An hour later: the one with a place and the one waiting are both told, with the
+        // new time; the coordinators who made the change are not.
+        let mut later = before.clone();
+        later.updated_at = NOW;
+        let shift = later.shifts.get_mut(&s1).unwrap();
+        shift.start += HOUR;
+        shift.end += HOUR;
+        let out = task_notices(&id(), Some(&before), &later, NOW, &Dir);
+        assert_eq!(people(&out, NoticeKind::ShiftChanged), ["anna", "bo"]);
+        let moved = out
+            .iter()
+            .find(|a| a.notice.what == NoticeKind::ShiftChanged)
+            .unwrap();
+        assert_eq!(moved.notice.start, before.shifts[&s1].start + HOUR);
+        // The same version seen again makes the same keys (the inbox keeps one of each).
+        let again = task_notices(&id(), Some(&before), &later, NOW, &Dir);
+        let keys = |o: &[Addressed]| o.iter().map(|a| a.key.clone()).collect::<Vec<_>>();
+        assert_eq!(keys(&out), keys(&again));
+
+        // A new place for the task is a change for every shift's people too.
+        let mut elsewhere = before.clone();
+        elsewhere.place = "Hallen".into();
+        let out = task_notices(&id(), Some(&before), &elsewhere, NOW, &Dir);
+        assert_eq!(people(&out, NoticeKind::ShiftChanged), ["anna", "bo"]);
+
+        // A shift that has started, or a task seen for the first time: nothing.
+        let out = task_notices(&id(), None, &later, NOW, &Dir);
+        assert!(people(&out, NoticeKind::ShiftChanged).is_empty());
     }
 
     #[test]

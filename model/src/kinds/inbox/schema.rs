@@ -90,6 +90,8 @@ text_enum!(
         ShiftSeat = "vagt-plads",
         /// A shift I have a place on is soon.
         ShiftReminder = "vagt-paamindelse",
+        /// A shift I am on (with a place or waiting) has a new time, or its task a new place.
+        ShiftChanged = "vagt-aendret",
     }
 );
 
