@@ -143,3 +143,22 @@ test("the coordinator confirms the second volunteer beyond the places; the volun
   assert.equal(await myStatus(anna.page), "Bekræftet");
   await saved(coordinator.page);
 });
+
+test("the coordinator moves the shift an hour; everyone on it is told in Beskeder", async () => {
+  const page = coordinator.page;
+  await page.goto(taskUrl);
+  await page.getByRole("link", { name: "Rediger opgave" }).click();
+  await page.getByLabel("Fra kl.").fill("11:00");
+  await page.getByLabel("Til kl.").fill("13:00");
+  await page.getByRole("button", { name: "Gem ændringer" }).click();
+  // Within one day the date is said once.
+  await shift(page).locator(".shift-time").getByText(/, 11\.00 – 13\.00$/).waitFor();
+  await saved(page);
+
+  for (const { page } of [anna, bent]) {
+    await page.goto(`${relay.url}/beskeder`);
+    const moved = page.getByTestId("notice").filter({ hasText: `Ny tid eller nyt sted: ${TITLE}` });
+    await moved.waitFor({ timeout: 30_000 });
+    assert.match(await moved.innerText(), /11\.00/);
+  }
+});
