@@ -197,13 +197,48 @@ catalog!(
     Inbox
 );
 
+/// One `Intl.DateTimeFormat` per language, made at its first use and kept.
+type Formats = std::cell::RefCell<[Option<js_sys::Function>; 2]>;
+
+/// `millis` (Unix ms) written by the formatter for `lang` with `fields`, kept in `formats`:
+/// the same text as `Date.toLocaleString` with these options, which builds a new formatter at
+/// every call (a list of fifty tasks with their shifts paid for a hundred of them on its first
+/// render).
+fn format_with(
+    formats: &'static std::thread::LocalKey<Formats>,
+    fields: &[(&str, &str)],
+    millis: f64,
+    lang: Lang,
+) -> Option<String> {
+    let (slot, locale) = match lang {
+        Lang::Da => (0, "da-DK"),
+        Lang::En => (1, "en-GB"),
+    };
+    let format = formats.with(|formats| {
+        formats.borrow_mut()[slot]
+            .get_or_insert_with(|| {
+                let options = js_sys::Object::new();
+                for (k, v) in fields {
+                    let _ = js_sys::Reflect::set(&options, &(*k).into(), &(*v).into());
+                }
+                let locales = js_sys::Array::of1(&locale.into());
+                js_sys::Intl::DateTimeFormat::new(&locales, &options).format()
+            })
+            .clone()
+    });
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(millis));
+    format
+        .call1(&wasm_bindgen::JsValue::NULL, &date)
+        .ok()?
+        .as_string()
+}
+
 /// A calendar date written `YYYY-MM-DD` (a CV's away periods, a certificate's last day) as
 /// people read dates, e.g. "10. dec. 2026" / "10 Dec 2026"; the text as it is if it is not
 /// such a date. The date is the same wherever the browser is (no time zone applies).
 pub fn day(iso: &str, lang: Lang) -> String {
     thread_local! {
-        static FORMATS: std::cell::RefCell<[Option<js_sys::Function>; 2]> =
-            const { std::cell::RefCell::new([None, None]) };
+        static FORMATS: Formats = const { std::cell::RefCell::new([None, None]) };
     }
     let mut parts = iso.splitn(3, '-').map(str::parse::<u32>);
     let (Some(Ok(y)), Some(Ok(m)), Some(Ok(d))) = (parts.next(), parts.next(), parts.next()) else {
@@ -212,34 +247,14 @@ pub fn day(iso: &str, lang: Lang) -> String {
     if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
         return iso.to_owned();
     }
-    let (slot, locale) = match lang {
-        Lang::Da => (0, "da-DK"),
-        Lang::En => (1, "en-GB"),
-    };
     let utc = js_sys::Date::utc(f64::from(y), f64::from(m - 1)) + f64::from(d - 1) * 86_400_000.0;
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(utc));
-    let format = FORMATS.with(|formats| {
-        formats.borrow_mut()[slot]
-            .get_or_insert_with(|| {
-                let options = js_sys::Object::new();
-                for (k, v) in [
-                    ("day", "numeric"),
-                    ("month", "short"),
-                    ("year", "numeric"),
-                    ("timeZone", "UTC"),
-                ] {
-                    let _ = js_sys::Reflect::set(&options, &k.into(), &v.into());
-                }
-                let locales = js_sys::Array::of1(&locale.into());
-                js_sys::Intl::DateTimeFormat::new(&locales, &options).format()
-            })
-            .clone()
-    });
-    format
-        .call1(&wasm_bindgen::JsValue::NULL, &date)
-        .ok()
-        .and_then(|text| text.as_string())
-        .unwrap_or_else(|| iso.to_owned())
+    let fields = [
+        ("day", "numeric"),
+        ("month", "short"),
+        ("year", "numeric"),
+        ("timeZone", "UTC"),
+    ];
+    format_with(&FORMATS, &fields, utc, lang).unwrap_or_else(|| iso.to_owned())
 }
 
 /// From `start` to `end`, e.g. "søn. 20. dec., 09.00 – 12.00"; with the end's date too when
@@ -269,35 +284,9 @@ pub const WHEN_FIELDS: [(&str, &str); 6] = [
 ];
 
 /// A date and time in Danish time, e.g. "lør. 12. dec. kl. 14.00".
-///
-/// Through one `Intl.DateTimeFormat` per language, made at the first call: the same text as
-/// `Date.toLocaleString` with these options, which builds a new formatter at every call (a
-/// list of fifty tasks with their shifts paid for a hundred of them on its first render).
 pub fn when(millis: i64, lang: Lang) -> String {
     thread_local! {
-        static FORMATS: std::cell::RefCell<[Option<js_sys::Function>; 2]> =
-            const { std::cell::RefCell::new([None, None]) };
+        static FORMATS: Formats = const { std::cell::RefCell::new([None, None]) };
     }
-    let (slot, locale) = match lang {
-        Lang::Da => (0, "da-DK"),
-        Lang::En => (1, "en-GB"),
-    };
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(millis as f64));
-    let format = FORMATS.with(|formats| {
-        formats.borrow_mut()[slot]
-            .get_or_insert_with(|| {
-                let options = js_sys::Object::new();
-                for (k, v) in WHEN_FIELDS {
-                    let _ = js_sys::Reflect::set(&options, &k.into(), &v.into());
-                }
-                let locales = js_sys::Array::of1(&locale.into());
-                js_sys::Intl::DateTimeFormat::new(&locales, &options).format()
-            })
-            .clone()
-    });
-    format
-        .call1(&wasm_bindgen::JsValue::NULL, &date)
-        .ok()
-        .and_then(|text| text.as_string())
-        .unwrap_or_default()
+    format_with(&FORMATS, &WHEN_FIELDS, millis as f64, lang).unwrap_or_default()
 }
