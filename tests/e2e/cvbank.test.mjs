@@ -128,6 +128,10 @@ test("staff invite the volunteer to a task; she accepts and is signed up", async
   await panel.getByRole("button", { name: "Ja tak, tilmeld mig" }).click();
   await page.locator('[data-testid="shift"] [data-testid="my-status"]').getByText("Bekræftet").waitFor();
   assert.equal(await panel.count(), 0, "the invitation is answered");
+  // The panel went with the answer: the page says what it did, and focus is on the shift's
+  // own button (it was on one that is gone).
+  await page.getByTestId("signup-notice").getByText("Du har sagt ja tak og er tilmeldt vagten.").waitFor();
+  await page.waitForFunction(() => document.activeElement?.textContent?.trim() === "Afmeld");
   await saved(page);
   await page.goto(`${relay.url}/cv`);
   await saved(page);

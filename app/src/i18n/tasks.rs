@@ -74,6 +74,8 @@ define_messages! {
     YouAreInvited => { da: "Du er inviteret", en: "You are invited" },
     AcceptTaskInvitation => { da: "Ja tak, tilmeld mig", en: "Yes, sign me up" },
     DeclineInvitation => { da: "Nej tak", en: "No, thank you" },
+    InvitationAccepted => { da: "Du har sagt ja tak og er tilmeldt vagten.", en: "You said yes and are signed up for the shift." },
+    InvitationDeclined => { da: "Du har sagt nej tak til invitationen.", en: "You declined the invitation." },
 
     // The open task bank (visitors without an account) and the way from a task to signing up.
     OpenTaskBankIntro => {

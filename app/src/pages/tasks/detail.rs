@@ -218,7 +218,7 @@ fn TaskBody(
                 }
             }).collect_view()}
         </ul>
-        {invitation.map(|(shift, start)| view! { <InvitationPanel id shift me=me.clone() start error/> })}
+        {invitation.map(|(shift, start)| view! { <InvitationPanel id shift me=me.clone() start error notice=ui.notice/> })}
         {panel.map(|task| view! {
             <CoordinatorPanel id task=task.clone() me=me.clone() notice=ui.notice/>
             {(task.status == TaskStatus::Published).then(|| view! { <PossibleVolunteers id task/> })}

@@ -242,11 +242,14 @@ pub(super) fn InvitationPanel(
     me: PersonId,
     start: i64,
     error: RwSignal<Option<String>>,
+    /// The page's status line: what the answer did is said there.
+    notice: RwSignal<String>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
     let answer = move |accept: bool| {
         let (shift, me) = (shift.clone(), me.clone());
+        let button = format!("signup-{shift}");
         spawn_local(async move {
             let at = js_sys::Date::now() as i64;
             let result = sync
@@ -271,7 +274,19 @@ pub(super) fn InvitationPanel(
                 .await;
             if result.is_err() {
                 error.set(Some(i18n.t(Msg::StorageFailed).to_owned()));
+                return;
             }
+            // The panel is gone with the answer: the status line says what it did, and focus
+            // goes to the shift's own button (Afmeld after a yes, Tilmeld after a no).
+            notice.set(
+                i18n.t(if accept {
+                    Msg::InvitationAccepted
+                } else {
+                    Msg::InvitationDeclined
+                })
+                .to_owned(),
+            );
+            focus_soon(button);
         });
     };
     let accept = answer.clone();
