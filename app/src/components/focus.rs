@@ -16,11 +16,13 @@ pub fn focus_soon(id: String) {
     });
 }
 
-fn focus(id: &str) -> bool {
-    document()
+fn focus(id: &str) {
+    if let Some(el) = document()
         .get_element_by_id(id)
         .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
-        .is_some_and(|el| el.focus().is_ok())
+    {
+        let _ = el.focus();
+    }
 }
 
 fn keep(id: String, frames: u32) {
