@@ -184,23 +184,34 @@ async fn serve_peer(
     }
     tracing::info!("peer joined");
 
-    loop {
+    // Whether the peer has sent a batch: from then on it is sent batches too.
+    let mut batches = false;
+    'serve: loop {
         tokio::select! {
             incoming = stream.next() => match incoming {
-                Some(Ok(WsMessage::Binary(bytes))) => match Message::decode(&bytes) {
-                    Ok(message) => {
-                        // Backpressure: with this many of its messages waiting for the engine,
-                        // the connection stops reading (TCP then slows the sender), so one
-                        // fast client cannot queue unbounded work ahead of everyone else.
-                        let Ok(permit) = budget.clone().acquire_owned().await else { break };
-                        engine.receive(peer.clone(), connection, message, permit);
+                Some(Ok(WsMessage::Binary(bytes))) => {
+                    let decoded = Message::decode(&bytes);
+                    batches |= matches!(decoded, Ok(Message::Batch { .. }));
+                    match decoded.and_then(Message::unbatch) {
+                        Ok(messages) => {
+                            for message in messages {
+                                // Backpressure: with this many of its messages waiting for the
+                                // engine, the connection stops reading (TCP then slows the
+                                // sender), so one fast client cannot queue unbounded work ahead
+                                // of everyone else.
+                                let Ok(permit) = budget.clone().acquire_owned().await else {
+                                    break 'serve;
+                                };
+                                engine.receive(peer.clone(), connection, message, permit);
+                            }
+                        }
+                        Err(e) => {
+                            tracing::warn!(error = %e, "malformed message; closing");
+                            close(&mut sink, PROTOCOL_ERROR, &e.to_string()).await;
+                            break;
+                        }
                     }
-                    Err(e) => {
-                        tracing::warn!(error = %e, "malformed message; closing");
-                        close(&mut sink, PROTOCOL_ERROR, &e.to_string()).await;
-                        break;
-                    }
-                },
+                }
                 Some(Ok(WsMessage::Text(_))) => {
                     close(&mut sink, PROTOCOL_ERROR, "messages are binary CBOR frames").await;
                     break;
@@ -214,32 +225,34 @@ async fn serve_peer(
                     break;
                 }
             },
-            outgoing = inbox.recv() => match outgoing {
-                Some(Outgoing::Message(message)) => {
+            outgoing = inbox.recv() => {
+                let (messages, then) = gather(outgoing, &mut inbox, batches);
+                if !messages.is_empty() {
                     // A peer that does not read cannot hold this task forever.
-                    let sent = tokio::time::timeout(
-                        send_timeout,
-                        sink.send(WsMessage::Binary(message.encode().into())),
-                    )
-                    .await;
+                    let sent = tokio::time::timeout(send_timeout, write(&mut sink, &messages, batches)).await;
                     if !matches!(sent, Ok(Ok(()))) {
                         tracing::warn!("cannot write to the peer in time; closing");
                         break;
                     }
-                    crate::sync::written(&meter, &message);
+                    for message in &messages {
+                        crate::sync::written(&meter, message);
+                    }
                 }
-                Some(Outgoing::Close(reason)) => {
-                    let _ = tokio::time::timeout(send_timeout, close(&mut sink, PROTOCOL_ERROR, &reason)).await;
-                    break;
-                }
-                None => {
-                    // The engine dropped this connection (it fell behind, or was replaced).
-                    let _ = tokio::time::timeout(
-                        send_timeout,
-                        close(&mut sink, POLICY_VIOLATION, "the relay closed this connection; reconnect to sync"),
-                    )
-                    .await;
-                    break;
+                match then {
+                    Then::More => {}
+                    Then::Close(reason) => {
+                        let _ = tokio::time::timeout(send_timeout, close(&mut sink, PROTOCOL_ERROR, &reason)).await;
+                        break;
+                    }
+                    Then::Dropped => {
+                        // The engine dropped this connection (it fell behind, or was replaced).
+                        let _ = tokio::time::timeout(
+                            send_timeout,
+                            close(&mut sink, POLICY_VIOLATION, "the relay closed this connection; reconnect to sync"),
+                        )
+                        .await;
+                        break;
+                    }
                 }
             },
             _ = shutdown.changed() => {
@@ -250,6 +263,63 @@ async fn serve_peer(
     }
     engine.disconnect(peer, connection);
     tracing::info!("peer left");
+}
+
+/// What follows the messages [`gather`] took from the outbox.
+enum Then {
+    /// Nothing yet: the connection goes on.
+    More,
+    /// The engine asked to close with this reason.
+    Close(String),
+    /// The engine dropped the connection.
+    Dropped,
+}
+
+/// How many messages one write takes from the outbox at most, so that the connection goes
+/// back to reading between writes.
+const GATHER_MESSAGES: usize = 4 * samskab_model::sync::BATCH_MESSAGES;
+
+/// The message just taken from the outbox and, for a peer that reads batches, every message
+/// already waiting behind it (up to [`GATHER_MESSAGES`]), to go out in few frames.
+fn gather(
+    first: Option<Outgoing>,
+    inbox: &mut tokio::sync::mpsc::UnboundedReceiver<Outgoing>,
+    batches: bool,
+) -> (Vec<Message>, Then) {
+    let mut messages = Vec::new();
+    let mut next = first;
+    loop {
+        match next {
+            Some(Outgoing::Message(message)) => messages.push(message),
+            Some(Outgoing::Close(reason)) => return (messages, Then::Close(reason)),
+            None => return (messages, Then::Dropped),
+        }
+        if !batches || messages.len() >= GATHER_MESSAGES {
+            return (messages, Then::More);
+        }
+        next = match inbox.try_recv() {
+            Ok(outgoing) => Some(outgoing),
+            Err(tokio::sync::mpsc::error::TryRecvError::Empty) => return (messages, Then::More),
+            Err(tokio::sync::mpsc::error::TryRecvError::Disconnected) => None,
+        };
+    }
+}
+
+/// Writes `messages` in order: in batches ([`samskab_model::sync::frames`]) to a peer that
+/// reads them, else one frame each; flushed once.
+async fn write<S>(sink: &mut S, messages: &[Message], batches: bool) -> Result<(), S::Error>
+where
+    S: futures_util::Sink<WsMessage> + Unpin,
+{
+    let frames = if batches {
+        samskab_model::sync::frames(messages)
+    } else {
+        messages.iter().map(Message::encode).collect()
+    };
+    for frame in frames {
+        sink.feed(WsMessage::Binary(frame.into())).await?;
+    }
+    sink.flush().await
 }
 
 /// Sends an `error` message with the reason, then a close frame with it (cut to the 123 bytes

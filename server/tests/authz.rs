@@ -466,7 +466,7 @@ async fn a_stock_client_whose_change_is_refused_gets_an_error_and_is_disconnecte
     };
     let mut hub = samskab_model::sync::Hub::new(me, samskab_model::sync::Role::Client);
     let _catalog_request_not_sent = hub.connect(relay.clone());
-    let mut device = Device { hub, ws, relay };
+    let mut device = Device::joined(hub, ws, relay);
     let effects = device.hub.request(w.published);
     device.send(effects).await;
     let published = w.published;

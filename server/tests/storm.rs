@@ -103,7 +103,7 @@ async fn light(url: &str, name: &str) -> Device {
     };
     // The hub's only effect at connect is its catalog request, which is not sent.
     let _catalog_request = hub.connect(relay.clone());
-    Device { hub, ws, relay }
+    Device::joined(hub, ws, relay)
 }
 
 /// Processes the relay's messages until `done` holds.

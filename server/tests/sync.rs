@@ -113,6 +113,68 @@ async fn two_devices_converge_through_the_relay() {
     relay.shutdown().await;
 }
 
+/// The app sends its messages in `samskab-batch` frames; the relay then answers it in batches
+/// too (a new device receives hundreds of documents in a few frames), while a stock client
+/// beside it is still sent one message per frame (`Device::next` fails on a batch sent to a
+/// stock client).
+#[tokio::test]
+async fn a_device_that_sends_batches_is_answered_in_batches() {
+    const TASKS: usize = 300;
+    let relay = Relay::start_with(tempfile::tempdir().unwrap(), true).await;
+    let bo = relay.ws_url_as(&relay.login("bo@demo.samskab.dk").await);
+    let mut coordinator = Device::connect(&bo, "coordinator").await;
+    let ids: Vec<DocumentId> = (0..TASKS).map(|_| DocumentId::random()).collect();
+    for id in &ids {
+        coordinator
+            .change(*id, |doc| write_task(doc, &task()))
+            .await;
+    }
+    for id in &ids {
+        coordinator.acknowledged(*id).await;
+    }
+
+    let anna = relay.ws_url_as(&relay.login("anna@demo.samskab.dk").await);
+    let mut volunteer = Device::connect_batching(&anna, "volunteer").await;
+    // The catalog lists every published task; the hub asks for each, and each is acknowledged.
+    volunteer
+        .pump_until("every task, in sync", |hub| {
+            ids.iter()
+                .all(|id| read_task(hub, id).is_some() && hub.in_sync_with(&relay_id(), id))
+        })
+        .await;
+    assert_eq!(
+        volunteer.batch_frames, volunteer.frames,
+        "after its first batch, everything to the device came in batches"
+    );
+    assert!(
+        volunteer.frames * 10 <= TASKS,
+        "{} frames for {TASKS} documents",
+        volunteer.frames
+    );
+
+    // The stock coordinator, following the same documents, is still sent single messages.
+    let id = ids[0];
+    coordinator
+        .change(id, |doc| {
+            let mut tx = doc.transaction();
+            tx.put(ROOT, "description", "Ny tekst").unwrap();
+            tx.commit();
+        })
+        .await;
+    coordinator.acknowledged(id).await;
+    volunteer
+        .pump_until("the new description", |hub| {
+            read_task(hub, &id).is_some_and(|t| t.description == "Ny tekst")
+        })
+        .await;
+    assert!(coordinator.frames > 0 && coordinator.batch_frames == 0);
+    relay.shutdown().await;
+}
+
+fn relay_id() -> samskab_model::sync::PeerId {
+    "samskab-relay".parse().unwrap()
+}
+
 #[tokio::test]
 async fn a_restarted_relay_serves_what_it_stored() {
     let relay = Relay::start_with(tempfile::tempdir().unwrap(), true).await;
@@ -229,6 +291,24 @@ async fn bad_input_closes_only_that_connection() {
     ws.send(Ws::Binary(bad.encode().into())).await.unwrap();
     let reason = expect_error_and_close(&mut ws).await;
     assert!(reason.contains("bad sync message"), "{reason}");
+
+    // Batches the relay refuses whole: empty, nested, or holding a join.
+    let batch = |messages: Vec<Vec<u8>>| Message::Batch {
+        messages: messages.into_iter().map(Into::into).collect(),
+    };
+    let request = Message::Request {
+        document_id: id,
+        sender_id: "batcher".parse().unwrap(),
+        target_id: "samskab-relay".parse().unwrap(),
+        data: Vec::new(),
+    };
+    let nested = samskab_model::sync::frames(&[request.clone()]).remove(0);
+    for bad in [batch(vec![]), batch(vec![request.encode(), nested])] {
+        let mut ws = raw_joined(&url, "batcher").await;
+        ws.send(Ws::Binary(bad.encode().into())).await.unwrap();
+        let reason = expect_error_and_close(&mut ws).await;
+        assert!(reason.contains("a batch holds"), "{reason}");
+    }
 
     // Speaking for another peer.
     let mut ws = raw_joined(&url, "impostor").await;

@@ -15,7 +15,7 @@ use futures::future::FutureExt;
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 use samskab_model::DocumentId;
-use samskab_model::sync::{Effect, Message};
+use samskab_model::sync::{Effect, Message, frames};
 
 use super::client::{Client, Committing, Incoming, Outgoing};
 use super::connection;
@@ -203,15 +203,24 @@ fn saved(client: &Client, id: DocumentId, whole: Option<Vec<u8>>) -> Option<Save
 /// arrived whole and nothing changed it after (`None`: save it from the hub).
 type Saves = std::collections::BTreeMap<DocumentId, Option<Vec<u8>>>;
 
-/// Passes one frame to the hub and returns what to do (the caller applies a batch).
+/// Passes one frame's messages (a batch's, or the one it is) to the hub and returns what to
+/// do (the caller applies a batch of effects).
 fn handle_frame(client: &Rc<Client>, bytes: &[u8]) -> Vec<Effect> {
-    let message = match Message::decode(bytes) {
-        Ok(m) => m,
+    let messages = match Message::decode(bytes).and_then(Message::unbatch) {
+        Ok(messages) => messages,
         Err(e) => {
             leptos::logging::warn!("bad message from the relay: {e}");
             return Vec::new();
         }
     };
+    let mut effects = Vec::new();
+    for message in messages {
+        effects.extend(handle_message(client, message));
+    }
+    effects
+}
+
+fn handle_message(client: &Rc<Client>, message: Message) -> Vec<Effect> {
     match message {
         Message::Peer { sender_id, .. } => {
             client.attempts.set(0);
@@ -305,8 +314,10 @@ pub(super) async fn send_in_order(
             continue;
         }
         if let Some(ws) = client.ws.borrow().as_ref() {
-            for message in messages {
-                let _ = ws.send_with_u8_array(&message.encode());
+            // In batches: a new device asks for thousands of documents and acknowledges each,
+            // and a frame costs the browser more than its bytes (docs/protocol.md, "Batches").
+            for frame in frames(&messages) {
+                let _ = ws.send_with_u8_array(&frame);
             }
         }
     }

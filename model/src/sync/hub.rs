@@ -802,6 +802,9 @@ impl Hub {
             Message::Ephemeral { .. } | Message::Unknown | Message::Error { .. } => Ok(Vec::new()),
             Message::Join { .. } => Err(SyncError::Unexpected("join")),
             Message::Peer { .. } => Err(SyncError::Unexpected("peer")),
+            // A connection's driver unpacks batches (`Message::unbatch`) and passes each
+            // message on by itself.
+            Message::Batch { .. } => Err(SyncError::Unexpected("samskab-batch")),
         }
     }
 

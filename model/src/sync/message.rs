@@ -184,6 +184,13 @@ pub enum Message {
         target_id: PeerId,
         document_ids: Vec<DocumentId>,
     },
+    /// Samskab extension, either way: several sync-phase messages in one frame, each encoded
+    /// as it would be alone, in the order they were made. A peer that holds thousands of
+    /// documents sends and receives one frame per few hundred messages instead of one per
+    /// message ([`frames`]). The relay sends batches only to a peer that has sent one (the app
+    /// sends every frame after `join` as a batch), so stock clients never see one.
+    #[serde(rename = "samskab-batch", rename_all = "camelCase")]
+    Batch { messages: Vec<serde_bytes::ByteBuf> },
     /// A protocol error; the connection closes after it.
     #[serde(rename = "error", rename_all = "camelCase")]
     Error { message: String },
@@ -266,6 +273,54 @@ pub enum DecodeError {
     Malformed(String),
     #[error("peer id must be 1 to 128 printable characters")]
     BadPeerId,
+    #[error(
+        "a batch holds 1 to {BATCH_MESSAGES} sync-phase messages, none of them a batch or a join"
+    )]
+    BadBatch,
+}
+
+/// The most messages one [`Message::Batch`] may hold (the relay refuses a batch with more).
+pub const BATCH_MESSAGES: usize = 1_024;
+
+/// About how many bytes [`frames`] puts in one batch before it starts the next (a single
+/// larger message goes alone).
+pub const BATCH_BYTES: usize = 512 * 1024;
+
+/// `messages` as frames to send in order: batches of up to [`BATCH_MESSAGES`] messages and
+/// about [`BATCH_BYTES`], every frame a batch (even of one, which tells the relay this peer
+/// reads batches), except a message too large to be wrapped within [`MAX_MESSAGE_BYTES`],
+/// which goes as itself.
+pub fn frames<'a>(messages: impl IntoIterator<Item = &'a Message>) -> Vec<Vec<u8>> {
+    /// Room for the batch's own map, type and array headers, and a byte string's header.
+    const OVERHEAD: usize = 64;
+    let mut out = Vec::new();
+    let mut batch: Vec<serde_bytes::ByteBuf> = Vec::new();
+    let mut bytes = 0;
+    let finish = |batch: &mut Vec<serde_bytes::ByteBuf>, out: &mut Vec<Vec<u8>>| {
+        if !batch.is_empty() {
+            let messages = std::mem::take(batch);
+            out.push(Message::Batch { messages }.encode());
+        }
+    };
+    for message in messages {
+        let encoded = message.encode();
+        if encoded.len() + 2 * OVERHEAD > MAX_MESSAGE_BYTES {
+            finish(&mut batch, &mut out);
+            bytes = 0;
+            out.push(encoded);
+            continue;
+        }
+        if !batch.is_empty()
+            && (batch.len() == BATCH_MESSAGES || bytes + encoded.len() > BATCH_BYTES)
+        {
+            finish(&mut batch, &mut out);
+            bytes = 0;
+        }
+        bytes += encoded.len() + OVERHEAD;
+        batch.push(serde_bytes::ByteBuf::from(encoded));
+    }
+    finish(&mut batch, &mut out);
+    out
 }
 
 impl Message {
@@ -284,6 +339,25 @@ impl Message {
             return Err(DecodeError::TooLarge(bytes.len()));
         }
         ciborium::from_reader(bytes).map_err(|e| DecodeError::Malformed(e.to_string()))
+    }
+
+    /// The messages one frame carried: a batch's, decoded in order, or the message itself.
+    /// A batch that is empty, holds more than [`BATCH_MESSAGES`], or holds a batch or a
+    /// `join`, is refused whole.
+    pub fn unbatch(self) -> Result<Vec<Message>, DecodeError> {
+        let Message::Batch { messages } = self else {
+            return Ok(vec![self]);
+        };
+        if messages.is_empty() || messages.len() > BATCH_MESSAGES {
+            return Err(DecodeError::BadBatch);
+        }
+        messages
+            .iter()
+            .map(|bytes| match Message::decode(bytes)? {
+                Message::Batch { .. } | Message::Join { .. } => Err(DecodeError::BadBatch),
+                message => Ok(message),
+            })
+            .collect()
     }
 
     /// The document a sync-phase message is about.
@@ -311,6 +385,7 @@ impl Message {
             | Message::Revoked { target_id, .. } => Some(target_id),
             Message::Join { .. }
             | Message::Leave { .. }
+            | Message::Batch { .. }
             | Message::Error { .. }
             | Message::Unknown => None,
         }
@@ -330,6 +405,7 @@ impl Message {
             Message::Catalog { .. } => "samskab-catalog",
             Message::ChangeRefused { .. } => "samskab-change-refused",
             Message::Revoked { .. } => "samskab-revoked",
+            Message::Batch { .. } => "samskab-batch",
             Message::Error { .. } => "error",
             Message::Unknown => "unknown",
         }
@@ -411,6 +487,91 @@ mod tests {
         for m in messages {
             assert_eq!(Message::decode(&m.encode()).unwrap(), m);
         }
+    }
+
+    fn sync(n: u8, len: usize) -> Message {
+        Message::Sync {
+            document_id: DocumentId::from_bytes([n; 16]),
+            sender_id: peer("a"),
+            target_id: peer("b"),
+            data: vec![n; len],
+        }
+    }
+
+    #[test]
+    fn frames_batch_messages_in_order_and_unbatch_gives_them_back() {
+        let messages: Vec<Message> = (0..=255u8).map(|n| sync(n, 10)).collect();
+        let frames = frames(&messages);
+        assert_eq!(frames.len(), 1, "256 small messages fit one batch");
+        let back = Message::decode(&frames[0]).unwrap().unbatch().unwrap();
+        assert_eq!(back, messages);
+
+        // Past the byte budget a new batch starts; order is kept across them.
+        let big: Vec<Message> = (0..10u8).map(|n| sync(n, BATCH_BYTES / 4)).collect();
+        let frames = super::frames(&big);
+        assert_eq!(
+            frames.len(),
+            4,
+            "three of a quarter each (and their headers) per batch"
+        );
+        let back: Vec<Message> = frames
+            .iter()
+            .flat_map(|f| Message::decode(f).unwrap().unbatch().unwrap())
+            .collect();
+        assert_eq!(back, big);
+
+        // Past the count a new batch starts too.
+        let many: Vec<Message> = (0..BATCH_MESSAGES + 1).map(|n| sync(n as u8, 0)).collect();
+        assert_eq!(super::frames(&many).len(), 2);
+
+        // One message alone is still a batch (it tells the relay the peer reads batches);
+        // one too large to wrap goes as itself.
+        let one = super::frames(&messages[..1]);
+        assert!(matches!(
+            Message::decode(&one[0]).unwrap(),
+            Message::Batch { .. }
+        ));
+        let huge = sync(1, MAX_MESSAGE_BYTES - 100);
+        let alone = super::frames([&huge]);
+        assert_eq!(Message::decode(&alone[0]).unwrap(), huge);
+        assert!(super::frames(&[]).is_empty());
+    }
+
+    #[test]
+    fn a_message_not_a_batch_unbatches_to_itself() {
+        let m = sync(4, 3);
+        assert_eq!(m.clone().unbatch().unwrap(), vec![m]);
+    }
+
+    #[test]
+    fn bad_batches_are_refused_whole() {
+        let wrap = |messages: Vec<Vec<u8>>| Message::Batch {
+            messages: messages
+                .into_iter()
+                .map(serde_bytes::ByteBuf::from)
+                .collect(),
+        };
+        assert_eq!(wrap(vec![]).unbatch(), Err(DecodeError::BadBatch));
+        let nested = super::frames(&[sync(1, 1)]).remove(0);
+        assert_eq!(
+            wrap(vec![sync(2, 1).encode(), nested]).unbatch(),
+            Err(DecodeError::BadBatch)
+        );
+        let join = Message::Join {
+            sender_id: peer("x"),
+            supported_protocol_versions: vec!["1".into()],
+            metadata: None,
+        };
+        assert_eq!(
+            wrap(vec![join.encode()]).unbatch(),
+            Err(DecodeError::BadBatch)
+        );
+        assert!(matches!(
+            wrap(vec![sync(1, 1).encode(), b"\xffgarbage".to_vec()]).unbatch(),
+            Err(DecodeError::Malformed(_))
+        ));
+        let too_many = (0..=BATCH_MESSAGES).map(|_| sync(1, 0).encode()).collect();
+        assert_eq!(wrap(too_many).unbatch(), Err(DecodeError::BadBatch));
     }
 
     #[test]

@@ -13,6 +13,6 @@ pub mod message;
 
 pub use hub::{Effect, Hub, Parked, ReadPolicy, Role, SyncError};
 pub use message::{
-    CatalogEntry, DecodeError, FINGERPRINT_BYTES, MAX_MESSAGE_BYTES, Message, PROTOCOL_VERSION,
-    PeerId, PeerMetadata, catalog_digest, fingerprint,
+    BATCH_BYTES, BATCH_MESSAGES, CatalogEntry, DecodeError, FINGERPRINT_BYTES, MAX_MESSAGE_BYTES,
+    Message, PROTOCOL_VERSION, PeerId, PeerMetadata, catalog_digest, fingerprint, frames,
 };

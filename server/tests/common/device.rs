@@ -19,6 +19,14 @@ pub struct Device {
     pub hub: Hub,
     pub ws: Socket,
     pub relay: PeerId,
+    /// Whether it sends `samskab-batch` frames, as the app does (else it is a stock client,
+    /// which must never be sent one).
+    pub batches: bool,
+    /// Frames received, and how many of them were batches.
+    pub frames: usize,
+    pub batch_frames: usize,
+    /// Messages of a batch not handled yet.
+    unread: std::collections::VecDeque<Message>,
 }
 
 impl Device {
@@ -26,8 +34,17 @@ impl Device {
         Self::reconnect(Hub::new(name.parse().unwrap(), Role::Client), url).await
     }
 
+    /// A device that sends its messages in batches, as the app does.
+    pub async fn connect_batching(url: &str, name: &str) -> Self {
+        Self::reconnect_with(Hub::new(name.parse().unwrap(), Role::Client), url, true).await
+    }
+
     /// Connects an existing hub (with its documents) to the relay.
-    pub async fn reconnect(mut hub: Hub, url: &str) -> Self {
+    pub async fn reconnect(hub: Hub, url: &str) -> Self {
+        Self::reconnect_with(hub, url, false).await
+    }
+
+    pub async fn reconnect_with(mut hub: Hub, url: &str, batches: bool) -> Self {
         let (mut ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
         let join = Message::Join {
             sender_id: hub.me().clone(),
@@ -40,16 +57,61 @@ impl Device {
             other => panic!("expected peer, got {other:?}"),
         };
         let effects = hub.connect(relay.clone());
-        let mut device = Device { hub, ws, relay };
+        let mut device = Self::joined(hub, ws, relay);
+        device.batches = batches;
         device.send(effects).await;
         device
     }
 
+    /// A stock device over a socket whose handshake is done.
+    #[allow(dead_code)] // Not every test binary makes its own.
+    pub fn joined(hub: Hub, ws: Socket, relay: PeerId) -> Self {
+        Device {
+            hub,
+            ws,
+            relay,
+            batches: false,
+            frames: 0,
+            batch_frames: 0,
+            unread: Default::default(),
+        }
+    }
+
     pub async fn send(&mut self, effects: Vec<Effect>) {
-        for effect in effects {
-            if let Effect::Send(m) = effect {
-                self.ws.send(Ws::Binary(m.encode().into())).await.unwrap();
+        let messages: Vec<Message> = effects
+            .into_iter()
+            .filter_map(|e| match e {
+                Effect::Send(m) => Some(m),
+                _ => None,
+            })
+            .collect();
+        let frames = if self.batches {
+            samskab_model::sync::frames(&messages)
+        } else {
+            messages.iter().map(Message::encode).collect()
+        };
+        for frame in frames {
+            self.ws.send(Ws::Binary(frame.into())).await.unwrap();
+        }
+    }
+
+    /// The next message from the relay (a batch's in turn); `None` when the connection closed.
+    pub async fn next(&mut self) -> Option<Message> {
+        loop {
+            if let Some(message) = self.unread.pop_front() {
+                return Some(message);
             }
+            let message = next_message(&mut self.ws).await?;
+            self.frames += 1;
+            if matches!(message, Message::Batch { .. }) {
+                assert!(
+                    self.batches,
+                    "{}: a stock client was sent a batch",
+                    self.hub.me()
+                );
+                self.batch_frames += 1;
+            }
+            self.unread.extend(message.unbatch().unwrap());
         }
     }
 
@@ -58,7 +120,7 @@ impl Device {
         let deadline = tokio::time::Instant::now() + PATIENCE;
         while !done(&self.hub) {
             let remaining = deadline.saturating_duration_since(tokio::time::Instant::now());
-            let message = tokio::time::timeout(remaining, next_message(&mut self.ws))
+            let message = tokio::time::timeout(remaining, self.next())
                 .await
                 .unwrap_or_else(|_| panic!("{}: timed out waiting for {what}", self.hub.me()))
                 .unwrap_or_else(|| {
@@ -82,7 +144,7 @@ impl Device {
             if self.hub.in_sync_with(&relay, &doc) {
                 return None;
             }
-            let message = tokio::time::timeout(PATIENCE, next_message(&mut self.ws))
+            let message = tokio::time::timeout(PATIENCE, self.next())
                 .await
                 .expect("an answer in time")
                 .expect("the connection stays open");
@@ -104,7 +166,7 @@ impl Device {
     /// content (and writes no audit entry), receiving a document does.
     pub async fn catalogued(&mut self) -> Vec<DocumentId> {
         loop {
-            let message = tokio::time::timeout(PATIENCE, next_message(&mut self.ws))
+            let message = tokio::time::timeout(PATIENCE, self.next())
                 .await
                 .expect("the catalog in time")
                 .expect("the connection stays open");
@@ -148,7 +210,7 @@ pub async fn can_read(relay: &super::Relay, token: &str, id: DocumentId, name: &
         if !asking.hub.heads(&id).is_empty() {
             break true;
         }
-        let message = tokio::time::timeout(PATIENCE, next_message(&mut asking.ws))
+        let message = tokio::time::timeout(PATIENCE, asking.next())
             .await
             .unwrap()
             .unwrap();
