@@ -302,7 +302,7 @@ async fn bad_input_closes_only_that_connection() {
         target_id: "samskab-relay".parse().unwrap(),
         data: Vec::new(),
     };
-    let nested = samskab_model::sync::frames(&[request.clone()]).remove(0);
+    let nested = samskab_model::sync::frames([&request]).remove(0);
     for bad in [batch(vec![]), batch(vec![request.encode(), nested])] {
         let mut ws = raw_joined(&url, "batcher").await;
         ws.send(Ws::Binary(bad.encode().into())).await.unwrap();
