@@ -655,6 +655,18 @@ fn fill_data_dir(data: &Path, docs: &[(DocumentId, Automerge)]) -> Duration {
     elapsed
 }
 
+/// A relay started on `data` (holding `n` profiles), and carla's sync URL.
+async fn staff_relay(data: &Path, dist: &Path, n: usize) -> (BenchRelay, String) {
+    let t = Instant::now();
+    let relay = BenchRelay::start(data.to_path_buf(), dist).await;
+    let url = relay.login("carla@demo.samskab.dk").await;
+    println!(
+        "relay started (loading {n} documents) and carla logged in: {:.1?}",
+        t.elapsed()
+    );
+    (relay, url)
+}
+
 /// A staff member's new device syncs every profile she may read from a relay holding
 /// `profiles`, then reconnects with nothing changed.
 async fn cv_bank_over_sockets(profiles: &[(DocumentId, Automerge)], consenting: &[DocumentId]) {
@@ -672,16 +684,32 @@ async fn cv_bank_over_sockets(profiles: &[(DocumentId, Automerge)], consenting: 
     )
     .unwrap();
 
+    // First as a stock automerge-repo client (a frame per message), then in batches as the app
+    // syncs, each on a relay just started (as the browser benchmark's is): the browser's staff
+    // device is held against the second (budget: at most twice its time), the first beside it.
+    let dist = temp.path().join("dist");
+    let (relay, url) = staff_relay(&data, &dist, n).await;
     let t = Instant::now();
-    let relay = BenchRelay::start(data.clone(), &temp.path().join("dist")).await;
-    let url = relay.login("carla@demo.samskab.dk").await;
-    println!(
-        "relay started (loading {n} documents) and carla logged in: {:.1?}",
-        t.elapsed()
+    let mut stock = Device::connect(
+        Hub::new("staff-device-stock".parse().unwrap(), Role::Client),
+        &url,
+    )
+    .await;
+    stock.sync_until_in_sync(consenting).await;
+    let stock_time = t.elapsed();
+    stock.print(
+        &format!("new staff device, {n} profiles, stock"),
+        stock_time,
     );
+    let _ = stock.close().await;
+    relay.stop().await;
+    std::fs::write(
+        data.join("bench-staff-sync-stock-ms"),
+        stock_time.as_millis().to_string(),
+    )
+    .unwrap();
 
-    // First in batches, as the app syncs: the browser benchmark compares its staff device with
-    // this one (budget: at most twice its time).
+    let (relay, url) = staff_relay(&data, &dist, n).await;
     let t = Instant::now();
     let mut device = Device::connect_with(
         Hub::new("staff-device".parse().unwrap(), Role::Client),
@@ -698,26 +726,6 @@ async fn cv_bank_over_sockets(profiles: &[(DocumentId, Automerge)], consenting: 
     std::fs::write(
         data.join("bench-staff-sync-ms"),
         sync_time.as_millis().to_string(),
-    )
-    .unwrap();
-    // Then as a stock automerge-repo client (a frame per message), on the relay the first
-    // device warmed: printed beside it.
-    let t = Instant::now();
-    let mut stock = Device::connect(
-        Hub::new("staff-device-stock".parse().unwrap(), Role::Client),
-        &url,
-    )
-    .await;
-    stock.sync_until_in_sync(consenting).await;
-    let stock_time = t.elapsed();
-    stock.print(
-        &format!("new staff device, {n} profiles, stock"),
-        stock_time,
-    );
-    let _ = stock.close().await;
-    std::fs::write(
-        data.join("bench-staff-sync-stock-ms"),
-        stock_time.as_millis().to_string(),
     )
     .unwrap();
 
