@@ -55,7 +55,7 @@ pub mod roster_contact;
 pub mod sync;
 pub mod task_form;
 pub mod task_search;
-mod text_enum;
+pub mod text_enum;
 pub mod towns;
 
 // Each kind's schema lives in its folder under `kinds`; these keep the short paths.

@@ -41,7 +41,7 @@ pub trait Directory {
 
 fn notice(what: NoticeKind, document: &DocumentId, title: &str, now: Millis) -> Notice {
     Notice {
-        what,
+        what: what.into(),
         document: document.to_string(),
         title: title.to_owned(),
         start: 0,
@@ -383,9 +383,13 @@ pub fn task_reminders(
     out
 }
 
-/// The app's page a notice leads to: the meeting's or the task's.
+/// The app's page a notice leads to: the meeting's or the task's; Beskeder itself for a kind
+/// this build does not know (made by a newer relay for an area it may not have).
 pub fn path(n: &Notice) -> String {
-    let area = if n.what.as_str().starts_with("moede-") {
+    let Some(what) = n.what.known() else {
+        return "/beskeder".to_owned();
+    };
+    let area = if what.as_str().starts_with("moede-") {
         "moeder"
     } else {
         "opgaver"
@@ -440,7 +444,25 @@ pub fn spoken_time(at: Millis, lang: Lang) -> String {
 /// What `n` says in `lang`, its times formatted by `when`.
 pub fn text(n: &Notice, lang: Lang, when: &dyn Fn(Millis) -> String) -> NoticeText {
     let title = &n.title;
-    let subject = match (n.what, lang) {
+    let Some(what) = n.what.known() else {
+        // A kind added after this build: its title, and a word on why there is no more.
+        return match lang {
+            Lang::Da => NoticeText {
+                subject: format!("Ny besked: {title}"),
+                body:
+                    "Denne besked kan vises i en nyere version af appen. Den hentes af sig selv, \
+                       næste gang appen åbnes med forbindelse."
+                        .to_owned(),
+            },
+            Lang::En => NoticeText {
+                subject: format!("New message: {title}"),
+                body: "A newer version of the app can show this message. It downloads by itself \
+                       the next time the app opens online."
+                    .to_owned(),
+            },
+        };
+    };
+    let subject = match (what, lang) {
         (NoticeKind::MeetingPublished, Lang::Da) => format!("Nyt møde: {title}"),
         (NoticeKind::MeetingPublished, Lang::En) => format!("New meeting: {title}"),
         (NoticeKind::MeetingChanged, Lang::Da) => format!("Ændret tid eller sted: {title}"),
@@ -476,7 +498,7 @@ pub fn text(n: &Notice, lang: Lang, when: &dyn Fn(Millis) -> String) -> NoticeTe
         let label = if lang == Lang::Da { "Sted" } else { "Where" };
         lines.push(format!("{label}: {}", n.place));
     }
-    let lead = match (n.what, lang) {
+    let lead = match (what, lang) {
         (NoticeKind::MeetingPublished, Lang::Da) => {
             "Der er indkaldt til et møde i din gruppe. Svar gerne, om du kommer."
         }
@@ -536,12 +558,12 @@ pub fn text(n: &Notice, lang: Lang, when: &dyn Fn(Millis) -> String) -> NoticeTe
     };
     let mut body = vec![lead.to_owned()];
     if matches!(
-        n.what,
+        what,
         NoticeKind::MeetingReminder | NoticeKind::ShiftReminder
     ) {
         body.push(n.title.clone());
     }
-    if n.what == NoticeKind::ActionAssigned {
+    if what == NoticeKind::ActionAssigned {
         let label = if lang == Lang::Da { "Møde" } else { "Meeting" };
         body.push(format!("{label}: {title}"));
     }

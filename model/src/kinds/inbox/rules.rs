@@ -117,7 +117,7 @@ mod tests {
         inbox.notices.insert(
             "moede:1:aflyst".into(),
             Notice {
-                what: NoticeKind::MeetingCancelled,
+                what: NoticeKind::MeetingCancelled.into(),
                 document: "1".into(),
                 title: "Dialogmøde".into(),
                 start: 10,

@@ -16,7 +16,7 @@ use crate::ids::{DocumentId, PersonId};
 use crate::kinds::KindTag;
 use crate::lang::Lang;
 use crate::task::Millis;
-use crate::text_enum::text_enum;
+use crate::text_enum::{Open, text_enum};
 
 pub use super::InboxKind;
 
@@ -111,7 +111,8 @@ text_enum!(
 /// ([`crate::notices::text`]), so the document holds no sentences.
 #[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate)]
 pub struct Notice {
-    pub what: NoticeKind,
+    /// Open: an app built before a kind was added still reads (and writes back) the inbox.
+    pub what: Open<NoticeKind>,
     /// The meeting's or task's document id (its page is where the notice leads).
     pub document: String,
     /// The meeting's or task's title.
@@ -258,7 +259,7 @@ mod tests {
         on_relay.notices.insert(
             "k".into(),
             Notice {
-                what: NoticeKind::MeetingCancelled,
+                what: NoticeKind::MeetingCancelled.into(),
                 document: "x".into(),
                 title: "Dialogmøde".into(),
                 start: 1,
@@ -285,9 +286,51 @@ mod tests {
         assert_eq!(merged.notices.len(), 1);
     }
 
+    /// A newer relay may write a notice kind this build does not know: the inbox still reads,
+    /// and marking that notice read writes its kind back as it was.
+    #[test]
+    fn a_notice_kind_from_a_newer_version_is_read_and_kept() {
+        use automerge::ReadDoc;
+        use automerge::transaction::Transactable;
+        let mut doc = genesis(&p("anna"));
+        doc.set_actor(ActorId::random());
+        let mut inbox: Inbox = autosurgeon::hydrate(&doc).unwrap();
+        inbox.notices.insert("k".into(), notice(5));
+        let mut tx = doc.transaction();
+        autosurgeon::reconcile(&mut tx, &inbox).unwrap();
+        tx.commit();
+        // What a later version writes: a word not in `NoticeKind`.
+        let mut tx = doc.transaction();
+        let notices = tx.get(automerge::ROOT, "notices").unwrap().unwrap().1;
+        let k = tx.get(&notices, "k").unwrap().unwrap().1;
+        tx.put(&k, "what", "timer-godkendt").unwrap();
+        tx.commit();
+
+        let mut read: Inbox = autosurgeon::hydrate(&doc).unwrap();
+        let n = read.notices.get_mut("k").unwrap();
+        assert_eq!(n.what, Open::Unknown("timer-godkendt".into()));
+        assert_eq!(n.what.known(), None);
+        let text = crate::notices::text(n, Lang::Da, &|_| String::new());
+        assert!(text.subject.starts_with("Ny besked"), "{}", text.subject);
+        assert_eq!(crate::notices::path(n), "/beskeder");
+
+        n.read_at = 9;
+        let mut tx = doc.transaction();
+        autosurgeon::reconcile(&mut tx, &read).unwrap();
+        tx.commit();
+        let notices = doc.get(automerge::ROOT, "notices").unwrap().unwrap().1;
+        let k = doc.get(&notices, "k").unwrap().unwrap().1;
+        let what = doc.get(&k, "what").unwrap().unwrap().0;
+        assert_eq!(what.into_string().unwrap(), "timer-godkendt");
+        let again: Inbox = autosurgeon::hydrate(&doc).unwrap();
+        assert_eq!(again.notices["k"].read_at, 9);
+        // A known word reads as the kind itself.
+        assert_eq!(notice(1).what, NoticeKind::ShiftReminder);
+    }
+
     fn notice(at: Millis) -> Notice {
         Notice {
-            what: NoticeKind::ShiftReminder,
+            what: NoticeKind::ShiftReminder.into(),
             document: String::new(),
             title: String::new(),
             start: 0,
