@@ -383,3 +383,57 @@ async fn an_old_store_gets_its_index_built_from_the_documents() {
     // Logging out deletes both.
     sync.stop_and_forget().await;
 }
+
+/// On a meeting still to come the badge says what the person will do ("Du kommer"); on one
+/// that is over or cancelled, what they answered ("Du sagde ja"), not a promise in the present.
+#[wasm_bindgen_test]
+fn a_meeting_that_is_over_says_what_you_answered() {
+    use samskab_app::pages::meetings::my_state;
+    use samskab_model::kinds::meeting::schema::{
+        Meeting, MeetingStatus, MeetingType, Rsvp, RsvpAnswer,
+    };
+    let anna: samskab_model::PersonId = "anna".parse().unwrap();
+    let now = samskab_app::time::now();
+    let hour = 3_600_000;
+    let meeting = |start: i64, answer: RsvpAnswer| {
+        let mut m = Meeting::draft(
+            "bo".parse().unwrap(),
+            "Dialogmøde",
+            MeetingType::Dialogue,
+            start,
+            start + hour,
+            start - 10 * hour,
+        );
+        m.status = MeetingStatus::Published;
+        m.rsvps.insert(
+            anna.clone(),
+            Rsvp {
+                answer,
+                name: "Anna".into(),
+                on_behalf: None,
+                at: start - 5 * hour,
+            },
+        );
+        m
+    };
+    let coming = meeting(now + 24 * hour, RsvpAnswer::Yes);
+    assert_eq!(
+        my_state(&coming, &anna, Lang::Da).as_deref(),
+        Some("Du kommer")
+    );
+    let past = meeting(now - 24 * hour, RsvpAnswer::Yes);
+    assert_eq!(
+        my_state(&past, &anna, Lang::Da).as_deref(),
+        Some("Du sagde ja")
+    );
+    assert_eq!(
+        my_state(&meeting(now - 24 * hour, RsvpAnswer::No), &anna, Lang::En).as_deref(),
+        Some("You said no")
+    );
+    let mut cancelled = meeting(now + 24 * hour, RsvpAnswer::Maybe);
+    cancelled.status = MeetingStatus::Cancelled;
+    assert_eq!(
+        my_state(&cancelled, &anna, Lang::Da).as_deref(),
+        Some("Du sagde måske")
+    );
+}

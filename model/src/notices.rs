@@ -16,7 +16,7 @@ use crate::kinds::meeting::{ActionState, Audience, Meeting, MeetingStatus, RsvpA
 use crate::lang::Lang;
 use crate::local_time;
 use crate::roster::Roster;
-use crate::task::{Millis, Task, TaskStatus};
+use crate::task::{InvitationAnswer, Millis, Task, TaskStatus};
 
 const HOUR: Millis = 60 * 60 * 1000;
 const DAY: Millis = 24 * HOUR;
@@ -273,6 +273,27 @@ pub fn task_notices(
             ));
         }
         TaskStatus::Published => {
+            // An invitation not yet answered, to a shift not yet started: the person is told
+            // once per invitation (a new one, after an answer, is told again).
+            for (person, invitation) in &task.invitations {
+                let open = task
+                    .shifts
+                    .get(&invitation.shift)
+                    .is_some_and(|s| s.start > now);
+                if invitation.answer == InvitationAnswer::Pending && open {
+                    out.push(Addressed {
+                        key: format!("opgave:{id}:invitation:{person}:{}", invitation.at),
+                        person: person.clone(),
+                        notice: shift_notice(
+                            NoticeKind::TaskInvitation,
+                            id,
+                            task,
+                            &invitation.shift,
+                            now,
+                        ),
+                    });
+                }
+            }
             for (shift_id, shift) in &task.shifts {
                 if shift.end <= now {
                     continue;
@@ -487,6 +508,8 @@ pub fn text(n: &Notice, lang: Lang, when: &dyn Fn(Millis) -> String) -> NoticeTe
         (NoticeKind::ShiftReminder, Lang::En) => format!("Reminder: {title}"),
         (NoticeKind::ShiftChanged, Lang::Da) => format!("Ny tid eller nyt sted: {title}"),
         (NoticeKind::ShiftChanged, Lang::En) => format!("New time or place: {title}"),
+        (NoticeKind::TaskInvitation, Lang::Da) => format!("Du er inviteret: {title}"),
+        (NoticeKind::TaskInvitation, Lang::En) => format!("You are invited: {title}"),
     };
     let mut lines = Vec::new();
     if n.start != 0 {
@@ -555,6 +578,12 @@ pub fn text(n: &Notice, lang: Lang, when: &dyn Fn(Millis) -> String) -> NoticeTe
         (NoticeKind::ShiftChanged, Lang::En) => {
             "The shift you are on has a new time or place. Does it still suit you?"
         }
+        (NoticeKind::TaskInvitation, Lang::Da) => {
+            "En koordinator har fundet dig i CV-banken og inviterer dig til en vagt. Svar i appen, om du vil tage den."
+        }
+        (NoticeKind::TaskInvitation, Lang::En) => {
+            "A coordinator found you in the CV bank and invites you to a shift. Answer in the app whether you will take it."
+        }
     };
     let mut body = vec![lead.to_owned()];
     if matches!(
@@ -600,7 +629,7 @@ mod tests {
 
     use super::*;
     use crate::kinds::meeting::{ActionItem, MeetingType, Rsvp};
-    use crate::task::{Area, Decision, DecisionEntry, Shift, Signup, SignupState};
+    use crate::task::{Area, Decision, DecisionEntry, Invitation, Shift, Signup, SignupState};
 
     const NOW: Millis = 1_790_000_000_000;
 
@@ -863,6 +892,55 @@ mod tests {
         let hours = |_: &PersonId| 24;
         let out = task_reminders(&id(), &before, NOW, &hours);
         assert_eq!(people(&out, NoticeKind::ShiftReminder), ["anna"]);
+    }
+
+    #[test]
+    fn an_invitation_tells_the_person_until_they_answer() {
+        let mut invited = task();
+        let s1: ShiftId = "s1".parse().unwrap();
+        invited.invitations.insert(
+            p("vera"),
+            Invitation {
+                shift: s1.clone(),
+                by: p("kim"),
+                at: NOW - HOUR,
+                answer: InvitationAnswer::Pending,
+            },
+        );
+        let out = task_notices(&id(), Some(&task()), &invited, NOW, &Dir);
+        assert_eq!(people(&out, NoticeKind::TaskInvitation), ["vera"]);
+        let told = out
+            .iter()
+            .find(|a| a.notice.what == NoticeKind::TaskInvitation)
+            .unwrap();
+        assert_eq!(told.notice.start, invited.shifts[&s1].start);
+        let text = text(&told.notice, Lang::Da, &|_| String::new());
+        assert!(
+            text.subject.starts_with("Du er inviteret"),
+            "{}",
+            text.subject
+        );
+        // Seen again, the same key (the inbox keeps one).
+        let again = task_notices(&id(), None, &invited, NOW, &Dir);
+        let key = |o: &[Addressed]| {
+            o.iter()
+                .find(|a| a.notice.what == NoticeKind::TaskInvitation)
+                .map(|a| a.key.clone())
+        };
+        assert_eq!(key(&out), key(&again));
+
+        // Answered, or the shift has started, or the task is not published: nothing.
+        let mut answered = invited.clone();
+        answered.invitations.get_mut(&p("vera")).unwrap().answer = InvitationAnswer::Declined;
+        let out = task_notices(&id(), None, &answered, NOW, &Dir);
+        assert!(people(&out, NoticeKind::TaskInvitation).is_empty());
+        let late = invited.shifts[&s1].start + 1;
+        let out = task_notices(&id(), None, &invited, late, &Dir);
+        assert!(people(&out, NoticeKind::TaskInvitation).is_empty());
+        let mut draft = invited.clone();
+        draft.status = TaskStatus::Draft;
+        let out = task_notices(&id(), None, &draft, NOW, &Dir);
+        assert!(people(&out, NoticeKind::TaskInvitation).is_empty());
     }
 
     #[test]

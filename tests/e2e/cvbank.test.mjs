@@ -98,7 +98,16 @@ test("a volunteer fills in a CV offline; after sync the staff find them by a ski
   // Another skill does not find her.
   await staff.getByLabel("Kompetencer").selectOption("traener");
   await staff.getByTestId("cvbank-count").getByText("0 frivillige fundet").waitFor();
+  // Nobody found: the page offers to start over, clears the search and every filter, and
+  // puts focus back in the search field.
+  await staff.getByRole("button", { name: "Ryd søgning og filtre" }).click();
+  await staff.getByTestId("cvbank-count").getByText(/^[1-9][\d.]* frivillige? fundet/).waitFor();
+  assert.equal(await staff.getByLabel("Søg").inputValue(), "");
+  assert.equal(await staff.getByLabel("Kompetencer").inputValue(), "");
+  await staff.waitForFunction(() => document.activeElement?.id === "cvbank-text", null, { timeout: 5_000 });
+  assert.equal(await staff.getByRole("button", { name: "Ryd søgning og filtre" }).count(), 0);
   await staff.getByLabel("Kompetencer").selectOption("foerstehjaelp");
+  await staff.getByLabel("Søg").fill("Vindelbo");
   await veraCard(staff).waitFor();
   assert.ok((await storedDocuments(staff)).includes(profileDocumentId(veraId)));
 
@@ -120,10 +129,15 @@ test("staff invite the volunteer to a task; she accepts and is signed up", async
   await card.getByText("Invitationen er sendt").waitFor();
   await saved(staff);
 
+  // Vera is told: Beskeder has the invitation (the relay's notices job writes it within
+  // seconds, and mails it), and it leads to the task, where she answers.
   const page = vera.page;
-  await page.goto(`${relay.url}/opgaver`);
-  const invitations = page.getByTestId("invitations");
-  await invitations.getByRole("link", { name: TASK }).click({ timeout: 30_000 });
+  await page.goto(`${relay.url}/beskeder`);
+  const told = page.getByTestId("notice").filter({ hasText: `Du er inviteret: ${TASK}` });
+  await told.waitFor({ timeout: 30_000 });
+  assert.match(await told.innerText(), /har fundet dig i CV-banken og inviterer dig til en vagt/);
+  await told.getByRole("link", { name: `Du er inviteret: ${TASK}` }).click();
+  await page.getByRole("heading", { level: 1, name: TASK }).waitFor();
   const panel = page.getByTestId("invitation");
   await panel.getByRole("button", { name: "Ja tak, tilmeld mig" }).click();
   await page.locator('[data-testid="shift"] [data-testid="my-status"]').getByText("Bekræftet").waitFor();

@@ -90,6 +90,7 @@ define_messages! {
         da: "CV-banken er for kommunens personale og foreningernes koordinatorer.",
         en: "The CV bank is for the municipality's staff and the associations' coordinators.",
     },
+    CvBankClear => { da: "Ryd søgning og filtre", en: "Clear search and filters" },
     CvDay => { da: "Ugedag", en: "Weekday" },
     CvPartOfDay => { da: "Tid på dagen", en: "Time of day" },
     CvValidCertificate => { da: "Gyldig børneattest", en: "Valid certificate" },

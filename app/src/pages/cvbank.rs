@@ -184,6 +184,21 @@ pub fn CvBankPage() -> impl IntoView {
         })
     });
     let found = Signal::derive(move || results.with(|r| r.len()));
+    // A search that finds nobody offers to start over (with every filter cleared, and focus
+    // back in the search field).
+    let narrowed = move || {
+        [text, skill, area, town, day, part, language]
+            .iter()
+            .any(|s| s.with(|v| !v.trim().is_empty()))
+            || certified.get()
+    };
+    let clear = move |_| {
+        for s in [text, skill, area, town, day, part, language] {
+            s.set(String::new());
+        }
+        certified.set(false);
+        crate::components::focus::focus_soon("cvbank-text".into());
+    };
     // The cards shown: the first `shown` found, keyed so that a keystroke that keeps a card
     // keeps its element.
     let page = move || {
@@ -207,7 +222,7 @@ pub fn CvBankPage() -> impl IntoView {
                 </div>
                 <div class="field">
                     <label for="cvbank-skill">{move || i18n.t(Msg::CvSkills)}</label>
-                    <select id="cvbank-skill" on:change=move |ev| skill.set(event_target_value(&ev))>
+                    <select id="cvbank-skill" prop:value=move || skill.get() on:change=move |ev| skill.set(event_target_value(&ev))>
                         <option value="">{move || i18n.t(Msg::All)}</option>
                         {SKILLS.iter().map(|(id, _, _)| view! {
                             <option value=*id>{move || skill_label(id, i18n.lang()).to_owned()}</option>
@@ -216,7 +231,7 @@ pub fn CvBankPage() -> impl IntoView {
                 </div>
                 <div class="field">
                     <label for="cvbank-area">{move || i18n.t(Msg::FilterArea)}</label>
-                    <select id="cvbank-area" on:change=move |ev| area.set(event_target_value(&ev))>
+                    <select id="cvbank-area" prop:value=move || area.get() on:change=move |ev| area.set(event_target_value(&ev))>
                         <option value="">{move || i18n.t(Msg::All)}</option>
                         {Area::ALL.iter().map(|a| view! {
                             <option value=a.as_str()>{move || a.label(i18n.lang())}</option>
@@ -225,14 +240,14 @@ pub fn CvBankPage() -> impl IntoView {
                 </div>
                 <div class="field">
                     <label for="cvbank-town">{move || i18n.t(Msg::FilterTown)}</label>
-                    <select id="cvbank-town" on:change=move |ev| town.set(event_target_value(&ev))>
+                    <select id="cvbank-town" prop:value=move || town.get() on:change=move |ev| town.set(event_target_value(&ev))>
                         <option value="">{move || i18n.t(Msg::All)}</option>
                         <crate::components::TownOptions chosen=town/>
                     </select>
                 </div>
                 <div class="field">
                     <label for="cvbank-day">{move || i18n.t(Msg::CvDay)}</label>
-                    <select id="cvbank-day" on:change=move |ev| day.set(event_target_value(&ev))>
+                    <select id="cvbank-day" prop:value=move || day.get() on:change=move |ev| day.set(event_target_value(&ev))>
                         <option value="">{move || i18n.t(Msg::All)}</option>
                         {Weekday::ALL.iter().map(|d| view! {
                             <option value=d.as_str()>{move || d.label(i18n.lang())}</option>
@@ -241,7 +256,7 @@ pub fn CvBankPage() -> impl IntoView {
                 </div>
                 <div class="field">
                     <label for="cvbank-part">{move || i18n.t(Msg::CvPartOfDay)}</label>
-                    <select id="cvbank-part" on:change=move |ev| part.set(event_target_value(&ev))>
+                    <select id="cvbank-part" prop:value=move || part.get() on:change=move |ev| part.set(event_target_value(&ev))>
                         <option value="">{move || i18n.t(Msg::All)}</option>
                         {DayPart::ALL.iter().map(|p| view! {
                             <option value=p.as_str()>{move || p.label(i18n.lang())}</option>
@@ -260,6 +275,13 @@ pub fn CvBankPage() -> impl IntoView {
             <p role="status" aria-live="polite" data-testid="cvbank-count">
                 {move || i18n::volunteers_found(found.get(), shown.get(), i18n.lang())}
             </p>
+            {move || (found.get() == 0 && narrowed()).then(|| view! {
+                <p>
+                    <button type="button" class="button secondary" on:click=clear>
+                        {move || i18n.t(Msg::CvBankClear)}
+                    </button>
+                </p>
+            })}
             <ul class="cards" id="cvbank-list">
                 <For each=page key=|p| (p.owner.clone(), p.updated_at) let:profile>
                     {

@@ -68,9 +68,25 @@ fn status_label(status: MeetingStatus, lang: Lang) -> &'static str {
     }
 }
 
-/// The person's own state at a meeting, in words ("Du kommer", "Nr. 2 på ventelisten").
-fn my_state(meeting: &Meeting, me: &PersonId, lang: Lang) -> Option<String> {
+/// The person's own state at a meeting, in words ("Du kommer", "Nr. 2 på ventelisten"); for
+/// a meeting that is over or cancelled, what they answered ("Du sagde ja").
+pub fn my_state(meeting: &Meeting, me: &PersonId, lang: Lang) -> Option<String> {
     let rsvp = meeting.rsvps.get(me)?;
+    let over = meeting.end <= time::now()
+        || matches!(
+            meeting.status,
+            MeetingStatus::Held | MeetingStatus::MinutesPublished | MeetingStatus::Cancelled
+        );
+    if over {
+        let waited = rsvp.answer == RsvpAnswer::Yes && meeting.seats().waitlist.contains(me);
+        let said = match rsvp.answer {
+            RsvpAnswer::Yes if waited => Msg::MeetingYouWaited,
+            RsvpAnswer::Yes => Msg::MeetingYouSaidYes,
+            RsvpAnswer::Maybe => Msg::MeetingYouSaidMaybe,
+            RsvpAnswer::No => Msg::MeetingYouSaidNo,
+        };
+        return Some(said.text(lang).to_owned());
+    }
     Some(match rsvp.answer {
         RsvpAnswer::Yes => {
             let seats = meeting.seats();

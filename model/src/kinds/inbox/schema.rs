@@ -92,6 +92,8 @@ text_enum!(
         ShiftReminder = "vagt-paamindelse",
         /// A shift I am on (with a place or waiting) has a new time, or its task a new place.
         ShiftChanged = "vagt-aendret",
+        /// A coordinator invited me to a shift (from CV-banken); I have not answered yet.
+        TaskInvitation = "opgave-invitation",
     }
 );
 
