@@ -15,7 +15,7 @@ use crate::kinds::inbox::{MailState, Notice, NoticeKind};
 use crate::kinds::meeting::{ActionState, Audience, Meeting, MeetingStatus, RsvpAnswer};
 use crate::lang::Lang;
 use crate::local_time;
-use crate::roster::Roster;
+use crate::roster::{Place, Roster};
 use crate::task::{InvitationAnswer, Millis, Task, TaskStatus};
 
 const HOUR: Millis = 60 * 60 * 1000;
@@ -276,10 +276,15 @@ pub fn task_notices(
             // An invitation not yet answered, to a shift not yet started: the person is told
             // once per invitation (a new one, after an answer, is told again).
             for (person, invitation) in &task.invitations {
-                let open = task
-                    .shifts
-                    .get(&invitation.shift)
-                    .is_some_and(|s| s.start > now);
+                // Not to a shift they are already on (signed up another way, or invited
+                // again): there is nothing to answer.
+                let open = task.shifts.get(&invitation.shift).is_some_and(|s| {
+                    s.start > now
+                        && !matches!(
+                            Roster::of(s).place_of(s, person),
+                            Place::Confirmed | Place::Waitlisted(_)
+                        )
+                });
                 if invitation.answer == InvitationAnswer::Pending && open {
                     out.push(Addressed {
                         key: format!("opgave:{id}:invitation:{person}:{}", invitation.at),
@@ -579,10 +584,10 @@ pub fn text(n: &Notice, lang: Lang, when: &dyn Fn(Millis) -> String) -> NoticeTe
             "The shift you are on has a new time or place. Does it still suit you?"
         }
         (NoticeKind::TaskInvitation, Lang::Da) => {
-            "En koordinator har fundet dig i CV-banken og inviterer dig til en vagt. Svar i appen, om du vil tage den."
+            "Du er blevet inviteret til en vagt gennem CV-banken. Svar i appen, om du vil tage den."
         }
         (NoticeKind::TaskInvitation, Lang::En) => {
-            "A coordinator found you in the CV bank and invites you to a shift. Answer in the app whether you will take it."
+            "You have been invited to a shift through the CV bank. Answer in the app whether you will take it."
         }
     };
     let mut body = vec![lead.to_owned()];
@@ -928,6 +933,18 @@ mod tests {
                 .map(|a| a.key.clone())
         };
         assert_eq!(key(&out), key(&again));
+
+        // Already on the shift (invited again after signing up): nothing to answer.
+        let mut on_it = invited.clone();
+        on_it.shifts.get_mut(&s1).unwrap().signups.insert(
+            p("vera"),
+            Signup {
+                state: SignupState::SignedUp,
+                at: NOW - 2 * HOUR,
+            },
+        );
+        let out = task_notices(&id(), None, &on_it, NOW, &Dir);
+        assert!(people(&out, NoticeKind::TaskInvitation).is_empty());
 
         // Answered, or the shift has started, or the task is not published: nothing.
         let mut answered = invited.clone();

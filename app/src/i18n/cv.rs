@@ -97,6 +97,7 @@ define_messages! {
     InviteToTask => { da: "Inviter til opgave", en: "Invite to a task" },
     InviteWhichTask => { da: "Opgave", en: "Task" },
     InviteWhichShift => { da: "Vagt", en: "Shift" },
+    InviteAlreadyOn => { da: "allerede tilmeldt", en: "already signed up" },
     SendInvitation => { da: "Send invitation", en: "Send invitation" },
     InvitationSent => { da: "Invitationen er sendt", en: "The invitation is sent" },
     InvitationChoose => { da: "Vælg en opgave og en vagt.", en: "Choose a task and a shift." },

@@ -9,14 +9,15 @@ define_messages! {
 
     InboxTitle => { da: "Beskeder", en: "Notices" },
     InboxIntro => {
-        da: "Her står, når et møde eller en vagt, du er med i, bliver ændret eller aflyst, når du får en plads, og påmindelser før du skal af sted.",
-        en: "Here you see when a meeting or shift you are part of is changed or cancelled, when you get a place, and reminders before you go.",
+        da: "Her står, når et møde eller en vagt, du er med i, bliver ændret eller aflyst, når du får en plads eller bliver inviteret til en vagt, og påmindelser før du skal af sted.",
+        en: "Here you see when a meeting or shift you are part of is changed or cancelled, when you get a place or are invited to a shift, and reminders before you go.",
     },
     InboxNone => {
         da: "Ingen beskeder endnu. Når der sker noget med dine møder og vagter, står det her.",
         en: "No notices yet. When something happens to your meetings and shifts, it shows here.",
     },
     InboxUnreadCount => { da: "ulæste", en: "unread" },
+    InboxUnreadOne => { da: "ulæst", en: "unread" },
     InboxNew => { da: "Ulæst", en: "Unread" },
     InboxOpen => { da: "Åbn", en: "Open" },
     InboxMarkAllRead => { da: "Markér alle som læst", en: "Mark all as read" },

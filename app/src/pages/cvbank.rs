@@ -25,7 +25,7 @@ use samskab_model::task::{Invitation, InvitationAnswer, TaskKind, TaskStatus};
 use samskab_model::towns::Towns;
 use samskab_model::{Area, DocumentId, PersonId, Roster, ShiftId, Task};
 
-use crate::components::{CvCard, ShowMore, page_title};
+use crate::components::{CvCard, ShowMore, focus_soon, page_title};
 use crate::i18n::{self, Msg, use_i18n};
 use crate::session::{Session, use_session};
 use crate::sync_client::{ChangeError, SyncClient, use_sync};
@@ -197,7 +197,7 @@ pub fn CvBankPage() -> impl IntoView {
             s.set(String::new());
         }
         certified.set(false);
-        crate::components::focus::focus_soon("cvbank-text".into());
+        focus_soon("cvbank-text".into());
     };
     // The cards shown: the first `shown` found, keyed so that a keystroke that keeps a card
     // keeps its element.
@@ -356,8 +356,11 @@ fn InviteToTask(person: PersonId) -> impl IntoView {
     let shift = RwSignal::new(String::new());
     let done = RwSignal::new(None::<bool>);
     let key = person.to_string();
+    let person_for_shifts = person.clone();
+    let opener = format!("invite-{key}-open");
     let tasks = move || invitable_tasks(sync, session);
-    let shifts = move || {
+    let shifts = Signal::derive(move || {
+        let person_for_shifts = person_for_shifts.clone();
         let id: Option<DocumentId> = task.get().parse().ok();
         id.and_then(|id| sync.document::<TaskKind>(&id))
             .map(|t| {
@@ -365,11 +368,19 @@ fn InviteToTask(person: PersonId) -> impl IntoView {
                 t.shifts
                     .into_iter()
                     .filter(|(_, s)| s.start > now)
-                    .map(|(sid, s)| (sid, s.start, Roster::of(&s).free(&s)))
+                    .map(|(sid, s)| {
+                        let roster = Roster::of(&s);
+                        // One they are already on is shown, but cannot be chosen.
+                        let on_it = matches!(
+                            roster.place_of(&s, &person_for_shifts),
+                            samskab_model::Place::Confirmed | samskab_model::Place::Waitlisted(_)
+                        );
+                        (sid, s.start, roster.free(&s), on_it)
+                    })
                     .collect::<Vec<_>>()
             })
             .unwrap_or_default()
-    };
+    });
     let send = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let (Ok(task_id), Ok(shift_id)) = (
@@ -384,13 +395,31 @@ fn InviteToTask(person: PersonId) -> impl IntoView {
             done.set(Some(false));
             return;
         };
+        let opener = opener.clone();
         spawn_local(async move {
             let ok = invite(sync, by, task_id, person, shift_id).await.is_ok();
             done.set(Some(ok));
             if ok {
+                // The form goes; focus back to the button that opened it (the status above it
+                // says the invitation is sent).
                 open.set(false);
+                focus_soon(opener);
             }
         });
+    };
+    let task_field = format!("invite-{key}-task");
+    let open_form = move |_| {
+        open.set(true);
+        done.set(None);
+        focus_soon(task_field.clone());
+    };
+    let opener_id = format!("invite-{key}-open");
+    let close_form = {
+        let opener = opener_id.clone();
+        move |_| {
+            open.set(false);
+            focus_soon(opener.clone());
+        }
     };
     view! {
         <div class="invite">
@@ -400,7 +429,7 @@ fn InviteToTask(person: PersonId) -> impl IntoView {
                 None => ().into_any(),
             }}
             <Show when=move || open.get() fallback=move || view! {
-                <button type="button" class="button secondary" on:click=move |_| { open.set(true); done.set(None); }>
+                <button type="button" class="button secondary" id=opener_id.clone() on:click=open_form.clone()>
                     {move || i18n.t(Msg::InviteToTask)}
                 </button>
             }>
@@ -418,13 +447,17 @@ fn InviteToTask(person: PersonId) -> impl IntoView {
                         <label for=format!("invite-{key}-shift")>{move || i18n.t(Msg::InviteWhichShift)}</label>
                         <select id=format!("invite-{key}-shift") on:change=move |ev| shift.set(event_target_value(&ev))>
                             <option value="">"—"</option>
-                            {move || shifts().into_iter().map(|(sid, start, free)| view! {
-                                <option value=sid.to_string()>{move || format!("{} ({})", i18n::when(start, i18n.lang()), i18n::free_places(free, i18n.lang()))}</option>
+                            {move || shifts.get().into_iter().map(|(sid, start, free, on_it)| view! {
+                                <option value=sid.to_string() disabled=on_it>{move || {
+                                    let lang = i18n.lang();
+                                    let state = if on_it { i18n.t(Msg::InviteAlreadyOn).to_owned() } else { i18n::free_places(free, lang) };
+                                    format!("{} ({state})", i18n::when(start, lang))
+                                }}</option>
                             }).collect_view()}
                         </select>
                     </div>
                     <button type="submit" class="button primary">{move || i18n.t(Msg::SendInvitation)}</button>
-                    <button type="button" class="button secondary" on:click=move |_| open.set(false)>{move || i18n.t(Msg::Discard)}</button>
+                    <button type="button" class="button secondary" on:click=close_form.clone()>{move || i18n.t(Msg::Discard)}</button>
                 </form>
             </Show>
         </div>

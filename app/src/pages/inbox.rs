@@ -62,11 +62,7 @@ pub fn InboxLink(person: PersonId) -> impl IntoView {
         if n == 0 {
             i18n.t(Msg::InboxTitle).to_owned()
         } else {
-            format!(
-                "{}, {n} {}",
-                i18n.t(Msg::InboxTitle),
-                i18n.t(Msg::InboxUnreadCount)
-            )
+            format!("{}, {n} {}", i18n.t(Msg::InboxTitle), unread_word(n, i18n))
         }
     };
     view! {
@@ -161,7 +157,7 @@ pub fn InboxPage() -> impl IntoView {
             <h1 id="page-title">{move || i18n.t(Msg::InboxTitle)}</h1>
             <p class="lead">{move || i18n.t(Msg::InboxIntro)}</p>
             <p role="status" data-testid="unread">
-                {move || format!("{} {}", unread(), i18n.t(Msg::InboxUnreadCount))}
+                {move || format!("{} {}", unread(), unread_word(unread(), i18n))}
             </p>
             <Show when=move || { unread() > 0 }>
                 <p>
@@ -240,4 +236,13 @@ fn InboxSettings(person: PersonId, inbox: Memo<Option<Inbox>>) -> impl IntoView 
             <p role="status" class="muted" data-testid="inbox-saved">{move || saved.get()}</p>
         </section>
     }
+}
+
+/// "ulæst" for one, "ulæste" for more (Danish inflects; English does not).
+fn unread_word(n: usize, i18n: crate::i18n::I18n) -> &'static str {
+    i18n.t(if n == 1 {
+        Msg::InboxUnreadOne
+    } else {
+        Msg::InboxUnreadCount
+    })
 }

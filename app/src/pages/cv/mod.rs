@@ -379,7 +379,7 @@ fn CvForm() -> impl IntoView {
                                         {DayPart::ALL.iter().map(|p| {
                                             let part = *p;
                                             view! {
-                                                <td>
+                                                <td><label class="grid-hit">
                                                     <input type="checkbox" class="grid-check"
                                                         data-slot=format!("{day}-{part}")
                                                         aria-label=move || format!("{} {}", day.label(i18n.lang()), part.label(i18n.lang()))
@@ -388,7 +388,7 @@ fn CvForm() -> impl IntoView {
                                                             let on = event_target_checked(&ev);
                                                             grid.update(|g| g.set(day, part, on));
                                                         }/>
-                                                </td>
+                                                </label></td>
                                             }
                                         }).collect_view()}
                                     </tr>

@@ -69,12 +69,30 @@ pub(super) fn save(
     done: Msg,
     edit: impl FnOnce(&mut Meeting) + 'static,
 ) {
+    save_then(id, notice, error, done, None, edit);
+}
+
+/// As [`save`], then, once saved, focus to the element `focus` (for a button that goes with
+/// the change, as "Marker som afholdt" does: focus would otherwise fall to the page).
+pub(super) fn save_then(
+    id: DocumentId,
+    notice: RwSignal<String>,
+    error: RwSignal<Option<String>>,
+    done: Msg,
+    focus: Option<&'static str>,
+    edit: impl FnOnce(&mut Meeting) + 'static,
+) {
     let sync = use_sync();
     let i18n = use_i18n();
     error.set(None);
     spawn_local(async move {
         match sync.change::<MeetingKind>(id, edit).await {
-            Ok(()) => notice.set(i18n.t(done).to_owned()),
+            Ok(()) => {
+                notice.set(i18n.t(done).to_owned());
+                if let Some(focus) = focus {
+                    focus_soon(focus.into());
+                }
+            }
             Err(e) => error.set(Some(e.sentences(i18n.lang()).join(" "))),
         }
     });
@@ -513,17 +531,25 @@ fn HostActions(
     let rule = RwSignal::new(String::from("uger"));
     let status = Memo::new(move |_| doc.with(|d| d.as_ref().map(|m| m.status)));
     let set_status = move |to: MeetingStatus, done: Msg| {
-        save(id, notice, error, done, hosts_edit(move |m| m.status = to));
+        save_then(
+            id,
+            notice,
+            error,
+            done,
+            Some("host-title"),
+            hosts_edit(move |m| m.status = to),
+        );
     };
     let approve = {
         let me = me.clone();
         move |_| {
             let Some(me) = me.clone() else { return };
-            save(
+            save_then(
                 id,
                 notice,
                 error,
                 Msg::MinutesApproved,
+                Some("host-title"),
                 hosts_edit(move |m| {
                     m.approvals.insert(me, time::now());
                     m.status = MeetingStatus::MinutesPublished;
@@ -571,7 +597,7 @@ fn HostActions(
     };
     view! {
         <section aria-labelledby="host-title" class="panel">
-            <h2 id="host-title">{move || i18n.t(Msg::MeetingHostTitle)}</h2>
+            <h2 id="host-title" tabindex="-1">{move || i18n.t(Msg::MeetingHostTitle)}</h2>
             <p class="actions">
                 <A href=format!("{}/rediger", path(&id)) attr:class="button secondary">{move || i18n.t(Msg::MeetingEdit)}</A>
                 {move || (status.get() == Some(MeetingStatus::Draft)).then(|| view! {

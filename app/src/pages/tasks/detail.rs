@@ -176,11 +176,23 @@ fn TaskBody(
         .invitations
         .get(&me)
         .filter(|i| i.answer == InvitationAnswer::Pending && open)
+        // Already on that shift (signed up another way, or invited again): nothing to answer.
+        .filter(|i| {
+            task.shifts.get(&i.shift).is_some_and(|s| {
+                !matches!(
+                    Roster::of(s).place_of(s, &me),
+                    Place::Confirmed | Place::Waitlisted(_)
+                )
+            })
+        })
         .and_then(|i| Some((i.shift.clone(), task.shifts.get(&i.shift)?.start)))
         // An invitation to a shift that has started can no longer be taken up.
         .filter(|(_, start)| *start > now);
     view! {
         <TaskFacts task=facts/>
+        // The invitation first: opened from its notice, it is what the person came to answer
+        // (below the shifts it was off a phone's screen, under their own "Tilmeld").
+        {invitation.map(|(shift, start)| view! { <InvitationPanel id shift me=me.clone() start error notice=ui.notice/> })}
         <h2>{move || i18n.t(Msg::Shifts)}</h2>
         {open.then(|| view! { <p class="muted" data-testid="signup-shares">{move || i18n.t(Msg::SignupSharesContact)}</p> })}
         {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
@@ -195,7 +207,7 @@ fn TaskBody(
                 let (start, end, capacity) = (shift.start, shift.end, shift.capacity);
                 let sid = sid.clone();
                 view! {
-                    <li class="shift" data-testid="shift">
+                    <li class="shift" data-testid="shift" id=format!("shift-{sid}") tabindex="-1">
                         <p class="shift-time">{move || i18n::when_span(start, end, i18n.lang())}</p>
                         <p>{move || i18n::places_taken(taken, capacity, i18n.lang())}</p>
                         <HonestBadge status place/>
@@ -218,7 +230,6 @@ fn TaskBody(
                 }
             }).collect_view()}
         </ul>
-        {invitation.map(|(shift, start)| view! { <InvitationPanel id shift me=me.clone() start error notice=ui.notice/> })}
         {panel.map(|task| view! {
             <CoordinatorPanel id task=task.clone() me=me.clone() notice=ui.notice/>
             {(task.status == TaskStatus::Published).then(|| view! { <PossibleVolunteers id task/> })}

@@ -249,7 +249,7 @@ pub(super) fn InvitationPanel(
     let sync = use_sync();
     let answer = move |accept: bool| {
         let (shift, me) = (shift.clone(), me.clone());
-        let button = format!("signup-{shift}");
+        let row = format!("shift-{shift}");
         spawn_local(async move {
             let at = js_sys::Date::now() as i64;
             let result = sync
@@ -277,7 +277,9 @@ pub(super) fn InvitationPanel(
                 return;
             }
             // The panel is gone with the answer: the status line says what it did, and focus
-            // goes to the shift's own button (Afmeld after a yes, Tilmeld after a no).
+            // goes to the shift it was about (read out with its new state). Not to the shift's
+            // own button: after a yes that is "Afmeld", and a second press of Enter would start
+            // undoing the answer just given.
             notice.set(
                 i18n.t(if accept {
                     Msg::InvitationAccepted
@@ -286,7 +288,7 @@ pub(super) fn InvitationPanel(
                 })
                 .to_owned(),
             );
-            focus_soon(button);
+            focus_soon(row);
         });
     };
     let accept = answer.clone();
