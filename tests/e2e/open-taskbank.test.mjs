@@ -78,6 +78,8 @@ test("a link to a task opens it; Tilmeld creates an account and comes back to th
   await page.getByRole("heading", { name: "Log ind" }).waitFor();
   await page.getByText("Bagefter kommer du tilbage til siden.", { exact: false }).waitFor();
   await page.getByRole("button", { name: "Ny frivillig? Opret en konto" }).click();
+  // The form changed above the button: focus goes to its first field.
+  await page.waitForFunction(() => document.activeElement?.id === "account-name", null, { timeout: 5_000 });
   await page.getByLabel("Navn").fill("Vibeke Nyborg");
   await page.getByLabel("E-mail").fill(`vibeke-${Date.now()}@example.dk`);
   await page.getByLabel("Telefon (valgfrit)").fill(PHONE);
@@ -96,6 +98,10 @@ test("a link to a task opens it; Tilmeld creates an account and comes back to th
   await page.getByTestId("shift").first().getByRole("button", { name: "Afmeld" }).waitFor();
   assert.match(await notice.innerText(), /Du er tilmeldt|venteliste/i);
   await page.locator('[data-testid="sync-status"][data-state="saved"]').waitFor({ timeout: 45_000 });
+  // Her CV starts from what she gave when she registered: the phone too, as the e-mail.
+  await page.goto(`${relay.url}/cv`);
+  await page.getByRole("heading", { name: "Mit CV", exact: true }).waitFor({ timeout: 45_000 });
+  assert.equal(await page.getByLabel("Telefon", { exact: true }).inputValue(), PHONE);
 });
 
 test("the task's coordinator sees the newcomer's name and phone on the roster", async () => {

@@ -236,6 +236,10 @@ pub fn LoginPage() -> impl IntoView {
                     <button type="button" class="button secondary" on:click=move |_| {
                         error.set(None);
                         registering.update(|r| *r = !*r);
+                        // The form above changed (its heading and fields): focus to its first
+                        // field, where the person goes on.
+                        let first = if registering.get_untracked() { "account-name" } else { "account-email" };
+                        crate::components::focus_soon(first.into());
                     }>
                         {move || i18n.t(if registering.get() { Msg::HaveAccount } else { Msg::NoAccount })}
                     </button>

@@ -93,7 +93,12 @@ fn CvForm() -> impl IntoView {
 
     let name = RwSignal::new(base.name.clone());
     let offer = RwSignal::new(base.offer.clone());
-    let phone = RwSignal::new(base.phone.clone());
+    // A new CV starts from the account's phone, as from its e-mail (given at registration).
+    let phone = RwSignal::new(if base.phone.is_empty() {
+        user.phone.clone()
+    } else {
+        base.phone.clone()
+    });
     let share_phone = RwSignal::new(!base.phone.is_empty());
     let email = RwSignal::new(if base.email.is_empty() {
         user.email.clone()
