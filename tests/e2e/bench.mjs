@@ -197,7 +197,12 @@ async function staffSyncUndriven(source, expected) {
       watch.observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
       [...document.querySelectorAll("main button")].find((b) => b.textContent.trim() === "Log ind").click();
     })`);
-    const finished = await Promise.race([done, new Promise((_, reject) => setTimeout(() => reject(new Error("no sync within 10 min")), 600_000))]);
+    let timer;
+    const late = new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error("no sync within 10 min")), 600_000);
+    });
+    // The timer is cleared either way: left running it kept Node alive for 10 minutes.
+    const finished = await Promise.race([done, late]).finally(() => clearTimeout(timer));
     const cpu = cpuTime.since(before, relay.proc.pid);
     const answered = await evaluate(`performance.getEntriesByType("resource").find((r) => new URL(r.name).pathname === "/api/login")?.responseEnd`);
     socket.close();
