@@ -135,7 +135,8 @@ test("staff invite the volunteer to a task; she accepts and is signed up", async
   await page.goto(`${relay.url}/beskeder`);
   const told = page.getByTestId("notice").filter({ hasText: `Du er inviteret: ${TASK}` });
   await told.waitFor({ timeout: 30_000 });
-  assert.match(await told.innerText(), /inviteret til en vagt gennem CV-banken/);
+  // textContent: a card's innerText may read "" before it is rendered (content-visibility).
+  assert.match(await told.textContent(), /inviteret til en vagt gennem CV-banken/);
   await told.getByRole("link", { name: `Du er inviteret: ${TASK}` }).click();
   await page.getByRole("heading", { level: 1, name: TASK }).waitFor();
   const panel = page.getByTestId("invitation");

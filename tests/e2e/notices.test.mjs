@@ -62,7 +62,9 @@ test("a cancellation reaches the inbox of those coming, in the app only as chose
   // It reaches her inbox: when and where, not mailed.
   const cancelled = phone.getByTestId("notice").filter({ hasText: `Aflyst: ${UPCOMING}` });
   await cancelled.waitFor({ timeout: 30_000 });
-  const text = await cancelled.innerText();
+  // textContent, not innerText: a card is `content-visibility: auto`, and in the frame it
+  // arrives its text may not be rendered yet (innerText then reads "").
+  const text = await cancelled.textContent();
   assert.match(text, /Mødet er aflyst\./);
   assert.match(text, /Tid: /);
   assert.match(text, /Sted: /);
