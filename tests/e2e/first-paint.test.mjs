@@ -86,7 +86,7 @@ test("the login page's first paint is its heading and introduction; English is c
   await page.getByRole("heading", { name: "Log ind", exact: true }).waitFor();
   const danish = (await page.locator("p.lead").innerText()).trim();
   // The header's language buttons work before the app does, and the app keeps the choice.
-  await page.getByRole("group", { name: "Sprog" }).getByRole("button", { name: "English" }).click();
+  await page.getByRole("group", { name: "Sprog i appen" }).getByRole("button", { name: "English" }).click();
   await page.getByRole("heading", { name: "Log in", exact: true }).waitFor();
   assert.equal(await page.getAttribute("html", "lang"), "en");
   assert.equal(await page.getByRole("button", { name: "English" }).getAttribute("aria-pressed"), "true");

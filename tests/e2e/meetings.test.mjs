@@ -151,8 +151,16 @@ test("an action item becomes a task; the minutes are published; the next meeting
   await page.goto(meetingUrl);
   await page.getByTestId("actions").getByRole("link", { name: "Se opgaven" }).waitFor();
 
+  // The meeting is ten days ahead (the test's clock): marking it held asks first, with focus
+  // on the answer.
   await page.getByRole("button", { name: "Marker som afholdt" }).click();
+  await page.getByRole("group", { name: "Mødet er ikke begyndt endnu. Vil du markere det som afholdt alligevel?" }).waitFor();
+  await page.waitForFunction(() => document.activeElement?.id === "held-yes", null, { timeout: 5_000 });
+  assert.equal(await page.getByTestId("meeting-status").getByText("Afholdt", { exact: true }).count(), 0);
+  await page.getByRole("button", { name: "Ja, marker som afholdt" }).click();
   await page.getByTestId("meeting-status").getByText("Afholdt").waitFor();
+  // The pressed button went with the change: focus is on the host panel's heading.
+  await page.waitForFunction(() => document.activeElement?.id === "host-title", null, { timeout: 5_000 });
   await page.getByRole("button", { name: "Godkend og offentliggør referatet" }).click();
   await page.getByTestId("meeting-status").getByText("Referat offentliggjort").waitFor();
   await saved(page);

@@ -95,6 +95,12 @@ define_messages! {
         en: "Cancel the meeting? Everyone who answered can see that it is cancelled.",
     },
     MeetingCancelYes => { da: "Ja, aflys mødet", en: "Yes, cancel the meeting" },
+    MeetingHeldQuestion => {
+        da: "Mødet er ikke begyndt endnu. Vil du markere det som afholdt alligevel?",
+        en: "The meeting has not begun yet. Mark it as held anyway?",
+    },
+    MeetingHeldYes => { da: "Ja, marker som afholdt", en: "Yes, mark as held" },
+    MeetingHeldNo => { da: "Nej, ikke endnu", en: "No, not yet" },
     MeetingCancelNo => { da: "Nej, behold mødet", en: "No, keep the meeting" },
     MeetingCancelledNotice => { da: "Mødet er aflyst.", en: "The meeting is cancelled." },
     MeetingNextWeeks => { da: "Næste møde om (uger)", en: "Next meeting in (weeks)" },

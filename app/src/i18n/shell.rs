@@ -14,7 +14,7 @@ define_messages! {
     Tagline => { da: "Frivillighed i fællesskab", en: "Volunteering together" },
     SkipToContent => { da: "Gå til indhold", en: "Skip to content" },
     MainMenu => { da: "Hovedmenu", en: "Main menu" },
-    LanguageLabel => { da: "Sprog", en: "Language" },
+    LanguageLabel => { da: "Sprog i appen", en: "App language" },
 
     NavTasks => { da: "Opgaver", en: "Tasks" },
     NavCv => { da: "Mit CV", en: "My CV" },

@@ -526,6 +526,9 @@ fn HostActions(
     let navigate = use_navigate();
     let me = use_session().person();
     let asking_cancel = RwSignal::new(false);
+    // "Marker som afholdt" before the meeting has begun asks first (a slip moved a meeting a
+    // week ahead into "Afholdte møder").
+    let asking_held = RwSignal::new(false);
     let weeks = RwSignal::new(String::from("4"));
     // "uger": `weeks` later; "maaned": the same weekday in the same place of the next month.
     let rule = RwSignal::new(String::from("uger"));
@@ -606,7 +609,16 @@ fn HostActions(
                     </button>
                 })}
                 {move || (status.get() == Some(MeetingStatus::Published)).then(|| view! {
-                    <button type="button" class="button" on:click=move |_| set_status(MeetingStatus::Held, Msg::MeetingHeldNotice)>
+                    <button type="button" class="button" aria-expanded=move || asking_held.get().to_string()
+                        on:click=move |_| {
+                            let begun = doc.get_untracked().is_some_and(|m| m.start <= time::now());
+                            if begun {
+                                set_status(MeetingStatus::Held, Msg::MeetingHeldNotice);
+                            } else {
+                                asking_held.set(true);
+                                focus_soon("held-yes".into());
+                            }
+                        }>
                         {move || i18n.t(Msg::MeetingMarkHeld)}
                     </button>
                 })}
@@ -622,6 +634,18 @@ fn HostActions(
                     </button>
                 })}
             </p>
+            {move || (asking_held.get() && status.get() == Some(MeetingStatus::Published)).then(|| view! {
+                <div class="confirm" role="group" aria-labelledby="held-question">
+                    <p id="held-question">{move || i18n.t(Msg::MeetingHeldQuestion)}</p>
+                    <button id="held-yes" type="button" class="button"
+                        on:click=move |_| { asking_held.set(false); set_status(MeetingStatus::Held, Msg::MeetingHeldNotice); }>
+                        {move || i18n.t(Msg::MeetingHeldYes)}
+                    </button>
+                    <button type="button" class="button secondary" on:click=move |_| { asking_held.set(false); focus_soon("host-title".into()); }>
+                        {move || i18n.t(Msg::MeetingHeldNo)}
+                    </button>
+                </div>
+            })}
             {move || asking_cancel.get().then(|| view! {
                 <div class="confirm" role="group" aria-labelledby="cancel-question">
                     <p id="cancel-question">{move || i18n.t(Msg::MeetingCancelQuestion)}</p>
