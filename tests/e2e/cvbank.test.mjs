@@ -124,6 +124,13 @@ test("staff invite the volunteer to a task; she accepts and is signed up", async
   const card = veraCard(staff);
   await card.getByRole("button", { name: "Inviter til opgave" }).click();
   await card.getByLabel("Opgave").selectOption({ label: `${TASK} · Naturgruppen Karise` });
+  // Each shift says whether it is outside the times in her CV (she gave Saturday morning).
+  const options = (await card.getByLabel("Vagt").locator("option").allTextContents()).slice(1);
+  assert.ok(options.length > 0);
+  for (const option of options) {
+    const saturdayMorning = /^lør\. [^,]*, (0\d|1[01])\.\d\d/.test(option);
+    assert.equal(option.includes("uden for tiderne i CV'et"), !saturdayMorning, option);
+  }
   await card.getByLabel("Vagt").selectOption({ index: 1 });
   await card.getByRole("button", { name: "Send invitation" }).click();
   await card.getByText("Invitationen er sendt").waitFor();

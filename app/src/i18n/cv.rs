@@ -98,6 +98,8 @@ define_messages! {
     InviteWhichTask => { da: "Opgave", en: "Task" },
     InviteWhichShift => { da: "Vagt", en: "Shift" },
     InviteAlreadyOn => { da: "allerede tilmeldt", en: "already signed up" },
+    InviteOutsideTimes => { da: "uden for tiderne i CV'et", en: "outside the times in the CV" },
+    InviteAway => { da: "væk den dag ifølge CV'et", en: "away that day, says the CV" },
     SendInvitation => { da: "Send invitation", en: "Send invitation" },
     InvitationSent => { da: "Invitationen er sendt", en: "The invitation is sent" },
     InvitationChoose => { da: "Vælg en opgave og en vagt.", en: "Choose a task and a shift." },

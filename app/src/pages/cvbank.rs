@@ -289,7 +289,7 @@ pub fn CvBankPage() -> impl IntoView {
                         view! {
                             <li>
                                 <CvCard profile=(*profile).clone()>
-                                    <InviteToTask person/>
+                                    <InviteToTask person profile=profile.clone()/>
                                 </CvCard>
                             </li>
                         }
@@ -347,7 +347,12 @@ async fn invite(
 
 /// "Inviter til opgave": choose one of the user's tasks and a shift, and invite.
 #[component]
-fn InviteToTask(person: PersonId) -> impl IntoView {
+fn InviteToTask(
+    person: PersonId,
+    /// Their CV: each shift offered says whether it is outside the times it gives, or on a
+    /// day they are away.
+    profile: Arc<Profile>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
     let session = use_session();
@@ -375,7 +380,18 @@ fn InviteToTask(person: PersonId) -> impl IntoView {
                             roster.place_of(&s, &person_for_shifts),
                             samskab_model::Place::Confirmed | samskab_model::Place::Waitlisted(_)
                         );
-                        (sid, s.start, roster.free(&s), on_it)
+                        let away = profile.away_on(&local_time::date(s.start));
+                        // An empty grid says nothing about when they can.
+                        let outside = !profile.availability.is_empty()
+                            && !local_time::slots(s.start, s.end).overlaps(profile.availability);
+                        let fit = if away {
+                            Some(Msg::InviteAway)
+                        } else if outside {
+                            Some(Msg::InviteOutsideTimes)
+                        } else {
+                            None
+                        };
+                        (sid, s.start, roster.free(&s), on_it, fit)
                     })
                     .collect::<Vec<_>>()
             })
@@ -447,10 +463,13 @@ fn InviteToTask(person: PersonId) -> impl IntoView {
                         <label for=format!("invite-{key}-shift")>{move || i18n.t(Msg::InviteWhichShift)}</label>
                         <select id=format!("invite-{key}-shift") on:change=move |ev| shift.set(event_target_value(&ev))>
                             <option value="">"—"</option>
-                            {move || shifts.get().into_iter().map(|(sid, start, free, on_it)| view! {
+                            {move || shifts.get().into_iter().map(|(sid, start, free, on_it, fit)| view! {
                                 <option value=sid.to_string() disabled=on_it>{move || {
                                     let lang = i18n.lang();
-                                    let state = if on_it { i18n.t(Msg::InviteAlreadyOn).to_owned() } else { i18n::free_places(free, lang) };
+                                    let mut state = if on_it { i18n.t(Msg::InviteAlreadyOn).to_owned() } else { i18n::free_places(free, lang) };
+                                    if let (false, Some(fit)) = (on_it, fit) {
+                                        state = format!("{state}; {}", i18n.t(fit));
+                                    }
                                     format!("{} ({state})", i18n::when(start, lang))
                                 }}</option>
                             }).collect_view()}
