@@ -635,28 +635,14 @@ fn HostActions(
                 })}
             </p>
             {move || (asking_held.get() && status.get() == Some(MeetingStatus::Published)).then(|| view! {
-                <div class="confirm" role="group" aria-labelledby="held-question">
-                    <p id="held-question">{move || i18n.t(Msg::MeetingHeldQuestion)}</p>
-                    <button id="held-yes" type="button" class="button"
-                        on:click=move |_| { asking_held.set(false); set_status(MeetingStatus::Held, Msg::MeetingHeldNotice); }>
-                        {move || i18n.t(Msg::MeetingHeldYes)}
-                    </button>
-                    <button type="button" class="button secondary" on:click=move |_| { asking_held.set(false); focus_soon("host-title".into()); }>
-                        {move || i18n.t(Msg::MeetingHeldNo)}
-                    </button>
-                </div>
+                <Confirm id="held" question=Msg::MeetingHeldQuestion yes=Msg::MeetingHeldYes no=Msg::MeetingHeldNo danger=false
+                    on_yes=move || { asking_held.set(false); set_status(MeetingStatus::Held, Msg::MeetingHeldNotice); }
+                    on_no=move || { asking_held.set(false); focus_soon("host-title".into()); }/>
             })}
             {move || asking_cancel.get().then(|| view! {
-                <div class="confirm" role="group" aria-labelledby="cancel-question">
-                    <p id="cancel-question">{move || i18n.t(Msg::MeetingCancelQuestion)}</p>
-                    <button id="cancel-yes" type="button" class="button danger"
-                        on:click=move |_| { asking_cancel.set(false); set_status(MeetingStatus::Cancelled, Msg::MeetingCancelledNotice); }>
-                        {move || i18n.t(Msg::MeetingCancelYes)}
-                    </button>
-                    <button type="button" class="button secondary" on:click=move |_| asking_cancel.set(false)>
-                        {move || i18n.t(Msg::MeetingCancelNo)}
-                    </button>
-                </div>
+                <Confirm id="cancel" question=Msg::MeetingCancelQuestion yes=Msg::MeetingCancelYes no=Msg::MeetingCancelNo danger=true
+                    on_yes=move || { asking_cancel.set(false); set_status(MeetingStatus::Cancelled, Msg::MeetingCancelledNotice); }
+                    on_no=move || asking_cancel.set(false)/>
             })}
             {move || matches!(status.get(), Some(MeetingStatus::Held | MeetingStatus::MinutesPublished)).then(|| view! {
                 <div class="row">
@@ -674,6 +660,34 @@ fn HostActions(
                 </div>
             })}
         </section>
+    }
+}
+
+/// A question before a step that is hard to take back, with its two answers: `<id>-question`
+/// names the group, `<id>-yes` is the answer focus goes to when it is asked.
+#[component]
+fn Confirm(
+    id: &'static str,
+    question: Msg,
+    yes: Msg,
+    no: Msg,
+    /// The yes answer is destructive (cancelling), and looks it.
+    danger: bool,
+    on_yes: impl Fn() + 'static,
+    on_no: impl Fn() + 'static,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let labelled_by = format!("{id}-question");
+    view! {
+        <div class="confirm" role="group" aria-labelledby=labelled_by>
+            <p id=format!("{id}-question")>{move || i18n.t(question)}</p>
+            <button id=format!("{id}-yes") type="button" class="button" class:danger=danger on:click=move |_| on_yes()>
+                {move || i18n.t(yes)}
+            </button>
+            <button type="button" class="button secondary" on:click=move |_| on_no()>
+                {move || i18n.t(no)}
+            </button>
+        </div>
     }
 }
 
