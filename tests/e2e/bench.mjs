@@ -332,13 +332,17 @@ if (profileSource) {
       frame.push(f);
       settled += same ? 1 : 0;
     };
-    for (const word of words) {
-      for (let i = 1; i <= word.length; i++) await key(word.slice(0, i));
-      await key("");
+    // Three rounds: with one (61 keystrokes) the 99th percentile was the slowest keystroke,
+    // so one slow keystroke decided the budget; with 183 it is the second slowest.
+    for (let round = 0; round < 3; round++) {
+      for (const word of words) {
+        for (let i = 1; i <= word.length; i++) await key(word.slice(0, i));
+        await key("");
+      }
     }
     const p99 = (xs) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(xs.length * 0.99) - 1)];
     const med = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
-    console.log(`CV bank search, typing ${words.length} words over ${expected} profiles (${work.length} keystrokes, clearing included):`);
+    console.log(`CV bank search, typing ${words.length} words three times over ${expected} profiles (${work.length} keystrokes, clearing included):`);
     console.log(`  work per keystroke (search, re-render, layout): median ${ms(med(work))}, 99th percentile ${budget(p99(work), 16)}, max ${ms(Math.max(...work))}; the count on screen was final by then for ${settled} of ${work.length}`);
     console.log(`  until the next frame: median ${ms(med(frame))}, 99th percentile ${ms(p99(frame))}, max ${ms(Math.max(...frame))}`);
   } finally {
