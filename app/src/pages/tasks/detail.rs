@@ -267,10 +267,12 @@ fn TaskFacts(task: PublicTask) -> impl IntoView {
             <dt>{move || i18n.t(Msg::Place)}</dt><dd>{task.place}</dd>
             {(!skills.is_empty()).then(|| view! { <dt>{move || i18n.t(Msg::Skills)}</dt><dd>{skills.clone()}</dd> })}
             <dt>{move || i18n.t(Msg::Contact)}</dt>
-            <dd>
-                {contact.name.clone()}
-                {(!contact.phone.is_empty()).then(|| view! { " · " <a href=format!("tel:{}", contact.phone.replace(' ', ""))>{contact.phone.clone()}</a> })}
-                {(!contact.email.is_empty()).then(|| view! { " · " <a href=format!("mailto:{}", contact.email)>{contact.email.clone()}</a> })}
+            // Side by side where they fit, each on its own line where not (with " · " between
+            // them, the dots wrapped onto lines of their own on a phone).
+            <dd class="contact-line">
+                <span>{contact.name.clone()}</span>
+                {(!contact.phone.is_empty()).then(|| view! { <a href=format!("tel:{}", contact.phone.replace(' ', ""))>{contact.phone.clone()}</a> })}
+                {(!contact.email.is_empty()).then(|| view! { <a href=format!("mailto:{}", contact.email)>{contact.email.clone()}</a> })}
             </dd>
         </dl>
     }
