@@ -82,7 +82,9 @@ test("a coordinator of one organisation creates and publishes on a fresh device 
   await page.getByRole("button", { name: "Gem og offentliggør" }).click();
   await page.getByRole("heading", { name: "Billetsalg til pokalkampen" }).waitFor();
   assert.equal(await page.getByTestId("task-status").innerText(), "Offentliggjort");
-  await page.getByText(`${user.name} · ${user.email}`).waitFor();
+  // The contact is the coordinator: their name, and their e-mail as a link.
+  const contact = page.getByRole("definition").filter({ hasText: user.name });
+  await contact.getByRole("link", { name: user.email }).waitFor();
 
   // Koordinering names the one organisation and lists the task, with nothing to choose.
   await page.goto(`${relay.url}/koordinering`);
