@@ -363,6 +363,15 @@ fn InviteToTask(
     let key = person.to_string();
     let person_for_shifts = person.clone();
     let opener = format!("invite-{key}-open");
+    // The button's id, and where focus returns when the form closes.
+    let opener_id = opener.clone();
+    let close_form = {
+        let opener = opener.clone();
+        move |_| {
+            open.set(false);
+            focus_soon(opener.clone());
+        }
+    };
     let tasks = move || invitable_tasks(sync, session);
     let shifts = Signal::derive(move || {
         let person_for_shifts = person_for_shifts.clone();
@@ -428,14 +437,6 @@ fn InviteToTask(
         open.set(true);
         done.set(None);
         focus_soon(task_field.clone());
-    };
-    let opener_id = format!("invite-{key}-open");
-    let close_form = {
-        let opener = opener_id.clone();
-        move |_| {
-            open.set(false);
-            focus_soon(opener.clone());
-        }
     };
     view! {
         <div class="invite">
