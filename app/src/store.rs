@@ -1,18 +1,28 @@
-//! The device's document store: IndexedDB database `samskab`, object store `docs`, one entry
-//! per document (its id -> the document's full automerge save), and object store `index`
-//! beside it (its id -> the document's index entry, JSON, see `sync_client::index`). A write
-//! resolves only when its transaction has committed, so the UI says "saved" only for what is
-//! on disk.
+//! The device's document store: IndexedDB database `samskab`, object store `docs` (each
+//! document's full automerge save by its id) and object store `index` beside it (each
+//! document's index entry, JSON, see `sync_client::index`, and the index's own record). A
+//! write resolves only when its transaction has committed, so the UI says "saved" only for
+//! what is on disk.
+//!
+//! Records are written in pages (see [`page`]): a save of many documents is one value in
+//! each store, not one per document, and a later page overrides an earlier one key by key;
+//! a deleted document is a page saying so. Copies overridden since are garbage: when, at
+//! start, they outnumber the live records, the store is written again without them.
 //!
 //! A document's bytes and its index entry are written, and deleted, in one transaction over
 //! both stores: an entry is never older than its document and never outlives it. Logging out
 //! deletes the database, both stores with it.
 //!
-//! Full saves rather than incremental chunks: task documents are a few kilobytes, and one
-//! entry per document keeps reads and the logout wipe trivial. Chunking is the step to take
-//! when documents grow.
+//! Full saves rather than incremental chunks: task documents are a few kilobytes, and a
+//! profile about one. Chunking is the step to take when documents grow.
+
+pub mod page;
+
+use std::cell::Cell;
+use std::rc::Rc;
 
 use js_sys::{Array, Promise, Uint8Array};
+use page::Replay;
 use samskab_model::DocumentId;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -27,8 +37,10 @@ const DB_NAME: &str = "samskab";
 const DB_VERSION: u32 = 2;
 const DOCS: &str = "docs";
 const INDEX: &str = "index";
-/// How many documents [`Store::load_all`] reads per request.
+/// How many records (documents, or pages of them) [`Store::load_all`] reads per request.
 const LOAD_BATCH: u32 = 500;
+/// How many records a page written by compaction holds at most.
+const COMPACT_PAGE: usize = 1_000;
 
 /// Why the device store failed, in words for the log; the UI shows its own sentence.
 #[derive(Debug, Clone)]
@@ -56,6 +68,9 @@ impl StoreError {
 #[derive(Debug, Clone)]
 pub struct Store {
     db: IdbDatabase,
+    /// The time in the newest page's key, read or written here: the next page's key is later
+    /// even if the clock has gone back.
+    last_page: Rc<Cell<u64>>,
 }
 
 impl Store {
@@ -86,12 +101,16 @@ impl Store {
             move || db.close()
         });
         db.set_onversionchange(Some(close.unchecked_ref()));
-        Ok(Store { db })
+        Ok(Store {
+            db,
+            last_page: Rc::new(Cell::new(0)),
+        })
     }
 
     /// Every index entry by its key, handed to `with_index` as soon as they are read, then
     /// every stored document; one transaction, so the two agree. `with_index` runs before the
-    /// documents are read, and the page can render from it while they are.
+    /// documents are read, and the page can render from it while they are. A store whose
+    /// garbage outnumbers its records is then written again without it.
     pub async fn load_all(
         &self,
         with_index: impl FnOnce(Vec<(String, Vec<u8>)>),
@@ -103,20 +122,34 @@ impl Store {
         // next is made in the same microtask checkpoint, so the transaction stays active.
         let keys: Array = request_done(&index.get_all_keys()?).await?.dyn_into()?;
         let values: Array = request_done(&index.get_all()?).await?.dyn_into()?;
-        let entries = keys
-            .iter()
-            .zip(values.iter())
-            .filter_map(|(key, value)| {
-                // Entries are JSON as bytes; anything else (none is) is left for the caller
-                // to rebuild.
-                let bytes = value.dyn_into::<Uint8Array>().ok()?.to_vec();
-                Some((key.as_string()?, bytes))
-            })
-            .collect();
-        with_index(entries);
+        let mut entries = Replay::default();
+        let mut newest_entry = None;
+        for (key, value) in keys.iter().zip(values.iter()) {
+            // Entries are JSON (or pages of it) as bytes; anything else (none is) is left for
+            // the caller to rebuild.
+            let (Some(key), Ok(value)) = (key.as_string(), value.dyn_into::<Uint8Array>()) else {
+                continue;
+            };
+            self.saw(&key);
+            entries.record(key.clone(), value.to_vec());
+            newest_entry = Some(key);
+        }
+        let compact_index = entries.wants_compaction();
+        if compact_index {
+            with_index(
+                entries
+                    .live
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+            );
+        } else {
+            with_index(std::mem::take(&mut entries.live).into_iter().collect());
+        }
         // The documents in batches: the browser copies each result out on the page's thread,
         // and thousands at once would hold up a keystroke on the page just rendered.
-        let mut out = Vec::new();
+        let mut stored = Replay::default();
+        let mut newest_doc = None;
         let mut after: Option<JsValue> = None;
         loop {
             let range = match &after {
@@ -136,16 +169,38 @@ impl Store {
             let keys: Array = request_done(&keys).await?.dyn_into()?;
             let values: Array = request_done(&values).await?.dyn_into()?;
             for (key, value) in keys.iter().zip(values.iter()) {
-                let Some(id) = key.as_string().and_then(|k| k.parse().ok()) else {
+                let (Some(key), Ok(value)) = (key.as_string(), value.dyn_into::<Uint8Array>())
+                else {
                     continue;
                 };
-                out.push((id, Uint8Array::new(&value).to_vec()));
+                self.saw(&key);
+                newest_doc = Some(key.clone());
+                stored.record(key, value.to_vec());
             }
             if keys.length() < LOAD_BATCH {
-                return Ok(out);
+                break;
             }
             after = Some(keys.get(keys.length() - 1));
         }
+        if entries.bad + stored.bad > 0 {
+            leptos::logging::warn!(
+                "{} pages of the store could not be read; the relay sends their documents again",
+                entries.bad + stored.bad
+            );
+        }
+        if compact_index && let Some(newest) = &newest_entry {
+            self.compact(INDEX, &entries, newest).await;
+        }
+        if stored.wants_compaction()
+            && let Some(newest) = &newest_doc
+        {
+            self.compact(DOCS, &stored, newest).await;
+        }
+        Ok(stored
+            .live
+            .into_iter()
+            .filter_map(|(key, bytes)| Some((key.parse().ok()?, bytes)))
+            .collect())
     }
 
     /// Writes many documents, each with its index entry, in one transaction; resolves once it
@@ -157,18 +212,31 @@ impl Store {
     /// Starts writing many documents as [`Store::save_all`] does (the writes are queued when
     /// this returns: a transaction started later, of this page, commits after this one) and
     /// returns what resolves once they have committed, so that the caller can go on working
-    /// meanwhile.
+    /// meanwhile. The documents are one page in `docs`, their entries one in `index`, under
+    /// the same key.
     pub fn start_save_all(
         &self,
         docs: &[Saved],
     ) -> Result<impl std::future::Future<Output = Result<(), StoreError>> + 'static, StoreError>
     {
         let tx = self.both(IdbTransactionMode::Readwrite)?;
-        let (store, index) = (tx.object_store(DOCS)?, tx.object_store(INDEX)?);
-        for doc in docs {
-            let key = JsValue::from_str(&doc.id.to_string());
-            store.put_with_key(&Uint8Array::from(&doc.bytes[..]), &key)?;
-            index.put_with_key(&Uint8Array::from(&doc.entry[..]), &key)?;
+        if !docs.is_empty() {
+            let (store, index) = (tx.object_store(DOCS)?, tx.object_store(INDEX)?);
+            let ids: Vec<String> = docs.iter().map(|doc| doc.id.to_string()).collect();
+            let key = JsValue::from_str(&self.next_page());
+            let bytes = page::encode(
+                ids.iter()
+                    .zip(docs)
+                    .map(|(id, d)| (&id[..], Some(&d.bytes[..]))),
+            );
+            store.add_with_key(&Uint8Array::from(&bytes[..]), &key)?;
+            drop(bytes);
+            let entries = page::encode(
+                ids.iter()
+                    .zip(docs)
+                    .map(|(id, d)| (&id[..], Some(&d.entry[..]))),
+            );
+            index.add_with_key(&Uint8Array::from(&entries[..]), &key)?;
         }
         let committed = committed(&tx);
         Ok(async move {
@@ -187,14 +255,81 @@ impl Store {
             .db
             .transaction_with_str_and_mode(INDEX, IdbTransactionMode::Readwrite)?;
         let index = tx.object_store(INDEX)?;
-        for (key, entry) in entries {
+        // The index's own record (`@meta`) alone; the entries in a page.
+        let (own, paged): (Vec<_>, Vec<_>) =
+            entries.iter().partition(|(key, _)| key.starts_with('@'));
+        for (key, entry) in own {
             let key = JsValue::from_str(key);
             match entry {
                 Some(entry) => index.put_with_key(&Uint8Array::from(&entry[..]), &key)?,
                 None => index.delete(&key)?,
             };
         }
+        if !paged.is_empty() {
+            let bytes = page::encode(
+                paged
+                    .iter()
+                    .map(|(key, entry)| (&key[..], entry.as_deref())),
+            );
+            index.add_with_key(
+                &Uint8Array::from(&bytes[..]),
+                &JsValue::from_str(&self.next_page()),
+            )?;
+        }
         transaction_done(&tx).await
+    }
+
+    /// Writes `store` again with only the live records `read` holds: deletes every key up to
+    /// `newest` (all that was read; a page another tab wrote since sorts after it and stays)
+    /// and writes the records in new pages. A failure leaves the store as it was (one
+    /// transaction) and is only logged: the store is as good as before, only larger.
+    async fn compact(&self, store: &str, read: &Replay, newest: &str) {
+        let result: Result<(), StoreError> = async {
+            let tx = self
+                .db
+                .transaction_with_str_and_mode(store, IdbTransactionMode::Readwrite)?;
+            let records = tx.object_store(store)?;
+            records.delete(&IdbKeyRange::upper_bound(&JsValue::from_str(newest))?.into())?;
+            let mut paged: Vec<(&str, &[u8])> = Vec::with_capacity(read.live.len());
+            for (key, value) in &read.live {
+                if key.starts_with('@') {
+                    records.put_with_key(&Uint8Array::from(&value[..]), &JsValue::from_str(key))?;
+                } else {
+                    paged.push((key, value));
+                }
+            }
+            for chunk in paged.chunks(COMPACT_PAGE) {
+                let bytes = page::encode(chunk.iter().map(|(key, value)| (*key, Some(*value))));
+                records.add_with_key(
+                    &Uint8Array::from(&bytes[..]),
+                    &JsValue::from_str(&self.next_page()),
+                )?;
+            }
+            transaction_done(&tx).await
+        }
+        .await;
+        match result {
+            Ok(()) => leptos::logging::log!(
+                "store {store}: {} records kept, {} overridden copies dropped",
+                read.live.len(),
+                read.garbage()
+            ),
+            Err(e) => leptos::logging::warn!("store {store} not compacted: {}", e.0),
+        }
+    }
+
+    /// The key for the next page: later than any page read or written here.
+    fn next_page(&self) -> String {
+        let stamp = (js_sys::Date::now() as u64).max(self.last_page.get() + 1);
+        self.last_page.set(stamp);
+        page::key(stamp, (js_sys::Math::random() * f64::from(u32::MAX)) as u32)
+    }
+
+    /// Notes a key read, so that pages written after are later.
+    fn saw(&self, key: &str) {
+        if let Some(stamp) = page::millis(key) {
+            self.last_page.set(self.last_page.get().max(stamp));
+        }
     }
 
     /// A transaction over the documents and their index.
@@ -219,9 +354,16 @@ impl Store {
     /// user may no longer read it).
     pub async fn delete(&self, id: &DocumentId) -> Result<(), StoreError> {
         let tx = self.both(IdbTransactionMode::Readwrite)?;
-        let key = JsValue::from_str(&id.to_string());
-        tx.object_store(DOCS)?.delete(&key)?;
-        tx.object_store(INDEX)?.delete(&key)?;
+        let id = id.to_string();
+        let gone = page::encode([(&id[..], None)]);
+        let page_key = JsValue::from_str(&self.next_page());
+        let key = JsValue::from_str(&id);
+        for name in [DOCS, INDEX] {
+            let store = tx.object_store(name)?;
+            // A record written alone by an app before pages, and any page's copy.
+            store.delete(&key)?;
+            store.add_with_key(&Uint8Array::from(&gone[..]), &page_key)?;
+        }
         transaction_done(&tx).await
     }
 

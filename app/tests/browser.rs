@@ -355,33 +355,250 @@ async fn an_old_store_gets_its_index_built_from_the_documents() {
     assert_eq!(rows[0].task.id, id);
     assert_eq!(rows[0].task.title, task.title);
 
-    // The index store now holds the task's entry and the index's own record.
-    let mut keys: Vec<String> = js_sys::Array::from(
-        &js(
-            "",
-            r#"return new Promise((resolve, reject) => {
-                const open = indexedDB.open("samskab");
-                open.onerror = () => reject(open.error);
-                open.onsuccess = () => {
-                    const keys = open.result.transaction("index").objectStore("index").getAllKeys();
-                    keys.onsuccess = () => { open.result.close(); resolve(keys.result); };
-                    keys.onerror = () => reject(keys.error);
-                };
-            });"#,
-            &[],
-        )
-        .await,
-    )
-    .iter()
-    .filter_map(|k| k.as_string())
-    .collect();
-    keys.sort();
-    let mut expected = vec!["@meta".to_owned(), id.to_string()];
-    expected.sort();
-    assert_eq!(keys, expected);
+    // The index store now holds the index's own record and a page with the task's entry.
+    let records = raw_records("index").await;
+    assert_eq!(
+        records.len(),
+        2,
+        "{:?}",
+        records.iter().map(|r| &r.0).collect::<Vec<_>>()
+    );
+    assert_eq!(records[0].0, "@meta");
+    let page = samskab_app::store::page::decode(&records[1].1).unwrap();
+    assert_eq!(page.len(), 1);
+    assert_eq!(page[0].0, id.to_string());
 
     // Logging out deletes both.
     sync.stop_and_forget().await;
+}
+
+/// Every record of an object store of the database `samskab`, in key order, as IndexedDB
+/// holds them (keys and bytes).
+async fn raw_records(store: &str) -> Vec<(String, Vec<u8>)> {
+    let both = js(
+        "name",
+        r#"return new Promise((resolve, reject) => {
+            const open = indexedDB.open("samskab");
+            open.onerror = () => reject(open.error);
+            open.onsuccess = () => {
+                const records = open.result.transaction(name).objectStore(name);
+                const keys = records.getAllKeys();
+                const values = records.getAll();
+                values.onsuccess = () => { open.result.close(); resolve([keys.result, values.result]); };
+                values.onerror = () => reject(values.error);
+            };
+        });"#,
+        &[store.into()],
+    )
+    .await;
+    let both = js_sys::Array::from(&both);
+    let (keys, values) = (
+        js_sys::Array::from(&both.get(0)),
+        js_sys::Array::from(&both.get(1)),
+    );
+    keys.iter()
+        .zip(values.iter())
+        .map(|(k, v)| (k.as_string().unwrap(), js_sys::Uint8Array::new(&v).to_vec()))
+        .collect()
+}
+
+/// A page holds records and deletions in the order written, and one cut short anywhere is
+/// refused or reads as the records whole before the cut, never as a record cut short.
+#[wasm_bindgen_test]
+fn a_page_holds_records_and_deletions_in_order() {
+    use samskab_app::store::page;
+
+    let records: Vec<(&str, Option<&[u8]>)> = vec![
+        ("a", Some(b"one")),
+        ("b", None),
+        ("", Some(b"")),
+        ("ø", Some(b"\x00\xff")),
+    ];
+    let bytes = page::encode(records.clone());
+    assert_eq!(page::decode(&bytes).unwrap(), records);
+    for cut in 0..bytes.len() {
+        if let Ok(read) = page::decode(&bytes[..cut]) {
+            assert_eq!(read[..], records[..read.len()], "cut at {cut}");
+            assert!(read.len() < records.len());
+        }
+    }
+    let mut other = bytes.clone();
+    other[0] = 2;
+    assert!(page::decode(&other).is_err(), "a page of another version");
+
+    // Pages sort after every document id and the index's own record, and by time.
+    let id = samskab_model::DocumentId::random().to_string();
+    assert!(page::is_page(&page::key(0, 0)) && !page::is_page(&id));
+    assert!(id < page::key(0, 0) && *"@meta" < *page::key(0, 0));
+    assert!(page::key(5, u32::MAX) < page::key(6, 0));
+    assert_eq!(
+        page::millis(&page::key(1_733_450_000_123, 7)),
+        Some(1_733_450_000_123)
+    );
+}
+
+/// Read in key order, a record written alone (by an app before pages) is overridden by a
+/// page, a later page overrides an earlier one, and a deletion removes the key; what was
+/// overridden counts as garbage, and only garbage beyond both the live records and 256 asks
+/// for the store to be written again.
+#[wasm_bindgen_test]
+fn later_pages_override_earlier_records_key_by_key() {
+    use samskab_app::store::page::{self, Replay};
+
+    let mut replay = Replay::default();
+    replay.record("x".into(), b"x0".to_vec());
+    replay.record("z".into(), b"z0".to_vec());
+    replay.record(
+        page::key(1, 0),
+        page::encode([("x", Some(&b"x1"[..])), ("y", Some(b"y1"))]),
+    );
+    replay.record(page::key(2, 0), page::encode([("y", None), ("z", None)]));
+    replay.record(page::key(3, 0), vec![9, 9, 9]);
+    let mut live: Vec<_> = replay
+        .live
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    live.sort();
+    assert_eq!(live, vec![("x".to_owned(), b"x1".to_vec())]);
+    assert_eq!((replay.copies, replay.garbage(), replay.bad), (6, 5, 1));
+    assert!(!replay.wants_compaction());
+
+    let mut many = Replay::default();
+    for n in 0..=257 {
+        many.record(page::key(n, 0), page::encode([("x", Some(&b"x"[..]))]));
+    }
+    assert_eq!(many.garbage(), 257);
+    assert!(many.wants_compaction());
+}
+
+/// The store in real IndexedDB: a save is one page per object store whatever it holds, a
+/// start reads the newest of each document (records written one per document by an older
+/// app included), and a store whose overridden copies outnumber its documents is written
+/// again without them at the next start, holding the same.
+#[wasm_bindgen_test]
+async fn the_store_keeps_the_newest_of_each_document_and_sheds_the_rest() {
+    use samskab_app::store::{Saved, Store, delete_database};
+    use samskab_model::DocumentId;
+
+    delete_database().await.unwrap();
+    let (a, b, old) = (
+        DocumentId::random(),
+        DocumentId::random(),
+        DocumentId::random(),
+    );
+    let saved = |id: DocumentId, v: &str| Saved {
+        id,
+        bytes: format!("doc {v}").into_bytes(),
+        entry: format!("entry {v}").into_bytes(),
+    };
+    let store = Store::open().await.unwrap();
+    store
+        .save_all(&[saved(a, "a1"), saved(b, "b1")])
+        .await
+        .unwrap();
+    store.save_all(&[saved(a, "a2")]).await.unwrap();
+    store.delete(&b).await.unwrap();
+    // A document an app before pages wrote, one record in each store.
+    js(
+        "id",
+        r#"return new Promise((resolve, reject) => {
+            const open = indexedDB.open("samskab");
+            open.onerror = () => reject(open.error);
+            open.onsuccess = () => {
+                const tx = open.result.transaction(["docs", "index"], "readwrite");
+                tx.objectStore("docs").put(new TextEncoder().encode("doc old"), id);
+                tx.objectStore("index").put(new TextEncoder().encode("entry old"), id);
+                tx.oncomplete = () => { open.result.close(); resolve(); };
+                tx.onabort = () => reject(tx.error);
+            };
+        });"#,
+        &[old.to_string().into()],
+    )
+    .await;
+    assert_eq!(
+        raw_records("docs").await.len(),
+        4,
+        "two saves, a deletion, the old record"
+    );
+
+    let read = |store: Store| async move {
+        let mut entries = Vec::new();
+        let mut docs = store.load_all(|e| entries = e).await.unwrap();
+        docs.sort_by_key(|(id, _)| id.to_string());
+        entries.sort();
+        let docs: Vec<(String, String)> = docs
+            .into_iter()
+            .map(|(id, bytes)| (id.to_string(), String::from_utf8(bytes).unwrap()))
+            .collect();
+        let entries: Vec<(String, String)> = entries
+            .into_iter()
+            .map(|(id, bytes)| (id, String::from_utf8(bytes).unwrap()))
+            .collect();
+        (docs, entries)
+    };
+    let mut expected_docs = vec![
+        (a.to_string(), "doc a2".to_owned()),
+        (old.to_string(), "doc old".to_owned()),
+    ];
+    expected_docs.sort();
+    let expected_entries: Vec<(String, String)> = expected_docs
+        .iter()
+        .map(|(id, doc)| (id.clone(), doc.replace("doc", "entry")))
+        .collect();
+    assert_eq!(
+        read(Store::open().await.unwrap()).await,
+        (expected_docs.clone(), expected_entries.clone())
+    );
+
+    // Three hundred saves of one document: 300 overridden copies, more than it has documents
+    // and more than 256. The next start reads the newest and writes the store again.
+    let store = Store::open().await.unwrap();
+    for n in 0..300 {
+        store.save_all(&[saved(a, &format!("a{n}"))]).await.unwrap();
+    }
+    let newest = |docs: &[(String, String)], n: &str| -> Vec<(String, String)> {
+        docs.iter()
+            .map(|(id, v)| {
+                (
+                    id.clone(),
+                    if *id == a.to_string() {
+                        v.replace("a2", n)
+                    } else {
+                        v.clone()
+                    },
+                )
+            })
+            .collect()
+    };
+    let expected = (
+        newest(&expected_docs, "a299"),
+        newest(&expected_entries, "a299"),
+    );
+    assert_eq!(raw_records("docs").await.len(), 304);
+    assert_eq!(read(Store::open().await.unwrap()).await, expected);
+    for store in ["docs", "index"] {
+        let records = raw_records(store).await;
+        assert_eq!(records.len(), 1, "{store}: one page after compaction");
+        assert_eq!(
+            samskab_app::store::page::decode(&records[0].1)
+                .unwrap()
+                .len(),
+            2
+        );
+    }
+    // The same again, read from the compacted store; and a save after it is later than it.
+    let store = Store::open().await.unwrap();
+    assert_eq!(read(store.clone()).await, expected);
+    store.save_all(&[saved(a, "a300")]).await.unwrap();
+    assert_eq!(
+        read(Store::open().await.unwrap()).await,
+        (
+            newest(&expected_docs, "a300"),
+            newest(&expected_entries, "a300")
+        )
+    );
+    delete_database().await.unwrap();
 }
 
 /// On a meeting still to come the badge says what the person will do ("Du kommer"); on one
