@@ -11,6 +11,9 @@
 //! Which profiles a device holds is the relay's business (by each profile's consent; the
 //! rules are in [`crate::authz`]); the search shows whatever it is given.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use crate::Lang;
 use crate::matching::skill_key;
 use crate::profile::{Availability, CertificateStatus, Profile, skill_label};
@@ -233,7 +236,47 @@ impl CvIndex {
         // Plain lowercase order (æ, ø and å after z, as in Danish, though å sorts first of
         // the three); the owner breaks ties so the order is the same on every device.
         keyed.sort_by(|(a, pa, _), (b, pb, _)| a.cmp(b).then_with(|| pa.owner.cmp(&pb.owner)));
-        let entries: Vec<Entry> = keyed.into_iter().map(|(_, _, e)| e).collect();
+        CvIndex::from_sorted(keyed.into_iter().map(|(_, _, e)| e).collect(), towns)
+    }
+
+    /// The index over `profiles`, as [`CvIndex::new`] makes it, reusing this index's entry
+    /// for every profile that is the very one (the same allocation) it was built from
+    /// (`built_from`, in the order this index was built over): only new and changed profiles
+    /// are prepared again. While a new staff device receives thousands of profiles, the bank
+    /// is renewed every second; each renewal prepared every profile so far.
+    pub fn renew(
+        &self,
+        built_from: &[Arc<Profile>],
+        profiles: &[Arc<Profile>],
+        towns: &Towns,
+    ) -> Self {
+        if *towns != self.towns || built_from.len() != self.by_position.len() {
+            return CvIndex::new(profiles.iter().map(|p| &**p), towns);
+        }
+        let old: HashMap<*const Profile, &Entry> = built_from
+            .iter()
+            .zip(&self.by_position)
+            .filter_map(|(p, i)| Some((Arc::as_ptr(p), self.entries.get(*i)?)))
+            .collect();
+        let mut keyed: Vec<(String, &Profile, Entry)> = profiles
+            .iter()
+            .enumerate()
+            .map(|(at, p)| {
+                let entry = match old.get(&Arc::as_ptr(p)) {
+                    Some(entry) => Entry {
+                        at,
+                        ..(*entry).clone()
+                    },
+                    None => Entry::new(at, p, towns),
+                };
+                (p.name.trim().to_lowercase(), &**p, entry)
+            })
+            .collect();
+        keyed.sort_by(|(a, pa, _), (b, pb, _)| a.cmp(b).then_with(|| pa.owner.cmp(&pb.owner)));
+        CvIndex::from_sorted(keyed.into_iter().map(|(_, _, e)| e).collect(), towns)
+    }
+
+    fn from_sorted(entries: Vec<Entry>, towns: &Towns) -> Self {
         let mut by_position = vec![0; entries.len()];
         for (i, e) in entries.iter().enumerate() {
             by_position[e.at] = i;
@@ -378,6 +421,48 @@ mod tests {
             text: t.into(),
             ..CvQuery::default()
         }
+    }
+
+    /// Renewing reuses the entries of the very profiles the index was built from and
+    /// prepares the rest: it finds what an index made anew finds, in the same order, though
+    /// the profiles come in another order, one changed (a new allocation with the same
+    /// owner) and two are new.
+    #[test]
+    fn a_renewed_index_finds_what_a_new_one_finds() {
+        let towns = Towns::demo();
+        let first: Vec<Arc<Profile>> = people().into_iter().take(2).map(Arc::new).collect();
+        let index = CvIndex::new(first.iter().map(|p| &**p), &towns);
+        let mut amira = (*first[1]).clone();
+        amira.name = "Zenab Haddad".into();
+        amira.skills.push("motorsav".into());
+        let mut later: Vec<Arc<Profile>> = people().into_iter().skip(2).map(Arc::new).collect();
+        later.push(Arc::new(amira));
+        later.push(first[0].clone());
+        let renewed = index.renew(&first, &later, &towns);
+        let anew = CvIndex::new(later.iter().map(|p| &**p), &towns);
+        let queries = [
+            CvQuery::default(),
+            text("motorsav"),
+            text("haddad"),
+            text("zenab"),
+            text("ole"),
+            text("amira"),
+        ];
+        for query in &queries {
+            assert_eq!(
+                renewed.search(query, TODAY),
+                anew.search(query, TODAY),
+                "{query:?}"
+            );
+        }
+        assert_eq!(
+            renewed.search(&text("motorsav"), TODAY).len(),
+            2,
+            "bent and the changed Amira"
+        );
+        // Other towns: made anew.
+        let elsewhere = index.renew(&first, &later, &Towns::default());
+        assert_eq!(elsewhere.search(&CvQuery::default(), TODAY).len(), 4);
     }
 
     #[test]

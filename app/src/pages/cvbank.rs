@@ -97,7 +97,11 @@ pub fn CvBankPage() -> impl IntoView {
             return old.clone();
         }
         let profiles = others_profiles(sync, &me);
-        let index = CvIndex::new(profiles.iter().map(|p| &**p), &towns);
+        // Only new and changed profiles are prepared again.
+        let index = match old {
+            Some(old) => old.index.renew(&old.profiles, &profiles, &towns),
+            None => CvIndex::new(profiles.iter().map(|p| &**p), &towns),
+        };
         Bank {
             changes,
             towns,

@@ -136,8 +136,9 @@ pub struct Entry {
     pub row: Row,
 }
 
-/// One document's entry as IndexedDB keeps it (JSON).
-#[derive(Debug, Serialize, Deserialize)]
+/// One document's entry as IndexedDB keeps it (JSON; written by [`Entry::to_json`] in the
+/// same shape from borrowed rows).
+#[derive(Debug, Deserialize)]
 struct Stored {
     heads: Vec<String>,
     kind: String,
@@ -169,17 +170,26 @@ impl Entry {
     }
 
     /// As IndexedDB keeps it: JSON, as bytes (read back without a detour through a JS
-    /// string).
+    /// string). Written from borrowed rows: a new staff device writes thousands.
     pub fn to_json(&self) -> Vec<u8> {
-        let stored = Stored {
+        #[derive(Serialize)]
+        struct StoredRef<'a> {
+            heads: Vec<String>,
+            kind: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            task: Option<&'a TaskRow>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            profile: Option<&'a Profile>,
+        }
+        let stored = StoredRef {
             heads: self.heads.iter().map(ToString::to_string).collect(),
-            kind: self.kind.clone(),
+            kind: &self.kind,
             task: match &self.row {
-                Row::Task(t) => Some((**t).clone()),
+                Row::Task(t) => Some(t),
                 _ => None,
             },
             profile: match &self.row {
-                Row::Profile(p) => Some((**p).clone()),
+                Row::Profile(p) => Some(p),
                 _ => None,
             },
         };
