@@ -301,7 +301,11 @@ export function profileDocumentId(personId) {
 }
 
 /** The document ids a page's IndexedDB holds (`store`: "docs", or "index" for the ids
- * that have an entry in the device's index of its documents). Read only. */
+ * that have an entry in the device's index of its documents, and its own record `@meta`).
+ * Read only. The app writes pages (app/src/store/page.rs): a record whose key starts with
+ * "~" holds many, each a key and its value or its deletion, and a later one overrides an
+ * earlier; records of other keys (from apps before pages) are one document each. Read here
+ * with a decoder of its own, from the format as documented. */
 export async function storedDocuments(page, store = "docs") {
   return page.evaluate(
     (store) =>
@@ -312,8 +316,34 @@ export async function storedDocuments(page, store = "docs") {
           if (!open.result.objectStoreNames.contains(store)) return resolve([]);
           const tx = open.result.transaction(store, "readonly");
           const keys = tx.objectStore(store).getAllKeys();
-          keys.onsuccess = () => resolve(keys.result);
-          keys.onerror = () => reject(keys.error);
+          const values = tx.objectStore(store).getAll();
+          values.onerror = () => reject(values.error);
+          values.onsuccess = () => {
+            const live = new Set();
+            const text = new TextDecoder("utf-8", { fatal: true });
+            keys.result.forEach((key, i) => {
+              if (!key.startsWith("~")) return live.add(key);
+              const bytes = values.result[i];
+              const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+              if (bytes[0] !== 1) throw new Error(`page ${key} of version ${bytes[0]}`);
+              let at = 1;
+              while (at < bytes.length) {
+                const keyLength = view.getUint32(at, true);
+                const name = text.decode(bytes.subarray(at + 4, at + 4 + keyLength));
+                at += 4 + keyLength;
+                const valueLength = view.getUint32(at, true);
+                at += 4;
+                if (valueLength === 0xffffffff) {
+                  live.delete(name);
+                } else {
+                  live.add(name);
+                  at += valueLength;
+                }
+              }
+              if (at !== bytes.length) throw new Error(`page ${key} cut short`);
+            });
+            resolve([...live]);
+          };
         };
       }),
     store,
