@@ -984,3 +984,52 @@ fn a_check_cut_short_by_a_disconnection_is_asked_again_at_the_next_connection() 
     );
     assert_eq!(relay.heads(&made_here), client.heads(&made_here));
 }
+
+/// A device whose store refused a change takes it back (`Hub::revert`): the document is as it
+/// was, the change never reaches the relay, and the next change (under a new actor) syncs as
+/// any other. A change taken back after it had gone out comes back from the relay.
+#[test]
+fn a_change_taken_back_never_reaches_the_relay_and_the_next_one_syncs() {
+    let (docs, mut relay, mut client, _) = synced_pair(2);
+    let d = docs[0];
+    let write = |client: &mut Hub, key: &str| {
+        client
+            .change(d, |doc| {
+                let mut tx = doc.transaction();
+                tx.put(ROOT, key, 1).unwrap();
+                tx.commit();
+            })
+            .1
+    };
+    let has = |hub: &Hub, key: &str| {
+        use automerge::ReadDoc;
+        hub.document(&d).unwrap().get(ROOT, key).unwrap().is_some()
+    };
+
+    let before = client.heads(&d);
+    let unsent = write(&mut client, "refused");
+    assert!(
+        !sends(unsent).is_empty(),
+        "the change was offered (the driver drops the offer)"
+    );
+    let restart = client.revert(d, &before);
+    assert_eq!(client.heads(&d), before);
+    assert!(!has(&client, "refused"));
+    pump(&mut relay, &mut client, restart);
+    assert_eq!(relay.heads(&d), before, "the relay never had it");
+
+    let next = write(&mut client, "kept");
+    pump(&mut relay, &mut client, next);
+    assert_eq!(relay.heads(&d), client.heads(&d));
+    assert!(has(&relay, "kept") && !has(&relay, "refused"));
+
+    // Sent before its save failed: taken back here, then handed back by the relay.
+    let before = client.heads(&d);
+    let sent = write(&mut client, "sent");
+    pump(&mut relay, &mut client, sent);
+    let restart = client.revert(d, &before);
+    assert!(!has(&client, "sent"));
+    pump(&mut relay, &mut client, restart);
+    assert!(has(&client, "sent"));
+    assert_eq!(client.heads(&d), relay.heads(&d));
+}

@@ -399,19 +399,21 @@ pub(super) async fn commit<E>(
     id: DocumentId,
     change: impl FnOnce(&mut automerge::Automerge) -> Result<(), E>,
 ) -> Result<(), CommitError<E>> {
+    let before = client.hub.borrow().heads(&id);
     let (result, effects) = client.hub.borrow_mut().change(id, change);
     result.map_err(CommitError::Change)?;
     // The socket the offers below are made for.
     let generation = client.generation.get();
-    client.pending.borrow_mut().insert(id);
+    let was_pending = !client.pending.borrow_mut().insert(id);
     // Save first, and report a failed save to the caller rather than only to the log.
     let saved = saved(client, id, None);
     let store = client.store.borrow().clone();
-    if let (Some(saved), Some(store)) = (saved, store) {
-        store.save_all(&[saved]).await.map_err(|e| {
-            report_store_error(client, &e);
-            CommitError::Storage(e)
-        })?;
+    if let (Some(saved), Some(store)) = (saved, store)
+        && let Err(e) = store.save_all(&[saved]).await
+    {
+        report_store_error(client, &e);
+        take_back(client, id, &before, was_pending, generation).await;
+        return Err(CommitError::Storage(e));
     }
     // Made for a socket that closed while IndexedDB saved, they would go out on the next one
     // as if part of its sync; that connection's catalog exchange offers the change instead.
@@ -423,6 +425,39 @@ pub(super) async fn commit<E>(
     apply(client, sends).await;
     client.shared.view.version.update(|v| *v += 1);
     Ok(())
+}
+
+/// Takes back a change the store refused (a full device): the caller says it was not saved,
+/// so the screen must not show it, and it must not reach the relay (its offers are dropped).
+/// The document is as it was before (`Hub::revert`), its index entry too, it is pending only
+/// if it was before, and its sync starts again (on the same socket; a new one's catalog
+/// exchange does that anyway).
+async fn take_back(
+    client: &Rc<Client>,
+    id: DocumentId,
+    before: &[automerge::ChangeHash],
+    was_pending: bool,
+    generation: u64,
+) {
+    let effects = client.hub.borrow_mut().revert(id, before);
+    {
+        let hub = client.hub.borrow();
+        let mut index = client.shared.index.borrow_mut();
+        match hub.document(&id).filter(|doc| !doc.get_heads().is_empty()) {
+            Some(doc) => index.insert(id, Entry::of(id, doc, Some(&client.shared.me))),
+            None => index.remove(&id),
+        }
+    }
+    if !was_pending {
+        client.pending.borrow_mut().remove(&id);
+    }
+    let same_socket = client.generation.get() == generation;
+    let effects: Vec<Effect> = effects
+        .into_iter()
+        .filter(|e| same_socket || !matches!(e, Effect::Send(_)))
+        .collect();
+    apply(client, effects).await;
+    client.shared.view.version.update(|v| *v += 1);
 }
 
 /// Pages re-read the documents when `version` changes. Changes from the relay come in bursts

@@ -572,6 +572,36 @@ impl Hub {
         Ok(affected)
     }
 
+    /// Takes back this side's latest local changes to `id`: the document as it was at
+    /// `heads` (a device whose store refused the change: what it shows must be what it has
+    /// kept). It goes on under a new actor, so no later change of this side can take the
+    /// place of one taken back that a peer may have been sent meanwhile, and its sync starts
+    /// again with every peer of it (the relay then sends back anything it had of the taken-back
+    /// changes). Nothing happens if `id` is not here or `heads` are not in its history.
+    pub fn revert(&mut self, id: DocumentId, heads: &[ChangeHash]) -> Vec<Effect> {
+        let Some(slot) = self.docs.get_mut(&id) else {
+            return Vec::new();
+        };
+        let Ok(earlier) = slot.doc_mut().fork_at(heads) else {
+            return Vec::new();
+        };
+        let earlier_heads = earlier.get_heads();
+        *slot = Slot::parsed(earlier);
+        slot.remember_heads(earlier_heads);
+        let peers: Vec<PeerId> = self
+            .peers
+            .iter_mut()
+            .filter_map(|(peer, states)| states.remove(&id).map(|_| peer.clone()))
+            .collect();
+        let mut effects = vec![Effect::Changed { document: id }];
+        for peer in peers {
+            if self.may_read(&peer, &id) {
+                self.start(&peer, id, &mut effects);
+            }
+        }
+        effects
+    }
+
     /// Whether `peer` has told us it holds exactly our current heads of `id`: everything this
     /// side has of the document is acknowledged by that peer.
     pub fn in_sync_with(&self, peer: &PeerId, id: &DocumentId) -> bool {
