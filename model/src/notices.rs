@@ -528,10 +528,10 @@ pub fn text(n: &Notice, lang: Lang, when: &dyn Fn(Millis) -> String) -> NoticeTe
     }
     let lead = match (what, lang) {
         (NoticeKind::MeetingPublished, Lang::Da) => {
-            "Der er indkaldt til et møde i din gruppe. Svar gerne, om du kommer."
+            "Du er inviteret til et møde. Svar gerne, om du kommer."
         }
         (NoticeKind::MeetingPublished, Lang::En) => {
-            "A meeting of your group has been called. Please say whether you will come."
+            "You are invited to a meeting. Please say whether you will come."
         }
         (NoticeKind::MeetingChanged, Lang::Da) => {
             "Mødet, du har svaret på, har fået ny tid eller nyt sted."

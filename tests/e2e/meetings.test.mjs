@@ -90,8 +90,29 @@ test("staff plan a meeting for a group; a member answers and proposes offline; t
   assert.match(await needs.locator("dt").first().innerText(), /Anna/);
   await page.getByRole("button", { name: "Tag «Kørsel til møderne» med på dagsordenen" }).click();
   await page.getByTestId("agenda").getByText("Kørsel til møderne").waitFor();
+  // The pressed button went with the proposal: focus is on the agenda's heading.
+  await page.waitForFunction(() => document.activeElement?.id === "agenda-title-h", null, { timeout: 5_000 });
+  // The host writes the agenda herself: items go straight onto it, in the order she sets,
+  // and one written by mistake comes off again.
+  const agendaTitles = () => page.getByTestId("agenda").locator("li strong").allTextContents();
+  for (const item of ["Velkomst", "Forkert punkt"]) {
+    await page.getByLabel("Punkt", { exact: true }).fill(item);
+    await page.getByRole("button", { name: "Tilføj punktet" }).click();
+    await page.getByTestId("agenda").getByText(item).waitFor();
+  }
+  await page.getByRole("button", { name: "Fjern «Forkert punkt» fra dagsordenen" }).click();
+  await page.getByTestId("agenda").getByText("Forkert punkt").waitFor({ state: "detached" });
+  await page.getByRole("button", { name: "Flyt «Velkomst» op" }).click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="agenda"] li strong')?.textContent === "Velkomst", null, { timeout: 10_000 });
+  assert.deepEqual(await agendaTitles(), ["Velkomst", "Kørsel til møderne"]);
+  // At the top it cannot go further up: focus is on its other button.
+  await page.waitForFunction(() => document.activeElement?.getAttribute("aria-label") === "Flyt «Velkomst» ned", null, { timeout: 5_000 });
+  // Who answered, by name, for everyone who sees the meeting (as the answer panel says).
+  await page.getByTestId("meeting-answers").getByText("Se hvem der har svaret (1)").click();
+  await page.getByTestId("meeting-answers").getByText("Kommer: Anna Frivillig").waitFor();
   await saved(page);
   await phone.getByTestId("agenda").getByText("Kørsel til møderne").waitFor({ timeout: 30_000 });
+  await phone.getByTestId("agenda").getByText("Velkomst").waitFor({ timeout: 30_000 });
 });
 
 test("at the door with no network: two tablets check in and write the minutes at once", async () => {
@@ -112,12 +133,12 @@ test("at the door with no network: two tablets check in and write the minutes at
   await page.getByTestId("checkin-count").getByText("2 er tjekket ind").waitFor();
 
   // Both tablets write the minutes, each offline.
-  await page.getByRole("textbox", { name: /^Referat/ }).fill("Punkt 1: Kørsel aftales med Flextur.");
+  await page.getByRole("textbox", { name: /^Referat/ }).fill("Til stede: 2.\n\nPunkt 1: Kørsel aftales med Flextur.");
   await page.getByRole("button", { name: "Gem referatet" }).click();
-  await page.getByTestId("meeting-notice").getByText("Referatet er gemt på enheden.").waitFor();
+  await page.getByTestId("minutes-saved").getByText("Referatet er gemt.").waitFor();
   await second.getByRole("textbox", { name: /^Referat/ }).fill("Punkt 2: Julefrokost den 18. december.");
   await second.getByRole("button", { name: "Gem referatet" }).click();
-  await second.getByTestId("meeting-notice").getByText("Referatet er gemt på enheden.").waitFor();
+  await second.getByTestId("minutes-saved").getByText("Referatet er gemt.").waitFor();
 
   // A decision and an action item owned by an association.
   await page.getByLabel("Beslutning", { exact: true }).fill("Vi søger chauffører gennem opgavebanken.");
@@ -166,6 +187,8 @@ test("an action item becomes a task; the minutes are published; the next meeting
   await saved(page);
   // The member reads the published minutes.
   await anna.page.getByTestId("minutes").getByText("Punkt 2: Julefrokost").waitFor({ timeout: 30_000 });
+  // As written: line by line, the blank line too (not run together into one paragraph).
+  assert.match(await anna.page.getByTestId("minutes").innerText(), /Til stede: 2\.\n\nPunkt 1: Kørsel/);
 
   // The next meeting of the series opens with the open action item first.
   await page.getByLabel("Næste møde om (uger)").fill("4");

@@ -27,6 +27,7 @@ define_messages! {
     FieldPhoneOptional => { da: "Telefon (valgfrit)", en: "Phone (optional)" },
     PasswordHint => { da: "Mindst 10 tegn.", en: "At least 10 characters." },
     BadCredentials => { da: "Forkert e-mail eller adgangskode.", en: "Wrong email or password." },
+    WrongCurrentPassword => { da: "Den nuværende adgangskode er forkert.", en: "The current password is wrong." },
     EmailTaken => {
         da: "Der findes allerede en konto med den e-mail. Log ind i stedet.",
         en: "An account with that email exists. Log in instead.",

@@ -35,6 +35,9 @@ define_messages! {
     MeetingSeats => { da: "Pladser", en: "Seats" },
     MeetingAnswerTitle => { da: "Kommer du?", en: "Are you coming?" },
     MeetingYes => { da: "Ja, jeg kommer", en: "Yes, I am coming" },
+    MeetingAnswersYes => { da: "Kommer", en: "Coming" },
+    MeetingAnswersMaybe => { da: "Måske", en: "Maybe" },
+    MeetingAnswersNo => { da: "Kommer ikke", en: "Not coming" },
     MeetingMaybe => { da: "Måske", en: "Maybe" },
     MeetingNo => { da: "Nej", en: "No" },
     MeetingOnBehalf => { da: "Jeg kommer for", en: "I am coming for" },
@@ -71,6 +74,13 @@ define_messages! {
     AgendaAccepted => { da: "Punktet er på dagsordenen.", en: "The item is on the agenda." },
     AgendaDeclined => { da: "Forslaget er afvist.", en: "The proposal is declined." },
     AgendaPropose => { da: "Foreslå et punkt", en: "Propose an item" },
+    AgendaAdd => { da: "Tilføj et punkt", en: "Add an item" },
+    AgendaAddSend => { da: "Tilføj punktet", en: "Add the item" },
+    AgendaRemoved => { da: "Punktet er taget af dagsordenen.", en: "The item is off the agenda." },
+    AgendaMoved => { da: "Dagsordenen er ændret.", en: "The agenda is changed." },
+    AgendaUp => { da: "Op", en: "Up" },
+    AgendaDown => { da: "Ned", en: "Down" },
+    AgendaRemove => { da: "Fjern", en: "Remove" },
     AgendaItemTitle => { da: "Punkt", en: "Item" },
     AgendaItemNote => { da: "Uddybning (valgfri)", en: "Details (optional)" },
     AgendaSend => { da: "Send forslaget", en: "Send the proposal" },
@@ -117,11 +127,11 @@ define_messages! {
     WalkInAdd => { da: "Tilføj og tjek ind", en: "Add and check in" },
     MinutesTitle => { da: "Referat", en: "Minutes" },
     MinutesLabel => {
-        da: "Referat (gemmes på enheden; flere kan skrive samtidig)",
-        en: "Minutes (saved on this device; several people can write at once)",
+        da: "Referat (gemmes, når du går videre fra feltet; flere kan skrive samtidig)",
+        en: "Minutes (saved when you leave the field; several people can write at once)",
     },
     MinutesSave => { da: "Gem referatet", en: "Save the minutes" },
-    MinutesSaved => { da: "Referatet er gemt på enheden.", en: "The minutes are saved on this device." },
+    MinutesSaved => { da: "Referatet er gemt.", en: "The minutes are saved." },
     DecisionsTitle => { da: "Beslutninger", en: "Decisions" },
     DecisionsNone => { da: "Ingen beslutninger endnu.", en: "No decisions yet." },
     DecisionText => { da: "Beslutning", en: "Decision" },
@@ -219,6 +229,14 @@ pub fn meeting_waitlist_place(n: usize, lang: Lang) -> String {
     }
 }
 
+/// "Se hvem der har svaret (3)": the list of answers, folded.
+pub fn who_answered(n: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Da => format!("Se hvem der har svaret ({n})"),
+        Lang::En => format!("See who has answered ({n})"),
+    }
+}
+
 /// "12 af 30 pladser taget · 2 på venteliste" / "12 kommer".
 pub fn meeting_seats(taken: usize, capacity: u64, waiting: usize, lang: Lang) -> String {
     let mut out = match (capacity, lang) {
@@ -253,6 +271,18 @@ pub fn minutes_planned(minutes: u64, lang: Lang) -> String {
     match lang {
         Lang::Da => format!(" ({minutes} min.)"),
         Lang::En => format!(" ({minutes} min)"),
+    }
+}
+
+/// "Flyt «Velkomst» op" and its kin: what a host's button does to one agenda item.
+pub fn agenda_item_label(action: Msg, title: &str, lang: Lang) -> String {
+    match (action, lang) {
+        (Msg::AgendaUp, Lang::Da) => format!("Flyt «{title}» op"),
+        (Msg::AgendaUp, Lang::En) => format!("Move «{title}» up"),
+        (Msg::AgendaDown, Lang::Da) => format!("Flyt «{title}» ned"),
+        (Msg::AgendaDown, Lang::En) => format!("Move «{title}» down"),
+        (_, Lang::Da) => format!("Fjern «{title}» fra dagsordenen"),
+        (_, Lang::En) => format!("Remove «{title}» from the agenda"),
     }
 }
 

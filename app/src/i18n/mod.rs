@@ -45,9 +45,9 @@ pub use cv::{
 pub use inbox::Inbox;
 pub use meetings::{
     Meetings, action_state_label, add_person_label, agenda_accept_label, agenda_decline_label,
-    check_in_label, checked_in_count, due_label, group_members, meeting_seats,
+    agenda_item_label, check_in_label, checked_in_count, due_label, group_members, meeting_seats,
     meeting_waitlist_place, meeting_when, minutes_planned, people_found, remove_member_label,
-    task_from_meeting, uninvite_label,
+    task_from_meeting, uninvite_label, who_answered,
 };
 pub use organisations::Organisations;
 pub use privacy::Privacy;

@@ -15,8 +15,8 @@ define_messages! {
 
     DeleteAccountTitle => { da: "Slet min konto", en: "Delete my account" },
     DeleteAccountWarning => {
-        da: "Når du sletter din konto, slettes dit CV, dine tilmeldinger og din konto på serveren og på alle dine enheder. Det kan ikke fortrydes. Koordinatorerne kan stadig se, at en plads på en vagt var taget, men ikke af hvem.",
-        en: "Deleting your account deletes your CV, your sign-ups and your account on the server and on all your devices. It cannot be undone. Coordinators can still see that a place on a shift was taken, but not by whom.",
+        da: "Når du sletter din konto, slettes dit CV, dine tilmeldinger, dine svar på møder, dine behov til møder, dine beskeder og din konto på serveren og på alle dine enheder. Det kan ikke fortrydes. Koordinatorerne kan stadig se, at en plads på en vagt var taget, men ikke af hvem. Punkter, beslutninger og opfølgninger, du har skrevet på møder, bliver stående under navnet \"Slettet bruger\".",
+        en: "Deleting your account deletes your CV, your sign-ups, your answers to meetings, your needs for meetings, your messages and your account on the server and on all your devices. It cannot be undone. Coordinators can still see that a place on a shift was taken, but not by whom. Agenda items, decisions and action items you wrote at meetings stay, signed \"Deleted user\".",
     },
     DeleteAccountExportFirst => {
         da: "Hent en kopi af dine data først",

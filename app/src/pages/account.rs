@@ -328,6 +328,8 @@ pub fn AccountPage() -> impl IntoView {
             <h2>{move || i18n.t(Msg::ChangePassword)}</h2>
             {move || outcome.get().map(|o| match o {
                 Ok(()) => view! { <p class="badge badge-ok" role="status">{i18n.t(Msg::PasswordChanged)}</p> }.into_any(),
+                // The form asks for no e-mail: a wrong password is the current one.
+                Err(SignInError::BadCredentials) => view! { <p class="error" role="alert">{i18n.t(Msg::WrongCurrentPassword)}</p> }.into_any(),
                 Err(m) => view! { <p class="error" role="alert">{m.describe(i18n.lang())}</p> }.into_any(),
             })}
             <form class="task-form" on:submit=submit>

@@ -46,16 +46,18 @@ pub fn MeetingPage() -> impl IntoView {
             document().set_title(&format!("{title} · Samskab"));
         }
     });
-    move || match (present.get(), id.get()) {
+    move || {
+        match (present.get(), id.get()) {
         (true, Some(id)) => view! { <MeetingView id doc/> }.into_any(),
         _ => view! {
             <section class="page" aria-labelledby="page-title">
                 <h1 id="page-title">{move || i18n.t(Msg::NavMeetings)}</h1>
                 <p>{move || i18n.t(Msg::MeetingNotHere)}</p>
-                <p><A href="/moeder">{move || i18n.t(Msg::MeetingsAll)}</A></p>
+                <p><A href="/moeder" attr:class="standalone">"← " {move || i18n.t(Msg::MeetingsAll)}</A></p>
             </section>
         }
         .into_any(),
+    }
     }
 }
 
@@ -79,7 +81,7 @@ pub(super) fn save_then(
     notice: RwSignal<String>,
     error: RwSignal<Option<String>>,
     done: Msg,
-    focus: Option<&'static str>,
+    focus: Option<String>,
     edit: impl FnOnce(&mut Meeting) + 'static,
 ) {
     let sync = use_sync();
@@ -90,7 +92,7 @@ pub(super) fn save_then(
             Ok(()) => {
                 notice.set(i18n.t(done).to_owned());
                 if let Some(focus) = focus {
-                    focus_soon(focus.into());
+                    focus_soon(focus);
                 }
             }
             Err(e) => error.set(Some(e.sentences(i18n.lang()).join(" "))),
@@ -108,6 +110,37 @@ pub(super) fn hosts_edit(
     }
 }
 
+/// The names of those who answered, by answer (yes, maybe, no), each list by name.
+fn answers_by_kind(m: &Meeting) -> Vec<(Msg, Vec<String>)> {
+    [
+        (RsvpAnswer::Yes, Msg::MeetingAnswersYes),
+        (RsvpAnswer::Maybe, Msg::MeetingAnswersMaybe),
+        (RsvpAnswer::No, Msg::MeetingAnswersNo),
+    ]
+    .into_iter()
+    .map(|(answer, label)| {
+        let mut names: Vec<String> = m
+            .rsvps
+            .values()
+            .filter(|r| r.answer == answer)
+            .map(|r| r.name.clone())
+            .collect();
+        names.sort_by_key(|n| n.to_lowercase());
+        (label, names)
+    })
+    .collect()
+}
+
+/// The position after the last accepted agenda item's.
+fn last_position(m: &Meeting) -> i64 {
+    m.agenda
+        .values()
+        .filter(|i| i.state == AgendaState::Accepted)
+        .map(|i| i.position)
+        .max()
+        .unwrap_or(0)
+}
+
 #[component]
 fn MeetingView(id: DocumentId, doc: Memo<Option<Meeting>>) -> impl IntoView {
     let i18n = use_i18n();
@@ -116,6 +149,19 @@ fn MeetingView(id: DocumentId, doc: Memo<Option<Meeting>>) -> impl IntoView {
     let user = session.user();
     let me = session.person();
     let notice = RwSignal::new(String::new());
+    // The outcome line floats at the bottom of the screen (style/main.css): it goes after a
+    // while, unless a newer outcome has taken its place.
+    Effect::new(move |_| {
+        let said = notice.get();
+        if !said.is_empty() {
+            gloo_timers::callback::Timeout::new(8_000, move || {
+                if notice.get_untracked() == said {
+                    notice.set(String::new());
+                }
+            })
+            .forget();
+        }
+    });
     let error = RwSignal::new(None::<String>);
     let get = move |f: fn(&Meeting) -> String| {
         move || doc.with(|d| d.as_ref().map(f).unwrap_or_default())
@@ -203,6 +249,20 @@ fn MeetingView(id: DocumentId, doc: Memo<Option<Meeting>>) -> impl IntoView {
                 <dt>{move || i18n.t(Msg::MeetingSeats)}</dt>
                 <dd data-testid="meeting-seats">{seats_line}</dd>
             </dl>
+            // Who answered what, by the names they answered under: as the answer panel tells
+            // each person, their name and answer are seen by everyone who sees the meeting.
+            {move || {
+                let lists = doc.with(|d| d.as_ref().map(answers_by_kind).unwrap_or_default());
+                let total: usize = lists.iter().map(|(_, names)| names.len()).sum();
+                (total > 0).then(|| view! {
+                    <details class="answers-list" data-testid="meeting-answers">
+                        <summary>{move || i18n::who_answered(total, i18n.lang())}</summary>
+                        {lists.into_iter().filter(|(_, names)| !names.is_empty()).map(|(label, names)| view! {
+                            <p><strong>{move || i18n.t(label)}": "</strong>{names.join(", ")}</p>
+                        }).collect_view()}
+                    </details>
+                })
+            }}
             {move || { let purpose = get(|m| m.purpose.clone())(); (!purpose.is_empty()).then(|| view! {
                 <p class="description">{purpose}</p>
             })}}
@@ -211,14 +271,14 @@ fn MeetingView(id: DocumentId, doc: Memo<Option<Meeting>>) -> impl IntoView {
                     {move || i18n.t(Msg::MeetingAddToCalendar)}
                 </a></p>
             })}
-            <p role="status" aria-live="polite" class="notice" data-testid="meeting-notice">{move || notice.get()}</p>
+            <p role="status" aria-live="polite" class="notice meeting-notice" data-testid="meeting-notice">{move || notice.get()}</p>
             {move || error.get().map(|e| view! { <p role="alert" class="notice error">{e}</p> })}
             {me.clone().map(|me| view! { <Answer id doc me notice error/> })}
             <Agenda id doc runs_it notice error/>
             {move || runs_it.get().then(|| view! { <HostActions id doc notice error/> })}
             {move || hosts_it.get().then(|| view! { <HostNeeds id doc/> })}
             <Room id doc notice error/>
-            <p><A href="/moeder">{move || i18n.t(Msg::MeetingsAll)}</A></p>
+            <p><A href="/moeder" attr:class="standalone">"← " {move || i18n.t(Msg::MeetingsAll)}</A></p>
         </article>
     }
 }
@@ -382,19 +442,15 @@ fn Agenda(
         } else {
             Msg::AgendaDeclined
         };
-        save(
+        // The pressed button goes with the proposal: focus to the agenda's heading.
+        save_then(
             id,
             notice,
             error,
             done,
+            Some("agenda-title-h".into()),
             hosts_edit(move |m| {
-                let last = m
-                    .agenda
-                    .values()
-                    .filter(|i| i.state == AgendaState::Accepted)
-                    .map(|i| i.position)
-                    .max()
-                    .unwrap_or(0);
+                let last = last_position(m);
                 if let Some(i) = m.agenda.get_mut(&item) {
                     i.state = state;
                     i.position = last + 1;
@@ -402,6 +458,61 @@ fn Agenda(
             }),
         );
     };
+    // A host's order of the accepted items: `item` one place up (`-1`) or down (`1`),
+    // swapping places with its neighbour; focus stays on the same button of the moved item.
+    let shift = move |item: samskab_model::ItemId, by: isize, focus: String| {
+        save_then(
+            id,
+            notice,
+            error,
+            Msg::AgendaMoved,
+            Some(focus),
+            hosts_edit(move |m| {
+                let order: Vec<samskab_model::ItemId> = m
+                    .accepted_agenda()
+                    .into_iter()
+                    .map(|(k, _)| k.clone())
+                    .collect();
+                let Some(at) = order.iter().position(|k| *k == item) else {
+                    return;
+                };
+                let Some(other) = at.checked_add_signed(by).and_then(|o| order.get(o)) else {
+                    return;
+                };
+                // Positions 1, 2, 3, ... in the order shown, the two swapped.
+                let mut order = order.clone();
+                let other_at = order.iter().position(|k| k == other).unwrap_or(at);
+                order.swap(at, other_at);
+                for (n, key) in order.iter().enumerate() {
+                    if let Some(i) = m.agenda.get_mut(key) {
+                        i.position = n as i64 + 1;
+                    }
+                }
+            }),
+        );
+    };
+    let remove = move |item: samskab_model::ItemId| {
+        save_then(
+            id,
+            notice,
+            error,
+            Msg::AgendaRemoved,
+            Some("agenda-title-h".into()),
+            hosts_edit(move |m| {
+                m.agenda.remove(&item);
+            }),
+        );
+    };
+    // A host writes the agenda straight away (no proposal to accept first), while the
+    // meeting is being planned or is announced.
+    let may_add = Memo::new(move |_| {
+        runs_it.get()
+            && doc.with(|d| {
+                d.as_ref().is_some_and(|m| {
+                    matches!(m.status, MeetingStatus::Draft | MeetingStatus::Published)
+                })
+            })
+    });
     let propose = {
         let me = me.clone();
         move |ev: leptos::ev::SubmitEvent| {
@@ -413,27 +524,51 @@ fn Agenda(
                 focus_soon("agenda-title".into());
                 return;
             }
-            save(id, notice, error, Msg::AgendaProposed, move |m| {
-                m.agenda.insert(
-                    new_item("forslag"),
-                    AgendaItem {
-                        title: t.trim().to_owned(),
-                        note: n.trim().to_owned(),
-                        by: me,
-                        at: time::now(),
-                        state: AgendaState::Proposed,
-                        position: 0,
-                        minutes: 0,
-                    },
+            if may_add.get_untracked() {
+                save(
+                    id,
+                    notice,
+                    error,
+                    Msg::AgendaAccepted,
+                    hosts_edit(move |m| {
+                        let position = last_position(m) + 1;
+                        m.agenda.insert(
+                            new_item("punkt"),
+                            AgendaItem {
+                                title: t.trim().to_owned(),
+                                note: n.trim().to_owned(),
+                                by: me,
+                                at: time::now(),
+                                state: AgendaState::Accepted,
+                                position,
+                                minutes: 0,
+                            },
+                        );
+                    }),
                 );
-            });
+            } else {
+                save(id, notice, error, Msg::AgendaProposed, move |m| {
+                    m.agenda.insert(
+                        new_item("forslag"),
+                        AgendaItem {
+                            title: t.trim().to_owned(),
+                            note: n.trim().to_owned(),
+                            by: me,
+                            at: time::now(),
+                            state: AgendaState::Proposed,
+                            position: 0,
+                            minutes: 0,
+                        },
+                    );
+                });
+            }
             title.set(String::new());
             note.set(String::new());
         }
     };
     view! {
         <section aria-labelledby="agenda-title-h" class="panel">
-            <h2 id="agenda-title-h">{move || i18n.t(Msg::AgendaTitle)}</h2>
+            <h2 id="agenda-title-h" tabindex="-1">{move || i18n.t(Msg::AgendaTitle)}</h2>
             {move || {
                 let items = accepted();
                 if items.is_empty() {
@@ -441,13 +576,50 @@ fn Agenda(
                 } else {
                     view! {
                         <ol class="agenda" data-testid="agenda">
-                            {items.into_iter().map(|(_, item)| view! {
+                            {let last = items.len().saturating_sub(1);
+                            items.into_iter().enumerate().map(|(n, (key, item))| {
+                                let title = item.title.clone();
+                                view! {
                                 <li>
                                     <strong>{item.title.clone()}</strong>
                                     {(item.minutes > 0).then(|| view! { <span class="muted">{move || i18n::minutes_planned(item.minutes, i18n.lang())}</span> })}
                                     {(!item.note.is_empty()).then(|| view! { <br/><span>{item.note.clone()}</span> })}
+                                    {move || may_add.get().then(|| {
+                                        let (up, down, gone) = (key.clone(), key.clone(), key.clone());
+                                        let up_id = format!("agenda-up-{key}");
+                                        let down_id = format!("agenda-down-{key}");
+                                        // Focus stays with the moved item: on the same button,
+                                        // or on the other one when it reaches the top or the
+                                        // bottom (and its button for that way is gone).
+                                        let up_focus = if n == 1 { down_id.clone() } else { up_id.clone() };
+                                        let down_focus = if n + 1 == last { up_id.clone() } else { down_id.clone() };
+                                        let (t1, t2, t3) = (title.clone(), title.clone(), title.clone());
+                                        view! {
+                                            <span class="agenda-actions">
+                                                {(n > 0).then(|| view! {
+                                                    <button type="button" class="button small secondary" id=up_id
+                                                        aria-label=move || i18n::agenda_item_label(Msg::AgendaUp, &t1, i18n.lang())
+                                                        on:click=move |_| shift(up.clone(), -1, up_focus.clone())>
+                                                        {move || i18n.t(Msg::AgendaUp)}
+                                                    </button>
+                                                })}
+                                                {(n < last).then(|| view! {
+                                                    <button type="button" class="button small secondary" id=down_id
+                                                        aria-label=move || i18n::agenda_item_label(Msg::AgendaDown, &t2, i18n.lang())
+                                                        on:click=move |_| shift(down.clone(), 1, down_focus.clone())>
+                                                        {move || i18n.t(Msg::AgendaDown)}
+                                                    </button>
+                                                })}
+                                                <button type="button" class="button small secondary"
+                                                    aria-label=move || i18n::agenda_item_label(Msg::AgendaRemove, &t3, i18n.lang())
+                                                    on:click=move |_| remove(gone.clone())>
+                                                    {move || i18n.t(Msg::AgendaRemove)}
+                                                </button>
+                                            </span>
+                                        }
+                                    })}
                                 </li>
-                            }).collect_view()}
+                            }}).collect_view()}
                         </ol>
                     }.into_any()
                 }
@@ -496,16 +668,16 @@ fn Agenda(
                     </ul>
                 })
             }}
-            {move || (may_propose.get() && signed_in).then(|| view! {
+            {move || ((may_propose.get() && signed_in) || may_add.get()).then(|| view! {
                 <form class="stack" on:submit=propose.clone()>
-                    <h3>{move || i18n.t(Msg::AgendaPropose)}</h3>
+                    <h3>{move || i18n.t(if may_add.get() { Msg::AgendaAdd } else { Msg::AgendaPropose })}</h3>
                     <label for="agenda-title">{move || i18n.t(Msg::AgendaItemTitle)}</label>
                     <input id="agenda-title" type="text" maxlength="200" prop:value=move || title.get()
                         on:input=move |ev| title.set(event_target_value(&ev))/>
                     <label for="agenda-note">{move || i18n.t(Msg::AgendaItemNote)}</label>
                     <textarea id="agenda-note" rows="3" prop:value=move || note.get()
                         on:input=move |ev| note.set(event_target_value(&ev))></textarea>
-                    <button type="submit" class="button">{move || i18n.t(Msg::AgendaSend)}</button>
+                    <button type="submit" class="button">{move || i18n.t(if may_add.get() { Msg::AgendaAddSend } else { Msg::AgendaSend })}</button>
                 </form>
             })}
         </section>
@@ -539,7 +711,7 @@ fn HostActions(
             notice,
             error,
             done,
-            Some("host-title"),
+            Some("host-title".into()),
             hosts_edit(move |m| m.status = to),
         );
     };
@@ -552,7 +724,7 @@ fn HostActions(
                 notice,
                 error,
                 Msg::MinutesApproved,
-                Some("host-title"),
+                Some("host-title".into()),
                 hosts_edit(move |m| {
                     m.approvals.insert(me, time::now());
                     m.status = MeetingStatus::MinutesPublished;

@@ -260,7 +260,7 @@ fn MeetingForm(meeting: Meeting, id: Option<DocumentId>) -> impl IntoView {
                 <input id="meeting-capacity" type="number" min="0" max="5000" inputmode="numeric" prop:value=move || capacity.get() on:input=move |ev| capacity.set(event_target_value(&ev))/>
                 <button type="submit" class="button" aria-disabled=move || busy.get().to_string()>{move || i18n.t(Msg::MeetingSave)}</button>
             </form>
-            <p><A href="/moeder">{move || i18n.t(Msg::MeetingsAll)}</A></p>
+            <p><A href="/moeder" attr:class="standalone">"← " {move || i18n.t(Msg::MeetingsAll)}</A></p>
         </section>
     }
 }

@@ -116,7 +116,7 @@ pub fn GroupsPage() -> impl IntoView {
                     <button type="submit" class="button">{move || i18n.t(Msg::GroupCreate)}</button>
                 </form>
             })}
-            <p><A href="/moeder">{move || i18n.t(Msg::MeetingsAll)}</A></p>
+            <p><A href="/moeder" attr:class="standalone">"← " {move || i18n.t(Msg::MeetingsAll)}</A></p>
         </section>
     }
 }

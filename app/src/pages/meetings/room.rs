@@ -53,7 +53,7 @@ pub(super) fn Room(
     let published = move || status.get() == Some(MeetingStatus::MinutesPublished);
     view! {
         {move || (takes_notes.get() && on()).then(|| view! { <CheckInList id doc notice error/> })}
-        {move || (takes_notes.get() && on()).then(|| view! { <MinutesEditor id doc notice error/> })}
+        {move || (takes_notes.get() && on()).then(|| view! { <MinutesEditor id doc error/> })}
         {move || published().then(|| view! {
             <section aria-labelledby="minutes-title" class="panel">
                 <h2 id="minutes-title">{move || use_i18n().t(Msg::MinutesTitle)}</h2>
@@ -183,7 +183,6 @@ fn CheckInList(
 fn MinutesEditor(
     id: DocumentId,
     doc: Memo<Option<Meeting>>,
-    notice: RwSignal<String>,
     error: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -195,6 +194,9 @@ fn MinutesEditor(
     }));
     let base = StoredValue::new(sync.heads(&id));
     let dirty = RwSignal::new(false);
+    // Said beside the button (the field saves itself when left, so the button's own click
+    // often has nothing left to save): gone again when the person types on.
+    let saved_note = RwSignal::new(String::new());
     // When others' words arrive and nothing is being typed here, show them.
     Effect::new(move |_| {
         let current = doc.with(|d| d.as_ref().map(|m| m.minutes.as_str().to_owned()));
@@ -227,12 +229,11 @@ fn MinutesEditor(
                     if let Some(m) = sync.document::<MeetingKind>(&id) {
                         text.set(m.minutes.as_str().to_owned());
                     }
-                    notice.set(i18n.t(Msg::MinutesSaved).to_owned());
+                    saved_note.set(i18n.t(Msg::MinutesSaved).to_owned());
                 }
                 // Typed on while saving: the next save starts from what this one wrote.
                 Ok(()) => {
                     base.set_value(sync.heads(&id));
-                    notice.set(i18n.t(Msg::MinutesSaved).to_owned());
                 }
                 Err(e) => {
                     dirty.set(true);
@@ -246,9 +247,12 @@ fn MinutesEditor(
             <h2 id="minutes-edit-title">{move || i18n.t(Msg::MinutesTitle)}</h2>
             <label for="minutes">{move || i18n.t(Msg::MinutesLabel)}</label>
             <textarea id="minutes" rows="10" prop:value=move || text.get()
-                on:input=move |ev| { text.set(event_target_value(&ev)); dirty.set(true); }
+                on:input=move |ev| { text.set(event_target_value(&ev)); dirty.set(true); saved_note.set(String::new()); }
                 on:blur=move |_| save_minutes()></textarea>
-            <button type="button" class="button" on:click=move |_| save_minutes()>{move || i18n.t(Msg::MinutesSave)}</button>
+            <p class="form-actions">
+                <button type="button" class="button" on:click=move |_| save_minutes()>{move || i18n.t(Msg::MinutesSave)}</button>
+                <span role="status" class="muted" data-testid="minutes-saved">{move || saved_note.get()}</span>
+            </p>
         </section>
     }
 }
