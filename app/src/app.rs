@@ -127,6 +127,7 @@ fn AppFor(
             {sync.map(|sync| view! {
                 <SessionExpiredBanner expired=sync.view.expired/>
                 <ProblemBanner sync=sync.view/>
+                <SaidBanner/>
             })}
             {user.is_some().then(|| view! { <Navigation/> })}
             <main id="main" tabindex="-1">
@@ -370,6 +371,32 @@ fn UserMenu(user: session::SignedIn, sync: Option<SyncClient>) -> impl IntoView 
             <button type="button" class="button small secondary" data-testid="logout"
                 aria-disabled=move || busy.get().to_string() on:click=logout>{move || i18n.t(Msg::LogOut)}</button>
         </div>
+    }
+}
+
+/// The `sessionStorage` key under which a page that ends in a full load (setting a new
+/// password from a reset link) leaves what the next page should say.
+pub const SAID_KEY: &str = "samskab-said";
+
+/// What the page before the last full load left to say (once): "password-changed".
+#[component]
+fn SaidBanner() -> impl IntoView {
+    let i18n = use_i18n();
+    let storage = window().session_storage().ok().flatten();
+    let said = storage
+        .as_ref()
+        .and_then(|s| s.get_item(SAID_KEY).ok().flatten());
+    if let Some(s) = &storage {
+        let _ = s.remove_item(SAID_KEY);
+    }
+    let shown = RwSignal::new(said.as_deref() == Some("password-changed"));
+    view! {
+        {move || shown.get().then(|| view! {
+            <div class="problem-banner said-banner" role="status" data-testid="said">
+                <p>{move || i18n.t(Msg::PasswordChangedSignedIn)}</p>
+                <button type="button" class="button small secondary" on:click=move |_| shown.set(false)>"OK"</button>
+            </div>
+        })}
     }
 }
 

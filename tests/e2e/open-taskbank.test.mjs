@@ -84,6 +84,9 @@ test("a link to a task opens it; Tilmeld creates an account and comes back to th
   await page.getByLabel("E-mail").fill(`vibeke-${Date.now()}@example.dk`);
   await page.getByLabel("Telefon (valgfrit)").fill(PHONE);
   await page.getByLabel("Adgangskode").fill("en god lang kode");
+  // What the account keeps is said by the form, with the policy a link away.
+  await page.getByTestId("register-privacy").getByText(/gemmer dit navn, din e-mail og dit telefonnummer/).waitFor();
+  await page.getByTestId("register-privacy").getByRole("link", { name: "Privatlivspolitik" }).waitFor();
   await page.getByRole("button", { name: "Opret konto" }).click();
 
   // Back on the same task, signed in, the shift's button focused and the next step said.

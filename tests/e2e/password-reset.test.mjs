@@ -135,9 +135,12 @@ test("a volunteer resets a forgotten password with the mailed link and logs in w
   await field.fill("min helt nye kode");
   await page.getByRole("button", { name: "Gem ny adgangskode" }).click();
 
-  // Signed in at once.
+  // Signed in at once, and told so.
   await page.getByRole("button", { name: "Log ud" }).waitFor();
   await page.getByText("Ditte").first().waitFor();
+  await page.getByRole("status").filter({ hasText: "Din adgangskode er skiftet, og du er logget ind." }).waitFor();
+  await page.getByRole("button", { name: "OK" }).click();
+  await page.getByTestId("said").waitFor({ state: "detached" });
   await page.getByRole("button", { name: "Log ud" }).click();
   await page.getByRole("banner").getByRole("link", { name: "Log ind" }).click();
   await page.getByRole("heading", { name: "Log ind" }).waitFor();

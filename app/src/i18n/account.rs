@@ -11,6 +11,10 @@ define_messages! {
 
     LogIn => { da: "Log ind", en: "Log in" },
     CreateAccount => { da: "Opret konto", en: "Create account" },
+    RegisterPrivacy => {
+        da: "Kommunen gemmer dit navn, din e-mail og dit telefonnummer, så koordinatorerne kan kontakte dig om de opgaver, du melder dig til. Du kan altid hente eller slette dine data under Min konto. Læs mere:",
+        en: "The municipality keeps your name, e-mail and phone number so that coordinators can contact you about the tasks you sign up for. You can download or delete your data at any time under My account. Read more:",
+    },
     LoginIntro => {
         da: "Log ind for at se opgaver og tilmelde dig. Bagefter virker Samskab også uden net.",
         en: "Log in to see tasks and sign up. After that Samskab works offline too.",
@@ -114,6 +118,10 @@ define_messages! {
     ChangePassword => { da: "Skift adgangskode", en: "Change password" },
     CurrentPassword => { da: "Nuværende adgangskode", en: "Current password" },
     NewPassword => { da: "Ny adgangskode", en: "New password" },
+    PasswordChangedSignedIn => {
+        da: "Din adgangskode er skiftet, og du er logget ind.",
+        en: "Your password is changed, and you are signed in.",
+    },
     PasswordChanged => {
         da: "Adgangskoden er skiftet. Dine andre enheder er logget ud.",
         en: "The password is changed. Your other devices are logged out.",

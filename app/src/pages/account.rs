@@ -229,6 +229,13 @@ pub fn LoginPage() -> impl IntoView {
                         bind:value=password/>
                     <span id="password-hint" class="muted">{move || registering.get().then(|| i18n.t(Msg::PasswordHint))}</span>
                 </div>
+                // What an account keeps, said where it is made (GDPR art. 13), with the policy.
+                {move || registering.get().then(|| view! {
+                    <p class="field-wide muted" data-testid="register-privacy">
+                        {move || i18n.t(Msg::RegisterPrivacy)} " "
+                        <a href="/privatlivspolitik">{move || i18n.t(Msg::PrivacyTitle)}</a>
+                    </p>
+                })}
                 <p class="form-actions field-wide">
                     <button type="submit" class="button primary" aria-disabled=move || busy.get().to_string()>
                         {move || i18n.t(if registering.get() { Msg::CreateAccount } else { Msg::LogIn })}

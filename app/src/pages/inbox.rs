@@ -98,6 +98,8 @@ pub fn InboxPage() -> impl IntoView {
                 .map(|i| i.notices.keys().cloned().collect())
                 .unwrap_or_default();
             mark_read(sync, person.clone(), keys);
+            // The button goes once all is read: focus to the page's heading, not the page.
+            crate::components::focus_soon("page-title".into());
         }
     };
     let list = {
@@ -154,7 +156,7 @@ pub fn InboxPage() -> impl IntoView {
     };
     view! {
         <section class="page" aria-labelledby="page-title">
-            <h1 id="page-title">{move || i18n.t(Msg::InboxTitle)}</h1>
+            <h1 id="page-title" tabindex="-1">{move || i18n.t(Msg::InboxTitle)}</h1>
             <p class="lead">{move || i18n.t(Msg::InboxIntro)}</p>
             <p role="status" data-testid="unread">
                 {move || format!("{} {}", unread(), unread_word(unread(), i18n))}

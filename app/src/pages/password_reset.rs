@@ -160,7 +160,11 @@ pub fn ResetPasswordPage() -> impl IntoView {
             busy.set(false);
             match result {
                 // Signed in: start the app afresh as this user.
+                // The task list says so once it has loaded (`app::SaidBanner`).
                 Ok(_) => {
+                    if let Ok(Some(storage)) = window().session_storage() {
+                        let _ = storage.set_item(crate::app::SAID_KEY, "password-changed");
+                    }
                     let _ = window().location().replace("/opgaver");
                 }
                 Err(SignInError::PasswordTooShort) => {

@@ -13,7 +13,7 @@ use samskab_model::kinds::organisation::{OrganisationKind, organisation_document
 use samskab_model::kinds::task::TaskKind;
 use samskab_model::{Area, DocumentId, ItemId, OrganisationId, PersonId, Task};
 
-use super::detail::save;
+use super::detail::{save, save_then};
 use super::new_item;
 use crate::components::focus_soon;
 use crate::i18n::{self, Msg, use_i18n};
@@ -115,7 +115,13 @@ fn CheckInList(
                 },
                 None => new_item("gaest"),
             };
-            save(id, notice, error, Msg::CheckInDone, move |m| {
+            // A person found by name: the search is cleared and has focus again, for the
+            // next one at the door (their button is gone once they are in).
+            let focus = person.is_some().then(|| {
+                query.set(String::new());
+                "checkin-search".to_owned()
+            });
+            save_then(id, notice, error, Msg::CheckInDone, focus, move |m| {
                 m.attendance.entry(key).or_insert(CheckIn {
                     person,
                     name,
