@@ -126,6 +126,22 @@ pub fn same_weekday_next_month(at: Millis) -> Millis {
     from_local(year, month, day as u32, here.minute)
 }
 
+/// `at` as RFC 3339 in Danish time, to the second: `2026-12-06T05:33:52+01:00` (summer time
+/// `+02:00`). For people reading a file, and for programs parsing it.
+pub fn rfc3339(at: Millis) -> String {
+    let offset = offset(at);
+    let here = local(at);
+    let seconds = (at + offset).rem_euclid(MINUTE) / 1_000;
+    format!(
+        "{}T{:02}:{:02}:{:02}+{:02}:00",
+        here.date(),
+        here.minute / 60,
+        here.minute % 60,
+        seconds,
+        offset / HOUR
+    )
+}
+
 /// The local date of `at`, `YYYY-MM-DD`.
 pub fn date(at: Millis) -> String {
     local(at).date()
@@ -171,6 +187,22 @@ mod tests {
         }
         assert_eq!(civil_from_days(0), (1970, 1, 1));
         assert_eq!(civil_from_days(20_419), (2025, 11, 27));
+    }
+
+    #[test]
+    fn rfc3339_is_danish_time_with_its_offset() {
+        assert_eq!(
+            rfc3339(utc(2026, 12, 6, 4, 33) + 52_999),
+            "2026-12-06T05:33:52+01:00"
+        );
+        assert_eq!(
+            rfc3339(utc(2026, 6, 11, 22, 5)),
+            "2026-06-12T00:05:00+02:00"
+        );
+        assert_eq!(
+            rfc3339(utc(2026, 12, 31, 23, 0)),
+            "2027-01-01T00:00:00+01:00"
+        );
     }
 
     #[test]

@@ -335,6 +335,7 @@ async fn export(
         // Each kind's part, under its own key (`profile`, `signups`).
         body.extend(documents);
     }
+    readable_times(&mut body);
     // Indented, so that a person who opens the file in a text editor can read it.
     let text = serde_json::to_string_pretty(&body)
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("the export does not serialise: {e}")))?;
@@ -350,6 +351,35 @@ async fn export(
         text,
     )
         .into_response())
+}
+
+/// The export's times as people and programs read them: every field named `at`, `start`,
+/// `end`, `since`, `until`, or ending in `_at`, `_start` or `_end`, that holds milliseconds
+/// since 1970 becomes RFC 3339
+/// in Danish time ("2026-12-06T05:33:52+01:00"); 0, which the documents write for "not yet"
+/// (a notice not read), becomes `null`.
+fn readable_times(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    const TIMES: [&str; 5] = ["at", "start", "end", "since", "until"];
+    match value {
+        Value::Object(fields) => {
+            for (key, field) in fields.iter_mut() {
+                let is_time = TIMES.contains(&key.as_str())
+                    || ["_at", "_start", "_end"]
+                        .iter()
+                        .any(|end| key.ends_with(end));
+                match field.as_i64() {
+                    Some(0) if is_time => *field = Value::Null,
+                    Some(ms) if is_time && ms > 0 => {
+                        *field = Value::String(samskab_model::local_time::rfc3339(ms));
+                    }
+                    _ => readable_times(field),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(readable_times),
+        _ => {}
+    }
 }
 
 #[derive(Debug, Deserialize)]

@@ -253,6 +253,20 @@ async fn the_consent_matrix() {
     assert_eq!(export["signups"][0]["place"], "bekraeftet");
     assert_eq!(export["signups"][0]["task_status"], "offentliggjort");
     assert_eq!(export["profile_reads"].as_array().unwrap().len(), 12);
+    // Times read as dates and clock times in Danish time, not milliseconds since 1970.
+    let danish_time = |v: &serde_json::Value| {
+        let s = v.as_str().unwrap_or_else(|| panic!("not a text time: {v}"));
+        assert!(
+            s.len() == 25
+                && s.as_bytes()[10] == b'T'
+                && (s.ends_with("+01:00") || s.ends_with("+02:00")),
+            "{s}"
+        );
+    };
+    danish_time(&export["exported_at"]);
+    danish_time(&export["profile_reads"][0]["at"]);
+    danish_time(&export["signups"][0]["shift_start"]);
+    danish_time(&export["signups"][0]["at"]);
 }
 
 #[tokio::test]
