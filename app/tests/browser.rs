@@ -88,17 +88,36 @@ fn calendar_dates_read_as_people_write_them_wherever_the_browser_is() {
 
 #[wasm_bindgen_test]
 fn dates_read_as_the_browser_writes_them_with_one_formatter_per_language() {
-    // The shared formatter must say exactly what `toLocaleString` with the same options says.
-    let options = js_sys::Object::new();
-    for (k, v) in samskab_app::i18n::WHEN_FIELDS {
-        js_sys::Reflect::set(&options, &k.into(), &v.into()).unwrap();
-    }
+    // The shared formatter must say exactly what `toLocaleString` with the same options says;
+    // a time in another year than now says its year, one in this year does not.
+    let options_of = |fields: &[(&str, &str)]| {
+        let options = js_sys::Object::new();
+        for (k, v) in fields {
+            js_sys::Reflect::set(&options, &(*k).into(), &(*v).into()).unwrap();
+        }
+        options
+    };
+    let now = samskab_app::time::now();
+    let year = |at: i64| samskab_model::local_time::local(at).year;
     for millis in [
         0_i64,
         1_765_545_600_000,
         1_782_900_000_000,
         1_800_000_000_000,
+        now,
     ] {
+        let this_year = year(millis) == year(now);
+        let options = if this_year {
+            options_of(&samskab_app::i18n::WHEN_FIELDS)
+        } else {
+            options_of(&samskab_app::i18n::WHEN_YEAR_FIELDS)
+        };
+        let said = samskab_app::i18n::when(millis, Lang::Da);
+        assert_eq!(
+            said.contains(&year(millis).to_string()),
+            !this_year,
+            "{said}"
+        );
         let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(millis as f64));
         for (lang, locale) in [
             (Lang::Da, "da-DK"),
@@ -525,6 +544,8 @@ async fn the_store_keeps_the_newest_of_each_document_and_sheds_the_rest() {
     let read = |store: Store| async move {
         let mut entries = Vec::new();
         let mut docs = store.load_all(|e| entries = e).await.unwrap();
+        // What the sync engine does next.
+        store.compact_pending().await;
         docs.sort_by_key(|(id, _)| id.to_string());
         entries.sort();
         let docs: Vec<(String, String)> = docs

@@ -316,17 +316,13 @@ pub fn check_in_label(name: &str, lang: Lang) -> String {
     }
 }
 
-/// A due date `YYYY-MM-DD` as people write it: "frist 15.01.2027".
+/// A due date `YYYY-MM-DD` as the app writes dates: "frist 15. jan. 2027" / "due 15 Jan
+/// 2027" (as a CV's dates read, [`super::day`]).
 pub fn due_label(due: &str, lang: Lang) -> String {
-    let mut parts = due.split('-');
-    let (y, m, d) = (
-        parts.next().unwrap_or(""),
-        parts.next().unwrap_or(""),
-        parts.next().unwrap_or(""),
-    );
+    let day = super::day(due, lang);
     match lang {
-        Lang::Da => format!("frist {d}.{m}.{y}"),
-        Lang::En => format!("due {d}/{m}/{y}"),
+        Lang::Da => format!("frist {day}"),
+        Lang::En => format!("due {day}"),
     }
 }
 

@@ -283,10 +283,28 @@ pub const WHEN_FIELDS: [(&str, &str); 6] = [
     ("timeZone", "Europe/Copenhagen"),
 ];
 
-/// A date and time in Danish time, e.g. "lør. 12. dec. kl. 14.00".
+/// [`WHEN_FIELDS`] with the year, for a time in another year than now.
+pub const WHEN_YEAR_FIELDS: [(&str, &str); 7] = [
+    ("weekday", "short"),
+    ("day", "numeric"),
+    ("month", "short"),
+    ("year", "numeric"),
+    ("hour", "2-digit"),
+    ("minute", "2-digit"),
+    ("timeZone", "Europe/Copenhagen"),
+];
+
+/// A date and time in Danish time, e.g. "lør. 12. dec. kl. 14.00"; with the year when it is
+/// not this year's ("fre. 8. jan. 2027 kl. 16.00": a meeting planned in December for January).
 pub fn when(millis: i64, lang: Lang) -> String {
     thread_local! {
         static FORMATS: Formats = const { std::cell::RefCell::new([None, None]) };
+        static YEAR_FORMATS: Formats = const { std::cell::RefCell::new([None, None]) };
     }
-    format_with(&FORMATS, &WHEN_FIELDS, millis as f64, lang).unwrap_or_default()
+    let year = |at: i64| samskab_model::local_time::local(at).year;
+    if year(millis) == year(crate::time::now()) {
+        format_with(&FORMATS, &WHEN_FIELDS, millis as f64, lang).unwrap_or_default()
+    } else {
+        format_with(&YEAR_FORMATS, &WHEN_YEAR_FIELDS, millis as f64, lang).unwrap_or_default()
+    }
 }
