@@ -18,7 +18,7 @@
 
 pub mod page;
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use js_sys::{Array, Promise, Uint8Array};
@@ -71,6 +71,9 @@ pub struct Store {
     /// The time in the newest page's key, read or written here: the next page's key is later
     /// even if the clock has gone back.
     last_page: Rc<Cell<u64>>,
+    /// Stores to write again without their garbage: which, what was read of it, and the
+    /// newest key read.
+    pending: Rc<RefCell<Vec<(&'static str, Replay, String)>>>,
 }
 
 impl Store {
@@ -104,6 +107,7 @@ impl Store {
         Ok(Store {
             db,
             last_page: Rc::new(Cell::new(0)),
+            pending: Rc::default(),
         })
     }
 
@@ -188,19 +192,38 @@ impl Store {
                 entries.bad + stored.bad
             );
         }
-        if compact_index && let Some(newest) = &newest_entry {
-            self.compact(INDEX, &entries, newest).await;
+        // Compaction is left to the sync engine (`compact_pending`), so that its code is in
+        // the engine's chunk rather than in the first visit's module.
+        let mut pending = self.pending.borrow_mut();
+        if compact_index && let Some(newest) = newest_entry {
+            pending.push((INDEX, entries, newest));
         }
-        if stored.wants_compaction()
-            && let Some(newest) = &newest_doc
-        {
-            self.compact(DOCS, &stored, newest).await;
+        let parse = |(key, bytes): (&String, Vec<u8>)| Some((key.parse().ok()?, bytes));
+        match newest_doc.filter(|_| stored.wants_compaction()) {
+            // Copies of the documents for the caller: the originals wait to be written again.
+            Some(newest) => {
+                let docs = stored
+                    .live
+                    .iter()
+                    .filter_map(|(k, v)| parse((k, v.clone())))
+                    .collect();
+                pending.push((DOCS, stored, newest));
+                Ok(docs)
+            }
+            None => Ok(stored
+                .live
+                .into_iter()
+                .filter_map(|(key, bytes)| parse((&key, bytes)))
+                .collect()),
         }
-        Ok(stored
-            .live
-            .into_iter()
-            .filter_map(|(key, bytes)| Some((key.parse().ok()?, bytes)))
-            .collect())
+    }
+
+    /// Writes again, without their garbage, the stores [`Store::load_all`] found wanting it.
+    pub async fn compact_pending(&self) {
+        let pending = std::mem::take(&mut *self.pending.borrow_mut());
+        for (store, read, newest) in pending {
+            self.compact(store, &read, &newest).await;
+        }
     }
 
     /// Writes many documents, each with its index entry, in one transaction; resolves once it

@@ -54,6 +54,7 @@ pub(super) async fn run(
     } = loaded;
     if let Some(store) = &store {
         take_in(&client, store, documents, index_current).await;
+        store.compact_pending().await;
     }
     *client.store.borrow_mut() = store;
     super::mark("samskab:documents-loaded");
