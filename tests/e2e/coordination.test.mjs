@@ -3,32 +3,20 @@
 // creates and publishes a task in one pass without choosing anything, and someone who runs
 // several organisations chooses in the form itself. A refused form marks the fields it is
 // about, ties each message to its field and puts the focus on the first.
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { rm } from "node:fs/promises";
-import { Relay, freePort, launchDevice, signIn, tempDir } from "./support.mjs";
+import { demoRelayForFile, launchDevice, signIn } from "./support.mjs";
 
-let relay, data;
-const devices = [];
+const world = demoRelayForFile();
 
-before(async () => {
-  data = await tempDir("data");
-  relay = await new Relay({ port: await freePort(), data, args: ["--demo"] }).start();
-});
-
-after(async () => {
-  for (const d of devices) await d.close();
-  await relay?.stop();
-  await rm(data, { recursive: true, force: true });
-});
 
 /** A fresh device signed in as `email`, on `path`, with everything synced. */
 async function freshDevice(email, path) {
   const device = await launchDevice();
-  devices.push(device);
-  const user = await signIn(device.context, relay.url, email);
+  world.devices.push(device);
+  const user = await signIn(device.context, world.relay.url, email);
   const page = await device.context.newPage();
-  await page.goto(`${relay.url}${path}`);
+  await page.goto(`${world.relay.url}${path}`);
   await page.locator('[data-testid="sync-status"][data-state="saved"]').waitFor({ timeout: 45_000 });
   return { device, page, user };
 }
@@ -87,7 +75,7 @@ test("a coordinator of one organisation creates and publishes on a fresh device 
   await contact.getByRole("link", { name: user.email }).waitFor();
 
   // Koordinering names the one organisation and lists the task, with nothing to choose.
-  await page.goto(`${relay.url}/koordinering`);
+  await page.goto(`${world.relay.url}/koordinering`);
   await page.getByTestId("coordinated-org").getByText("Haslev Fodboldklub").waitFor();
   assert.equal(await page.getByRole("combobox", { name: "Jeg koordinerer for" }).count(), 0);
   await page.getByTestId("org-tasks").getByRole("link", { name: "Billetsalg til pokalkampen" }).waitFor();
@@ -95,14 +83,14 @@ test("a coordinator of one organisation creates and publishes on a fresh device 
 
 test("an organisation created through the relay can be coordinated; with several the form asks which", async () => {
   const admin = await launchDevice();
-  devices.push(admin);
-  await signIn(admin.context, relay.url, "admin@demo.samskab.dk");
-  const res = await admin.context.request.post(`${relay.url}/api/organisations`, {
+  world.devices.push(admin);
+  await signIn(admin.context, world.relay.url, "admin@demo.samskab.dk");
+  const res = await admin.context.request.post(`${world.relay.url}/api/organisations`, {
     data: { name: "Karise Petanque Klub", kind: "forening" },
   });
   assert.equal(res.status(), 201);
 
-  // Staff run every organisation: a fresh device lists the new one from the relay.
+  // Staff run every organisation: a fresh device lists the new one from the world.relay.
   const { page } = await freshDevice("carla@demo.samskab.dk", "/opgaver/ny");
   await page.getByRole("heading", { name: "Opret opgave" }).waitFor();
   const choice = page.getByRole("combobox", { name: "Organisation" });
@@ -121,7 +109,7 @@ test("an organisation created through the relay can be coordinated; with several
   await page.getByText("Karise Petanque Klub · Andet").waitFor();
 
   // Koordinering offers it too, and remembers the form's choice.
-  await page.goto(`${relay.url}/koordinering`);
+  await page.goto(`${world.relay.url}/koordinering`);
   const coordinateFor = page.getByRole("combobox", { name: "Jeg koordinerer for" });
   await coordinateFor.waitFor();
   assert.equal(await coordinateFor.locator("option:checked").innerText(), "Karise Petanque Klub");

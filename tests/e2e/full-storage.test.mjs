@@ -6,30 +6,18 @@
 // told the device is full; the sign-up is neither on her screen nor at the relay (another
 // device sees the shift as it was); once there is room the same tap works, and it is still
 // there after a reload.
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { rm } from "node:fs/promises";
-import { Relay, freePort, launchDevice, openSignedIn, saved, signIn, tempDir } from "./support.mjs";
+import { demoRelayForFile, launchDevice, openSignedIn, saved, signIn } from "./support.mjs";
 
 const TASK = "Kioskvagt til hjemmekamp"; // two shifts of two places, 3 and 10 days ahead
 const PHONE = { width: 390, height: 844 };
-let relay, data;
-const devices = [];
+const world = demoRelayForFile();
 
-before(async () => {
-  data = await tempDir("data");
-  relay = await new Relay({ port: await freePort(), data, args: ["--demo"] }).start();
-});
-
-after(async () => {
-  for (const d of devices) await d.close();
-  await relay?.stop();
-  await rm(data, { recursive: true, force: true });
-});
 
 async function taskPage(email) {
-  const { device, page } = await openSignedIn(relay, "/opgaver", email, PHONE);
-  devices.push(device);
+  const { device, page } = await openSignedIn(world.relay, "/opgaver", email, PHONE);
+  world.devices.push(device);
   await page.getByRole("link", { name: TASK }).first().click();
   await page.getByRole("heading", { name: TASK }).waitFor();
   await saved(page);
@@ -40,15 +28,15 @@ const firstShift = (page) => page.locator('[data-testid="shift"]').first();
 
 test("a sign-up a full device cannot save is refused in words, reaches no one, and works once there is room", async () => {
   const device = await launchDevice({ timezoneId: "Europe/Copenhagen" });
-  devices.push(device);
-  await signIn(device.context, relay.url, "anna@demo.samskab.dk");
+  world.devices.push(device);
+  await signIn(device.context, world.relay.url, "anna@demo.samskab.dk");
   const anna = await device.context.newPage();
   await anna.setViewportSize(PHONE);
   // On the origin (a page of the relay's API, which stores nothing) before the app is.
-  await anna.goto(`${relay.url}/api/me`);
+  await anna.goto(`${world.relay.url}/api/me`);
   const devtools = await device.context.newCDPSession(anna);
-  await devtools.send("Storage.overrideQuotaForOrigin", { origin: new URL(relay.url).origin, quotaSize: 64 << 20 });
-  await anna.goto(`${relay.url}/opgaver`);
+  await devtools.send("Storage.overrideQuotaForOrigin", { origin: new URL(world.relay.url).origin, quotaSize: 64 << 20 });
+  await anna.goto(`${world.relay.url}/opgaver`);
   await saved(anna);
   await anna.getByRole("link", { name: TASK }).first().click();
   await anna.getByRole("heading", { name: TASK }).waitFor();

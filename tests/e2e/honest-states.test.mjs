@@ -3,41 +3,33 @@
 // few seconds (the order is restored); a cancelled task says "Aflyst" in "Mine opgaver" and
 // moves to "Tidligere opgaver"; a shift that has started cannot be signed up for, and a task
 // cannot be published with one.
-import { after, before, test } from "node:test";
+import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { rm } from "node:fs/promises";
-import { Relay, freePort, launchDevice, registerVolunteer, saved, signIn, tempDir } from "./support.mjs";
+import { demoRelayForFile, launchDevice, registerVolunteer, saved, signIn } from "./support.mjs";
 
 const TASK = "Hjælpetræner for U9-drenge"; // shifts of one place, 5 and 12 days ahead
 const DAY = 24 * 3600 * 1000;
-let relay, data, anna, bent, bo;
-const devices = [];
+const world = demoRelayForFile();
+let anna, bent, bo;
 
 before(async () => {
-  data = await tempDir("data");
-  relay = await new Relay({ port: await freePort(), data, args: ["--demo"] }).start();
-  anna = await openDevice((ctx) => signIn(ctx, relay.url, "anna@demo.samskab.dk"));
-  bent = await openDevice((ctx) => registerVolunteer(ctx, relay.url, "Bent"));
-  bo = await openDevice((ctx) => signIn(ctx, relay.url, "bo@demo.samskab.dk"));
+  anna = await openDevice((ctx) => signIn(ctx, world.relay.url, "anna@demo.samskab.dk"));
+  bent = await openDevice((ctx) => registerVolunteer(ctx, world.relay.url, "Bent"));
+  bo = await openDevice((ctx) => signIn(ctx, world.relay.url, "bo@demo.samskab.dk"));
 });
 
-after(async () => {
-  for (const d of devices) await d.close();
-  await relay?.stop();
-  await rm(data, { recursive: true, force: true });
-});
 
 async function openDevice(signInAs, { clockAhead = 0, path } = {}) {
   const device = await launchDevice();
-  devices.push(device);
+  world.devices.push(device);
   await signInAs(device.context);
   const page = await device.context.newPage();
   if (clockAhead) await page.clock.setFixedTime(Date.now() + clockAhead);
-  await page.goto(`${relay.url}/opgaver`);
+  await page.goto(`${world.relay.url}/opgaver`);
   await saved(page);
   if (path !== null) {
     const href = await page.getByRole("link", { name: TASK }).first().getAttribute("href");
-    await page.goto(`${relay.url}${href}`);
+    await page.goto(`${world.relay.url}${href}`);
     await page.getByRole("heading", { name: TASK }).waitFor();
     await saved(page);
   }
@@ -129,7 +121,7 @@ test("a cancelled task says Aflyst in Mine opgaver and moves to Tidligere opgave
   const page = bent.page;
   await firstShift(page).getByTestId("task-over").getByText("Aflyst").waitFor({ timeout: 30_000 });
   assert.equal(await firstShift(page).getByRole("button").count(), 0, "nothing to sign up for");
-  await page.goto(`${relay.url}/opgaver`);
+  await page.goto(`${world.relay.url}/opgaver`);
   const mine = page.getByTestId("my-tasks").getByRole("listitem").filter({ hasText: TASK });
   await mine.getByText("Aflyst").waitFor();
   // textContent: an unrendered card's innerText is "", which would pass this for nothing.
@@ -150,7 +142,7 @@ test("a cancelled task says Aflyst in Mine opgaver and moves to Tidligere opgave
 test("a shift that has started cannot be signed up for; a past task is under Tidligere opgaver", async () => {
   // Anna's tablet six days from now: the Lektiecafé's first shift (tomorrow) has started,
   // the later ones have not; "Kørsel til fredagsbanko" (in four days) is over.
-  const later = await openDevice((ctx) => signIn(ctx, relay.url, "anna@demo.samskab.dk"), {
+  const later = await openDevice((ctx) => signIn(ctx, world.relay.url, "anna@demo.samskab.dk"), {
     clockAhead: 6 * DAY,
     path: null,
   });
@@ -172,7 +164,7 @@ test("a shift that has started cannot be signed up for; a past task is under Tid
 
 test("a task cannot be published with a shift that has started", async () => {
   const page = bo.page;
-  await page.goto(`${relay.url}/opgaver/ny`);
+  await page.goto(`${world.relay.url}/opgaver/ny`);
   await page.getByRole("heading", { name: "Opret opgave" }).waitFor();
   const yesterday = new Date(Date.now() - DAY);
   const pad = (n) => String(n).padStart(2, "0");

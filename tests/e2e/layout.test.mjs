@@ -3,31 +3,19 @@
 // demo role, in Danish and English; logged-out pages use the full width; at 390x844 the first
 // task card is on the first screen; the skip link and navigation move focus; focus rings have
 // at least 3:1 contrast against what is behind them; touch targets are at least 44 px.
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { rm } from "node:fs/promises";
-import { Relay, freePort, launchDevice, signIn, tempDir } from "./support.mjs";
+import { demoRelayForFile, launchDevice, signIn } from "./support.mjs";
 
 const WIDTHS = [320, 390, 820, 1366];
 const KIOSK = "Kioskvagt til hjemmekamp";
-let relay, data;
-const devices = [];
+const world = demoRelayForFile();
 
-before(async () => {
-  data = await tempDir("data");
-  relay = await new Relay({ port: await freePort(), data, args: ["--demo"] }).start();
-});
-
-after(async () => {
-  for (const d of devices) await d.close();
-  await relay?.stop();
-  await rm(data, { recursive: true, force: true });
-});
 
 async function device(email) {
   const d = await launchDevice();
-  devices.push(d);
-  if (email) await signIn(d.context, relay.url, email);
+  world.devices.push(d);
+  if (email) await signIn(d.context, world.relay.url, email);
   const page = await d.context.newPage();
   await page.setViewportSize({ width: 1366, height: 900 });
   return page;
@@ -39,7 +27,7 @@ async function synced(page) {
 
 /** Where the kiosk task lives on this device. */
 async function kioskPath(page) {
-  await page.goto(`${relay.url}/opgaver`);
+  await page.goto(`${world.relay.url}/opgaver`);
   await synced(page);
   return page.getByRole("link", { name: KIOSK }).first().getAttribute("href");
 }
@@ -74,7 +62,7 @@ async function overflows(page, label) {
 
 async function visit(page, path) {
   await page.setViewportSize({ width: 1366, height: 900 });
-  await page.goto(`${relay.url}${path}`);
+  await page.goto(`${world.relay.url}${path}`);
   await page.locator("main h1").first().waitFor();
 }
 
@@ -136,7 +124,7 @@ test("logged-out pages use the full width on a tablet", async () => {
 test("on a 390x844 phone the first task card is on the first screen, and the whole card opens the task", async () => {
   const page = await device("anna@demo.samskab.dk");
   await page.setViewportSize({ width: 390, height: 844 });
-  await page.goto(`${relay.url}/opgaver`);
+  await page.goto(`${world.relay.url}/opgaver`);
   await synced(page);
   const card = page.getByTestId("task-list").getByRole("listitem").first();
   await card.waitFor();
@@ -150,7 +138,7 @@ test("on a 390x844 phone the first task card is on the first screen, and the who
 
 test("the skip link moves focus to the page, and navigation puts focus on the page's heading", async () => {
   const page = await device("anna@demo.samskab.dk");
-  await page.goto(`${relay.url}/opgaver`);
+  await page.goto(`${world.relay.url}/opgaver`);
   await synced(page);
   await page.keyboard.press("Tab");
   const skip = page.getByRole("link", { name: "Gå til indhold" });

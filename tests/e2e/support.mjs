@@ -6,7 +6,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, afterEach } from "node:test";
+import { after, afterEach, before } from "node:test";
 import { chromium } from "playwright-core";
 
 const SERVER_BIN = required("SAMSKAB_SERVER_BIN");
@@ -251,6 +251,25 @@ export async function saved(page, timeout = 45_000) {
     .getByTestId("sync-text")
     .filter({ hasText: /^Alt er gemt på serveren$/ })
     .waitFor({ timeout });
+}
+
+/** The relay with the demo data for one test file: started before the file's tests (before
+ * its own `before` hooks, which can use it), stopped after them with its data directory
+ * removed, and every device pushed onto `devices` closed first. Read `relay` in tests and
+ * hooks: it is set once started. */
+export function demoRelayForFile() {
+  const world = { relay: undefined, devices: [] };
+  let data;
+  before(async () => {
+    data = await tempDir("data");
+    world.relay = await new Relay({ port: await freePort(), data, args: ["--demo"] }).start();
+  });
+  after(async () => {
+    for (const d of world.devices) await d.close();
+    await world.relay?.stop();
+    await rm(data, { recursive: true, force: true });
+  });
+  return world;
 }
 
 /** A Danish device (its times are Danish local times) signed in as `email`, with a page of
