@@ -2,6 +2,7 @@
 // Chromium against the real relay process, with and without 4x CPU throttling (CDP
 // Emulation.setCPUThrottlingRate):
 // - first visit: bytes on the wire, the page's and the service worker's, and the wasm's share;
+//   a repeat visit: the shell's bytes on the wire (none: the service worker's cache);
 // - relay killed while the app is open: time until the header says "Offline", and whether it
 //   ever said "Online" and "Offline" at once;
 // - offline cold start (the relay's port refuses connections) and lie-fi cold start (a
@@ -66,6 +67,19 @@ try {
     await p.waitForTimeout(1_000);
     const anon = wireSummary(await seen.entries());
     console.log(`first visit without an account: ${anon.totalBytes} bytes on the wire in all (budget 400000: ${anon.totalBytes <= 400_000 ? "met" : "NOT met"}); the wasm ${anon.fileBytes} bytes in ${anon.downloads} download(s)`);
+    // The same visitor again, a new tab: the shell (HTML, JS, wasm, CSS, manifest, icons)
+    // comes from the service worker's cache; only the API's data (the published tasks, the
+    // directory) and the probe of the relay go over the wire.
+    const again = recordWire(visitor.context);
+    const q = await visitor.context.newPage();
+    await q.goto(`${relay.url}/opgaver`);
+    await q.getByRole("link", { name: TASK }).waitFor();
+    await q.waitForTimeout(1_000);
+    const onWire = (await again.entries()).filter((e) => !e.fromWorker);
+    const bytes = (list) => list.reduce((sum, e) => sum + e.body + e.headers, 0);
+    // Not the shell: the API, the socket, and the probe that asks whether the relay answers.
+    const shell = onWire.filter((e) => !e.path.startsWith("/api/") && !["/sync", "/healthz"].includes(e.path));
+    console.log(`repeat visit without an account, a new tab: the shell ${bytes(shell)} bytes on the wire (budget 0: ${bytes(shell) === 0 ? "met" : "NOT met"}${shell.length ? `; ${shell.map((e) => `${e.path} ${e.body + e.headers} B`).join(", ")}` : ""}); the API's data and the connectivity probe ${bytes(onWire) - bytes(shell)} bytes`);
   } finally {
     await visitor.close();
   }
