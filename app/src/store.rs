@@ -71,10 +71,13 @@ pub struct Store {
     /// The time in the newest page's key, read or written here: the next page's key is later
     /// even if the clock has gone back.
     last_page: Rc<Cell<u64>>,
-    /// Stores to write again without their garbage: which, what was read of it, and the
-    /// newest key read.
-    pending: Rc<RefCell<Vec<(&'static str, Replay, String)>>>,
+    /// Stores to write again without their garbage.
+    pending: Rc<RefCell<Vec<Pending>>>,
 }
+
+/// A store to write again without its garbage: its name, what was read of it, and the
+/// newest key read.
+type Pending = (&'static str, Replay, String);
 
 impl Store {
     pub async fn open() -> Result<Self, StoreError> {

@@ -524,7 +524,17 @@ fn Agenda(
                 focus_soon("agenda-title".into());
                 return;
             }
+            let item = move |state: AgendaState, position: i64| AgendaItem {
+                title: t.trim().to_owned(),
+                note: n.trim().to_owned(),
+                by: me,
+                at: time::now(),
+                state,
+                position,
+                minutes: 0,
+            };
             if may_add.get_untracked() {
+                // A host's item goes straight onto the agenda, last.
                 save(
                     id,
                     notice,
@@ -532,34 +542,14 @@ fn Agenda(
                     Msg::AgendaAccepted,
                     hosts_edit(move |m| {
                         let position = last_position(m) + 1;
-                        m.agenda.insert(
-                            new_item("punkt"),
-                            AgendaItem {
-                                title: t.trim().to_owned(),
-                                note: n.trim().to_owned(),
-                                by: me,
-                                at: time::now(),
-                                state: AgendaState::Accepted,
-                                position,
-                                minutes: 0,
-                            },
-                        );
+                        m.agenda
+                            .insert(new_item("punkt"), item(AgendaState::Accepted, position));
                     }),
                 );
             } else {
                 save(id, notice, error, Msg::AgendaProposed, move |m| {
-                    m.agenda.insert(
-                        new_item("forslag"),
-                        AgendaItem {
-                            title: t.trim().to_owned(),
-                            note: n.trim().to_owned(),
-                            by: me,
-                            at: time::now(),
-                            state: AgendaState::Proposed,
-                            position: 0,
-                            minutes: 0,
-                        },
-                    );
+                    m.agenda
+                        .insert(new_item("forslag"), item(AgendaState::Proposed, 0));
                 });
             }
             title.set(String::new());
