@@ -13,6 +13,7 @@ const world = demoRelayForFile();
 let anna, bent, bo;
 
 before(async () => {
+  await world.ready;
   anna = await openDevice((ctx) => signIn(ctx, world.relay.url, "anna@demo.samskab.dk"));
   bent = await openDevice((ctx) => registerVolunteer(ctx, world.relay.url, "Bent"));
   bo = await openDevice((ctx) => signIn(ctx, world.relay.url, "bo@demo.samskab.dk"));

@@ -253,17 +253,18 @@ export async function saved(page, timeout = 45_000) {
     .waitFor({ timeout });
 }
 
-/** The relay with the demo data for one test file: started before the file's tests (before
- * its own `before` hooks, which can use it), stopped after them with its data directory
- * removed, and every device pushed onto `devices` closed first. Read `relay` in tests and
- * hooks: it is set once started. */
+/** The relay with the demo data for one test file: started at once (the file's tests wait
+ * for it; a `before` hook of the file's own awaits `ready` first), stopped after them with
+ * its data directory removed, and every device pushed onto `devices` closed first. Read
+ * `relay` in tests and hooks: it is set once started. */
 export function demoRelayForFile() {
-  const world = { relay: undefined, devices: [] };
+  const world = { relay: undefined, devices: [], ready: undefined };
   let data;
-  before(async () => {
+  world.ready = (async () => {
     data = await tempDir("data");
     world.relay = await new Relay({ port: await freePort(), data, args: ["--demo"] }).start();
-  });
+  })();
+  before(() => world.ready);
   after(async () => {
     for (const d of world.devices) await d.close();
     await world.relay?.stop();
