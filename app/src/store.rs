@@ -117,7 +117,8 @@ impl Store {
     /// Every index entry by its key, handed to `with_index` as soon as they are read, then
     /// every stored document; one transaction, so the two agree. `with_index` runs before the
     /// documents are read, and the page can render from it while they are. A store whose
-    /// garbage outnumbers its records is then written again without it.
+    /// garbage outnumbers its records is noted for [`Store::compact_pending`], which must run
+    /// before anything else is written.
     pub async fn load_all(
         &self,
         with_index: impl FnOnce(Vec<(String, Vec<u8>)>),
@@ -221,7 +222,9 @@ impl Store {
         }
     }
 
-    /// Writes again, without their garbage, the stores [`Store::load_all`] found wanting it.
+    /// Writes again, without their garbage, the stores [`Store::load_all`] found wanting it:
+    /// the records as read, in pages later than any read. Run it before writing anything
+    /// else, or what was written meanwhile is overridden by the older copies.
     pub async fn compact_pending(&self) {
         let pending = std::mem::take(&mut *self.pending.borrow_mut());
         for (store, read, newest) in pending {

@@ -391,6 +391,60 @@ async fn an_old_store_gets_its_index_built_from_the_documents() {
     sync.stop_and_forget().await;
 }
 
+/// A store that needs compacting and whose index is not current (no `@meta`, an entry that
+/// is not one): the sync client compacts it before it rebuilds the index, so the rebuilt
+/// entry and the index's own record are what the store holds after, not the copies read.
+#[wasm_bindgen_test]
+async fn a_compacted_store_keeps_the_index_rebuilt_after_it() {
+    use samskab_app::store::page::Replay;
+    use samskab_app::store::{Saved, Store, delete_database};
+    use samskab_app::sync_client::SyncClient;
+
+    delete_database().await.unwrap();
+    let now = samskab_app::time::now();
+    let (id, task) = samskab_model::demo::tasks(now)
+        .into_iter()
+        .find(|(_, t)| t.status == samskab_model::TaskStatus::Published)
+        .unwrap();
+    let mut doc = automerge::AutoCommit::new();
+    autosurgeon::reconcile(&mut doc, &task).unwrap();
+    let bytes = doc.save();
+    let store = Store::open().await.unwrap();
+    for _ in 0..300 {
+        let saved = Saved {
+            id,
+            bytes: bytes.clone(),
+            entry: b"not an entry".to_vec(),
+        };
+        store.save_all(&[saved]).await.unwrap();
+    }
+
+    let owner = leptos::prelude::Owner::new();
+    owner.set();
+    let sync = SyncClient::start("demo-anna".parse().unwrap());
+    for _ in 0..100 {
+        if leptos::prelude::GetUntracked::get_untracked(&sync.view.loaded) {
+            break;
+        }
+        gloo_timers::future::TimeoutFuture::new(20).await;
+    }
+    assert_eq!(sync.task_rows().len(), 1);
+    let mut index = Replay::default();
+    let records = raw_records("index").await;
+    for (key, value) in records.clone() {
+        index.record(key, value);
+    }
+    assert!(records.len() <= 3, "compacted: {} records", records.len());
+    assert!(index.live.contains_key("@meta"), "the index's own record");
+    let entry = index.live.get(&id.to_string()).expect("the task's entry");
+    assert_ne!(
+        &entry[..],
+        b"not an entry",
+        "the rebuilt entry, not the copy read"
+    );
+    sync.stop_and_forget().await;
+}
+
 /// Every record of an object store of the database `samskab`, in key order, as IndexedDB
 /// holds them (keys and bytes).
 async fn raw_records(store: &str) -> Vec<(String, Vec<u8>)> {

@@ -53,8 +53,11 @@ pub(super) async fn run(
         index_current,
     } = loaded;
     if let Some(store) = &store {
-        take_in(&client, store, documents, index_current).await;
+        // Compaction first: it writes the store as it was read, in pages later than any read;
+        // the index entries `take_in` rebuilds must come after those, or they would be
+        // overridden by the copies they replace.
         store.compact_pending().await;
+        take_in(&client, store, documents, index_current).await;
     }
     *client.store.borrow_mut() = store;
     super::mark("samskab:documents-loaded");
