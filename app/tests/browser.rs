@@ -332,17 +332,9 @@ async fn js(args: &str, body: &str, values: &[wasm_bindgen::JsValue]) -> wasm_bi
 /// once (with its own record), and the task list's rows come from it.
 #[wasm_bindgen_test]
 async fn an_old_store_gets_its_index_built_from_the_documents() {
-    use samskab_app::sync_client::SyncClient;
-
     samskab_app::store::delete_database().await.unwrap();
-    let now = samskab_app::time::now();
-    let (id, task) = samskab_model::demo::tasks(now)
-        .into_iter()
-        .find(|(_, t)| t.status == samskab_model::TaskStatus::Published)
-        .unwrap();
-    let mut doc = automerge::AutoCommit::new();
-    autosurgeon::reconcile(&mut doc, &task).unwrap();
-    let bytes = js_sys::Uint8Array::from(&doc.save()[..]);
+    let (id, task, saved) = published_demo_task();
+    let bytes = js_sys::Uint8Array::from(&saved[..]);
     js(
         "id, bytes",
         r#"return new Promise((resolve, reject) => {
@@ -360,15 +352,7 @@ async fn an_old_store_gets_its_index_built_from_the_documents() {
     )
     .await;
 
-    let owner = leptos::prelude::Owner::new();
-    owner.set();
-    let sync = SyncClient::start("demo-anna".parse().unwrap());
-    for _ in 0..100 {
-        if leptos::prelude::GetUntracked::get_untracked(&sync.view.loaded) {
-            break;
-        }
-        gloo_timers::future::TimeoutFuture::new(20).await;
-    }
+    let sync = started_sync().await;
     let rows = sync.task_rows();
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].task.id, id);
@@ -398,36 +382,20 @@ async fn an_old_store_gets_its_index_built_from_the_documents() {
 async fn a_compacted_store_keeps_the_index_rebuilt_after_it() {
     use samskab_app::store::page::Replay;
     use samskab_app::store::{Saved, Store, delete_database};
-    use samskab_app::sync_client::SyncClient;
 
     delete_database().await.unwrap();
-    let now = samskab_app::time::now();
-    let (id, task) = samskab_model::demo::tasks(now)
-        .into_iter()
-        .find(|(_, t)| t.status == samskab_model::TaskStatus::Published)
-        .unwrap();
-    let mut doc = automerge::AutoCommit::new();
-    autosurgeon::reconcile(&mut doc, &task).unwrap();
-    let bytes = doc.save();
+    let (id, _, saved) = published_demo_task();
     let store = Store::open().await.unwrap();
     for _ in 0..300 {
         let saved = Saved {
             id,
-            bytes: bytes.clone(),
+            bytes: saved.clone(),
             entry: b"not an entry".to_vec(),
         };
         store.save_all(&[saved]).await.unwrap();
     }
 
-    let owner = leptos::prelude::Owner::new();
-    owner.set();
-    let sync = SyncClient::start("demo-anna".parse().unwrap());
-    for _ in 0..100 {
-        if leptos::prelude::GetUntracked::get_untracked(&sync.view.loaded) {
-            break;
-        }
-        gloo_timers::future::TimeoutFuture::new(20).await;
-    }
+    let sync = started_sync().await;
     assert_eq!(sync.task_rows().len(), 1);
     let mut index = Replay::default();
     let records = raw_records("index").await;
@@ -443,6 +411,31 @@ async fn a_compacted_store_keeps_the_index_rebuilt_after_it() {
         "the rebuilt entry, not the copy read"
     );
     sync.stop_and_forget().await;
+}
+
+/// A published demo task, and its document saved.
+fn published_demo_task() -> (samskab_model::DocumentId, samskab_model::Task, Vec<u8>) {
+    let (id, task) = samskab_model::demo::tasks(samskab_app::time::now())
+        .into_iter()
+        .find(|(_, t)| t.status == samskab_model::TaskStatus::Published)
+        .unwrap();
+    let mut doc = automerge::AutoCommit::new();
+    autosurgeon::reconcile(&mut doc, &task).unwrap();
+    (id, task, doc.save())
+}
+
+/// The demo volunteer's sync client, started on this page's store, once it has read it.
+async fn started_sync() -> samskab_app::sync_client::SyncClient {
+    let owner = leptos::prelude::Owner::new();
+    owner.set();
+    let sync = samskab_app::sync_client::SyncClient::start("demo-anna".parse().unwrap());
+    for _ in 0..100 {
+        if leptos::prelude::GetUntracked::get_untracked(&sync.view.loaded) {
+            break;
+        }
+        gloo_timers::future::TimeoutFuture::new(20).await;
+    }
+    sync
 }
 
 /// Every record of an object store of the database `samskab`, in key order, as IndexedDB
