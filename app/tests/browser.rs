@@ -352,7 +352,7 @@ async fn an_old_store_gets_its_index_built_from_the_documents() {
     )
     .await;
 
-    let sync = started_sync().await;
+    let (_owner, sync) = started_sync().await;
     let rows = sync.task_rows();
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].task.id, id);
@@ -395,7 +395,7 @@ async fn a_compacted_store_keeps_the_index_rebuilt_after_it() {
         store.save_all(&[saved]).await.unwrap();
     }
 
-    let sync = started_sync().await;
+    let (_owner, sync) = started_sync().await;
     assert_eq!(sync.task_rows().len(), 1);
     let mut index = Replay::default();
     let records = raw_records("index").await;
@@ -424,8 +424,9 @@ fn published_demo_task() -> (samskab_model::DocumentId, samskab_model::Task, Vec
     (id, task, doc.save())
 }
 
-/// The demo volunteer's sync client, started on this page's store, once it has read it.
-async fn started_sync() -> samskab_app::sync_client::SyncClient {
+/// The demo volunteer's sync client, started on this page's store, once it has read it, with
+/// the reactive owner it lives in (keep it: dropping it disposes of the client's signals).
+async fn started_sync() -> (leptos::prelude::Owner, samskab_app::sync_client::SyncClient) {
     let owner = leptos::prelude::Owner::new();
     owner.set();
     let sync = samskab_app::sync_client::SyncClient::start("demo-anna".parse().unwrap());
@@ -435,7 +436,7 @@ async fn started_sync() -> samskab_app::sync_client::SyncClient {
         }
         gloo_timers::future::TimeoutFuture::new(20).await;
     }
-    sync
+    (owner, sync)
 }
 
 /// Every record of an object store of the database `samskab`, in key order, as IndexedDB
