@@ -60,5 +60,6 @@ pub fn start() {
         return;
     };
     root.set_inner_html("");
+    components::focus::keep_focus_across_renders();
     leptos::mount::mount_to(root.unchecked_into(), app::App).forget();
 }

@@ -113,15 +113,8 @@ fn SignedInTaskDetail(sync: SyncClient, me: PersonId) -> impl IntoView {
             <p><A href="/opgaver" attr:class="standalone">"← " {move || i18n.t(Msg::BackToTasks)}</A></p>
             {move || {
                 // The task re-renders whenever its document changes (someone else signs up);
-                // a sign-up button that had focus must have it again afterwards, or keyboard
-                // and screen-reader users are thrown back to the top of the page.
-                let refocus = document()
-                    .active_element()
-                    .map(|e| e.id())
-                    .filter(|id| id.starts_with("signup-"));
-                if let Some(id) = refocus {
-                    focus_soon(id);
-                }
+                // a sign-up button that had focus gets it again (`keep_focus_across_renders`),
+                // by its id.
                 // While the sync engine starts (its code is loaded after the first render),
                 // the task's row from the device's index.
                 let starting = (!sync.view.loaded.get()).then(row).flatten();
