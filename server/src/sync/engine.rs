@@ -69,10 +69,23 @@ pub(super) struct Engine {
     pub(super) broadcast_every: std::time::Duration,
     /// When devices and sessions were last in contact, written at the end of each burst.
     pub(super) contacts: super::contacts::Contacts,
-    /// When each recently changed document was last offered to every peer.
-    pub(super) last_broadcast: HashMap<DocumentId, std::time::Instant>,
+    /// When each recently changed document was last offered to every peer, and how long
+    /// that took the engine.
+    pub(super) last_broadcast: HashMap<DocumentId, (std::time::Instant, std::time::Duration)>,
     /// When the next held-back broadcast is due.
     pub(super) next_broadcast: Option<std::time::Instant>,
+}
+
+/// How long after a broadcast that took `took` the document is offered to everyone again:
+/// `every`, or longer for a document so many peers sync that offering it took long, so that
+/// its offers (and the work they give every device, which in a storm of sign-ups is to take in
+/// the whole document again) take at most about a quarter of the time while writes keep
+/// coming. The writers are answered at every burst's end whatever this says.
+pub(super) fn broadcast_pause(
+    every: std::time::Duration,
+    took: std::time::Duration,
+) -> std::time::Duration {
+    every.max(took * super::BROADCAST_SHARE)
 }
 
 fn as_task(doc: &Automerge) -> Option<Task> {
@@ -448,14 +461,13 @@ impl Engine {
         let now = std::time::Instant::now();
         self.next_broadcast = None;
         for id in self.hub.changed_documents() {
-            let due = self
-                .last_broadcast
-                .get(&id)
-                .map_or(now, |at| *at + self.broadcast_every);
+            let due = self.last_broadcast.get(&id).map_or(now, |(at, took)| {
+                *at + broadcast_pause(self.broadcast_every, *took)
+            });
             if due <= now {
-                self.last_broadcast.insert(id, now);
                 let effects = self.hub.broadcast(id);
                 self.apply(None, effects);
+                self.last_broadcast.insert(id, (now, now.elapsed()));
             } else {
                 self.next_broadcast = Some(self.next_broadcast.map_or(due, |n| n.min(due)));
             }
@@ -463,7 +475,7 @@ impl Engine {
         if self.last_broadcast.len() > 4096 {
             let every = self.broadcast_every;
             self.last_broadcast
-                .retain(|_, at| now.duration_since(*at) < every);
+                .retain(|_, (at, took)| now.duration_since(*at) < broadcast_pause(every, *took));
         }
         // Offers generate no changes, but stay in order behind anything still unstored.
         self.store_unstored();

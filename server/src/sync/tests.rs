@@ -526,3 +526,18 @@ fn last_contacts_are_written_at_the_end_of_a_burst_and_seen_before() {
         Some(now)
     );
 }
+
+#[test]
+fn a_broadcast_that_took_long_holds_the_next_one_back_in_proportion() {
+    use super::engine::broadcast_pause;
+    use std::time::Duration;
+    let every = Duration::from_millis(50);
+    // A document few peers sync: the usual pace.
+    assert_eq!(broadcast_pause(every, Duration::from_millis(2)), every);
+    // Offering it to everyone took 200 ms: the next offer waits three times that, so offers
+    // take a quarter of the engine's time while writes keep coming.
+    assert_eq!(
+        broadcast_pause(every, Duration::from_millis(200)),
+        Duration::from_millis(600)
+    );
+}
