@@ -243,7 +243,8 @@ impl Slot {
 /// [`Hub::broadcast`] once a burst of messages has been taken in, instead of once per message.
 #[derive(Debug, Default)]
 struct Owed {
-    replies: std::collections::BTreeSet<(PeerId, DocumentId)>,
+    /// The peers that sent something about a document, and whether it changed the document.
+    replies: std::collections::BTreeMap<(PeerId, DocumentId), bool>,
     changed: std::collections::BTreeSet<DocumentId>,
 }
 
@@ -344,8 +345,18 @@ impl Hub {
             return Vec::new();
         };
         let replies = std::mem::take(&mut owed.replies);
+        let broadcast_owed = owed.changed.clone();
+        let relay = self.role == Role::Relay;
         let mut effects = Vec::new();
-        for (peer, id) in replies {
+        for ((peer, id), wrote) in replies {
+            // A peer that only answered (its message changed nothing) is not waiting for an
+            // acknowledgement: if the document changed, the broadcast offers it to every peer,
+            // this one included, with what changed. Answered now too, it would be sent the
+            // same changes twice over in a storm (each device's answer to each offer drew
+            // another offer carrying everything written since), and devices take in each.
+            if relay && !wrote && broadcast_owed.contains(&id) {
+                continue;
+            }
             if self.may_read(&peer, &id) {
                 self.offer(&peer, id, &mut effects);
             }
@@ -1286,7 +1297,7 @@ impl Hub {
         // this the deferred reply is never generated and the writer never acknowledged.
         let owed_reply = owed
             .as_ref()
-            .is_some_and(|o| o.replies.contains(&(from.clone(), id)));
+            .is_some_and(|o| o.replies.contains_key(&(from.clone(), id)));
         // automerge's first answer to a peer that has nothing is the whole document, saved.
         let arrived_whole = (!*incremental_saves && before.is_empty())
             .then(|| whole_document(&message))
@@ -1316,7 +1327,7 @@ impl Hub {
         }
         if let Some(owed) = self.owed.as_mut() {
             // Batching: the sender is owed a reply; everyone else only if something changed.
-            owed.replies.insert((from.clone(), id));
+            *owed.replies.entry((from.clone(), id)).or_default() |= changed;
             if changed {
                 owed.changed.insert(id);
             }
