@@ -855,6 +855,104 @@ fn a_new_device_gets_the_whole_document_once_while_others_write() {
     );
 }
 
+/// At a batching relay, a peer whose message changed nothing is answered at the burst's end
+/// only when no broadcast of the document is owed; when one is, the broadcast brings it what
+/// changed. The writer is answered at once. (Answered at every burst's end as well, each device
+/// in a storm was sent what the others wrote at every burst, not at the broadcasts' pace.)
+#[test]
+fn a_quiet_peer_waits_for_the_broadcast_while_the_writer_is_answered_at_once() {
+    let id = DocumentId::from_bytes([8; 16]);
+    let mut relay = Hub::new(relay_id(), Role::Relay);
+    relay.set_batching(true);
+    put(&mut relay, id, "created");
+    let plain = |name: &str, doc: automerge::Automerge| Plain {
+        me: name.parse().unwrap(),
+        id,
+        doc,
+        state: automerge::sync::State::new(),
+    };
+    let mut writer = plain("writer", relay.document(&id).unwrap().clone());
+    let mut quiet = plain("quiet", automerge::Automerge::new());
+    relay.connect(writer.me.clone());
+    relay.connect(quiet.me.clone());
+
+    // A request changes nothing at the relay, and no broadcast is owed: it is answered (with
+    // the whole document) at the burst's end.
+    let m = quiet.outgoing().unwrap();
+    relay.receive(&quiet.me, m).unwrap();
+    assert!(relay.changed_documents().is_empty());
+    let answered = sends(relay.answer());
+    assert!(answered.iter().any(|m| m.target_id() == Some(&quiet.me)));
+    for m in answered {
+        quiet.receive(m);
+    }
+    // Both in step with the relay.
+    let mut rounds = 0;
+    loop {
+        let out: Vec<_> = [
+            (writer.me.clone(), writer.outgoing()),
+            (quiet.me.clone(), quiet.outgoing()),
+        ]
+        .into_iter()
+        .filter_map(|(from, m)| Some((from, m?)))
+        .collect();
+        let mut replies: Vec<Message> = Vec::new();
+        for (from, m) in out {
+            relay.receive(&from, m).unwrap();
+            replies.extend(end_burst(&mut relay));
+        }
+        if replies.is_empty() {
+            break;
+        }
+        for m in replies {
+            if m.target_id() == Some(&writer.me) {
+                writer.receive(m);
+            } else {
+                quiet.receive(m);
+            }
+        }
+        rounds += 1;
+        assert!(rounds < 10, "no convergence");
+    }
+    assert_eq!(quiet.doc.get_heads(), relay.heads(&id));
+
+    // In one burst the writer writes and the quiet peer speaks (it reconnected, say).
+    let mut tx = writer.doc.transaction();
+    tx.put(ROOT, "signup", "writer").unwrap();
+    tx.commit();
+    let m = writer.outgoing().unwrap();
+    relay.receive(&writer.me, m).unwrap();
+    quiet.state = automerge::sync::State::new();
+    let m = quiet.outgoing().unwrap();
+    relay.receive(&quiet.me, m).unwrap();
+    assert_eq!(relay.changed_documents(), vec![id]);
+    let answered = sends(relay.answer());
+    assert!(
+        answered.iter().any(|m| m.target_id() == Some(&writer.me)),
+        "the writer is acknowledged at the burst's end"
+    );
+    assert!(
+        answered.iter().all(|m| m.target_id() != Some(&quiet.me)),
+        "the quiet peer waits for the broadcast"
+    );
+    let to_quiet: Vec<_> = sends(relay.broadcast(id))
+        .into_iter()
+        .filter(|m| m.target_id() == Some(&quiet.me))
+        .collect();
+    assert_eq!(to_quiet.len(), 1, "the broadcast offers it");
+    for m in to_quiet {
+        quiet.receive(m);
+    }
+    assert_eq!(
+        quiet
+            .doc
+            .get(ROOT, "signup")
+            .unwrap()
+            .map(|(v, _)| v.to_string()),
+        Some("\"writer\"".into())
+    );
+}
+
 /// A hub told its driver saves whole documents persists without the change's bytes; one not
 /// told carries them, and they load.
 #[test]
