@@ -728,6 +728,15 @@ struct Plain {
 }
 
 impl Plain {
+    fn new(name: &str, id: DocumentId, doc: automerge::Automerge) -> Self {
+        Plain {
+            me: name.parse().unwrap(),
+            id,
+            doc,
+            state: automerge::sync::State::new(),
+        }
+    }
+
     /// What the peer's sync state says to send: a `request` while it holds nothing.
     fn outgoing(&mut self) -> Option<Message> {
         use automerge::sync::SyncDoc;
@@ -760,6 +769,14 @@ impl Plain {
     }
 }
 
+/// A batching relay holding one document, `id`, of one change.
+fn batching_relay(id: DocumentId) -> Hub {
+    let mut relay = Hub::new(relay_id(), Role::Relay);
+    relay.set_batching(true);
+    put(&mut relay, id, "created");
+    relay
+}
+
 /// The end of a burst at a batching relay: the replies, then the changed documents offered.
 fn end_burst(relay: &mut Hub) -> Vec<Message> {
     let mut out: Vec<Message> = sends(relay.answer()).into();
@@ -776,21 +793,9 @@ fn end_burst(relay: &mut Hub) -> Vec<Message> {
 #[test]
 fn a_new_device_gets_the_whole_document_once_while_others_write() {
     let id = DocumentId::from_bytes([7; 16]);
-    let mut relay = Hub::new(relay_id(), Role::Relay);
-    relay.set_batching(true);
-    put(&mut relay, id, "created");
-    let mut writer = Plain {
-        me: "writer".parse().unwrap(),
-        id,
-        doc: relay.document(&id).unwrap().clone(),
-        state: automerge::sync::State::new(),
-    };
-    let mut fresh = Plain {
-        me: "fresh".parse().unwrap(),
-        id,
-        doc: automerge::Automerge::new(),
-        state: automerge::sync::State::new(),
-    };
+    let mut relay = batching_relay(id);
+    let mut writer = Plain::new("writer", id, relay.document(&id).unwrap().clone());
+    let mut fresh = Plain::new("fresh", id, automerge::Automerge::new());
     relay.connect(writer.me.clone());
     relay.connect(fresh.me.clone());
 
@@ -862,17 +867,9 @@ fn a_new_device_gets_the_whole_document_once_while_others_write() {
 #[test]
 fn a_quiet_peer_waits_for_the_broadcast_while_the_writer_is_answered_at_once() {
     let id = DocumentId::from_bytes([8; 16]);
-    let mut relay = Hub::new(relay_id(), Role::Relay);
-    relay.set_batching(true);
-    put(&mut relay, id, "created");
-    let plain = |name: &str, doc: automerge::Automerge| Plain {
-        me: name.parse().unwrap(),
-        id,
-        doc,
-        state: automerge::sync::State::new(),
-    };
-    let mut writer = plain("writer", relay.document(&id).unwrap().clone());
-    let mut quiet = plain("quiet", automerge::Automerge::new());
+    let mut relay = batching_relay(id);
+    let mut writer = Plain::new("writer", id, relay.document(&id).unwrap().clone());
+    let mut quiet = Plain::new("quiet", id, automerge::Automerge::new());
     relay.connect(writer.me.clone());
     relay.connect(quiet.me.clone());
 
