@@ -465,9 +465,10 @@ impl Engine {
                 *at + broadcast_pause(self.broadcast_every, *took)
             });
             if due <= now {
+                let started = std::time::Instant::now();
                 let effects = self.hub.broadcast(id);
                 self.apply(None, effects);
-                self.last_broadcast.insert(id, (now, now.elapsed()));
+                self.last_broadcast.insert(id, (now, started.elapsed()));
             } else {
                 self.next_broadcast = Some(self.next_broadcast.map_or(due, |n| n.min(due)));
             }

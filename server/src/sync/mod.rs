@@ -374,7 +374,7 @@ pub(super) const RESERVED_IDS_TTL: std::time::Duration = std::time::Duration::fr
 /// way (about 100 ms).
 pub(super) const BROADCAST_EVERY: std::time::Duration = std::time::Duration::from_millis(50);
 /// A document's next broadcast waits at least this many times as long as its last one took
-/// (see `Engine::broadcast_pause`).
+/// (see `engine::broadcast_pause`).
 pub(super) const BROADCAST_SHARE: u32 = 3;
 /// Commands taken in before a burst ends even if more wait (its changes are then stored and
 /// answered).
