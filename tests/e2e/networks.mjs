@@ -39,9 +39,11 @@ export function recordWire(context) {
   const pending = [];
   context.on("requestfinished", (request) => {
     pending.push((async () => {
-      const response = await request.response();
-      let sizes;
+      // A request that finishes as its page or context closes has neither any more: it is
+      // left out (unhandled, the rejection ended the whole run).
+      let response, sizes;
       try {
+        response = await request.response();
         sizes = await request.sizes();
       } catch (_) {
         return;
