@@ -723,3 +723,44 @@ fn a_meeting_that_is_over_says_what_you_answered() {
         Some("Du sagde måske")
     );
 }
+
+/// A re-render that replaces the focused control gives focus to the control with the same id
+/// that took its place; focus the person moved away stays where they put it.
+#[wasm_bindgen_test]
+async fn focus_comes_back_to_a_control_a_re_render_replaced() {
+    use web_sys::HtmlElement;
+    samskab_app::components::focus::keep_focus_across_renders();
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let body = doc.body().unwrap();
+    let button = |text: &str| {
+        let b = doc.create_element("button").unwrap();
+        b.set_id("kept-focus-button");
+        b.set_text_content(Some(text));
+        b
+    };
+    // The observer runs after the DOM changed; a timer runs after it.
+    let settle = || gloo_timers::future::TimeoutFuture::new(0);
+
+    let old = button("Afmeld");
+    body.append_child(&old).unwrap();
+    old.unchecked_ref::<HtmlElement>().focus().unwrap();
+    assert_eq!(doc.active_element(), Some(old.clone()));
+    // A sync update re-renders the shift: a new button, the same id.
+    let new = button("Afmeld");
+    body.replace_child(&new, &old).unwrap();
+    settle().await;
+    assert_eq!(
+        doc.active_element(),
+        Some(new.clone()),
+        "focus is on the new button"
+    );
+
+    // The person moves focus away (the button stays): a later change leaves it there.
+    new.unchecked_ref::<HtmlElement>().blur().unwrap();
+    let other = doc.create_element("p").unwrap();
+    body.append_child(&other).unwrap();
+    settle().await;
+    assert_eq!(doc.active_element(), doc.body().map(Into::into));
+    new.remove();
+    other.remove();
+}
