@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, VecDeque};
 use automerge::transaction::Transactable;
 use automerge::{ROOT, ReadDoc};
 use samskab_model::DocumentId;
-use samskab_model::sync::{Effect, Hub, Message, PeerId, Role};
+use samskab_model::sync::{Effect, Hub, MERGE_HEADS_AT, Message, PeerId, Role};
 
 /// xorshift64*: small, seedable, good enough to pick events.
 struct Rng(u64);
@@ -52,6 +52,8 @@ struct World {
     links: BTreeMap<(PeerId, PeerId), VecDeque<Message>>,
     edits: Vec<(DocumentId, String)>,
     docs: Vec<DocumentId>,
+    /// How many times the relay folded concurrent heads into one ([`Hub::merge_heads`]).
+    merges: usize,
 }
 
 fn relay_id() -> PeerId {
@@ -87,6 +89,7 @@ impl World {
             docs: (0..docs)
                 .map(|i| DocumentId::from_bytes([i as u8 + 1; 16]))
                 .collect(),
+            merges: 0,
         };
         // Client 0 creates every document; the others learn of them from the relay's catalog
         // when they connect, or pushed as followers when they are online as it arrives.
@@ -182,7 +185,15 @@ impl World {
     /// The end of a burst at a batching relay: the replies owed, then the changed documents
     /// offered.
     fn end_burst(&mut self) {
-        let mut effects = self.relay.answer();
+        // As the relay does, but folding any concurrent heads (the relay waits for eight):
+        // merges at every chance, between any messages, before crashes.
+        let mut effects = Vec::new();
+        for id in self.relay.changed_documents() {
+            let merged = self.relay.merge_heads(id, 2);
+            self.merges += merged.len();
+            effects.extend(merged);
+        }
+        effects.extend(self.relay.answer());
         for id in self.relay.changed_documents() {
             effects.extend(self.relay.broadcast(id));
         }
@@ -333,13 +344,15 @@ impl World {
     }
 }
 
-fn run(seed: u64, batching: bool) {
+/// Runs a seeded world to the end; how many merges its relay made.
+fn run(seed: u64, batching: bool) -> usize {
     let mut world = World::new(seed, 3, 2, batching);
     for _ in 0..400 {
         world.step();
     }
     world.settle();
     world.check(seed);
+    world.merges
 }
 
 #[test]
@@ -350,6 +363,7 @@ fn replicas_converge_whatever_the_interleaving_disconnects_and_crashes() {
         run(seed, true);
         return;
     }
+    let mut merges = 0;
     for batching in [false, true] {
         for seed in 1..=60u64 {
             let result = std::panic::catch_unwind(|| run(seed, batching));
@@ -357,8 +371,12 @@ fn replicas_converge_whatever_the_interleaving_disconnects_and_crashes() {
                 result.is_ok(),
                 "simulation failed for seed {seed} (batching relay: {batching})"
             );
+            merges += result.unwrap_or(0);
         }
     }
+    // The batching relay folded concurrent heads in these worlds, so the merges were tried
+    // against every interleaving, disconnect and crash above.
+    assert!(merges >= 20, "only {merges} merges in 60 worlds");
 }
 
 #[test]
@@ -1127,4 +1145,112 @@ fn a_change_taken_back_never_reaches_the_relay_and_the_next_one_syncs() {
     pump(&mut relay, &mut client, restart);
     assert!(has(&client, "sent"));
     assert_eq!(client.heads(&d), relay.heads(&d));
+}
+
+/// A storm of concurrent writes is folded into one head at the relay: stored first, then
+/// offered with the writes; every device ends on that one head, holding every write, and its
+/// messages name one head, not one per writer. Fewer heads than the threshold stay as they are.
+#[test]
+fn a_storm_of_concurrent_writes_is_folded_into_one_head() {
+    use automerge::sync::SyncDoc;
+    let id = DocumentId::from_bytes([9; 16]);
+    let mut relay = batching_relay(id);
+    let mut store = relay.document(&id).unwrap().save();
+    let base = relay.document(&id).unwrap().clone();
+    let mut devices: Vec<Plain> = (0..12)
+        .map(|i| Plain::new(&format!("device-{i}"), id, base.fork()))
+        .collect();
+    for d in &devices {
+        relay.connect(d.me.clone());
+    }
+    // Each device in step with the relay before the storm.
+    let settle = |relay: &mut Hub, devices: &mut Vec<Plain>, store: &mut Vec<u8>| {
+        for _ in 0..20 {
+            let mut quiet = true;
+            for d in devices.iter_mut() {
+                if let Some(m) = d.outgoing() {
+                    quiet = false;
+                    for e in relay.receive(&d.me.clone(), m).unwrap() {
+                        if let Effect::Persist { bytes, .. } = e {
+                            store.extend(bytes);
+                        }
+                    }
+                }
+            }
+            let mut effects = Vec::new();
+            for id in relay.changed_documents() {
+                effects.extend(relay.merge_heads(id, MERGE_HEADS_AT));
+            }
+            // Stored before anything is sent, as the engine does.
+            for e in &effects {
+                if let Effect::Persist { bytes, .. } = e {
+                    store.extend(bytes);
+                }
+            }
+            let mut out: Vec<Message> = sends(relay.answer()).into();
+            for id in relay.changed_documents() {
+                out.extend(sends(relay.broadcast(id)));
+            }
+            quiet &= out.is_empty();
+            for m in out {
+                let to = m.target_id().unwrap().clone();
+                devices.iter_mut().find(|d| d.me == to).unwrap().receive(m);
+            }
+            if quiet {
+                return;
+            }
+        }
+        panic!("no convergence");
+    };
+    settle(&mut relay, &mut devices, &mut store);
+
+    // Fewer concurrent heads than the threshold: left as they are.
+    for d in devices.iter_mut().take(MERGE_HEADS_AT - 1) {
+        let mut tx = d.doc.transaction();
+        tx.put(ROOT, d.me.as_str(), "signed up").unwrap();
+        tx.commit();
+    }
+    settle(&mut relay, &mut devices, &mut store);
+    assert_eq!(relay.heads(&id).len(), MERGE_HEADS_AT - 1);
+    assert!(relay.merge_heads(id, MERGE_HEADS_AT).is_empty());
+
+    // Every device writes at once.
+    let mut writes = Vec::new();
+    for d in devices.iter_mut() {
+        let mut tx = d.doc.transaction();
+        tx.put(ROOT, d.me.as_str(), "again").unwrap();
+        writes.push(tx.commit().0.unwrap());
+    }
+    settle(&mut relay, &mut devices, &mut store);
+    let heads = relay.heads(&id);
+    assert_eq!(heads.len(), 1, "folded into one head");
+    let merge = relay
+        .document(&id)
+        .unwrap()
+        .get_change_by_hash(&heads[0])
+        .unwrap();
+    assert_eq!(merge.len(), 0, "the merge holds no operations");
+    for write in &writes {
+        assert!(
+            merge.deps().contains(write),
+            "the merge depends on every write"
+        );
+    }
+    for d in devices.iter_mut() {
+        assert_eq!(d.doc.get_heads(), heads, "{} is on the merged head", d.me);
+        for other in ["device-0", "device-11"] {
+            assert_eq!(
+                d.doc.get(ROOT, other).unwrap().unwrap().0.to_str(),
+                Some("again")
+            );
+        }
+        // What it says next names the one head.
+        d.state = automerge::sync::State::new();
+        let m = d.doc.generate_sync_message(&mut d.state).unwrap();
+        assert_eq!(m.heads, heads);
+    }
+    // The store holds the merge too: a restart loses nothing.
+    let mut restarted = Hub::new(relay_id(), Role::Relay);
+    restarted.load(id, &store).unwrap();
+    assert_eq!(restarted.heads(&id), heads);
 }

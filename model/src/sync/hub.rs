@@ -364,6 +364,41 @@ impl Hub {
         effects
     }
 
+    /// Relay side: folds a document's concurrent heads into one when there are at least
+    /// `at_least` (the relay uses [`MERGE_HEADS_AT`]), with a change that holds no operations
+    /// and depends on them all (automerge's `empty_commit`). Returns its [`Effect::Persist`];
+    /// the peers get the change with the next offers. Not counted against the document's size
+    /// limit by the relay: it is not a writer's.
+    ///
+    /// Why: every sync message carries the sender's heads, and the receiver keeps them in its
+    /// sync state. After a storm of 300 concurrent sign-ups every message either way carried
+    /// 300 hashes (9.6 KB) twice over (heads, and the Bloom filter's base), and would until
+    /// someone wrote to the task again; the relay held that for every peer. One merge, sent
+    /// once, and every message after it names one head.
+    pub fn merge_heads(&mut self, id: DocumentId, at_least: usize) -> Vec<Effect> {
+        let incremental = self.incremental_saves;
+        let Some(slot) = self.docs.get_mut(&id) else {
+            return Vec::new();
+        };
+        if slot.heads().len() < at_least.max(2) {
+            return Vec::new();
+        }
+        let doc = slot.doc_mut();
+        let before = doc.get_heads();
+        doc.empty_commit(automerge::transaction::CommitOptions::default());
+        let after = doc.get_heads();
+        let bytes = if incremental {
+            doc.save_after(&before)
+        } else {
+            Vec::new()
+        };
+        slot.remember_heads(after);
+        vec![Effect::Persist {
+            document: id,
+            bytes,
+        }]
+    }
+
     /// Offers a changed document to every peer that syncs it (and may read it).
     pub fn broadcast(&mut self, id: DocumentId) -> Vec<Effect> {
         let mut effects = Vec::new();
@@ -1414,6 +1449,10 @@ impl Hub {
 /// ([`earlier_heads`]): a device that missed up to this many changes of it is caught up in the
 /// catalog's second round.
 const EARLIER_HEADS: usize = 8;
+/// How many concurrent heads a document has before the relay folds them into one
+/// ([`Hub::merge_heads`]). Two devices writing at once are common and cost nothing much; eight
+/// are a storm.
+pub const MERGE_HEADS_AT: usize = 8;
 /// The relay's walking budget per fingerprint a device sends (see [`Hub::answer_fingerprints`]).
 const EARLIER_HEADS_PER_FINGERPRINT: usize = 4;
 

@@ -11,7 +11,7 @@ pub mod hub;
 pub mod limits;
 pub mod message;
 
-pub use hub::{Effect, Hub, Parked, ReadPolicy, Role, SyncError};
+pub use hub::{Effect, Hub, MERGE_HEADS_AT, Parked, ReadPolicy, Role, SyncError};
 pub use message::{
     BATCH_BYTES, BATCH_MESSAGES, CatalogEntry, DecodeError, FINGERPRINT_BYTES, MAX_MESSAGE_BYTES,
     Message, PROTOCOL_VERSION, PeerId, PeerMetadata, catalog_digest, fingerprint, frames,

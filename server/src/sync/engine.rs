@@ -455,6 +455,14 @@ impl Engine {
     /// waited for that, answers each peer that sent something, and offers the documents that
     /// changed to everyone syncing them (each at most every [`Engine::broadcast_every`]).
     pub(super) fn end_burst(&mut self) {
+        // Many concurrent heads (a storm of sign-ups) are folded into one before they are
+        // stored and offered: every later message names one head instead of all of them.
+        for id in self.hub.changed_documents() {
+            let effects = self
+                .hub
+                .merge_heads(id, samskab_model::sync::MERGE_HEADS_AT);
+            self.apply(None, effects);
+        }
         self.store_unstored();
         let effects = self.hub.answer();
         self.apply(None, effects);
