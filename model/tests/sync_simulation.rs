@@ -1240,7 +1240,7 @@ fn a_storm_of_concurrent_writes_is_folded_into_one_head() {
         assert_eq!(d.doc.get_heads(), heads, "{} is on the merged head", d.me);
         for other in ["device-0", "device-11"] {
             assert_eq!(
-                d.doc.get(ROOT, other).unwrap().unwrap().0.to_str(),
+                d.doc.get(ROOT, other).unwrap().unwrap().0.as_str(),
                 Some("again")
             );
         }
