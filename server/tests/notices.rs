@@ -204,6 +204,35 @@ async fn only_the_owner_reads_an_inbox_and_marks_it_read_and_no_one_writes_a_not
     device.change(id, |d| write(d, &mine)).await;
     assert_eq!(device.verdict(id).await, None, "read mark and settings");
 
+    // Nor may she write as the relay: the actor its notices were written under is in her
+    // inbox's history, and a read mark under it is refused (it would bind the relay's actor to
+    // her, and her changes would pass for the relay's).
+    let (mut device, mut mine) = open::<Inbox>(&relay, &anna, id, "anna-as-relay").await;
+    let relay_actor = {
+        use automerge::ReadDoc;
+        let doc = device.hub.document(&id).unwrap();
+        let notices = match doc.get(automerge::ROOT, "notices").unwrap() {
+            Some((_, obj)) => obj,
+            None => panic!("the inbox has no notices"),
+        };
+        match doc.get(&notices, key.as_str()).unwrap() {
+            Some((_, automerge::ObjId::Id(_, actor, _))) => actor,
+            other => panic!("the notice is not an object: {other:?}"),
+        }
+    };
+    mine.notices.get_mut(&key).unwrap().read_at = common::now() + 1;
+    device
+        .change(id, |d| {
+            d.set_actor(relay_actor.clone());
+            write(d, &mine);
+        })
+        .await;
+    assert_eq!(
+        device.verdict(id).await.as_deref(),
+        Some("foreign-actor"),
+        "Anna writes as the relay"
+    );
+
     // She cannot write a notice of her own, change one, or delete one.
     let forged = Notice {
         title: "Falsk".into(),

@@ -40,6 +40,9 @@ impl Engine {
             not_before: client.last_contact,
         };
         let size = self.sizes.get(&id).copied().unwrap_or(0);
+        // The actor the relay writes this document under (notices, folded heads): it is in the
+        // document's history for every reader to see, and no device may write as the relay.
+        let relay_actor = self.hub.document(&id).map(|doc| doc.get_actor().clone());
         let (actors, accounts) = (&mut self.actors, &self.accounts);
         let admitted = admit(
             &mut self.hub,
@@ -50,7 +53,12 @@ impl Engine {
                 reserved,
                 size,
             },
-            |actor| bind_actor(actors, accounts, actor, &client.principal),
+            |actor| {
+                if relay_actor.as_ref() == Some(actor) {
+                    return Err(Refusal::ForeignActor);
+                }
+                bind_actor(actors, accounts, actor, &client.principal)
+            },
         )?;
         Ok(admitted.map(|admitted| {
             *self.sizes.entry(id).or_insert(0) += admitted.bytes;
