@@ -355,6 +355,9 @@ struct Counters {
     messages_down: AtomicUsize,
     bytes_down: AtomicUsize,
     messages_up: AtomicUsize,
+    /// This process's CPU (µs) when the latest acknowledgement was seen: what the devices had
+    /// to spend before every one of them was acknowledged.
+    cpu_at_last_ack: std::sync::atomic::AtomicU64,
 }
 
 /// A plain automerge-repo client over one WebSocket.
@@ -665,6 +668,8 @@ struct StormReport {
     /// CPU of this process (all the devices) during the storm: at 1,000 devices on 2 cores it
     /// competes with the server, and the times measure both.
     devices_cpu: f64,
+    /// The devices' CPU from the storm's start to the last acknowledgement they saw.
+    devices_cpu_to_acked: f64,
     peak_kib: u64,
     /// The server's resident memory before the devices connected.
     resident_at_start: u64,
@@ -693,11 +698,14 @@ impl StormReport {
             self.messages_up,
         );
         // The devices' own work, spread over every core with nothing else running, is as fast
-        // as any server could let them go: a storm cannot finish sooner on this machine.
+        // as any server could let them go: on this machine no storm is acknowledged sooner than
+        // the devices' work up to the last acknowledgement allows, nor converges sooner than
+        // all of it.
         println!(
-            "{:<15} the devices' CPU alone, over {} cores: {:.2} s (no storm finishes sooner here)",
+            "{:<15} floors: the devices' CPU over {} cores, to the last acknowledgement {:.2} s, in all {:.2} s",
             "",
             cores(),
+            self.devices_cpu_to_acked / cores() as f64,
             self.devices_cpu / cores() as f64,
         );
     }
@@ -758,6 +766,12 @@ async fn storm(server: &Server, n: usize) -> Result<StormReport, String> {
                 // process) may find the server's answer waiting long after it came.
                 let acked_at = start.elapsed();
                 let acked = acked && acked_at <= STORM_LIMIT;
+                if acked {
+                    let cpu = process_usage(std::process::id()).0;
+                    d.counters
+                        .cpu_at_last_ack
+                        .fetch_max((cpu * 1e6) as u64, Ordering::Relaxed);
+                }
                 let converged = acked
                     && d.until(STORM_LIMIT.saturating_sub(start.elapsed()), |d| {
                         d.holds(changes)
@@ -801,6 +815,7 @@ async fn storm(server: &Server, n: usize) -> Result<StormReport, String> {
         to_converged: Duration::ZERO,
         cpu: 0.0,
         devices_cpu: 0.0,
+        devices_cpu_to_acked: 0.0,
         peak_kib: 0,
         resident_at_start,
         messages_down: 0,
@@ -823,6 +838,8 @@ async fn storm(server: &Server, n: usize) -> Result<StormReport, String> {
     let (cpu_after, peak, _) = running.usage();
     report.cpu = cpu_after - cpu_before;
     report.devices_cpu = process_usage(std::process::id()).0 - devices_before;
+    report.devices_cpu_to_acked =
+        (counters.cpu_at_last_ack.load(Ordering::Relaxed) as f64 / 1e6 - devices_before).max(0.0);
     report.peak_kib = peak;
     report.messages_down = counters.messages_down.load(Ordering::Relaxed);
     report.bytes_down = counters.bytes_down.load(Ordering::Relaxed);
