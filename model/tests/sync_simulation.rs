@@ -1254,3 +1254,76 @@ fn a_storm_of_concurrent_writes_is_folded_into_one_head() {
     restarted.load(id, &store).unwrap();
     assert_eq!(restarted.heads(&id), heads);
 }
+
+/// A peer the relay sent changes to is offered nothing more until it answers (automerge would
+/// send it another message at every new head, while it still had the last to read); its
+/// answer is then owed everything written meanwhile, in one message.
+#[test]
+fn a_peer_is_sent_nothing_more_until_it_answers_the_changes_it_was_sent() {
+    let id = DocumentId::from_bytes([10; 16]);
+    let mut relay = batching_relay(id);
+    let base = relay.document(&id).unwrap().clone();
+    let mut writer = Plain::new("writer", id, base.fork());
+    let mut reader = Plain::new("reader", id, base.fork());
+    relay.connect(writer.me.clone());
+    relay.connect(reader.me.clone());
+    // Delivers one round: what the relay sends the writer is taken in at once; what it sends
+    // the reader waits in `to_reader`.
+    let round = |relay: &mut Hub, writer: &mut Plain, to_reader: &mut Vec<Message>| {
+        for _ in 0..10 {
+            let Some(m) = writer.outgoing() else { return };
+            relay.receive(&writer.me.clone(), m).unwrap();
+            for m in end_burst(relay) {
+                if m.target_id() == Some(&writer.me) {
+                    writer.receive(m);
+                } else {
+                    to_reader.push(m);
+                }
+            }
+        }
+    };
+    let mut to_reader = Vec::new();
+    // Both say hello first, and the reader is in step.
+    let m = reader.outgoing().unwrap();
+    relay.receive(&reader.me.clone(), m).unwrap();
+    round(&mut relay, &mut writer, &mut to_reader);
+    to_reader.extend(end_burst(&mut relay));
+    for m in to_reader.drain(..) {
+        reader.receive(m);
+    }
+    while let Some(m) = reader.outgoing() {
+        relay.receive(&reader.me.clone(), m).unwrap();
+        for m in end_burst(&mut relay) {
+            reader.receive(m);
+        }
+    }
+
+    // Three writes, one after another; the reader reads nothing meanwhile.
+    for key in ["a", "b", "c"] {
+        let mut tx = writer.doc.transaction();
+        tx.put(ROOT, key, 1).unwrap();
+        tx.commit();
+        round(&mut relay, &mut writer, &mut to_reader);
+    }
+    assert_eq!(
+        to_reader.len(),
+        1,
+        "one offer, with the first write, until the reader answers"
+    );
+    for m in to_reader.drain(..) {
+        reader.receive(m);
+    }
+    let answer = reader
+        .outgoing()
+        .expect("taking in changes, the reader answers");
+    relay.receive(&reader.me.clone(), answer).unwrap();
+    let replies = end_burst(&mut relay);
+    assert_eq!(replies.len(), 1, "{replies:?}");
+    for m in replies {
+        reader.receive(m);
+    }
+    for key in ["a", "b", "c"] {
+        assert!(reader.doc.get(ROOT, key).unwrap().is_some(), "{key}");
+    }
+    assert_eq!(reader.doc.get_heads(), relay.heads(&id));
+}
