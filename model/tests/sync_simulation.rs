@@ -787,6 +787,28 @@ impl Plain {
     }
 }
 
+/// Delivers between a batching relay and `writer` until the writer has nothing to say; what
+/// the relay sends anyone else waits in `others`.
+fn exchange_with_writer(relay: &mut Hub, writer: &mut Plain, others: &mut Vec<Message>) {
+    while let Some(m) = writer.outgoing() {
+        relay.receive(&writer.me.clone(), m).unwrap();
+        for reply in end_burst(relay) {
+            if reply.target_id() == Some(&writer.me) {
+                writer.receive(reply);
+            } else {
+                others.push(reply);
+            }
+        }
+    }
+}
+
+/// One change to `doc` that puts 1 at `key`.
+fn put_one(doc: &mut automerge::Automerge, key: &str) {
+    let mut tx = doc.transaction();
+    tx.put(ROOT, key, 1).unwrap();
+    tx.commit();
+}
+
 /// A batching relay holding one document, `id`, of one change.
 fn batching_relay(id: DocumentId) -> Hub {
     let mut relay = Hub::new(relay_id(), Role::Relay);
@@ -819,18 +841,7 @@ fn a_new_device_gets_the_whole_document_once_while_others_write() {
 
     // Delivers between the relay and `writer` until quiet; what the relay sends `fresh` waits.
     let mut to_fresh = Vec::new();
-    let exchange = |relay: &mut Hub, writer: &mut Plain, to_fresh: &mut Vec<Message>| {
-        while let Some(m) = writer.outgoing() {
-            relay.receive(&writer.me.clone(), m).unwrap();
-            for reply in end_burst(relay) {
-                if reply.target_id() == Some(&writer.me) {
-                    writer.receive(reply);
-                } else {
-                    to_fresh.push(reply);
-                }
-            }
-        }
-    };
+    let exchange = exchange_with_writer;
     exchange(&mut relay, &mut writer, &mut to_fresh);
 
     let request = fresh.outgoing().unwrap();
@@ -838,9 +849,7 @@ fn a_new_device_gets_the_whole_document_once_while_others_write() {
     to_fresh.extend(end_burst(&mut relay));
     assert_eq!(to_fresh.len(), 1, "the whole document, once");
     for key in ["a", "b", "c"] {
-        let mut tx = writer.doc.transaction();
-        tx.put(ROOT, key, 1).unwrap();
-        tx.commit();
+        put_one(&mut writer.doc, key);
         exchange(&mut relay, &mut writer, &mut to_fresh);
     }
     assert_eq!(
@@ -1267,21 +1276,7 @@ fn a_peer_is_sent_nothing_more_until_it_answers_the_changes_it_was_sent() {
     let mut reader = Plain::new("reader", id, base.fork());
     relay.connect(writer.me.clone());
     relay.connect(reader.me.clone());
-    // Delivers one round: what the relay sends the writer is taken in at once; what it sends
-    // the reader waits in `to_reader`.
-    let round = |relay: &mut Hub, writer: &mut Plain, to_reader: &mut Vec<Message>| {
-        for _ in 0..10 {
-            let Some(m) = writer.outgoing() else { return };
-            relay.receive(&writer.me.clone(), m).unwrap();
-            for m in end_burst(relay) {
-                if m.target_id() == Some(&writer.me) {
-                    writer.receive(m);
-                } else {
-                    to_reader.push(m);
-                }
-            }
-        }
-    };
+    let round = exchange_with_writer;
     let mut to_reader = Vec::new();
     // Both say hello first, and the reader is in step.
     let m = reader.outgoing().unwrap();
@@ -1300,9 +1295,7 @@ fn a_peer_is_sent_nothing_more_until_it_answers_the_changes_it_was_sent() {
 
     // Three writes, one after another; the reader reads nothing meanwhile.
     for key in ["a", "b", "c"] {
-        let mut tx = writer.doc.transaction();
-        tx.put(ROOT, key, 1).unwrap();
-        tx.commit();
+        put_one(&mut writer.doc, key);
         round(&mut relay, &mut writer, &mut to_reader);
     }
     assert_eq!(
