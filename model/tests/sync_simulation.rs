@@ -755,6 +755,13 @@ impl Plain {
         }
     }
 
+    /// A peer holding `doc`, connected to `relay`.
+    fn connected(relay: &mut Hub, name: &str, id: DocumentId, doc: automerge::Automerge) -> Self {
+        let peer = Plain::new(name, id, doc);
+        relay.connect(peer.me.clone());
+        peer
+    }
+
     /// What the peer's sync state says to send: a `request` while it holds nothing.
     fn outgoing(&mut self) -> Option<Message> {
         use automerge::sync::SyncDoc;
@@ -802,6 +809,11 @@ fn exchange_with_writer(relay: &mut Hub, writer: &mut Plain, others: &mut Vec<Me
     }
 }
 
+/// The value at `key` in `doc`'s root, as automerge shows it (a string quoted).
+fn shown(doc: &automerge::Automerge, key: &str) -> Option<String> {
+    doc.get(ROOT, key).unwrap().map(|(v, _)| v.to_string())
+}
+
 /// One change to `doc` that puts 1 at `key`.
 fn put_one(doc: &mut automerge::Automerge, key: &str) {
     let mut tx = doc.transaction();
@@ -815,6 +827,17 @@ fn batching_relay(id: DocumentId) -> Hub {
     relay.set_batching(true);
     put(&mut relay, id, "created");
     relay
+}
+
+/// A batching relay holding one document (its id made of `seed`), and connected to it a
+/// writer holding that document and a newcomer called `name` holding nothing.
+fn writer_and_newcomer(seed: u8, name: &str) -> (DocumentId, Hub, Plain, Plain) {
+    let id = DocumentId::from_bytes([seed; 16]);
+    let mut relay = batching_relay(id);
+    let held = relay.document(&id).unwrap().clone();
+    let writer = Plain::connected(&mut relay, "writer", id, held);
+    let newcomer = Plain::connected(&mut relay, name, id, automerge::Automerge::new());
+    (id, relay, writer, newcomer)
 }
 
 /// The end of a burst at a batching relay: the replies, then the changed documents offered.
@@ -832,12 +855,7 @@ fn end_burst(relay: &mut Hub) -> Vec<Message> {
 /// every new head.)
 #[test]
 fn a_new_device_gets_the_whole_document_once_while_others_write() {
-    let id = DocumentId::from_bytes([7; 16]);
-    let mut relay = batching_relay(id);
-    let mut writer = Plain::new("writer", id, relay.document(&id).unwrap().clone());
-    let mut fresh = Plain::new("fresh", id, automerge::Automerge::new());
-    relay.connect(writer.me.clone());
-    relay.connect(fresh.me.clone());
+    let (id, mut relay, mut writer, mut fresh) = writer_and_newcomer(7, "fresh");
 
     // Delivers between the relay and `writer` until quiet; what the relay sends `fresh` waits.
     let mut to_fresh = Vec::new();
@@ -877,14 +895,7 @@ fn a_new_device_gets_the_whole_document_once_while_others_write() {
         }
     }
     assert_eq!(fresh.doc.get_heads(), relay.heads(&id));
-    assert_eq!(
-        fresh
-            .doc
-            .get(ROOT, "c")
-            .unwrap()
-            .map(|(v, _)| v.to_string()),
-        Some("1".into())
-    );
+    assert_eq!(shown(&fresh.doc, "c").as_deref(), Some("1"));
 }
 
 /// At a batching relay, a peer whose message changed nothing is answered at the burst's end
@@ -893,12 +904,7 @@ fn a_new_device_gets_the_whole_document_once_while_others_write() {
 /// in a storm was sent what the others wrote at every burst, not at the broadcasts' pace.)
 #[test]
 fn a_quiet_peer_waits_for_the_broadcast_while_the_writer_is_answered_at_once() {
-    let id = DocumentId::from_bytes([8; 16]);
-    let mut relay = batching_relay(id);
-    let mut writer = Plain::new("writer", id, relay.document(&id).unwrap().clone());
-    let mut quiet = Plain::new("quiet", id, automerge::Automerge::new());
-    relay.connect(writer.me.clone());
-    relay.connect(quiet.me.clone());
+    let (id, mut relay, mut writer, mut quiet) = writer_and_newcomer(8, "quiet");
 
     // A request changes nothing at the relay, and no broadcast is owed: it is answered (with
     // the whole document) at the burst's end.
@@ -967,14 +973,7 @@ fn a_quiet_peer_waits_for_the_broadcast_while_the_writer_is_answered_at_once() {
     for m in to_quiet {
         quiet.receive(m);
     }
-    assert_eq!(
-        quiet
-            .doc
-            .get(ROOT, "signup")
-            .unwrap()
-            .map(|(v, _)| v.to_string()),
-        Some("\"writer\"".into())
-    );
+    assert_eq!(shown(&quiet.doc, "signup").as_deref(), Some("\"writer\""));
 }
 
 /// A hub told its driver saves whole documents persists without the change's bytes; one not
@@ -1272,10 +1271,8 @@ fn a_peer_is_sent_nothing_more_until_it_answers_the_changes_it_was_sent() {
     let id = DocumentId::from_bytes([10; 16]);
     let mut relay = batching_relay(id);
     let base = relay.document(&id).unwrap().clone();
-    let mut writer = Plain::new("writer", id, base.fork());
-    let mut reader = Plain::new("reader", id, base.fork());
-    relay.connect(writer.me.clone());
-    relay.connect(reader.me.clone());
+    let mut writer = Plain::connected(&mut relay, "writer", id, base.fork());
+    let mut reader = Plain::connected(&mut relay, "reader", id, base.fork());
     let round = exchange_with_writer;
     let mut to_reader = Vec::new();
     // Both say hello first, and the reader is in step.
