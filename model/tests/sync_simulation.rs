@@ -1243,7 +1243,7 @@ fn a_storm_of_concurrent_writes_is_folded_into_one_head() {
     let folds = doc
         .get_changes(&[])
         .into_iter()
-        .filter(|c| c.len() == 0 && c.deps().len() >= MERGE_HEADS_AT)
+        .filter(|c| c.is_empty() && c.deps().len() >= MERGE_HEADS_AT)
         .count();
     assert!(folds >= 1, "the relay folded the storm's heads");
     for write in &writes {
