@@ -149,4 +149,71 @@ fn main() {
             ms(clone),
         );
     }
+    storm_rows(&who, window);
+}
+
+/// A task whose shift got `n` sign-ups at once: each its own change on the published task, so
+/// the relay holds `n` concurrent heads until it folds them at the end of the burst.
+fn task_in_a_storm(n: usize) -> (Automerge, Automerge) {
+    let before = task_with(0);
+    let mut doc = before.clone();
+    for i in 0..n {
+        let mut device = AutoCommit::load(&before.save()).unwrap();
+        let mut task: Task = autosurgeon::hydrate(&device).unwrap();
+        task.shifts.get_mut(&shift_id()).unwrap().signups.insert(
+            format!("frivillig-{i}").parse().unwrap(),
+            Signup {
+                state: SignupState::SignedUp,
+                at: NOW,
+            },
+        );
+        autosurgeon::reconcile(&mut device, &task).unwrap();
+        doc.apply_changes(device.document().get_changes(&before.get_heads()))
+            .unwrap();
+    }
+    (before, doc)
+}
+
+/// Judging one more sign-up in the middle of a storm, against `n` concurrent heads.
+fn storm_rows(who: &Principal, window: SignupWindow) {
+    println!();
+    println!(
+        "## Judging one sign-up in a storm: the relay holding that many concurrent sign-ups (median of {RUNS})"
+    );
+    println!(
+        "| concurrent heads | one more sign-up (narrow) | the same sent as a whole document |"
+    );
+    println!("|---|---|---|");
+    for n in [10, 100, 300] {
+        let (before, base) = task_in_a_storm(n);
+        assert_eq!(base.get_heads().len(), n);
+        let change = one_more(&before);
+        // automerge sends a change that is more than a third of the document's changes as
+        // the whole document: a sign-up to a task made in one change.
+        let mut device = before.clone();
+        device
+            .apply_changes([Change::from_bytes(change.clone()).unwrap()])
+            .unwrap();
+        let whole = device.save();
+        let size = base.save().len();
+        let time = |chunk: &[u8]| {
+            let mut samples = Vec::new();
+            for _ in 0..RUNS {
+                let started = Instant::now();
+                let trial = Trial {
+                    id: DocumentId::from_bytes([1; 16]),
+                    base: &base,
+                    size,
+                    reserved: false,
+                };
+                let verdict = judge(trial, &[chunk.to_vec()], who, window, |_| Ok(()))
+                    .expect("an honest write is allowed");
+                assert_eq!(verdict.accepted.len(), 1);
+                samples.push(started.elapsed());
+                black_box(verdict);
+            }
+            median(samples).as_secs_f64() * 1e3
+        };
+        println!("| {n} | {:.3} ms | {:.3} ms |", time(&change), time(&whole));
+    }
 }

@@ -455,6 +455,10 @@ impl Engine {
     /// waited for that, answers each peer that sent something, and offers the documents that
     /// changed to everyone syncing them (each at most every [`Engine::broadcast_every`]).
     pub(super) fn end_burst(&mut self) {
+        // Each writer that lacks something else is first told the heads that hold its change,
+        // alone (sent once the burst is stored, like everything below).
+        let effects = self.hub.acknowledge();
+        self.apply(None, effects);
         // Many concurrent heads (a storm of sign-ups) are folded into one before they are
         // stored and offered: every later message names one head instead of all of them.
         for id in self.hub.changed_documents() {
