@@ -131,6 +131,9 @@ pub struct Hub {
     /// Relay side: the peers last told only a document's new heads ([`Hub::broadcast`]); their
     /// next offer carries the changes.
     announced: HashSet<(PeerId, DocumentId)>,
+    /// Relay side: the documents two or more peers wrote to in a burst since their last
+    /// broadcast ([`Hub::acknowledge`]): their followers are told new heads before changes.
+    contended: HashSet<DocumentId>,
     /// Relay side: the judge's copy of a document with the changes of the message it judged
     /// applied ([`Hub::take_judged_copy`]), for the next [`Hub::receive`] of that message.
     judged: Option<JudgedCopy>,
@@ -292,6 +295,7 @@ impl Hub {
             unanswered: HashSet::new(),
             announced: HashSet::new(),
             judged: None,
+            contended: HashSet::new(),
             awaited: HashSet::new(),
             listed_new: 0,
             incremental_saves: true,
@@ -394,10 +398,12 @@ impl Hub {
         self.judged = Some(JudgedCopy { id, data, doc });
     }
 
-    /// Relay side, before [`Hub::merge_heads`] and [`Hub::answer`]: tells each peer whose
-    /// message of this burst changed a document, and that lacks something else of it, the
-    /// document's heads, in a message of its own that carries no changes. Its reply (from
-    /// [`Hub::answer`]) follows with what it lacks.
+    /// Relay side, before [`Hub::merge_heads`] and [`Hub::answer`]: for each document that
+    /// two or more peers wrote to in this burst, tells each of those writers that lacks
+    /// something else of it the document's heads, in a message of its own that carries no
+    /// changes, and marks the document contended until its next [`Hub::broadcast`] (which then
+    /// tells its followers the new heads alone too). A writer so told is sent nothing more
+    /// until it answers; its answer is offered what it lacks.
     ///
     /// Why: a writer knows its change is durable when the relay's heads include it. In a
     /// storm the reply that says so also carries everyone else's sign-ups (a whole saved
@@ -405,28 +411,37 @@ impl Hub {
     /// before it can read the heads; and once the heads are folded its change is no longer one
     /// of them. At 1,000 devices the last acknowledgement came when the devices had spent as
     /// much CPU as for converging. These heads are the relay's before the fold, so the
-    /// writer's change is one of them, and the message is read in microseconds.
+    /// writer's change is one of them, and the message is read in microseconds. One writer
+    /// alone gets its reply, changes and all, as before: nothing else waits in front of it.
     ///
-    /// The message is a plain automerge sync message: no `have` (so the writer's answer sends
-    /// only what the relay `need`s, nothing) and no `need`. The writer answers it with what it
-    /// now knows it lacks, which the reply has already sent. The relay's sync state for the
-    /// peer is left as it was: the reply is generated from it as before.
+    /// The message is a plain automerge sync message ([`heads_only`]).
     pub fn acknowledge(&mut self) -> Vec<Effect> {
         let Some(owed) = self.owed.as_ref() else {
             return Vec::new();
         };
-        let mut effects = Vec::new();
-        let mut told = Vec::new();
+        let mut writers: BTreeMap<DocumentId, Vec<&PeerId>> = BTreeMap::new();
         for ((peer, id), wrote) in &owed.replies {
-            if !*wrote || !self.may_read(peer, id) {
-                continue;
-            }
-            // A writer that holds everything the relay holds is told so by its reply alone.
-            if let Some(message) = self.heads_for(peer, *id) {
-                effects.push(Effect::Send(message));
-                told.push((peer.clone(), *id));
+            if *wrote {
+                writers.entry(*id).or_default().push(peer);
             }
         }
+        let mut effects = Vec::new();
+        let mut told = Vec::new();
+        let mut contended = Vec::new();
+        for (id, peers) in writers.into_iter().filter(|(_, p)| p.len() > 1) {
+            contended.push(id);
+            for peer in peers {
+                if !self.may_read(peer, &id) {
+                    continue;
+                }
+                // A writer that holds everything the relay holds is told so by its reply.
+                if let Some(message) = self.heads_for(peer, id) {
+                    effects.push(Effect::Send(message));
+                    told.push((peer.clone(), id));
+                }
+            }
+        }
+        self.contended.extend(contended);
         for key in told {
             self.unanswered.insert(key.clone());
             self.announced.insert(key);
@@ -475,6 +490,7 @@ impl Hub {
         if let Some(owed) = self.owed.as_mut() {
             owed.changed.remove(&id);
         }
+        let contended = self.contended.remove(&id);
         let mut peers: Vec<PeerId> = self
             .peers
             .iter()
@@ -483,16 +499,16 @@ impl Hub {
             .collect();
         peers.sort();
         for peer in peers {
-            if self.may_read(&peer, &id) && !self.announce(&peer, id, &mut effects) {
+            if self.may_read(&peer, &id) && !(contended && self.announce(&peer, id, &mut effects)) {
                 self.offer(&peer, id, &mut effects);
             }
         }
         effects
     }
 
-    /// Relay side: tells `peer` a document's new heads alone, unless it was told so last time
-    /// and has answered since (then it is offered the changes). True if that is done, or if
-    /// `peer` has not answered yet.
+    /// Relay side, for a contended document ([`Hub::acknowledge`]): tells `peer` its new heads
+    /// alone, unless it was told so last time and has answered since (then it is offered the
+    /// changes). True if that is done, or if `peer` has not answered yet.
     fn announce(&mut self, peer: &PeerId, id: DocumentId, effects: &mut Vec<Effect>) -> bool {
         if self.role != Role::Relay || self.owed.is_none() {
             return false;
