@@ -1377,8 +1377,8 @@ fn heads_and_changes(
 }
 
 /// Two devices write in one burst. Each is first told, in a message of its own with no
-/// changes, heads that hold its write (before any fold), and nothing more until it answers;
-/// the reader is told the new heads alone too. Each answer is offered what that device lacks,
+/// changes, that the relay holds its heads, and has nothing to answer; the broadcast then
+/// tells every peer the new heads alone. Each answer is offered what that device lacks,
 /// and all end holding both writes. (A writer's acknowledgement used to come with everyone
 /// else's writes, which in a storm is a whole saved task to take in first.) One writer alone
 /// is answered with everything, as before
@@ -1409,17 +1409,21 @@ fn writers_are_told_their_writes_are_held_before_they_are_sent_the_others() {
     }
     assert!(
         sends(relay.answer()).is_empty(),
-        "the writers wait to answer before they are sent anything more"
+        "the writers are left to the broadcast"
     );
+    // Told its write is held, a writer has nothing to say.
+    for m in acknowledged {
+        let to = m.target_id().unwrap().clone();
+        let d = devices.iter_mut().find(|d| d.me == to).unwrap();
+        d.receive(m);
+        assert!(d.outgoing().is_none(), "{to} answers nothing");
+    }
     let broadcast = sends(relay.broadcast(id));
-    assert_eq!(
-        broadcast.len(),
-        1,
-        "only the reader, which waits for nothing"
-    );
-    assert_eq!(broadcast[0].target_id(), Some(&devices[2].me));
-    assert_eq!(heads_and_changes(&broadcast[0]).1, 0, "the new heads alone");
-    for m in acknowledged.into_iter().chain(broadcast) {
+    assert_eq!(broadcast.len(), 3, "every peer is told the new heads");
+    for m in broadcast {
+        let (heads, changes, _) = heads_and_changes(&m);
+        assert_eq!(heads, relay.heads(&id));
+        assert_eq!(changes, 0, "the new heads alone");
         let to = m.target_id().unwrap().clone();
         devices.iter_mut().find(|d| d.me == to).unwrap().receive(m);
     }

@@ -131,6 +131,9 @@ pub struct Hub {
     /// Relay side: the peers last told only a document's new heads ([`Hub::broadcast`]); their
     /// next offer carries the changes.
     announced: HashSet<(PeerId, DocumentId)>,
+    /// Relay side: the writers [`Hub::acknowledge`] told this burst, which [`Hub::answer`]
+    /// leaves to the broadcast.
+    acknowledged: HashSet<(PeerId, DocumentId)>,
     /// Relay side: the documents two or more peers wrote to in a burst since their last
     /// broadcast ([`Hub::acknowledge`]): their followers are told new heads before changes.
     contended: HashSet<DocumentId>,
@@ -296,6 +299,7 @@ impl Hub {
             announced: HashSet::new(),
             judged: None,
             contended: HashSet::new(),
+            acknowledged: HashSet::new(),
             awaited: HashSet::new(),
             listed_new: 0,
             incremental_saves: true,
@@ -372,8 +376,13 @@ impl Hub {
         let replies = std::mem::take(&mut owed.replies);
         let broadcast_owed = owed.changed.clone();
         let relay = self.role == Role::Relay;
+        let acknowledged = std::mem::take(&mut self.acknowledged);
         let mut effects = Vec::new();
         for ((peer, id), wrote) in replies {
+            // Told that its write is held; the broadcast tells it the rest.
+            if acknowledged.contains(&(peer.clone(), id)) {
+                continue;
+            }
             // A peer that only answered (its message changed nothing) is not waiting for an
             // acknowledgement: if the document changed, the broadcast offers it to every peer,
             // this one included, with what changed. Answered now too, it would be sent the
@@ -398,23 +407,23 @@ impl Hub {
         self.judged = Some(JudgedCopy { id, data, doc });
     }
 
-    /// Relay side, before [`Hub::merge_heads`] and [`Hub::answer`]: for each document that
-    /// two or more peers wrote to in this burst, tells each of those writers that lacks
-    /// something else of it the document's heads, in a message of its own that carries no
-    /// changes, and marks the document contended until its next [`Hub::broadcast`] (which then
-    /// tells its followers the new heads alone too). A writer so told is sent nothing more
-    /// until it answers; its answer is offered what it lacks.
+    /// Relay side, before [`Hub::answer`]: for each document that two or more peers wrote to
+    /// in this burst, tells each of those writers that lacks something else of it that the
+    /// relay holds its heads, in a message of its own that names them and carries no changes,
+    /// and marks the document contended until its next [`Hub::broadcast`]. A writer so told
+    /// gets no reply from [`Hub::answer`]: the broadcast tells it and the document's other
+    /// peers the new heads alone, and the answer to that is offered what it lacks.
     ///
     /// Why: a writer knows its change is durable when the relay's heads include it. In a
     /// storm the reply that says so also carries everyone else's sign-ups (a whole saved
     /// document while the writer lacks a third of the changes), which the writer takes in
     /// before it can read the heads; and once the heads are folded its change is no longer one
     /// of them. At 1,000 devices the last acknowledgement came when the devices had spent as
-    /// much CPU as for converging. These heads are the relay's before the fold, so the
-    /// writer's change is one of them, and the message is read in microseconds. One writer
-    /// alone gets its reply, changes and all, as before: nothing else waits in front of it.
-    ///
-    /// The message is a plain automerge sync message ([`heads_only`]).
+    /// much CPU as for converging. This message is read in microseconds, and a stock client
+    /// does not answer it: its sync state then says the relay holds what it holds. It names the
+    /// writer's heads, not the relay's (every writer's, hundreds in a storm, 32 bytes each, and
+    /// every answer would name them back). One writer alone gets its reply, changes and all,
+    /// as before: nothing else waits in front of it.
     pub fn acknowledge(&mut self) -> Vec<Effect> {
         let Some(owed) = self.owed.as_ref() else {
             return Vec::new();
@@ -430,22 +439,39 @@ impl Hub {
         let mut contended = Vec::new();
         for (id, peers) in writers.into_iter().filter(|(_, p)| p.len() > 1) {
             contended.push(id);
+            let Some(slot) = self.docs.get(&id) else {
+                continue;
+            };
+            let heads = slot.heads();
             for peer in peers {
-                if !self.may_read(peer, &id) {
+                let Some(theirs) = self
+                    .peers
+                    .get(peer)
+                    .and_then(|d| d.get(&id))
+                    .and_then(|s| s.their_heads.clone())
+                else {
+                    continue;
+                };
+                // A writer that holds everything the relay holds is told so by its reply; one
+                // whose heads the relay lacks (a change waiting for its dependencies) is not
+                // acknowledged.
+                if theirs == heads
+                    || !slot.doc().get_missing_deps(&theirs).is_empty()
+                    || !self.may_read(peer, &id)
+                {
                     continue;
                 }
-                // A writer that holds everything the relay holds is told so by its reply.
-                if let Some(message) = self.heads_for(peer, id) {
-                    effects.push(Effect::Send(message));
-                    told.push((peer.clone(), id));
-                }
+                effects.push(Effect::Send(Message::Sync {
+                    document_id: id,
+                    sender_id: self.me.clone(),
+                    target_id: peer.clone(),
+                    data: heads_only(theirs).encode(),
+                }));
+                told.push((peer.clone(), id));
             }
         }
         self.contended.extend(contended);
-        for key in told {
-            self.unanswered.insert(key.clone());
-            self.announced.insert(key);
-        }
+        self.acknowledged.extend(told);
         effects
     }
 
