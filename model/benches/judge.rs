@@ -84,6 +84,32 @@ fn retitled(base: &Automerge) -> Vec<u8> {
     changes[0].raw_bytes().to_vec()
 }
 
+/// The median time (ms) of judging `chunk` (one honest write) against `base`.
+fn judging_ms(
+    base: &Automerge,
+    size: usize,
+    chunk: &[u8],
+    who: &Principal,
+    window: SignupWindow,
+) -> f64 {
+    let mut samples = Vec::new();
+    for _ in 0..RUNS {
+        let started = Instant::now();
+        let trial = Trial {
+            id: DocumentId::from_bytes([1; 16]),
+            base,
+            size,
+            reserved: false,
+        };
+        let verdict = judge(trial, &[chunk.to_vec()], who, window, |_| Ok(()))
+            .expect("an honest write is allowed");
+        assert_eq!(verdict.accepted.len(), 1);
+        samples.push(started.elapsed());
+        black_box(verdict);
+    }
+    median(samples).as_secs_f64() * 1e3
+}
+
 fn median(mut samples: Vec<Duration>) -> Duration {
     samples.sort();
     samples[samples.len() / 2]
@@ -112,24 +138,7 @@ fn main() {
     for n in [10, 100, 1_000, 1_900] {
         let base = task_with(n);
         let size = base.save().len();
-        let time = |change: &[u8], who: &Principal| {
-            let mut samples = Vec::new();
-            for _ in 0..RUNS {
-                let started = Instant::now();
-                let trial = Trial {
-                    id: DocumentId::from_bytes([1; 16]),
-                    base: &base,
-                    size,
-                    reserved: false,
-                };
-                let verdict = judge(trial, &[change.to_vec()], who, window, |_| Ok(()))
-                    .expect("an honest write is allowed");
-                assert_eq!(verdict.accepted.len(), 1);
-                samples.push(started.elapsed());
-                black_box(verdict);
-            }
-            median(samples).as_secs_f64() * 1e3
-        };
+        let time = |change: &[u8], who: &Principal| judging_ms(&base, size, change, who, window);
         let sign_up = time(&one_more(&base), &who);
         let retitle = time(&retitled(&base), &coordinator);
         let (mut clone, mut apply) = (Vec::new(), Vec::new());
@@ -196,24 +205,7 @@ fn storm_rows(who: &Principal, window: SignupWindow) {
             .unwrap();
         let whole = device.save();
         let size = base.save().len();
-        let time = |chunk: &[u8]| {
-            let mut samples = Vec::new();
-            for _ in 0..RUNS {
-                let started = Instant::now();
-                let trial = Trial {
-                    id: DocumentId::from_bytes([1; 16]),
-                    base: &base,
-                    size,
-                    reserved: false,
-                };
-                let verdict = judge(trial, &[chunk.to_vec()], who, window, |_| Ok(()))
-                    .expect("an honest write is allowed");
-                assert_eq!(verdict.accepted.len(), 1);
-                samples.push(started.elapsed());
-                black_box(verdict);
-            }
-            median(samples).as_secs_f64() * 1e3
-        };
+        let time = |chunk: &[u8]| judging_ms(&base, size, chunk, who, window);
         println!("| {n} | {:.3} ms | {:.3} ms |", time(&change), time(&whole));
     }
 }

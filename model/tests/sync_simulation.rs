@@ -1510,56 +1510,57 @@ fn a_change_whose_heads_came_without_it_is_asked_for_at_once() {
     }
 }
 
+/// Anna's message after she wrote "a" (and its sync data), to a relay in step with three
+/// devices, and the relay's copy with its changes applied and a mark of its own ("copy"), as
+/// the judge would hand it over: the mark shows whether the hub took it.
+fn written_with_a_marked_copy(
+    seed: u8,
+) -> (
+    DocumentId,
+    Hub,
+    Vec<Plain>,
+    Message,
+    Vec<u8>,
+    automerge::Automerge,
+) {
+    let (id, relay, mut devices) = three_in_step(seed);
+    put_one(&mut devices[0].doc, "a");
+    let m = devices[0].outgoing().unwrap();
+    let Message::Sync { data, .. } = &m else {
+        panic!("a sync message");
+    };
+    let data = data.clone();
+    let mut copy = relay.document(&id).unwrap().clone();
+    for chunk in automerge::sync::Message::decode(&data)
+        .unwrap()
+        .changes
+        .iter()
+    {
+        copy.load_incremental(chunk).unwrap();
+    }
+    put_one(&mut copy, "copy");
+    (id, relay, devices, m, data, copy)
+}
+
 /// The judge's copy of a document (the relay's, with a message's changes applied) is taken as
 /// the relay's document by the message it was judged for, and by no other: a message the
 /// relay then did not take in (its sender disconnected, say) leaves nothing behind.
 #[test]
 fn a_judged_copy_is_taken_for_its_own_message_only() {
-    let (id, mut relay, mut devices) = three_in_step(12);
-    let anna = devices[0].me.clone();
-    put_one(&mut devices[0].doc, "a");
-    let m = devices[0].outgoing().unwrap();
-    let Message::Sync { data, .. } = &m else {
-        panic!("a sync message");
-    };
-    // The copy carries a mark of its own, so that taking it shows.
-    let mut copy = relay.document(&id).unwrap().clone();
-    for chunk in automerge::sync::Message::decode(data)
-        .unwrap()
-        .changes
-        .iter()
-    {
-        copy.load_incremental(chunk).unwrap();
-    }
-    put_one(&mut copy, "copy");
-
     // Judged for another message: not taken.
-    relay.take_judged_copy(id, b"another message".to_vec(), copy.clone());
-    relay.receive(&anna, m.clone()).unwrap();
+    let (id, mut relay, devices, m, _, copy) = written_with_a_marked_copy(12);
+    relay.take_judged_copy(id, b"another message".to_vec(), copy);
+    relay.receive(&devices[0].me, m).unwrap();
     let held = relay.document(&id).unwrap();
     assert_eq!(shown(held, "a").as_deref(), Some("1"));
     assert_eq!(shown(held, "copy"), None);
 
     // Judged for this one: taken, and persisted as a change since the heads before.
-    let (id2, mut relay, mut devices) = three_in_step(13);
+    let (id2, mut relay, devices, m, data, copy) = written_with_a_marked_copy(13);
     assert_ne!(id, id2);
-    put_one(&mut devices[0].doc, "a");
-    let m = devices[0].outgoing().unwrap();
-    let Message::Sync { data, .. } = &m else {
-        panic!("a sync message");
-    };
     let before = relay.document(&id2).unwrap().save();
-    let mut copy = relay.document(&id2).unwrap().clone();
-    for chunk in automerge::sync::Message::decode(data)
-        .unwrap()
-        .changes
-        .iter()
-    {
-        copy.load_incremental(chunk).unwrap();
-    }
-    put_one(&mut copy, "copy");
-    relay.take_judged_copy(id2, data.clone(), copy);
-    let effects = relay.receive(&devices[0].me.clone(), m).unwrap();
+    relay.take_judged_copy(id2, data, copy);
+    let effects = relay.receive(&devices[0].me, m).unwrap();
     let held = relay.document(&id2).unwrap();
     assert_eq!(shown(held, "copy").as_deref(), Some("1"));
     let persisted: Vec<u8> = effects
