@@ -4,8 +4,10 @@
 //! narrow judgement: the relay's copy cloned, the change applied, its paths read, and only the
 //! entries, the shift and the task's status read), of automerge applying that change to the
 //! copy and of the clone alone (both part of it), and of a coordinator's new title (the whole
-//! judgement: the task hydrated before and after). It asserts nothing about time (timed
-//! assertions flake).
+//! judgement: the task hydrated before and after). Then, against a task holding 10, 100 and
+//! 300 concurrent sign-ups (a storm, before the relay folds their heads), one more sign-up:
+//! as one change, and as the whole document automerge sends for it when the task was made in
+//! one change. It asserts nothing about time (timed assertions flake).
 //!
 //! Run with `cargo bench -p samskab-model --bench judge`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]

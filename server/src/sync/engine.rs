@@ -455,8 +455,9 @@ impl Engine {
     /// waited for that, answers each peer that sent something, and offers the documents that
     /// changed to everyone syncing them (each at most every [`Engine::broadcast_every`]).
     pub(super) fn end_burst(&mut self) {
-        // Each writer that lacks something else is first told the heads that hold its change,
-        // alone (sent once the burst is stored, like everything below).
+        // Where two or more peers wrote to a document, each writer that lacks the others'
+        // writes is first told, alone, that the relay holds its heads (sent once the burst is
+        // stored, like everything below).
         let effects = self.hub.acknowledge();
         self.apply(None, effects);
         // Many concurrent heads (a storm of sign-ups) are folded into one before they are
