@@ -1511,10 +1511,11 @@ fn a_change_whose_heads_came_without_it_is_asked_for_at_once() {
 }
 
 /// Anna's message after she wrote "a" (and its sync data), to a relay in step with three
-/// devices, and the relay's copy with its changes applied and a mark of its own ("copy"), as
-/// the judge would hand it over: the mark shows whether the hub took it.
-fn written_with_a_marked_copy(
+/// devices, and the relay's copy with its changes applied, as the judge would hand it over;
+/// `marked`, with a change of its own ("copy") that shows whether the hub took it.
+fn written_with_a_copy(
     seed: u8,
+    marked: bool,
 ) -> (
     DocumentId,
     Hub,
@@ -1538,8 +1539,22 @@ fn written_with_a_marked_copy(
     {
         copy.load_incremental(chunk).unwrap();
     }
-    put_one(&mut copy, "copy");
+    if marked {
+        put_one(&mut copy, "copy");
+    }
     (id, relay, devices, m, data, copy)
+}
+
+/// The bytes a hub's effects persist.
+fn persisted(effects: Vec<Effect>) -> Vec<u8> {
+    effects
+        .into_iter()
+        .filter_map(|e| match e {
+            Effect::Persist { bytes, .. } => Some(bytes),
+            _ => None,
+        })
+        .flatten()
+        .collect()
 }
 
 /// The judge's copy of a document (the relay's, with a message's changes applied) is taken as
@@ -1548,30 +1563,38 @@ fn written_with_a_marked_copy(
 #[test]
 fn a_judged_copy_is_taken_for_its_own_message_only() {
     // Judged for another message: not taken.
-    let (id, mut relay, devices, m, _, copy) = written_with_a_marked_copy(12);
+    let (id, mut relay, devices, m, _, copy) = written_with_a_copy(12, true);
     relay.take_judged_copy(id, b"another message".to_vec(), copy);
     relay.receive(&devices[0].me, m).unwrap();
     let held = relay.document(&id).unwrap();
     assert_eq!(shown(held, "a").as_deref(), Some("1"));
     assert_eq!(shown(held, "copy"), None);
 
-    // Judged for this one: taken, and persisted as a change since the heads before.
-    let (id2, mut relay, devices, m, data, copy) = written_with_a_marked_copy(13);
+    // Judged for this one: taken; what is stored is the message's changes as they came.
+    let (id2, mut relay, devices, m, data, copy) = written_with_a_copy(13, true);
     assert_ne!(id, id2);
-    let before = relay.document(&id2).unwrap().save();
-    relay.take_judged_copy(id2, data, copy);
+    relay.take_judged_copy(id2, data.clone(), copy);
     let effects = relay.receive(&devices[0].me, m).unwrap();
-    let held = relay.document(&id2).unwrap();
-    assert_eq!(shown(held, "copy").as_deref(), Some("1"));
-    let persisted: Vec<u8> = effects
-        .into_iter()
-        .filter_map(|e| match e {
-            Effect::Persist { bytes, .. } => Some(bytes),
-            _ => None,
-        })
+    assert_eq!(
+        shown(relay.document(&id2).unwrap(), "copy").as_deref(),
+        Some("1")
+    );
+    let sent: Vec<u8> = automerge::sync::Message::decode(&data)
+        .unwrap()
+        .changes
+        .iter()
         .flatten()
+        .copied()
         .collect();
+    assert_eq!(persisted(effects), sent);
+
+    // The judge's copy as it is: the stored bytes load to the relay's heads.
+    let (id3, mut relay, devices, m, data, copy) = written_with_a_copy(14, false);
+    let before = relay.document(&id3).unwrap().save();
+    relay.take_judged_copy(id3, data, copy);
+    let effects = relay.receive(&devices[0].me, m).unwrap();
     let mut stored = automerge::Automerge::load(&before).unwrap();
-    stored.load_incremental(&persisted).unwrap();
-    assert_eq!(stored.get_heads(), relay.heads(&id2));
+    stored.load_incremental(&persisted(effects)).unwrap();
+    assert_eq!(stored.get_heads(), relay.heads(&id3));
+    assert_eq!(shown(&stored, "a").as_deref(), Some("1"));
 }

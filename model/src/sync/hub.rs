@@ -1530,7 +1530,18 @@ impl Hub {
             .flatten();
         let sent = owed_reply.then(|| state.last_sent_heads.clone());
         // The judged copy holds the message's changes already: automerge finds each present
-        // and only reads the rest of the message.
+        // and only reads the rest of the message. Judged, the message carries exactly the
+        // changes new to the relay, each as it was written: they are what is stored, rather
+        // than automerge rebuilding them from its op store against the heads before (in a
+        // storm, hundreds).
+        let judged_changes = judged.is_some().then(|| {
+            message
+                .changes
+                .iter()
+                .flatten()
+                .copied()
+                .collect::<Vec<u8>>()
+        });
         let replaced = judged.map(|copy| std::mem::replace(doc, copy));
         if let Err(e) = doc.receive_sync_message(state, message) {
             if let Some(old) = replaced {
@@ -1546,10 +1557,10 @@ impl Hub {
         if changed {
             effects.push(Effect::Persist {
                 document: id,
-                bytes: if *incremental_saves {
-                    doc.save_after(&before)
-                } else {
-                    arrived_whole.unwrap_or_default()
+                bytes: match (*incremental_saves, judged_changes) {
+                    (true, Some(changes)) => changes,
+                    (true, None) => doc.save_after(&before),
+                    (false, _) => arrived_whole.unwrap_or_default(),
                 },
             });
             effects.push(Effect::Changed { document: id });
