@@ -51,7 +51,8 @@ pub enum Role {
 pub enum Effect {
     /// Send a message to `message`'s target.
     Send(Message),
-    /// Durably append these bytes (an incremental save, loadable with `load_incremental`) to
+    /// Durably append these bytes (an incremental save, or changes as written: loadable with
+    /// `load_incremental`) to
     /// the document's stored bytes. When the driver saves whole documents
     /// ([`Hub::set_whole_saves`]) it stores the document as the hub now holds it, and these
     /// bytes are either empty or, for a document that arrived whole into an empty one (a new
