@@ -52,8 +52,7 @@ pub enum Effect {
     /// Send a message to `message`'s target.
     Send(Message),
     /// Durably append these bytes (an incremental save, or changes as written: loadable with
-    /// `load_incremental`) to
-    /// the document's stored bytes. When the driver saves whole documents
+    /// `load_incremental`) to the document's stored bytes. When the driver saves whole documents
     /// ([`Hub::set_whole_saves`]) it stores the document as the hub now holds it, and these
     /// bytes are either empty or, for a document that arrived whole into an empty one (a new
     /// device's first sync), that whole document as the peer saved it: the driver may store
@@ -456,10 +455,7 @@ impl Hub {
                 // A writer that holds everything the relay holds is told so by its reply; one
                 // whose heads the relay lacks (a change waiting for its dependencies) is not
                 // acknowledged.
-                if theirs == heads
-                    || !slot.doc().get_missing_deps(&theirs).is_empty()
-                    || !self.may_read(peer, &id)
-                {
+                if theirs == heads || self.lacks_theirs(peer, id) || !self.may_read(peer, &id) {
                     continue;
                 }
                 effects.push(Effect::Send(Message::Sync {
