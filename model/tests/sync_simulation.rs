@@ -1598,3 +1598,52 @@ fn a_judged_copy_is_taken_for_its_own_message_only() {
     assert_eq!(stored.get_heads(), relay.heads(&id3));
     assert_eq!(shown(&stored, "a").as_deref(), Some("1"));
 }
+
+/// A device's write to a document of one change (a task made by "Opret og offentliggør")
+/// reaches the relay as that change alone. automerge sends a whole saved document in place of
+/// more than a third of a document's changes to a peer that says it takes one, and the relay
+/// does not say so: it would load the document whole, take it apart, and store the task again
+/// with every sign-up.
+#[test]
+fn a_write_reaches_the_relay_as_the_change_not_the_whole_document() {
+    let (id, mut relay, mut writer, _) = writer_and_newcomer(11, "unused");
+    let mut fresh = Plain::connected(&mut relay, "fresh", id, automerge::Automerge::new());
+    let mut others = Vec::new();
+    exchange_with_writer(&mut relay, &mut fresh, &mut others);
+    assert_eq!(
+        fresh.doc.get_heads(),
+        relay.heads(&id),
+        "a fresh device is in step"
+    );
+    for device in [&mut writer, &mut fresh] {
+        exchange_with_writer(&mut relay, device, &mut others);
+        let before = device.doc.get_heads();
+        put_one(&mut device.doc, &format!("signup-{}", device.me));
+        let Some(Message::Sync { data, .. }) = device.outgoing() else {
+            panic!("{}: the write is sent", device.me);
+        };
+        let sent = automerge::sync::Message::decode(&data).unwrap();
+        let chunks: Vec<&[u8]> = sent.changes.iter().map(|c| c.as_ref()).collect();
+        assert_eq!(chunks.len(), 1, "{}: one chunk", device.me);
+        let change = automerge::Change::from_bytes(chunks[0].to_vec())
+            .unwrap_or_else(|e| panic!("{}: not a single change: {e}", device.me));
+        assert_eq!(change.deps(), before.as_slice());
+        relay
+            .receive(
+                &device.me.clone(),
+                Message::Sync {
+                    document_id: id,
+                    sender_id: device.me.clone(),
+                    target_id: relay_id(),
+                    data,
+                },
+            )
+            .unwrap();
+        others.extend(end_burst(&mut relay));
+        assert!(
+            relay.heads(&id).contains(&change.hash()),
+            "{}: taken in",
+            device.me
+        );
+    }
+}

@@ -8,13 +8,17 @@
 //!    sign-up is acknowledged (the server's heads include it) and until every device holds
 //!    every sign-up; the server's CPU and peak memory; messages and bytes to the devices;
 //! 2. churn: 50 devices at a time connect, read the task, sign up, wait for the ack and
-//!    disconnect, for a fixed time; writes per second and server CPU per cycle;
+//!    disconnect, until a fixed number of writes is done; writes per second and server CPU per
+//!    cycle. A fixed number, not a fixed time: each read costs a device in proportion to the
+//!    task, which grows by every write, so in a fixed time the faster server's devices would
+//!    read a larger task;
 //! 3. idle: many connections that joined and hold nothing; server memory per connection.
 //!
 //! Run through `cargo xtask bench`, which builds the relay and installs the JS server.
 //! `SAMSKAB_RELAY_BIN` is the relay binary, `SAMSKAB_JS_SERVER` the JS server's start script
 //! (without it only Samskab runs), `SAMSKAB_STORM_SIZES` the storm sizes ("100,300,1000"),
-//! `SAMSKAB_IDLE` the idle connections (10,000), `SAMSKAB_CHURN_SECS` (10),
+//! `SAMSKAB_IDLE` the idle connections (10,000), `SAMSKAB_CHURN_WRITES` the churn's writes
+//! (1,000), `SAMSKAB_CHURN_SECS` its bound in time (60; 0 skips it),
 //! `SAMSKAB_CHURN_WORKERS` the devices cycling at a time (50; fewer leave the 2 cores less
 //! saturated by the devices themselves).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
@@ -62,7 +66,8 @@ fn main() {
         .filter_map(|s| s.trim().parse().ok())
         .collect();
     let idle: usize = env_or("SAMSKAB_IDLE", "10000").parse().unwrap();
-    let churn_secs: u64 = env_or("SAMSKAB_CHURN_SECS", "10").parse().unwrap();
+    let churn_secs: u64 = env_or("SAMSKAB_CHURN_SECS", "60").parse().unwrap();
+    let churn_writes: usize = env_or("SAMSKAB_CHURN_WRITES", "1000").parse().unwrap();
     let churn_workers: usize = env_or("SAMSKAB_CHURN_WORKERS", "50").parse().unwrap();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -91,11 +96,12 @@ fn main() {
     }
     if churn_secs > 0 {
         println!(
-            "\n## Churn: {churn_workers} at a time connect, read, sign up, wait for the ack, leave ({churn_secs} s)"
+            "\n## Churn: {churn_workers} at a time connect, read, sign up, wait for the ack, leave ({churn_writes} writes, at most {churn_secs} s)"
         );
         for server in &servers {
             runtime.block_on(churn(
                 server,
+                churn_writes,
                 Duration::from_secs(churn_secs),
                 churn_workers,
             ));
@@ -668,6 +674,8 @@ struct StormReport {
     converged: usize,
     to_acked: Duration,
     to_converged: Duration,
+    /// When each device had sent its sign-up: no server can acknowledge one sooner.
+    sent_times: Vec<Duration>,
     /// Each device's time to its acknowledgement and to converging, where it came in time.
     acked_times: Vec<Duration>,
     converged_times: Vec<Duration>,
@@ -720,8 +728,10 @@ impl StormReport {
         // the devices' work up to the last acknowledgement allows, nor converges sooner than
         // all of it.
         println!(
-            "{:<15} floors: the devices' CPU over {} cores, to the last acknowledgement {:.2} s, in all {:.2} s",
+            "{:<15} floors: the sign-ups sent, half {:.2} s, all {:.2} s; the devices' CPU over {} cores, to the last acknowledgement {:.2} s, in all {:.2} s",
             "",
+            quantile(&self.sent_times, 0.5, self.n),
+            quantile(&self.sent_times, 1.0, self.n),
             cores(),
             self.devices_cpu_to_acked / cores() as f64,
             self.devices_cpu / cores() as f64,
@@ -778,12 +788,13 @@ async fn storm(server: &Server, n: usize) -> Result<StormReport, String> {
                 let _ = got_it.send(has_task);
                 let start = match d.hold(&mut started).await {
                     Some(start) if has_task => start,
-                    _ => return (None, None, d),
+                    _ => return (None, None, None, d),
                 };
                 d.counters = counters;
                 d.track_from_now();
                 let mine = d.sign_up(&person, &shift);
                 d.send_sync().await;
+                let sent_at = start.elapsed();
                 // The bound runs from the storm's start, not from this device's sign-up (which
                 // comes late when 1,000 devices share the machine's cores).
                 let acked = d
@@ -808,6 +819,7 @@ async fn storm(server: &Server, n: usize) -> Result<StormReport, String> {
                     .await;
                 let converged_at = start.elapsed();
                 (
+                    Some(sent_at),
                     acked.then_some(acked_at),
                     (converged && converged_at <= STORM_LIMIT).then_some(converged_at),
                     d,
@@ -842,6 +854,7 @@ async fn storm(server: &Server, n: usize) -> Result<StormReport, String> {
         converged: 0,
         to_acked: Duration::ZERO,
         to_converged: Duration::ZERO,
+        sent_times: Vec::new(),
         acked_times: Vec::new(),
         converged_times: Vec::new(),
         cpu: 0.0,
@@ -855,7 +868,8 @@ async fn storm(server: &Server, n: usize) -> Result<StormReport, String> {
     };
     let mut kept = Vec::new();
     for r in results {
-        let (acked, converged, d) = r.unwrap();
+        let (sent, acked, converged, d) = r.unwrap();
+        report.sent_times.extend(sent);
         if let Some(t) = acked {
             report.acked += 1;
             report.to_acked = report.to_acked.max(t);
@@ -890,14 +904,14 @@ fn stop(running: Arc<Running>) {
     }
 }
 
-async fn churn(server: &Server, length: Duration, workers: usize) {
+async fn churn(server: &Server, writes: usize, length: Duration, workers: usize) {
     let (id, task, _) = the_task();
     let shifts: Vec<ShiftId> = {
         let t: Task = autosurgeon::hydrate(&task).unwrap();
         t.shifts.keys().cloned().collect()
     };
-    // More people than can cycle in the time: each cycle is a new volunteer.
-    let people = 4_000.min(shifts.len() * 1_900);
+    // Each cycle is a new volunteer.
+    let people = writes.min(shifts.len() * 1_900);
     let running = Arc::new(server.start(people, &task, id).await);
     let resident_at_start = running.reset_peak();
     let next = Arc::new(AtomicUsize::new(0));
@@ -927,6 +941,7 @@ async fn churn(server: &Server, length: Duration, workers: usize) {
             tokio::spawn(async move {
                 while start.elapsed() < length {
                     let i = next.fetch_add(1, Ordering::Relaxed);
+                    // One person for each write asked for.
                     if i >= running.people.len() {
                         break;
                     }

@@ -462,7 +462,7 @@ impl Hub {
                     document_id: id,
                     sender_id: self.me.clone(),
                     target_id: peer.clone(),
-                    data: heads_only(theirs).encode(),
+                    data: wire(Role::Relay, heads_only(theirs)),
                 }));
                 told.push((peer.clone(), id));
             }
@@ -638,7 +638,7 @@ impl Hub {
             document_id: id,
             sender_id: self.me.clone(),
             target_id: peer.clone(),
-            data: message.encode(),
+            data: wire(self.role, message),
         })
     }
 
@@ -1487,7 +1487,7 @@ impl Hub {
                         document_id: id,
                         sender_id: self.me.clone(),
                         target_id: from.clone(),
-                        data: reply.encode(),
+                        data: wire(self.role, reply),
                     }));
                 }
                 return Ok(effects);
@@ -1609,7 +1609,7 @@ impl Hub {
         let empty = doc.get_heads().is_empty();
         if let Some(mut message) = doc.generate_sync_message(state) {
             self.ask_for_parked_needs(peer, &id, &mut message);
-            let data = message.encode();
+            let data = wire(self.role, message);
             effects.push(Effect::Send(if empty {
                 Message::Request {
                     document_id: id,
@@ -1652,7 +1652,7 @@ impl Hub {
                 document_id: id,
                 sender_id: self.me.clone(),
                 target_id: peer.clone(),
-                data: message.encode(),
+                data: wire(self.role, message),
             }));
         }
     }
@@ -1693,16 +1693,29 @@ fn awaits_answer(role: Role, state: &sync::State, doc: &Automerge, unanswered: b
 /// A sync message that tells a peer `heads`: no changes, no `have` (so the peer's answer
 /// carries only what the message's `need` asks for, which the caller fills in).
 fn heads_only(heads: Vec<ChangeHash>) -> sync::Message {
-    let mut flags = sync::MessageFlags::new();
-    flags.set(sync::MessageFlags::SUPPORTS_SYNC_RESET);
     sync::Message {
         heads,
         need: Vec::new(),
         have: Vec::new(),
         changes: Vec::<Vec<u8>>::new().into(),
-        flags: Some(flags),
+        flags: None,
         version: sync::MessageVersion::V1,
     }
+}
+
+/// A sync message as sent. The relay's carry no flags, so a device takes the relay for a
+/// peer of the first message version and sends it its new changes one by one, never a whole
+/// saved document in their place: automerge sends that for more than a third of a
+/// document's changes, which is every write to a document of one or two changes (a task made
+/// by "Opret og offentliggør"). The relay judges and stores a change as it came; a saved
+/// document it must load whole and take apart, and it would store the task again with every
+/// sign-up. The flags say nothing else the relay uses: it has no read-only peers and never
+/// resets a device's sync. What the relay sends a device is the device's choice, as before.
+fn wire(role: Role, mut message: sync::Message) -> Vec<u8> {
+    if role == Role::Relay {
+        message.flags = None;
+    }
+    message.encode()
 }
 
 /// The sync state of a peer known to hold exactly `heads` of a document.
