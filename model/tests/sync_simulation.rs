@@ -1623,7 +1623,7 @@ fn a_write_reaches_the_relay_as_the_change_not_the_whole_document() {
             panic!("{}: the write is sent", device.me);
         };
         let sent = automerge::sync::Message::decode(&data).unwrap();
-        let chunks: Vec<&[u8]> = sent.changes.iter().map(|c| c.as_ref()).collect();
+        let chunks: Vec<&[u8]> = sent.changes.iter().collect();
         assert_eq!(chunks.len(), 1, "{}: one chunk", device.me);
         let change = automerge::Change::from_bytes(chunks[0].to_vec())
             .unwrap_or_else(|e| panic!("{}: not a single change: {e}", device.me));
