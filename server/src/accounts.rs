@@ -30,7 +30,7 @@ use samskab_model::{OrganisationId, PersonId};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::storage::accounts::{Acceptance, InvitationRecord, UserRecord};
+use crate::storage::accounts::{Acceptance, ActorBinding, InvitationRecord, UserRecord};
 use crate::storage::{AccountStore, SqliteAccounts, StoreError};
 
 pub const MIN_PASSWORD: usize = account_fields::MIN_PASSWORD;
@@ -419,6 +419,17 @@ impl Accounts {
     /// Binds an automerge actor id to `user` if it is new; false if it belongs to another user.
     pub fn bind_actor(&self, actor: &[u8], user: &PersonId) -> Result<bool, AccountError> {
         Ok(self.store.bind_actor(actor, user)?)
+    }
+
+    /// Whom an automerge actor id is bound to, without binding it.
+    pub fn actor_binding(&self, actor: &[u8]) -> Result<ActorBinding, AccountError> {
+        Ok(self.store.actor_binding(actor)?)
+    }
+
+    /// Binds each actor id to its user if it is new, in one transaction; whether each is now
+    /// its user's.
+    pub fn bind_actors(&self, bindings: &[(Vec<u8>, PersonId)]) -> Result<Vec<bool>, AccountError> {
+        Ok(self.store.bind_actors(bindings)?)
     }
 }
 

@@ -434,6 +434,26 @@ async fn writes_follow_the_role_table() {
         .unwrap()["heads"]
         .clone();
     assert_eq!(stored, serde_json::json!(heads));
+
+    // The binding was stored with the sign-up (the relay binds a burst's new actors together
+    // before it stores the burst): the restarted relay, its cache empty, still refuses it.
+    let mut anna = device(&relay, "anna@demo.samskab.dk", "anna-restarted").await;
+    anna.pump_until("the sign-up", |hub| {
+        hub.document(&id).is_some_and(|d| {
+            d.get_changes(&[])
+                .iter()
+                .any(|c| *c.actor_id() == bent_actor)
+        })
+    })
+    .await;
+    let mut t = read(&anna, &id);
+    t.description = "Anna as Bent".into();
+    let (_, refused) = attempt(&mut anna, id, |doc| {
+        doc.set_actor(bent_actor.clone());
+        write(doc, &t);
+    })
+    .await;
+    assert_eq!(refused.as_deref(), Some("foreign-actor"));
     relay.shutdown().await;
 }
 

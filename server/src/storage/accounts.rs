@@ -186,6 +186,22 @@ pub trait ActorStore {
     /// to at most one person, forever: a binding is never changed, and is deleted only when
     /// the person is erased, when the id is retired and binds to no one ever again.
     fn bind_actor(&self, actor: &[u8], user: &PersonId) -> Result<bool, StoreError>;
+    /// Whom `actor` is bound to, without binding it.
+    fn actor_binding(&self, actor: &[u8]) -> Result<ActorBinding, StoreError>;
+    /// As [`ActorStore::bind_actor`] for each pair, in one transaction (the sync engine binds
+    /// the new actors of a burst together, before it stores the burst's changes): whether
+    /// each actor is now its user's.
+    fn bind_actors(&self, bindings: &[(Vec<u8>, PersonId)]) -> Result<Vec<bool>, StoreError>;
+}
+
+/// Whom an actor id is bound to ([`ActorStore::actor_binding`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ActorBinding {
+    /// No one yet: the first user to write with it gets it.
+    Unbound,
+    Bound(PersonId),
+    /// An erased person's, or a relay's own: no one, ever.
+    Retired,
 }
 
 /// Devices: sync peer ids bound to users, and when each session was last in contact.

@@ -12,7 +12,7 @@ use samskab_model::authz::Role;
 use samskab_model::sync::PeerId;
 use samskab_model::{DocumentId, OrganisationId, PersonId};
 
-use super::accounts::{Acceptance, InvitationRecord, ResetRecord, UserRecord};
+use super::accounts::{Acceptance, ActorBinding, InvitationRecord, ResetRecord, UserRecord};
 use super::{AccountStore, Store};
 use crate::accounts::{Accounts, NewUser, Organisation, session_hash};
 use crate::audit::ProfileRead;
@@ -502,6 +502,39 @@ pub fn an_actor_binds_to_one_person_forever<H: Harness>(h: &H) {
     // Nothing that forgets devices forgets actors.
     one.forget_contacts(i64::MAX).unwrap();
     assert!(!one.bind_actor(&[1, 2, 3], &id("bent")).unwrap());
+    // Read without binding.
+    assert_eq!(
+        two.actor_binding(&[1, 2, 3]).unwrap(),
+        ActorBinding::Bound(id("anna"))
+    );
+    assert_eq!(two.actor_binding(&[5]).unwrap(), ActorBinding::Unbound);
+    assert_eq!(two.actor_binding(&[5]).unwrap(), ActorBinding::Unbound);
+    // Many at once: each as alone, the first of two claims on a new id winning.
+    assert_eq!(
+        one.bind_actors(&[
+            (vec![5], id("anna")),
+            (vec![4], id("anna")),
+            (vec![5], id("bent")),
+            (vec![6], id("bent")),
+        ])
+        .unwrap(),
+        vec![true, false, false, true]
+    );
+    assert_eq!(
+        two.actor_binding(&[6]).unwrap(),
+        ActorBinding::Bound(id("bent"))
+    );
+    assert!(one.bind_actors(&[]).unwrap().is_empty());
+    // An erased person's ids are retired: bound to no one, ever.
+    one.erase_account(&id("anna"), &id("slettet-anna")).unwrap();
+    assert_eq!(
+        two.actor_binding(&[1, 2, 3]).unwrap(),
+        ActorBinding::Retired
+    );
+    assert_eq!(
+        two.bind_actors(&[(vec![1, 2, 3], id("bent"))]).unwrap(),
+        vec![false]
+    );
 }
 
 pub fn a_peer_binds_to_one_user_until_forgotten<H: Harness>(h: &H) {

@@ -47,6 +47,9 @@ pub(super) struct Engine {
     pub(super) accounts: Arc<Accounts>,
     /// Actor ids known to be bound, and to whom (saves a database write per change).
     pub(super) actors: HashMap<ActorId, PersonId>,
+    /// Actor ids first used in this burst, in [`Engine::actors`] and not yet written: they are
+    /// bound in the accounts together, before the burst's changes are stored.
+    pub(super) unbound: Vec<(ActorId, PersonId)>,
     /// Messages carrying profiles to readers other than their owners, held until their audit
     /// entries are committed (see [`crate::audit`]), in the order they are to be sent.
     pub(super) held: Vec<(Message, Option<ProfileRead>)>,
@@ -145,6 +148,7 @@ impl Engine {
             readers,
             accounts,
             actors: HashMap::new(),
+            unbound: Vec::new(),
             held: Vec::new(),
             holding_for: HashSet::new(),
             held_since: None,
@@ -501,6 +505,7 @@ impl Engine {
     /// disconnected (no one is told of a change the relay does not durably have); what waited
     /// about other documents still goes.
     pub(super) fn store_unstored(&mut self) {
+        let bound = self.bind_new_actors();
         if self.unstored.is_empty() {
             return;
         }
@@ -511,7 +516,12 @@ impl Engine {
             .map(|(id, bytes, _)| (*id, bytes.clone()))
             .collect();
         let mut lost = HashSet::new();
-        if let Err(e) = self.store.append_all(&chunks) {
+        let stored = if bound {
+            self.store.append_all(&chunks).map_err(|e| e.to_string())
+        } else {
+            Err("an actor id of the burst could not be bound".to_owned())
+        };
+        if let Err(e) = stored {
             tracing::error!(error = %e, changes = chunks.len(), "cannot persist changes; dropping them");
             for (id, _, origin) in &unstored {
                 if lost.insert(*id) {
@@ -530,6 +540,35 @@ impl Engine {
             }
             self.send_now(message);
         }
+    }
+
+    /// Writes the actor ids first used in this burst to the accounts, in one transaction (one
+    /// fsync, where each used to take its own: a storm of sign-ups is a new actor each),
+    /// before the burst's changes are stored, so no change is stored before its actor's
+    /// binding. False if the write failed or an actor turned out to be someone else's
+    /// (another relay on the same file bound it meanwhile): those leave the cache, and the
+    /// burst's changes are dropped as on any failed write.
+    fn bind_new_actors(&mut self) -> bool {
+        if self.unbound.is_empty() {
+            return true;
+        }
+        let unbound = std::mem::take(&mut self.unbound);
+        let pairs: Vec<(Vec<u8>, PersonId)> = unbound
+            .iter()
+            .map(|(actor, person)| (actor.to_bytes().to_vec(), person.clone()))
+            .collect();
+        let bound = self.accounts.bind_actors(&pairs).unwrap_or_else(|e| {
+            tracing::error!(error = %e, actors = pairs.len(), "cannot bind actor ids");
+            vec![false; pairs.len()]
+        });
+        let mut all = true;
+        for ((actor, _), ours) in unbound.iter().zip(bound) {
+            if !ours {
+                self.actors.remove(actor);
+                all = false;
+            }
+        }
+        all
     }
 
     /// Every task that is not a draft, as [`PublicTask`]s (names empty), from the cache where

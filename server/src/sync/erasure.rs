@@ -222,6 +222,9 @@ impl Engine {
         subject: &Subject,
     ) -> Result<DocumentErasure, StoreError> {
         let started = std::time::Instant::now();
+        // What this burst took in is stored first, with its actors' bindings, so the
+        // account's erasure, which follows, retires those too.
+        self.store_unstored();
         if let Subject::Person { person, actors } = subject {
             self.tombstones.erasing.insert(person.id.clone());
             let theirs: Vec<PeerId> = lock(&self.readers.clients)
@@ -235,6 +238,9 @@ impl Engine {
             for actor in actors {
                 self.actors.remove(actor);
             }
+            // Actor ids bound since the accounts listed theirs are retired with the account
+            // (it retires every actor bound to them), and leave the cache too.
+            self.actors.retain(|_, p| *p != person.id);
         }
         let needles = match subject {
             Subject::Person { person, .. } => person.needles(),

@@ -14,6 +14,7 @@ use samskab_model::{DocumentId, PersonId};
 use super::engine::Engine;
 use super::{RESERVED_IDS_TTL, lock};
 use crate::accounts::Accounts;
+use crate::storage::accounts::ActorBinding;
 
 impl Engine {
     /// Judges the changes a sync message carries before the hub applies any of them
@@ -43,7 +44,7 @@ impl Engine {
         // The actor the relay writes this document under (notices, folded heads): it is in the
         // document's history for every reader to see, and no device may write as the relay.
         let relay_actor = self.hub.document(&id).map(|doc| doc.get_actor().clone());
-        let (actors, accounts) = (&mut self.actors, &self.accounts);
+        let (actors, unbound, accounts) = (&mut self.actors, &mut self.unbound, &self.accounts);
         let admitted = admit(
             &mut self.hub,
             Incoming { peer, id, data },
@@ -57,7 +58,7 @@ impl Engine {
                 if relay_actor.as_ref() == Some(actor) {
                     return Err(Refusal::ForeignActor);
                 }
-                bind_actor(actors, accounts, actor, &client.principal)
+                bind_actor(actors, unbound, accounts, actor, &client.principal)
             },
         )?;
         Ok(admitted.map(|admitted| {
@@ -113,10 +114,13 @@ impl Engine {
     }
 }
 
-/// Binds an actor id to the writer on its first use, or refuses it if another user's
-/// (`actors` caches what the accounts store says, saving a database write per change).
+/// Binds an actor id to the writer on its first use, or refuses it if another user's or
+/// retired (`actors` caches what the accounts store says, saving a database read per
+/// change). A new binding is made in the cache and in `unbound`, and written with the burst
+/// ([`Engine::store_unstored`]).
 fn bind_actor(
     actors: &mut HashMap<ActorId, PersonId>,
+    unbound: &mut Vec<(ActorId, PersonId)>,
     accounts: &Accounts,
     actor: &ActorId,
     who: &Principal,
@@ -128,14 +132,24 @@ fn bind_actor(
             Err(Refusal::ForeignActor)
         };
     }
-    match accounts.bind_actor(actor.to_bytes(), &who.person) {
-        Ok(true) => {
+    match accounts.actor_binding(actor.to_bytes()) {
+        Ok(ActorBinding::Unbound) => {
             actors.insert(actor.clone(), who.person.clone());
+            unbound.push((actor.clone(), who.person.clone()));
             Ok(())
         }
-        Ok(false) => Err(Refusal::ForeignActor),
+        Ok(ActorBinding::Bound(owner)) => {
+            let ours = owner == who.person;
+            actors.insert(actor.clone(), owner);
+            if ours {
+                Ok(())
+            } else {
+                Err(Refusal::ForeignActor)
+            }
+        }
+        Ok(ActorBinding::Retired) => Err(Refusal::ForeignActor),
         Err(e) => {
-            tracing::error!(error = %e, "cannot bind an actor id; refusing the change");
+            tracing::error!(error = %e, "cannot read an actor id's binding; refusing the change");
             Err(Refusal::Forbidden {
                 path: String::new(),
             })

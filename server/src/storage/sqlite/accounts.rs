@@ -14,7 +14,7 @@ use crate::audit::{ProfileRead, ReadEntry};
 use crate::peers::Binding;
 use crate::storage::StoreError;
 use crate::storage::accounts::{
-    Acceptance, ActorStore, AuditStore, CalendarStore, DeviceStore, InvitationRecord,
+    Acceptance, ActorBinding, ActorStore, AuditStore, CalendarStore, DeviceStore, InvitationRecord,
     InvitationStore, OrganisationStore, ResetRecord, ResetStore, SessionRecord, SessionStore,
     UserRecord, UserStore,
 };
@@ -498,19 +498,55 @@ impl ResetStore for SqliteAccounts {
 
 impl ActorStore for SqliteAccounts {
     fn bind_actor(&self, actor: &[u8], user: &PersonId) -> Result<bool, StoreError> {
+        bind_actor(&self.conn(), actor, user)
+    }
+
+    fn actor_binding(&self, actor: &[u8]) -> Result<ActorBinding, StoreError> {
         let conn = self.conn();
-        // A retired actor id (an erased person's, or the relay's own) binds to no one, ever.
-        conn.prepare_cached(
-            "INSERT OR IGNORE INTO actors (actor, user_id)
-             SELECT ?1, ?2 WHERE NOT EXISTS (SELECT 1 FROM retired_actors WHERE actor = ?1)",
-        )?
-        .execute(params![actor, user.as_str()])?;
+        let retired: bool = conn
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM retired_actors WHERE actor = ?1)")?
+            .query_row(params![actor], |r| r.get(0))?;
+        if retired {
+            return Ok(ActorBinding::Retired);
+        }
         let owner: Option<String> = conn
             .prepare_cached("SELECT user_id FROM actors WHERE actor = ?1")?
             .query_row(params![actor], |r| r.get(0))
             .optional()?;
-        Ok(owner.as_deref() == Some(user.as_str()))
+        owner.map_or(Ok(ActorBinding::Unbound), |o| {
+            person(o).map(ActorBinding::Bound)
+        })
     }
+
+    fn bind_actors(&self, bindings: &[(Vec<u8>, PersonId)]) -> Result<Vec<bool>, StoreError> {
+        if bindings.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let bound = bindings
+            .iter()
+            .map(|(actor, user)| bind_actor(&tx, actor, user))
+            .collect::<Result<Vec<_>, _>>()?;
+        tx.commit()?;
+        Ok(bound)
+    }
+}
+
+/// Binds `actor` to `user` on `conn` (a connection, or a transaction on one) if it is unbound
+/// and not retired; whether it is `user`'s.
+fn bind_actor(conn: &Connection, actor: &[u8], user: &PersonId) -> Result<bool, StoreError> {
+    // A retired actor id (an erased person's, or the relay's own) binds to no one, ever.
+    conn.prepare_cached(
+        "INSERT OR IGNORE INTO actors (actor, user_id)
+         SELECT ?1, ?2 WHERE NOT EXISTS (SELECT 1 FROM retired_actors WHERE actor = ?1)",
+    )?
+    .execute(params![actor, user.as_str()])?;
+    let owner: Option<String> = conn
+        .prepare_cached("SELECT user_id FROM actors WHERE actor = ?1")?
+        .query_row(params![actor], |r| r.get(0))
+        .optional()?;
+    Ok(owner.as_deref() == Some(user.as_str()))
 }
 
 impl DeviceStore for SqliteAccounts {
