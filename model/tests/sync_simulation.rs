@@ -957,6 +957,8 @@ fn a_quiet_peer_waits_for_the_broadcast_while_the_writer_is_answered_at_once() {
     let m = quiet.outgoing().unwrap();
     relay.receive(&quiet.me, m).unwrap();
     assert_eq!(relay.changed_documents(), vec![id]);
+    assert!(sends(relay.acknowledge()).is_empty(), "one writer");
+    assert!(relay.written_at_once().is_empty(), "no storm");
     let answered = sends(relay.answer());
     assert!(
         answered.iter().any(|m| m.target_id() == Some(&writer.me)),
@@ -1397,6 +1399,11 @@ fn writers_are_told_their_writes_are_held_before_they_are_sent_the_others() {
     }
     let acknowledged = sends(relay.acknowledge());
     assert_eq!(acknowledged.len(), 2, "each writer, once");
+    assert_eq!(
+        relay.written_at_once(),
+        [id],
+        "a storm, for the relay to let pause"
+    );
     for (d, mine) in devices.iter().zip(&written) {
         let to_it: Vec<_> = acknowledged
             .iter()

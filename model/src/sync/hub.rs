@@ -137,6 +137,8 @@ pub struct Hub {
     /// Relay side: the documents two or more peers wrote to in a burst since their last
     /// broadcast ([`Hub::acknowledge`]): their followers are told new heads before changes.
     contended: HashSet<DocumentId>,
+    /// The documents two or more peers wrote to in the burst [`Hub::acknowledge`] last saw.
+    written_at_once: Vec<DocumentId>,
     /// Relay side: the judge's copy of a document with the changes of the message it judged
     /// applied ([`Hub::take_judged_copy`]), for the next [`Hub::receive`] of that message.
     judged: Option<JudgedCopy>,
@@ -299,6 +301,7 @@ impl Hub {
             announced: HashSet::new(),
             judged: None,
             contended: HashSet::new(),
+            written_at_once: Vec::new(),
             acknowledged: HashSet::new(),
             awaited: HashSet::new(),
             listed_new: 0,
@@ -407,6 +410,12 @@ impl Hub {
         self.judged = Some(JudgedCopy { id, data, doc });
     }
 
+    /// The documents two or more peers wrote to in the burst that [`Hub::acknowledge`] last
+    /// saw: a storm, which the relay lets pause before it offers the document to everyone.
+    pub fn written_at_once(&self) -> &[DocumentId] {
+        &self.written_at_once
+    }
+
     /// Relay side, before [`Hub::answer`]: for each document that two or more peers wrote to
     /// in this burst, tells each of those writers that lacks something else of it that the
     /// relay holds its heads, in a message of its own that names them and carries no changes,
@@ -425,6 +434,7 @@ impl Hub {
     /// every answer would name them back). One writer alone gets its reply, changes and all,
     /// as before: nothing else waits in front of it.
     pub fn acknowledge(&mut self) -> Vec<Effect> {
+        self.written_at_once.clear();
         let Some(owed) = self.owed.as_ref() else {
             return Vec::new();
         };
@@ -465,7 +475,8 @@ impl Hub {
                 told.push((peer.clone(), id));
             }
         }
-        self.contended.extend(contended);
+        self.contended.extend(contended.iter().copied());
+        self.written_at_once = contended;
         self.acknowledged.extend(told);
         effects
     }

@@ -77,6 +77,9 @@ pub(super) struct Engine {
     pub(super) last_broadcast: HashMap<DocumentId, (std::time::Instant, std::time::Duration)>,
     /// When the next held-back broadcast is due.
     pub(super) next_broadcast: Option<std::time::Instant>,
+    /// Documents in a storm ([`super::STORM_QUIET`]) not offered to everyone since: when the
+    /// first and the last burst that wrote to each at once ended.
+    pub(super) storms: HashMap<DocumentId, (std::time::Instant, std::time::Instant)>,
 }
 
 /// How long after a broadcast that took `took` the document is offered to everyone again:
@@ -166,6 +169,7 @@ impl Engine {
             broadcast_every: super::BROADCAST_EVERY,
             last_broadcast: HashMap::new(),
             next_broadcast: None,
+            storms: HashMap::new(),
             contacts: super::contacts::Contacts::default(),
         })
     }
@@ -464,6 +468,10 @@ impl Engine {
         // stored, like everything below).
         let effects = self.hub.acknowledge();
         self.apply(None, effects);
+        let ended = std::time::Instant::now();
+        for id in self.hub.written_at_once() {
+            self.storms.entry(*id).or_insert((ended, ended)).1 = ended;
+        }
         // Many concurrent heads (a storm of sign-ups) are folded into one before they are
         // stored and offered: every later message names one head instead of all of them.
         for id in self.hub.changed_documents() {
@@ -478,14 +486,18 @@ impl Engine {
         let now = std::time::Instant::now();
         self.next_broadcast = None;
         for id in self.hub.changed_documents() {
-            let due = self.last_broadcast.get(&id).map_or(now, |(at, took)| {
+            let throttled = self.last_broadcast.get(&id).map_or(now, |(at, took)| {
                 *at + broadcast_pause(self.broadcast_every, *took)
+            });
+            let due = self.storms.get(&id).map_or(throttled, |(first, last)| {
+                throttled.max((*last + super::STORM_QUIET).min(*first + super::STORM_WAIT))
             });
             if due <= now {
                 let started = std::time::Instant::now();
                 let effects = self.hub.broadcast(id);
                 self.apply(None, effects);
                 self.last_broadcast.insert(id, (now, started.elapsed()));
+                self.storms.remove(&id);
             } else {
                 self.next_broadcast = Some(self.next_broadcast.map_or(due, |n| n.min(due)));
             }

@@ -376,6 +376,13 @@ pub(super) const BROADCAST_EVERY: std::time::Duration = std::time::Duration::fro
 /// A document's next broadcast waits at least this many times as long as its last one took
 /// (see `engine::broadcast_pause`).
 pub(super) const BROADCAST_SHARE: u32 = 3;
+/// A document two or more devices wrote to in one burst (a storm of sign-ups) is offered to
+/// everyone once writes to it have paused this long, or at most [`STORM_WAIT`] after the first
+/// of them: offered earlier, every device whose sign-up was still on its way was told of the
+/// others' first, answered, and was sent the task before its own acknowledgement.
+pub(super) const STORM_QUIET: std::time::Duration = std::time::Duration::from_millis(25);
+/// See [`STORM_QUIET`].
+pub(super) const STORM_WAIT: std::time::Duration = std::time::Duration::from_millis(200);
 /// Commands taken in before a burst ends even if more wait (its changes are then stored and
 /// answered).
 pub(super) const BURST_COMMANDS: usize = 512;
