@@ -502,6 +502,10 @@ impl Engine {
                 self.next_broadcast = Some(self.next_broadcast.map_or(due, |n| n.min(due)));
             }
         }
+        // A storm's offer is due at most `STORM_WAIT` after it began (later only if throttled):
+        // an entry older than twice that is for a document no longer changing.
+        self.storms
+            .retain(|_, (first, _)| now.duration_since(*first) < super::STORM_WAIT * 2);
         if self.last_broadcast.len() > 4096 {
             let every = self.broadcast_every;
             self.last_broadcast

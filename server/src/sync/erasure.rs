@@ -222,9 +222,6 @@ impl Engine {
         subject: &Subject,
     ) -> Result<DocumentErasure, StoreError> {
         let started = std::time::Instant::now();
-        // What this burst took in is stored first, with its actors' bindings, so the
-        // account's erasure, which follows, retires those too.
-        self.store_unstored();
         if let Subject::Person { person, actors } = subject {
             self.tombstones.erasing.insert(person.id.clone());
             let theirs: Vec<PeerId> = lock(&self.readers.clients)
@@ -238,8 +235,10 @@ impl Engine {
             for actor in actors {
                 self.actors.remove(actor);
             }
-            // Actor ids bound since the accounts listed theirs are retired with the account
-            // (it retires every actor bound to them), and leave the cache too.
+            // Actor ids bound since the accounts listed theirs (the engine stores a burst, its
+            // new actors' bindings first, before it takes a command like this one) are
+            // retired with the account, which retires every actor bound to them, and leave
+            // the cache too.
             self.actors.retain(|_, p| *p != person.id);
         }
         let needles = match subject {
