@@ -1655,16 +1655,24 @@ fn a_write_reaches_the_relay_as_the_change_not_the_whole_document() {
     }
 }
 
-/// The changes a device's next message carries, as `(chunks, each a single change)`.
-fn changes_sent(device: &mut Plain) -> Vec<automerge::Change> {
+/// Asserts that `device`'s next message carries exactly the change it just made (its one
+/// head), as a single change.
+fn sends_its_write(device: &mut Plain, why: &str) {
+    let mine = device.doc.get_heads();
     let Some(Message::Sync { data, .. }) = device.outgoing() else {
-        return Vec::new();
+        panic!("{why}: nothing sent");
     };
-    let sent = automerge::sync::Message::decode(&data).unwrap();
-    sent.changes
+    let sent: Vec<_> = automerge::sync::Message::decode(&data)
+        .unwrap()
+        .changes
         .iter()
-        .map(|c| automerge::Change::from_bytes(c.to_vec()).expect("a single change"))
-        .collect()
+        .map(|c| {
+            automerge::Change::from_bytes(c.to_vec())
+                .expect("a single change")
+                .hash()
+        })
+        .collect();
+    assert_eq!(sent, mine, "{why}");
 }
 
 /// A writer told its write is held, and a peer told a document's new heads alone, each send
@@ -1687,13 +1695,7 @@ fn a_write_after_a_message_of_heads_alone_is_sent_at_once() {
     }
     // Anna, told her write is held, writes again.
     put_one(&mut devices[0].doc, "a2");
-    let again = devices[0].doc.get_heads();
-    let sent = changes_sent(&mut devices[0]);
-    assert_eq!(
-        sent.iter().map(automerge::Change::hash).collect::<Vec<_>>(),
-        again,
-        "the new write alone, at once"
-    );
+    sends_its_write(&mut devices[0], "the new write alone, at once");
     // Carla, who did not write, is told the new heads alone, and writes.
     assert!(sends(relay.answer()).is_empty());
     let to_carla: Vec<_> = sends(relay.broadcast(id))
@@ -1706,13 +1708,7 @@ fn a_write_after_a_message_of_heads_alone_is_sent_at_once() {
         devices[2].receive(m);
     }
     put_one(&mut devices[2].doc, "c");
-    let hers = devices[2].doc.get_heads();
-    let sent = changes_sent(&mut devices[2]);
-    assert_eq!(
-        sent.iter().map(automerge::Change::hash).collect::<Vec<_>>(),
-        hers,
-        "her write comes with her answer"
-    );
+    sends_its_write(&mut devices[2], "her write comes with her answer");
 }
 
 /// A device that loaded the whole document from the relay sends its next write whatever its
@@ -1740,11 +1736,5 @@ fn a_write_after_the_whole_document_is_never_taken_for_one_the_relay_holds() {
         })
         .expect("about one write in a hundred is a false positive");
     fresh.doc = claimed;
-    let mine = fresh.doc.get_heads();
-    let sent = changes_sent(&mut fresh);
-    assert_eq!(
-        sent.iter().map(automerge::Change::hash).collect::<Vec<_>>(),
-        mine,
-        "the write is sent"
-    );
+    sends_its_write(&mut fresh, "the write is sent");
 }

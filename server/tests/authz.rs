@@ -170,6 +170,17 @@ async fn device(relay: &Relay, email: &str, name: &str) -> Device {
 
 /// Makes a change on `device` and returns the hashes it created and the refusal code (or
 /// `None` if the relay accepted it).
+/// Anna on a new device called `name`, once it holds a change of `id` under `actor`.
+async fn holding_a_change_of(relay: &Relay, name: &str, id: DocumentId, actor: &ActorId) -> Device {
+    let mut anna = device(relay, "anna@demo.samskab.dk", name).await;
+    anna.pump_until("the change", |hub| {
+        hub.document(&id)
+            .is_some_and(|d| d.get_changes(&[]).iter().any(|c| c.actor_id() == actor))
+    })
+    .await;
+    anna
+}
+
 async fn attempt(
     device: &mut Device,
     id: DocumentId,
@@ -397,15 +408,7 @@ async fn writes_follow_the_role_table() {
         .find(|c| c.actor_id().to_string() != "")
         .map(|c| c.actor_id().clone())
         .unwrap();
-    let mut anna = device(&w.relay, "anna@demo.samskab.dk", "anna-again").await;
-    anna.pump_until("the sign-up", |hub| {
-        hub.document(&id).is_some_and(|d| {
-            d.get_changes(&[])
-                .iter()
-                .any(|c| *c.actor_id() == bent_actor)
-        })
-    })
-    .await;
+    let mut anna = holding_a_change_of(&w.relay, "anna-again", id, &bent_actor).await;
     let mut t = read(&anna, &id);
     t.shifts
         .get_mut(&shift())
@@ -437,15 +440,7 @@ async fn writes_follow_the_role_table() {
 
     // The binding was stored with the sign-up (the relay binds a burst's new actors together
     // before it stores the burst): the restarted relay, its cache empty, still refuses it.
-    let mut anna = device(&relay, "anna@demo.samskab.dk", "anna-restarted").await;
-    anna.pump_until("the sign-up", |hub| {
-        hub.document(&id).is_some_and(|d| {
-            d.get_changes(&[])
-                .iter()
-                .any(|c| *c.actor_id() == bent_actor)
-        })
-    })
-    .await;
+    let mut anna = holding_a_change_of(&relay, "anna-restarted", id, &bent_actor).await;
     let mut t = read(&anna, &id);
     t.description = "Anna as Bent".into();
     let (_, refused) = attempt(&mut anna, id, |doc| {
