@@ -9,7 +9,7 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use samskab_model::kinds::inbox::{Inbox, InboxKind, inbox_document_id};
 use samskab_model::kinds::inbox::{MailState, Notice};
-use samskab_model::{PersonId, notices};
+use samskab_model::{DocumentId, PersonId, notices};
 
 use crate::components::page_title;
 use crate::i18n::{self, Msg, use_i18n};
@@ -47,6 +47,35 @@ fn mark_read(sync: SyncClient, person: PersonId, keys: Vec<String>) {
                 }
             })
             .await;
+    });
+}
+
+/// Marks the person's unread notices about `document` read once they see its page: what a
+/// notice came to say is there. (A "Nyt møde" notice stayed new after the meeting had been
+/// opened, and answered, from the list of meetings.) Runs again as the inbox changes, so a
+/// notice that arrives while the page is open is read too.
+pub fn read_on_visit(
+    sync: SyncClient,
+    person: PersonId,
+    document: impl Fn() -> Option<DocumentId> + Send + Sync + 'static,
+) {
+    Effect::new(move |_| {
+        let Some(id) = document() else {
+            return;
+        };
+        let id = id.to_string();
+        let Some(inbox) = my_inbox(sync, &person) else {
+            return;
+        };
+        let keys: Vec<String> = inbox
+            .notices
+            .iter()
+            .filter(|(_, n)| n.read_at == 0 && n.document == id)
+            .map(|(key, _)| key.clone())
+            .collect();
+        if !keys.is_empty() {
+            mark_read(sync, person.clone(), keys);
+        }
     });
 }
 

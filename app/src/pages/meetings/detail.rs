@@ -41,6 +41,9 @@ pub fn MeetingPage() -> impl IntoView {
         sync.document::<MeetingKind>(&id.get()?)
     });
     let present = Memo::new(move |_| doc.with(Option::is_some));
+    if let Some(me) = use_session().person() {
+        crate::pages::inbox::read_on_visit(sync, me, move || id.get().filter(|_| present.get()));
+    }
     Effect::new(move |_| {
         if let Some(title) = doc.with(|d| d.as_ref().map(|m| m.title.clone())) {
             document().set_title(&format!("{title} · Samskab"));

@@ -53,6 +53,7 @@ fn title_follows(title: impl Fn() -> String + Send + Sync + 'static) {
 fn SignedInTaskDetail(sync: SyncClient, me: PersonId) -> impl IntoView {
     let i18n = use_i18n();
     let id = task_id_param();
+    crate::pages::inbox::read_on_visit(sync, me.clone(), id);
     let task = move || {
         sync.view.version.track();
         id().and_then(|id| sync.document::<TaskKind>(&id).map(|t| (id, t)))
