@@ -113,6 +113,27 @@ test("staff plan a meeting for a group; a member answers and proposes offline; t
   await saved(page);
   await phone.getByTestId("agenda").getByText("Kørsel til møderne").waitFor({ timeout: 30_000 });
   await phone.getByTestId("agenda").getByText("Velkomst").waitFor({ timeout: 30_000 });
+
+  // She changes her answer and leaves at once: nothing breaks afterwards. The answer's
+  // outcome line goes after 8 s, by a timer that outlives the page, and reading the gone
+  // page's signal then trapped the app.
+  const trapped = [];
+  const onError = (e) => trapped.push(e.message);
+  phone.on("pageerror", onError);
+  const menu = phone.getByRole("navigation", { name: "Hovedmenu" });
+  await phone.getByRole("button", { name: "Måske" }).click();
+  await phone.getByTestId("meeting-notice").getByText("Du kommer måske").waitFor();
+  await menu.getByRole("link", { name: "Opgaver" }).click();
+  await phone.getByRole("heading", { level: 1, name: "Opgaver" }).waitFor();
+  await phone.waitForTimeout(9_000);
+  phone.off("pageerror", onError);
+  assert.deepEqual(trapped, []);
+  // Back on the meeting, she says yes again.
+  await menu.getByRole("link", { name: "Møder" }).click();
+  await phone.getByRole("link", { name: TITLE }).click();
+  await phone.getByRole("button", { name: "Ja, jeg kommer" }).click();
+  await phone.getByRole("button", { name: "Ja, jeg kommer", pressed: true }).waitFor();
+  await saved(phone);
 });
 
 test("at the door with no network: two tablets check in and write the minutes at once", async () => {

@@ -10,6 +10,7 @@
 //! - [`task_card`]: a task in a list (the task list, Koordinering).
 //! - [`town_options`]: the municipality's towns as a select's options.
 //! - [`page_title`]: the browser's title while a page is shown.
+//! - [`set_if_alive`]: what an awaited change reports back, if its page is still shown.
 
 pub mod badges;
 pub mod cv_card;
@@ -39,6 +40,14 @@ pub fn begin(busy: RwSignal<bool>) -> bool {
     }
     busy.set(true);
     true
+}
+
+/// Sets `signal` to `value` if its page is still shown. For what an awaited change reports
+/// back (saved, or why not): the person may have left the page meanwhile, and setting a
+/// signal of a page that is gone panics (seen after answering "Kommer du?" on a meeting and
+/// leaving at once: the answer's report came later and trapped the wasm).
+pub fn set_if_alive<S: Set>(signal: S, value: S::Value) {
+    let _ = signal.try_set(value);
 }
 
 /// Sets the document title to `<page> – Samskab` while the page is shown.

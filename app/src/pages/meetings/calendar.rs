@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::components::set_if_alive;
 use crate::i18n::{Msg, use_i18n};
 use crate::session::{SignInError, call, parse};
 
@@ -31,21 +32,21 @@ pub fn CalendarFeed() -> impl IntoView {
     let notice = RwSignal::new(String::new());
     spawn_local(async move {
         if let Ok(Some(status)) = feed("GET").await {
-            active.set(status.since.is_some());
+            set_if_alive(active, status.since.is_some());
         }
     });
     let make = move |_| {
         spawn_local(async move {
             match feed("POST").await {
                 Ok(Some(status)) => {
-                    active.set(true);
-                    url.set(status.url);
-                    notice.set(i18n.t(Msg::CalendarMade).to_owned());
+                    set_if_alive(active, true);
+                    set_if_alive(url, status.url);
+                    set_if_alive(notice, i18n.t(Msg::CalendarMade).to_owned());
                 }
                 Ok(None) | Err(SignInError::Invalid) => {
-                    notice.set(i18n.t(Msg::CalendarFailed).to_owned())
+                    set_if_alive(notice, i18n.t(Msg::CalendarFailed).to_owned())
                 }
-                Err(e) => notice.set(e.describe(i18n.lang())),
+                Err(e) => set_if_alive(notice, e.describe(i18n.lang())),
             }
         });
     };
@@ -53,11 +54,11 @@ pub fn CalendarFeed() -> impl IntoView {
         spawn_local(async move {
             match feed("DELETE").await {
                 Ok(_) => {
-                    active.set(false);
-                    url.set(None);
-                    notice.set(i18n.t(Msg::CalendarStopped).to_owned());
+                    set_if_alive(active, false);
+                    set_if_alive(url, None);
+                    set_if_alive(notice, i18n.t(Msg::CalendarStopped).to_owned());
                 }
-                Err(e) => notice.set(e.describe(i18n.lang())),
+                Err(e) => set_if_alive(notice, e.describe(i18n.lang())),
             }
         });
     };

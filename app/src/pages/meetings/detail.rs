@@ -18,7 +18,7 @@ use samskab_model::{DocumentId, OrganisationId};
 use super::needs::{HostNeeds, MyNeeds};
 use super::room::Room;
 use super::{new_item, path, status_label};
-use crate::components::focus_soon;
+use crate::components::{focus_soon, set_if_alive};
 use crate::i18n::{self, Msg, use_i18n};
 use crate::session::use_session;
 use crate::sync_client::use_sync;
@@ -93,12 +93,12 @@ pub(super) fn save_then(
     spawn_local(async move {
         match sync.change::<MeetingKind>(id, edit).await {
             Ok(()) => {
-                notice.set(i18n.t(done).to_owned());
+                set_if_alive(notice, i18n.t(done).to_owned());
                 if let Some(focus) = focus {
                     focus_soon(focus);
                 }
             }
-            Err(e) => error.set(Some(e.sentences(i18n.lang()).join(" "))),
+            Err(e) => set_if_alive(error, Some(e.sentences(i18n.lang()).join(" "))),
         }
     });
 }
@@ -158,8 +158,10 @@ fn MeetingView(id: DocumentId, doc: Memo<Option<Meeting>>) -> impl IntoView {
         let said = notice.get();
         if !said.is_empty() {
             gloo_timers::callback::Timeout::new(8_000, move || {
-                if notice.get_untracked() == said {
-                    notice.set(String::new());
+                // The page may be gone by now (reading a signal of a page that is gone
+                // panicked and trapped the wasm, 8 s after answering "Kommer du?" and leaving).
+                if notice.try_get_untracked().is_some_and(|now| now == said) {
+                    set_if_alive(notice, String::new());
                 }
             })
             .forget();
@@ -343,9 +345,9 @@ fn Answer(
                         .document::<MeetingKind>(&id)
                         .and_then(|m| super::my_state(&m, &me, lang))
                         .unwrap_or_default();
-                    notice.set(text);
+                    set_if_alive(notice, text);
                 }
-                Err(e) => error.set(Some(e.sentences(i18n.lang()).join(" "))),
+                Err(e) => set_if_alive(error, Some(e.sentences(i18n.lang()).join(" "))),
             }
         });
     };
@@ -758,7 +760,7 @@ fn HostActions(
                 }
                 match sync.create::<MeetingKind>(next).await {
                     Ok(new) => navigate(&path(&new), Default::default()),
-                    Err(e) => error.set(Some(e.sentences(i18n.lang()).join(" "))),
+                    Err(e) => set_if_alive(error, Some(e.sentences(i18n.lang()).join(" "))),
                 }
             });
         }

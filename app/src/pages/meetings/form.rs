@@ -15,7 +15,7 @@ use samskab_model::{DocumentId, GroupId};
 
 use super::path;
 use super::people::PeoplePicker;
-use crate::components::{focus_soon, page_title};
+use crate::components::{focus_soon, page_title, set_if_alive};
 use crate::i18n::{self, Msg, use_i18n};
 use crate::session::use_session;
 use crate::sync_client::use_sync;
@@ -148,11 +148,11 @@ fn MeetingForm(meeting: Meeting, id: Option<DocumentId>) -> impl IntoView {
                     sync.create::<MeetingKind>(m).await
                 }
             };
-            busy.set(false);
+            set_if_alive(busy, false);
             match result {
                 Ok(id) => navigate(&path(&id), Default::default()),
                 Err(e) => {
-                    errors.set(e.sentences(i18n.lang()));
+                    set_if_alive(errors, e.sentences(i18n.lang()));
                     focus_soon("meeting-errors".into());
                 }
             }

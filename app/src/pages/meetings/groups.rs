@@ -15,7 +15,7 @@ use samskab_model::{GroupId, OrganisationId, PersonId};
 
 use super::people::PeoplePicker;
 use super::{new_item, path};
-use crate::components::{focus_soon, page_title};
+use crate::components::{focus_soon, page_title, set_if_alive};
 use crate::i18n::{self, Msg, use_i18n};
 use crate::session::use_session;
 use crate::sync_client::use_sync;
@@ -83,7 +83,7 @@ pub fn GroupsPage() -> impl IntoView {
         spawn_local(async move {
             match sync.put::<GroupKind>(group_document_id(&slug), group).await {
                 Ok(()) => navigate(&format!("/grupper/{slug}"), Default::default()),
-                Err(e) => error.set(Some(e.sentences(i18n.lang()).join(" "))),
+                Err(e) => set_if_alive(error, Some(e.sentences(i18n.lang()).join(" "))),
             }
         });
     };
@@ -183,8 +183,8 @@ pub fn GroupPage() -> impl IntoView {
                 })
                 .await;
             match result {
-                Ok(()) => notice.set(i18n.t(done).to_owned()),
-                Err(e) => error.set(Some(e.sentences(i18n.lang()).join(" "))),
+                Ok(()) => set_if_alive(notice, i18n.t(done).to_owned()),
+                Err(e) => set_if_alive(error, Some(e.sentences(i18n.lang()).join(" "))),
             }
         });
     };

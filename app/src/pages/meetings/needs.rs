@@ -11,6 +11,7 @@ use samskab_model::PersonId;
 use samskab_model::kinds::meeting::{Meeting, RsvpAnswer};
 use samskab_model::kinds::needs::{Needs, NeedsKind, limits, needs_document_id};
 
+use crate::components::set_if_alive;
 use crate::i18n::{Msg, use_i18n};
 use crate::sync_client::use_sync;
 use crate::time;
@@ -62,10 +63,10 @@ pub(super) fn MyNeeds(
             };
             match result {
                 Ok(()) => {
-                    typed.set(false);
-                    notice.set(i18n.t(Msg::NeedsSaved).to_owned());
+                    set_if_alive(typed, false);
+                    set_if_alive(notice, i18n.t(Msg::NeedsSaved).to_owned());
                 }
-                Err(e) => error.set(Some(e.sentences(i18n.lang()).join(" "))),
+                Err(e) => set_if_alive(error, Some(e.sentences(i18n.lang()).join(" "))),
             }
         });
     };

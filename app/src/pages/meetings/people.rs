@@ -8,6 +8,7 @@ use leptos::task::spawn_local;
 use samskab_model::PersonId;
 use samskab_model::api::PersonFound;
 
+use crate::components::set_if_alive;
 use crate::i18n::{self, Msg, use_i18n};
 use crate::session;
 
@@ -41,10 +42,10 @@ pub(super) fn PeoplePicker(
             );
             match session::call("GET", &path, None).await {
                 Ok((200, body)) => match session::parse::<Vec<PersonFound>>(&body) {
-                    Ok(list) => found.set(Some(list)),
-                    Err(_) => problem.set(Some(Msg::PeopleOffline)),
+                    Ok(list) => set_if_alive(found, Some(list)),
+                    Err(_) => set_if_alive(problem, Some(Msg::PeopleOffline)),
                 },
-                _ => problem.set(Some(Msg::PeopleOffline)),
+                _ => set_if_alive(problem, Some(Msg::PeopleOffline)),
             }
         });
     };

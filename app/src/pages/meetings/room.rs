@@ -15,7 +15,7 @@ use samskab_model::{Area, DocumentId, ItemId, OrganisationId, PersonId, Task};
 
 use super::detail::{save, save_then};
 use super::new_item;
-use crate::components::focus_soon;
+use crate::components::{focus_soon, set_if_alive};
 use crate::i18n::{self, Msg, use_i18n};
 use crate::session::use_session;
 use crate::sync_client::use_sync;
@@ -233,17 +233,17 @@ fn MinutesEditor(
                 Ok(()) if !dirty.get_untracked() => {
                     base.set_value(sync.heads(&id));
                     if let Some(m) = sync.document::<MeetingKind>(&id) {
-                        text.set(m.minutes.as_str().to_owned());
+                        set_if_alive(text, m.minutes.as_str().to_owned());
                     }
-                    saved_note.set(i18n.t(Msg::MinutesSaved).to_owned());
+                    set_if_alive(saved_note, i18n.t(Msg::MinutesSaved).to_owned());
                 }
                 // Typed on while saving: the next save starts from what this one wrote.
                 Ok(()) => {
                     base.set_value(sync.heads(&id));
                 }
                 Err(e) => {
-                    dirty.set(true);
-                    error.set(Some(e.sentences(i18n.lang()).join(" ")));
+                    set_if_alive(dirty, true);
+                    set_if_alive(error, Some(e.sentences(i18n.lang()).join(" ")));
                 }
             }
         });
@@ -466,7 +466,7 @@ fn Actions(
                         .await;
                     navigate(&format!("/opgaver/{task_id}/rediger"), Default::default());
                 }
-                Err(e) => error.set(Some(e.sentences(i18n.lang()).join(" "))),
+                Err(e) => set_if_alive(error, Some(e.sentences(i18n.lang()).join(" "))),
             }
         });
     };
