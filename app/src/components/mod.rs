@@ -43,9 +43,9 @@ pub fn begin(busy: RwSignal<bool>) -> bool {
 }
 
 /// Sets `signal` to `value` if its page is still shown. For what an awaited change reports
-/// back (saved, or why not): the person may have left the page meanwhile, and setting a
-/// signal of a page that is gone panics (seen after answering "Kommer du?" on a meeting and
-/// leaving at once: the answer's report came later and trapped the wasm).
+/// back (saved, or why not) and for timers: the person may have left the page meanwhile, and
+/// touching a signal of a page that is gone panics and traps the wasm (the meeting page's
+/// outcome line, cleared by a timer 8 s after answering "Kommer du?", did so once she left).
 pub fn set_if_alive<S: Set>(signal: S, value: S::Value) {
     let _ = signal.try_set(value);
 }
