@@ -416,11 +416,6 @@ impl Accounts {
         }
     }
 
-    /// Binds an automerge actor id to `user` if it is new; false if it belongs to another user.
-    pub fn bind_actor(&self, actor: &[u8], user: &PersonId) -> Result<bool, AccountError> {
-        Ok(self.store.bind_actor(actor, user)?)
-    }
-
     /// Whom an automerge actor id is bound to, without binding it.
     pub fn actor_binding(&self, actor: &[u8]) -> Result<ActorBinding, AccountError> {
         Ok(self.store.actor_binding(actor)?)
@@ -770,9 +765,10 @@ mod tests {
         a.seed_demo().unwrap();
         let anna: PersonId = "demo-anna".parse().unwrap();
         let bo: PersonId = "demo-bo".parse().unwrap();
-        assert!(a.bind_actor(&[1, 2, 3], &anna).unwrap());
-        assert!(a.bind_actor(&[1, 2, 3], &anna).unwrap());
-        assert!(!a.bind_actor(&[1, 2, 3], &bo).unwrap());
+        let bind = |who: &PersonId| a.bind_actors(&[(vec![1, 2, 3], who.clone())]).unwrap()[0];
+        assert!(bind(&anna));
+        assert!(bind(&anna));
+        assert!(!bind(&bo));
     }
 
     #[test]
